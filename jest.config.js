@@ -11,9 +11,15 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@jx/(rules|domain|event-store|projections|jobs|config)$': '<rootDir>/libs/$1/src',
+  '^@jx/(rules|domain|event-store|projections|jobs|config|application|platform)$': '<rootDir>/libs/$1/src',
 };
-const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+const esm = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
+const base = {
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.m?js$': esm },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|cookie|light-my-request|jose)/)'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },

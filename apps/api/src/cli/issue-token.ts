@@ -1,0 +1,33 @@
+/**
+ * `npm run token -- role=professional personId=p1 unitId=u1 [sub=…] [hours=8]`: prints an HS256
+ * token signed with AUTH_JWT_SECRET, for trying the API (README). Not part of the served API.
+ */
+import { SignJWT } from 'jose';
+
+async function main(): Promise<void> {
+  const secret = process.env.AUTH_JWT_SECRET;
+  if (!secret) {
+    process.stderr.write('set AUTH_JWT_SECRET to the secret the server uses (it prints its development secret at start-up)\n');
+    process.exit(2);
+  }
+  const claims: Record<string, string> = {};
+  for (const arg of process.argv.slice(2)) {
+    const [key, ...rest] = arg.split('=');
+    if (!key || rest.length === 0) throw new Error(`expected key=value, got ${arg}`);
+    claims[key] = rest.join('=');
+  }
+  const hours = Number(claims.hours ?? '8');
+  delete claims.hours;
+  const sub = claims.sub ?? `${claims.role ?? 'user'}-cli`;
+  const token = await new SignJWT({ ...claims, sub })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(`${hours}h`)
+    .sign(new TextEncoder().encode(secret));
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { z } from 'zod';
+import { AuthorityFinalize, type CommandMetadata } from '@jx/application';
+import { requireRole } from '../../http/policies';
+import { Meta } from '../../http/request-context';
+import { hours, id, parseWith, printable, text } from '../../http/validation';
+import { personYearPath } from '../person-year.path';
+
+const finalizeBody = z.strictObject({
+  decision: z.literal('approve'),
+  adjustments: z
+    .array(z.strictObject({ activityId: id, hours: hours(2000), reason: text(500), contentKey: printable(128).optional() }))
+    .max(1000, 'at most 1000 adjustments')
+    .refine((list) => new Set(list.map((a) => a.activityId)).size === list.length, 'each activity may be adjusted once')
+    .optional(),
+});
+
+@Controller('api/persons/:personId/years/:year/finalization')
+export class AuthorityFinalizeController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+
+  /** 终审 (Art. 12 ¶3): final review of a confirmed year; `hours: 0` rejects an activity. */
+  @Post()
+  @HttpCode(200)
+  async finalize(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'authority');
+    const path = parseWith(personYearPath, params);
+    const dto = parseWith(finalizeBody, body);
+    const adjustments = (dto.adjustments ?? []).map((a) => ({ ...a, contentKey: a.contentKey ?? null }));
+    return this.bus.execute(new AuthorityFinalize({ ...path, adjustments }, meta));
+  }
+}

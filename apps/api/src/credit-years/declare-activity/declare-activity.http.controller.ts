@@ -1,0 +1,55 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
+import { DeclareActivity, RULE_SETS, type CommandMetadata } from '@jx/application';
+import { canonicalJson } from '@jx/event-store';
+import { CATEGORIES, validateMeasure, type Category, type RuleSetRegistry } from '@jx/rules';
+import { forbiddenError, HttpError } from '../../http/http-error';
+import { requireOwnPerson, requireRole } from '../../http/policies';
+import { Meta } from '../../http/request-context';
+import { parseWith, validationError } from '../../http/validation';
+import { personYearPath } from '../person-year.path';
+import { declareActivityBody, ITEMS_BY_ROLE } from './declare-activity.request.dto';
+
+@Controller('api/persons/:personId/years/:year/activities')
+export class DeclareActivityController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus, @Inject(RULE_SETS) private readonly rules: RuleSetRegistry) {}
+
+  @Post()
+  @HttpCode(201)
+  async declare(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { actor } = meta;
+    requireRole(actor, 'professional', 'institution', 'unit');
+    requireOwnPerson(actor, (params as { personId?: string }).personId ?? '');
+    const category = (body as { category?: unknown } | null)?.category;
+    if ((CATEGORIES as readonly unknown[]).includes(category) && !ITEMS_BY_ROLE[actor.role]!(category as Category)) {
+      throw forbiddenError(`a ${actor.role} may not declare item ${String(category)}`, 'ITEM_NOT_ALLOWED_FOR_ROLE', '12');
+    }
+    const path = parseWith(personYearPath, params);
+    const dto = parseWith(declareActivityBody, body);
+    if (actor.role === 'institution' ? dto.unitId === undefined : dto.unitId !== undefined) {
+      throw validationError([{ field: 'unitId', reason: actor.role === 'institution' ? 'is required for an institution' : 'must not be given: it comes from the token' }]);
+    }
+    if (actor.role === 'professional' && (dto.evidence ?? []).length === 0) {
+      throw new HttpError(400, 'EVIDENCE_REQUIRED', 'a declaration needs at least one evidence item', '12');
+    }
+    // Shape and bounds of the measure against the base rule set (overrides change only hours).
+    const measured = validateMeasure(this.rules.resolve(this.rules.idFor('general', path.year)), { category: dto.category, subject: dto.subject, measure: dto.measure ?? {} });
+    if (!measured.ok) throw validationError(measured.errors);
+    const answer = await this.bus.execute(
+      new DeclareActivity(
+        {
+          personId: path.personId,
+          year: path.year,
+          unitId: dto.unitId ?? actor.unitId!,
+          activity: { activityId: dto.activityId, category: dto.category, subject: dto.subject, title: dto.title, completedOn: dto.completedOn, measure: dto.measure ?? {}, contentKey: dto.contentKey ?? null, evidence: dto.evidence ?? [] },
+          requestDigest: createHash('sha256').update(canonicalJson(body)).digest('hex'),
+        },
+        meta,
+      ),
+    );
+    if (!answer.created) reply.status(200);
+    return { activityId: answer.activityId, status: answer.status, hours: answer.hours, revision: answer.revision };
+  }
+}

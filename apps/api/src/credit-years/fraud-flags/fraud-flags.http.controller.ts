@@ -1,0 +1,53 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { FlagFraud, FlagInstitutionFraud, RescindFraudFlag, type CommandMetadata } from '@jx/application';
+import { requireHr } from '../../http/policies';
+import { Meta } from '../../http/request-context';
+import { evidence, id, parseWith, printable, text } from '../../http/validation';
+import { flagPath, personYearPath } from '../person-year.path';
+
+const flagBody = z.strictObject({ reason: text(500), evidence: evidence.optional() });
+const rescindBody = z.strictObject({ reason: text(500) });
+const institutionFlagBody = z.strictObject({
+  year: z.number().int('must be a whole number').min(2023).max(2100),
+  reason: text(500),
+  courses: z.array(printable(128)).min(1, 'name at least one course, or leave courses out').max(1000).optional(),
+});
+
+/** Art. 14: falsified material voids the year; only 人社 flags, only the province rescinds. */
+@Controller('api')
+export class FraudFlagsController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+
+  @Post('persons/:personId/years/:year/fraud-flags')
+  @HttpCode(201)
+  async flag(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireHr(meta.actor);
+    const path = parseWith(personYearPath, params);
+    const dto = parseWith(flagBody, body);
+    const answer = await this.bus.execute(
+      new FlagFraud({ ...path, flagId: randomUUID(), reason: dto.reason, evidence: dto.evidence ?? [], institutionId: null, courses: null }, meta),
+    );
+    return { flagId: answer.flagId, status: answer.status };
+  }
+
+  @Post('persons/:personId/years/:year/fraud-flags/:flagId/rescission')
+  @HttpCode(200)
+  async rescind(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireHr(meta.actor, true);
+    const path = parseWith(flagPath, params);
+    const dto = parseWith(rescindBody, body);
+    return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
+  }
+
+  @Post('institutions/:institutionId/fraud-flags')
+  @HttpCode(202)
+  async flagInstitution(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireHr(meta.actor, true);
+    const { institutionId } = parseWith(z.strictObject({ institutionId: id }), params);
+    const dto = parseWith(institutionFlagBody, body);
+    return this.bus.execute(new FlagInstitutionFraud({ institutionId, year: dto.year, reason: dto.reason, courses: dto.courses ?? null }, meta));
+  }
+}

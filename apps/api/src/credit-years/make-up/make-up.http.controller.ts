@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { z } from 'zod';
+import { MakeUpReason, type CommandMetadata } from '@jx/application';
+import { requireRole } from '../../http/policies';
+import { Meta } from '../../http/request-context';
+import { date, parseWith, text, validationError } from '../../http/validation';
+import { personYearPath } from '../person-year.path';
+
+const makeUpBody = z.strictObject({
+  reason: z.enum(['injury', 'illness', 'pregnancy', 'other']),
+  note: text(500).optional(),
+  until: date.optional(),
+});
+
+@Controller('api/persons/:personId/years/:year/make-up')
+export class MakeUpController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+
+  /** Art. 13: a legitimate reason for a short year, possibly extending its make-up period. */
+  @Post()
+  @HttpCode(200)
+  async record(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'unit', 'authority');
+    const path = parseWith(personYearPath, params);
+    const dto = parseWith(makeUpBody, body);
+    if (dto.until !== undefined && dto.until <= `${path.year}-12-31`) {
+      throw validationError([{ field: 'until', reason: `must be after the year ${path.year}` }]);
+    }
+    return this.bus.execute(new MakeUpReason({ ...path, reason: dto.reason, note: dto.note ?? null, until: dto.until ?? null }, meta));
+  }
+}

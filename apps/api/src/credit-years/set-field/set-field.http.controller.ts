@@ -1,0 +1,25 @@
+import { Body, Controller, Inject, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { z } from 'zod';
+import { SetField, type CommandMetadata } from '@jx/application';
+import { FIELDS } from '@jx/domain';
+import { requireRole } from '../../http/policies';
+import { Meta } from '../../http/request-context';
+import { parseWith } from '../../http/validation';
+import { personYearPath } from '../person-year.path';
+
+const setFieldBody = z.strictObject({ field: z.enum(FIELDS) });
+
+@Controller('api/persons/:personId/years/:year/field')
+export class SetFieldController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+
+  /** Art. 15: which field's rules the year follows (an accountant in a factory follows accounting's). */
+  @Put()
+  async setField(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'unit');
+    const path = parseWith(personYearPath, params);
+    const dto = parseWith(setFieldBody, body);
+    return this.bus.execute(new SetField({ ...path, field: dto.field }, meta));
+  }
+}

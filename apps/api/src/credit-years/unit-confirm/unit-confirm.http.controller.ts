@@ -1,0 +1,25 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { z } from 'zod';
+import { UnitConfirm, type CommandMetadata } from '@jx/application';
+import { requireRole } from '../../http/policies';
+import { Meta } from '../../http/request-context';
+import { parseWith, text } from '../../http/validation';
+import { personYearPath } from '../person-year.path';
+
+const unitConfirmBody = z.strictObject({ note: text(500).optional() });
+
+@Controller('api/persons/:personId/years/:year/unit-confirmation')
+export class UnitConfirmController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+
+  /** Art. 12 ¶1: the unit confirms the person's total for the year. */
+  @Post()
+  @HttpCode(200)
+  async confirm(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'unit');
+    const path = parseWith(personYearPath, params);
+    const dto = parseWith(unitConfirmBody, body ?? {});
+    return this.bus.execute(new UnitConfirm({ ...path, note: dto.note ?? null }, meta));
+  }
+}

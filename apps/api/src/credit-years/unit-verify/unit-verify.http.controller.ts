@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { UnitVerify, type CommandMetadata } from '@jx/application';
+import { HttpError } from '../../http/http-error';
+import { requireRole } from '../../http/policies';
+import { Meta } from '../../http/request-context';
+import { parseWith, validationError } from '../../http/validation';
+import { activityPath } from '../person-year.path';
+import { unitVerifyBody } from './unit-verify.request.dto';
+
+@Controller('api/persons/:personId/years/:year/activities/:activityId/verification')
+export class UnitVerifyController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+
+  /** 核定: the unit approves (possibly with fewer hours) or rejects a declaration. */
+  @Post()
+  @HttpCode(200)
+  async verify(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'unit');
+    const path = parseWith(activityPath, params);
+    const dto = parseWith(unitVerifyBody, body);
+    if (dto.decision === 'reject' && dto.hours !== undefined) throw validationError([{ field: 'hours', reason: 'is not given with a rejection' }]);
+    if ((dto.decision === 'reject' || dto.hours !== undefined) && dto.reason === undefined) {
+      throw new HttpError(400, 'REASON_REQUIRED', 'a rejection, or hours other than the claimed, need a reason', '12');
+    }
+    return this.bus.execute(
+      new UnitVerify({ ...path, decision: dto.decision, hours: dto.hours ?? null, reason: dto.reason ?? null, contentKey: dto.contentKey ?? null }, meta),
+    );
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Authentication (API.md): Bearer JWT, HS256 only, `exp` required, a known role and the scope
+ * claims that role needs. Any failure is 401 and the request goes no further.
+ */
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { errors, jwtVerify } from 'jose';
+import { ROLES, type ActorClaims, type Role } from '@jx/domain';
+import { HttpError } from './http-error';
+
+export const JWT_SECRET = Symbol('JWT_SECRET');
+const PUBLIC = 'jx:public';
+/** Marks a route that needs no token (health, docs). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const REGION = /^\d{6}$/;
+const SCOPE_CLAIMS: Record<Role, ReadonlyArray<'personId' | 'unitId' | 'institutionId' | 'region'>> = {
+  professional: ['personId', 'unitId'],
+  institution: ['institutionId'],
+  unit: ['unitId'],
+  authority: ['region'],
+  regulator: ['region'],
+};
+
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  actor?: ActorClaims;
+}
+
+const unauthorized = (message: string) => new HttpError(401, 'UNAUTHENTICATED', message);
+
+export function claimsOf(payload: Record<string, unknown>): ActorClaims {
+  const { sub, role } = payload;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) throw unauthorized('the token has no valid sub');
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw unauthorized('the token has an unknown role');
+  const actor: ActorClaims = { sub, role: role as Role };
+  for (const claim of SCOPE_CLAIMS[role as Role]) {
+    const value = payload[claim];
+    const ok = typeof value === 'string' && (claim === 'region' ? REGION : ID).test(value);
+    if (!ok) throw unauthorized(`a ${role} token needs a valid ${claim} claim`);
+    actor[claim] = value as string;
+  }
+  if (role === 'authority' && payload.industry !== undefined) {
+    if (typeof payload.industry !== 'string' || payload.industry.length === 0) throw unauthorized('industry must be a field name');
+    actor.industry = payload.industry;
+  }
+  return actor;
+}
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly key: Uint8Array;
+
+  constructor(@Inject(JWT_SECRET) secret: string, @Inject(Reflector) private readonly reflector: Reflector) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header) : null;
+    if (!match) throw unauthorized('an Authorization: Bearer token is required');
+    try {
+      const { payload } = await jwtVerify(match[1]!, this.key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+      request.actor = claimsOf(payload);
+      return true;
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      const reason = e instanceof errors.JWTExpired ? 'the token has expired' : 'the token is not valid';
+      throw unauthorized(reason);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Every error leaves as `{"error": {"code", "message", "article"?, "details"?}}` (API.md).
+ * Domain refusals map by kind; anything unexpected is a 500 that is logged without personal data.
+ */
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError, type DomainErrorKind } from '@jx/domain';
+import { ConcurrencyConflictError } from '@jx/event-store';
+import { HttpError } from './http-error';
+
+const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
+const NEST_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  article?: string;
+  details?: ReadonlyArray<{ field: string; reason: string }>;
+}
+
+export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody } {
+  if (exception instanceof HttpError || exception instanceof DomainError) {
+    const status = exception instanceof HttpError ? exception.status : STATUS[exception.kind];
+    const body: ErrorBody = { code: exception.code, message: exception.message };
+    if (exception.article) body.article = exception.article;
+    if (exception.details) body.details = exception.details;
+    return { status, body };
+  }
+  if (exception instanceof ConcurrencyConflictError) {
+    return { status: 409, body: { code: 'CONCURRENCY_CONFLICT', message: 'the person-year kept changing; try again' } };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return { status, body: { code: NEST_CODES[status] ?? 'HTTP_ERROR', message: exception.message } };
+  }
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, body: { code: NEST_CODES[status] ?? 'BAD_REQUEST', message: (exception as Error).message } };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body } = toErrorResponse(exception);
+    if (status >= 500) this.logger.error({ err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
+    host.switchToHttp().getResponse<FastifyReply>().status(status).send({ error: body });
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * 403 from what the token and the path decide (API.md order: after 401, before 400).
+ * What only the stored person-year decides (its unit, region, field) is the domain's.
+ */
+import { isHrAuthority, PROVINCE, regionCovers, type ActorClaims, type Role } from '@jx/domain';
+import { forbiddenError } from './http-error';
+
+export function requireRole(actor: ActorClaims, ...roles: Role[]): void {
+  if (!roles.includes(actor.role)) throw forbiddenError(`this needs the role ${roles.join(' or ')}`);
+}
+
+export function requireOwnPerson(actor: ActorClaims, personId: string): void {
+  if (actor.role === 'professional' && actor.personId !== personId) throw forbiddenError('a professional acts on their own records only');
+}
+
+/** Art. 14: only 人社 flags fraud; the institution-wide flag and rescission need the province. */
+export function requireHr(actor: ActorClaims, province = false): void {
+  if (!isHrAuthority(actor)) throw forbiddenError('only a 人社 authority may do this', 'FORBIDDEN', '14');
+  if (province && actor.region !== PROVINCE) throw forbiddenError('only the province (360000) may do this', 'FORBIDDEN', '14');
+}
+
+export function requireRegion(actor: ActorClaims, region: string): void {
+  if (!regionCovers(actor.region ?? '', region)) throw forbiddenError(`region ${region} is outside your scope`, 'OUT_OF_SCOPE');
+}

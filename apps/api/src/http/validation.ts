@@ -1,0 +1,61 @@
+/**
+ * Strict validation (API.md): unknown fields rejected, bounds enforced, a 400 that names the
+ * field and the reason. Nothing is written on any 4xx.
+ */
+import { z, type ZodType } from 'zod';
+import { isCalendarDate } from '@jx/domain';
+import { HttpError } from './http-error';
+
+/** Bodies the JSON parser could not read arrive as these markers, so auth still answers first. */
+export const INVALID_JSON = Symbol('INVALID_JSON');
+export const NOT_JSON = Symbol('NOT_JSON');
+
+export type Detail = { field: string; reason: string };
+
+export function validationError(details: Detail[], code = 'VALIDATION_FAILED'): HttpError {
+  const message = details.map((d) => (d.field ? `${d.field}: ${d.reason}` : d.reason)).join('; ');
+  return new HttpError(400, code, message, undefined, details);
+}
+
+function detailsOf(error: z.ZodError, prefix: string): Detail[] {
+  const out: Detail[] = [];
+  for (const issue of error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ field: path ? `${path}.${key}` : key, reason: 'unknown field' });
+    } else {
+      out.push({ field: path, reason: issue.message });
+    }
+  }
+  return out;
+}
+
+export function parseWith<T>(schema: ZodType<T>, value: unknown, prefix = ''): T {
+  if (value === INVALID_JSON) throw validationError([{ field: 'body', reason: 'is not valid JSON' }], 'INVALID_JSON');
+  if (value === NOT_JSON) throw validationError([{ field: 'body', reason: 'must be application/json' }], 'INVALID_JSON');
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(detailsOf(result.error, prefix));
+  return result.data;
+}
+
+export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -');
+export const yearParam = z
+  .string()
+  .regex(/^\d{4}$/, 'must be a year from 2023 to 2100')
+  .transform(Number)
+  .refine((y) => y >= 2023 && y <= 2100, 'must be a year from 2023 to 2100');
+export const region = z.string().regex(/^\d{6}$/, 'must be a 6-digit division code');
+export const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const printable = (max: number) =>
+  text(max).regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must be printable characters');
+export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');
+export const hours = (max: number) =>
+  z
+    .number('must be a number')
+    .finite()
+    .min(0, 'must not be negative')
+    .max(max, `must be at most ${max}`)
+    .refine((h) => Math.abs(Math.round(h * 100) - h * 100) < 1e-6, 'must have at most 2 decimals');
+export const evidence = z
+  .array(z.strictObject({ name: text(200), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters') }))
+  .max(20, 'at most 20 items');

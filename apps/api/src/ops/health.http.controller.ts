@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { EVENT_STORE, type EventStore } from '@jx/event-store';
+import { Public } from '../http/auth.guard';
+
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+/** Extra dependencies to ping (Redis when configured). */
+export type HealthChecks = Record<string, () => Promise<void>>;
+
+@Controller('api/health')
+export class HealthController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(HEALTH_CHECKS) private readonly checks: HealthChecks) {}
+
+  /** 200 when the event store (and, where configured, Redis) answer; 503 naming what does not. */
+  @Public()
+  @Get()
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const all: HealthChecks = { eventStore: () => this.store.ping(), ...this.checks };
+    const results: Record<string, 'up' | 'down'> = {};
+    await Promise.all(
+      Object.entries(all).map(async ([name, ping]) => {
+        results[name] = await ping().then(() => 'up' as const, () => 'down' as const);
+      }),
+    );
+    const ok = Object.values(results).every((r) => r === 'up');
+    reply.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', checks: results };
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import type { CommandMetadata } from '@jx/application';
+import { creditYearStream } from '@jx/domain';
+import { EVENT_STORE, type EventStore } from '@jx/event-store';
+import { Meta } from '../http/request-context';
+import { parseWith } from '../http/validation';
+import { personYearPath } from '../credit-years/person-year.path';
+import { PersonYearAccess } from './person-year-access';
+
+@Controller('api/persons/:personId/years/:year/history')
+export class HistoryController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(PersonYearAccess) private readonly access: PersonYearAccess) {}
+
+  /** Every event of the stream with its hash-chain link, so anyone can check nothing was altered. */
+  @Get()
+  async history(@Param() params: unknown, @Meta() meta: CommandMetadata) {
+    this.access.precheck(meta.actor, (params as { personId?: string }).personId ?? '');
+    const path = parseWith(personYearPath, params);
+    await this.access.current(meta.actor, path.personId, path.year);
+    const events = await this.store.readStream(creditYearStream(path.personId, path.year));
+    return events.map((e) => ({ revision: e.revision, type: e.type, at: e.metadata.at, actor: e.metadata.actor, data: e.data, hash: e.hash, prevHash: e.prevHash }));
+  }
+}

@@ -1,0 +1,41 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import type { CommandMetadata } from '@jx/application';
+import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { forbiddenError } from '../http/http-error';
+import { requireRegion, requireRole } from '../http/policies';
+import { Meta } from '../http/request-context';
+import { id, parseWith, region } from '../http/validation';
+
+const page = {
+  limit: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).refine((n) => n >= 1 && n <= 1000, 'must be a whole number from 1 to 1000').optional(),
+  cursor: z.string().min(1).max(512).optional(),
+};
+
+@Controller('api')
+export class InboxesController {
+  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+
+  /** The unit's inbox: declarations awaiting its verification, oldest first. */
+  @Get('units/:unitId/pending')
+  async unitPending(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'unit');
+    if (meta.actor.unitId !== (params as { unitId?: string }).unitId) throw forbiddenError('a unit reads its own inbox only');
+    const { unitId } = parseWith(z.strictObject({ unitId: id }), params);
+    const q = parseWith(z.strictObject(page), query);
+    return this.readModels.unitPending(unitId, { limit: q.limit ?? 100, cursor: q.cursor ?? null });
+  }
+
+  /** The authority's inbox: confirmed person-years awaiting finalisation in its scope. */
+  @Get('authorities/pending')
+  async authorityPending(@Query() query: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'authority', 'regulator');
+    const q = parseWith(z.strictObject({ ...page, region: region.optional() }), query);
+    const scope = q.region ?? meta.actor.region!;
+    requireRegion(meta.actor, scope);
+    return this.readModels.authorityPending(
+      { region: scope, ...(meta.actor.industry !== undefined ? { industry: meta.actor.industry } : {}) },
+      { limit: q.limit ?? 100, cursor: q.cursor ?? null },
+    );
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { z } from 'zod';
+import type { CommandMetadata } from '@jx/application';
+import { notFound } from '@jx/domain';
+import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
+import { requireRole } from '../http/policies';
+import { Meta } from '../http/request-context';
+import { id, parseWith } from '../http/validation';
+
+@Controller('api/jobs/:jobId')
+export class JobsController {
+  constructor(@Inject(JOB_QUEUE) private readonly jobs: JobQueue) {}
+
+  /** Progress of a long job (an institution-wide fraud flag). */
+  @Get()
+  async job(@Param() params: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'authority', 'regulator');
+    const { jobId } = parseWith(z.strictObject({ jobId: id }), params);
+    const job = await this.jobs.getJob(jobId);
+    if (job === null) throw notFound('JOB_NOT_FOUND', `job ${jobId} is not known`);
+    return { jobId: job.jobId, state: job.state, progress: job.progress };
+  }
+}

@@ -1,0 +1,38 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { RULE_SETS, Statements, type CommandMetadata } from '@jx/application';
+import type { RuleSetRegistry } from '@jx/rules';
+import { Meta } from '../http/request-context';
+import { parseWith, validationError } from '../http/validation';
+import { personYearPath } from '../credit-years/person-year.path';
+import { PersonYearAccess } from './person-year-access';
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/;
+const statementQuery = z.strictObject({
+  asOf: z.string().refine((v) => INSTANT.test(v) && !Number.isNaN(Date.parse(v)), 'must be ISO-8601 with milliseconds and a zone').optional(),
+  revision: z.string().regex(/^\d{1,9}$/, 'must be a whole number from 0').transform(Number).optional(),
+  ruleSet: z.string().max(64).optional(),
+});
+
+@Controller('api/persons/:personId/years/:year')
+export class StatementController {
+  constructor(
+    @Inject(Statements) private readonly statements: Statements,
+    @Inject(PersonYearAccess) private readonly access: PersonYearAccess,
+    @Inject(RULE_SETS) private readonly rules: RuleSetRegistry,
+  ) {}
+
+  /** The statement, now or as it stood (asOf / revision), under its rules or another (ruleSet). */
+  @Get()
+  async statement(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
+    this.access.precheck(meta.actor, (params as { personId?: string }).personId ?? '');
+    const path = parseWith(personYearPath, params);
+    const q = parseWith(statementQuery, query);
+    if (q.asOf !== undefined && q.revision !== undefined) throw validationError([{ field: 'asOf', reason: 'give asOf or revision, not both' }]);
+    if (q.ruleSet !== undefined && !this.rules.has(q.ruleSet)) throw validationError([{ field: 'ruleSet', reason: `unknown rule set ${q.ruleSet}` }]);
+    const current = await this.access.current(meta.actor, path.personId, path.year);
+    const timeTravel = q.asOf !== undefined || q.revision !== undefined;
+    const state = timeTravel ? await this.statements.state(path.personId, path.year, q) : current;
+    return this.statements.render(state, q.ruleSet);
+  }
+}

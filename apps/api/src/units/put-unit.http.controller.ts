@@ -1,0 +1,28 @@
+import { Body, Controller, Inject, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { z } from 'zod';
+import { PutUnit, type CommandMetadata } from '@jx/application';
+import { FIELDS } from '@jx/domain';
+import { requireRegion, requireRole } from '../http/policies';
+import { forbiddenError } from '../http/http-error';
+import { Meta } from '../http/request-context';
+import { id, parseWith, region, text } from '../http/validation';
+
+const putUnitBody = z.strictObject({ name: text(200), region, industry: z.enum(FIELDS) });
+
+@Controller('api/units/:unitId')
+export class PutUnitController {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+
+  /** A 人社 authority registers an employer in its region; re-putting updates it (as an event). */
+  @Put()
+  async put(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+    requireRole(meta.actor, 'authority');
+    if (meta.actor.industry !== undefined) throw forbiddenError('only a 人社 authority registers units');
+    const { unitId } = parseWith(z.strictObject({ unitId: id }), params);
+    const dto = parseWith(putUnitBody, body);
+    requireRegion(meta.actor, dto.region);
+    const unit = await this.bus.execute(new PutUnit({ unitId, ...dto }, meta));
+    return { unitId: unit.unitId, name: unit.name, region: unit.region, industry: unit.industry };
+  }
+}

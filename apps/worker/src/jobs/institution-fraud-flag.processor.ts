@@ -1,0 +1,42 @@
+/**
+ * Art. 14 on an institution: flags every person-year of the year holding its registrations (or
+ * the named courses). Candidates come from the institution index; each flag is decided from the
+ * person-year's own stream, so a candidate without such a registration is left alone.
+ */
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { FlagFraud, INSTITUTION_FRAUD_FLAG_JOB, institutionFlagId, type InstitutionFraudFlagJob } from '@jx/application';
+import { JOB_QUEUE, type JobContext, type JobQueue } from '@jx/jobs';
+import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { ReadModelsProjection } from '../projections/read-models.projection-service';
+
+@Injectable()
+export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
+  constructor(
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(ReadModelsProjection) private readonly projection: ReadModelsProjection,
+    @Inject(CommandBus) private readonly bus: CommandBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.jobs.registerProcessor<InstitutionFraudFlagJob>(INSTITUTION_FRAUD_FLAG_JOB, (job) => this.process(job));
+  }
+
+  async process(job: JobContext<InstitutionFraudFlagJob>): Promise<{ flagged: number }> {
+    const { institutionId, year, reason, courses, actor, correlationId } = job.data;
+    await this.projection.catchUp();
+    const holders = await this.readModels.institutionHolders(institutionId, year, courses);
+    await job.reportProgress(0, holders.length);
+    let flagged = 0;
+    for (const [i, holder] of holders.entries()) {
+      const flagId = institutionFlagId(job.id, holder.personId, holder.year);
+      const answer = await this.bus.execute(
+        new FlagFraud({ ...holder, flagId, reason, evidence: [], institutionId, courses }, { actor, correlationId, causationId: job.id }),
+      );
+      if (answer.flagged) flagged += 1;
+      await job.reportProgress(i + 1, holders.length);
+    }
+    return { flagged };
+  }
+}

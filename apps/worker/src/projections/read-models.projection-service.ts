@@ -1,0 +1,38 @@
+/**
+ * Feeds the read models (inboxes, reports, institution index) from a checkpointed subscription
+ * to the event store, for as long as the process runs.
+ */
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { RULE_SETS } from '@jx/application';
+import { EVENT_STORE, type EventStore } from '@jx/event-store';
+import { ProjectionRunner, Projector, READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import type { RuleSetRegistry } from '@jx/rules';
+
+@Injectable()
+export class ReadModelsProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('projections');
+  readonly runner: ProjectionRunner;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
+    @Inject(RULE_SETS) rules: RuleSetRegistry,
+  ) {
+    this.runner = new ProjectionRunner(events, readModels, new Projector(events, readModels, rules), {
+      onError: (error) => this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'projection page failed; retrying'),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  /** Resolves once the read models include every event appended so far (read-your-writes). */
+  async catchUp(): Promise<void> {
+    await this.runner.waitFor(await this.events.headPosition());
+  }
+}

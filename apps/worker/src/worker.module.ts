@@ -1,0 +1,12 @@
+/** The worker's processors: projections' subscription and the job processors. No HTTP. */
+import { Module } from '@nestjs/common';
+import { ApplicationModule } from '@jx/application';
+import { InstitutionFraudFlagProcessor } from './jobs/institution-fraud-flag.processor';
+import { ReadModelsProjection } from './projections/read-models.projection-service';
+
+@Module({
+  imports: [ApplicationModule],
+  providers: [ReadModelsProjection, InstitutionFraudFlagProcessor],
+  exports: [ReadModelsProjection],
+})
+export class WorkerModule {}

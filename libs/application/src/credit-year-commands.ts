@@ -1,0 +1,87 @@
+/**
+ * Runs a person-year decision: read → fold → decide → append (ARCHITECTURE.md step 2–4).
+ * Everything a decision knows comes from streams; nothing from a read model.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  creditYearStream,
+  foldCreditYear,
+  foldUnit,
+  unitStream,
+  type CreditYearDecision,
+  type CreditYearState,
+  type DecideContext,
+  type UnitState,
+} from '@jx/domain';
+import { EVENT_STORE, handleCommand, type EventStore, type StoredEvent } from '@jx/event-store';
+import type { RuleSetRegistry } from '@jx/rules';
+import type { CommandMetadata } from './command-metadata';
+import { CLOCK, RULE_SETS, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from './tokens';
+
+export type Recorded = ReadonlyArray<StoredEvent>;
+
+/** StoredEvent → the `{type, data, revision, at}` the domain folds. */
+export const asRecorded = (events: Recorded) =>
+  events.map((e) => ({ type: e.type, data: e.data, revision: e.revision, at: e.metadata.at }));
+
+export const foldYear = (events: Recorded): CreditYearState | null => foldCreditYear(asRecorded(events));
+
+export interface DecisionInput {
+  state: CreditYearState | null;
+  related: ReadonlyMap<string, CreditYearState | null>;
+  ctx: DecideContext;
+}
+
+export interface YearOutcome<R> {
+  appended: StoredEvent[];
+  state: CreditYearState | null;
+  result: R | undefined;
+}
+
+@Injectable()
+export class CreditYearCommands {
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RULE_SETS) readonly rules: RuleSetRegistry,
+    @Inject(WORKFLOW_SETTINGS) private readonly settings: WorkflowSettings,
+  ) {}
+
+  async readUnit(unitId: string): Promise<UnitState | null> {
+    return foldUnit(await this.store.readStream(unitStream(unitId)));
+  }
+
+  /** The unit of a person-year as it is now (scope is judged on a unit's current region). */
+  async unitOfYear(personId: string, year: number): Promise<UnitState | null> {
+    const head = await this.store.readStream(creditYearStream(personId, year), { toRevision: 0 });
+    const unitId = (head[0]?.data as { unitId?: string } | undefined)?.unitId;
+    return unitId === undefined ? null : this.readUnit(unitId);
+  }
+
+  async run<R>(
+    personId: string,
+    year: number,
+    meta: CommandMetadata,
+    decide: (input: DecisionInput) => CreditYearDecision<R>,
+    relatedStreams: readonly string[] = [],
+  ): Promise<YearOutcome<R>> {
+    const now = this.clock.now().toISOString();
+    const ctx: DecideContext = { now, actor: meta.actor, rules: this.rules, yearClosesOn: this.settings.yearClosesOn };
+    const outcome = await handleCommand(this.store, {
+      streamId: creditYearStream(personId, year),
+      relatedStreams,
+      metadata: {
+        actor: { id: meta.actor.sub, role: meta.actor.role },
+        correlationId: meta.correlationId,
+        causationId: meta.causationId,
+        at: now,
+      },
+      decide: ({ stream, related }) => {
+        const relatedStates = new Map([...related].map(([id, events]) => [id, foldYear(events)]));
+        const decision = decide({ state: foldYear(stream), related: relatedStates, ctx });
+        return { events: decision.events as unknown as Array<{ type: string; data: Record<string, unknown> }>, ruleSetId: decision.ruleSetId, result: decision.result };
+      },
+    });
+    return { appended: outcome.events, state: foldYear(outcome.stream), result: outcome.result };
+  }
+}

@@ -1,0 +1,34 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { creditYearStream, decideDeclareActivity, neighbourYear, type DeclareActivityCommand, type DeclareActivityResult } from '@jx/domain';
+import type { CommandMetadata } from '../command-metadata';
+import { CreditYearCommands } from '../credit-year-commands';
+
+export type DeclareActivityAnswer = DeclareActivityResult & { revision: number; created: boolean };
+
+export class DeclareActivity extends Command<DeclareActivityAnswer> {
+  readonly type = 'DeclareActivity';
+  constructor(readonly data: DeclareActivityCommand, readonly metadata: CommandMetadata) {
+    super();
+  }
+}
+
+@CommandHandler(DeclareActivity)
+export class DeclareActivityHandler implements ICommandHandler<DeclareActivity> {
+  constructor(private readonly years: CreditYearCommands) {}
+
+  async execute({ data, metadata }: DeclareActivity): Promise<DeclareActivityAnswer> {
+    const unit = await this.years.readUnit(data.unitId);
+    // The neighbouring year is read and guarded: CONTENT_ALREADY_COUNTED must hold under races.
+    const neighbour = creditYearStream(data.personId, neighbourYear(data));
+    const out = await this.years.run(
+      data.personId,
+      data.year,
+      metadata,
+      ({ state, related, ctx }) => decideDeclareActivity(data, state, unit, related.get(neighbour) ?? null, ctx),
+      [neighbour],
+    );
+    const result = out.result!;
+    const created = out.appended.length > 0;
+    return { ...result, revision: result.revision ?? out.appended[out.appended.length - 1]!.revision, created };
+  }
+}

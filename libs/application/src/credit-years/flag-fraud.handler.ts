@@ -1,0 +1,29 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideFlagFraud, type FlagFraudCommand } from '@jx/domain';
+import type { CommandMetadata } from '../command-metadata';
+import { CreditYearCommands } from '../credit-year-commands';
+
+export interface FlagFraudAnswer {
+  flagId: string;
+  status: 'voided';
+  /** False when an institution-wide flag found no registration of that institution here. */
+  flagged: boolean;
+}
+
+export class FlagFraud extends Command<FlagFraudAnswer> {
+  readonly type = 'FlagFraud';
+  constructor(readonly data: FlagFraudCommand, readonly metadata: CommandMetadata) {
+    super();
+  }
+}
+
+@CommandHandler(FlagFraud)
+export class FlagFraudHandler implements ICommandHandler<FlagFraud> {
+  constructor(private readonly years: CreditYearCommands) {}
+
+  async execute({ data, metadata }: FlagFraud): Promise<FlagFraudAnswer> {
+    const unit = await this.years.unitOfYear(data.personId, data.year);
+    const out = await this.years.run(data.personId, data.year, metadata, ({ state, ctx }) => decideFlagFraud(data, state, unit, ctx));
+    return { flagId: data.flagId, status: 'voided', flagged: out.result?.flagged ?? false };
+  }
+}

@@ -1,0 +1,54 @@
+/** Reads a person-year's statement: a fold of its own stream, exact at any revision or instant. */
+import { Inject, Injectable } from '@nestjs/common';
+import { buildStatement, creditYearStream, notFound, type CreditYearState, type Statement } from '@jx/domain';
+import { EVENT_STORE, type EventStore } from '@jx/event-store';
+import type { RuleSetRegistry } from '@jx/rules';
+import { foldYear } from './credit-year-commands';
+import { RULE_SETS } from './tokens';
+
+export interface StatementOptions {
+  asOf?: string;
+  revision?: number;
+  /** Recompute under another rule set (what-if); validated by the caller. */
+  ruleSet?: string;
+}
+
+@Injectable()
+export class Statements {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(RULE_SETS) private readonly rules: RuleSetRegistry,
+  ) {}
+
+  /** The folded state, or 404 (never written; before the first event; past the last revision). */
+  async state(personId: string, year: number, options: StatementOptions = {}): Promise<CreditYearState> {
+    const streamId = creditYearStream(personId, year);
+    const events = await this.store.readStream(streamId, {
+      ...(options.revision !== undefined ? { toRevision: options.revision } : {}),
+      ...(options.asOf !== undefined ? { toTime: options.asOf } : {}),
+    });
+    if (options.revision !== undefined && events.length !== options.revision + 1) {
+      if (events.length === 0 && (await this.store.streamRevision(streamId)) === -1) throw yearNotFound(personId, year);
+      throw notFound('REVISION_NOT_FOUND', `revision ${options.revision} does not exist in this person-year`);
+    }
+    const state = foldYear(events);
+    if (state === null) {
+      if (options.asOf !== undefined && (await this.store.streamRevision(streamId)) !== -1) {
+        throw notFound('REVISION_NOT_FOUND', `nothing was recorded for this person-year at or before ${options.asOf}`);
+      }
+      throw yearNotFound(personId, year);
+    }
+    return state;
+  }
+
+  render(state: CreditYearState, ruleSet?: string): Statement {
+    return buildStatement(state, this.rules.resolve(ruleSet ?? this.rules.idFor(state.field, state.year)));
+  }
+
+  async statement(personId: string, year: number, options: StatementOptions = {}): Promise<Statement> {
+    return this.render(await this.state(personId, year, options), options.ruleSet);
+  }
+}
+
+const yearNotFound = (personId: string, year: number) =>
+  notFound('PERSON_YEAR_NOT_FOUND', `no records for person ${personId} in ${year}`);

@@ -1,0 +1,53 @@
+/**
+ * Typed, validated configuration (API.md, Running). A wrong variable stops start-up with a
+ * message naming it; secrets come only from the environment.
+ */
+import { z } from 'zod';
+
+const monthDay = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.join(' or ')}//`);
+
+export const envSchema = z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    EVENTSTORE_URL: url(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']).optional(),
+    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    YEAR_CLOSES_ON: z
+      .string()
+      .regex(monthDay, 'must be MM-DD')
+      .refine((v) => v !== '02-29' && v !== '02-30' && v !== '02-31', 'must be a day every year has')
+      .default('03-31'),
+    RUN_WORKER: bool.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const configSchema = envSchema.superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when EVENT_STORE=postgres' });
+    }
+    if (c.EVENT_STORE === 'eventstoredb' && !c.EVENTSTORE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENT_STORE=eventstoredb' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema> & {
+  /** The HS256 secret in force, and whether it is the development one printed at start-up. */
+  jwtSecret: string;
+  devSecret: boolean;
+};

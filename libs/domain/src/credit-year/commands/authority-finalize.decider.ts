@@ -1,0 +1,40 @@
+/** AuthorityFinalize (终审, Art. 12 ¶3): final review of a confirmed year, with adjustments. */
+import { conflict, unprocessable } from '../../shared/domain-error';
+import type { Adjustment } from '../credit-year.events';
+import { toHundredths, type CreditYearState } from '../credit-year.state';
+import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
+import { checkStoredScope, refuseVoided, requireActivity, requireYear } from './guards';
+
+export interface AuthorityFinalizeCommand {
+  personId: string;
+  year: number;
+  /** Validated upstream: distinct activityIds, hours ≥ 0 with ≤ 2 decimals, a reason each. */
+  adjustments: Adjustment[];
+}
+
+export function decideAuthorityFinalize(
+  cmd: AuthorityFinalizeCommand,
+  current: CreditYearState | null,
+  unit: UnitView,
+  ctx: DecideContext,
+): CreditYearDecision {
+  const state = requireYear(current, cmd.personId, cmd.year);
+  const targets = cmd.adjustments.map((adj) => ({ adj, activity: requireActivity(state, adj.activityId) }));
+  checkStoredScope(ctx.actor, state, unit);
+  refuseVoided(state);
+  if (state.workflow !== 'confirmed') throw conflict('NOT_CONFIRMED', `only a confirmed year can be finalised (it is ${state.workflow})`, '12');
+  for (const { adj, activity } of targets) {
+    if (activity.status !== 'verified' || activity.verified === null) {
+      throw conflict('ACTIVITY_NOT_VERIFIED', `activity ${adj.activityId} is ${activity.status}; only verified activities can be adjusted`, '12');
+    }
+  }
+  for (const { adj, activity } of targets) {
+    if (toHundredths(adj.hours) > activity.verified!) {
+      throw unprocessable('HOURS_ABOVE_VERIFIED', `hours ${adj.hours} for ${adj.activityId} exceed the verified ${activity.verified! / 100}`, '12');
+    }
+  }
+  return {
+    events: [{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: cmd.adjustments } }],
+    ruleSetId: ctx.rules.idFor(state.field, state.year),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * DeclareActivity: a professional's declaration (Art. 12 ¶2), or an institution's (8.1/8.2) or
+ * the unit's (8.3) registration, verified on registration (Art. 12 ¶1). Also make-up (Art. 13).
+ */
+import { validateMeasure, type Category, type Measure, type Subject } from '@jx/rules';
+import { closingDate, chinaDate, isPast, yearOf } from '../../shared/china-time';
+import { conflict, DomainError, notFound, unprocessable } from '../../shared/domain-error';
+import type { CreditYearEvent, Evidence } from '../credit-year.events';
+import { effectiveContentKey, type CreditYearState } from '../credit-year.state';
+import { evaluateYear } from '../statement';
+import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
+import { refuseVoided } from './guards';
+
+export interface DeclareActivityCommand {
+  personId: string;
+  year: number;
+  /** The unit the command names: the token's (professional, unit) or the body's (institution). */
+  unitId: string;
+  activity: {
+    activityId: string;
+    category: Category;
+    subject?: Subject;
+    title: string;
+    completedOn: string;
+    measure: Measure;
+    contentKey: string | null;
+    evidence: Evidence[];
+  };
+  requestDigest: string;
+}
+
+export interface DeclareActivityResult {
+  activityId: string;
+  status: 'declared' | 'verified';
+  hours: number;
+  /** The revision of the declaring event; null: the last event this decision appends. */
+  revision: number | null;
+}
+
+/** The other person-year that may hold the same content (RULES.md §4, make-up). */
+export function neighbourYear(cmd: DeclareActivityCommand): number {
+  return yearOf(cmd.activity.completedOn) > cmd.year ? cmd.year + 1 : cmd.year - 1;
+}
+
+const contentOf = (activityId: string, contentKey: string | null) => contentKey ?? activityId;
+
+/**
+ * A make-up activity of year Y and a regular one of Y+1 are both completed in Y+1: the same
+ * content may count in one of the two years only, whichever came first.
+ */
+function holdsContent(state: CreditYearState | null, content: string, makeUp: boolean): boolean {
+  if (state === null) return false;
+  for (const a of state.activities.values()) {
+    if (a.status === 'withdrawn' || a.status === 'rejected' || a.data.makeUp !== makeUp) continue;
+    if (contentOf(a.data.activityId, effectiveContentKey(a)) === content) return true;
+  }
+  return false;
+}
+
+function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {
+  if (state === null) return true;
+  return !evaluateYear(state, ctx.rules.resolve(ctx.rules.idFor(state.field, state.year))).compliant;
+}
+
+/** Time rules of RULES.md §4; returns whether the activity is a make-up one. */
+function checkTime(cmd: DeclareActivityCommand, state: CreditYearState | null, ctx: DecideContext): boolean {
+  const today = chinaDate(ctx.now);
+  const done = cmd.activity.completedOn;
+  const doneYear = yearOf(done);
+  if (doneYear < cmd.year) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is before ${cmd.year}`, '11');
+  if (doneYear === cmd.year) {
+    if (isPast(closingDate(cmd.year, ctx.yearClosesOn), today)) throw conflict('YEAR_CLOSED', `declarations for ${cmd.year} closed on ${closingDate(cmd.year, ctx.yearClosesOn)}`, '11');
+    if (state?.workflow === 'finalized') throw conflict('YEAR_FINALIZED', 'this year is finalised; only make-up activities are taken', '12');
+  } else {
+    const until = state?.makeUp.until ?? `${cmd.year + 1}-12-31`;
+    if (done > until) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after the make-up period (ends ${until})`, '13');
+    if (isPast(until, today)) throw conflict('YEAR_CLOSED', `the make-up period ended on ${until}`, '13');
+    if (!isShort(state, ctx)) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after ${cmd.year}, which is not short, so it has no make-up period`, '13');
+  }
+  if (done > today) throw unprocessable('COMPLETED_IN_FUTURE', `completedOn ${done} is later than today (${today})`);
+  return doneYear > cmd.year;
+}
+
+function repeatOrReuse(state: CreditYearState, cmd: DeclareActivityCommand, ctx: DecideContext): DeclareActivityResult | null {
+  const prior = state.activities.get(cmd.activity.activityId);
+  if (!prior) return null;
+  const sameActor = prior.data.declarant.id === ctx.actor.sub && prior.data.declarant.role === ctx.actor.role;
+  if (!sameActor || prior.data.requestDigest !== cmd.requestDigest) {
+    throw conflict('ACTIVITY_ID_REUSED', `activityId ${cmd.activity.activityId} is already used in this person-year`);
+  }
+  return { activityId: prior.data.activityId, status: prior.registered ? 'verified' : 'declared', hours: prior.data.hours, revision: prior.declaredRevision };
+}
+
+export function decideDeclareActivity(
+  cmd: DeclareActivityCommand,
+  state: CreditYearState | null,
+  unit: UnitView,
+  neighbour: CreditYearState | null,
+  ctx: DecideContext,
+): CreditYearDecision<DeclareActivityResult> {
+  if (state === null && unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${cmd.unitId} is not registered`);
+  if (state !== null && state.unitId !== cmd.unitId) {
+    throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}; a change of employer within a year is not handled`);
+  }
+  const field = state?.field ?? unit!.industry;
+  const ruleSetId = ctx.rules.idFor(field, cmd.year);
+  if (state !== null) {
+    refuseVoided(state);
+    const repeat = repeatOrReuse(state, cmd, ctx);
+    if (repeat) return { events: [], ruleSetId, result: repeat };
+  }
+  const makeUp = checkTime(cmd, state, ctx);
+  const a = cmd.activity;
+  if (a.category === '8.8' && state && [...state.activities.values()].some((x) => x.data.category === '8.8' && x.status !== 'withdrawn' && x.status !== 'rejected')) {
+    throw conflict('POINTS_ALREADY_DECLARED', 'this year already holds an active 学习强国 points activity', '8(8)');
+  }
+  const content = contentOf(a.activityId, a.contentKey);
+  if (holdsContent(neighbour, content, !makeUp)) {
+    throw conflict('CONTENT_ALREADY_COUNTED', `content ${content} already counts in ${neighbourYear(cmd)}`, '11');
+  }
+  const measured = validateMeasure(ctx.rules.resolve(ruleSetId), { category: a.category, subject: a.subject, measure: a.measure });
+  if (!measured.ok) throw new DomainError('invalid', 'VALIDATION_FAILED', measured.errors.map((e) => `${e.field}: ${e.reason}`).join('; '), undefined, measured.errors);
+  const registered = ctx.actor.role !== 'professional';
+  const events: CreditYearEvent[] = [];
+  if (state === null) events.push({ type: 'PersonYearOpened', data: { personId: cmd.personId, year: cmd.year, unitId: cmd.unitId, field } });
+  else if (state.workflow === 'confirmed' || state.workflow === 'finalized') events.push({ type: 'YearReopened', data: { activityId: a.activityId, makeUp } });
+  const hours = measured.hours / 100;
+  events.push({
+    type: registered ? 'ActivityRegistered' : 'ActivityDeclared',
+    data: {
+      activityId: a.activityId, category: a.category, subject: measured.subject, title: a.title,
+      completedOn: a.completedOn, measure: a.measure, hours, contentKey: a.contentKey, evidence: a.evidence, makeUp,
+      declarant: { id: ctx.actor.sub, role: ctx.actor.role },
+      institutionId: ctx.actor.role === 'institution' ? ctx.actor.institutionId ?? null : null,
+      requestDigest: cmd.requestDigest,
+    },
+  });
+  return { events, ruleSetId, result: { activityId: a.activityId, status: registered ? 'verified' : 'declared', hours, revision: null } };
+}

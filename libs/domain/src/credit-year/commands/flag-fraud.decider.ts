@@ -1,0 +1,42 @@
+/**
+ * FlagFraud (Art. 14): falsified material voids the person-year. A flag on an institution
+ * reaches this year only if it holds a registration by that institution (of the named courses).
+ */
+import type { Evidence } from '../credit-year.events';
+import { effectiveContentKey, type CreditYearState } from '../credit-year.state';
+import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
+import { checkStoredScope, requireHrAuthority, requireYear } from './guards';
+
+export interface FlagFraudCommand {
+  personId: string;
+  year: number;
+  flagId: string;
+  reason: string;
+  evidence: Evidence[];
+  institutionId: string | null;
+  courses: string[] | null;
+}
+
+function holdsRegistration(state: CreditYearState, institutionId: string, courses: string[] | null): boolean {
+  for (const a of state.activities.values()) {
+    if (a.data.institutionId !== institutionId) continue;
+    if (courses === null) return true;
+    const key = effectiveContentKey(a);
+    if (key !== null && courses.includes(key)) return true;
+  }
+  return false;
+}
+
+export function decideFlagFraud(cmd: FlagFraudCommand, current: CreditYearState | null, unit: UnitView, ctx: DecideContext): CreditYearDecision<{ flagged: boolean }> {
+  const state = requireYear(current, cmd.personId, cmd.year);
+  requireHrAuthority(ctx.actor);
+  checkStoredScope(ctx.actor, state, unit);
+  const ruleSetId = ctx.rules.idFor(state.field, state.year);
+  // A repeat of the same flag (an institution job retried) changes nothing.
+  if (state.flags.has(cmd.flagId)) return { events: [], ruleSetId, result: { flagged: true } };
+  if (cmd.institutionId !== null && !holdsRegistration(state, cmd.institutionId, cmd.courses)) {
+    return { events: [], ruleSetId, result: { flagged: false } };
+  }
+  const { flagId, reason, evidence, institutionId, courses } = cmd;
+  return { events: [{ type: 'FraudFlagged', data: { flagId, reason, evidence, institutionId, courses } }], ruleSetId, result: { flagged: true } };
+}

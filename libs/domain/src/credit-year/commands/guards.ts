@@ -1,0 +1,52 @@
+/** Checks shared by several deciders, in API.md's order: 404, stored-scope 403, then 409. */
+import { conflict, forbidden, notFound } from '../../shared/domain-error';
+import { isHrAuthority, type ActorClaims } from '../../shared/actor';
+import { regionCovers } from '../../shared/region';
+import type { UnitState } from '../../unit/unit.events';
+import { isVoided, type ActivityState, type CreditYearState } from '../credit-year.state';
+
+export function requireYear(state: CreditYearState | null, personId: string, year: number): CreditYearState {
+  if (state === null) throw notFound('PERSON_YEAR_NOT_FOUND', `no records for person ${personId} in ${year}`);
+  return state;
+}
+
+export function requireActivity(state: CreditYearState, activityId: string): ActivityState {
+  const a = state.activities.get(activityId);
+  if (!a) throw notFound('ACTIVITY_NOT_FOUND', `activity ${activityId} is not in this person-year`);
+  return a;
+}
+
+/** Art. 14: a voided year takes no write but a rescission or a further flag. */
+export function refuseVoided(state: CreditYearState): void {
+  if (isVoided(state)) throw conflict('YEAR_VOIDED', 'this year is voided by a fraud flag', '14');
+}
+
+/**
+ * Stored scope (API.md): a unit acts on its own staff's years; an authority or regulator on
+ * years of units in its region, an industry authority only in its own field.
+ */
+export function checkStoredScope(actor: ActorClaims, state: CreditYearState, unit: UnitState | null): void {
+  const ok = (() => {
+    switch (actor.role) {
+      case 'professional':
+        return actor.personId === state.personId;
+      case 'unit':
+        return actor.unitId === state.unitId;
+      case 'authority':
+      case 'regulator':
+        return (
+          unit !== null &&
+          regionCovers(actor.region ?? '', unit.region) &&
+          (actor.industry === undefined || actor.industry === state.field)
+        );
+      default:
+        return false;
+    }
+  })();
+  if (!ok) throw forbidden('OUT_OF_SCOPE', 'this person-year is outside your scope');
+}
+
+/** Art. 14 powers belong to 人社 alone. */
+export function requireHrAuthority(actor: ActorClaims): void {
+  if (!isHrAuthority(actor)) throw forbidden('FORBIDDEN', 'only a 人社 authority may do this', '14');
+}

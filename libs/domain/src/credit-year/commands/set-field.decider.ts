@@ -1,0 +1,22 @@
+/** SetField (Art. 15): the unit says which field's rules a person-year follows, before confirming. */
+import type { Field } from '@jx/rules';
+import { conflict } from '../../shared/domain-error';
+import type { CreditYearState } from '../credit-year.state';
+import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
+import { checkStoredScope, refuseVoided, requireYear } from './guards';
+
+export interface SetFieldCommand {
+  personId: string;
+  year: number;
+  field: Field;
+}
+
+export function decideSetField(cmd: SetFieldCommand, current: CreditYearState | null, unit: UnitView, ctx: DecideContext): CreditYearDecision {
+  const state = requireYear(current, cmd.personId, cmd.year);
+  checkStoredScope(ctx.actor, state, unit);
+  refuseVoided(state);
+  if (state.workflow !== 'open') throw conflict('YEAR_NOT_OPEN', `the field can change only while the year is open (it is ${state.workflow})`, '15');
+  const ruleSetId = ctx.rules.idFor(cmd.field, state.year);
+  if (state.field === cmd.field) return { events: [], ruleSetId };
+  return { events: [{ type: 'FieldSet', data: { field: cmd.field } }], ruleSetId };
+}

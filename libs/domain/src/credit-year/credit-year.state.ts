@@ -1,0 +1,179 @@
+/**
+ * The state of one person-year, folded from its own stream. Pure: the fold is the only way a
+ * decision or a statement learns anything about the year.
+ */
+import type { ActivityStatus, Field, Hundredths } from '@jx/rules';
+import { defaultMakeUpEnd } from '../shared/china-time';
+import type { ActivityData, CreditYearEvent } from './credit-year.events';
+
+export type Workflow = 'open' | 'confirmed' | 'finalized';
+
+export interface ActivityState {
+  data: ActivityData;
+  /** Registered by an institution or the unit: verified on registration (RULES.md §1). */
+  registered: boolean;
+  /** Revision and time of the declaring event (the idempotent answer, inbox order). */
+  declaredRevision: number;
+  declaredAt: string;
+  claimed: Hundredths;
+  status: ActivityStatus;
+  verified: Hundredths | null;
+  unitContentKey: string | null;
+  authorityContentKey: string | null;
+  /** The authority's latest adjustment; carries over to later finalisations (RULES.md §4). */
+  adjustment: Hundredths | null;
+  /** Hours in the last finalisation; null when not part of it. */
+  final: Hundredths | null;
+}
+
+export interface FlagState {
+  flagId: string;
+  reason: string;
+  at: string;
+  institutionId: string | null;
+  courses: string[] | null;
+  rescinded: boolean;
+}
+
+export interface CreditYearState {
+  revision: number;
+  personId: string;
+  year: number;
+  unitId: string;
+  field: Field;
+  workflow: Workflow;
+  finalizedOnce: boolean;
+  confirmedAt: string | null;
+  activities: Map<string, ActivityState>;
+  flags: Map<string, FlagState>;
+  makeUp: { until: string; reason: string | null; promotionDelay: boolean };
+}
+
+export interface EventMeta {
+  revision: number;
+  at: string;
+}
+
+export const toHundredths = (hours: number): Hundredths => Math.round(hours * 100);
+
+export function isVoided(state: CreditYearState): boolean {
+  for (const f of state.flags.values()) if (!f.rescinded) return true;
+  return false;
+}
+
+export function effectiveContentKey(a: ActivityState): string | null {
+  return a.authorityContentKey ?? a.unitContentKey ?? a.data.contentKey;
+}
+
+function opened(data: { personId: string; year: number; unitId: string; field: Field }, meta: EventMeta): CreditYearState {
+  return {
+    revision: meta.revision,
+    ...data,
+    workflow: 'open',
+    finalizedOnce: false,
+    confirmedAt: null,
+    activities: new Map(),
+    flags: new Map(),
+    makeUp: { until: defaultMakeUpEnd(data.year), reason: null, promotionDelay: false },
+  };
+}
+
+function addActivity(state: CreditYearState, data: ActivityData, registered: boolean, meta: EventMeta): void {
+  const claimed = toHundredths(data.hours);
+  state.activities.set(data.activityId, {
+    data,
+    registered,
+    declaredRevision: meta.revision,
+    declaredAt: meta.at,
+    claimed,
+    status: registered ? 'verified' : 'declared',
+    verified: registered ? claimed : null,
+    unitContentKey: null,
+    authorityContentKey: null,
+    adjustment: null,
+    final: null,
+  });
+}
+
+function finalize(state: CreditYearState, adjustments: ReadonlyArray<{ activityId: string; hours: number; contentKey: string | null }>): void {
+  for (const adj of adjustments) {
+    const a = state.activities.get(adj.activityId);
+    if (!a) continue;
+    a.adjustment = toHundredths(adj.hours);
+    if (adj.contentKey !== null) a.authorityContentKey = adj.contentKey;
+  }
+  for (const a of state.activities.values()) {
+    a.final = a.status === 'verified' && a.verified !== null ? Math.min(a.adjustment ?? a.verified, a.verified) : null;
+  }
+  state.workflow = 'finalized';
+  state.finalizedOnce = true;
+}
+
+/** Applies one event. Mutates a state it owns; callers fold from `null` each time. */
+export function evolve(state: CreditYearState | null, event: CreditYearEvent, meta: EventMeta): CreditYearState | null {
+  if (event.type === 'PersonYearOpened') return opened(event.data, meta);
+  if (state === null) return null;
+  state.revision = meta.revision;
+  const activity = 'activityId' in event.data ? state.activities.get(event.data.activityId) : undefined;
+  switch (event.type) {
+    case 'ActivityDeclared':
+    case 'ActivityRegistered':
+      addActivity(state, event.data, event.type === 'ActivityRegistered', meta);
+      break;
+    case 'ActivityWithdrawn':
+      if (activity) activity.status = 'withdrawn';
+      break;
+    case 'ActivityVerifiedByUnit':
+      if (activity) {
+        activity.status = 'verified';
+        activity.verified = toHundredths(event.data.hours);
+        if (event.data.contentKey !== null) activity.unitContentKey = event.data.contentKey;
+      }
+      break;
+    case 'ActivityRejectedByUnit':
+      if (activity) {
+        activity.status = 'rejected';
+        if (event.data.contentKey !== null) activity.unitContentKey = event.data.contentKey;
+      }
+      break;
+    case 'FieldSet':
+      state.field = event.data.field;
+      break;
+    case 'YearConfirmedByUnit':
+      state.workflow = 'confirmed';
+      state.confirmedAt = meta.at;
+      break;
+    case 'YearReopened':
+      state.workflow = 'open';
+      state.confirmedAt = null;
+      break;
+    case 'YearFinalizedByAuthority':
+      finalize(state, event.data.adjustments);
+      break;
+    case 'FraudFlagged':
+      state.flags.set(event.data.flagId, { ...event.data, at: meta.at, rescinded: false });
+      break;
+    case 'FraudFlagRescinded': {
+      const flag = state.flags.get(event.data.flagId);
+      if (flag) flag.rescinded = true;
+      break;
+    }
+    case 'MakeUpGranted':
+      state.makeUp.reason = event.data.reason;
+      if (event.data.until !== null && event.data.until > state.makeUp.until) state.makeUp.until = event.data.until;
+      break;
+    case 'PromotionDelayRecorded':
+      state.makeUp.promotionDelay = true;
+      break;
+  }
+  return state;
+}
+
+/** Folds recorded events (with their revision and time) into the year's state. */
+export function foldCreditYear(
+  events: ReadonlyArray<{ type: string; data: unknown; revision: number; at: string }>,
+): CreditYearState | null {
+  let state: CreditYearState | null = null;
+  for (const e of events) state = evolve(state, e as unknown as CreditYearEvent, e);
+  return state;
+}

@@ -1,0 +1,3 @@
+export * from './infrastructure.module';
+export * from './shutdown';
+export * from './pino-logger';

@@ -1,0 +1,47 @@
+/**
+ * The composition root: configuration picks the adapters behind every port, so the same code
+ * runs on the embedded default (SQLite, in-process jobs) or the production stack.
+ */
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { join } from 'node:path';
+import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from '@jx/application';
+import type { AppConfig } from '@jx/config';
+import { EVENT_STORE, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
+import { openSqliteReadModelStore, READ_MODEL_STORE } from '@jx/projections';
+import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export interface InfrastructureOverrides {
+  clock?: Clock;
+  rules?: RuleSetRegistry;
+}
+
+function eventStore(config: AppConfig): EventStore {
+  if (config.EVENT_STORE !== 'sqlite') {
+    throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not available in this build: only sqlite is (see README, production stack)`);
+  }
+  return openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') });
+}
+
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+    if (config.REDIS_URL !== undefined) {
+      throw new Error('REDIS_URL is set but the BullMQ job adapter is not available in this build: unset it to run jobs in-process');
+    }
+    const settings: WorkflowSettings = { yearClosesOn: config.YEAR_CLOSES_ON };
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: EVENT_STORE, useFactory: () => eventStore(config) },
+      { provide: READ_MODEL_STORE, useFactory: () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }) },
+      { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue() },
+      { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+      { provide: RULE_SETS, useValue: overrides.rules ?? defaultRegistry() },
+      { provide: WORKFLOW_SETTINGS, useValue: settings },
+    ];
+    return { module: InfrastructureModule, providers, exports: providers.map((p) => (p as { provide: symbol }).provide) };
+  }
+}
