@@ -2,6 +2,7 @@
  * The common shape of the unit's and the authority's commands on one person-year: read the
  * year's unit (scope), decide against the stream, answer with the statement afterwards.
  */
+import { Inject } from '@nestjs/common';
 import { Command } from '@nestjs/cqrs';
 import type { CreditYearDecision, CreditYearState, DecideContext, Statement, UnitState } from '@jx/domain';
 import type { CommandMetadata } from '../command-metadata';
@@ -21,7 +22,10 @@ export abstract class YearCommand<D extends YearKey, R = Statement> extends Comm
 }
 
 export abstract class StatementCommandHandler<C extends YearCommand<YearKey>> {
-  constructor(protected readonly years: CreditYearCommands, protected readonly statements: Statements) {}
+  constructor(
+    @Inject(CreditYearCommands) protected readonly years: CreditYearCommands,
+    @Inject(Statements) protected readonly statements: Statements,
+  ) {}
 
   protected abstract decide(data: C['data'], state: CreditYearState | null, unit: UnitState | null, ctx: DecideContext): CreditYearDecision<unknown>;
 

@@ -1,0 +1,135 @@
+/**
+ * The multi-level workflow of RULES.md §4 over HTTP: declare → verify → confirm → finalise,
+ * registrations verified on registration, adjustments in the final tier only, idempotent repeats.
+ */
+import { activity, world, yearPath, type World } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+let w: World;
+
+beforeEach(async () => {
+  t = await startTestApp({ now: '2024-12-01T02:00:00.000Z' });
+  w = await world(t);
+});
+afterEach(() => t.close());
+
+const declare = (token: string, body: Record<string, unknown>) => t.call('POST', `${yearPath()}/activities`, { token, body });
+
+describe('DeclareActivity', () => {
+  it('Art. 7: a professional declares 3 days + 270 minutes = 30.00 hours, waiting for the unit', async () => {
+    const res = await declare(w.pro, activity({ measure: { days: 3, extraMinutes: 270 } }));
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ activityId: 'a1', status: 'declared', hours: 30, revision: 1 });
+    const statement = await t.call('GET', yearPath(), { token: w.pro });
+    expect(statement.body.totals.declared).toEqual({ public: 30, professional: 0, total: 30 });
+    expect(statement.body.totals.verified).toEqual({ public: 0, professional: 0, total: 0 });
+    expect(statement.body.activities[0].explanation[0].text).toBe('3 天 × 8 + 270 分钟 ÷ 45 = 30.00 学时');
+  });
+
+  it('the same activityId and body from the same actor again answers 200 identically and writes nothing', async () => {
+    const first = await declare(w.pro, activity());
+    const head = await t.head();
+    const again = await declare(w.pro, activity());
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await t.head()).toBe(head);
+  });
+
+  it('the same activityId with another body is ACTIVITY_ID_REUSED', async () => {
+    await declare(w.pro, activity());
+    const res = await declare(w.pro, activity({ title: 'Other' }));
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('ACTIVITY_ID_REUSED');
+  });
+
+  it('Art. 12 ¶1: an institution registration is verified on registration', async () => {
+    const res = await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('verified');
+    const statement = await t.call('GET', yearPath(), { token: w.unit });
+    expect(statement.body.totals.verified.public).toBe(10);
+  });
+
+  it('a unit registers its in-house training 8(3), capped at 10', async () => {
+    await declare(w.unit, activity({ activityId: 'h1', category: '8.3', subject: undefined, measure: { hours: 8 }, evidence: undefined, completedOn: '2024-03-01' }));
+    await declare(w.unit, activity({ activityId: 'h2', category: '8.3', subject: undefined, measure: { hours: 8 }, evidence: undefined, completedOn: '2024-04-01' }));
+    const statement = await t.call('GET', yearPath(), { token: w.unit });
+    const h2 = statement.body.activities.find((a: { activityId: string }) => a.activityId === 'h2');
+    expect(h2.hours.counted).toBe(2);
+    expect(h2.notes).toContain('CAPPED');
+    expect(statement.body.totals.verified.professional).toBe(10);
+  });
+
+  it('a professional needs evidence (EVIDENCE_REQUIRED)', async () => {
+    const res = await declare(w.pro, activity({ evidence: [] }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('EVIDENCE_REQUIRED');
+  });
+
+  it('8(8): a second active points activity is POINTS_ALREADY_DECLARED', async () => {
+    await declare(w.pro, activity({ activityId: 'x1', category: '8.8', subject: undefined, measure: { points: 12345 } }));
+    const res = await declare(w.pro, activity({ activityId: 'x2', category: '8.8', subject: undefined, measure: { points: 500 } }));
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('POINTS_ALREADY_DECLARED');
+    await t.call('DELETE', `${yearPath()}/activities/x1`, { token: w.pro });
+    expect((await declare(w.pro, activity({ activityId: 'x2', category: '8.8', subject: undefined, measure: { points: 500 } }))).status).toBe(201);
+  });
+});
+
+describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
+  it('runs the whole workflow and the final tier decides compliance', async () => {
+    await declare(w.pro, activity({ activityId: 'pub', measure: { hours: 30 } }));
+    await declare(w.pro, activity({ activityId: 'pro', subject: 'professional', measure: { hours: 60 } }));
+    expect((await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} })).body.error.code).toBe('PENDING_VERIFICATION');
+    const v1 = await t.call('POST', `${yearPath()}/activities/pub/verification`, { token: w.unit, body: { decision: 'approve' } });
+    expect(v1.status).toBe(200);
+    expect(v1.body.status).toBe('verified');
+    const v2 = await t.call('POST', `${yearPath()}/activities/pro/verification`, { token: w.unit, body: { decision: 'approve', hours: 59, reason: 'one hour missed' } });
+    expect(v2.body.hours).toMatchObject({ claimed: 60, verified: 59 });
+    const confirmed = await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: { note: 'checked' } });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    expect(confirmed.body.compliant).toBe(false);
+    const authority = await t.token({ role: 'authority', region: '360100' });
+    const finalized = await t.call('POST', `${yearPath()}/finalization`, {
+      token: authority,
+      body: { decision: 'approve', adjustments: [{ activityId: 'pub', hours: 0, reason: 'certificate not valid' }] },
+    });
+    expect(finalized.status).toBe(200);
+    expect(finalized.body.status).toBe('finalized');
+    expect(finalized.body.totals.final).toEqual({ public: 0, professional: 59, total: 59 });
+    expect(finalized.body.totals.verified).toEqual({ public: 30, professional: 59, total: 89 });
+    const pub = finalized.body.activities.find((a: { activityId: string }) => a.activityId === 'pub');
+    expect(pub.status).toBe('rejected');
+    expect(pub.hours).toEqual({ claimed: 30, verified: 30, final: 0, counted: 0 });
+    expect(finalized.body.shortfall).toEqual({ public: 30, professional: 1 });
+  });
+
+  it('hours above the claimed are HOURS_ABOVE_CLAIMED; a reason is required with hours', async () => {
+    await declare(w.pro, activity());
+    const noReason = await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'approve', hours: 5 } });
+    expect(noReason.body.error.code).toBe('REASON_REQUIRED');
+    const above = await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'approve', hours: 11, reason: 'x' } });
+    expect(above.status).toBe(422);
+    expect(above.body.error.code).toBe('HOURS_ABOVE_CLAIMED');
+  });
+
+  it('finalising an open year is NOT_CONFIRMED; adjusting above the verified is HOURS_ABOVE_VERIFIED', async () => {
+    await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+    const open = await t.call('POST', `${yearPath()}/finalization`, { token: w.hr, body: { decision: 'approve' } });
+    expect(open.body.error.code).toBe('NOT_CONFIRMED');
+    await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} });
+    const above = await t.call('POST', `${yearPath()}/finalization`, { token: w.hr, body: { decision: 'approve', adjustments: [{ activityId: 'a1', hours: 11, reason: 'x' }] } });
+    expect(above.status).toBe(422);
+    expect(above.body.error.code).toBe('HOURS_ABOVE_VERIFIED');
+  });
+
+  it('a later registration returns a confirmed year to open', async () => {
+    await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+    await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} });
+    await declare(w.institution, activity({ activityId: 'a2', unitId: 'u1', evidence: undefined }));
+    const statement = await t.call('GET', yearPath(), { token: w.unit });
+    expect(statement.body.status).toBe('open');
+  });
+});
