@@ -1,0 +1,26 @@
+/**
+ * `npm run projections:rebuild`: empties the read models and replays every event from zero,
+ * printing progress. Run it with the server stopped (its lists would be incomplete meanwhile).
+ */
+import { Projector, ProjectionRunner } from '@jx/projections';
+import { defaultRegistry } from '@jx/rules';
+import { fail, openStores } from './open-stores';
+
+async function main(): Promise<void> {
+  const { events, readModels } = openStores();
+  const models = readModels();
+  const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));
+  let lastPrinted = -1;
+  await runner.rebuild((done, total) => {
+    const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+    if (pct !== lastPrinted) {
+      lastPrinted = pct;
+      process.stdout.write(`rebuilding read models: ${done}/${total} events (${pct}%)\n`);
+    }
+  });
+  process.stdout.write(`rebuilt up to position ${runner.checkpoint}\n`);
+  await models.close();
+  await events.close();
+}
+
+main().catch(fail);
