@@ -17,6 +17,8 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, genReqId: () => randomUUID() });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
+    // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);

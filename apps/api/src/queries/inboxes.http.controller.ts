@@ -6,6 +6,7 @@ import { forbiddenError } from '../http/http-error';
 import { requireRegion, requireRole } from '../http/policies';
 import { Meta } from '../http/request-context';
 import { id, parseWith, region } from '../http/validation';
+import { Endpoint } from '../http/openapi';
 
 const page = {
   limit: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).refine((n) => n >= 1 && n <= 1000, 'must be a whole number from 1 to 1000').optional(),
@@ -17,6 +18,7 @@ export class InboxesController {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
 
   /** The unit's inbox: declarations awaiting its verification, oldest first. */
+  @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN' } })
   @Get('units/:unitId/pending')
   async unitPending(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');
@@ -27,6 +29,7 @@ export class InboxesController {
   }
 
   /** The authority's inbox: confirmed person-years awaiting finalisation in its scope. */
+  @Endpoint('Authority inbox: confirmed person-years awaiting finalisation in scope, oldest first', { errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
   @Get('authorities/pending')
   async authorityPending(@Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');

@@ -6,12 +6,14 @@ import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
 import { requireRole } from '../http/policies';
 import { Meta } from '../http/request-context';
 import { id, parseWith } from '../http/validation';
+import { Endpoint } from '../http/openapi';
 
 @Controller('api/jobs/:jobId')
 export class JobsController {
   constructor(@Inject(JOB_QUEUE) private readonly jobs: JobQueue) {}
 
   /** Progress of a long job (an institution-wide fraud flag). */
+  @Endpoint('Job progress (an institution-wide fraud flag)', { errors: { 403: 'FORBIDDEN', 404: 'JOB_NOT_FOUND' } })
   @Get()
   async job(@Param() params: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');

@@ -6,6 +6,8 @@ import { Meta } from '../http/request-context';
 import { parseWith, validationError } from '../http/validation';
 import { personYearPath } from '../credit-years/person-year.path';
 import { PersonYearAccess } from './person-year-access';
+import { Endpoint } from '../http/openapi';
+import { ApiQuery } from '@nestjs/swagger';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/;
 const statementQuery = z.strictObject({
@@ -23,6 +25,10 @@ export class StatementController {
   ) {}
 
   /** The statement, now or as it stood (asOf / revision), under its rules or another (ruleSet). */
+  @Endpoint('Statement: totals per tier, compliance, shortfall, each activity with its derivation; asOf / revision travel in time, ruleSet recomputes', { errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, REVISION_NOT_FOUND' } })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant with milliseconds and a zone' })
+  @ApiQuery({ name: 'revision', required: false, description: 'stream revision (from 0)' })
+  @ApiQuery({ name: 'ruleSet', required: false, description: 'recompute under another rule set' })
   @Get()
   async statement(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
     this.access.precheck(meta.actor, (params as { personId?: string }).personId ?? '');

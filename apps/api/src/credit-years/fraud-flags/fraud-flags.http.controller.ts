@@ -7,6 +7,7 @@ import { requireHr } from '../../http/policies';
 import { Meta } from '../../http/request-context';
 import { evidence, id, parseWith, printable, text } from '../../http/validation';
 import { flagPath, personYearPath } from '../person-year.path';
+import { Endpoint } from '../../http/openapi';
 
 const flagBody = z.strictObject({ reason: text(500), evidence: evidence.optional() });
 const rescindBody = z.strictObject({ reason: text(500) });
@@ -21,6 +22,7 @@ const institutionFlagBody = z.strictObject({
 export class FraudFlagsController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
+  @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year', { body: flagBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND' } })
   @Post('persons/:personId/years/:year/fraud-flags')
   @HttpCode(201)
   async flag(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
@@ -33,6 +35,7 @@ export class FraudFlagsController {
     return { flagId: answer.flagId, status: answer.status };
   }
 
+  @Endpoint('RescindFraudFlag (Art. 14): the province 人社 authority restores the year', { body: rescindBody, errors: { 403: 'FORBIDDEN', 404: 'PERSON_YEAR_NOT_FOUND, FLAG_NOT_FOUND', 409: 'FLAG_ALREADY_RESCINDED' } })
   @Post('persons/:personId/years/:year/fraud-flags/:flagId/rescission')
   @HttpCode(200)
   async rescind(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
@@ -42,6 +45,7 @@ export class FraudFlagsController {
     return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
   }
 
+  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses)', { body: institutionFlagBody, errors: { 403: 'FORBIDDEN' } })
   @Post('institutions/:institutionId/fraud-flags')
   @HttpCode(202)
   async flagInstitution(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

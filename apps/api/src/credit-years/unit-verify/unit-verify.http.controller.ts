@@ -7,12 +7,14 @@ import { Meta } from '../../http/request-context';
 import { parseWith, validationError } from '../../http/validation';
 import { activityPath } from '../person-year.path';
 import { unitVerifyBody } from './unit-verify.request.dto';
+import { Endpoint } from '../../http/openapi';
 
 @Controller('api/persons/:personId/years/:year/activities/:activityId/verification')
 export class UnitVerifyController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** 核定: the unit approves (possibly with fewer hours) or rejects a declaration. */
+  @Endpoint('UnitVerify (核定): the unit approves, possibly with fewer hours, or rejects', { body: unitVerifyBody, errors: { 400: 'VALIDATION_FAILED, REASON_REQUIRED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, ACTIVITY_NOT_DECLARED', 422: 'HOURS_ABOVE_CLAIMED' } })
   @Post()
   @HttpCode(200)
   async verify(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

@@ -1,0 +1,77 @@
+/** Health, OpenAPI, body limits and the order of errors (API.md, Errors and their order). */
+import { activity, world, yearPath, type World } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await world(t);
+});
+afterAll(() => t.close());
+
+it('GET /api/health answers 200 without a token when the event store answers', async () => {
+  const res = await t.call('GET', '/api/health');
+  expect(res.status).toBe(200);
+  expect(res.body.checks.eventStore).toBe('up');
+});
+
+it('GET /api/docs serves the OpenAPI description with the request schemas', async () => {
+  const res = await t.call('GET', '/api/docs');
+  expect(res.status).toBe(200);
+  expect(res.body.openapi).toMatch(/^3\./);
+  const declare = res.body.paths['/api/persons/{personId}/years/{year}/activities'].post;
+  expect(declare.requestBody.content['application/json'].schema.properties.category.enum).toContain('8.1');
+  expect(declare.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+});
+
+it('an unknown route is 404 in the error format', async () => {
+  const res = await t.call('GET', '/api/nowhere', { token: w.pro });
+  expect(res.status).toBe(404);
+  expect(res.body.error.code).toBe('NOT_FOUND');
+});
+
+it('a body over 64 KiB is 413 and writes nothing', async () => {
+  const head = await t.head();
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ title: 'x'.repeat(70 * 1024) }) });
+  expect(res.status).toBe(413);
+  expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  expect(await t.head()).toBe(head);
+});
+
+it('401 comes before 400: unreadable JSON without a token is 401', async () => {
+  const res = await t.call('POST', `${yearPath()}/activities`, { raw: '{not json' });
+  expect(res.status).toBe(401);
+});
+
+it('403 comes before 400: unreadable JSON from a role that may not declare is 403', async () => {
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.regulator, raw: '{not json' });
+  expect(res.status).toBe(403);
+});
+
+it('unreadable JSON from an allowed role is 400 INVALID_JSON', async () => {
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw: '{not json' });
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('INVALID_JSON');
+});
+
+it('a non-JSON content type is 400 and writes nothing', async () => {
+  const head = await t.head();
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  expect(res.status).toBe(400);
+  expect(await t.head()).toBe(head);
+});
+
+it('400 names the field and the reason; unknown fields are refused', async () => {
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ colour: 'red', measure: { days: 1.5 } }) });
+  expect(res.status).toBe(400);
+  const fields = res.body.error.details.map((d: { field: string }) => d.field);
+  expect(fields).toContain('colour');
+});
+
+it('a fractional day is refused with the measure field named', async () => {
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ measure: { days: 1.5 } }) });
+  expect(res.status).toBe(400);
+  expect(res.body.error.details[0].field).toBe('measure.days');
+});
