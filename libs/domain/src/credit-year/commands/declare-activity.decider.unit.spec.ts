@@ -1,0 +1,111 @@
+import { actors, ctx, declared, given, opened, registered, UNIT, fold } from '../../testing/decider-spec';
+import { decideDeclareActivity, type DeclareActivityCommand } from './declare-activity.decider';
+
+const cmd = (overrides: Partial<DeclareActivityCommand['activity']> = {}, unitId = 'u1'): DeclareActivityCommand => ({
+  personId: 'p1',
+  year: 2024,
+  unitId,
+  activity: { activityId: 'a1', category: '8.1', subject: 'public', title: 'Course', completedOn: '2024-05-06', measure: { hours: 10 }, contentKey: null, evidence: [{ name: 'c.pdf', sha256: 'a'.repeat(64) }], ...overrides },
+  requestDigest: 'digest-a1',
+});
+
+describe('DeclareActivity', () => {
+  it('the first command opens the person-year with the unit industry as its field', () => {
+    given([]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).then([opened(), declared('a1')]);
+  });
+
+  it('Art. 12 ¶1: an institution registration is verified on registration', () => {
+    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.institution))).result();
+    expect(decision.events[0]!.type).toBe('ActivityRegistered');
+    expect(decision.result).toEqual({ activityId: 'a1', status: 'verified', hours: 10, revision: null });
+  });
+
+  it('a repeat of the same body by the same actor changes nothing and answers the first revision', () => {
+    const decision = given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).result();
+    expect(decision.events).toEqual([]);
+    expect(decision.result).toEqual({ activityId: 'a1', status: 'declared', hours: 10, revision: 1 });
+  });
+
+  it('the same activityId with another body is ACTIVITY_ID_REUSED', () => {
+    given([opened(), declared('a1', { requestDigest: 'other' })]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
+  });
+
+  it('an unregistered unit is UNIT_NOT_FOUND', () => {
+    given([]).when((s) => decideDeclareActivity(cmd(), s, null, null, ctx(actors.pro))).thenRefuses('UNIT_NOT_FOUND', 'not_found');
+  });
+
+  it('RULES §4: another unit than the one the year was opened with is UNIT_MISMATCH', () => {
+    given([opened()]).when((s) => decideDeclareActivity(cmd({}, 'u2'), s, { ...UNIT, unitId: 'u2' }, null, ctx(actors.pro))).thenRefuses('UNIT_MISMATCH', 'conflict');
+  });
+
+  it('Art. 14: a voided year takes no declaration (YEAR_VOIDED)', () => {
+    const flag = { type: 'FraudFlagged' as const, data: { flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null } };
+    given([opened(), flag]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('YEAR_VOIDED', 'conflict');
+  });
+
+  it('Art. 11: completedOn before the year is OUTSIDE_YEAR', () => {
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2023-12-31' }), s, UNIT, null, ctx(actors.pro))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
+  });
+
+  it('RULES §4: completedOn later than today (China time) is COMPLETED_IN_FUTURE', () => {
+    // 2024-06-01T16:30Z is already 2024-06-02 in China: the 2nd is today, the 3rd is the future.
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-02' }), s, UNIT, null, ctx(actors.pro, '2024-06-01T16:30:00.000Z'))).then([declared('a1', { completedOn: '2024-06-02' })]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-03' }), s, UNIT, null, ctx(actors.pro, '2024-06-01T16:30:00.000Z'))).thenRefuses('COMPLETED_IN_FUTURE', 'unprocessable');
+  });
+
+  it('RULES §4: after the closing date a declaration of the year is YEAR_CLOSED', () => {
+    given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro, '2025-03-31T15:59:59.999Z'))).then([declared('a1')]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro, '2025-03-31T16:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+  });
+
+  it('Art. 13: a make-up activity (completed in the following year) is taken while the year is short', () => {
+    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
+    expect((decision.events[0]!.data as { makeUp: boolean }).makeUp).toBe(true);
+  });
+
+  it('Art. 13: a make-up activity reopens a finalised year', () => {
+    const events = [opened(), { type: 'YearConfirmedByUnit' as const, data: { note: null } }, { type: 'YearFinalizedByAuthority' as const, data: { decision: 'approve' as const, adjustments: [] } }];
+    const decision = given(events).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
+    expect(decision.events.map((e) => e.type)).toEqual(['YearReopened', 'ActivityDeclared']);
+  });
+
+  it('a finalised year takes no regular declaration (YEAR_FINALIZED)', () => {
+    const events = [opened(), { type: 'YearConfirmedByUnit' as const, data: { note: null } }, { type: 'YearFinalizedByAuthority' as const, data: { decision: 'approve' as const, adjustments: [] } }];
+    given(events).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('YEAR_FINALIZED', 'conflict');
+  });
+
+  it('Art. 13: a year that is not short has no make-up period (OUTSIDE_YEAR)', () => {
+    const full = [opened(), registered('pub', { hours: 30, measure: { hours: 30 } }), registered('pro', { subject: 'professional', hours: 60, measure: { hours: 60 } })];
+    given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
+  });
+
+  it('Art. 13: after the make-up period ends, make-up declarations are YEAR_CLOSED', () => {
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-12-31' }), s, UNIT, null, ctx(actors.pro, '2026-01-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+  });
+
+  it('RULES §4: the same content counted in the following year refuses a make-up activity (CONTENT_ALREADY_COUNTED)', () => {
+    const next = fold([opened('p1', 2025), declared('b1', { completedOn: '2025-04-01', contentKey: 'K' })]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, next, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+
+  it('RULES §4: a make-up activity of the previous year refuses the same content in this year', () => {
+    const previous = fold([opened('p1', 2023), declared('m1', { completedOn: '2024-02-01', contentKey: 'K', makeUp: true })]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ contentKey: 'K' }), s, UNIT, previous, ctx(actors.pro))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+
+  it('RULES §4: withdrawn content in the other year no longer blocks', () => {
+    const previous = fold([opened('p1', 2023), declared('m1', { completedOn: '2024-02-01', contentKey: 'K', makeUp: true }), { type: 'ActivityWithdrawn', data: { activityId: 'm1' } }]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ contentKey: 'K' }), s, UNIT, previous, ctx(actors.pro))).then([declared('a1', { contentKey: 'K' })]);
+  });
+
+  it('8(8): a second active points activity is POINTS_ALREADY_DECLARED', () => {
+    given([opened(), declared('x1', { category: '8.8', subject: 'public', measure: { points: 5000 }, hours: 5 })])
+      .when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 } }), s, UNIT, null, ctx(actors.pro)))
+      .thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
+  });
+
+  it('a declaration on a confirmed year returns it to open (YearReopened)', () => {
+    const decision = given([opened(), { type: 'YearConfirmedByUnit', data: { note: null } }]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).result();
+    expect(decision.events.map((e) => e.type)).toEqual(['YearReopened', 'ActivityDeclared']);
+  });
+});

@@ -1,0 +1,74 @@
+/** given/when/then for Art. 14 (fraud flags) and Art. 13 (make-up reasons, promotion delay). */
+import type { CreditYearEvent } from '../credit-year.events';
+import { actors, ctx, given, opened, registered, UNIT } from '../../testing/decider-spec';
+import { decideFlagFraud, type FlagFraudCommand } from './flag-fraud.decider';
+import { decideMakeUpReason } from './make-up-reason.decider';
+import { decideRecordPromotionDelay } from './record-promotion-delay.decider';
+import { decideRescindFraudFlag } from './rescind-fraud-flag.decider';
+
+const key = { personId: 'p1', year: 2024 };
+const flag = (over: Partial<FlagFraudCommand> = {}): FlagFraudCommand => ({ ...key, flagId: 'f1', reason: 'forged certificate', evidence: [], institutionId: null, courses: null, ...over });
+const flagged = (flagId = 'f1'): CreditYearEvent => ({ type: 'FraudFlagged', data: { flagId, reason: 'forged certificate', evidence: [], institutionId: null, courses: null } });
+
+describe('FlagFraud (Art. 14)', () => {
+  it('a 人社 authority flags the year', () => {
+    given([opened()]).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.city))).then([flagged()]);
+  });
+  it('an industry authority may not flag', () => {
+    given([opened()]).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.health))).thenRefuses('FORBIDDEN', 'forbidden');
+  });
+  it('a further flag on a voided year is taken; the same flag again changes nothing', () => {
+    given([opened(), flagged()]).when((s) => decideFlagFraud(flag({ flagId: 'f2' }), s, UNIT, ctx(actors.hr))).then([flagged('f2')]);
+    given([opened(), flagged()]).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.hr))).thenNothing();
+  });
+  it('an institution flag reaches only years holding that institution registration (of the named courses)', () => {
+    const withCourse = [opened(), registered('a1', { contentKey: 'C1' })];
+    given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst1', courses: ['C1'] }), s, UNIT, ctx(actors.hr))).then([{ type: 'FraudFlagged', data: { flagId: 'f1', reason: 'forged certificate', evidence: [], institutionId: 'inst1', courses: ['C1'] } }]);
+    given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst1', courses: ['C2'] }), s, UNIT, ctx(actors.hr))).thenNothing();
+    given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst9' }), s, UNIT, ctx(actors.hr))).thenNothing();
+  });
+});
+
+describe('RescindFraudFlag (Art. 14)', () => {
+  it('rescinds a standing flag', () => {
+    given([opened(), flagged()]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'f1', reason: 'review' }, s, UNIT, ctx(actors.hr))).then([{ type: 'FraudFlagRescinded', data: { flagId: 'f1', reason: 'review' } }]);
+  });
+  it('a rescinded flag is FLAG_ALREADY_RESCINDED; an unknown one FLAG_NOT_FOUND', () => {
+    given([opened(), flagged(), { type: 'FraudFlagRescinded', data: { flagId: 'f1', reason: 'r' } }]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'f1', reason: 'again' }, s, UNIT, ctx(actors.hr))).thenRefuses('FLAG_ALREADY_RESCINDED', 'conflict');
+    given([opened()]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'nope', reason: 'r' }, s, UNIT, ctx(actors.hr))).thenRefuses('FLAG_NOT_FOUND', 'not_found');
+  });
+});
+
+describe('MakeUpReason (Art. 13)', () => {
+  it('records a legitimate reason that extends the period', () => {
+    given([opened()]).when((s) => decideMakeUpReason({ ...key, reason: 'illness', note: null, until: '2026-06-30' }, s, UNIT, ctx(actors.unit))).then([{ type: 'MakeUpGranted', data: { reason: 'illness', note: null, until: '2026-06-30' } }]);
+  });
+  it('a unit may open a year never written to (it is short too)', () => {
+    given([]).when((s) => decideMakeUpReason({ ...key, reason: 'pregnancy', note: null, until: null }, s, UNIT, ctx(actors.unit))).then([opened(), { type: 'MakeUpGranted', data: { reason: 'pregnancy', note: null, until: null } }]);
+  });
+  it('an authority cannot open a year never written to (404)', () => {
+    given([]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.hr))).thenRefuses('PERSON_YEAR_NOT_FOUND', 'not_found');
+  });
+  it('a voided year is YEAR_VOIDED', () => {
+    given([opened(), flagged()]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_VOIDED', 'conflict');
+  });
+});
+
+describe('RecordPromotionDelay (Art. 13)', () => {
+  const after = '2026-01-01T00:00:00.000Z';
+  it('records a delay once the period ended with the year still short', () => {
+    given([opened()]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, after))).then([{ type: 'PromotionDelayRecorded', data: { periodEnded: '2025-12-31', shortfall: { public: 30, professional: 60 } } }]);
+  });
+  it('records nothing before the period ends, after a legitimate reason, twice, or for a compliant year', () => {
+    given([opened()]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, '2025-12-31T15:59:59.999Z'))).thenNothing();
+    given([opened(), { type: 'MakeUpGranted', data: { reason: 'illness', note: null, until: null } }]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, after))).thenNothing();
+    given([opened(), { type: 'PromotionDelayRecorded', data: { periodEnded: '2025-12-31', shortfall: { public: 30, professional: 60 } } }]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, after))).thenNothing();
+    const full = [opened(), registered('p', { hours: 30, measure: { hours: 30 } }), registered('q', { subject: 'professional', hours: 60, measure: { hours: 60 } })];
+    given(full).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, after))).thenNothing();
+  });
+  it('a period extended by a reason ends later', () => {
+    const extended: CreditYearEvent = { type: 'MakeUpGranted', data: { reason: 'other', note: null, until: '2026-06-30' } };
+    const state = given([opened(), extended]).state!;
+    expect(state.makeUp.until).toBe('2026-06-30');
+  });
+});

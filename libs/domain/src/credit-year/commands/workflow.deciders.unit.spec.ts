@@ -1,0 +1,104 @@
+/** given/when/then for the unit's and the authority's commands (RULES.md §4, Arts. 12–15). */
+import type { CreditYearEvent } from '../credit-year.events';
+import { actors, ctx, declared, given, opened, registered, UNIT } from '../../testing/decider-spec';
+import { decideAuthorityFinalize } from './authority-finalize.decider';
+import { decideSetField } from './set-field.decider';
+import { decideUnitConfirm } from './unit-confirm.decider';
+import { decideUnitVerify, type UnitVerifyCommand } from './unit-verify.decider';
+import { decideWithdrawActivity } from './withdraw-activity.decider';
+
+const key = { personId: 'p1', year: 2024 };
+const confirmed: CreditYearEvent = { type: 'YearConfirmedByUnit', data: { note: null } };
+const finalized: CreditYearEvent = { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [] } };
+const flagged: CreditYearEvent = { type: 'FraudFlagged', data: { flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null } };
+const verify = (over: Partial<UnitVerifyCommand> = {}): UnitVerifyCommand => ({ ...key, activityId: 'a1', decision: 'approve', hours: null, reason: null, contentKey: null, ...over });
+
+describe('WithdrawActivity', () => {
+  it('the professional withdraws a declared activity', () => {
+    given([opened(), declared('a1')]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx(actors.pro))).then([{ type: 'ActivityWithdrawn', data: { activityId: 'a1' } }]);
+  });
+  it('a verified activity can no longer be withdrawn (ACTIVITY_NOT_DECLARED); a repeat is refused too', () => {
+    given([opened(), registered('a1')]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx(actors.pro))).thenRefuses('ACTIVITY_NOT_DECLARED', 'conflict');
+    given([opened(), declared('a1'), { type: 'ActivityWithdrawn', data: { activityId: 'a1' } }]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx(actors.pro))).thenRefuses('ACTIVITY_NOT_DECLARED');
+  });
+  it('an unknown person-year or activity is 404', () => {
+    given([]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx(actors.pro))).thenRefuses('PERSON_YEAR_NOT_FOUND', 'not_found');
+    given([opened()]).when((s) => decideWithdrawActivity({ ...key, activityId: 'zz' }, s, ctx(actors.pro))).thenRefuses('ACTIVITY_NOT_FOUND', 'not_found');
+  });
+});
+
+describe('UnitVerify (核定)', () => {
+  it('approves at the claimed hours', () => {
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: null } }]);
+  });
+  it('approves with fewer hours and a contentKey linking activities (Art. 11)', () => {
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ hours: 8.5, reason: 'partly attended', contentKey: 'K' }), s, UNIT, ctx(actors.unit))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 8.5, reason: 'partly attended', contentKey: 'K' } }]);
+  });
+  it('rejects with a reason', () => {
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ decision: 'reject', reason: 'not in field' }), s, UNIT, ctx(actors.unit))).then([{ type: 'ActivityRejectedByUnit', data: { activityId: 'a1', reason: 'not in field', contentKey: null } }]);
+  });
+  it('never more than claimed (HOURS_ABOVE_CLAIMED)', () => {
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ hours: 10.01, reason: 'x' }), s, UNIT, ctx(actors.unit))).thenRefuses('HOURS_ABOVE_CLAIMED', 'unprocessable');
+  });
+  it('a second verification is ACTIVITY_NOT_DECLARED (a repeat changes nothing)', () => {
+    given([opened(), declared('a1'), { type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: null } }]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit))).thenRefuses('ACTIVITY_NOT_DECLARED', 'conflict');
+  });
+  it('another unit is out of scope (403)', () => {
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.otherUnit))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+  });
+  it('Art. 14: a voided year is YEAR_VOIDED', () => {
+    given([opened(), declared('a1'), flagged]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_VOIDED', 'conflict');
+  });
+});
+
+describe('SetField (Art. 15)', () => {
+  it('the unit sets the field while the year is open', () => {
+    given([opened()]).when((s) => decideSetField({ ...key, field: 'accounting' }, s, UNIT, ctx(actors.unit))).then([{ type: 'FieldSet', data: { field: 'accounting' } }]);
+  });
+  it('the same field again changes nothing', () => {
+    given([opened()]).when((s) => decideSetField({ ...key, field: 'general' }, s, UNIT, ctx(actors.unit))).thenNothing();
+  });
+  it('a confirmed year is YEAR_NOT_OPEN', () => {
+    given([opened(), confirmed]).when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_NOT_OPEN', 'conflict');
+  });
+});
+
+describe('UnitConfirm (Art. 12 ¶1)', () => {
+  it('confirms once nothing awaits verification', () => {
+    given([opened(), registered('a1')]).when((s) => decideUnitConfirm({ ...key, note: null }, s, UNIT, ctx(actors.unit))).then([confirmed]);
+  });
+  it('refuses while a declaration awaits verification (PENDING_VERIFICATION)', () => {
+    given([opened(), declared('a1')]).when((s) => decideUnitConfirm({ ...key, note: null }, s, UNIT, ctx(actors.unit))).thenRefuses('PENDING_VERIFICATION', 'conflict');
+  });
+  it('a repeat on a confirmed year changes nothing', () => {
+    given([opened(), confirmed]).when((s) => decideUnitConfirm({ ...key, note: null }, s, UNIT, ctx(actors.unit))).thenNothing();
+  });
+  it('a finalised year is YEAR_FINALIZED', () => {
+    given([opened(), confirmed, finalized]).when((s) => decideUnitConfirm({ ...key, note: null }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_FINALIZED', 'conflict');
+  });
+});
+
+describe('AuthorityFinalize (终审, Art. 12 ¶3)', () => {
+  const adjust = (hours: number, activityId = 'a1') => ({ ...key, adjustments: [{ activityId, hours, reason: 'review', contentKey: null }] });
+  it('finalises a confirmed year with adjustments', () => {
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.city))).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'a1', hours: 5, reason: 'review', contentKey: null }] } }]);
+  });
+  it('an open year is NOT_CONFIRMED; finalising twice is NOT_CONFIRMED too', () => {
+    given([opened(), registered('a1')]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.hr))).thenRefuses('NOT_CONFIRMED', 'conflict');
+    given([opened(), registered('a1'), confirmed, finalized]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.hr))).thenRefuses('NOT_CONFIRMED', 'conflict');
+  });
+  it('never above the verified hours (HOURS_ABOVE_VERIFIED)', () => {
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(10.5), s, UNIT, ctx(actors.hr))).thenRefuses('HOURS_ABOVE_VERIFIED', 'unprocessable');
+  });
+  it('only verified activities can be adjusted (ACTIVITY_NOT_VERIFIED)', () => {
+    const rejected: CreditYearEvent = { type: 'ActivityRejectedByUnit', data: { activityId: 'a1', reason: 'x', contentKey: null } };
+    given([opened(), declared('a1'), rejected, confirmed]).when((s) => decideAuthorityFinalize(adjust(0), s, UNIT, ctx(actors.hr))).thenRefuses('ACTIVITY_NOT_VERIFIED', 'conflict');
+  });
+  it('an authority of another city, or an industry authority of another field, is out of scope', () => {
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.otherCity))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.health))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+  });
+  it('an unknown activity in the adjustments is ACTIVITY_NOT_FOUND (404 before 409)', () => {
+    given([opened(), registered('a1')]).when((s) => decideAuthorityFinalize(adjust(5, 'zz'), s, UNIT, ctx(actors.hr))).thenRefuses('ACTIVITY_NOT_FOUND', 'not_found');
+  });
+});
