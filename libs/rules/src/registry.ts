@@ -1,0 +1,127 @@
+/**
+ * Which rule set applies to a person-year (Art. 15; RULES.md §4): rule sets are loaded from
+ * documents, `extends` flattened, and a mapping picks one per (field, year).
+ */
+import { z } from 'zod';
+import { FIELDS, type Field } from './fields';
+import { JX_2023_TRIAL_ID, jx2023Trial } from './jx-2023-trial.rule-set';
+import { RuleSetError, UnknownRuleSetError, zodIssues } from './rule-set-error';
+import { baseRuleSet, extendRuleSet, isOverride, parseRuleSetDocument, type RuleSet } from './rule-set';
+import type { RuleSetDocument } from './rule-set.schema';
+
+/** `field: '*'` applies to every field without an entry of its own; `toYear` is inclusive. */
+export interface RuleSetMappingEntry {
+  field: Field | '*';
+  fromYear: number;
+  toYear?: number;
+  ruleSet: string;
+}
+
+const MappingSchema = z.array(
+  z
+    .strictObject({
+      field: z.enum([...FIELDS, '*']),
+      fromYear: z.number().int().min(2000).max(9999),
+      toYear: z.number().int().min(2000).max(9999).optional(),
+      ruleSet: z.string().min(1),
+    })
+    .refine((e) => e.toYear === undefined || e.toYear >= e.fromYear, { message: 'toYear before fromYear', path: ['toYear'] }),
+);
+
+/** RULES.md §4 **Decision**: `jx-2023-trial` applies to every field and every year from 2023 on. */
+export const DEFAULT_MAPPING: readonly RuleSetMappingEntry[] = Object.freeze([
+  Object.freeze({ field: '*', fromYear: 2023, ruleSet: JX_2023_TRIAL_ID }),
+]);
+
+export class RuleSetRegistry {
+  private readonly sets = new Map<string, RuleSet>();
+  private readonly mapping: readonly RuleSetMappingEntry[];
+
+  /** Throws RuleSetError for an invalid document, a duplicate id, a broken `extends` or mapping. */
+  constructor(documents: readonly unknown[], mapping: readonly RuleSetMappingEntry[] = DEFAULT_MAPPING) {
+    const docs = new Map<string, RuleSetDocument>();
+    for (const input of documents) {
+      const doc = parseRuleSetDocument(input);
+      if (docs.has(doc.id)) throw new RuleSetError(`rule set "${doc.id}"`, [{ path: 'id', message: 'loaded twice' }]);
+      docs.set(doc.id, doc);
+    }
+    for (const id of docs.keys()) this.load(id, docs, []);
+    this.mapping = this.checkMapping(mapping);
+  }
+
+  has(id: string): boolean {
+    return this.sets.has(id);
+  }
+
+  /** The resolved rule set, or undefined for an unknown id. */
+  find(id: string): RuleSet | undefined {
+    return this.sets.get(id);
+  }
+
+  /** The resolved rule set; throws UnknownRuleSetError for an unknown id. */
+  resolve(id: string): RuleSet {
+    const set = this.sets.get(id);
+    if (set === undefined) throw new UnknownRuleSetError(id);
+    return set;
+  }
+
+  ids(): string[] {
+    return [...this.sets.keys()];
+  }
+
+  /**
+   * The id configured for (field, year): an entry naming the field beats `*`; among those covering
+   * the year, the latest `fromYear` wins. Throws RuleSetError when none covers it (e.g. 2022).
+   */
+  idFor(field: Field, year: number): string {
+    let best: RuleSetMappingEntry | undefined;
+    for (const e of this.mapping) {
+      if ((e.field !== field && e.field !== '*') || year < e.fromYear || (e.toYear !== undefined && year > e.toYear)) continue;
+      const better =
+        best === undefined ||
+        (e.field !== '*' && best.field === '*') ||
+        ((e.field === '*') === (best.field === '*') && e.fromYear > best.fromYear);
+      if (better) best = e;
+    }
+    if (best === undefined) throw new RuleSetError('rule set mapping', [{ path: '', message: `no rule set for ${field} in ${year}` }]);
+    return best.ruleSet;
+  }
+
+  /** The resolved rule set configured for (field, year). */
+  ruleSetFor(field: Field, year: number): RuleSet {
+    return this.resolve(this.idFor(field, year));
+  }
+
+  private load(id: string, docs: ReadonlyMap<string, RuleSetDocument>, chain: string[]): RuleSet {
+    const done = this.sets.get(id);
+    if (done !== undefined) return done;
+    const doc = docs.get(id);
+    const child = chain[chain.length - 1];
+    if (doc === undefined) throw new RuleSetError(`rule set "${child}"`, [{ path: 'extends', message: `unknown rule set "${id}"` }]);
+    if (chain.includes(id)) throw new RuleSetError(`rule set "${id}"`, [{ path: 'extends', message: `cycle ${[...chain, id].join(' → ')}` }]);
+    const set = isOverride(doc) ? extendRuleSet(this.load(doc.extends, docs, [...chain, id]), doc) : baseRuleSet(doc);
+    this.sets.set(id, set);
+    return set;
+  }
+
+  private checkMapping(mapping: readonly RuleSetMappingEntry[]): readonly RuleSetMappingEntry[] {
+    const parsed = MappingSchema.safeParse(mapping);
+    if (!parsed.success) throw new RuleSetError('rule set mapping', zodIssues(parsed.error));
+    const seen = new Set<string>();
+    parsed.data.forEach((e, i) => {
+      if (!this.sets.has(e.ruleSet)) throw new RuleSetError('rule set mapping', [{ path: `${i}.ruleSet`, message: `unknown rule set "${e.ruleSet}"` }]);
+      const key = `${e.field}@${e.fromYear}`;
+      if (seen.has(key)) throw new RuleSetError('rule set mapping', [{ path: `${i}`, message: `a second entry for ${e.field} from ${e.fromYear}` }]);
+      seen.add(key);
+    });
+    return Object.freeze(parsed.data.map((e) => Object.freeze(e)));
+  }
+}
+
+let defaultInstance: RuleSetRegistry | undefined;
+
+/** The registry of the product as shipped: only `jx-2023-trial`, for every field from 2023. */
+export function defaultRegistry(): RuleSetRegistry {
+  defaultInstance ??= new RuleSetRegistry([jx2023Trial]);
+  return defaultInstance;
+}

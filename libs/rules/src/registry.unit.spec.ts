@@ -1,0 +1,111 @@
+/** Which rule set applies (Art. 15; RULES.md §4): the default registry and the (field, year) mapping. */
+import { evaluate } from './evaluate';
+import { FIELDS } from './fields';
+import { jx2023Trial } from './jx-2023-trial.rule-set';
+import { DEFAULT_MAPPING, defaultRegistry, RuleSetRegistry } from './registry';
+import { RuleSetError, UnknownRuleSetError } from './rule-set-error';
+import { activity as act, healthTestRegistry, jx2023TrialHealthTest, personYear } from './testing';
+
+const refusal = (load: () => unknown): string => {
+  try {
+    load();
+  } catch (e) {
+    if (e instanceof RuleSetError) return e.message;
+    throw e;
+  }
+  throw new Error('loaded');
+};
+
+describe('the default registry: jx-2023-trial for every field and every year from 2023', () => {
+  const registry = defaultRegistry();
+
+  it('holds only jx-2023-trial', () => {
+    expect(registry.ids()).toEqual(['jx-2023-trial']);
+    expect(registry.has('jx-2023-trial')).toBe(true);
+  });
+
+  it.each(FIELDS.flatMap((f) => [2023, 2024, 2100].map((y) => [f, y] as const)))('maps %s %i to jx-2023-trial', (field, year) => {
+    expect(registry.idFor(field, year)).toBe('jx-2023-trial');
+    expect(registry.ruleSetFor(field, year).id).toBe('jx-2023-trial');
+  });
+
+  it('has no rule set before 2023 (none is loaded)', () => {
+    expect(() => registry.idFor('general', 2022)).toThrow(/no rule set for general in 2022/);
+  });
+
+  it('answers an unknown id clearly: has false, find undefined, resolve throws', () => {
+    expect(registry.has('nope')).toBe(false);
+    expect(registry.find('nope')).toBeUndefined();
+    expect(() => registry.resolve('nope')).toThrow(UnknownRuleSetError);
+  });
+
+  it('resolves the Art. 6 requirement and the Art. 7 constants, deeply frozen', () => {
+    const jx = registry.resolve('jx-2023-trial');
+    expect(jx).toMatchObject({ id: 'jx-2023-trial', effectiveFrom: '2023-07-01', lineage: ['jx-2023-trial'] });
+    expect(jx.requirement).toEqual({ public: 30, professional: 60, total: 90 });
+    expect(jx.art7).toEqual({ minutesPerHour: 45, hoursPerDay: 8, partDayBelowMinutes: 360 });
+    expect(Object.isFrozen(jx.items['8.6'].measure)).toBe(true);
+  });
+
+  it.each<[string, string, number | null]>([
+    ['8.1', 'declared', null], ['8.2', 'declared', null], ['8.3', 'professional', 10], ['8.4', 'professional', 30],
+    ['8.5', 'professional', 10], ['8.6', 'declared', 30], ['8.7', 'professional', null], ['8.8', 'public', 10],
+    ['9.1', 'professional', 30], ['9.2', 'professional', 30], ['9.3', 'professional', 10], ['9.4', 'professional', 30],
+    ['9.5', 'professional', 60], ['10', 'defaulted', 20],
+  ])('item %s: subject %s, yearly cap %s (RULES.md §2)', (category, subject, cap) => {
+    const item = registry.resolve('jx-2023-trial').items[category as '8.1'];
+    expect(item.subject.rule === 'fixed' ? item.subject.subject : item.subject.rule).toBe(subject);
+    expect(item.cap).toBe(cap);
+  });
+});
+
+describe('the mapping (field, year) → rule set', () => {
+  const docs = [jx2023Trial, jx2023TrialHealthTest];
+
+  it('health maps to its own rule set, every other field to jx-2023-trial', () => {
+    const registry = healthTestRegistry();
+    expect(registry.idFor('health', 2024)).toBe('jx-2023-trial-health-test');
+    expect(registry.idFor('accounting', 2024)).toBe('jx-2023-trial');
+  });
+
+  it('a later fromYear wins; toYear ends an entry; the field\'s own entry beats *', () => {
+    const registry = new RuleSetRegistry(docs, [
+      ...DEFAULT_MAPPING,
+      { field: '*', fromYear: 2030, ruleSet: 'jx-2023-trial-health-test' },
+      { field: 'health', fromYear: 2025, toYear: 2026, ruleSet: 'jx-2023-trial' },
+    ]);
+    expect(registry.idFor('general', 2029)).toBe('jx-2023-trial');
+    expect(registry.idFor('general', 2030)).toBe('jx-2023-trial-health-test');
+    expect(registry.idFor('health', 2026)).toBe('jx-2023-trial');
+    expect(registry.idFor('health', 2031)).toBe('jx-2023-trial-health-test');
+  });
+
+  it.each<[string, unknown[], RegExp]>([
+    ['an unknown rule set', [{ field: '*', fromYear: 2023, ruleSet: 'nope' }], /0\.ruleSet: unknown rule set "nope"/],
+    ['an unknown field', [{ field: 'farming', fromYear: 2023, ruleSet: 'jx-2023-trial' }], /0\.field: /],
+    ['two entries for one field and year', [...DEFAULT_MAPPING, { field: '*', fromYear: 2023, ruleSet: 'jx-2023-trial' }], /a second entry for \* from 2023/],
+    ['toYear before fromYear', [{ field: '*', fromYear: 2025, toYear: 2024, ruleSet: 'jx-2023-trial' }], /0\.toYear: /],
+  ])('refuses %s', (_rule, mapping, message) => {
+    expect(refusal(() => new RuleSetRegistry(docs, mapping as never))).toMatch(message);
+  });
+
+  it('end to end: a health person-year is evaluated against professional ≥ 70', () => {
+    const registry = healthTestRegistry();
+    const py = personYear([act({ activityId: 'p', category: '8.1', subject: 'public', hours: 30 }), act({ activityId: 'q', category: '8.1', hours: 60 })]);
+    const general = evaluate(registry.ruleSetFor('general', 2024), py);
+    const health = evaluate(registry.ruleSetFor('health', 2024), py);
+    expect(general).toMatchObject({ ruleSet: 'jx-2023-trial', compliant: true });
+    expect(health).toMatchObject({
+      ruleSet: 'jx-2023-trial-health-test',
+      requirement: { public: 30, professional: 70, total: 100 },
+      compliant: false,
+      shortfall: { public: 0, professional: 10 },
+    });
+  });
+
+  it('end to end: the health override\'s 9(1) cap of 40 is applied', () => {
+    const papers = [1, 2, 3, 4, 5].map((k) => act({ activityId: `p${k}`, category: '9.1', hours: 10 }));
+    expect(evaluate(healthTestRegistry().ruleSetFor('health', 2024), personYear(papers)).totals.verified.professional).toBe(40);
+    expect(evaluate(defaultRegistry().ruleSetFor('health', 2024), personYear(papers)).totals.verified.professional).toBe(30);
+  });
+});

@@ -1,0 +1,93 @@
+/** Art. 14 over HTTP: a flag voids the year, a rescission restores it exactly, institution flags fan out. */
+import { activity, world, yearPath, type World } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+let w: World;
+
+beforeEach(async () => {
+  t = await startTestApp({ now: '2024-12-01T02:00:00.000Z' });
+  w = await world(t);
+});
+afterEach(() => t.close());
+
+const declare = (token: string, body: Record<string, unknown>, personId = 'p1') => t.call('POST', `${yearPath(personId)}/activities`, { token, body });
+
+it('a flag voids the year: every tier counts 0, the shortfall is the whole requirement, writes are refused', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, measure: { hours: 30 } }));
+  const flag = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'forged certificate' } });
+  expect(flag.status).toBe(201);
+  expect(flag.body).toEqual({ flagId: expect.any(String), status: 'voided' });
+  const statement = await t.call('GET', yearPath(), { token: w.pro });
+  expect(statement.body.status).toBe('voided');
+  expect(statement.body.totals.verified).toEqual({ public: 0, professional: 0, total: 0 });
+  expect(statement.body.shortfall).toEqual({ public: 30, professional: 60 });
+  expect(statement.body.flags).toEqual([{ flagId: flag.body.flagId, reason: 'forged certificate', at: '2024-12-01T02:00:00.000Z', institutionId: null, rescinded: false }]);
+  const refused = await declare(w.pro, activity({ activityId: 'a2' }));
+  expect(refused.status).toBe(409);
+  expect(refused.body.error).toMatchObject({ code: 'YEAR_VOIDED', article: '14' });
+});
+
+it('a rescission restores the statement exactly as before the flag, but for revision and the flag entry', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, measure: { hours: 30 } }));
+  await declare(w.pro, activity({ activityId: 'a2', subject: 'professional', measure: { days: 2 } }));
+  const before = (await t.call('GET', yearPath(), { token: w.hr })).body;
+  const flag = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'forged' } });
+  const rescinded = await t.call('POST', `${yearPath()}/fraud-flags/${flag.body.flagId}/rescission`, { token: w.hr, body: { reason: 'administrative review' } });
+  expect(rescinded.status).toBe(200);
+  const { revision: r1, flags: f1, ...restBefore } = before;
+  const { revision: r2, flags: f2, ...restAfter } = rescinded.body;
+  expect(restAfter).toEqual(restBefore);
+  expect(r2).toBe(r1 + 2);
+  expect(f1).toEqual([]);
+  expect(f2).toEqual([expect.objectContaining({ flagId: flag.body.flagId, rescinded: true })]);
+  const again = await t.call('POST', `${yearPath()}/fraud-flags/${flag.body.flagId}/rescission`, { token: w.hr, body: { reason: 'again' } });
+  expect(again.body.error.code).toBe('FLAG_ALREADY_RESCINDED');
+});
+
+it('a year stays voided while another flag stands', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+  const f1 = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'one' } });
+  await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'two' } });
+  const res = await t.call('POST', `${yearPath()}/fraud-flags/${f1.body.flagId}/rescission`, { token: w.hr, body: { reason: 'review' } });
+  expect(res.body.status).toBe('voided');
+});
+
+it('an unknown flag is FLAG_NOT_FOUND', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+  const res = await t.call('POST', `${yearPath()}/fraud-flags/nope/rescission`, { token: w.hr, body: { reason: 'r' } });
+  expect(res.status).toBe(404);
+  expect(res.body.error.code).toBe('FLAG_NOT_FOUND');
+});
+
+it('an institution flag voids the person-years holding its registrations of the named courses, as a job with progress', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C1' }), 'p1');
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C2' }), 'p2');
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C1' }), 'p3');
+  const other = await t.token({ role: 'institution', institutionId: 'inst2' });
+  await declare(other, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C1' }), 'p4');
+  const accepted = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations', courses: ['C1'] } });
+  expect(accepted.status).toBe(202);
+  const job = await pollJob(accepted.body.jobId);
+  expect(job).toEqual({ jobId: accepted.body.jobId, state: 'completed', progress: { done: 2, total: 2 } });
+  const status = async (p: string) => (await t.call('GET', yearPath(p), { token: w.hr })).body.status;
+  expect(await status('p1')).toBe('voided');
+  expect(await status('p2')).toBe('open');
+  expect(await status('p3')).toBe('voided');
+  expect(await status('p4')).toBe('open');
+  const p1 = (await t.call('GET', yearPath('p1'), { token: w.hr })).body;
+  expect(p1.flags[0]).toMatchObject({ institutionId: 'inst1', rescinded: false });
+});
+
+it('GET /api/jobs of an unknown job is JOB_NOT_FOUND', async () => {
+  const res = await t.call('GET', '/api/jobs/nope', { token: w.regulator });
+  expect(res.status).toBe(404);
+  expect(res.body.error.code).toBe('JOB_NOT_FOUND');
+});
+
+/** Jobs run in-process: wait for the queue to be idle, then read the job once. */
+async function pollJob(jobId: string) {
+  const { JOB_QUEUE } = await import('@jx/jobs');
+  await t.app.get<{ whenIdle(): Promise<void> }>(JOB_QUEUE).whenIdle();
+  return (await t.call('GET', `/api/jobs/${jobId}`, { token: w.regulator })).body;
+}
