@@ -1,0 +1,96 @@
+/** RULES.md §4 over HTTP: China dates, closing, make-up (Art. 13), content counted once across years. */
+import { activity, world, yearPath, type World } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+let w: World;
+
+beforeEach(async () => {
+  t = await startTestApp({ now: '2025-06-01T02:00:00.000Z' });
+  w = await world(t);
+});
+afterEach(() => t.close());
+
+const declare = (year: number, body: Record<string, unknown>) => t.call('POST', `${yearPath('p1', year)}/activities`, { token: w.pro, body });
+
+it('RULES §4: after 31 March of the following year (China time) a declaration of the year is YEAR_CLOSED', async () => {
+  const res = await declare(2024, activity({ completedOn: '2024-05-06' }));
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('YEAR_CLOSED');
+});
+
+it('RULES §4: YEAR_CLOSES_ON is honoured at the end of its day in China', async () => {
+  t.clock.set('2025-03-31T15:59:59.000Z');
+  expect((await declare(2024, activity())).status).toBe(201);
+  t.clock.set('2025-03-31T16:00:00.000Z');
+  expect((await declare(2024, activity({ activityId: 'a2' }))).body.error.code).toBe('YEAR_CLOSED');
+});
+
+it('Art. 13: a short year takes make-up activities completed in the following year, and they count for it', async () => {
+  const res = await declare(2024, activity({ completedOn: '2025-05-01', measure: { hours: 12 } }));
+  expect(res.status).toBe(201);
+  const statement = await t.call('GET', yearPath('p1', 2024), { token: w.pro });
+  expect(statement.body.totals.declared.public).toBe(12);
+  expect(statement.body.makeUp).toEqual({ until: '2025-12-31', reason: null, promotionDelay: false });
+});
+
+it('Art. 13: completedOn after the make-up period is OUTSIDE_YEAR; later than today COMPLETED_IN_FUTURE', async () => {
+  expect((await declare(2024, activity({ completedOn: '2026-01-01' }))).body.error.code).toBe('OUTSIDE_YEAR');
+  expect((await declare(2025, activity({ completedOn: '2025-06-02' }))).body.error.code).toBe('COMPLETED_IN_FUTURE');
+  expect((await declare(2025, activity({ completedOn: '2024-12-31' }))).status).toBe(422);
+});
+
+it('Art. 13: a legitimate reason extends the period; periods only extend', async () => {
+  await declare(2024, activity({ completedOn: '2025-05-01' }));
+  const granted = await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'illness', until: '2026-06-30' } });
+  expect(granted.status).toBe(200);
+  expect(granted.body.makeUp).toEqual({ until: '2026-06-30', reason: 'illness', promotionDelay: false });
+  const shorter = await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'other', until: '2026-01-31' } });
+  expect(shorter.body.makeUp).toEqual({ until: '2026-06-30', reason: 'other', promotionDelay: false });
+  t.clock.set('2026-03-01T02:00:00.000Z');
+  expect((await declare(2024, activity({ activityId: 'late', completedOn: '2026-02-01' }))).status).toBe(201);
+});
+
+it('MakeUpReason: until must be after the year (400)', async () => {
+  await declare(2025, activity({ completedOn: '2025-05-01' }));
+  const res = await t.call('POST', `${yearPath('p1', 2025)}/make-up`, { token: w.unit, body: { reason: 'injury', until: '2025-12-31' } });
+  expect(res.status).toBe(400);
+});
+
+it('RULES §4: content counts in one year only — a make-up activity refuses the same content in the next year', async () => {
+  expect((await declare(2024, activity({ activityId: 'm1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }))).status).toBe(201);
+  const res = await declare(2025, activity({ activityId: 'b1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }));
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
+});
+
+it('RULES §4: and the other way round — a regular activity of the next year refuses the make-up one', async () => {
+  expect((await declare(2025, activity({ activityId: 'b1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }))).status).toBe(201);
+  const res = await declare(2024, activity({ activityId: 'm1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }));
+  expect(res.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
+});
+
+it('RULES §4: under concurrent requests the same content lands in exactly one of the two years', async () => {
+  for (let i = 0; i < 10; i++) {
+    const key = `RACE-${i}`;
+    const answers = await Promise.all([
+      declare(2024, activity({ activityId: `m${i}`, completedOn: '2025-05-01', contentKey: key })),
+      declare(2025, activity({ activityId: `b${i}`, completedOn: '2025-05-01', contentKey: key })),
+    ]);
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 409]);
+  }
+});
+
+it('Art. 13: a make-up activity reopens a finalised short year; totals.final shows the last finalisation meanwhile', async () => {
+  t.clock.set('2024-12-01T02:00:00.000Z');
+  await t.call('POST', `${yearPath('p1', 2024)}/activities`, { token: w.institution, body: activity({ unitId: 'u1', evidence: undefined }) });
+  await t.call('POST', `${yearPath('p1', 2024)}/unit-confirmation`, { token: w.unit, body: {} });
+  await t.call('POST', `${yearPath('p1', 2024)}/finalization`, { token: w.hr, body: { decision: 'approve' } });
+  t.clock.set('2025-06-01T02:00:00.000Z');
+  expect((await declare(2024, activity({ activityId: 'mk', completedOn: '2025-05-01', measure: { hours: 20 } }))).status).toBe(201);
+  const statement = (await t.call('GET', yearPath('p1', 2024), { token: w.pro })).body;
+  expect(statement.status).toBe('open');
+  expect(statement.totals.final).toEqual({ public: 10, professional: 0, total: 10 });
+  expect(statement.totals.declared.public).toBe(30);
+});
