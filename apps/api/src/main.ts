@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen({ port: config.PORT, host: config.HOST });
-  process.stdout.write(`listening on http://${config.HOST}:${config.PORT}/api (OpenAPI at /api/docs)\n`);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+  process.stdout.write(`listening on http://${config.HOST}:${port}/api (OpenAPI at /api/docs)\n`);
 }
 
 main().catch((e: unknown) => {

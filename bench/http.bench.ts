@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:http` (not a test): DeclareActivity over HTTP against a bare Fastify route that
+ * performs the same append on the same store, both measured in this run; then a 60-event
+ * statement read. Prints commands/s, p50 and p99 for each and their ratio.
+ *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+
+const ROOT = join(__dirname, '..');
+const SECRET = 'bench-secret-bench-secret-bench-secret-00';
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 6000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const PERSONS = Number(process.env.BENCH_PERSONS ?? 600);
+const YEAR = new Date().getUTCFullYear();
+
+function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (m) resolve({ child, url: m[1]!.replace(/\/$/, '') });
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function load(n: number, concurrency: number, send: (i: number) => Promise<number>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const t0 = performance.now();
+        const status = await send(i);
+        if (status >= 300) throw new Error(`request ${i} answered ${status}`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - began) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: n / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+const body = (i: number) => ({
+  activityId: `b${i}`, category: '8.1', subject: 'professional', title: 'Benchmark course', completedOn: `${YEAR}-01-02`,
+  measure: { minutes: 90 }, evidence: [{ name: 'certificate.pdf', sha256: 'a'.repeat(64) }],
+});
+
+async function main(): Promise<void> {
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const dirs = [mkdtempSync(join(tmpdir(), 'jx-bench-app-')), mkdtempSync(join(tmpdir(), 'jx-bench-bare-'))];
+  const key = new TextEncoder().encode(SECRET);
+  const sign = (claims: Record<string, string>) => new SignJWT({ sub: `${claims.role}-bench`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
+  const app = await start(['dist/apps/api/src/main.js'], { DATA_DIR: dirs[0]!, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31' });
+  const bare = await start([require.resolve('tsx/cli'), 'bench/bare-server.ts'], { DATA_DIR: dirs[1]!, PORT: '0' });
+  try {
+    const hr = await sign({ role: 'authority', region: '360000' });
+    await fetch(`${app.url}/api/units/u1`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U', region: '360102', industry: 'general' }) });
+    const tokens = await Promise.all(Array.from({ length: PERSONS }, (_, p) => sign({ role: 'professional', personId: `p${p}`, unitId: 'u1' })));
+    const post = (url: string, auth: boolean) => async (i: number) => {
+      const p = i % PERSONS;
+      const res = await fetch(`${url}/api/persons/p${p}/years/${YEAR}/activities`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${tokens[p]}` } : {}) },
+        body: JSON.stringify(body(i)),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    // Warm-up both, then measure: the bare route first, DeclareActivity second, alternating twice.
+    await load(300, CONCURRENCY, post(bare.url, false));
+    await load(300, CONCURRENCY, (i) => post(app.url, true)(i + 1_000_000));
+    const runs = { bare: [] as Awaited<ReturnType<typeof load>>[], app: [] as Awaited<ReturnType<typeof load>>[] };
+    for (let round = 0; round < 2; round++) {
+      runs.bare.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(bare.url, false)(i + round * COMMANDS)));
+      runs.app.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(app.url, true)(i + round * COMMANDS)));
+    }
+    const merge = (r: Awaited<ReturnType<typeof load>>[]) => ({ perSecond: r.reduce((s, x) => s + x.perSecond, 0) / r.length, p50: Math.max(...r.map((x) => x.p50)), p99: Math.max(...r.map((x) => x.p99)) });
+    const b = merge(runs.bare);
+    const a = merge(runs.app);
+    const line = (name: string, r: typeof a) => `${name.padEnd(16)} ${r.perSecond.toFixed(0).padStart(6)} commands/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms`;
+    console.log(`http bench: ${COMMANDS} commands per side, ${CONCURRENCY} in flight, ${PERSONS} person-years, node ${process.version}`);
+    console.log(line('bare append', b));
+    console.log(line('DeclareActivity', a));
+    console.log(`ratio            ${(a.perSecond / b.perSecond).toFixed(2)} (DeclareActivity / bare; target ≥ 0.7, and ≥ 1,500 commands/s)`);
+
+    // A 60-event statement read, p99 (target ≤ 5 ms), one request at a time.
+    const reader = await sign({ role: 'professional', personId: 'stmt', unitId: 'u1' });
+    for (let i = 0; i < 59; i++) {
+      await fetch(`${app.url}/api/persons/stmt/years/${YEAR}/activities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` }, body: JSON.stringify(body(i)) });
+    }
+    const history = await (await fetch(`${app.url}/api/persons/stmt/years/${YEAR}/history`, { headers: { authorization: `Bearer ${reader}` } })).json() as unknown[];
+    const read = await load(2000, 1, async () => {
+      const res = await fetch(`${app.url}/api/persons/stmt/years/${YEAR}`, { headers: { authorization: `Bearer ${reader}` } });
+      await res.arrayBuffer();
+      return res.status;
+    });
+    console.log(`statement read   ${history.length}-event stream: p50 ${read.p50.toFixed(2)} ms   p99 ${read.p99.toFixed(2)} ms (target p99 ≤ 5 ms)`);
+  } finally {
+    const exited = (c: ChildProcess) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)));
+    app.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
+    await Promise.all([exited(app.child), exited(bare.child)]);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
