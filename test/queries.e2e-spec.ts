@@ -107,3 +107,9 @@ describe('inboxes and the report (projections)', () => {
     expect(byUnit.body.personYears).toBe(2);
   });
 });
+
+it('a cursor that no page handed out is 400 INVALID_CURSOR', async () => {
+  const res = await t.call('GET', '/api/units/u1/pending?cursor=bogus', { token: w.unit });
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('INVALID_CURSOR');
+});

@@ -94,3 +94,32 @@ it('Art. 13: a make-up activity reopens a finalised short year; totals.final sho
   expect(statement.totals.final).toEqual({ public: 10, professional: 0, total: 10 });
   expect(statement.totals.declared.public).toBe(30);
 });
+
+describe('Art. 13: promotion delay when the make-up period ends short', () => {
+  const sweep = async () => {
+    const { PromotionDelaySweep } = await import('../apps/worker/src/jobs/promotion-delay-sweep.processor');
+    return t.app.get(PromotionDelaySweep).sweep();
+  };
+
+  it('is recorded by the scheduled sweep once the period has ended, as an event by the system', async () => {
+    await declare(2024, activity({ completedOn: '2025-05-01' }));
+    expect(await sweep()).toEqual({ recorded: 0 });
+    t.clock.set('2026-01-01T00:00:00.000Z');
+    expect(await sweep()).toEqual({ recorded: 1 });
+    expect(await sweep()).toEqual({ recorded: 0 });
+    const statement = (await t.call('GET', yearPath('p1', 2024), { token: w.pro })).body;
+    expect(statement.makeUp).toEqual({ until: '2025-12-31', reason: null, promotionDelay: true });
+    const history = (await t.call('GET', `${yearPath('p1', 2024)}/history`, { token: w.pro })).body;
+    expect(history[history.length - 1]).toMatchObject({ type: 'PromotionDelayRecorded', actor: { id: 'system:scheduler', role: 'system' } });
+    await t.projected();
+    const report = await t.call('GET', '/api/reports/compliance?year=2024', { token: w.regulator });
+    expect(report.body.promotionDelays).toBe(1);
+  });
+
+  it('is not recorded when a legitimate reason was recorded', async () => {
+    await declare(2024, activity({ completedOn: '2025-05-01' }));
+    await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'pregnancy' } });
+    t.clock.set('2026-01-01T00:00:00.000Z');
+    expect(await sweep()).toEqual({ recorded: 0 });
+  });
+});

@@ -94,7 +94,9 @@ export async function startTestApp(options: { now?: string; rules?: RuleSetRegis
       const text = await res.text();
       return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
     },
-    projected: () => app.get(ReadModelsProjection).catchUp(),
+    async projected() {
+      if (!(await app.get(ReadModelsProjection).catchUp())) throw new Error('the read models did not catch up within 30 s');
+    },
     head: () => store.headPosition(),
     async close() {
       await app.close();

@@ -2,11 +2,12 @@
 import { Module } from '@nestjs/common';
 import { ApplicationModule } from '@jx/application';
 import { InstitutionFraudFlagProcessor } from './jobs/institution-fraud-flag.processor';
+import { PromotionDelaySweep } from './jobs/promotion-delay-sweep.processor';
 import { ReadModelsProjection } from './projections/read-models.projection-service';
 
 @Module({
   imports: [ApplicationModule],
-  providers: [ReadModelsProjection, InstitutionFraudFlagProcessor],
-  exports: [ReadModelsProjection],
+  providers: [ReadModelsProjection, InstitutionFraudFlagProcessor, PromotionDelaySweep],
+  exports: [ReadModelsProjection, PromotionDelaySweep],
 })
 export class WorkerModule {}

@@ -6,6 +6,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError } from '@jx/event-store';
+import { InvalidCursorError } from '@jx/projections';
 import { HttpError } from './http-error';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
@@ -33,6 +34,9 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     if (exception.article) body.article = exception.article;
     if (exception.details) body.details = exception.details;
     return { status, body };
+  }
+  if (exception instanceof InvalidCursorError) {
+    return { status: 400, body: { code: exception.code, message: exception.message, details: [{ field: 'cursor', reason: exception.message }] } };
   }
   if (exception instanceof ConcurrencyConflictError) {
     return { status: 409, body: { code: 'CONCURRENCY_CONFLICT', message: 'the person-year kept changing; try again' } };

@@ -2,10 +2,10 @@
  * 403 from what the token and the path decide (API.md order: after 401, before 400).
  * What only the stored person-year decides (its unit, region, field) is the domain's.
  */
-import { isHrAuthority, PROVINCE, regionCovers, type ActorClaims, type Role } from '@jx/domain';
+import { isHrAuthority, PROVINCE, regionCovers, type ActorClaims, type ActorRole } from '@jx/domain';
 import { forbiddenError } from './http-error';
 
-export function requireRole(actor: ActorClaims, ...roles: Role[]): void {
+export function requireRole(actor: ActorClaims, ...roles: ActorRole[]): void {
   if (!roles.includes(actor.role)) throw forbiddenError(`this needs the role ${roles.join(' or ')}`);
 }
 

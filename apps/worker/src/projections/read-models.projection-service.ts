@@ -31,8 +31,11 @@ export class ReadModelsProjection implements OnApplicationBootstrap, OnApplicati
     await this.runner.stop();
   }
 
-  /** Resolves once the read models include every event appended so far (read-your-writes). */
-  async catchUp(): Promise<void> {
-    await this.runner.waitFor(await this.events.headPosition());
+  /**
+   * Resolves once the read models include every event appended so far (read-your-writes), or
+   * after `timeoutMs` (false) — e.g. while shutting down, when the runner no longer follows.
+   */
+  async catchUp(timeoutMs = 30_000): Promise<boolean> {
+    return this.runner.waitFor(await this.events.headPosition(), { timeoutMs });
   }
 }

@@ -4,7 +4,7 @@
  * most 2 decimals (what a regulator reads in History); the fold turns them into hundredths.
  */
 import type { Category, Field, Measure, Subject } from '@jx/rules';
-import type { Role } from '../shared/actor';
+import type { ActorRole } from '../shared/actor';
 
 export interface Evidence {
   name: string;
@@ -30,7 +30,7 @@ export interface ActivityData {
   /** Completed after the year, inside its make-up period (Art. 13). */
   makeUp: boolean;
   /** Who declared: for the idempotent repeat (same activityId, body and actor → same answer). */
-  declarant: { id: string; role: Role };
+  declarant: { id: string; role: ActorRole };
   institutionId: string | null;
   /** Digest of the request body that created it, to tell a repeat from a reuse. */
   requestDigest: string;

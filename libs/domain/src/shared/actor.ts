@@ -2,9 +2,12 @@
 export type Role = 'professional' | 'institution' | 'unit' | 'authority' | 'regulator';
 export const ROLES: readonly Role[] = ['professional', 'institution', 'unit', 'authority', 'regulator'];
 
+/** `system`: the product's own scheduled work (never a token's role; the auth guard refuses it). */
+export type ActorRole = Role | 'system';
+
 export interface ActorClaims {
   sub: string;
-  role: Role;
+  role: ActorRole;
   personId?: string;
   unitId?: string;
   institutionId?: string;
@@ -17,3 +20,6 @@ export interface ActorClaims {
 export function isHrAuthority(actor: ActorClaims): boolean {
   return actor.role === 'authority' && actor.industry === undefined;
 }
+
+/** The scheduler's identity on the events it causes (Art. 13's promotion delay). */
+export const SYSTEM_ACTOR: ActorClaims = { sub: 'system:scheduler', role: 'system' };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '@jx/rules';
-import type { Role } from '@jx/domain';
+import type { ActorRole } from '@jx/domain';
 import { date, evidence, id, printable, text } from '../../http/validation';
 
 /** RULES.md §2 measure fields; their per-item shape and bounds are checked by libs/rules. */
@@ -29,7 +29,7 @@ export const declareActivityBody = z.strictObject({
 export type DeclareActivityBody = z.infer<typeof declareActivityBody>;
 
 /** Art. 12: who may declare or register which item (403 ITEM_NOT_ALLOWED_FOR_ROLE). */
-export const ITEMS_BY_ROLE: Partial<Record<Role, (c: Category) => boolean>> = {
+export const ITEMS_BY_ROLE: Partial<Record<ActorRole, (c: Category) => boolean>> = {
   professional: (c) => c !== '8.3',
   institution: (c) => c === '8.1' || c === '8.2',
   unit: (c) => c === '8.3',

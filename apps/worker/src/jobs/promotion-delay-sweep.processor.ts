@@ -1,0 +1,52 @@
+/**
+ * Art. 13: when a short year's make-up period has ended without a legitimate reason, a promotion
+ * delay is recorded. A repeatable job finds candidates in the read model and sends each one
+ * RecordPromotionDelay, which decides again from the person-year's own stream.
+ */
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, RecordPromotionDelay, type Clock } from '@jx/application';
+import { chinaDate, SYSTEM_ACTOR } from '@jx/domain';
+import { JOB_QUEUE, type JobContext, type JobQueue } from '@jx/jobs';
+import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { ReadModelsProjection } from '../projections/read-models.projection-service';
+
+export const PROMOTION_DELAY_SWEEP_JOB = 'promotion-delay-sweep';
+const EVERY_MS = 60 * 60 * 1000;
+const BATCH = 500;
+
+@Injectable()
+export class PromotionDelaySweep implements OnApplicationBootstrap {
+  constructor(
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(ReadModelsProjection) private readonly projection: ReadModelsProjection,
+    @Inject(CommandBus) private readonly bus: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.jobs.registerProcessor<Record<string, never>>(PROMOTION_DELAY_SWEEP_JOB, (job) => this.sweep(job));
+    await this.jobs.schedule(PROMOTION_DELAY_SWEEP_JOB, EVERY_MS, {});
+  }
+
+  /** Records every due delay; returns how many were recorded. */
+  async sweep(job?: Pick<JobContext<unknown>, 'id' | 'reportProgress'>): Promise<{ recorded: number }> {
+    await this.projection.catchUp();
+    const today = chinaDate(this.clock.now());
+    let recorded = 0;
+    const seen = new Set<string>();
+    for (;;) {
+      const due = (await this.readModels.promotionDelayCandidates(today, BATCH)).filter((c) => !seen.has(`${c.personId}+${c.year}`));
+      if (due.length === 0) break;
+      for (const [i, candidate] of due.entries()) {
+        seen.add(`${candidate.personId}+${candidate.year}`);
+        const answer = await this.bus.execute(new RecordPromotionDelay(candidate, { actor: SYSTEM_ACTOR, correlationId: job?.id ?? 'sweep', causationId: job?.id ?? null }));
+        if (answer.recorded) recorded += 1;
+        await job?.reportProgress(i + 1, due.length);
+      }
+      await this.projection.catchUp();
+    }
+    return { recorded };
+  }
+}

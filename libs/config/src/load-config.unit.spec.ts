@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from './load-config';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+};
+
+describe('configuration (API.md, Running)', () => {
+  it('defaults give the embedded default with a printed development secret', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', EVENT_STORE: 'sqlite', YEAR_CLOSES_ON: '03-31', RUN_WORKER: true, devSecret: true });
+    expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('an explicit secret is used as is; empty strings count as unset', () => {
+    const c = loadConfig({ AUTH_JWT_SECRET: 's'.repeat(40), PORT: '' });
+    expect(c).toMatchObject({ jwtSecret: 's'.repeat(40), devSecret: false, PORT: 3000 });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE'],
+    [{ YEAR_CLOSES_ON: '13-01' }, 'YEAR_CLOSES_ON'],
+    [{ YEAR_CLOSES_ON: '02-29' }, 'YEAR_CLOSES_ON'],
+    [{ RUN_WORKER: 'yes' }, 'RUN_WORKER'],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET'],
+    [{ NODE_ENV: 'production' }, 'AUTH_JWT_SECRET'],
+    [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
+    [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('a wrong variable stops start-up with a message naming it: %j', (env, name) => {
+    const problems = problemsOf(env as Record<string, string>);
+    expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);
+  });
+});

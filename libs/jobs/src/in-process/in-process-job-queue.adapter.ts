@@ -1,0 +1,246 @@
+/**
+ * The embedded default (API.md, Running: "jobs run in-process"): jobs run in this process, in
+ * enqueue order, at most `concurrency` at a time per name. Job records live in memory only: they
+ * are lost on restart, and so is a job that had not finished — which is why processors must be
+ * idempotent and re-runnable from the event store (a lost fraud job is simply sent again; the
+ * promotion-delay sweep runs again at its next tick). Production uses the BullMQ adapter.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  JobQueueClosedError,
+  type EnqueueOptions,
+  type JobData,
+  type JobProcessor,
+  type JobQueue,
+  type JobState,
+  type JobView,
+  type ProcessorOptions,
+  type ScheduleOptions,
+} from '../job-queue.port';
+import { systemJobTimers, type JobTimers } from './job-timers';
+
+export interface InProcessJobQueueOptions {
+  /** Attempts per job unless its enqueue says otherwise (BullMQ's `attempts`). Default 3. */
+  attempts?: number;
+  /** Wait before the next attempt, given the attempts made so far. Default: 1 s doubling, at most 1 min. */
+  backoffMs?: (attemptsMade: number) => number;
+  timers?: JobTimers;
+  /**
+   * Finished jobs kept for `getJob` and id dedupe (oldest forgotten first, like BullMQ's
+   * removeOnComplete); an evicted id may run again, which idempotent processors tolerate.
+   */
+  keepFinished?: number;
+}
+
+interface JobRecord {
+  id: string;
+  name: string;
+  data: JobData;
+  state: JobState;
+  progress: { done: number; total: number };
+  attemptsMade: number;
+  attempts: number;
+  result?: unknown;
+  error?: string;
+}
+
+interface Processor {
+  run: JobProcessor<JobData>;
+  concurrency: number;
+}
+
+const defaultBackoff = (attemptsMade: number): number => Math.min(1000 * 2 ** (attemptsMade - 1), 60_000);
+
+export class InProcessJobQueue implements JobQueue {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly finishedOrder: string[] = [];
+  /** Per name: ids ready to start, in order. */
+  private readonly ready = new Map<string, string[]>();
+  private readonly processors = new Map<string, Processor>();
+  private readonly activeCount = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Failed attempts waiting out their back-off. */
+  private readonly retrying = new Set<string>();
+  private readonly schedules = new Map<string, { cancel: () => void; lastJobId: string | null }>();
+  private idleWaiters: Array<() => void> = [];
+  private runSequence = 0;
+  private closed = false;
+  private readonly attempts: number;
+  private readonly backoffMs: (attemptsMade: number) => number;
+  private readonly timers: JobTimers;
+  private readonly keepFinished: number;
+
+  constructor(options: InProcessJobQueueOptions = {}) {
+    this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
+    this.backoffMs = options.backoffMs ?? defaultBackoff;
+    this.timers = options.timers ?? systemJobTimers;
+    this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
+  }
+
+  async enqueue<D extends JobData>(name: string, data: D, options: EnqueueOptions = {}): Promise<string> {
+    if (this.closed) throw new JobQueueClosedError();
+    const id = options.jobId ?? randomUUID();
+    if (this.jobs.has(id)) return id;
+    const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
+    this.jobs.set(id, { id, name, data, state: 'waiting', progress: { done: 0, total: 0 }, attemptsMade: 0, attempts });
+    this.readyQueue(name).push(id);
+    this.pump(name);
+    return id;
+  }
+
+  async getJob(jobId: string): Promise<JobView | null> {
+    const job = this.jobs.get(jobId);
+    if (!job) return null;
+    const view: JobView = { jobId: job.id, name: job.name, state: job.state, progress: { ...job.progress }, attemptsMade: job.attemptsMade };
+    if (job.state === 'completed') view.result = job.result;
+    if (job.error !== undefined) view.error = job.error;
+    return view;
+  }
+
+  registerProcessor<D extends JobData>(name: string, processor: JobProcessor<D>, options: ProcessorOptions = {}): void {
+    if (this.processors.has(name)) throw new Error(`a processor for jobs "${name}" is already registered`);
+    const concurrency = positiveInteger(options.concurrency ?? 1, 'concurrency');
+    // Data was enqueued under the same name's contract; the port cannot check it at run time.
+    this.processors.set(name, { run: processor as unknown as JobProcessor<JobData>, concurrency });
+    this.pump(name);
+  }
+
+  async schedule<D extends JobData>(name: string, everyMs: number, data: D, options: ScheduleOptions = {}): Promise<string> {
+    if (this.closed) throw new JobQueueClosedError();
+    if (!(Number.isFinite(everyMs) && everyMs > 0)) throw new RangeError(`everyMs must be a positive number, got ${everyMs}`);
+    const scheduleId = options.scheduleId ?? `repeat:${name}`;
+    await this.unschedule(scheduleId);
+    const entry = { cancel: () => undefined as void, lastJobId: null as string | null };
+    entry.cancel = this.timers.every(everyMs, () => void this.tick(scheduleId, entry, name, data));
+    this.schedules.set(scheduleId, entry);
+    return scheduleId;
+  }
+
+  async unschedule(scheduleId: string): Promise<void> {
+    this.schedules.get(scheduleId)?.cancel();
+    this.schedules.delete(scheduleId);
+  }
+
+  whenIdle(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.schedules.keys()]) await this.unschedule(id);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    this.notifyIfIdle();
+  }
+
+  private async tick(scheduleId: string, entry: { lastJobId: string | null }, name: string, data: JobData): Promise<void> {
+    if (this.closed || this.schedules.get(scheduleId) !== entry) return;
+    const last = entry.lastJobId === null ? undefined : this.jobs.get(entry.lastJobId);
+    // A slow run must not pile up behind itself.
+    if (last && (last.state === 'waiting' || last.state === 'active')) return;
+    entry.lastJobId = await this.enqueue(name, data, { jobId: `${scheduleId}:${++this.runSequence}` });
+  }
+
+  private readyQueue(name: string): string[] {
+    let queue = this.ready.get(name);
+    if (!queue) this.ready.set(name, (queue = []));
+    return queue;
+  }
+
+  private pump(name: string): void {
+    const processor = this.processors.get(name);
+    const queue = this.readyQueue(name);
+    while (!this.closed && processor && queue.length > 0 && (this.activeCount.get(name) ?? 0) < processor.concurrency) {
+      const job = this.jobs.get(queue.shift()!);
+      if (job) this.start(job, processor);
+    }
+  }
+
+  private start(job: JobRecord, processor: Processor): void {
+    job.state = 'active';
+    job.attemptsMade += 1;
+    this.activeCount.set(job.name, (this.activeCount.get(job.name) ?? 0) + 1);
+    const run = this.runAttempt(job, processor).finally(() => {
+      this.inFlight.delete(run);
+      this.notifyIfIdle();
+    });
+    this.inFlight.add(run);
+  }
+
+  private async runAttempt(job: JobRecord, processor: Processor): Promise<void> {
+    const attempt = job.attemptsMade;
+    const context = {
+      id: job.id,
+      name: job.name,
+      data: job.data,
+      attempt,
+      reportProgress: async (done: number, total: number): Promise<void> => {
+        // A late report from an attempt that already ended must not overwrite the outcome.
+        if (job.state === 'active' && job.attemptsMade === attempt) job.progress = { done, total };
+      },
+    };
+    let failure: { error: unknown } | null = null;
+    try {
+      job.result = await Promise.resolve().then(() => processor.run(context));
+    } catch (error: unknown) {
+      failure = { error };
+    }
+    this.activeCount.set(job.name, (this.activeCount.get(job.name) ?? 1) - 1);
+    if (failure === null) {
+      job.state = 'completed';
+      delete job.error;
+      this.finish(job);
+    } else {
+      job.error = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      if (job.attemptsMade < job.attempts && !this.closed) {
+        job.state = 'waiting';
+        // Not awaited: close() waits for running attempts, not for back-offs.
+        void this.retryLater(job);
+      } else {
+        job.state = 'failed';
+        this.finish(job);
+      }
+    }
+    this.pump(job.name);
+  }
+
+  private async retryLater(job: JobRecord): Promise<void> {
+    this.retrying.add(job.id);
+    try {
+      await this.timers.delay(this.backoffMs(job.attemptsMade));
+    } finally {
+      this.retrying.delete(job.id);
+    }
+    if (!this.closed) {
+      this.readyQueue(job.name).push(job.id);
+      this.pump(job.name);
+    }
+    this.notifyIfIdle();
+  }
+
+  private finish(job: JobRecord): void {
+    this.finishedOrder.push(job.id);
+    while (this.finishedOrder.length > this.keepFinished) this.jobs.delete(this.finishedOrder.shift()!);
+  }
+
+  private busy(): boolean {
+    if (this.inFlight.size > 0) return true;
+    // After close nothing waiting will ever start: it no longer counts.
+    if (this.closed) return false;
+    if (this.retrying.size > 0) return true;
+    for (const [name, queue] of this.ready) if (queue.length > 0 && this.processors.has(name)) return true;
+    return false;
+  }
+
+  private notifyIfIdle(): void {
+    if (this.idleWaiters.length === 0 || this.busy()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);
+  return value;
+}

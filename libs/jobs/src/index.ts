@@ -1,0 +1,4 @@
+export * from './job-queue.port';
+export * from './in-process/job-timers';
+export * from './in-process/in-process-job-queue.adapter';
+export * from './testing/manual-job-timers';

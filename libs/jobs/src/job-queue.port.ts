@@ -1,0 +1,105 @@
+/**
+ * The job queue port: long or repeated work (an institution-wide fraud flag, the promotion-delay
+ * sweep) runs as jobs with deterministic ids, never as in-process `setTimeout` sagas
+ * (ARCHITECTURE.md, Avoid). Adapters: in-process (embedded default) and BullMQ (when REDIS_URL
+ * is set). The shape follows BullMQ so that its adapter is a thin mapping: state names are
+ * BullMQ's, an existing job id is returned instead of adding a second job, a repeatable job is a
+ * "job scheduler" upserted under a stable id.
+ */
+
+/**
+ * BullMQ's states, narrowed to what a client needs: its `delayed`, `prioritized` and
+ * `waiting-children` all read as `waiting` (not started yet, or waiting for a retry).
+ */
+export type JobState = 'waiting' | 'active' | 'completed' | 'failed';
+
+export interface JobProgress {
+  done: number;
+  total: number;
+}
+
+/** What `GET /api/jobs/{jobId}` shows, plus what an operator needs to diagnose a failure. */
+export interface JobView {
+  jobId: string;
+  name: string;
+  state: JobState;
+  progress: JobProgress;
+  /** Attempts started so far (1 while the first attempt runs). */
+  attemptsMade: number;
+  /** The processor's return value, once completed. */
+  result?: unknown;
+  /** The last attempt's error message, once failed (also while waiting for a retry). */
+  error?: string;
+}
+
+/** What a processor is handed for one attempt. */
+export interface JobContext<D> {
+  id: string;
+  name: string;
+  data: D;
+  /** 1 for the first attempt. */
+  attempt: number;
+  reportProgress(done: number, total: number): Promise<void>;
+}
+
+/**
+ * Processes one job. Resolving completes it; throwing fails the attempt (retried while attempts
+ * remain). Must be idempotent: a retry, or a second worker after a crash, runs it again.
+ */
+export type JobProcessor<D> = (job: JobContext<D>) => Promise<unknown>;
+
+export interface EnqueueOptions {
+  /**
+   * Deterministic id: enqueuing an id the queue still knows returns it and runs nothing (the
+   * repeat of a request, two workers scheduling the same sweep).
+   */
+  jobId?: string;
+  /** Attempts before the job is `failed`; the adapter's default when absent (3). */
+  attempts?: number;
+}
+
+export interface ProcessorOptions {
+  /** Jobs of this name that may run at once; 1 by default (one at a time, in enqueue order). */
+  concurrency?: number;
+}
+
+export interface ScheduleOptions {
+  /** Stable id of the schedule; `repeat:{name}` by default. Scheduling it again replaces it. */
+  scheduleId?: string;
+}
+
+/**
+ * Job data crosses a process boundary on the BullMQ adapter: keep it JSON (no Date, Map,
+ * functions or class instances).
+ */
+export type JobData = Record<string, unknown>;
+
+export interface JobQueue {
+  /** Adds a job (or finds the one with that `jobId`) and returns its id. */
+  enqueue<D extends JobData>(name: string, data: D, options?: EnqueueOptions): Promise<string>;
+  /** null when no job has that id (never enqueued, or no longer kept). */
+  getJob(jobId: string): Promise<JobView | null>;
+  /** The code that runs jobs of `name`: one processor per name. Jobs wait until it is registered. */
+  registerProcessor<D extends JobData>(name: string, processor: JobProcessor<D>, options?: ProcessorOptions): void;
+  /**
+   * Enqueues a job of `name` every `everyMs` (an upsert, like BullMQ's job schedulers: two
+   * processes scheduling the same id keep one schedule). A run is skipped while the previous run
+   * of the same schedule is still waiting or active. Returns the schedule id.
+   */
+  schedule<D extends JobData>(name: string, everyMs: number, data: D, options?: ScheduleOptions): Promise<string>;
+  unschedule(scheduleId: string): Promise<void>;
+  /** Resolves once no job that has a processor is waiting or active (tests, graceful hand-over). */
+  whenIdle(): Promise<void>;
+  /** Graceful: stops schedules and new starts, then waits for the active jobs to settle. */
+  close(): Promise<void>;
+}
+
+export const JOB_QUEUE = Symbol('JOB_QUEUE');
+
+/** Enqueue after close: the process is shutting down and would never run the job. */
+export class JobQueueClosedError extends Error {
+  constructor() {
+    super('the job queue is closed');
+    this.name = 'JobQueueClosedError';
+  }
+}

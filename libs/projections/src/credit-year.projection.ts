@@ -1,0 +1,58 @@
+/**
+ * A person-year's read-model snapshot, derived from its own stream prefix only: fold, then
+ * evaluate under the rule set configured for (field, year). Because the snapshot depends on
+ * nothing but the stream, a rebuild from zero reaches the same rows however the events were paged.
+ */
+import { effectiveContentKey, evaluateYear, foldCreditYear, isField, yearStatus } from '@jx/domain';
+import type { StoredEvent } from '@jx/event-store';
+import type { RuleSetRegistry } from '@jx/rules';
+import type { InstitutionRegistrationRow, PendingActivityRow, PersonYearSnapshot } from './read-model.port';
+
+/** What the projection needs of the rule-set registry. */
+export type RuleSets = Pick<RuleSetRegistry, 'idFor' | 'resolve'>;
+
+/**
+ * `stream` is the person-year's events from revision 0, in order (as readStream returns them).
+ * Null when it holds no opening event (nothing to show).
+ */
+export function projectCreditYear(stream: readonly StoredEvent[], rules: RuleSets): PersonYearSnapshot | null {
+  const state = foldCreditYear(stream.map((e) => ({ type: e.type, data: e.data, revision: e.revision, at: e.metadata.at })));
+  if (state === null) return null;
+  // A field outside the configured list can only come from a corrupt stream: stop loudly rather
+  // than count the year under a guessed rule set.
+  if (!isField(state.field)) throw new Error(`${stream[0]?.streamId}: unknown field "${state.field}"`);
+  const status = yearStatus(state);
+  const evaluation = evaluateYear(state, rules.resolve(rules.idFor(state.field, state.year)));
+  const pending: PendingActivityRow[] = [];
+  const registrations: InstitutionRegistrationRow[] = [];
+  for (const a of state.activities.values()) {
+    // A voided year waits for nobody: its declarations leave the unit's inbox until a rescission.
+    if (a.status === 'declared' && status !== 'voided') {
+      const declaring = stream[a.declaredRevision];
+      if (declaring === undefined) throw new Error(`${stream[0]?.streamId}: no event at revision ${a.declaredRevision}`);
+      pending.push({ activityId: a.data.activityId, category: a.data.category, title: a.data.title, declaredAt: a.declaredAt, position: declaring.position });
+    }
+    // Every status, as FlagFraud's decider matches them: the index only finds candidates.
+    if (a.data.institutionId !== null) {
+      registrations.push({ activityId: a.data.activityId, institutionId: a.data.institutionId, contentKey: effectiveContentKey(a) });
+    }
+  }
+  return {
+    personYear: {
+      personId: state.personId,
+      year: state.year,
+      unitId: state.unitId,
+      field: state.field,
+      status,
+      compliant: status !== 'voided' && evaluation.compliant,
+      finalized: status === 'finalized',
+      promotionDelay: state.makeUp.promotionDelay,
+      delayDueAfter:
+        status !== 'voided' && !evaluation.compliant && state.makeUp.reason === null && !state.makeUp.promotionDelay ? state.makeUp.until : null,
+      confirmedAt: state.confirmedAt,
+      revision: state.revision,
+    },
+    pending,
+    registrations,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Runs the projector on a checkpointed subscription: start() resumes after the stored
+ * checkpoint, so a restart neither skips nor re-applies a page. Also offers read-your-writes
+ * (waitFor) and the rebuild from zero.
+ */
+import type { EventStore, StoredEvent, Subscription } from '@jx/event-store';
+import type { Projector } from './projector';
+import type { ReadModelStore } from './read-model.port';
+
+export interface ProjectionRunnerOptions {
+  pageSize?: number;
+  /** A failed page is retried by the subscription after its poll interval; this hears about it. */
+  onError?: (error: unknown) => void;
+}
+
+export type RebuildProgress = (done: number, total: number) => void;
+
+const DEFAULT_PAGE_SIZE = 256;
+
+export class ProjectionRunner {
+  private subscription: Subscription | null = null;
+  private position = 0;
+  private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readModels: ReadModelStore,
+    private readonly projector: Projector,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {}
+
+  /** Last global position this runner has committed (or found committed at start). */
+  get checkpoint(): number {
+    return this.position;
+  }
+
+  get running(): boolean {
+    return this.subscription !== null;
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription !== null) return;
+    this.advance(await this.readModels.checkpoint(this.projector.checkpointName));
+    const { pageSize, onError } = this.options;
+    this.subscription = this.events.subscribeToAll({
+      fromPosition: this.position,
+      handle: (page) => this.handle(page),
+      ...(pageSize === undefined ? {} : { pageSize }),
+      ...(onError === undefined ? {} : { onError }),
+    });
+  }
+
+  /** Waits for the page in hand to commit, then stops following. */
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.close();
+  }
+
+  /**
+   * Resolves true once the read models include every event up to `position` (the position an
+   * append returned), or false after `timeoutMs` if given: the API's read-your-writes.
+   */
+  waitFor(position: number, options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { position, resolve };
+      this.waiters.push(waiter);
+      if (options.timeoutMs === undefined) return;
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, options.timeoutMs);
+      timer.unref();
+      waiter.resolve = (reached) => {
+        clearTimeout(timer);
+        resolve(reached);
+      };
+    });
+  }
+
+  /**
+   * Empties the read models and replays every event up to the current head, then resumes
+   * following if it was. Meanwhile the lists are incomplete: run it in maintenance, or into a
+   * fresh read-model database that replaces the old one afterwards.
+   */
+  async rebuild(onProgress?: RebuildProgress): Promise<void> {
+    const wasRunning = this.running;
+    await this.stop();
+    await this.readModels.reset();
+    this.position = 0;
+    const total = await this.events.headPosition();
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    onProgress?.(0, total);
+    while (this.position < total) {
+      const page = await this.events.readAll(this.position, pageSize);
+      if (page.length === 0) break;
+      await this.handle(page);
+      onProgress?.(Math.min(this.position, total), total);
+    }
+    if (wasRunning) await this.start();
+  }
+
+  private async handle(page: readonly StoredEvent[]): Promise<void> {
+    await this.projector.handle(page);
+    const last = page[page.length - 1];
+    if (last !== undefined) this.advance(last.position);
+  }
+
+  private advance(position: number): void {
+    this.position = Math.max(this.position, position);
+    const reached = this.waiters.filter((w) => w.position <= this.position);
+    if (reached.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > this.position);
+    for (const w of reached) w.resolve(true);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The read models behind the inboxes, the compliance report and the institution index (API.md,
+ * Inboxes / Compliance report / FlagFraud). They are projections of the event store, fed by a
+ * checkpointed subscription: never a source of decisions (ARCHITECTURE.md, step 3), always
+ * rebuildable from zero to the same result.
+ */
+import type { YearStatus } from '@jx/rules';
+
+/* ---- rows the projector writes ---- */
+
+/** One person-year as the lists and reports need it, derived from its whole stream prefix. */
+export interface PersonYearRow {
+  personId: string;
+  year: number;
+  /** Fixed when the year is opened (RULES.md §4). */
+  unitId: string;
+  field: string;
+  status: YearStatus;
+  /** Under the rule set configured for (field, year); false while voided. */
+  compliant: boolean;
+  /** Currently finalised: status `finalized` (a voided year is `voided`, not finalised). */
+  finalized: boolean;
+  promotionDelay: boolean;
+  /**
+   * While the year may still earn a promotion delay (short, not voided, no legitimate reason and
+   * no delay recorded yet, Art. 13): the last day of its make-up period; else null.
+   */
+  delayDueAfter: string | null;
+  /** When the unit last confirmed it; null while open. */
+  confirmedAt: string | null;
+  /** Last stream revision folded into this row. */
+  revision: number;
+}
+
+/** A professional's declaration still waiting for the unit (activity status `declared`). */
+export interface PendingActivityRow {
+  activityId: string;
+  category: string;
+  title: string;
+  declaredAt: string;
+  /** Global position of the declaring event: a total, stable tiebreak after declaredAt. */
+  position: number;
+}
+
+/** An activity an institution registered: who the institution-wide fraud flag may reach (Art. 14). */
+export interface InstitutionRegistrationRow {
+  activityId: string;
+  institutionId: string;
+  /** The effective content key (authority's, else unit's, else declarer's), as the decider matches it. */
+  contentKey: string | null;
+}
+
+/** Everything derived from one person-year's stream; replaces the previous snapshot wholesale. */
+export interface PersonYearSnapshot {
+  personYear: PersonYearRow;
+  pending: PendingActivityRow[];
+  registrations: InstitutionRegistrationRow[];
+}
+
+export interface UnitRow {
+  unitId: string;
+  name: string;
+  region: string;
+  industry: string;
+}
+
+export type ReadModelChange = { kind: 'personYear'; snapshot: PersonYearSnapshot } | { kind: 'unit'; unit: UnitRow };
+
+/** The writes of one page of events and the checkpoint after it: applied all together or not at all. */
+export interface ReadModelBatch {
+  checkpoint: string;
+  /** Global position of the page's last event. */
+  position: number;
+  changes: readonly ReadModelChange[];
+}
+
+/* ---- queries ---- */
+
+export interface PageRequest {
+  /** The caller validates bounds (API.md: 1–1000). */
+  limit: number;
+  /** Opaque, from a previous page's `nextCursor`; absent or null for the first page. */
+  cursor?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface UnitPendingItem {
+  personId: string;
+  year: number;
+  activityId: string;
+  category: string;
+  title: string;
+  declaredAt: string;
+}
+
+export interface AuthorityPendingItem {
+  personId: string;
+  year: number;
+  unitId: string;
+  confirmedAt: string;
+}
+
+/** An authority's or regulator's scope; `industry` restricts to person-years of that field. */
+export interface RegionScope {
+  region: string;
+  industry?: string;
+}
+
+export interface UnitScope {
+  unitId: string;
+}
+
+export type ReportScope = RegionScope | UnitScope;
+
+export interface ComplianceCounts {
+  personYears: number;
+  compliant: number;
+  nonCompliant: number;
+  voided: number;
+  finalized: number;
+  promotionDelays: number;
+}
+
+export interface PersonYearRef {
+  personId: string;
+  year: number;
+}
+
+export interface ReadModelStore {
+  /**
+   * Applies a page's changes and moves its checkpoint in one transaction. A batch at or before the
+   * stored checkpoint is skipped (returns false): a slower runner must never write older rows.
+   */
+  apply(batch: ReadModelBatch): Promise<boolean>;
+  /** Last global position applied under `name`; 0 before the first batch. */
+  checkpoint(name: string): Promise<number>;
+  /** Empties every read model and checkpoint, for a rebuild from zero. */
+  reset(): Promise<void>;
+  /** Declarations awaiting the unit's verification, oldest first (declaredAt, then position). */
+  unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>>;
+  /** Confirmed person-years awaiting finalisation in scope (the unit's current region), oldest first. */
+  authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>>;
+  complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts>;
+  /** Person-years of `year` holding a registration by the institution (of one of `courses`, if given). */
+  institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]>;
+  /**
+   * Person-years whose make-up period ended before `today` (YYYY-MM-DD, China) while they may still
+   * earn a promotion delay: the sweep's candidates, decided again from each stream.
+   */
+  promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]>;
+  close(): Promise<void>;
+}
+
+export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
+
+/** A cursor that no page of this query handed out (API: 400). */
+export class InvalidCursorError extends Error {
+  readonly code = 'INVALID_CURSOR';
+  constructor() {
+    super('cursor is not one this list handed out');
+    this.name = 'InvalidCursorError';
+  }
+}

@@ -1,0 +1,31 @@
+import fc from 'fast-check';
+import { regionCovers } from '@jx/domain';
+import { regionRange } from './region-scope';
+
+const code = fc.stringMatching(/^[0-9]{6}$/);
+
+/** Scopes as authorities hold them (province, city, county), plus an odd one, near the region. */
+function scopeNear(region: string, kind: number): string {
+  return [`${region.slice(0, 2)}0000`, `${region.slice(0, 4)}00`, region, `${region.slice(0, 3)}000`][kind]!;
+}
+
+describe('regionRange', () => {
+  it('covers exactly the regions regionCovers covers (RULES.md §1)', () => {
+    fc.assert(
+      fc.property(code, code, fc.integer({ min: 0, max: 3 }), (near, other, kind) => {
+        const scope = scopeNear(near, kind);
+        const { from, to } = regionRange(scope);
+        for (const region of [near, other]) expect(region >= from && region <= to).toBe(regionCovers(scope, region));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['360000', '360000', '369999'],
+    ['360100', '360100', '360199'],
+    ['360102', '360102', '360102'],
+  ])('%s spans %s to %s', (scope, from, to) => {
+    expect(regionRange(scope)).toEqual({ from, to });
+  });
+});

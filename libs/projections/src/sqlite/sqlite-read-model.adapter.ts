@@ -1,0 +1,178 @@
+/**
+ * The embedded read models: better-sqlite3 in WAL mode, in a database file of their own (beside,
+ * never inside, the event store's), so that a rebuild can simply start from an empty file.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type {
+  AuthorityPendingItem,
+  ComplianceCounts,
+  Page,
+  PageRequest,
+  PersonYearRef,
+  PersonYearSnapshot,
+  ReadModelBatch,
+  ReadModelStore,
+  RegionScope,
+  ReportScope,
+  UnitPendingItem,
+  UnitRow,
+} from '../read-model.port';
+import { regionRange } from '../region-scope';
+import { PRIMARY_KEYS, READ_MODEL_TABLES, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
+import { prepareStatements, type Statements } from './sqlite-read-model.statements';
+
+export interface SqliteReadModelOptions {
+  /** e.g. `${DATA_DIR}/readmodels.sqlite`; `:memory:` for a throw-away store. */
+  file: string;
+  /** How long a write waits for another connection's lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+const UNIT_PENDING = 'unit-pending';
+const AUTHORITY_PENDING = 'authority-pending';
+
+export class SqliteReadModelStore implements ReadModelStore {
+  private readonly db: Database.Database;
+  private readonly stmt: Statements;
+  private readonly applyTx;
+  private readonly resetTx;
+
+  constructor(options: SqliteReadModelOptions) {
+    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL is enough: a lost last commit loses rows and checkpoint together, and is re-projected.
+    this.db.pragma('synchronous = NORMAL');
+    migrateReadModels(this.db);
+    this.stmt = prepareStatements(this.db);
+    this.applyTx = this.db.transaction((batch: ReadModelBatch): boolean => {
+      if (batch.position <= (this.stmt.checkpoint.get(batch.checkpoint) ?? 0)) return false;
+      for (const change of batch.changes) {
+        if (change.kind === 'unit') this.writeUnit(change.unit);
+        else this.writePersonYear(change.snapshot);
+      }
+      this.stmt.setCheckpoint.run(batch.checkpoint, batch.position);
+      return true;
+    });
+    this.resetTx = this.db.transaction(() => {
+      for (const table of READ_MODEL_TABLES) this.db.exec(`DELETE FROM ${table}`);
+    });
+  }
+
+  async apply(batch: ReadModelBatch): Promise<boolean> {
+    // IMMEDIATE: take the write lock before reading the checkpoint, so the check and the writes
+    // see the same state even with another process writing.
+    return this.applyTx.immediate(batch);
+  }
+
+  async checkpoint(name: string): Promise<number> {
+    return this.stmt.checkpoint.get(name) ?? 0;
+  }
+
+  async reset(): Promise<void> {
+    this.resetTx.immediate();
+  }
+
+  async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
+    // '' sorts before every timestamp: no cursor means from the start.
+    const [afterAt, afterPosition] = (page.cursor ? decodeCursor(UNIT_PENDING, page.cursor, ['string', 'number']) : ['', 0]) as [string, number];
+    const rows = this.stmt.unitPending.all({ unitId, afterAt, afterPosition, limit: page.limit + 1 });
+    return paginate(rows, page.limit, (r) => encodeCursor(UNIT_PENDING, [r.declared_at, r.position]), (r) => ({
+      personId: r.person_id,
+      year: r.year,
+      activityId: r.activity_id,
+      category: r.category,
+      title: r.title,
+      declaredAt: r.declared_at,
+    }));
+  }
+
+  async authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>> {
+    const [afterAt, afterPerson, afterYear] = (page.cursor
+      ? decodeCursor(AUTHORITY_PENDING, page.cursor, ['string', 'string', 'number'])
+      : ['', '', 0]) as [string, string, number];
+    const { from, to } = regionRange(scope.region);
+    const rows = this.stmt.authorityPending.all({
+      from, to, industry: scope.industry ?? null, afterAt, afterPerson, afterYear, limit: page.limit + 1,
+    });
+    return paginate(rows, page.limit, (r) => encodeCursor(AUTHORITY_PENDING, [r.confirmed_at, r.person_id, r.year]), (r) => ({
+      personId: r.person_id,
+      year: r.year,
+      unitId: r.unit_id,
+      confirmedAt: r.confirmed_at,
+    }));
+  }
+
+  async complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts> {
+    const row =
+      'unitId' in scope
+        ? this.stmt.reportByUnit.get({ year, unitId: scope.unitId })
+        : this.stmt.reportByRegion.get({ year, ...regionRange(scope.region), industry: scope.industry ?? null });
+    // An aggregate always answers one row; SUM over nothing is NULL.
+    return {
+      personYears: row?.person_years ?? 0,
+      compliant: row?.compliant ?? 0,
+      nonCompliant: row?.non_compliant ?? 0,
+      voided: row?.voided ?? 0,
+      finalized: row?.finalized ?? 0,
+      promotionDelays: row?.promotion_delays ?? 0,
+    };
+  }
+
+  async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
+    const rows = this.stmt.institutionHolders.all({ institutionId, year, courses: courses === null ? null : JSON.stringify(courses) });
+    return rows.map((r) => ({ personId: r.person_id, year: r.year }));
+  }
+
+  async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
+    return this.stmt.promotionDelayCandidates.all({ today, limit }).map((r) => ({ personId: r.person_id, year: r.year }));
+  }
+
+  /** Every row of every table in key order: what a rebuild must reproduce exactly (tests, diagnosis). */
+  dump(): Record<ReadModelTable, unknown[]> {
+    const dump = {} as Record<ReadModelTable, unknown[]>;
+    for (const table of READ_MODEL_TABLES) dump[table] = this.db.prepare(`SELECT * FROM ${table} ORDER BY ${PRIMARY_KEYS[table]}`).all();
+    return dump;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private writeUnit(unit: UnitRow): void {
+    this.stmt.upsertUnit.run(unit);
+  }
+
+  /** Replaces everything derived from the person-year: the rows depend on its stream alone. */
+  private writePersonYear({ personYear: p, pending, registrations }: PersonYearSnapshot): void {
+    this.stmt.upsertPersonYear.run({
+      personId: p.personId, year: p.year, unitId: p.unitId, field: p.field, status: p.status,
+      compliant: Number(p.compliant), finalized: Number(p.finalized), promotionDelay: Number(p.promotionDelay),
+      confirmedAt: p.confirmedAt, delayDueAfter: p.delayDueAfter, revision: p.revision,
+    });
+    const key = { personId: p.personId, year: p.year };
+    this.stmt.deletePending.run(key);
+    for (const a of pending) this.stmt.insertPending.run({ ...key, unitId: p.unitId, ...a });
+    this.stmt.deleteRegistrations.run(key);
+    for (const r of registrations) this.stmt.insertRegistration.run({ ...key, ...r });
+  }
+}
+
+function paginate<R, T>(rows: R[], limit: number, cursorOf: (row: R) => string, toItem: (row: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  return { items: kept.map(toItem), nextCursor: more && last !== undefined ? cursorOf(last) : null };
+}
+
+/** Opens (creating its directory and schema if needed) the embedded read-model store. */
+export function openSqliteReadModelStore(options: SqliteReadModelOptions): SqliteReadModelStore {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  return new SqliteReadModelStore(options);
+}

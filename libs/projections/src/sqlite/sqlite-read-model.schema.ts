@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+
+/** Bumped with every change to the tables below; a newer file refuses to open with older code. */
+export const READ_MODEL_SCHEMA_VERSION = 1;
+
+/** Tables, in the order `reset` and `dump` visit them. */
+export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations'] as const;
+export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
+
+/** Each table's primary key: the order of a dump. */
+export const PRIMARY_KEYS: Record<ReadModelTable, string> = {
+  checkpoints: 'name',
+  units: 'unit_id',
+  person_years: 'person_id, year',
+  pending_activities: 'person_id, year, activity_id',
+  institution_registrations: 'person_id, year, activity_id',
+};
+
+const SCHEMA_V1 = `
+  CREATE TABLE IF NOT EXISTS checkpoints (
+    name     TEXT    NOT NULL PRIMARY KEY,
+    position INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE IF NOT EXISTS units (
+    unit_id  TEXT NOT NULL PRIMARY KEY,
+    name     TEXT NOT NULL,
+    region   TEXT NOT NULL,
+    industry TEXT NOT NULL
+  ) WITHOUT ROWID;
+  -- Region scopes are ranges of division codes (region-scope.ts).
+  CREATE INDEX IF NOT EXISTS units_by_region ON units (region, unit_id);
+
+  CREATE TABLE IF NOT EXISTS person_years (
+    person_id       TEXT    NOT NULL,
+    year            INTEGER NOT NULL,
+    unit_id         TEXT    NOT NULL,
+    field           TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('open', 'confirmed', 'finalized', 'voided')),
+    compliant       INTEGER NOT NULL CHECK (compliant IN (0, 1)),
+    finalized       INTEGER NOT NULL CHECK (finalized IN (0, 1)),
+    promotion_delay INTEGER NOT NULL CHECK (promotion_delay IN (0, 1)),
+    confirmed_at    TEXT,
+    delay_due_after TEXT,
+    revision        INTEGER NOT NULL,
+    PRIMARY KEY (person_id, year)
+  ) WITHOUT ROWID;
+  -- Reports by unit, and by region through units_by_region.
+  CREATE INDEX IF NOT EXISTS person_years_by_unit ON person_years (unit_id, year);
+  -- The authority inbox, in its order; only confirmed years are indexed.
+  CREATE INDEX IF NOT EXISTS person_years_awaiting_finalization
+    ON person_years (confirmed_at, person_id, year) WHERE status = 'confirmed';
+  -- The promotion-delay sweep (Art. 13): years whose make-up period may end short.
+  CREATE INDEX IF NOT EXISTS person_years_delay_due
+    ON person_years (delay_due_after, person_id, year) WHERE delay_due_after IS NOT NULL;
+
+  CREATE TABLE IF NOT EXISTS pending_activities (
+    person_id   TEXT    NOT NULL,
+    year        INTEGER NOT NULL,
+    activity_id TEXT    NOT NULL,
+    unit_id     TEXT    NOT NULL,
+    category    TEXT    NOT NULL,
+    title       TEXT    NOT NULL,
+    declared_at TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (person_id, year, activity_id)
+  ) WITHOUT ROWID;
+  -- The unit inbox, in its order.
+  CREATE INDEX IF NOT EXISTS pending_by_unit ON pending_activities (unit_id, declared_at, position);
+
+  CREATE TABLE IF NOT EXISTS institution_registrations (
+    person_id      TEXT    NOT NULL,
+    year           INTEGER NOT NULL,
+    activity_id    TEXT    NOT NULL,
+    institution_id TEXT    NOT NULL,
+    content_key    TEXT,
+    PRIMARY KEY (person_id, year, activity_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS registrations_by_institution
+    ON institution_registrations (institution_id, year, content_key, person_id);
+`;
+
+/** Creates the schema idempotently, under the write lock so that two processes cannot race on it. */
+export function migrateReadModels(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > READ_MODEL_SCHEMA_VERSION) {
+      throw new Error(`read-model schema version ${version} is newer than this code (${READ_MODEL_SCHEMA_VERSION})`);
+    }
+    if (version < 1) {
+      db.exec(SCHEMA_V1);
+      db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,123 @@
+/** The prepared SQL of the read models, with the row shapes it returns. */
+import type Database from 'better-sqlite3';
+
+export interface PendingRow {
+  person_id: string;
+  year: number;
+  activity_id: string;
+  category: string;
+  title: string;
+  declared_at: string;
+  position: number;
+}
+
+export interface ConfirmedRow {
+  person_id: string;
+  year: number;
+  unit_id: string;
+  confirmed_at: string;
+}
+
+export interface CountsRow {
+  person_years: number;
+  compliant: number | null;
+  non_compliant: number | null;
+  voided: number | null;
+  finalized: number | null;
+  promotion_delays: number | null;
+}
+
+interface PersonYearParams {
+  personId: string;
+  year: number;
+}
+
+/** One person-year counts once in compliant, nonCompliant or voided (API.md, Compliance report). */
+const COUNTS = `
+  COUNT(*) AS person_years,
+  SUM(p.status <> 'voided' AND p.compliant = 1) AS compliant,
+  SUM(p.status <> 'voided' AND p.compliant = 0) AS non_compliant,
+  SUM(p.status = 'voided') AS voided,
+  SUM(p.status = 'finalized') AS finalized,
+  SUM(p.promotion_delay) AS promotion_delays`;
+
+export function prepareStatements(db: Database.Database) {
+  return {
+    checkpoint: db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck(),
+    setCheckpoint: db.prepare<[string, number]>(
+      `INSERT INTO checkpoints (name, position) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    ),
+    upsertUnit: db.prepare<[{ unitId: string; name: string; region: string; industry: string }]>(
+      `INSERT INTO units (unit_id, name, region, industry) VALUES (@unitId, @name, @region, @industry)
+       ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, region = excluded.region, industry = excluded.industry`,
+    ),
+    upsertPersonYear: db.prepare<[PersonYearParams & {
+      unitId: string; field: string; status: string; compliant: number; finalized: number;
+      promotionDelay: number; confirmedAt: string | null; delayDueAfter: string | null; revision: number;
+    }]>(
+      `INSERT INTO person_years (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
+       VALUES (@personId, @year, @unitId, @field, @status, @compliant, @finalized, @promotionDelay, @confirmedAt, @delayDueAfter, @revision)
+       ON CONFLICT (person_id, year) DO UPDATE SET
+         unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
+         finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
+         confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
+    ),
+    deletePending: db.prepare<[PersonYearParams]>('DELETE FROM pending_activities WHERE person_id = @personId AND year = @year'),
+    insertPending: db.prepare<[PersonYearParams & {
+      activityId: string; unitId: string; category: string; title: string; declaredAt: string; position: number;
+    }]>(
+      `INSERT INTO pending_activities (person_id, year, activity_id, unit_id, category, title, declared_at, position)
+       VALUES (@personId, @year, @activityId, @unitId, @category, @title, @declaredAt, @position)`,
+    ),
+    deleteRegistrations: db.prepare<[PersonYearParams]>(
+      'DELETE FROM institution_registrations WHERE person_id = @personId AND year = @year',
+    ),
+    insertRegistration: db.prepare<[PersonYearParams & { activityId: string; institutionId: string; contentKey: string | null }]>(
+      `INSERT INTO institution_registrations (person_id, year, activity_id, institution_id, content_key)
+       VALUES (@personId, @year, @activityId, @institutionId, @contentKey)`,
+    ),
+    // Keyset pagination: rows strictly after the cursor's sort key, in index order.
+    unitPending: db.prepare<[{ unitId: string; afterAt: string; afterPosition: number; limit: number }], PendingRow>(
+      `SELECT person_id, year, activity_id, category, title, declared_at, position
+       FROM pending_activities
+       WHERE unit_id = @unitId AND (declared_at, position) > (@afterAt, @afterPosition)
+       ORDER BY declared_at, position
+       LIMIT @limit`,
+    ),
+    authorityPending: db.prepare<[{
+      from: string; to: string; industry: string | null; afterAt: string; afterPerson: string; afterYear: number; limit: number;
+    }], ConfirmedRow>(
+      `SELECT p.person_id, p.year, p.unit_id, p.confirmed_at
+       FROM person_years p JOIN units u ON u.unit_id = p.unit_id
+       WHERE p.status = 'confirmed'
+         AND u.region BETWEEN @from AND @to
+         AND (@industry IS NULL OR p.field = @industry)
+         AND (p.confirmed_at, p.person_id, p.year) > (@afterAt, @afterPerson, @afterYear)
+       ORDER BY p.confirmed_at, p.person_id, p.year
+       LIMIT @limit`,
+    ),
+    reportByRegion: db.prepare<[{ year: number; from: string; to: string; industry: string | null }], CountsRow>(
+      `SELECT ${COUNTS}
+       FROM units u JOIN person_years p ON p.unit_id = u.unit_id AND p.year = @year
+       WHERE u.region BETWEEN @from AND @to AND (@industry IS NULL OR p.field = @industry)`,
+    ),
+    reportByUnit: db.prepare<[{ year: number; unitId: string }], CountsRow>(
+      `SELECT ${COUNTS} FROM person_years p WHERE p.unit_id = @unitId AND p.year = @year`,
+    ),
+    promotionDelayCandidates: db.prepare<[{ today: string; limit: number }], { person_id: string; year: number }>(
+      `SELECT person_id, year FROM person_years
+       WHERE delay_due_after IS NOT NULL AND delay_due_after < @today
+       ORDER BY delay_due_after, person_id, year LIMIT @limit`,
+    ),
+    institutionHolders: db.prepare<[{ institutionId: string; year: number; courses: string | null }], { person_id: string; year: number }>(
+      `SELECT DISTINCT person_id, year
+       FROM institution_registrations
+       WHERE institution_id = @institutionId AND year = @year
+         AND (@courses IS NULL OR content_key IN (SELECT value FROM json_each(@courses)))
+       ORDER BY person_id`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

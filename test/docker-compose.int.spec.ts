@@ -1,0 +1,44 @@
+/** docker-compose.yml cannot run here (no Docker engine): parse it and check the deployment it describes. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: unknown;
+}
+
+const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+
+describe('docker-compose.yml', () => {
+  it('runs EventStoreDB, PostgreSQL and Redis with health checks', () => {
+    for (const name of ['eventstoredb', 'postgres', 'redis']) {
+      expect(compose.services[name]?.image).toBeDefined();
+      expect(compose.services[name]?.healthcheck).toBeDefined();
+    }
+  });
+
+  it('runs the API without in-process workers beside a separate worker, on the production stack', () => {
+    const { api, worker } = compose.services;
+    expect(api?.command).toEqual(['node', 'dist/apps/api/src/main.js']);
+    expect(worker?.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
+    expect(api?.environment).toMatchObject({ RUN_WORKER: 'false', EVENT_STORE: 'eventstoredb', NODE_ENV: 'production' });
+    expect(worker?.environment).toMatchObject({ EVENT_STORE: 'eventstoredb' });
+    for (const s of [api, worker]) {
+      expect(Object.keys(s?.depends_on ?? {}).sort()).toEqual(['eventstoredb', 'postgres', 'redis']);
+      expect(s?.environment?.REDIS_URL).toMatch(/^redis:\/\//);
+      expect(s?.environment?.EVENTSTORE_URL).toMatch(/^esdb:\/\//);
+      expect(s?.environment?.DATABASE_URL).toMatch(/^postgres:\/\//);
+    }
+  });
+
+  it('takes secrets from the environment, never from the file', () => {
+    const text = readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8');
+    expect(text).toMatch(/AUTH_JWT_SECRET: \$\{AUTH_JWT_SECRET:\?/);
+    expect(text).toMatch(/POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?/);
+  });
+});
