@@ -1,0 +1,128 @@
+/**
+ * The event store port. Adapters: sqlite (embedded default), postgres, eventstoredb.
+ * Every adapter passes the same contract suite (libs/event-store/src/testing/event-store.contract.ts).
+ */
+
+export interface Actor {
+  id: string;
+  role: string;
+}
+
+/** Recorded with every event (ARCHITECTURE.md step 4). */
+export interface EventMetadata {
+  actor: Actor;
+  correlationId: string;
+  causationId: string | null;
+  /** The rule set the event was decided under (RULES.md Art. 15). */
+  ruleSetId: string;
+  /** ISO-8601 with milliseconds and a zone, from the injected clock. */
+  at: string;
+}
+
+export interface NewEvent {
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface StoredEvent {
+  /** UUID assigned at append. */
+  id: string;
+  streamId: string;
+  /** 0-based position in its stream. */
+  revision: number;
+  /** 1-based position in the store's global order. */
+  position: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  /** Hash chain (API.md, History): sha256(prevHash + JCS({revision, type, at, actor, data})). */
+  prevHash: string;
+  hash: string;
+}
+
+/** -1 = the stream must not exist yet; 'any' = no check. */
+export type ExpectedRevision = number | -1 | 'any';
+
+export interface StreamGuard {
+  streamId: string;
+  /** The guarded stream must still be at this revision (-1: still absent) when the append commits. */
+  expectedRevision: number | -1;
+}
+
+export interface AppendOptions {
+  /**
+   * Other streams whose revision must be unchanged for the append to commit: the consistency
+   * check across two streams (e.g. CONTENT_ALREADY_COUNTED between a year and the next).
+   */
+  guards?: readonly StreamGuard[];
+}
+
+export interface AppendResult {
+  /** Revision of the last event written. */
+  revision: number;
+  /** Global position of the last event written. */
+  position: number;
+  events: StoredEvent[];
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive: events with revision <= toRevision. */
+  toRevision?: number;
+  /** Inclusive: events recorded at or before this instant (ISO-8601). */
+  toTime?: string;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events with position > fromPosition (0 = from the beginning). */
+  fromPosition: number;
+  /** Called in global order, one page at a time; the next page waits for the promise. */
+  handle(events: readonly StoredEvent[]): Promise<void>;
+  pageSize?: number;
+  /**
+   * Called when `handle` (or a read) fails. The subscription keeps its position and offers the
+   * same page again after the poll interval: it never skips. Default: a process warning.
+   */
+  onError?(error: unknown): void;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | -1,
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, found ${actual}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export interface EventStore {
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  /** The whole stream (or up to a revision / instant); [] when it does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Current revision of a stream, -1 when absent. */
+  streamRevision(streamId: string): Promise<number | -1>;
+  /** Events with position > fromPosition, in global order, at most `limit`. */
+  readAll(fromPosition: number, limit: number): Promise<StoredEvent[]>;
+  /** Stream ids that start with a prefix (e.g. `creditYear-`), for the chain verifier. */
+  listStreams(prefix: string): Promise<string[]>;
+  /** Catch up from a position, then follow new appends until closed. */
+  subscribeToAll(options: SubscribeOptions): Subscription;
+  /** Last global position, 0 when empty. */
+  headPosition(): Promise<number>;
+  /** For health checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,105 @@
+import type { StoredEvent, SubscribeOptions, Subscription } from './event-store.port';
+
+/** What a store offers a subscription: paged reads plus a nudge when this process appended. */
+export interface FollowSource {
+  readAll(fromPosition: number, limit: number): Promise<StoredEvent[]>;
+  /** Registers a listener called after each commit made through this store instance. */
+  onAppended(listener: () => void): () => void;
+  /** How often to look for appends made by other processes, which cannot nudge us. */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 256;
+
+/**
+ * Catch-up then follow, for any store whose global positions become visible in commit order
+ * (true of SQLite: one writer at a time). One loop per subscription: each page is handed over only
+ * after the previous one's promise settled, and the position moves only after a page succeeded,
+ * so nothing is skipped or delivered twice.
+ */
+export function followAll(source: FollowSource, options: SubscribeOptions): Subscription {
+  return new FollowingSubscription(source, options);
+}
+
+class FollowingSubscription implements Subscription {
+  private position: number;
+  private closed = false;
+  /** An append was announced since the last read started. */
+  private pending = false;
+  private wake: (() => void) | undefined;
+  private readonly unlisten: () => void;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly source: FollowSource,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.position = options.fromPosition;
+    this.unlisten = source.onAppended(() => this.nudge());
+    this.done = this.run();
+  }
+
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.unlisten();
+      this.nudge();
+    }
+    await this.done;
+  }
+
+  private nudge(): void {
+    this.pending = true;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    while (!this.closed) {
+      this.pending = false;
+      try {
+        const page = await this.source.readAll(this.position, pageSize);
+        if (this.closed) return;
+        if (page.length > 0) {
+          await this.options.handle(page);
+          this.position = page[page.length - 1]!.position;
+        }
+        // A full page means we are still catching up: read on without waiting.
+        if (page.length === pageSize) continue;
+        await this.idle(false);
+      } catch (error: unknown) {
+        this.report(error);
+        // Retry the same page, but never faster than the poll interval.
+        await this.idle(true);
+      }
+    }
+  }
+
+  /** Waits for a nudge, the poll interval, or close. */
+  private idle(ignorePending: boolean): Promise<void> {
+    if (this.closed || (this.pending && !ignorePending)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, this.source.pollIntervalMs);
+      const wake = (): void => {
+        // After a failure only close cuts the back-off short; appends wait for the timer.
+        if (ignorePending && !this.closed) {
+          this.wake = wake;
+          return;
+        }
+        clearTimeout(timer);
+        resolve();
+      };
+      this.wake = wake;
+    });
+  }
+
+  private report(error: unknown): void {
+    if (this.options.onError) this.options.onError(error);
+    else process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'SubscriptionError');
+  }
+}

@@ -1,0 +1,63 @@
+import {
+  WrongExpectedRevisionError,
+  type EventMetadata,
+  type EventStore,
+  type StoredEvent,
+} from './event-store.port';
+import { KeyedMutex } from './keyed-mutex';
+
+export interface CommandContext { stream: readonly StoredEvent[]; related: ReadonlyMap<string, readonly StoredEvent[]> }
+export interface EventDraft { type: string; data: Record<string, unknown> }
+export interface Decision<R> { events: EventDraft[]; ruleSetId: string; result?: R }
+export interface CommandSpec<R> {
+  streamId: string;
+  /** Streams also read and guarded (their revision must not change before the append). */
+  relatedStreams?: readonly string[];
+  metadata: Omit<EventMetadata, 'ruleSetId'>;
+  /** Pure; throws a domain error to refuse. */
+  decide(ctx: CommandContext): Decision<R>;
+}
+export interface CommandOutcome<R> { events: StoredEvent[]; stream: StoredEvent[]; result: R | undefined }
+
+/** Another writer kept changing the stream (or a related one) through every attempt. */
+export class ConcurrencyConflictError extends Error {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(readonly streamId: string, readonly attempts: number) {
+    super(`stream ${streamId}: still conflicting after ${attempts} attempts`);
+    this.name = 'ConcurrencyConflictError';
+  }
+}
+
+/** Serialises commands per stream within this process (the default for every caller). */
+export const defaultCommandLocks = new KeyedMutex();
+
+const lastRevision = (events: readonly StoredEvent[]): number => events.length - 1;
+
+/** Read → decide → append under the revisions read; on a conflict re-read and re-decide. */
+export async function handleCommand<R>(
+  store: EventStore,
+  spec: CommandSpec<R>,
+  options: { maxAttempts?: number; locks?: KeyedMutex } = {},
+): Promise<CommandOutcome<R>> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const relatedIds = [...new Set(spec.relatedStreams ?? [])].filter((id) => id !== spec.streamId);
+  const locks = options.locks ?? defaultCommandLocks;
+  return locks.runExclusive([spec.streamId, ...relatedIds], async () => {
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      const stream = await store.readStream(spec.streamId);
+      const related = new Map(await Promise.all(relatedIds.map(async (id) => [id, await store.readStream(id)] as const)));
+      const decision = spec.decide({ stream, related });
+      if (decision.events.length === 0) return { events: [], stream, result: decision.result };
+      const metadata: EventMetadata = { ...spec.metadata, ruleSetId: decision.ruleSetId };
+      const guards = relatedIds.map((id) => ({ streamId: id, expectedRevision: lastRevision(related.get(id) ?? []) }));
+      try {
+        const drafts = decision.events.map((e) => ({ type: e.type, data: e.data, metadata }));
+        const appended = await store.append(spec.streamId, drafts, lastRevision(stream), { guards });
+        return { events: appended.events, stream: [...stream, ...appended.events], result: decision.result };
+      } catch (error: unknown) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
+    }
+    throw new ConcurrencyConflictError(spec.streamId, maxAttempts);
+  });
+}

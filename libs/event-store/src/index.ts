@@ -1,0 +1,33 @@
+/** @jx/event-store: the EventStore port, its SQLite adapter, the hash chain and handleCommand. */
+export * from './event-store.port';
+export {
+  SqliteEventStore,
+  openSqliteEventStore,
+  type SqliteEventStoreOptions,
+  type SqliteSynchronous,
+} from './sqlite/sqlite-event-store.adapter';
+export {
+  handleCommand,
+  ConcurrencyConflictError,
+  defaultCommandLocks,
+  type CommandContext,
+  type CommandOutcome,
+  type CommandSpec,
+  type Decision,
+  type EventDraft,
+} from './handle-command';
+export { KeyedMutex } from './keyed-mutex';
+export {
+  GENESIS_HASH,
+  chainHash,
+  chainedFieldsOf,
+  verifyStreamChain,
+  verifyChain,
+  type BrokenStream,
+  type ChainBreak,
+  type ChainReport,
+  type ChainedFields,
+  type StreamChainReport,
+} from './hash-chain';
+export { canonicalJson } from './jcs';
+export { followAll, type FollowSource } from './follow-all';

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type StreamGuard,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import { followAll } from '../follow-all';
+import { GENESIS_HASH, chainHash } from '../hash-chain';
+import { EVENT_COLUMNS, metadataColumn, toStoredEvent, type EventRow } from './sqlite-event-row';
+import { migrate } from './sqlite-schema';
+
+export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+
+export interface SqliteEventStoreOptions {
+  /** Database file; its directory must exist (openSqliteEventStore creates it). */
+  file: string;
+  /**
+   * NORMAL (default): in WAL mode a commit is written to the WAL before append() returns but is
+   * fsynced only at checkpoints, so a killed process (kill -9) loses nothing — the bytes are in the
+   * OS — and only an OS crash or power cut can lose the last commits. FULL fsyncs every commit.
+   */
+  synchronous?: SqliteSynchronous;
+  /** How often subscriptions look for appends made by other processes (default 250 ms). */
+  pollIntervalMs?: number;
+  /** How long a writer waits for another process's write lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The embedded default store. better-sqlite3 is synchronous: every call finishes before its
+ * promise is returned, so appends from one process are serialised by the event loop and appends
+ * from several processes by SQLite's write lock (BEGIN IMMEDIATE, waiting up to busy_timeout).
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly pollIntervalMs: number;
+  private readonly listeners = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly stmt;
+  private readonly appendTx;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    try {
+      migrate(this.db);
+    } catch (error: unknown) {
+      this.db.close();
+      throw error;
+    }
+    const db = this.db;
+    this.stmt = {
+      revision: db.prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?').pluck(),
+      hashAt: db.prepare<[string, number], string>('SELECT hash FROM events WHERE stream_id = ? AND revision = ?').pluck(),
+      insert: db.prepare<[string, string, number, string, string, string, string, string, string]>(
+        `INSERT INTO events (id, stream_id, revision, type, data, metadata, at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      setRevision: db.prepare<[string, number]>(
+        `INSERT INTO streams (stream_id, revision) VALUES (?, ?)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
+      ),
+      readStream: db.prepare<[string, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision`,
+      ),
+      readAll: db.prepare<[number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      ),
+      listStreams: db
+        .prepare<{ prefix: string }, string>(
+          'SELECT stream_id FROM streams WHERE substr(stream_id, 1, length(@prefix)) = @prefix ORDER BY stream_id',
+        )
+        .pluck(),
+      head: db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
+      ping: db.prepare<[], number>('SELECT 1').pluck(),
+    };
+    this.appendTx = db.transaction(this.appendInTransaction.bind(this));
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    assertAppendable(events, expectedRevision);
+    // Normalised outside the write lock; an invalid instant throws RangeError before anything runs.
+    const ats = events.map((e) => new Date(e.metadata.at).toISOString());
+    const result = this.appendTx.immediate(streamId, events, ats, expectedRevision, options.guards ?? []);
+    for (const listener of this.listeners) listener();
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const rows = this.stmt.readStream.all(streamId, options.toRevision ?? MAX_REVISION);
+    const events = rows.map(toStoredEvent);
+    if (options.toTime === undefined) return events;
+    // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
+    // not a filter, so a skewed clock can never hand a fold an event without its predecessors.
+    const toTime = new Date(options.toTime).toISOString();
+    const end = events.findIndex((e) => e.metadata.at > toTime);
+    return end === -1 ? events : events.slice(0, end);
+  }
+
+  async streamRevision(streamId: string): Promise<number | -1> {
+    return this.currentRevision(streamId);
+  }
+
+  async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.stmt.readAll.all(fromPosition, limit).map(toStoredEvent);
+  }
+
+  async listStreams(prefix: string): Promise<string[]> {
+    return this.stmt.listStreams.all({ prefix });
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    const subscription = followAll(
+      {
+        readAll: (from, limit) => this.readAll(from, limit),
+        onAppended: (listener) => {
+          this.listeners.add(listener);
+          return () => this.listeners.delete(listener);
+        },
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      options,
+    );
+    this.subscriptions.add(subscription);
+    return {
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async headPosition(): Promise<number> {
+    return this.stmt.head.get() ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    this.stmt.ping.get();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.subscriptions.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  private currentRevision(streamId: string): number {
+    return this.stmt.revision.get(streamId) ?? -1;
+  }
+
+  /** Runs inside BEGIN IMMEDIATE: the checks and the writes see one state, or nothing is written. */
+  private appendInTransaction(
+    streamId: string,
+    events: readonly NewEvent[],
+    ats: readonly string[],
+    expected: ExpectedRevision,
+    guards: readonly StreamGuard[],
+  ): AppendResult {
+    const current = this.currentRevision(streamId);
+    if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
+    for (const guard of guards) {
+      const actual = this.currentRevision(guard.streamId);
+      if (actual !== guard.expectedRevision) {
+        throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
+      }
+    }
+    let prevHash = current === -1 ? GENESIS_HASH : (this.stmt.hashAt.get(streamId, current) ?? GENESIS_HASH);
+    const stored: StoredEvent[] = [];
+    for (const [i, event] of events.entries()) {
+      const revision = current + 1 + i;
+      const metadata = { ...event.metadata, at: ats[i]! };
+      const fields = { revision, type: event.type, at: metadata.at, actor: metadata.actor, data: event.data };
+      const hash = chainHash(prevHash, fields); // also refuses data that is not plain JSON
+      const id = randomUUID();
+      const data = JSON.stringify(event.data);
+      const metadataJson = metadataColumn(metadata);
+      const info = this.stmt.insert.run(id, streamId, revision, event.type, data, metadataJson, metadata.at, prevHash, hash);
+      // Hand back exactly what a read will return (copies of the stored JSON, not the caller's objects).
+      const position = Number(info.lastInsertRowid);
+      stored.push(toStoredEvent({ position, id, stream_id: streamId, revision, type: event.type, data, metadata: metadataJson, at: metadata.at, prev_hash: prevHash, hash }));
+      prevHash = hash;
+    }
+    const last = stored[stored.length - 1]!;
+    this.stmt.setRevision.run(streamId, last.revision);
+    return { revision: last.revision, position: last.position, events: stored };
+  }
+}
+
+function assertAppendable(events: readonly NewEvent[], expected: ExpectedRevision): void {
+  if (events.length === 0) throw new RangeError('append needs at least one event');
+  if (expected !== 'any' && !(Number.isSafeInteger(expected) && expected >= -1)) {
+    throw new RangeError(`invalid expected revision ${String(expected)}`);
+  }
+  for (const event of events) {
+    if (typeof event.type !== 'string' || event.type === '') throw new TypeError('event type must be a non-empty string');
+    const { actor } = event.metadata;
+    if (typeof actor?.id !== 'string' || typeof actor.role !== 'string') {
+      throw new TypeError('event metadata.actor needs a string id and role');
+    }
+  }
+}
+
+/** Opens (creating its directory and schema if needed) the embedded store. */
+export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  mkdirSync(dirname(options.file), { recursive: true });
+  return new SqliteEventStore(options);
+}

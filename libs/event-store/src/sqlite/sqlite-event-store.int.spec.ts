@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { WrongExpectedRevisionError } from '../event-store.port';
+import { Collector, describeEventStoreContract, newEvent } from '../testing';
+import { SqliteEventStore, openSqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.adapter';
+import { SCHEMA_VERSION } from './sqlite-schema';
+
+async function tempStore() {
+  const dir = await mkdtemp(join(tmpdir(), 'jx-event-store-'));
+  const store = openSqliteEventStore({ file: join(dir, 'nested', 'events.db'), pollIntervalMs: 20 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describeEventStoreContract('sqlite', tempStore);
+
+describe('SqliteEventStore on a shared file', () => {
+  let dir: string;
+  let file: string;
+  let opened: SqliteEventStore[] = [];
+  /** Opened stores are closed after each test, even one that failed half-way. */
+  const open = (options: Partial<SqliteEventStoreOptions> = {}): SqliteEventStore => {
+    const store = openSqliteEventStore({ file, ...options });
+    opened.push(store);
+    return store;
+  };
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jx-event-store-'));
+    file = join(dir, 'events.db');
+  });
+  afterEach(async () => {
+    await Promise.all(opened.map((s) => s.close()));
+    opened = [];
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reopens an existing file without touching its schema or events', async () => {
+    const first = open();
+    await first.append('s-1', [newEvent('E0')], -1);
+    await first.close();
+    const again = open();
+    expect(await again.readStream('s-1')).toHaveLength(1);
+    await expect(again.append('s-1', [newEvent('E1')], 0)).resolves.toMatchObject({ revision: 1 });
+    await again.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('refuses a file written by a newer schema', async () => {
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => openSqliteEventStore({ file })).toThrow(/newer/);
+  });
+
+  it('a subscription sees appends made by another connection (another process) by polling', async () => {
+    const writer = open();
+    const reader = open({ pollIntervalMs: 10 });
+    const seen = new Collector();
+    const subscription = reader.subscribeToAll({ fromPosition: 0, handle: seen.handle });
+    await writer.append('s-1', [newEvent('E0')], -1);
+    await writer.append('s-2', [newEvent('F0'), newEvent('F1')], -1);
+    await seen.until(3);
+    await subscription.close();
+    expect(seen.events.map((e) => e.type)).toEqual(['E0', 'F0', 'F1']);
+  });
+
+  it('of two connections appending under the same expected revision exactly one wins', async () => {
+    const a = open();
+    const b = open();
+    await a.append('s-1', [newEvent('E0')], -1);
+    await a.append('s-1', [newEvent('A1')], 0);
+    await expect(b.append('s-1', [newEvent('B1')], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await b.readStream('s-1')).map((e) => e.type)).toEqual(['E0', 'A1']);
+  });
+
+  it('close() ends open subscriptions', async () => {
+    const store = open();
+    const seen = new Collector();
+    store.subscribeToAll({ fromPosition: 0, handle: seen.handle });
+    await store.close();
+    expect(seen.events).toEqual([]);
+    await expect(store.ping()).rejects.toThrow();
+  });
+});
+
+describe('SqliteEventStore in one process', () => {
+  it('wakes a subscription on its own appends at once, without waiting for the poll', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jx-event-store-'));
+    // A poll an hour away: only the in-process notification can deliver within the test timeout.
+    const store = openSqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 3_600_000 });
+    try {
+      const seen = new Collector();
+      store.subscribeToAll({ fromPosition: 0, handle: seen.handle });
+      await seen.until(0);
+      await store.append('s-1', [newEvent('E0')], -1);
+      await seen.until(1);
+      await store.append('s-1', [newEvent('E1')], 0);
+      await seen.until(2);
+      expect(seen.events.map((e) => e.type)).toEqual(['E0', 'E1']);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

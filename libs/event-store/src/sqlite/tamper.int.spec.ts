@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { verifyChain } from '../hash-chain';
+import { minutesAfterT0, newEvent } from '../testing';
+import { openSqliteEventStore } from './sqlite-event-store.adapter';
+
+const STREAMS = ['creditYear-p1+2024', 'creditYear-p2+2024', 'unit-u1'];
+
+describe('hash chain against tampering with the SQLite file', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jx-tamper-'));
+    file = join(dir, 'events.db');
+    const store = openSqliteEventStore({ file });
+    for (const streamId of STREAMS) {
+      const events = [0, 1, 2, 3].map((m) => newEvent(`E${m}`, { streamId, m }, { at: minutesAfterT0(m) }));
+      await store.append(streamId, events, -1);
+    }
+    await store.close();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Edits the file behind the store's back, as someone with disk access could. */
+  function tamper(sql: string, ...params: unknown[]): void {
+    const db = new Database(file);
+    try {
+      expect(db.prepare(sql).run(...params).changes).toBe(1);
+    } finally {
+      db.close();
+    }
+  }
+
+  async function report() {
+    const store = openSqliteEventStore({ file });
+    try {
+      return await verifyChain(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('an untouched file verifies', async () => {
+    expect(await report()).toEqual({ ok: true, streamsChecked: 3, eventsChecked: 12, broken: [] });
+  });
+
+  it('names exactly the stream and revision whose data was edited', async () => {
+    tamper(`UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?`, '{"streamId":"x","m":99}', 'creditYear-p2+2024', 2);
+    const result = await report();
+    expect(result.ok).toBe(false);
+    expect(result.broken).toEqual([
+      expect.objectContaining({ streamId: 'creditYear-p2+2024', revision: 2, reason: 'hash-mismatch' }),
+    ]);
+  });
+
+  it('names an edited actor or time as well', async () => {
+    tamper(`UPDATE events SET at = ? WHERE stream_id = ? AND revision = ?`, '2020-01-01T00:00:00.000Z', 'unit-u1', 1);
+    expect((await report()).broken).toEqual([expect.objectContaining({ streamId: 'unit-u1', revision: 1 })]);
+  });
+
+  it('names the first missing revision when an event is deleted', async () => {
+    tamper(`DELETE FROM events WHERE stream_id = ? AND revision = ?`, 'creditYear-p1+2024', 1);
+    expect((await report()).broken).toEqual([
+      expect.objectContaining({ streamId: 'creditYear-p1+2024', revision: 1, reason: 'revision-gap' }),
+    ]);
+  });
+
+  it('notices the last event cut off a stream', async () => {
+    tamper(`DELETE FROM events WHERE stream_id = ? AND revision = ?`, 'unit-u1', 3);
+    expect((await report()).broken).toEqual([
+      expect.objectContaining({ streamId: 'unit-u1', revision: 3, reason: 'truncated' }),
+    ]);
+  });
+
+  it('only checks the prefixes asked for', async () => {
+    tamper(`UPDATE events SET data = '{}' WHERE stream_id = ? AND revision = ?`, 'unit-u1', 0);
+    const store = openSqliteEventStore({ file });
+    try {
+      expect(await verifyChain(store, { prefixes: ['creditYear-'] })).toMatchObject({ ok: true, streamsChecked: 2 });
+      expect(await verifyChain(store, { prefixes: ['unit-'] })).toMatchObject({ ok: false, streamsChecked: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,180 @@
+import { WrongExpectedRevisionError } from '../../event-store.port';
+import {
+  expectStrictlyIncreasing,
+  minutesAfterT0,
+  newEvent,
+  positionsOf,
+  testMetadata,
+  uniqueStreamId,
+} from '../event-fixtures';
+import type { CurrentStore } from './contract-context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function appendContract(current: CurrentStore): void {
+  describe('append and read', () => {
+    it('round-trips type, data and every metadata field', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('creditYear');
+      const metadata = testMetadata({
+        actor: { id: 'hr-7', role: 'unit' },
+        correlationId: 'corr-42',
+        causationId: 'cause-41',
+        ruleSetId: 'jx-2023-trial',
+        at: '2024-05-06T08:00:00.123Z',
+      });
+      const data = { activityId: 'a1', hours: 18.5, nested: { list: [1, 'two', null, true] }, title: '公需科目 ✓' };
+      const result = await store.append(streamId, [{ type: 'ActivityDeclared', data, metadata }], -1);
+      const read = await store.readStream(streamId);
+      expect(read).toEqual(result.events);
+      expect(read).toHaveLength(1);
+      expect(read[0]).toMatchObject({ streamId, revision: 0, type: 'ActivityDeclared', data, metadata });
+      expect(read[0]!.id).toMatch(UUID);
+      expect(result).toMatchObject({ revision: 0, position: read[0]!.position });
+    });
+
+    it('normalises `at` to ISO-8601 UTC with milliseconds', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      await store.append(streamId, [newEvent('E', {}, { at: '2024-05-06T16:00:00+08:00' })], -1);
+      const [event] = await store.readStream(streamId);
+      expect(event!.metadata.at).toBe('2024-05-06T08:00:00.000Z');
+    });
+
+    it('numbers revisions from 0 in each stream and assigns distinct ids', async () => {
+      const store = current();
+      const [a, b] = [uniqueStreamId('a'), uniqueStreamId('b')];
+      const first = await store.append(a, [newEvent('E1'), newEvent('E2')], -1);
+      await store.append(b, [newEvent('E1')], -1);
+      const second = await store.append(a, [newEvent('E3')], 1);
+      expect(first.revision).toBe(1);
+      expect(second.revision).toBe(2);
+      expect((await store.readStream(a)).map((e) => e.revision)).toEqual([0, 1, 2]);
+      expect((await store.readStream(b)).map((e) => e.revision)).toEqual([0]);
+      const ids = [...(await store.readStream(a)), ...(await store.readStream(b))].map((e) => e.id);
+      expect(new Set(ids).size).toBe(4);
+    });
+
+    it('gives strictly increasing global positions across streams, in append order', async () => {
+      const store = current();
+      const head = await store.headPosition();
+      const [a, b] = [uniqueStreamId('a'), uniqueStreamId('b')];
+      await store.append(a, [newEvent('A0')], 'any');
+      await store.append(b, [newEvent('B0'), newEvent('B1')], 'any');
+      const last = await store.append(a, [newEvent('A1')], 'any');
+      const all = await store.readAll(head, 100);
+      expect(all.map((e) => e.type)).toEqual(['A0', 'B0', 'B1', 'A1']);
+      expect(all[0]!.position).toBeGreaterThan(head);
+      expectStrictlyIncreasing(positionsOf(all));
+      expect(await store.headPosition()).toBe(last.position);
+    });
+
+    it('reads an absent stream as [] at revision -1', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('absent');
+      expect(await store.readStream(streamId)).toEqual([]);
+      expect(await store.streamRevision(streamId)).toBe(-1);
+    });
+
+    it('refuses an empty append', async () => {
+      const store = current();
+      await expect(store.append(uniqueStreamId('s'), [], -1)).rejects.toThrow();
+    });
+  });
+
+  describe('expected revision', () => {
+    it('-1 refuses a stream that exists, and writes nothing', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      await store.append(streamId, [newEvent('E')], -1);
+      const head = await store.headPosition();
+      const attempt = store.append(streamId, [newEvent('Again')], -1);
+      await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(attempt).rejects.toMatchObject({ streamId, expected: -1, actual: 0 });
+      expect(await store.streamRevision(streamId)).toBe(0);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('a number must equal the current revision', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      await store.append(streamId, [newEvent('E0'), newEvent('E1')], -1);
+      await expect(store.append(streamId, [newEvent('Stale')], 0)).rejects.toMatchObject({ expected: 0, actual: 1 });
+      await expect(store.append(streamId, [newEvent('Ahead')], 5)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(uniqueStreamId('s'), [newEvent('E')], 0)).rejects.toMatchObject({ actual: -1 });
+      const ok = await store.append(streamId, [newEvent('E2')], 1);
+      expect(ok.revision).toBe(2);
+      expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['E0', 'E1', 'E2']);
+    });
+
+    it("'any' appends to a new or an existing stream", async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      expect((await store.append(streamId, [newEvent('E0')], 'any')).revision).toBe(0);
+      expect((await store.append(streamId, [newEvent('E1')], 'any')).revision).toBe(1);
+    });
+
+    it('of concurrent appends under the same expected revision exactly one wins', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      const results = await Promise.allSettled(
+        ['A', 'B', 'C'].map((type) => store.append(streamId, [newEvent(type)], -1)),
+      );
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(2);
+      for (const reason of lost) expect(reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    });
+  });
+
+  describe('guards', () => {
+    it('append commits while every guarded stream is where the caller saw it', async () => {
+      const store = current();
+      const [main, other, absent] = [uniqueStreamId('main'), uniqueStreamId('other'), uniqueStreamId('absent')];
+      await store.append(other, [newEvent('O0')], -1);
+      const guards = [{ streamId: other, expectedRevision: 0 }, { streamId: absent, expectedRevision: -1 }];
+      await expect(store.append(main, [newEvent('M0')], -1, { guards })).resolves.toMatchObject({ revision: 0 });
+    });
+
+    it('a guarded stream that moved refuses the append, names that stream, and nothing is written', async () => {
+      const store = current();
+      const [main, other] = [uniqueStreamId('main'), uniqueStreamId('other')];
+      await store.append(other, [newEvent('O0')], -1);
+      await store.append(other, [newEvent('O1')], 0); // moved after the caller read revision 0
+      const head = await store.headPosition();
+      const attempt = store.append(main, [newEvent('M0'), newEvent('M1')], -1, {
+        guards: [{ streamId: other, expectedRevision: 0 }],
+      });
+      await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(attempt).rejects.toMatchObject({ streamId: other, expected: 0, actual: 1 });
+      expect(await store.streamRevision(main)).toBe(-1);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('a guard expecting absence refuses once the stream exists', async () => {
+      const store = current();
+      const [main, other] = [uniqueStreamId('main'), uniqueStreamId('other')];
+      await store.append(other, [newEvent('O0')], -1);
+      const guards = [{ streamId: other, expectedRevision: -1 as const }];
+      await expect(store.append(main, [newEvent('M0')], 'any', { guards })).rejects.toMatchObject({ streamId: other });
+      expect(await store.readStream(main)).toEqual([]);
+    });
+  });
+
+  describe('atomicity', () => {
+    it('a batch with one unstorable event writes none of it', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      await store.append(streamId, [newEvent('E0')], -1);
+      const head = await store.headPosition();
+      const batch = [newEvent('Fine'), newEvent('NotJson', { hours: Number.NaN }), newEvent('AlsoFine')];
+      await expect(store.append(streamId, batch, 0)).rejects.toThrow();
+      expect(await store.streamRevision(streamId)).toBe(0);
+      expect(await store.headPosition()).toBe(head);
+      // The stream is still usable where it was.
+      await expect(store.append(streamId, [newEvent('E1', {}, { at: minutesAfterT0(1) })], 0)).resolves.toMatchObject({ revision: 1 });
+    });
+  });
+}

@@ -1,0 +1,134 @@
+import type { EventStore, StoredEvent } from '../../event-store.port';
+import { ConcurrencyConflictError, handleCommand, type CommandContext, type CommandSpec } from '../../handle-command';
+import { KeyedMutex } from '../../keyed-mutex';
+import { newEvent, testMetadata, uniqueStreamId } from '../event-fixtures';
+import type { CurrentStore } from './contract-context';
+
+/** A command that records an item once: a repeat decides nothing (idempotent). */
+function addItem(streamId: string, item: string, relatedStreams: string[] = []): CommandSpec<{ item: string }> & { seen: CommandContext[] } {
+  const seen: CommandContext[] = [];
+  return {
+    streamId,
+    relatedStreams,
+    metadata: { actor: { id: 'user-1', role: 'professional' }, correlationId: `corr-${item}`, causationId: null, at: '2024-05-06T08:00:00.000Z' },
+    seen,
+    decide: (ctx) => {
+      seen.push(ctx);
+      const present = ctx.stream.some((e) => e.data['item'] === item);
+      return { events: present ? [] : [{ type: 'ItemAdded', data: { item } }], ruleSetId: 'rules-1', result: { item } };
+    },
+  };
+}
+
+/**
+ * Another process writing between our read and our append, made deterministic: after the first
+ * `times` reads of `streamId` a rival event lands. A stand-in, because two real processes cannot
+ * be made to interleave at exactly that point.
+ */
+function withRivalWriter(store: EventStore, streamId: string, times: number): EventStore {
+  let remaining = times;
+  const readStream: EventStore['readStream'] = async (id, options) => {
+    const events = await store.readStream(id, options);
+    if (id === streamId && remaining > 0) {
+      remaining -= 1;
+      await store.append(streamId, [newEvent('RivalWrote')], 'any');
+    }
+    return events;
+  };
+  return new Proxy(store, {
+    get: (target, prop) => {
+      if (prop === 'readStream') return readStream;
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const items = (stream: readonly StoredEvent[]): unknown[] => stream.filter((e) => e.type === 'ItemAdded').map((e) => e.data['item']);
+
+export function handleCommandContract(current: CurrentStore): void {
+  describe('handleCommand', () => {
+    it('runs distinct commands on one stream in parallel and loses none', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const names = [...Array(12).keys()].map((i) => `item-${i}`);
+      const outcomes = await Promise.all(names.map((n) => handleCommand(current(), addItem(streamId, n))));
+      expect(outcomes.every((o) => o.events.length === 1)).toBe(true);
+      const stream = await current().readStream(streamId);
+      expect(items(stream).sort()).toEqual([...names].sort());
+      expect(stream.map((e) => e.revision)).toEqual([...Array(12).keys()]);
+    });
+
+    it('commands racing from separate processes (separate locks) all land through retries', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const names = ['a', 'b', 'c', 'd'];
+      await Promise.all(names.map((n) => handleCommand(current(), addItem(streamId, n), { locks: new KeyedMutex(), maxAttempts: 5 })));
+      expect(items(await current().readStream(streamId)).sort()).toEqual(names);
+    });
+
+    it('a decider that returns no events appends nothing and still answers', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      await handleCommand(current(), addItem(streamId, 'x'));
+      const head = await current().headPosition();
+      const repeat = await handleCommand(current(), addItem(streamId, 'x'));
+      expect(repeat.events).toEqual([]);
+      expect(repeat.result).toEqual({ item: 'x' });
+      expect(repeat.stream).toEqual(await current().readStream(streamId));
+      expect(await current().headPosition()).toBe(head);
+    });
+
+    it('stamps every event of one command with its metadata and the decision’s rule set', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const metadata = { ...testMetadata(), causationId: 'cmd-9' };
+      const { ruleSetId: _ignored, ...commandMetadata } = metadata;
+      const outcome = await handleCommand(current(), {
+        streamId,
+        metadata: commandMetadata,
+        decide: () => ({ events: [{ type: 'A', data: {} }, { type: 'B', data: { n: 1 } }], ruleSetId: 'jx-2024' }),
+      });
+      expect(outcome.events.map((e) => e.metadata)).toEqual([
+        { ...commandMetadata, ruleSetId: 'jx-2024' },
+        { ...commandMetadata, ruleSetId: 'jx-2024' },
+      ]);
+      expect(outcome.stream).toEqual(await current().readStream(streamId));
+    });
+
+    it('lets a domain error from decide through unchanged and writes nothing', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const refusal = new Error('YEAR_FINALIZED');
+      const spec = { ...addItem(streamId, 'x'), decide: (): never => { throw refusal; } };
+      await expect(handleCommand(current(), spec)).rejects.toBe(refusal);
+      expect(await current().streamRevision(streamId)).toBe(-1);
+    });
+
+    it('re-reads and re-decides when another writer got in first', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const spec = addItem(streamId, 'mine');
+      const outcome = await handleCommand(withRivalWriter(current(), streamId, 2), spec, { locks: new KeyedMutex() });
+      expect(spec.seen).toHaveLength(3);
+      expect(spec.seen[2]!.stream.map((e) => e.type)).toEqual(['RivalWrote', 'RivalWrote']);
+      expect(outcome.events.map((e) => e.revision)).toEqual([2]);
+    });
+
+    it('gives up with CONCURRENCY_CONFLICT after maxAttempts, having written nothing of its own', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const spec = addItem(streamId, 'mine');
+      const attempt = handleCommand(withRivalWriter(current(), streamId, 3), spec, { maxAttempts: 3, locks: new KeyedMutex() });
+      await expect(attempt).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      await expect(attempt).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId });
+      expect(spec.seen).toHaveLength(3);
+      expect(items(await current().readStream(streamId))).toEqual([]);
+    });
+
+    it('reads related streams and refuses to append when one of them moved', async () => {
+      const [main, related] = [uniqueStreamId('creditYear'), uniqueStreamId('creditYear')];
+      await current().append(related, [newEvent('Before')], -1);
+      const spec = addItem(main, 'x', [related]);
+      const outcome = await handleCommand(withRivalWriter(current(), related, 1), spec, { locks: new KeyedMutex() });
+      expect(spec.seen).toHaveLength(2);
+      expect(spec.seen[0]!.related.get(related)!.map((e) => e.type)).toEqual(['Before']);
+      expect(spec.seen[1]!.related.get(related)!.map((e) => e.type)).toEqual(['Before', 'RivalWrote']);
+      expect(outcome.events).toHaveLength(1);
+      expect(await current().streamRevision(main)).toBe(0);
+    });
+  });
+}
