@@ -4,6 +4,7 @@
  */
 import { z, type ZodType } from 'zod';
 import { isCalendarDate } from '@jx/domain';
+import { tryFromHours } from '@jx/rules';
 import { HttpError } from './http-error';
 
 /** Bodies the JSON parser could not read arrive as these markers, so auth still answers first. */
@@ -49,13 +50,20 @@ export const text = (max: number) => z.string().min(1, 'must not be empty').max(
 export const printable = (max: number) =>
   text(max).regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must be printable characters');
 export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');
+
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+/** ISO-8601 with milliseconds and a zone, naming a day that exists (no rolling 02-30 into March). */
+export const instant = z.string().refine((v) => {
+  const m = INSTANT.exec(v);
+  return m !== null && isCalendarDate(m[1]!) && !Number.isNaN(Date.parse(v));
+}, 'must be ISO-8601 with milliseconds and a zone, e.g. 2024-05-06T08:00:00.000Z');
 export const hours = (max: number) =>
   z
     .number('must be a number')
     .finite()
     .min(0, 'must not be negative')
     .max(max, `must be at most ${max}`)
-    .refine((h) => Math.abs(Math.round(h * 100) - h * 100) < 1e-6, 'must have at most 2 decimals');
+    .refine((h) => tryFromHours(h) !== undefined, 'must have at most 2 decimals');
 export const evidence = z
   .array(z.strictObject({ name: text(200), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters') }))
   .max(20, 'at most 20 items');

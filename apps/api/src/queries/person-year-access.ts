@@ -15,8 +15,8 @@ export class PersonYearAccess {
   }
 
   /** The year as it is now, once the actor may read it. */
-  async current(actor: ActorClaims, personId: string, year: number): Promise<CreditYearState> {
-    const state = await this.statements.state(personId, year);
+  async current(actor: ActorClaims, personId: string, year: number, known?: CreditYearState): Promise<CreditYearState> {
+    const state = known ?? (await this.statements.state(personId, year));
     checkStoredScope(actor, state, await this.years.readUnit(state.unitId));
     return state;
   }

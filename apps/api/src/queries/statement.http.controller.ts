@@ -3,15 +3,14 @@ import { z } from 'zod';
 import { RULE_SETS, Statements, type CommandMetadata } from '@jx/application';
 import type { RuleSetRegistry } from '@jx/rules';
 import { Meta } from '../http/request-context';
-import { parseWith, validationError } from '../http/validation';
+import { instant, parseWith, validationError } from '../http/validation';
 import { personYearPath } from '../credit-years/person-year.path';
 import { PersonYearAccess } from './person-year-access';
 import { Endpoint } from '../http/openapi';
 import { ApiQuery } from '@nestjs/swagger';
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/;
 const statementQuery = z.strictObject({
-  asOf: z.string().refine((v) => INSTANT.test(v) && !Number.isNaN(Date.parse(v)), 'must be ISO-8601 with milliseconds and a zone').optional(),
+  asOf: instant.optional(),
   revision: z.string().regex(/^\d{1,9}$/, 'must be a whole number from 0').transform(Number).optional(),
   ruleSet: z.string().max(64).optional(),
 });
@@ -36,9 +35,10 @@ export class StatementController {
     const q = parseWith(statementQuery, query);
     if (q.asOf !== undefined && q.revision !== undefined) throw validationError([{ field: 'asOf', reason: 'give asOf or revision, not both' }]);
     if (q.ruleSet !== undefined && !this.rules.has(q.ruleSet)) throw validationError([{ field: 'ruleSet', reason: `unknown rule set ${q.ruleSet}` }]);
-    const current = await this.access.current(meta.actor, path.personId, path.year);
+    // 404s first (unknown year, revision or instant), then the scope the stored year decides.
+    const state = await this.statements.state(path.personId, path.year, q);
     const timeTravel = q.asOf !== undefined || q.revision !== undefined;
-    const state = timeTravel ? await this.statements.state(path.personId, path.year, q) : current;
+    await this.access.current(meta.actor, path.personId, path.year, timeTravel ? undefined : state);
     return this.statements.render(state, q.ruleSet);
   }
 }

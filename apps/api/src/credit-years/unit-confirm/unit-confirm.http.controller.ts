@@ -21,7 +21,7 @@ export class UnitConfirmController {
   async confirm(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');
     const path = parseWith(personYearPath, params);
-    const dto = parseWith(unitConfirmBody, body ?? {});
+    const dto = parseWith(unitConfirmBody, body === undefined ? {} : body);
     return this.bus.execute(new UnitConfirm({ ...path, note: dto.note ?? null }, meta));
   }
 }

@@ -99,13 +99,13 @@ export function decideDeclareActivity(
   ctx: DecideContext,
 ): CreditYearDecision<DeclareActivityResult> {
   if (state === null && unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${cmd.unitId} is not registered`);
+  if (state !== null) refuseVoided(state);
   if (state !== null && state.unitId !== cmd.unitId) {
     throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}; a change of employer within a year is not handled`);
   }
   const field = state?.field ?? unit!.industry;
   const ruleSetId = ctx.rules.idFor(field, cmd.year);
   if (state !== null) {
-    refuseVoided(state);
     const repeat = repeatOrReuse(state, cmd, ctx);
     if (repeat) return { events: [], ruleSetId, result: repeat };
   }

@@ -17,8 +17,8 @@ export function decideWithdrawActivity(
 ): CreditYearDecision {
   const state = requireYear(current, cmd.personId, cmd.year);
   const activity = requireActivity(state, cmd.activityId);
-  if (ctx.actor.unitId !== state.unitId) throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}`);
   refuseVoided(state);
+  if (ctx.actor.unitId !== state.unitId) throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}`);
   if (activity.status !== 'declared') {
     throw conflict('ACTIVITY_NOT_DECLARED', `activity ${cmd.activityId} is ${activity.status}, no longer declared`);
   }
