@@ -19,8 +19,7 @@ import {
   type UnitName,
   type YearState,
 } from './support/matrix';
-import type { Answer } from './support/test-app';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, type Answer, type TestApp } from './support/test-app';
 
 let t: TestApp;
 let cast: Cast;
@@ -113,8 +112,6 @@ function plainMatrix(name: string, rows: PlainRow[]): void {
   });
 }
 
-const NO_ROLE: ActorName[] = ['professional self', 'institution', 'regulator 360000'];
-
 // ─── Units ───────────────────────────────────────────────────────────────────────────────────
 
 describe('PUT /api/units/{unitId}: 人社 only, within its region; re-putting needs the old and the new region', () => {
@@ -143,7 +140,7 @@ describe('PUT /api/units/{unitId}: 人社 only, within its region; re-putting ne
     ['unit u1', '360102', 'a unit'],
     ['professional self', '360102', 'a professional'],
     ['institution', '360102', 'an institution'],
-  ] as const)('%s registering a unit in %s → 403 (%s), nothing written', async (actor, region) => {
+  ] as const)('%s registering a unit in %s → 403 (%s), nothing written', async (actor, region, _why) => {
     expectError(await withoutWrite(t, () => put(actor, freshPerson('unit'), unitBody(region))), 403);
   });
 
@@ -613,8 +610,9 @@ orderTable('400 comes before 404: an unknown person-year with a bad request is 4
 
 describe('400 comes before 404 UNIT_NOT_FOUND', () => {
   it('a professional of an unregistered unit declaring with a bad body → 400, not 404', async () => {
-    const token = await t.token({ role: 'professional', personId: freshPerson('o'), unitId: 'u-unregistered' });
-    expectError(await withoutWrite(t, () => t.call('POST', `/api/persons/${freshPerson('o')}/years/2024/activities`, { token, body: { category: '8.1', title: '' } })), 400);
+    const personId = freshPerson('o');
+    const token = await t.token({ role: 'professional', personId, unitId: 'u-unregistered' });
+    expectError(await withoutWrite(t, () => t.call('POST', `/api/persons/${personId}/years/2024/activities`, { token, body: { category: '8.1', title: '' } })), 400);
   });
   it('the same professional with a valid body → 404 UNIT_NOT_FOUND, nothing written', async () => {
     const personId = freshPerson('o');
