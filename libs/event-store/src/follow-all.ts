@@ -99,7 +99,11 @@ class FollowingSubscription implements Subscription {
   }
 
   private report(error: unknown): void {
-    if (this.options.onError) this.options.onError(error);
-    else process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'SubscriptionError');
+    try {
+      if (this.options.onError) return this.options.onError(error);
+    } catch (reportingFailed: unknown) {
+      error = reportingFailed; // the loop must survive its own error reporter
+    }
+    process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'SubscriptionError');
   }
 }

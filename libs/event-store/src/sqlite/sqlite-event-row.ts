@@ -1,37 +1,44 @@
 import type { EventMetadata, StoredEvent } from '../event-store.port';
 
-/** One row of the `events` table as better-sqlite3 returns it. */
-export interface EventRow {
-  position: number;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  at: string;
-  prev_hash: string;
-  hash: string;
-}
+/**
+ * One row of the `events` table, fetched in better-sqlite3's raw (array) mode: building an object
+ * per row costs about a third of a stream read.
+ */
+export type EventRow = [
+  position: number,
+  id: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  at: string,
+  prevHash: string,
+  hash: string,
+];
 
+/** In EventRow order. */
 export const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, at, prev_hash, hash';
 
 /**
- * `at` lives in its own column (it is compared by time-travel reads), so the metadata column holds
- * the rest and the two are joined again here.
+ * `at` lives in its own column (time-travel reads compare it), so the metadata column holds the
+ * rest and the two are joined again here.
  */
 export function toStoredEvent(row: EventRow): StoredEvent {
-  const metadata = JSON.parse(row.metadata) as Omit<EventMetadata, 'at'>;
+  const [position, id, streamId, revision, type, data, metadataJson, at, prevHash, hash] = row;
+  // A fresh object from JSON.parse: setting `at` on it is cheaper than spreading it into another.
+  const metadata = JSON.parse(metadataJson) as EventMetadata;
+  metadata.at = at;
   return {
-    id: row.id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: row.position,
-    type: row.type,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: { ...metadata, at: row.at },
-    prevHash: row.prev_hash,
-    hash: row.hash,
+    id,
+    streamId,
+    revision,
+    position,
+    type,
+    data: JSON.parse(data) as Record<string, unknown>,
+    metadata,
+    prevHash,
+    hash,
   };
 }
 

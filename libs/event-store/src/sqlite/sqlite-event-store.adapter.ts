@@ -15,6 +15,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
+import { assertAppendable, normaliseInstant } from '../append-rules';
 import { followAll } from '../follow-all';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { EVENT_COLUMNS, metadataColumn, toStoredEvent, type EventRow } from './sqlite-event-row';
@@ -38,6 +39,7 @@ export interface SqliteEventStoreOptions {
 }
 
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 /**
  * The embedded default store. better-sqlite3 is synchronous: every call finishes before its
@@ -54,9 +56,12 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    const synchronous = options.synchronous ?? 'NORMAL';
+    // Interpolated into a PRAGMA below, and it may come from configuration: accept only the modes.
+    if (!SYNCHRONOUS_MODES.includes(synchronous)) throw new RangeError(`synchronous must be one of ${SYNCHRONOUS_MODES.join(', ')}`);
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.pragma(`synchronous = ${synchronous}`);
     try {
       migrate(this.db);
     } catch (error: unknown) {
@@ -77,10 +82,10 @@ export class SqliteEventStore implements EventStore {
       ),
       readStream: db.prepare<[string, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision`,
-      ),
+      ).raw(),
       readAll: db.prepare<[number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-      ),
+      ).raw(),
       listStreams: db
         .prepare<{ prefix: string }, string>(
           'SELECT stream_id FROM streams WHERE substr(stream_id, 1, length(@prefix)) = @prefix ORDER BY stream_id',
@@ -100,7 +105,7 @@ export class SqliteEventStore implements EventStore {
   ): Promise<AppendResult> {
     assertAppendable(events, expectedRevision);
     // Normalised outside the write lock; an invalid instant throws RangeError before anything runs.
-    const ats = events.map((e) => new Date(e.metadata.at).toISOString());
+    const ats = events.map((e) => normaliseInstant(e.metadata.at));
     const result = this.appendTx.immediate(streamId, events, ats, expectedRevision, options.guards ?? []);
     for (const listener of this.listeners) listener();
     return result;
@@ -112,7 +117,7 @@ export class SqliteEventStore implements EventStore {
     if (options.toTime === undefined) return events;
     // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
     // not a filter, so a skewed clock can never hand a fold an event without its predecessors.
-    const toTime = new Date(options.toTime).toISOString();
+    const toTime = normaliseInstant(options.toTime);
     const end = events.findIndex((e) => e.metadata.at > toTime);
     return end === -1 ? events : events.slice(0, end);
   }
@@ -122,7 +127,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
-    return this.stmt.readAll.all(fromPosition, limit).map(toStoredEvent);
+    // SQLite reads a negative LIMIT as "no limit".
+    return this.stmt.readAll.all(fromPosition, Math.max(0, limit)).map(toStoredEvent);
   }
 
   async listStreams(prefix: string): Promise<string[]> {
@@ -130,6 +136,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
+    if (!this.db.open) throw new Error('event store is closed');
     const subscription = followAll(
       {
         readAll: (from, limit) => this.readAll(from, limit),
@@ -184,7 +191,9 @@ export class SqliteEventStore implements EventStore {
         throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
       }
     }
-    let prevHash = current === -1 ? GENESIS_HASH : (this.stmt.hashAt.get(streamId, current) ?? GENESIS_HASH);
+    let prevHash = current === -1 ? GENESIS_HASH : this.stmt.hashAt.get(streamId, current);
+    // Only a damaged file gets here: never restart a chain silently on top of a missing event.
+    if (prevHash === undefined) throw new Error(`stream ${streamId}: event ${current} is missing from the store`);
     const stored: StoredEvent[] = [];
     for (const [i, event] of events.entries()) {
       const revision = current + 1 + i;
@@ -197,26 +206,12 @@ export class SqliteEventStore implements EventStore {
       const info = this.stmt.insert.run(id, streamId, revision, event.type, data, metadataJson, metadata.at, prevHash, hash);
       // Hand back exactly what a read will return (copies of the stored JSON, not the caller's objects).
       const position = Number(info.lastInsertRowid);
-      stored.push(toStoredEvent({ position, id, stream_id: streamId, revision, type: event.type, data, metadata: metadataJson, at: metadata.at, prev_hash: prevHash, hash }));
+      stored.push(toStoredEvent([position, id, streamId, revision, event.type, data, metadataJson, metadata.at, prevHash, hash]));
       prevHash = hash;
     }
     const last = stored[stored.length - 1]!;
     this.stmt.setRevision.run(streamId, last.revision);
     return { revision: last.revision, position: last.position, events: stored };
-  }
-}
-
-function assertAppendable(events: readonly NewEvent[], expected: ExpectedRevision): void {
-  if (events.length === 0) throw new RangeError('append needs at least one event');
-  if (expected !== 'any' && !(Number.isSafeInteger(expected) && expected >= -1)) {
-    throw new RangeError(`invalid expected revision ${String(expected)}`);
-  }
-  for (const event of events) {
-    if (typeof event.type !== 'string' || event.type === '') throw new TypeError('event type must be a non-empty string');
-    const { actor } = event.metadata;
-    if (typeof actor?.id !== 'string' || typeof actor.role !== 'string') {
-      throw new TypeError('event metadata.actor needs a string id and role');
-    }
   }
 }
 

@@ -55,6 +55,12 @@ describe('SqliteEventStore on a shared file', () => {
     raw.close();
   });
 
+  it('accepts only the synchronous modes SQLite knows (the value reaches a PRAGMA)', () => {
+    const bogus = 'NORMAL; DROP TABLE events' as SqliteEventStoreOptions['synchronous'];
+    expect(() => openSqliteEventStore({ file, synchronous: bogus })).toThrow(RangeError);
+    expect(() => open({ synchronous: 'FULL' })).not.toThrow();
+  });
+
   it('refuses a file written by a newer schema', async () => {
     const raw = new Database(file);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);

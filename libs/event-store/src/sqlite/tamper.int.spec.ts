@@ -77,6 +77,16 @@ describe('hash chain against tampering with the SQLite file', () => {
     ]);
   });
 
+  it('refuses to extend a stream whose last event is gone rather than restart its chain', async () => {
+    tamper(`DELETE FROM events WHERE stream_id = ? AND revision = ?`, 'unit-u1', 3);
+    const store = openSqliteEventStore({ file });
+    try {
+      await expect(store.append('unit-u1', [newEvent('E4')], 3)).rejects.toThrow(/missing/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('only checks the prefixes asked for', async () => {
     tamper(`UPDATE events SET data = '{}' WHERE stream_id = ? AND revision = ?`, 'unit-u1', 0);
     const store = openSqliteEventStore({ file });

@@ -164,6 +164,13 @@ export function appendContract(current: CurrentStore): void {
   });
 
   describe('atomicity', () => {
+    it('an event with an invalid instant refuses the whole append', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      await expect(store.append(streamId, [newEvent('E0'), newEvent('E1', {}, { at: 'not a time' })], -1)).rejects.toThrow();
+      expect(await store.streamRevision(streamId)).toBe(-1);
+    });
+
     it('a batch with one unstorable event writes none of it', async () => {
       const store = current();
       const streamId = uniqueStreamId('s');

@@ -1,0 +1,27 @@
+import type { ExpectedRevision, NewEvent } from './event-store.port';
+
+/**
+ * Checks every adapter makes before taking a lock: a malformed append is a programming error and
+ * must fail before anything is written, with the same message whatever the adapter.
+ */
+export function assertAppendable(events: readonly NewEvent[], expected: ExpectedRevision): void {
+  if (events.length === 0) throw new RangeError('append needs at least one event');
+  if (expected !== 'any' && !(Number.isSafeInteger(expected) && expected >= -1)) {
+    throw new RangeError(`invalid expected revision ${String(expected)}`);
+  }
+  for (const event of events) {
+    if (typeof event.type !== 'string' || event.type === '') throw new TypeError('event type must be a non-empty string');
+    const { actor } = event.metadata;
+    if (typeof actor?.id !== 'string' || typeof actor.role !== 'string') {
+      throw new TypeError('event metadata.actor needs a string id and role');
+    }
+  }
+}
+
+/**
+ * The stored form of an instant: `new Date(x).toISOString()`, so that instants compare as strings
+ * (time-travel reads) and hash the same whoever wrote them. Throws RangeError on an invalid one.
+ */
+export function normaliseInstant(instant: string): string {
+  return new Date(instant).toISOString();
+}
