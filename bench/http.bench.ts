@@ -3,8 +3,11 @@
  * performs the same append on the same store, both measured in this run; then a 60-event
  * statement read. Prints commands/s, p50 and p99 for each and their ratio.
  *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
+ *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"RUN_WORKER":"false"}'
+ *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +30,20 @@ function start(args: string[], env: Record<string, string>): Promise<{ child: Ch
       if (m) resolve({ child, url: m[1]!.replace(/\/$/, '') });
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+/** A lean keep-alive HTTP client: fetch's own cost would dominate the measurement on 2 cores. */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -61,7 +78,8 @@ async function main(): Promise<void> {
   const dirs = [mkdtempSync(join(tmpdir(), 'jx-bench-app-')), mkdtempSync(join(tmpdir(), 'jx-bench-bare-'))];
   const key = new TextEncoder().encode(SECRET);
   const sign = (claims: Record<string, string>) => new SignJWT({ sub: `${claims.role}-bench`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
-  const app = await start(['dist/apps/api/src/main.js'], { DATA_DIR: dirs[0]!, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31' });
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dirs[0]!, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31', ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>) });
   const bare = await start([require.resolve('tsx/cli'), 'bench/bare-server.ts'], { DATA_DIR: dirs[1]!, PORT: '0' });
   try {
     const hr = await sign({ role: 'authority', region: '360000' });
@@ -69,13 +87,8 @@ async function main(): Promise<void> {
     const tokens = await Promise.all(Array.from({ length: PERSONS }, (_, p) => sign({ role: 'professional', personId: `p${p}`, unitId: 'u1' })));
     const post = (url: string, auth: boolean) => async (i: number) => {
       const p = i % PERSONS;
-      const res = await fetch(`${url}/api/persons/p${p}/years/${YEAR}/activities`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${tokens[p]}` } : {}) },
-        body: JSON.stringify(body(i)),
-      });
-      await res.arrayBuffer();
-      return res.status;
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${tokens[p]}` } : {}) };
+      return (await send(`${url}/api/persons/p${p}/years/${YEAR}/activities`, 'POST', headers, JSON.stringify(body(i)))).status;
     };
     // Warm-up both, then measure: the bare route first, DeclareActivity second, alternating twice.
     await load(300, CONCURRENCY, post(bare.url, false));
@@ -101,9 +114,7 @@ async function main(): Promise<void> {
     }
     const history = await (await fetch(`${app.url}/api/persons/stmt/years/${YEAR}/history`, { headers: { authorization: `Bearer ${reader}` } })).json() as unknown[];
     const read = await load(2000, 1, async () => {
-      const res = await fetch(`${app.url}/api/persons/stmt/years/${YEAR}`, { headers: { authorization: `Bearer ${reader}` } });
-      await res.arrayBuffer();
-      return res.status;
+      return (await send(`${app.url}/api/persons/stmt/years/${YEAR}`, 'GET', { authorization: `Bearer ${reader}` })).status;
     });
     console.log(`statement read   ${history.length}-event stream: p50 ${read.p50.toFixed(2)} ms   p99 ${read.p99.toFixed(2)} ms (target p99 ≤ 5 ms)`);
   } finally {

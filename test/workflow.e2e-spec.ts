@@ -133,3 +133,26 @@ describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
     expect(statement.body.status).toBe('open');
   });
 });
+
+describe('AuthorityFinalize adjustments', () => {
+  it('only a verified activity can be adjusted (ACTIVITY_NOT_VERIFIED)', async () => {
+    await declare(w.pro, activity({ activityId: 'r1' }));
+    await t.call('POST', `${yearPath()}/activities/r1/verification`, { token: w.unit, body: { decision: 'reject', reason: 'not relevant' } });
+    await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} });
+    const res = await t.call('POST', `${yearPath()}/finalization`, { token: w.hr, body: { decision: 'approve', adjustments: [{ activityId: 'r1', hours: 0, reason: 'x' }] } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('ACTIVITY_NOT_VERIFIED');
+  });
+
+  it('adjustments carry over to a later finalisation (after a make-up reopening)', async () => {
+    await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+    await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} });
+    await t.call('POST', `${yearPath()}/finalization`, { token: w.hr, body: { decision: 'approve', adjustments: [{ activityId: 'a1', hours: 4, reason: 'partial' }] } });
+    t.clock.set('2025-02-01T02:00:00.000Z');
+    await declare(w.pro, activity({ activityId: 'mk', completedOn: '2025-01-15' }));
+    await t.call('POST', `${yearPath()}/activities/mk/verification`, { token: w.unit, body: { decision: 'approve' } });
+    await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} });
+    const again = await t.call('POST', `${yearPath()}/finalization`, { token: w.hr, body: { decision: 'approve' } });
+    expect(again.body.totals.final).toEqual({ public: 14, professional: 0, total: 14 });
+  });
+});

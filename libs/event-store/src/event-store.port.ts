@@ -84,6 +84,11 @@ export interface SubscribeOptions {
   handle(events: readonly StoredEvent[]): Promise<void>;
   pageSize?: number;
   /**
+   * Once caught up, wait this long after an append before reading, so that appends arriving
+   * together are handed over as one page (one read-model transaction instead of many). 0 = none.
+   */
+  batchDelayMs?: number;
+  /**
    * Called when `handle` (or a read) fails. The subscription keeps its position and offers the
    * same page again after the poll interval: it never skips. Default: a process warning.
    */

@@ -27,6 +27,7 @@ class FollowingSubscription implements Subscription {
   /** An append was announced since the last read started. */
   private pending = false;
   private wake: (() => void) | undefined;
+  private cutShort: (() => void) | undefined;
   private readonly unlisten: () => void;
   private readonly done: Promise<void>;
 
@@ -44,6 +45,7 @@ class FollowingSubscription implements Subscription {
       this.closed = true;
       this.unlisten();
       this.nudge();
+      this.cutShort?.();
     }
     await this.done;
   }
@@ -69,12 +71,29 @@ class FollowingSubscription implements Subscription {
         // A full page means we are still catching up: read on without waiting.
         if (page.length === pageSize) continue;
         await this.idle(false);
+        await this.gather();
       } catch (error: unknown) {
         this.report(error);
         // Retry the same page, but never faster than the poll interval.
         await this.idle(true);
       }
     }
+  }
+
+  /** Lets appends that arrive together accumulate into one page (cut short by close). */
+  private gather(): Promise<void> {
+    const ms = this.options.batchDelayMs ?? 0;
+    if (ms <= 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.cutShort = undefined;
+        resolve();
+      }, ms);
+      this.cutShort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** Waits for a nudge, the poll interval, or close. */

@@ -9,6 +9,8 @@ import type { ReadModelStore } from './read-model.port';
 
 export interface ProjectionRunnerOptions {
   pageSize?: number;
+  /** Coalesce appends arriving together into one page (see SubscribeOptions.batchDelayMs). */
+  batchDelayMs?: number;
   /** A failed page is retried by the subscription after its poll interval; this hears about it. */
   onError?: (error: unknown) => void;
 }
@@ -41,12 +43,13 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     if (this.subscription !== null) return;
     this.advance(await this.readModels.checkpoint(this.projector.checkpointName));
-    const { pageSize, onError } = this.options;
+    const { pageSize, onError, batchDelayMs } = this.options;
     this.subscription = this.events.subscribeToAll({
       fromPosition: this.position,
       handle: (page) => this.handle(page),
       ...(pageSize === undefined ? {} : { pageSize }),
       ...(onError === undefined ? {} : { onError }),
+      ...(batchDelayMs === undefined ? {} : { batchDelayMs }),
     });
   }
 

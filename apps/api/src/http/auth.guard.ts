@@ -5,6 +5,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { errors, jwtVerify } from 'jose';
+import { webcrypto } from 'node:crypto';
 import { ROLES, type ActorClaims, type Role } from '@jx/domain';
 import { HttpError } from './http-error';
 
@@ -50,10 +51,11 @@ export function claimsOf(payload: Record<string, unknown>): ActorClaims {
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly key: Uint8Array;
+  /** Imported once: jose would otherwise import the raw secret on every request. */
+  private readonly key: Promise<webcrypto.CryptoKey>;
 
   constructor(@Inject(JWT_SECRET) secret: string, @Inject(Reflector) private readonly reflector: Reflector) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -63,7 +65,7 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer token is required');
     try {
-      const { payload } = await jwtVerify(match[1]!, this.key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+      const { payload } = await jwtVerify(match[1]!, await this.key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
       request.actor = claimsOf(payload);
       return true;
     } catch (e) {

@@ -1,0 +1,21 @@
+import { DomainError } from '@jx/domain';
+import { ConcurrencyConflictError } from '@jx/event-store';
+import { toErrorResponse } from './error.filter';
+import { HttpError } from './http-error';
+
+describe('the error format (API.md, Errors)', () => {
+  it('a domain refusal maps by kind, with code, message and article', () => {
+    expect(toErrorResponse(new DomainError('conflict', 'YEAR_VOIDED', 'voided', '14'))).toEqual({ status: 409, body: { code: 'YEAR_VOIDED', message: 'voided', article: '14' } });
+    expect(toErrorResponse(new DomainError('unprocessable', 'OUTSIDE_YEAR', 'm')).status).toBe(422);
+    expect(toErrorResponse(new DomainError('not_found', 'ACTIVITY_NOT_FOUND', 'm')).status).toBe(404);
+  });
+
+  it('a revision conflict that outlived every retry is 409 CONCURRENCY_CONFLICT', () => {
+    expect(toErrorResponse(new ConcurrencyConflictError('creditYear-p1+2024', 5))).toEqual({ status: 409, body: { code: 'CONCURRENCY_CONFLICT', message: expect.any(String) } });
+  });
+
+  it('edge errors keep their status and details; anything unexpected is a bare 500', () => {
+    expect(toErrorResponse(new HttpError(400, 'VALIDATION_FAILED', 'm', undefined, [{ field: 'f', reason: 'r' }])).body.details).toEqual([{ field: 'f', reason: 'r' }]);
+    expect(toErrorResponse(new Error('secret detail'))).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * API.md: distinct commands on one person-year all succeed, none lost — also when two server
+ * processes share the embedded store (a revision conflict re-reads and re-decides).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { activity } from './support/fixtures';
+import { buildOnce, startServer, type ServerProcess } from './support/server-process';
+
+const SECRET = 'two-processes-secret-two-processes-00000';
+const sign = (claims: Record<string, string>) =>
+  new SignJWT({ sub: `${claims.role}-2p`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+
+let dataDir: string;
+let servers: ServerProcess[] = [];
+beforeAll(async () => {
+  buildOnce();
+  dataDir = mkdtempSync(join(tmpdir(), 'jx-2p-'));
+  const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, YEAR_CLOSES_ON: '12-31' };
+  servers = [await startServer(env), await startServer({ ...env, RUN_WORKER: 'false' })];
+}, 120_000);
+afterAll(async () => {
+  for (const s of servers) {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('40 declarations on one person-year through two processes at once all land', async () => {
+  const year = new Date().getUTCFullYear();
+  const hr = await sign({ role: 'authority', region: '360000' });
+  const put = await fetch(`${servers[0]!.baseUrl}/api/units/u1`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U', region: '360102', industry: 'general' }) });
+  expect(put.status).toBe(200);
+  const pro = await sign({ role: 'professional', personId: 'p1', unitId: 'u1' });
+  const answers = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      fetch(`${servers[i % 2]!.baseUrl}/api/persons/p1/years/${year}/activities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${pro}`, 'content-type': 'application/json' },
+        body: JSON.stringify(activity({ activityId: `x${i}`, completedOn: `${year}-01-01` })),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { revision: number } })),
+    ),
+  );
+  expect(answers.map((a) => a.status)).toEqual(Array(40).fill(201));
+  expect(new Set(answers.map((a) => a.body.revision)).size).toBe(40);
+  const statement = await fetch(`${servers[1]!.baseUrl}/api/persons/p1/years/${year}`, { headers: { authorization: `Bearer ${pro}` } });
+  expect(((await statement.json()) as { activities: unknown[] }).activities).toHaveLength(40);
+}, 60_000);
