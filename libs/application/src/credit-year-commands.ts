@@ -34,7 +34,9 @@ export interface DecisionInput {
 
 export interface YearOutcome<R> {
   appended: StoredEvent[];
-  state: CreditYearState | null;
+  /** The stream after the command (folded on demand: a declaration's answer does not need it). */
+  readonly stream: readonly StoredEvent[];
+  readonly state: CreditYearState | null;
   result: R | undefined;
 }
 
@@ -82,6 +84,13 @@ export class CreditYearCommands {
         return { events: decision.events as unknown as Array<{ type: string; data: Record<string, unknown> }>, ruleSetId: decision.ruleSetId, result: decision.result };
       },
     });
-    return { appended: outcome.events, state: foldYear(outcome.stream), result: outcome.result };
+    return {
+      appended: outcome.events,
+      stream: outcome.stream,
+      get state() {
+        return foldYear(outcome.stream);
+      },
+      result: outcome.result,
+    };
   }
 }

@@ -13,7 +13,12 @@ import { projectUnit } from './unit.projection';
 /** The checkpoint of the read models fed by this projector. */
 export const READ_MODELS_CHECKPOINT = 'read-models';
 
+/** Streams kept between pages (insertion order = least recently projected first). */
+const RECENT_STREAMS = 5000;
+
 export class Projector {
+  private readonly recent = new Map<string, StoredEvent[]>();
+
   constructor(
     private readonly events: Pick<EventStore, 'readStream'>,
     private readonly readModels: ReadModelStore,
@@ -29,19 +34,38 @@ export class Projector {
     await this.readModels.apply({ checkpoint: this.checkpointName, position: last.position, changes });
   }
 
+  /**
+   * The stream up to the page's last event for it. Recently projected streams are kept (a bounded
+   * cache): when the page continues one exactly, its events are appended instead of re-reading
+   * the whole stream. The result is the same stream prefix either way.
+   */
+  private async streamUpTo(streamId: string, inPage: readonly StoredEvent[]): Promise<StoredEvent[]> {
+    const known = this.recent.get(streamId);
+    this.recent.delete(streamId);
+    let stream: StoredEvent[];
+    if (known !== undefined && known.length === inPage[0]!.revision) stream = known.concat(inPage);
+    else stream = await this.events.readStream(streamId, { toRevision: inPage[inPage.length - 1]!.revision });
+    this.recent.set(streamId, stream);
+    if (this.recent.size > RECENT_STREAMS) this.recent.delete(this.recent.keys().next().value!);
+    return stream;
+  }
+
   private async changesFor(page: readonly StoredEvent[]): Promise<ReadModelChange[]> {
     const changes: ReadModelChange[] = [];
-    const touched = new Map<string, number>();
+    const touched = new Map<string, StoredEvent[]>();
     for (const event of page) {
       const unit = projectUnit(event);
       if (unit !== null) changes.push({ kind: 'unit', unit });
       else if (parseCreditYearStream(event.streamId) !== null) {
-        touched.set(event.streamId, Math.max(touched.get(event.streamId) ?? -1, event.revision));
+        const inPage = touched.get(event.streamId);
+        if (inPage) inPage.push(event);
+        else touched.set(event.streamId, [event]);
       }
     }
     const snapshots = await Promise.all(
-      [...touched].map(async ([streamId, revision]) => {
-        const stream = await this.events.readStream(streamId, { toRevision: revision });
+      [...touched].map(async ([streamId, inPage]) => {
+        const revision = inPage[inPage.length - 1]!.revision;
+        const stream = await this.streamUpTo(streamId, inPage);
         // The page holds that revision, so the store must too: anything shorter is a broken read.
         if (stream.length !== revision + 1) throw new Error(`${streamId}: read ${stream.length} events up to revision ${revision}`);
         return projectCreditYear(stream, this.rules);

@@ -2,7 +2,7 @@
  * `npm run token -- role=professional personId=p1 unitId=u1 [sub=…] [hours=8]`: prints an HS256
  * token signed with AUTH_JWT_SECRET, for trying the API (README). Not part of the served API.
  */
-import { SignJWT } from 'jose';
+import { createSigner } from 'fast-jwt';
 
 async function main(): Promise<void> {
   const secret = process.env.AUTH_JWT_SECRET;
@@ -19,11 +19,8 @@ async function main(): Promise<void> {
   const hours = Number(claims.hours ?? '8');
   delete claims.hours;
   const sub = claims.sub ?? `${claims.role ?? 'user'}-cli`;
-  const token = await new SignJWT({ ...claims, sub })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(`${hours}h`)
-    .sign(new TextEncoder().encode(secret));
+  const sign = createSigner({ key: secret, algorithm: 'HS256', expiresIn: hours * 3600 * 1000 });
+  const token = sign({ ...claims, sub });
   process.stdout.write(`${token}\n`);
 }
 

@@ -4,8 +4,7 @@
  */
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { errors, jwtVerify } from 'jose';
-import { webcrypto } from 'node:crypto';
+import { createVerifier, TOKEN_ERROR_CODES, TokenError } from 'fast-jwt';
 import { ROLES, type ActorClaims, type Role } from '@jx/domain';
 import { HttpError } from './http-error';
 
@@ -51,27 +50,29 @@ export function claimsOf(payload: Record<string, unknown>): ActorClaims {
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  /** Imported once: jose would otherwise import the raw secret on every request. */
-  private readonly key: Promise<webcrypto.CryptoKey>;
+  /**
+   * fast-jwt (node:crypto, synchronous HMAC): HS256 only, `exp` required. Verified tokens are
+   * cached until they expire, so a client's repeated requests skip the HMAC.
+   */
+  private readonly verify: (token: string) => Record<string, unknown>;
 
   constructor(@Inject(JWT_SECRET) secret: string, @Inject(Reflector) private readonly reflector: Reflector) {
-    this.key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    this.verify = createVerifier({ key: secret, algorithms: ['HS256'], requiredClaims: ['exp'], cache: 10_000 });
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer token is required');
     try {
-      const { payload } = await jwtVerify(match[1]!, await this.key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
-      request.actor = claimsOf(payload);
+      request.actor = claimsOf(this.verify(match[1]!));
       return true;
     } catch (e) {
       if (e instanceof HttpError) throw e;
-      const reason = e instanceof errors.JWTExpired ? 'the token has expired' : 'the token is not valid';
-      throw unauthorized(reason);
+      const expired = e instanceof TokenError && e.code === TOKEN_ERROR_CODES.expired;
+      throw unauthorized(expired ? 'the token has expired' : 'the token is not valid');
     }
   }
 }

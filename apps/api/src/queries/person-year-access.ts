@@ -16,7 +16,7 @@ export class PersonYearAccess {
 
   /** The year as it is now, once the actor may read it. */
   async current(actor: ActorClaims, personId: string, year: number, known?: CreditYearState): Promise<CreditYearState> {
-    const state = known ?? (await this.statements.state(personId, year));
+    const state = known ?? (await this.statements.latest(personId, year)).state;
     checkStoredScope(actor, state, await this.years.readUnit(state.unitId));
     return state;
   }

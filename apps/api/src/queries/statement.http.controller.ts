@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { RULE_SETS, Statements, type CommandMetadata } from '@jx/application';
 import type { RuleSetRegistry } from '@jx/rules';
@@ -29,16 +30,21 @@ export class StatementController {
   @ApiQuery({ name: 'revision', required: false, description: 'stream revision (from 0)' })
   @ApiQuery({ name: 'ruleSet', required: false, description: 'recompute under another rule set' })
   @Get()
-  async statement(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
+  async statement(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     this.access.precheck(meta.actor, (params as { personId?: string }).personId ?? '');
     const path = parseWith(personYearPath, params);
     const q = parseWith(statementQuery, query);
     if (q.asOf !== undefined && q.revision !== undefined) throw validationError([{ field: 'asOf', reason: 'give asOf or revision, not both' }]);
     if (q.ruleSet !== undefined && !this.rules.has(q.ruleSet)) throw validationError([{ field: 'ruleSet', reason: `unknown rule set ${q.ruleSet}` }]);
     // 404s first (unknown year, revision or instant), then the scope the stored year decides.
-    const state = await this.statements.state(path.personId, path.year, q);
-    const timeTravel = q.asOf !== undefined || q.revision !== undefined;
-    await this.access.current(meta.actor, path.personId, path.year, timeTravel ? undefined : state);
-    return this.statements.render(state, q.ruleSet);
+    if (q.asOf !== undefined || q.revision !== undefined) {
+      const then = await this.statements.state(path.personId, path.year, q);
+      await this.access.current(meta.actor, path.personId, path.year);
+      return this.statements.render(then, q.ruleSet);
+    }
+    const latest = await this.statements.latest(path.personId, path.year);
+    await this.access.current(meta.actor, path.personId, path.year, latest.state);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return latest.json(q.ruleSet);
   }
 }
