@@ -13,12 +13,12 @@ import { PRIMARY_KEYS } from '../libs/projections/src/sqlite/sqlite-read-model.s
 import { defaultRegistry } from '@jx/rules';
 import Database from 'better-sqlite3';
 import { activity } from './support/fixtures';
-import { buildOnce, startServer } from './support/server-process';
+import { requireBuild, startServer } from './support/server-process';
 
 const SECRET = 'crash-test-secret-crash-test-secret-0000';
 let dataDir: string;
 
-beforeAll(() => buildOnce(), 120_000);
+beforeAll(() => requireBuild());
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'jx-crash-'));
 });

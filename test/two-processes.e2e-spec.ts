@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { activity } from './support/fixtures';
-import { buildOnce, startServer, type ServerProcess } from './support/server-process';
+import { requireBuild, startServer, type ServerProcess } from './support/server-process';
 
 const SECRET = 'two-processes-secret-two-processes-00000';
 const sign = (claims: Record<string, string>) =>
@@ -16,7 +16,7 @@ const sign = (claims: Record<string, string>) =>
 let dataDir: string;
 let servers: ServerProcess[] = [];
 beforeAll(async () => {
-  buildOnce();
+  requireBuild();
   dataDir = mkdtempSync(join(tmpdir(), 'jx-2p-'));
   const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, YEAR_CLOSES_ON: '12-31' };
   servers = [await startServer(env), await startServer({ ...env, RUN_WORKER: 'false' })];

@@ -2,18 +2,15 @@
  * The real server as a child process (`node dist/apps/api/src/main.js`), for the tests that kill
  * it. Start-up is awaited on its "listening" line, never on a timer.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-let built = false;
-
-/** Compiles the apps once per test run (the same build `npm start` makes). */
-export function buildOnce(): void {
-  if (built) return;
-  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  built = true;
+/** The e2e project's global setup builds the apps once (test/support/global-setup.js). */
+export function requireBuild(): void {
+  if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('dist/ is missing: the e2e global setup should have built it');
 }
 
 export function freePort(): Promise<number> {
@@ -32,6 +29,8 @@ export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;
   exited: Promise<number | null>;
+  /** Everything it printed so far. */
+  output(): string;
 }
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
@@ -50,7 +49,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // Keep reading after start-up so the child never blocks on a full pipe.
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
   });
-  return { child, baseUrl: `http://127.0.0.1:${port}`, exited };
+  return { child, baseUrl: `http://127.0.0.1:${port}`, exited, output: () => output };
 }

@@ -1,7 +1,23 @@
 /** `npm start`: serves the API (and, unless RUN_WORKER=false, the worker's processors). */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@jx/config';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createApp } from './app.factory';
+
+/** The embedded default keeps its development secret beside its data, so tokens survive a restart. */
+function developmentSecret(dataDir: string, fresh: string): string {
+  const file = join(dataDir, 'dev-jwt-secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 32) return kept;
+  } catch {
+    // first start: keep the fresh one
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${fresh}\n`, { mode: 0o600 });
+  return fresh;
+}
 
 async function main(): Promise<void> {
   let config;
@@ -15,7 +31,8 @@ async function main(): Promise<void> {
     throw e;
   }
   if (config.devSecret) {
-    process.stdout.write(`AUTH_JWT_SECRET is not set: this process signs and checks tokens with the development secret\n  ${config.jwtSecret}\n(set AUTH_JWT_SECRET to choose your own; required when NODE_ENV=production)\n`);
+    config.jwtSecret = developmentSecret(config.DATA_DIR, config.jwtSecret);
+    process.stdout.write(`AUTH_JWT_SECRET is not set: this process signs and checks tokens with the development secret\n  ${config.jwtSecret}\n(kept in DATA_DIR/dev-jwt-secret; set AUTH_JWT_SECRET to choose your own, required when NODE_ENV=production)\n`);
   }
   const app = await createApp(config);
   await app.listen({ port: config.PORT, host: config.HOST });

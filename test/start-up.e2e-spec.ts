@@ -1,0 +1,52 @@
+/** `npm start`'s process: configuration checked at start, the development secret, graceful shutdown. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireBuild, startServer } from './support/server-process';
+
+const ROOT = join(__dirname, '..');
+let dataDir: string;
+beforeAll(() => requireBuild());
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'jx-start-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+it('a wrong variable stops start-up with a message naming it', () => {
+  const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, YEAR_CLOSES_ON: '13-45', PORT: 'x' },
+    encoding: 'utf8',
+  });
+  expect(run.status).toBe(78);
+  expect(run.stderr).toMatch(/YEAR_CLOSES_ON/);
+  expect(run.stderr).toMatch(/PORT/);
+});
+
+it('production refuses to start without AUTH_JWT_SECRET', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production' };
+  delete env.AUTH_JWT_SECRET;
+  const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(run.status).toBe(78);
+  expect(run.stderr).toMatch(/AUTH_JWT_SECRET is required when NODE_ENV=production/);
+});
+
+it('the embedded default prints its development secret, keeps it across restarts, and stops on SIGTERM', async () => {
+  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_JWT_SECRET: '' };
+  const first = await startServer(env);
+  first.child.kill('SIGTERM');
+  await first.exited;
+  const kept = readFileSync(join(dataDir, 'dev-jwt-secret'), 'utf8').trim();
+  expect(kept.length).toBeGreaterThanOrEqual(32);
+  const second = await startServer(env);
+  try {
+    expect(second.output()).toContain(kept);
+    const health = await fetch(`${second.baseUrl}/api/health`);
+    expect(health.status).toBe(200);
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.exited;
+  }
+  expect(second.child.signalCode ?? second.child.exitCode).not.toBeNull();
+}, 60_000);

@@ -1,0 +1,8 @@
+// Builds the apps once before the e2e project runs: some suites start the real server process
+// (node dist/apps/api/src/main.js), and parallel workers must not each rebuild dist/ at once.
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+
+module.exports = async () => {
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: join(__dirname, '..', '..'), stdio: 'inherit' });
+};
