@@ -19,7 +19,7 @@ beforeAll(async () => {
   requireBuild();
   dataDir = mkdtempSync(join(tmpdir(), 'jx-2p-'));
   const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, YEAR_CLOSES_ON: '12-31' };
-  servers = [await startServer(env), await startServer({ ...env, RUN_WORKER: 'false' })];
+  servers = [await startServer(env), await startServer(env)];
 }, 120_000);
 afterAll(async () => {
   for (const s of servers) {

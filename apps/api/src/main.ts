@@ -1,6 +1,6 @@
 /** `npm start`: serves the API (and, unless RUN_WORKER=false, the worker's processors). */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@jx/config';
+import { loadConfigOrExit } from '@jx/config';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app.factory';
@@ -20,16 +20,7 @@ function developmentSecret(dataDir: string, fresh: string): string {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   if (config.devSecret) {
     config.jwtSecret = developmentSecret(config.DATA_DIR, config.jwtSecret);
     process.stdout.write(`AUTH_JWT_SECRET is not set: this process signs and checks tokens with the development secret\n  ${config.jwtSecret}\n(kept in DATA_DIR/dev-jwt-secret; set AUTH_JWT_SECRET to choose your own, required when NODE_ENV=production)\n`);

@@ -1,21 +1,12 @@
 /** `npm run start:worker`: projections' subscription and the job processors, without HTTP. */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@jx/config';
+import { loadConfigOrExit } from '@jx/config';
 import { createRootLogger, PinoLoggerService } from '@jx/platform';
 import { WorkerAppModule } from './worker-app.module';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), {
     logger: new PinoLoggerService(createRootLogger(config.LOG_LEVEL)),
   });

@@ -38,6 +38,11 @@ export const configSchema = envSchema.superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }
+    if (!c.RUN_WORKER && !c.REDIS_URL) {
+      // Without Redis, jobs run in the process that enqueues them: an API without its worker
+      // would accept institution-wide fraud flags that nothing ever runs.
+      ctx.addIssue({ code: 'custom', path: ['RUN_WORKER'], message: 'may be false only with REDIS_URL (jobs reach a separate worker through Redis)' });
+    }
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when EVENT_STORE=postgres' });
     }

@@ -25,3 +25,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const secret = parsed.data.AUTH_JWT_SECRET;
   return { ...parsed.data, jwtSecret: secret ?? randomBytes(32).toString('base64url'), devSecret: secret === undefined };
 }
+
+/** For a process entry point: the configuration, or a message naming each wrong variable and exit 78 (EX_CONFIG). */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return process.exit(78);
+  }
+}

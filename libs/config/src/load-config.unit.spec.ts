@@ -35,6 +35,7 @@ describe('configuration (API.md, Running)', () => {
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RUN_WORKER: 'false' }, 'RUN_WORKER'],
   ])('a wrong variable stops start-up with a message naming it: %j', (env, name) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);
