@@ -20,7 +20,7 @@ export class ReadModelsProjection implements OnApplicationBootstrap, OnApplicati
   ) {
     this.runner = new ProjectionRunner(events, readModels, new Projector(events, readModels, rules), {
       // Well inside API.md's 2 s, and one read-model transaction per burst instead of per append.
-      batchDelayMs: 50,
+      batchDelayMs: 250,
       onError: (error) => this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'projection page failed; retrying'),
     });
   }
