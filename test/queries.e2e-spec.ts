@@ -113,3 +113,20 @@ it('a cursor that no page handed out is 400 INVALID_CURSOR', async () => {
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('INVALID_CURSOR');
 });
+
+it('an industry authority asking the report by unit sees only its own field', async () => {
+  await declare(w.pro, activity({ completedOn: '2024-02-01' }));
+  await t.projected();
+  const health = await t.token({ role: 'authority', region: '360000', industry: 'health' });
+  const byUnit = await t.call('GET', '/api/reports/compliance?year=2024&unitId=u1', { token: health });
+  expect(byUnit.body.personYears).toBe(0);
+  const hr = await t.call('GET', '/api/reports/compliance?year=2024&unitId=u1', { token: w.hr });
+  expect(hr.body.personYears).toBe(1);
+});
+
+it('the inbox of a unit never registered is UNIT_NOT_FOUND', async () => {
+  const ghost = await t.token({ role: 'unit', unitId: 'ghost' });
+  const res = await t.call('GET', '/api/units/ghost/pending', { token: ghost });
+  expect(res.status).toBe(404);
+  expect(res.body.error.code).toBe('UNIT_NOT_FOUND');
+});

@@ -1,3 +1,4 @@
 export * from './infrastructure.module';
 export * from './shutdown';
 export * from './pino-logger';
+export * from './redact';

@@ -111,6 +111,8 @@ export interface RegionScope {
 }
 
 export interface UnitScope {
+  /** An industry authority's field: only person-years of that field count. */
+  industry?: string;
   unitId: string;
 }
 

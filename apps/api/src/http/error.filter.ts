@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError } from '@jx/event-store';
 import { InvalidCursorError } from '@jx/projections';
+import { describeError } from '@jx/platform';
 import { HttpError } from './http-error';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
@@ -58,7 +59,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(exception);
-    if (status >= 500) this.logger.error({ err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
+    if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
     host.switchToHttp().getResponse<FastifyReply>().status(status).send({ error: body });
   }
 }

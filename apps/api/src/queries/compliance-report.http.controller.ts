@@ -26,7 +26,7 @@ export class ComplianceReportController {
       const unit = await this.years.readUnit(q.unitId);
       if (unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${q.unitId} is not registered`);
       requireRegion(meta.actor, unit.region);
-      return { year: q.year, scope: { unitId: q.unitId }, ...(await this.readModels.complianceReport(q.year, { unitId: q.unitId })) };
+      return { year: q.year, scope: { unitId: q.unitId }, ...(await this.readModels.complianceReport(q.year, { unitId: q.unitId, ...industry })) };
     }
     const scope = q.region ?? meta.actor.region!;
     requireRegion(meta.actor, scope);

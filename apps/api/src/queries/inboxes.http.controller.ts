@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
-import type { CommandMetadata } from '@jx/application';
+import { CreditYearCommands, type CommandMetadata } from '@jx/application';
+import { notFound } from '@jx/domain';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { forbiddenError } from '../http/http-error';
 import { requireRegion, requireRole } from '../http/policies';
@@ -15,7 +16,7 @@ const page = {
 
 @Controller('api')
 export class InboxesController {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore, @Inject(CreditYearCommands) private readonly years: CreditYearCommands) {}
 
   /** The unit's inbox: declarations awaiting its verification, oldest first. */
   @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN' } })
@@ -25,6 +26,7 @@ export class InboxesController {
     if (meta.actor.unitId !== (params as { unitId?: string }).unitId) throw forbiddenError('a unit reads its own inbox only');
     const { unitId } = parseWith(z.strictObject({ unitId: id }), params);
     const q = parseWith(z.strictObject(page), query);
+    if ((await this.years.readUnit(unitId)) === null) throw notFound('UNIT_NOT_FOUND', `unit ${unitId} is not registered`);
     return this.readModels.unitPending(unitId, { limit: q.limit ?? 100, cursor: q.cursor ?? null });
   }
 

@@ -25,7 +25,8 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
 
   async process(job: JobContext<InstitutionFraudFlagJob>): Promise<{ flagged: number }> {
     const { institutionId, year, reason, courses, actor, correlationId } = job.data;
-    await this.projection.catchUp();
+    // Art. 14 says all of them: a stale institution index would miss some, so fail and retry instead.
+    if (!(await this.projection.catchUp())) throw new Error('the institution index did not catch up; the job will be retried');
     const holders = await this.readModels.institutionHolders(institutionId, year, courses);
     await job.reportProgress(0, holders.length);
     let flagged = 0;

@@ -6,6 +6,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { RULE_SETS } from '@jx/application';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { ProjectionRunner, Projector, READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { describeError } from '@jx/platform';
 import type { RuleSetRegistry } from '@jx/rules';
 
 @Injectable()
@@ -21,7 +22,7 @@ export class ReadModelsProjection implements OnApplicationBootstrap, OnApplicati
     this.runner = new ProjectionRunner(events, readModels, new Projector(events, readModels, rules), {
       // Well inside API.md's 2 s, and one read-model transaction per burst instead of per append.
       batchDelayMs: 250,
-      onError: (error) => this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'projection page failed; retrying'),
+      onError: (error) => this.logger.error({ err: describeError(error) }, 'projection page failed; retrying'),
     });
   }
 

@@ -61,6 +61,11 @@ export function isVoided(state: CreditYearState): boolean {
   return false;
 }
 
+/** Still counting somewhere: not withdrawn, not rejected by the unit, not adjusted to 0 by the authority. */
+export function isActive(a: ActivityState): boolean {
+  return a.status !== 'withdrawn' && a.status !== 'rejected' && a.final !== 0;
+}
+
 export function effectiveContentKey(a: ActivityState): string | null {
   return a.authorityContentKey ?? a.unitContentKey ?? a.data.contentKey;
 }

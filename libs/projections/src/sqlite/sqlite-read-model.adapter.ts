@@ -108,7 +108,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   async complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts> {
     const row =
       'unitId' in scope
-        ? this.stmt.reportByUnit.get({ year, unitId: scope.unitId })
+        ? this.stmt.reportByUnit.get({ year, unitId: scope.unitId, industry: scope.industry ?? null })
         : this.stmt.reportByRegion.get({ year, ...regionRange(scope.region), industry: scope.industry ?? null });
     // An aggregate always answers one row; SUM over nothing is NULL.
     return {

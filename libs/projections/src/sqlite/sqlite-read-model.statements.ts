@@ -102,8 +102,9 @@ export function prepareStatements(db: Database.Database) {
        FROM units u JOIN person_years p ON p.unit_id = u.unit_id AND p.year = @year
        WHERE u.region BETWEEN @from AND @to AND (@industry IS NULL OR p.field = @industry)`,
     ),
-    reportByUnit: db.prepare<[{ year: number; unitId: string }], CountsRow>(
-      `SELECT ${COUNTS} FROM person_years p WHERE p.unit_id = @unitId AND p.year = @year`,
+    reportByUnit: db.prepare<[{ year: number; unitId: string; industry: string | null }], CountsRow>(
+      `SELECT ${COUNTS} FROM person_years p
+       WHERE p.unit_id = @unitId AND p.year = @year AND (@industry IS NULL OR p.field = @industry)`,
     ),
     promotionDelayCandidates: db.prepare<[{ today: string; limit: number }], { person_id: string; year: number }>(
       `SELECT person_id, year FROM person_years

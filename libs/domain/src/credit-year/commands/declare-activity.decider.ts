@@ -3,10 +3,10 @@
  * the unit's (8.3) registration, verified on registration (Art. 12 ¶1). Also make-up (Art. 13).
  */
 import { validateMeasure, type Category, type Measure, type Subject } from '@jx/rules';
-import { closingDate, chinaDate, isPast, yearOf } from '../../shared/china-time';
+import { closingDate, chinaDate, defaultMakeUpEnd, isPast, yearOf } from '../../shared/china-time';
 import { conflict, DomainError, notFound, unprocessable } from '../../shared/domain-error';
 import type { CreditYearEvent, Evidence } from '../credit-year.events';
-import { effectiveContentKey, type CreditYearState } from '../credit-year.state';
+import { effectiveContentKey, isActive, type CreditYearState } from '../credit-year.state';
 import { evaluateYear } from '../statement';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
 import { refuseVoided } from './guards';
@@ -51,7 +51,7 @@ const contentOf = (activityId: string, contentKey: string | null) => contentKey 
 function holdsContent(state: CreditYearState | null, content: string, makeUp: boolean): boolean {
   if (state === null) return false;
   for (const a of state.activities.values()) {
-    if (a.status === 'withdrawn' || a.status === 'rejected' || a.data.makeUp !== makeUp) continue;
+    if (!isActive(a) || a.data.makeUp !== makeUp) continue;
     if (contentOf(a.data.activityId, effectiveContentKey(a)) === content) return true;
   }
   return false;
@@ -62,23 +62,34 @@ function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {
   return !evaluateYear(state, ctx.rules.resolve(ctx.rules.idFor(state.field, state.year))).compliant;
 }
 
-/** Time rules of RULES.md §4; returns whether the activity is a make-up one. */
-function checkTime(cmd: DeclareActivityCommand, state: CreditYearState | null, ctx: DecideContext): boolean {
+/**
+ * What the stored year forbids (409, RULES.md §4): a regular declaration after the year closed or
+ * once it was finalised (later finalisations included: only make-up reopens it); a make-up one
+ * after its period ended.
+ */
+function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState | null, makeUp: boolean, ctx: DecideContext): void {
   const today = chinaDate(ctx.now);
+  if (makeUp) {
+    const until = state?.makeUp.until ?? defaultMakeUpEnd(cmd.year);
+    if (isPast(until, today)) throw conflict('YEAR_CLOSED', `the make-up period of ${cmd.year} ended on ${until}`, '13');
+    return;
+  }
+  const closes = closingDate(cmd.year, ctx.yearClosesOn);
+  if (isPast(closes, today)) throw conflict('YEAR_CLOSED', `declarations for ${cmd.year} closed on ${closes}`, '11');
+  if (state?.finalizedOnce) throw conflict('YEAR_FINALIZED', 'this year was finalised; only make-up activities are taken', '12');
+}
+
+/** The dates a rule refuses given the stored year (422): outside the year and its make-up period, or in the future. */
+function refuseDates(cmd: DeclareActivityCommand, state: CreditYearState | null, makeUp: boolean, ctx: DecideContext): void {
   const done = cmd.activity.completedOn;
-  const doneYear = yearOf(done);
-  if (doneYear < cmd.year) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is before ${cmd.year}`, '11');
-  if (doneYear === cmd.year) {
-    if (isPast(closingDate(cmd.year, ctx.yearClosesOn), today)) throw conflict('YEAR_CLOSED', `declarations for ${cmd.year} closed on ${closingDate(cmd.year, ctx.yearClosesOn)}`, '11');
-    if (state?.workflow === 'finalized') throw conflict('YEAR_FINALIZED', 'this year is finalised; only make-up activities are taken', '12');
-  } else {
-    const until = state?.makeUp.until ?? `${cmd.year + 1}-12-31`;
+  if (yearOf(done) < cmd.year) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is before ${cmd.year}`, '11');
+  if (makeUp) {
+    const until = state?.makeUp.until ?? defaultMakeUpEnd(cmd.year);
     if (done > until) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after the make-up period (ends ${until})`, '13');
-    if (isPast(until, today)) throw conflict('YEAR_CLOSED', `the make-up period ended on ${until}`, '13');
     if (!isShort(state, ctx)) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after ${cmd.year}, which is not short, so it has no make-up period`, '13');
   }
+  const today = chinaDate(ctx.now);
   if (done > today) throw unprocessable('COMPLETED_IN_FUTURE', `completedOn ${done} is later than today (${today})`);
-  return doneYear > cmd.year;
 }
 
 function repeatOrReuse(state: CreditYearState, cmd: DeclareActivityCommand, ctx: DecideContext): DeclareActivityResult | null {
@@ -98,28 +109,32 @@ export function decideDeclareActivity(
   neighbour: CreditYearState | null,
   ctx: DecideContext,
 ): CreditYearDecision<DeclareActivityResult> {
-  if (state === null && unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${cmd.unitId} is not registered`);
+  // The command names a unit (token or body): it must exist, even on a year already open.
+  if (unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${cmd.unitId} is not registered`);
   if (state !== null) refuseVoided(state);
   if (state !== null && state.unitId !== cmd.unitId) {
     throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}; a change of employer within a year is not handled`);
   }
-  const field = state?.field ?? unit!.industry;
+  const field = state?.field ?? unit.industry;
   const ruleSetId = ctx.rules.idFor(field, cmd.year);
   if (state !== null) {
     const repeat = repeatOrReuse(state, cmd, ctx);
     if (repeat) return { events: [], ruleSetId, result: repeat };
   }
-  const makeUp = checkTime(cmd, state, ctx);
   const a = cmd.activity;
-  if (a.category === '8.8' && state && [...state.activities.values()].some((x) => x.data.category === '8.8' && x.status !== 'withdrawn' && x.status !== 'rejected')) {
+  const measured = validateMeasure(ctx.rules.resolve(ruleSetId), { category: a.category, subject: a.subject, measure: a.measure });
+  if (!measured.ok) throw new DomainError('invalid', 'VALIDATION_FAILED', measured.errors.map((e) => `${e.field}: ${e.reason}`).join('; '), undefined, measured.errors);
+  // API.md's order: what the stored state forbids (409) before what a rule refuses (422).
+  const makeUp = yearOf(a.completedOn) > cmd.year;
+  refuseByYearState(cmd, state, makeUp, ctx);
+  if (a.category === '8.8' && state && [...state.activities.values()].some((x) => x.data.category === '8.8' && isActive(x))) {
     throw conflict('POINTS_ALREADY_DECLARED', 'this year already holds an active 学习强国 points activity', '8(8)');
   }
   const content = contentOf(a.activityId, a.contentKey);
   if (holdsContent(neighbour, content, !makeUp)) {
     throw conflict('CONTENT_ALREADY_COUNTED', `content ${content} already counts in ${neighbourYear(cmd)}`, '11');
   }
-  const measured = validateMeasure(ctx.rules.resolve(ruleSetId), { category: a.category, subject: a.subject, measure: a.measure });
-  if (!measured.ok) throw new DomainError('invalid', 'VALIDATION_FAILED', measured.errors.map((e) => `${e.field}: ${e.reason}`).join('; '), undefined, measured.errors);
+  refuseDates(cmd, state, makeUp, ctx);
   const registered = ctx.actor.role !== 'professional';
   const events: CreditYearEvent[] = [];
   if (state === null) events.push({ type: 'PersonYearOpened', data: { personId: cmd.personId, year: cmd.year, unitId: cmd.unitId, field } });

@@ -108,4 +108,26 @@ describe('DeclareActivity', () => {
     const decision = given([opened(), { type: 'YearConfirmedByUnit', data: { note: null } }]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).result();
     expect(decision.events.map((e) => e.type)).toEqual(['YearReopened', 'ActivityDeclared']);
   });
+
+  it('an unknown unit is UNIT_NOT_FOUND even on a year already open (404 before 409)', () => {
+    given([opened()]).when((s) => decideDeclareActivity(cmd({}, 'ghost'), s, null, null, ctx(actors.pro))).thenRefuses('UNIT_NOT_FOUND', 'not_found');
+  });
+
+  it('API.md order: what the stored year forbids (409) comes before a date rule (422)', () => {
+    const points = declared('x1', { category: '8.8', subject: 'public', measure: { points: 5000 }, hours: 5 });
+    given([opened(), points]).when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 }, completedOn: '2023-12-31' }), s, UNIT, null, ctx(actors.pro))).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
+    given([opened(), points]).when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 }, completedOn: '2024-07-01' }), s, UNIT, null, ctx(actors.pro))).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-15' }), s, UNIT, null, ctx(actors.pro, '2026-03-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+  });
+
+  it('RULES §4: once finalised, a year reopened by make-up still takes no regular declaration', () => {
+    const events = [opened(), { type: 'YearConfirmedByUnit' as const, data: { note: null } }, { type: 'YearFinalizedByAuthority' as const, data: { decision: 'approve' as const, adjustments: [] } }, declared('m1', { completedOn: '2025-01-15', makeUp: true }), { type: 'YearReopened' as const, data: { activityId: 'm1', makeUp: true } }];
+    given(events).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-01' }), s, UNIT, null, ctx(actors.pro, '2025-02-01T00:00:00.000Z'))).thenRefuses('YEAR_FINALIZED', 'conflict');
+  });
+
+  it('content the authority adjusted to 0 counts nowhere, so it does not block the other year', () => {
+    const rejectedInFinal = fold([opened('p1', 2025), registered('b1', { completedOn: '2025-04-01', contentKey: 'K' }), { type: 'YearConfirmedByUnit', data: { note: null } }, { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'b1', hours: 0, reason: 'forged', contentKey: null }] } }]);
+    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, rejectedInFinal, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
+    expect(decision.events.map((e) => e.type)).toEqual(['ActivityDeclared']);
+  });
 });

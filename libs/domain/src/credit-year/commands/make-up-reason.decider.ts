@@ -24,7 +24,8 @@ export function decideMakeUpReason(cmd: MakeUpReasonCommand, current: CreditYear
   const events: CreditYearEvent[] = [];
   let field: Field;
   if (current === null) {
-    if (ctx.actor.role !== 'unit' || unit === null) throw notFound('PERSON_YEAR_NOT_FOUND', `no records for person ${cmd.personId} in ${cmd.year}`);
+    if (ctx.actor.role !== 'unit') throw notFound('PERSON_YEAR_NOT_FOUND', `no records for person ${cmd.personId} in ${cmd.year}`);
+    if (unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${ctx.actor.unitId ?? ''} is not registered`);
     field = unit.industry;
     events.push({ type: 'PersonYearOpened', data: { personId: cmd.personId, year: cmd.year, unitId: unit.unitId, field } });
   } else {

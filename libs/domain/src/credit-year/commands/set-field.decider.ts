@@ -15,7 +15,10 @@ export function decideSetField(cmd: SetFieldCommand, current: CreditYearState | 
   const state = requireYear(current, cmd.personId, cmd.year);
   checkStoredScope(ctx.actor, state, unit);
   refuseVoided(state);
-  if (state.workflow !== 'open') throw conflict('YEAR_NOT_OPEN', `the field can change only while the year is open (it is ${state.workflow})`, '15');
+  // Art. 15: chosen before confirmation; a year once finalised keeps the field it was reviewed under.
+  if (state.workflow !== 'open' || state.finalizedOnce) {
+    throw conflict('YEAR_NOT_OPEN', `the field can change only before the year is confirmed (it is ${state.finalizedOnce ? 'finalised' : state.workflow})`, '15');
+  }
   const ruleSetId = ctx.rules.idFor(cmd.field, state.year);
   if (state.field === cmd.field) return { events: [], ruleSetId };
   return { events: [{ type: 'FieldSet', data: { field: cmd.field } }], ruleSetId };
