@@ -39,6 +39,8 @@ export interface SqliteEventStoreOptions {
 }
 
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+/** Streams whose events are kept between reads (least recently read dropped first). */
+const RECENT_STREAMS = 2000;
 const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 /**
@@ -50,6 +52,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   private readonly listeners = new Set<() => void>();
+  private readonly recent = new Map<string, StoredEvent[]>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
   private readonly appendTx;
@@ -80,8 +83,8 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO streams (stream_id, revision) VALUES (?, ?)
          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
       ),
-      readStream: db.prepare<[string, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision`,
+      readStream: db.prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision > ? AND revision <= ? ORDER BY revision`,
       ).raw(),
       readAll: db.prepare<[number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
@@ -112,8 +115,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    const rows = this.stmt.readStream.all(streamId, options.toRevision ?? MAX_REVISION);
-    const events = rows.map(toStoredEvent);
+    const events = this.cachedRead(streamId, options.toRevision ?? MAX_REVISION);
     if (options.toTime === undefined) return events;
     // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
     // not a filter, so a skewed clock can never hand a fold an event without its predecessors.
@@ -169,6 +171,26 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.subscriptions.clear();
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Stored events never change, so the prefix of a recently read stream is kept (a bounded cache)
+   * and only the rows after it are read: a command on a long stream no longer parses the whole
+   * stream each time. Rows appended by other processes are found by the same tail query.
+   */
+  private cachedRead(streamId: string, toRevision: number): StoredEvent[] {
+    const known = this.recent.get(streamId) ?? [];
+    if (toRevision < known.length) return known.slice(0, toRevision + 1);
+    const tail = this.stmt.readStream.all(streamId, known.length - 1, toRevision).map(toStoredEvent);
+    const events = tail.length === 0 ? known : known.concat(tail);
+    if (events.length > 0) this.remember(streamId, events);
+    return events.slice();
+  }
+
+  private remember(streamId: string, events: StoredEvent[]): void {
+    this.recent.delete(streamId);
+    this.recent.set(streamId, events);
+    if (this.recent.size > RECENT_STREAMS) this.recent.delete(this.recent.keys().next().value!);
   }
 
   private currentRevision(streamId: string): number {
