@@ -64,9 +64,10 @@ export function explainActivity(c: CompiledRuleSet, py: PersonYearInput, i: numb
   if (item.cap >= 0) {
     const before = s.capBefore[i]!;
     const both = item.subject.rule === 'fixed' ? '' : '（公需、专业科目合计）';
+    const cap = item.capHours ?? 0;
     out.push(
       step(`ART${item.articleNumber}_CAP`, item.article, { cap: item.capHours, before: before / 100, hours: hours / 100, counted: counted / 100 },
-        `年度上限 ${item.capHours}${both}，已计 ${formatHours(before)}，本项计 ${formatHours(counted)}`),
+        `年度上限 ${Number.isInteger(cap) ? cap : cap.toFixed(2)}${both}，已计 ${formatHours(before)}，本项计 ${formatHours(counted)}`),
     );
   }
   out.push(step('COUNTED', '6', { tier, subject: a.subject, counted: counted / 100 }, `计入${subjectZh(a.subject)} ${formatHours(counted)} 学时（${tierZh}）`));

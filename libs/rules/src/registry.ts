@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { FIELDS, type Field } from './fields';
 import { JX_2023_TRIAL_ID, jx2023Trial } from './jx-2023-trial.rule-set';
-import { RuleSetError, UnknownRuleSetError, zodIssues } from './rule-set-error';
+import { RuleSetError, UnknownRuleSetError, zodIssues, type RuleSetIssue } from './rule-set-error';
+import type { Category } from './types';
 import { baseRuleSet, extendRuleSet, isOverride, parseRuleSetDocument, type RuleSet } from './rule-set';
 import type { RuleSetDocument } from './rule-set.schema';
 
@@ -104,6 +105,16 @@ export class RuleSetRegistry {
     return set;
   }
 
+  /** The `*` entry's rule set covering a year: what a field without its own rules gets. */
+  private generalFor(mapping: readonly RuleSetMappingEntry[], year: number): string | undefined {
+    let best: RuleSetMappingEntry | undefined;
+    for (const e of mapping) {
+      if (e.field !== '*' || year < e.fromYear || (e.toYear !== undefined && year > e.toYear)) continue;
+      if (best === undefined || e.fromYear > best.fromYear) best = e;
+    }
+    return best?.ruleSet;
+  }
+
   private checkMapping(mapping: readonly RuleSetMappingEntry[]): readonly RuleSetMappingEntry[] {
     const parsed = MappingSchema.safeParse(mapping);
     if (!parsed.success) throw new RuleSetError('rule set mapping', zodIssues(parsed.error));
@@ -114,8 +125,37 @@ export class RuleSetRegistry {
       if (seen.has(key)) throw new RuleSetError('rule set mapping', [{ path: `${i}`, message: `a second entry for ${e.field} from ${e.fromYear}` }]);
       seen.add(key);
     });
+    // Art. 15: a field's own rule set may differ only in the professional part. Checked against the
+    // rule set every field gets otherwise, whether the field's document extends it or stands alone.
+    for (const e of parsed.data) {
+      if (e.field === '*') continue;
+      const general = this.generalFor(parsed.data, e.fromYear);
+      if (general !== undefined) checkPublicPart(this.resolve(e.ruleSet), this.resolve(general));
+    }
     return Object.freeze(parsed.data.map((e) => Object.freeze(e)));
   }
+}
+
+/** Items that can yield 公需科目 hours, with Art. 7 and the public requirement: "stays as here". */
+const PUBLIC_PART: readonly Category[] = ['8.1', '8.2', '8.6', '8.8', '10'];
+
+function checkPublicPart(field: RuleSet, general: RuleSet): void {
+  const issues: RuleSetIssue[] = [];
+  if (field.requirement.public !== general.requirement.public) issues.push({ path: 'requirement.public', message: `Art. 15: stays ${general.requirement.public} as in "${general.id}"` });
+  if (stable(field.art7) !== stable(general.art7)) issues.push({ path: 'art7', message: `Art. 15: stays as in "${general.id}"` });
+  for (const c of PUBLIC_PART) {
+    if (stable(field.items[c]) !== stable(general.items[c])) issues.push({ path: `items.${c}`, message: `Art. 15: can count 公需科目 hours and stays as in "${general.id}"` });
+  }
+  if (issues.length > 0) throw new RuleSetError(`rule set "${field.id}"`, issues);
+}
+
+/** JSON with sorted keys: equal content compares equal whatever the documents' key order. */
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 let defaultInstance: RuleSetRegistry | undefined;

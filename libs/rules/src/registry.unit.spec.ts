@@ -109,3 +109,37 @@ describe('the mapping (field, year) → rule set', () => {
     expect(evaluate(defaultRegistry().ruleSetFor('health', 2024), personYear(papers)).totals.verified.professional).toBe(30);
   });
 });
+
+describe('Art. 15: a field may change only the professional part, however its rule set is written', () => {
+  const standalone = (patch: (doc: Record<string, unknown>) => void) => {
+    const doc = JSON.parse(JSON.stringify(jx2023Trial)) as Record<string, unknown>;
+    doc.id = 'health-standalone';
+    patch(doc);
+    return () => new RuleSetRegistry([jx2023Trial, doc], [...DEFAULT_MAPPING, { field: 'health', fromYear: 2023, ruleSet: 'health-standalone' }]);
+  };
+
+  it('a standalone document mapped to a field may not lower the public requirement', () => {
+    const lowered = standalone((d) => {
+      (d.requirement as Record<string, number>).public = 10;
+      (d.requirement as Record<string, number>).total = 70;
+    });
+    expect(refusal(lowered)).toMatch(/requirement\.public: Art\. 15/);
+  });
+
+  it('nor change an item that yields 公需科目 hours (8(8))', () => {
+    expect(refusal(standalone((d) => (((d.items as Record<string, Record<string, unknown>>)['8.8']!).cap = 30)))).toMatch(/items\.8\.8/);
+  });
+
+  it('but may raise the professional requirement', () => {
+    const load = standalone((d) => {
+      (d.requirement as Record<string, number>).professional = 70;
+      (d.requirement as Record<string, number>).total = 100;
+    });
+    expect(load()).toBeInstanceOf(RuleSetRegistry);
+  });
+
+  it('a derived total is summed in hundredths, not floats (30 + 4.02 = 34.02)', () => {
+    const registry = new RuleSetRegistry([jx2023Trial, { ...jx2023TrialHealthTest, id: 'x', items: undefined, requirement: { professional: 4.02 } }]);
+    expect(registry.resolve('x').requirement.total).toBe(34.02);
+  });
+});

@@ -2,6 +2,7 @@
  * Loading rule-set documents: validation with zod, then flattening of `extends` with the limits
  * of Art. 15 (only the 专业科目 part may differ: Art. 6's 30 公需 hours and item 8(8) stay).
  */
+import { fromHours, toHours, tryFromHours } from './hundredths';
 import { RuleSetError, type RuleSetIssue, zodIssues } from './rule-set-error';
 import {
   BaseRuleSetSchema,
@@ -56,7 +57,9 @@ export function extendRuleSet(parent: RuleSet, doc: RuleSetOverrideDocument): Ru
   }
   const pub = parent.requirement.public;
   const pro = req.professional ?? parent.requirement.professional;
-  const requirement = RequirementSchema.safeParse({ public: pub, professional: pro, total: req.total ?? pub + pro });
+  // Derived in hundredths (RULES.md §2: sums never in floats).
+  const total = req.total ?? toHours(fromHours(pub) + (tryFromHours(pro) ?? Number.NaN));
+  const requirement = RequirementSchema.safeParse({ public: pub, professional: pro, total });
   if (!requirement.success) issues.push(...zodIssues(requirement.error).map((i) => ({ ...i, path: `requirement.${i.path}` })));
 
   const items = { ...parent.items } as Record<Category, ItemRule>;

@@ -83,7 +83,7 @@ export interface SubjectTotals {
 
 /** One step of an activity's derivation: what a regulator reads to see why a number is what it is. */
 export interface ExplanationStep {
-  /** Stable code, e.g. `ART7_DURATION`, `ART8_CAP`, `ART11_SUPERSEDED`, `ART14_VOIDED`. */
+  /** Stable code, e.g. `ART7_DAYS`, `ART8_CAP`, `ART11_SUPERSEDED`, `ART14_VOIDED` (libs/rules/README.md lists them). */
   code: string;
   /** The article applied, as cited in RULES.md: "7", "8(3)", "11", "14". */
   article: string;

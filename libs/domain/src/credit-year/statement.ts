@@ -2,8 +2,8 @@
  * The statement of one person-year (API.md, Statement): a fold of its own stream through the
  * rules. Because it is a fold, `asOf`, `revision` and `ruleSet` what-ifs are exact and free.
  */
-import { evaluate, type ActivityInput, type Evaluation, type PersonYearInput, type RuleSet, type YearStatus } from '@jx/rules';
-import { effectiveContentKey, isVoided, type CreditYearState } from './credit-year.state';
+import { evaluate, validateMeasure, type ActivityInput, type Evaluation, type Hundredths, type PersonYearInput, type RuleSet, type YearStatus } from '@jx/rules';
+import { effectiveContentKey, isVoided, type ActivityState, type CreditYearState } from './credit-year.state';
 
 export interface Statement extends Omit<Evaluation, 'ruleSet'> {
   personId: string;
@@ -20,9 +20,23 @@ export function yearStatus(state: CreditYearState): YearStatus {
   return isVoided(state) ? 'voided' : state.workflow;
 }
 
-export function toRulesInput(state: CreditYearState): PersonYearInput {
+/**
+ * The hours the recorded measure earns under `ruleSet` (a field's rules or a what-if may convert
+ * differently, Art. 15); the recorded hours when the measure does not fit that rule set. The
+ * unit's and the authority's hours never exceed them.
+ */
+function claimedUnder(ruleSet: RuleSet | undefined, a: ActivityState): Hundredths {
+  if (ruleSet === undefined) return a.claimed;
+  const m = validateMeasure(ruleSet, { category: a.data.category, subject: a.data.subject, measure: a.data.measure });
+  return m.ok ? m.hours : a.claimed;
+}
+
+const atMost = (hours: Hundredths | null, cap: Hundredths): Hundredths | null => (hours === null ? null : Math.min(hours, cap));
+
+export function toRulesInput(state: CreditYearState, ruleSet?: RuleSet): PersonYearInput {
   const activities: ActivityInput[] = [];
   for (const a of state.activities.values()) {
+    const claimed = claimedUnder(ruleSet, a);
     activities.push({
       activityId: a.data.activityId,
       category: a.data.category,
@@ -30,10 +44,10 @@ export function toRulesInput(state: CreditYearState): PersonYearInput {
       title: a.data.title,
       completedOn: a.data.completedOn,
       measure: a.data.measure,
-      claimed: a.claimed,
+      claimed,
       status: a.status,
-      verified: a.verified,
-      final: a.final,
+      verified: atMost(a.verified, claimed),
+      final: atMost(a.final, claimed),
       contentKey: effectiveContentKey(a),
     });
   }
@@ -47,11 +61,11 @@ export function toRulesInput(state: CreditYearState): PersonYearInput {
 }
 
 export function evaluateYear(state: CreditYearState, ruleSet: RuleSet, explain = false): Evaluation {
-  return evaluate(ruleSet, toRulesInput(state), { explain });
+  return evaluate(ruleSet, toRulesInput(state, ruleSet), { explain });
 }
 
 export function buildStatement(state: CreditYearState, ruleSet: RuleSet): Statement {
-  const evaluation = evaluate(ruleSet, toRulesInput(state), { explain: true });
+  const evaluation = evaluate(ruleSet, toRulesInput(state, ruleSet), { explain: true });
   return {
     personId: state.personId,
     year: state.year,
