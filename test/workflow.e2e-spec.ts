@@ -156,3 +156,36 @@ describe('AuthorityFinalize adjustments', () => {
     expect(again.body.totals.final).toEqual({ public: 14, professional: 0, total: 14 });
   });
 });
+
+describe('RULES.md §3 through the API', () => {
+  it('Art. 11: the unit links two declarations of the same content; the one with more hours counts, the other says ART11_SUPERSEDED', async () => {
+    await declare(w.pro, activity({ activityId: 'short', subject: 'professional', measure: { hours: 6 }, completedOn: '2024-03-01' }));
+    await declare(w.pro, activity({ activityId: 'long', subject: 'professional', measure: { hours: 8 }, completedOn: '2024-04-01' }));
+    await t.call('POST', `${yearPath()}/activities/short/verification`, { token: w.unit, body: { decision: 'approve', contentKey: 'SAME-COURSE' } });
+    await t.call('POST', `${yearPath()}/activities/long/verification`, { token: w.unit, body: { decision: 'approve', contentKey: 'SAME-COURSE' } });
+    const statement = (await t.call('GET', yearPath(), { token: w.pro })).body;
+    const byId = Object.fromEntries(statement.activities.map((a: { activityId: string }) => [a.activityId, a]));
+    expect(byId.long.hours.counted).toBe(8);
+    expect(byId.short.hours.counted).toBe(0);
+    expect(byId.short.notes).toEqual(['ART11_SUPERSEDED']);
+    expect(statement.totals.verified.professional).toBe(8);
+  });
+
+  it('8(6): the cap of 30 covers degree courses of both subjects together', async () => {
+    await declare(w.pro, activity({ activityId: 'deg-pub', category: '8.6', subject: 'public', measure: { courses: 2 }, completedOn: '2024-03-01' }));
+    await declare(w.pro, activity({ activityId: 'deg-pro', category: '8.6', subject: 'professional', measure: { courses: 2 }, completedOn: '2024-04-01' }));
+    const statement = (await t.call('GET', yearPath(), { token: w.pro })).body;
+    expect(statement.totals.declared).toEqual({ public: 20, professional: 10, total: 30 });
+    const proCourse = statement.activities.find((a: { activityId: string }) => a.activityId === 'deg-pro');
+    expect(proCourse.hours.claimed).toBe(20);
+  });
+
+  it('Art. 6: surplus in professional never covers a public shortfall', async () => {
+    await declare(w.institution, activity({ activityId: 'pro', subject: 'professional', unitId: 'u1', evidence: undefined, measure: { hours: 100 } }));
+    await declare(w.institution, activity({ activityId: 'pub', subject: 'public', unitId: 'u1', evidence: undefined, measure: { hours: 29.99 } }));
+    const statement = (await t.call('GET', yearPath(), { token: w.pro })).body;
+    expect(statement.totals.verified.total).toBe(129.99);
+    expect(statement.compliant).toBe(false);
+    expect(statement.shortfall).toEqual({ public: 0.01, professional: 0 });
+  });
+});
