@@ -4,7 +4,7 @@
  * statement read. Prints commands/s, p50 and p99 for each and their ratio.
  *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
  *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"LOG_LEVEL":"error"}'
- *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'
+ *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=prof'
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
