@@ -1,0 +1,127 @@
+import { WrongExpectedRevisionError, type AppendResult, type EventStore, type StoredEvent } from '../event-store.port';
+import { handleCommand, type CommandSpec } from '../handle-command';
+import { verifyChain } from '../hash-chain';
+import { KeyedMutex } from '../keyed-mutex';
+import { deferred, newEvent, uniqueStreamId } from '../testing';
+import { TestDatabase } from './postgres-test-database';
+
+const db = new TestDatabase();
+beforeAll(() => db.setUp());
+afterAll(() => db.tearDown());
+afterEach(() => db.closeStores());
+
+/** Records an item once; a repeat decides nothing. */
+function addItem(streamId: string, item: string): CommandSpec<void> {
+  return {
+    streamId,
+    metadata: { actor: { id: 'user-1', role: 'professional' }, correlationId: `corr-${item}`, causationId: null, at: '2024-05-06T08:00:00.000Z' },
+    decide: ({ stream }) => ({
+      events: stream.some((e) => e.data['item'] === item) ? [] : [{ type: 'ItemAdded', data: { item } }],
+      ruleSetId: 'rules-1',
+    }),
+  };
+}
+
+/** Lets `parties` callers through only once all of them have arrived. */
+function barrier(parties: number): () => Promise<void> {
+  let arrived = 0;
+  const all = deferred();
+  return () => {
+    arrived += 1;
+    if (arrived === parties) all.resolve();
+    return all.promise;
+  };
+}
+
+/**
+ * One "process": its own store (pool) and its own command locks. Its first read of `streamId`
+ * waits at `meet`, so both processes are sure to decide on the same revision at least once; its
+ * appends that lost on revision are counted.
+ */
+function processView(store: EventStore, streamId: string, meet: () => Promise<void>): { store: EventStore; conflicts: () => number } {
+  let first = true;
+  let conflicts = 0;
+  const view: EventStore = Object.create(store) as EventStore;
+  view.readStream = async (id, options) => {
+    const events = await store.readStream(id, options);
+    if (id === streamId && first) {
+      first = false;
+      await meet();
+    }
+    return events;
+  };
+  view.append = async (...args) => {
+    try {
+      return await store.append(...args);
+    } catch (error: unknown) {
+      if (error instanceof WrongExpectedRevisionError) conflicts += 1;
+      throw error;
+    }
+  };
+  return { store: view, conflicts: () => conflicts };
+}
+
+const items = (stream: readonly StoredEvent[]): unknown[] => stream.map((e) => e.data['item']);
+
+describe('PostgresEventStore under concurrent writers', () => {
+  it('two processes running handleCommand on one stream: every distinct command lands, conflicts re-read and re-decide', async () => {
+    const streamId = uniqueStreamId('creditYear');
+    const meet = barrier(2);
+    const processes = [await db.open({ pool: { max: 4 } }), await db.open({ pool: { max: 4 } })].map((s) => processView(s, streamId, meet));
+    const names = (p: string): string[] => [...Array(15).keys()].map((i) => `${p}-${i}`);
+    await Promise.all(
+      processes.map(({ store }, p) => {
+        const locks = new KeyedMutex(); // per process: only the store arbitrates between the two
+        return Promise.all(names(`p${p}`).map((n) => handleCommand(store, addItem(streamId, n), { locks, maxAttempts: 30 })));
+      }),
+    );
+    const stream = await processes[0]!.store.readStream(streamId);
+    expect(items(stream).sort()).toEqual([...names('p0'), ...names('p1')].sort());
+    expect(stream.map((e) => e.revision)).toEqual([...Array(30).keys()]);
+    expect(processes[0]!.conflicts() + processes[1]!.conflicts()).toBeGreaterThanOrEqual(1);
+    expect(await verifyChain(processes[1]!.store, { prefixes: [streamId] })).toMatchObject({ ok: true, eventsChecked: 30 });
+  });
+
+  it("appends with 'any' from two processes at once keep one unbroken chain", async () => {
+    const stores = [await db.open({ pool: { max: 5 } }), await db.open({ pool: { max: 5 } })];
+    const streamId = uniqueStreamId('s');
+    await Promise.all(
+      [...Array(40).keys()].map((i) => stores[i % 2]!.append(streamId, [newEvent(`E${i}`, { i })], 'any')),
+    );
+    const stream = await stores[0]!.readStream(streamId);
+    expect(stream.map((e) => e.revision)).toEqual([...Array(40).keys()]);
+    expect(new Set(stream.map((e) => e.data['i'])).size).toBe(40);
+    expect(await verifyChain(stores[0]!, { prefixes: [streamId] })).toMatchObject({ ok: true, eventsChecked: 40 });
+  });
+
+  it('a guard holds until commit: a guarded append never commits after the guarded stream moved', async () => {
+    const [guarding, moving] = [await db.open(), await db.open()];
+    /** A guarded append racing a move of the stream it guards; the mover starts `lag` round trips later. */
+    async function race(lag: number): Promise<'guard-first' | 'refused'> {
+      const [main, guarded] = [uniqueStreamId('main'), uniqueStreamId('guarded')];
+      await moving.append(guarded, [newEvent('G0')], -1);
+      const moveLater = async (): Promise<AppendResult> => {
+        for (let k = 0; k < lag; k += 1) await moving.ping();
+        return moving.append(guarded, [newEvent('G1')], 0);
+      };
+      const [withGuard, move] = await Promise.allSettled([
+        guarding.append(main, [newEvent('M0')], -1, { guards: [{ streamId: guarded, expectedRevision: 0 }] }),
+        moveLater(),
+      ]);
+      if (move.status === 'rejected') throw move.reason; // nothing stands in the mover's way
+      if (withGuard.status === 'rejected') {
+        expect(withGuard.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(withGuard.reason).toMatchObject({ streamId: guarded, expected: 0, actual: 1 });
+        return 'refused';
+      }
+      // Both committed: then the guarded append must have come first.
+      expect(withGuard.value.position).toBeLessThan(move.value.position);
+      return 'guard-first';
+    }
+    // One race at a time, so neither pool queues behind another race and the lag alone decides the
+    // interleaving: lags of 0 to 4 round trips land the move on every step of the guarded append.
+    const outcomes = [];
+    for (let i = 0; i < 40; i += 1) outcomes.push(await race(i % 5));
+    expect(outcomes).toContain('guard-first');
+  });
+});

@@ -1,0 +1,176 @@
+import { Pool, type PoolConfig } from 'pg';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { assertAppendable, normaliseInstant } from '../append-rules';
+import { followAll } from '../follow-all';
+import { AppendNotifications } from './postgres-append-notifications';
+import { appendInTransaction } from './postgres-append';
+import { toStoredEvent, type EventRow } from './postgres-event-row';
+import { migrate, storeNames, type StoreNames } from './postgres-schema';
+import { eventStoreSql, type EventStoreSql } from './postgres-sql';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Schema holding the tables, created if absent (default `event_store`); lower-case identifier. */
+  schema?: string;
+  /** How often subscriptions read when no NOTIFY arrived (default 1 s): the fallback only. */
+  pollIntervalMs?: number;
+  /** Passed to pg's Pool (and, where they apply, to the LISTEN connection). */
+  pool?: Omit<PoolConfig, 'connectionString'>;
+}
+
+/** `revision` is an int column: a bound beyond it means "the whole stream". */
+const MAX_REVISION = 2_147_483_647;
+
+/**
+ * The PostgreSQL adapter (PostgreSQL 13+: xid8). Global order: positions come from an identity
+ * sequence, and a sequence alone hands out numbers in the order transactions *draw* them, not the
+ * order they *commit*: a subscription that has read position 11 would never go back for a 10 that
+ * commits later. Every append therefore holds one transaction-scoped advisory lock from the moment
+ * it draws positions until it commits (postgres-append.ts), so positions become visible strictly in
+ * order and `readAll(position > n)` can never skip. The checks, row locks and reads before that
+ * point run in parallel across streams; only insert-and-commit is serialised, as in SQLite.
+ *
+ * Not chosen: Marten / Emmett's filter on `transaction_id < pg_snapshot_xmin(...)`. It keeps
+ * commits concurrent, but the safe order it gives is (transaction id, position), which needs a
+ * two-part checkpoint; this port's checkpoint is one position and positions must increase in
+ * delivery order. The xid8 column is still recorded, for diagnosis.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly sql: EventStoreSql;
+  private readonly notifications: AppendNotifications;
+  private readonly subscriptions = new Set<Subscription>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly names: StoreNames,
+    listenConfig: PoolConfig,
+    private readonly pollIntervalMs: number,
+  ) {
+    this.sql = eventStoreSql(names.quoted);
+    this.notifications = new AppendNotifications(listenConfig, names.channel, pollIntervalMs);
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    assertAppendable(events, expectedRevision);
+    // Normalised before any lock is taken; an invalid instant throws RangeError first.
+    const ats = events.map((e) => normaliseInstant(e.metadata.at));
+    const request = { streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [] };
+    const result = await appendInTransaction(this.pool, this.sql, this.names, request);
+    this.notifications.notify(); // this process's subscriptions need not wait for the NOTIFY
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const toRevision = Math.floor(Math.min(options.toRevision ?? MAX_REVISION, MAX_REVISION));
+    const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStream, values: [streamId, toRevision], rowMode: 'array' });
+    const events = rows.map(toStoredEvent);
+    if (options.toTime === undefined) return events;
+    // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
+    // not a filter, so a skewed clock can never hand a fold an event without its predecessors.
+    const toTime = normaliseInstant(options.toTime);
+    const end = events.findIndex((e) => e.metadata.at > toTime);
+    return end === -1 ? events : events.slice(0, end);
+  }
+
+  async streamRevision(streamId: string): Promise<number | -1> {
+    const { rows } = await this.pool.query<{ revision: number }>(this.sql.revision, [streamId]);
+    return rows[0]?.revision ?? -1;
+  }
+
+  async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
+    const values = [fromPosition, Math.max(0, limit)];
+    const { rows } = await this.pool.query<EventRow>({ text: this.sql.readAll, values, rowMode: 'array' });
+    return rows.map(toStoredEvent);
+  }
+
+  async listStreams(prefix: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ stream_id: string }>(this.sql.listStreams, [prefix]);
+    return rows.map((row) => row.stream_id);
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    if (this.closing) throw new Error('event store is closed');
+    const subscription = followAll(
+      {
+        readAll: (from, limit) => this.readAll(from, limit),
+        onAppended: (listener) => this.notifications.add(listener),
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      options,
+    );
+    this.subscriptions.add(subscription);
+    return {
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ head: string | number }>(this.sql.head);
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  /** Closes subscriptions (waiting for pages in flight), then the LISTEN connection and the pool. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      this.subscriptions.clear();
+      await this.notifications.close();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * Opens a pool and migrates the schema (idempotent; concurrent openers queue on an advisory lock).
+ * Fails, with the pool closed, when PostgreSQL cannot be reached or the schema is newer than this code.
+ */
+export async function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+  const names = storeNames(options.schema ?? 'event_store');
+  const config: PoolConfig = {
+    // A writer stuck mid-append (a frozen process) would hold the global append lock: let the
+    // server end such a session rather than stall every append behind it.
+    idle_in_transaction_session_timeout: 30_000,
+    ...options.pool,
+    connectionString: options.connectionString,
+  };
+  const pool = new Pool(config);
+  // An idle client losing its connection is emitted on the pool; unhandled, it would crash the process.
+  pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'EventStorePoolError'));
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, names);
+    } finally {
+      client.release();
+    }
+  } catch (error: unknown) {
+    await pool.end().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open the PostgreSQL event store (schema ${names.schema}): ${reason}`, { cause: error });
+  }
+  return new PostgresEventStore(pool, names, config, options.pollIntervalMs ?? 1000);
+}

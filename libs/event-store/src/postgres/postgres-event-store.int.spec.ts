@@ -1,0 +1,156 @@
+import { WrongExpectedRevisionError } from '../event-store.port';
+import { verifyStreamChain } from '../hash-chain';
+import { Collector, describeEventStoreContract, newEvent, uniqueStreamId } from '../testing';
+import { openPostgresEventStore } from './postgres-event-store.adapter';
+import { SCHEMA_VERSION, storeNames } from './postgres-schema';
+import { DATABASE_URL, TestDatabase, eventually } from './postgres-test-database';
+
+const db = new TestDatabase();
+beforeAll(() => db.setUp());
+afterAll(() => db.tearDown());
+
+// One schema for the whole file: every contract test opens its own store (pool) on it, which also
+// runs the migration again on an existing schema each time.
+describeEventStoreContract('postgres', async () => {
+  const store = await openPostgresEventStore({ connectionString: DATABASE_URL, schema: db.schema, pollIntervalMs: 20 });
+  return { store, cleanup: () => store.close() };
+});
+
+describe('PostgresEventStore schema', () => {
+  afterEach(() => db.closeStores());
+
+  it('migrates a new schema once when several processes open it at the same moment', async () => {
+    const schema = db.extraSchema();
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => db.open({ schema })));
+    const streamId = uniqueStreamId('s');
+    await a!.append(streamId, [newEvent('E0')], -1);
+    await Promise.all([b, c, d].map(async (s) => expect(await s!.readStream(streamId)).toHaveLength(1)));
+    const { rows } = await db.sql(`SELECT version FROM ${db.table('schema_migrations', schema)}`);
+    expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+  });
+
+  it('reopens an existing schema without touching its events', async () => {
+    const schema = db.extraSchema();
+    const first = await db.open({ schema });
+    await first.append('s-1', [newEvent('E0')], -1);
+    await first.close();
+    const again = await db.open({ schema });
+    expect((await again.readStream('s-1')).map((e) => e.type)).toEqual(['E0']);
+    await expect(again.append('s-1', [newEvent('E1')], 0)).resolves.toMatchObject({ revision: 1 });
+  });
+
+  it('refuses a schema written by newer code, and leaves no pool open', async () => {
+    const schema = db.extraSchema();
+    await (await db.open({ schema })).close();
+    await db.sql(`INSERT INTO ${db.table('schema_migrations', schema)} (version) VALUES ($1)`, [SCHEMA_VERSION + 1]);
+    await expect(openPostgresEventStore({ connectionString: DATABASE_URL, schema })).rejects.toThrow(/newer than this code/);
+  });
+
+  it('accepts only plain lower-case schema names (the name reaches SQL)', async () => {
+    const attempt = openPostgresEventStore({ connectionString: DATABASE_URL, schema: 'x"; DROP TABLE events; --' });
+    await expect(attempt).rejects.toThrow(RangeError);
+  });
+
+  it('names the database it could not reach', async () => {
+    // Port 1 on localhost: refused at once, so this fails fast rather than waiting for a timeout.
+    const attempt = openPostgresEventStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
+    await expect(attempt).rejects.toThrow(/cannot open the PostgreSQL event store/);
+  });
+});
+
+describe('PostgresEventStore storage', () => {
+  afterEach(() => db.closeStores());
+
+  it('stores data as the exact JSON text that was hashed (json, not jsonb)', async () => {
+    const store = await db.open();
+    const streamId = uniqueStreamId('s');
+    // Key order, number spellings and escapes that jsonb would rewrite or refuse.
+    const data = { zeta: 1, alpha: { list: [1e21, 0.1, 5e-324, -0, 1.5], text: 'nul \u0000, lone \ud800' }, big: 12345678901234567890 };
+    await store.append(streamId, [newEvent('E0', data)], -1);
+    const { rows } = await db.sql<{ data: string }>(`SELECT data::text AS data FROM ${db.table('events')} WHERE stream_id = $1`, [streamId]);
+    expect(rows[0]!.data).toBe(JSON.stringify(data));
+    const [event] = await store.readStream(streamId);
+    expect(Object.keys(event!.data)).toEqual(['zeta', 'alpha', 'big']);
+    expect(event!.data).toEqual(JSON.parse(JSON.stringify(data)));
+    expect(verifyStreamChain([event!])).toEqual({ ok: true });
+  });
+
+  it('a writer that bypassed the stream lock and took the revision first surfaces as WrongExpectedRevisionError', async () => {
+    const store = await db.open();
+    const streamId = uniqueStreamId('s');
+    await store.append(streamId, [newEvent('E0')], -1);
+    // Revision 1 inserted behind the store's back, without moving the stream row.
+    await db.sql(
+      `INSERT INTO ${db.table('events')} (id, stream_id, revision, type, data, metadata, at, prev_hash, hash)
+       VALUES (gen_random_uuid(), $1, 1, 'Foreign', '{}', '{}', '2024-05-06T08:00:00.000Z', 'x', 'y')`,
+      [streamId],
+    );
+    const head = await store.headPosition();
+    const attempt = store.append(streamId, [newEvent('Mine')], 0);
+    await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(attempt).rejects.toMatchObject({ streamId, expected: 0, actual: 1 });
+    expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['E0', 'Foreign']);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('a guard on an absent stream keeps it absent to readers and still lets it be created', async () => {
+    const store = await db.open();
+    const [main, guarded] = [uniqueStreamId('main'), uniqueStreamId('guarded')];
+    await store.append(main, [newEvent('M0')], -1, { guards: [{ streamId: guarded, expectedRevision: -1 }] });
+    expect(await store.streamRevision(guarded)).toBe(-1);
+    expect(await store.readStream(guarded)).toEqual([]);
+    expect(await store.listStreams(guarded)).toEqual([]);
+    await expect(store.append(guarded, [newEvent('G0')], -1)).resolves.toMatchObject({ revision: 0 });
+    expect(await store.listStreams(guarded)).toEqual([guarded]);
+  });
+});
+
+describe('PostgresEventStore notifications', () => {
+  const channel = storeNames(db.schema).channel;
+  afterEach(() => db.closeStores());
+
+  const listening = (): Promise<void> => eventually(async () => (await db.listeners(channel)).length > 0, 'a LISTEN connection');
+
+  it("wakes a subscription on another instance's append through NOTIFY, without waiting for the poll", async () => {
+    const writer = await db.open();
+    // A poll an hour away: only a NOTIFY can deliver within the test timeout.
+    const reader = await db.open({ pollIntervalMs: 3_600_000 });
+    const head = await reader.headPosition();
+    const seen = new Collector();
+    reader.subscribeToAll({ fromPosition: head, handle: seen.handle });
+    await listening();
+    const streamId = uniqueStreamId('s');
+    await writer.append(streamId, [newEvent('E0')], -1);
+    await seen.until(1);
+    await writer.append(streamId, [newEvent('E1')], 0);
+    await seen.until(2);
+    expect(seen.events.map((e) => e.type)).toEqual(['E0', 'E1']);
+  });
+
+  it('replaces a LISTEN connection the server dropped, and delivery carries on', async () => {
+    const writer = await db.open();
+    const reader = await db.open({ pollIntervalMs: 50 });
+    const seen = new Collector();
+    reader.subscribeToAll({ fromPosition: await reader.headPosition(), handle: seen.handle });
+    await listening();
+    const [dropped] = await db.listeners(channel);
+    // Also proves the dropped connection's 'error' is handled: unhandled, it would crash the worker.
+    await db.sql('SELECT pg_terminate_backend($1)', [dropped]);
+    await eventually(async () => (await db.listeners(channel)).some((pid) => pid !== dropped), 'a new LISTEN connection');
+    await writer.append(uniqueStreamId('s'), [newEvent('After')], -1);
+    await seen.until(1);
+    expect(seen.events.map((e) => e.type)).toEqual(['After']);
+  });
+
+  it('close() ends subscriptions, the LISTEN connection and the pool', async () => {
+    const store = await db.open();
+    const seen = new Collector();
+    store.subscribeToAll({ fromPosition: await store.headPosition(), handle: seen.handle });
+    await listening();
+    await store.close();
+    await store.close(); // twice is harmless
+    await expect(store.ping()).rejects.toThrow();
+    expect(() => store.subscribeToAll({ fromPosition: 0, handle: seen.handle })).toThrow(/closed/);
+    await eventually(async () => (await db.listeners(channel)).length === 0, 'the LISTEN connection to go');
+  });
+});

@@ -1,0 +1,78 @@
+import { verifyChain } from '../hash-chain';
+import { minutesAfterT0, newEvent, uniqueStreamId } from '../testing';
+import type { PostgresEventStore } from './postgres-event-store.adapter';
+import { TestDatabase } from './postgres-test-database';
+
+const db = new TestDatabase();
+beforeAll(() => db.setUp());
+afterAll(() => db.tearDown());
+
+describe('hash chain against tampering with the PostgreSQL tables', () => {
+  let store: PostgresEventStore;
+  /** Unique per test (the file shares one schema); verifyChain is asked about this prefix only. */
+  let prefix: string;
+  let streams: { p1: string; p2: string; unit: string };
+
+  beforeEach(async () => {
+    store = await db.open();
+    prefix = `${uniqueStreamId('t').replace(/-/g, '')}:`;
+    streams = { p1: `${prefix}creditYear-p1+2024`, p2: `${prefix}creditYear-p2+2024`, unit: `${prefix}unit-u1` };
+    for (const streamId of Object.values(streams)) {
+      const events = [0, 1, 2, 3].map((m) => newEvent(`E${m}`, { streamId, m }, { at: minutesAfterT0(m) }));
+      await store.append(streamId, events, -1);
+    }
+  });
+  afterEach(() => db.closeStores());
+
+  /** Edits a row behind the store's back, as anyone with access to the database could. */
+  async function tamper(sql: string, ...values: unknown[]): Promise<void> {
+    expect((await db.sql(sql, values)).rowCount).toBe(1);
+  }
+  const report = (prefixes = [prefix]) => verifyChain(store, { prefixes });
+
+  it('untouched tables verify', async () => {
+    expect(await report()).toEqual({ ok: true, streamsChecked: 3, eventsChecked: 12, broken: [] });
+  });
+
+  it('names exactly the stream and revision whose data was edited with SQL', async () => {
+    await tamper(`UPDATE ${db.table('events')} SET data = $1 WHERE stream_id = $2 AND revision = 2`, '{"streamId":"x","m":99}', streams.p2);
+    const result = await report();
+    expect(result.ok).toBe(false);
+    expect(result.broken).toEqual([expect.objectContaining({ streamId: streams.p2, revision: 2, reason: 'hash-mismatch' })]);
+  });
+
+  it('names an edited actor or time as well', async () => {
+    await tamper(`UPDATE ${db.table('events')} SET at = $1 WHERE stream_id = $2 AND revision = 1`, '2020-01-01T00:00:00.000Z', streams.unit);
+    await tamper(
+      `UPDATE ${db.table('events')} SET metadata = json_build_object('actor', json_build_object('id', 'mallory', 'role', 'unit'))
+       WHERE stream_id = $1 AND revision = 3`,
+      streams.p1,
+    );
+    expect((await report()).broken).toEqual([
+      expect.objectContaining({ streamId: streams.p1, revision: 3, reason: 'hash-mismatch' }),
+      expect.objectContaining({ streamId: streams.unit, revision: 1, reason: 'hash-mismatch' }),
+    ]);
+  });
+
+  it('names the first missing revision when an event is deleted', async () => {
+    await tamper(`DELETE FROM ${db.table('events')} WHERE stream_id = $1 AND revision = 1`, streams.p1);
+    expect((await report()).broken).toEqual([expect.objectContaining({ streamId: streams.p1, revision: 1, reason: 'revision-gap' })]);
+  });
+
+  it('notices the last event cut off a stream', async () => {
+    await tamper(`DELETE FROM ${db.table('events')} WHERE stream_id = $1 AND revision = 3`, streams.unit);
+    expect((await report()).broken).toEqual([expect.objectContaining({ streamId: streams.unit, revision: 3, reason: 'truncated' })]);
+  });
+
+  it('refuses to extend a stream whose last event is gone rather than restart its chain', async () => {
+    await tamper(`DELETE FROM ${db.table('events')} WHERE stream_id = $1 AND revision = 3`, streams.unit);
+    await expect(store.append(streams.unit, [newEvent('E4')], 3)).rejects.toThrow(/missing/);
+    expect(await store.readStream(streams.unit)).toHaveLength(3);
+  });
+
+  it('only checks the prefixes asked for', async () => {
+    await tamper(`UPDATE ${db.table('events')} SET data = '{}' WHERE stream_id = $1 AND revision = 0`, streams.unit);
+    expect(await report([`${prefix}creditYear-`])).toMatchObject({ ok: true, streamsChecked: 2 });
+    expect(await report([`${prefix}unit-`])).toMatchObject({ ok: false, streamsChecked: 1 });
+  });
+});

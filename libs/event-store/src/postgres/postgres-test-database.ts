@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { Client, escapeIdentifier, type QueryResult, type QueryResultRow } from 'pg';
+import { openPostgresEventStore, type PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.adapter';
+
+/** Test support for the PostgreSQL integration specs; not part of the runtime barrel. */
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export function freshSchemaName(): string {
+  return `jx_test_${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * One spec file's own schema (and any extra ones it asks for), dropped afterwards, plus an admin
+ * connection for SQL behind the store's back. PostgreSQL being unreachable fails the file loudly:
+ * an integration suite that skips itself would report green having tested nothing.
+ */
+export class TestDatabase {
+  readonly schema = freshSchemaName();
+  private admin: Client | undefined;
+  private readonly schemas = new Set<string>([this.schema]);
+  private opened: PostgresEventStore[] = [];
+
+  async setUp(): Promise<void> {
+    const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined); // surfaced by the next query instead
+    try {
+      await client.connect();
+    } catch (error: unknown) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`PostgreSQL is unreachable at ${redacted(DATABASE_URL)} (${reason}): start it or set DATABASE_URL`, { cause: error });
+    }
+    this.admin = client;
+  }
+
+  /** A further schema, dropped with the file's own. */
+  extraSchema(): string {
+    const schema = freshSchemaName();
+    this.schemas.add(schema);
+    return schema;
+  }
+
+  /** Opens a store on the file's schema (unless told otherwise); closed by closeStores(). */
+  async open(options: Partial<PostgresEventStoreOptions> = {}): Promise<PostgresEventStore> {
+    const store = await openPostgresEventStore({ connectionString: DATABASE_URL, schema: this.schema, pollIntervalMs: 20, ...options });
+    this.opened.push(store);
+    return store;
+  }
+
+  async closeStores(): Promise<void> {
+    const stores = this.opened;
+    this.opened = [];
+    await Promise.all(stores.map((s) => s.close()));
+  }
+
+  sql<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[] = []): Promise<QueryResult<R>> {
+    if (!this.admin) throw new Error('TestDatabase.setUp() has not run');
+    return this.admin.query<R>(text, values);
+  }
+
+  /** How many backends are waiting for the advisory lock `key` (transaction or session level). */
+  async waitersFor(key: bigint | string): Promise<number> {
+    const { classid, objid } = advisoryLockHalves(key);
+    const { rows } = await this.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_locks
+       WHERE locktype = 'advisory' AND NOT granted AND classid = $1::oid AND objid = $2::oid AND objsubid = 1
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [classid, objid],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Backends that completed `LISTEN channel` and sit idle on it. */
+  async listeners(channel: string): Promise<number[]> {
+    const { rows } = await this.sql<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE query = $1 AND state = 'idle' ORDER BY pid`,
+      [`LISTEN ${escapeIdentifier(channel)}`],
+    );
+    return rows.map((r) => r.pid);
+  }
+
+  /** A table of the file's schema, quoted for SQL. */
+  table(name: 'events' | 'streams' | 'schema_migrations', schema = this.schema): string {
+    return `${escapeIdentifier(schema)}.${name}`;
+  }
+
+  async tearDown(): Promise<void> {
+    await this.closeStores();
+    if (!this.admin) return;
+    for (const schema of this.schemas) await this.admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
+    await this.admin.end();
+    this.admin = undefined;
+  }
+}
+
+/**
+ * Bounded polling of a condition only the database can answer (a backend waiting on a lock, a
+ * LISTEN connection present): never a sleep standing in for synchronisation, and it fails with
+ * `what` at the deadline instead of hanging.
+ */
+export async function eventually(condition: () => Promise<boolean>, what: string, deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** pg_locks splits a bigint advisory key into two unsigned 32-bit halves. */
+export function advisoryLockHalves(key: bigint | string): { classid: string; objid: string } {
+  const unsigned = BigInt.asUintN(64, BigInt(key));
+  return { classid: (unsigned >> 32n).toString(), objid: (unsigned & 0xffffffffn).toString() };
+}
+
+function redacted(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
