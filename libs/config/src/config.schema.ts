@@ -23,6 +23,7 @@ export const envSchema = z.object({
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    EVENT_STORE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('event_store'),
     EVENTSTORE_URL: url(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']).optional(),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     YEAR_CLOSES_ON: z

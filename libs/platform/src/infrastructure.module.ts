@@ -6,7 +6,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { join } from 'node:path';
 import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from '@jx/application';
 import type { AppConfig } from '@jx/config';
-import { EVENT_STORE, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { EVENT_STORE, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
 import { InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
 import { openSqliteReadModelStore, READ_MODEL_STORE } from '@jx/projections';
 import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
@@ -18,11 +18,16 @@ export interface InfrastructureOverrides {
   rules?: RuleSetRegistry;
 }
 
-function eventStore(config: AppConfig): EventStore {
-  if (config.EVENT_STORE !== 'sqlite') {
-    throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not available in this build: only sqlite is (see README, production stack)`);
+async function eventStore(config: AppConfig): Promise<EventStore> {
+  switch (config.EVENT_STORE) {
+    case 'sqlite':
+      return openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') });
+    case 'postgres':
+      // DATABASE_URL is required with postgres (checked by the configuration).
+      return openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA });
+    default:
+      throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not available in this build: sqlite and postgres are (see README, production stack)`);
   }
-  return openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') });
 }
 
 @Global()

@@ -1,17 +1,18 @@
-/** The embedded stores a maintenance command works on, from the same configuration as the server. */
+/** The stores a maintenance command works on, from the same configuration as the server. */
 import { join } from 'node:path';
-import { loadConfig, type AppConfig } from '@jx/config';
-import { openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { loadConfigOrExit, type AppConfig } from '@jx/config';
+import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
 import { openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
 
-export function openStores(): { config: AppConfig; events: EventStore; readModels: () => ReadModelStore } {
-  const config = loadConfig();
-  if (config.EVENT_STORE !== 'sqlite') throw new Error(`EVENT_STORE=${config.EVENT_STORE}: this build's maintenance commands work on the embedded store only`);
-  return {
-    config,
-    events: openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') }),
-    readModels: () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }),
-  };
+export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => ReadModelStore }> {
+  const config = loadConfigOrExit();
+  const events =
+    config.EVENT_STORE === 'sqlite'
+      ? openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') })
+      : config.EVENT_STORE === 'postgres'
+        ? await openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA })
+        : fail(new Error(`EVENT_STORE=${config.EVENT_STORE} is not available in this build`));
+  return { config, events, readModels: () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }) };
 }
 
 export function fail(e: unknown): never {

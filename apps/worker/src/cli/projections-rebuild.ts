@@ -7,7 +7,7 @@ import { defaultRegistry } from '@jx/rules';
 import { fail, openStores } from './open-stores';
 
 async function main(): Promise<void> {
-  const { events, readModels } = openStores();
+  const { events, readModels } = await openStores();
   const models = readModels();
   const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));
   let lastPrinted = -1;

@@ -6,7 +6,7 @@ import { verifyChain } from '@jx/event-store';
 import { fail, openStores } from './open-stores';
 
 async function main(): Promise<void> {
-  const { events } = openStores();
+  const { events } = await openStores();
   const report = await verifyChain(events);
   await events.close();
   for (const b of report.broken) {

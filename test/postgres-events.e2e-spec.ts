@@ -1,0 +1,56 @@
+/**
+ * The same API with events in PostgreSQL (EVENT_STORE=postgres), against the real server at
+ * DATABASE_URL (default: the local test database). Fails, never skips, when PostgreSQL is down.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { activity, world, yearPath, type World } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `jx_e2e_${randomBytes(4).toString('hex')}`;
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  t = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'postgres', DATABASE_URL, EVENT_STORE_SCHEMA: schema } });
+  w = await world(t);
+}, 30_000);
+afterAll(async () => {
+  await t?.close();
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+
+it('runs the workflow, time travel and the history chain on PostgreSQL', async () => {
+  expect((await t.call('GET', '/api/health')).body.checks.eventStore).toBe('up');
+  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ measure: { days: 3, extraMinutes: 270 } }) })).status).toBe(201);
+  await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'approve', hours: 28, reason: 'one session missed' } });
+  const statement = (await t.call('GET', yearPath(), { token: w.pro })).body;
+  expect(statement.totals.verified.public).toBe(28);
+  expect((await t.call('GET', `${yearPath()}?revision=1`, { token: w.pro })).body.activities[0].status).toBe('declared');
+  const history = (await t.call('GET', `${yearPath()}/history`, { token: w.regulator })).body;
+  expect(history.map((e: { type: string }) => e.type)).toEqual(['PersonYearOpened', 'ActivityDeclared', 'ActivityVerifiedByUnit']);
+  expect(history[0].prevHash).toBe('0'.repeat(64));
+  expect(history[1].prevHash).toBe(history[0].hash);
+});
+
+it('parallel declarations on one person-year all land; projections follow', async () => {
+  const answers = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => t.call('POST', `${yearPath('p2')}/activities`, { token: w.institution, body: activity({ activityId: `r${i}`, unitId: 'u1', evidence: undefined }) })),
+  );
+  expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
+  await t.call('POST', `${yearPath('p2')}/unit-confirmation`, { token: w.unit, body: {} });
+  await t.projected();
+  const inbox = await t.call('GET', '/api/authorities/pending', { token: w.hr });
+  expect(inbox.body.items).toEqual([expect.objectContaining({ personId: 'p2', year: 2024, unitId: 'u1' })]);
+});
+
+it('a refused command writes nothing to PostgreSQL', async () => {
+  const head = await t.head();
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'a1', title: 'another body' }) });
+  expect(res.body.error.code).toBe('ACTIVITY_ID_REUSED');
+  expect(await t.head()).toBe(head);
+});
