@@ -54,7 +54,10 @@ export function explainActivity(c: CompiledRuleSet, py: PersonYearInput, i: numb
   const w = s.winner[i]!;
   if (w >= 0) {
     const keptBy = py.activities[w]!.activityId;
-    out.push(step('ART11_SUPERSEDED', '11', { contentKey: key, keptBy, hours: hours / 100, counted: 0 }, `同一内容（contentKey: ${key}）按最高学时认定一次，由 ${keptBy} 计入，本项计 0`));
+    // Art. 11 is applied before the caps: the one kept may itself be cut by its item's cap.
+    const keptCounted = s.counted[w]!;
+    const cut = keptCounted < s.hours[w]! ? `（${keptBy} 受年度上限所限，计 ${formatHours(keptCounted)}）` : '';
+    out.push(step('ART11_SUPERSEDED', '11', { contentKey: key, keptBy, hours: hours / 100, counted: 0, keptCounted: keptCounted / 100 }, `同一内容（contentKey: ${key}）按最高学时认定一次，由 ${keptBy} 计入${cut}，本项计 0`));
     return out;
   }
   if (s.group[i]! > 1) {

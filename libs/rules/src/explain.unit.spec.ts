@@ -70,13 +70,22 @@ describe('the workflow, Art. 11, the caps, Art. 14 and what is counted', () => {
     expect(steps(py, 't').map((s) => s.code)).toContain('ART10_CAP');
   });
 
+  it('Art. 11 before the caps: when the one kept is cut by its cap, the superseded one says so', () => {
+    const py = personYear([
+      act({ activityId: 'u0', category: '8.3', hours: 10, completedOn: '2024-01-01' }),
+      act({ activityId: 'u1', category: '8.3', hours: 12, contentKey: 'K', completedOn: '2024-02-01' }),
+      act({ activityId: 't1', category: '8.1', hours: 11, contentKey: 'K', completedOn: '2024-03-01' }),
+    ]);
+    expect(steps(py, 't1').at(-1)!.text).toBe('同一内容（contentKey: K）按最高学时认定一次，由 u1 计入（u1 受年度上限所限，计 0.00），本项计 0');
+  });
+
   it('Art. 11: the superseded one names the one that counts; that one says so too', () => {
     const py = personYear([
       act({ activityId: 'a7', category: '8.1', hours: 16, contentKey: 'course-1' }),
       act({ activityId: 'a3', category: '8.1', hours: 12, contentKey: 'course-1' }),
     ]);
     expect(steps(py, 'a3').at(-1)).toEqual({
-      code: 'ART11_SUPERSEDED', article: '11', values: { contentKey: 'course-1', keptBy: 'a7', hours: 12, counted: 0 },
+      code: 'ART11_SUPERSEDED', article: '11', values: { contentKey: 'course-1', keptBy: 'a7', hours: 12, counted: 0, keptCounted: 16 },
       text: '同一内容（contentKey: course-1）按最高学时认定一次，由 a7 计入，本项计 0',
     });
     expect(texts(py, 'a7')).toContain('同一内容（contentKey: course-1）共 2 项，按最高学时 16.00 由本项计入');
