@@ -32,3 +32,4 @@ export {
 } from './hash-chain';
 export { canonicalJson } from './jcs';
 export { followAll, type FollowSource } from './follow-all';
+export { EventStoreDbEventStore, openEventStoreDbEventStore, type EventStoreDbOptions } from './eventstoredb/eventstoredb-event-store.adapter';

@@ -6,7 +6,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { join } from 'node:path';
 import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from '@jx/application';
 import type { AppConfig } from '@jx/config';
-import { EVENT_STORE, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { EVENT_STORE, openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
 import { InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
 import { openSqliteReadModelStore, READ_MODEL_STORE } from '@jx/projections';
 import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
@@ -25,8 +25,9 @@ async function eventStore(config: AppConfig): Promise<EventStore> {
     case 'postgres':
       // DATABASE_URL is required with postgres (checked by the configuration).
       return openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA });
-    default:
-      throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not available in this build: sqlite and postgres are (see README, production stack)`);
+    case 'eventstoredb':
+      // EVENTSTORE_URL is required with eventstoredb (checked by the configuration).
+      return openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
   }
 }
 

@@ -1,7 +1,7 @@
 /** The stores a maintenance command works on, from the same configuration as the server. */
 import { join } from 'node:path';
 import { loadConfigOrExit, type AppConfig } from '@jx/config';
-import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
 import { openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
 
 export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => ReadModelStore }> {
@@ -11,7 +11,7 @@ export async function openStores(): Promise<{ config: AppConfig; events: EventSt
       ? openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') })
       : config.EVENT_STORE === 'postgres'
         ? await openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA })
-        : fail(new Error(`EVENT_STORE=${config.EVENT_STORE} is not available in this build`));
+        : openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
   return { config, events, readModels: () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }) };
 }
 

@@ -1,0 +1,227 @@
+/**
+ * The EventStoreDB adapter, on the official Node gRPC client (@eventstore/db-client).
+ *
+ * What EventStoreDB gives and what it does not:
+ * - Expected revisions are the server's own optimistic check (`expectedRevision`).
+ * - The hash chain is computed here from the stream's last event, and the append is made under
+ *   that event's revision, so a concurrent writer makes the append fail instead of forking the chain.
+ * - Guards across streams (CONTENT_ALREADY_COUNTED) cannot be atomic: EventStoreDB appends to one
+ *   stream at a time. They are checked just before the append; a writer landing on the guarded
+ *   stream in between is not seen. The SQLite and PostgreSQL adapters check them atomically.
+ * - Global positions are the transaction-log commit positions (increasing, not consecutive).
+ * - `namespace` prefixes every stream, so that several stores (tests) share one server; reads of
+ *   $all keep to the namespace and skip system events.
+ */
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  jsonEvent,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
+  type JSONType,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { randomUUID } from 'node:crypto';
+import { assertAppendable, normaliseInstant } from '../append-rules';
+import {
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import { followAll } from '../follow-all';
+import { chainHash, GENESIS_HASH } from '../hash-chain';
+
+export interface EventStoreDbOptions {
+  /** `esdb://host:2113?tls=false` */
+  connectionString: string;
+  /** Prefix of every stream this store writes and reads (letters, digits, `_`); none by default. */
+  namespace?: string;
+  pollIntervalMs?: number;
+}
+
+type StoredMetadata = EventMetadata & { prevHash: string; hash: string };
+type AnyRecorded = { streamId: string; id: string; revision: bigint; type: string; data: unknown; metadata: unknown; position?: { commit: bigint } };
+
+const ANY_RETRIES = 5;
+
+export class EventStoreDbEventStore implements EventStore {
+  private readonly listeners = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly prefix: string;
+  readonly pollIntervalMs: number;
+
+  constructor(private readonly client: EventStoreDBClient, options: Omit<EventStoreDbOptions, 'connectionString'> = {}) {
+    if (options.namespace !== undefined && !/^[A-Za-z0-9_]{1,64}$/.test(options.namespace)) throw new RangeError('namespace: letters, digits or _');
+    this.prefix = options.namespace ? `${options.namespace}__` : '';
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    assertAppendable(events, expected);
+    const ats = events.map((e) => normaliseInstant(e.metadata.at));
+    for (const guard of options.guards ?? []) {
+      const actual = await this.streamRevision(guard.streamId);
+      if (actual !== guard.expectedRevision) throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      const last = await this.lastEvent(streamId);
+      const current = last === null ? -1 : last.revision;
+      if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
+      try {
+        return await this.appendAt(streamId, events, ats, current, last?.hash ?? GENESIS_HASH);
+      } catch (error: unknown) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // Another writer moved the stream after our read: 'any' tries again on the new end.
+        if (expected !== 'any' || attempt >= ANY_RETRIES) throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
+      }
+    }
+  }
+
+  private async appendAt(streamId: string, events: readonly NewEvent[], ats: string[], current: number, lastHash: string): Promise<AppendResult> {
+    let prevHash = lastHash;
+    const drafts = events.map((e, i) => {
+      const revision = current + 1 + i;
+      const hash = chainHash(prevHash, { revision, type: e.type, at: ats[i]!, actor: e.metadata.actor, data: e.data });
+      const metadata: StoredMetadata = { ...e.metadata, at: ats[i]!, prevHash, hash };
+      prevHash = hash;
+      return jsonEvent({ id: randomUUID(), type: e.type, data: e.data as JSONType, metadata: metadata as unknown as JSONType });
+    });
+    await this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
+    for (const listener of this.listeners) listener();
+    const written = await this.readStream(streamId);
+    const appended = written.slice(current + 1, current + 1 + events.length);
+    const lastEvent = appended[appended.length - 1]!;
+    return { revision: lastEvent.revision, position: lastEvent.position, events: appended };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: START, direction: FORWARDS })) {
+        const event = this.toStored(resolved);
+        if (event === null) continue;
+        if (options.toRevision !== undefined && event.revision > options.toRevision) break;
+        if (options.toTime !== undefined && event.metadata.at > normaliseInstant(options.toTime)) break;
+        events.push(event);
+      }
+    } catch (error: unknown) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async streamRevision(streamId: string): Promise<number | -1> {
+    return (await this.lastEvent(streamId))?.revision ?? -1;
+  }
+
+  async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    const from = fromPosition <= 0 ? START : { commit: BigInt(fromPosition), prepare: BigInt(fromPosition) };
+    for await (const resolved of this.client.readAll({ fromPosition: from, direction: FORWARDS })) {
+      const event = this.toStored(resolved);
+      if (event === null || event.position <= fromPosition) continue;
+      out.push(event);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async listStreams(prefix: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for await (const resolved of this.client.readAll({ fromPosition: START, direction: FORWARDS })) {
+      const event = this.toStored(resolved);
+      if (event !== null && event.streamId.startsWith(prefix)) ids.add(event.streamId);
+    }
+    return [...ids].sort();
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    const subscription = followAll(
+      {
+        readAll: (from, limit) => this.readAll(from, limit),
+        onAppended: (listener) => {
+          this.listeners.add(listener);
+          return () => this.listeners.delete(listener);
+        },
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      options,
+    );
+    this.subscriptions.add(subscription);
+    return {
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async headPosition(): Promise<number> {
+    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS })) {
+      const event = this.toStored(resolved);
+      if (event !== null) return event.position;
+    }
+    return 0;
+  }
+
+  async ping(): Promise<void> {
+    for await (const _ of this.client.readAll({ fromPosition: START, maxCount: 1 })) break;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.client.dispose();
+  }
+
+  private async lastEvent(streamId: string): Promise<{ revision: number; hash: string } | null> {
+    try {
+      for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+        const event = this.toStored(resolved);
+        if (event !== null) return { revision: event.revision, hash: event.hash };
+      }
+    } catch (error: unknown) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+    return null;
+  }
+
+  /** Our events of this namespace as StoredEvents; null for system events and other namespaces. */
+  private toStored(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | null {
+    const recorded = resolved.event as AnyRecorded | undefined;
+    if (recorded === undefined || recorded.type.startsWith('$') || recorded.streamId.startsWith('$')) return null;
+    if (!recorded.streamId.startsWith(this.prefix)) return null;
+    const meta = recorded.metadata as StoredMetadata | undefined;
+    if (meta === undefined || typeof meta.hash !== 'string') return null;
+    const { prevHash, hash, ...metadata } = meta;
+    return {
+      id: recorded.id,
+      streamId: recorded.streamId.slice(this.prefix.length),
+      revision: Number(recorded.revision),
+      position: Number(recorded.position?.commit ?? resolved.commitPosition ?? 0n),
+      type: recorded.type,
+      data: recorded.data as Record<string, unknown>,
+      metadata,
+      prevHash,
+      hash,
+    };
+  }
+}
+
+export function openEventStoreDbEventStore(options: EventStoreDbOptions): EventStoreDbEventStore {
+  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(options.connectionString), options);
+}

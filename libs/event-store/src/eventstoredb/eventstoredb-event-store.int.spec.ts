@@ -1,0 +1,22 @@
+/**
+ * The shared contract against a real EventStoreDB. It runs whenever EVENTSTORE_URL is set
+ * (README: `docker compose up eventstoredb`, then `EVENTSTORE_URL=esdb://127.0.0.1:2113?tls=false npm test`).
+ * Skipped otherwise, on purpose and visibly: no EventStoreDB server can run on the development
+ * machines (no Docker engine, no package), and a fake would prove nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { describeEventStoreContract } from '../testing';
+import { openEventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+
+const url = process.env.EVENTSTORE_URL;
+
+if (url === undefined) {
+  describe.skip('eventstoredb contract (set EVENTSTORE_URL to run it)', () => {
+    it('needs a server', () => undefined);
+  });
+} else {
+  describeEventStoreContract('eventstoredb', async () => {
+    const store = openEventStoreDbEventStore({ connectionString: url, namespace: `t${randomBytes(6).toString('hex')}`, pollIntervalMs: 50 });
+    return { store, cleanup: () => store.close() };
+  });
+}
