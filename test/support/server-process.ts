@@ -35,9 +35,18 @@ export interface ServerProcess {
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+  return startProcess('dist/apps/api/src/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'listening on', `http://127.0.0.1:${port}`);
+}
+
+/** The worker alone (`npm run start:worker`): projections and job processors, no HTTP. */
+export function startWorker(env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess('dist/apps/worker/src/main.js', env, 'worker ready', '');
+}
+
+async function startProcess(entry: string, env: Record<string, string>, readyLine: string, baseUrl: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -45,12 +54,12 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('listening on')) resolve();
+      if (output.includes(readyLine)) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     // Keep reading after start-up so the child never blocks on a full pipe.
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
   });
-  return { child, baseUrl: `http://127.0.0.1:${port}`, exited, output: () => output };
+  return { child, baseUrl, exited, output: () => output };
 }

@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.init();
+  process.stdout.write('worker ready: projections and job processors running\n');
 }
 
 main().catch((e: unknown) => {
