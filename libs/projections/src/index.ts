@@ -12,3 +12,8 @@ export {
   type SqliteReadModelOptions,
 } from './sqlite/sqlite-read-model.adapter';
 export { READ_MODEL_TABLES, type ReadModelTable } from './sqlite/sqlite-read-model.schema';
+export {
+  PostgresReadModelStore,
+  openPostgresReadModelStore,
+  type PostgresReadModelOptions,
+} from './postgres/postgres-read-model.adapter';

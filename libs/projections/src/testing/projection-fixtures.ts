@@ -117,6 +117,11 @@ export class PersonYearWriter {
     return this.append({ type: 'FraudFlagRescinded', data: { flagId, reason: 'administrative review' } }, when, 'authority');
   }
 
+  /** A legitimate reason for the shortfall (Art. 13): no promotion delay is due any more. */
+  grantMakeUp(reason: 'injury' | 'illness' | 'pregnancy' | 'other', until: string | null, when: string): Promise<AppendResult> {
+    return this.append({ type: 'MakeUpGranted', data: { reason, note: null, until } }, when, 'unit');
+  }
+
   recordPromotionDelay(when: string): Promise<AppendResult> {
     const data = { periodEnded: `${this.year + 1}-12-31`, shortfall: { public: 30, professional: 60 } };
     return this.append({ type: 'PromotionDelayRecorded', data }, when, 'authority');

@@ -1,0 +1,212 @@
+/**
+ * The read models in PostgreSQL: the same tables and answers as the SQLite adapter, for
+ * deployments whose API and worker processes share one database server. Any number of runners
+ * may feed one schema: a page's rows and its checkpoint commit together, under the checkpoint
+ * row's lock, so a slower runner can never write older rows over newer ones.
+ */
+import { Pool, type PoolConfig } from 'pg';
+import type {
+  AuthorityPendingItem,
+  ComplianceCounts,
+  Page,
+  PageRequest,
+  PersonYearRef,
+  ReadModelBatch,
+  ReadModelStore,
+  RegionScope,
+  ReportScope,
+  UnitPendingItem,
+} from '../read-model.port';
+import { regionRange } from '../region-scope';
+import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-model.schema';
+import { batchColumns, pgText } from './postgres-read-model.columns';
+import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
+import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
+import {
+  readModelSql,
+  type ConfirmedRow,
+  type CountsRow,
+  type PendingRow,
+  type PersonYearKeyRow,
+  type ReadModelSql,
+} from './postgres-read-model.statements';
+import { readModelPoolTypes } from './postgres-read-model.types';
+import { inTransaction } from './postgres-transaction';
+
+export interface PostgresReadModelOptions {
+  connectionString: string;
+  /** Schema holding the tables, created if absent (default `read_models`); lower-case identifier. */
+  schema?: string;
+  /** Passed to pg's Pool (its type parsers excepted: the adapter sets those). */
+  pool?: Omit<PoolConfig, 'connectionString'>;
+}
+
+/** Each table's primary key: the order of a dump, as in SQLite's. */
+const PRIMARY_KEYS: Record<ReadModelTable, string> = {
+  checkpoints: 'name',
+  units: 'unit_id',
+  person_years: 'person_id, year',
+  pending_activities: 'person_id, year, activity_id',
+  institution_registrations: 'person_id, year, activity_id',
+};
+
+const NO_COUNTS: ComplianceCounts = { personYears: 0, compliant: 0, nonCompliant: 0, voided: 0, finalized: 0, promotionDelays: 0 };
+
+export class PostgresReadModelStore implements ReadModelStore {
+  private readonly sql: ReadModelSql;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly names: ReadModelSchemaNames,
+  ) {
+    this.sql = readModelSql(names.quoted);
+  }
+
+  async apply(batch: ReadModelBatch): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query(this.sql.ensureCheckpoint, [pgText(batch.checkpoint)]);
+      const { rows } = await client.query<{ position: number }>(this.sql.lockCheckpoint, [pgText(batch.checkpoint)]);
+      if (batch.position <= (rows[0]?.position ?? 0)) return false;
+      const columns = batchColumns(batch.changes);
+      if (columns.units) await client.query(this.sql.upsertUnits, columns.units);
+      if (columns.personYears) await client.query(this.sql.upsertPersonYears, columns.personYears);
+      // Pending activities and registrations are replaced wholesale: they depend on the stream alone.
+      if (columns.keys) await client.query(this.sql.deletePending, columns.keys);
+      if (columns.pending) await client.query(this.sql.insertPending, columns.pending);
+      if (columns.keys) await client.query(this.sql.deleteRegistrations, columns.keys);
+      if (columns.registrations) await client.query(this.sql.insertRegistrations, columns.registrations);
+      await client.query(this.sql.setCheckpoint, [pgText(batch.checkpoint), batch.position]);
+      return true;
+    });
+  }
+
+  async checkpoint(name: string): Promise<number> {
+    const { rows } = await this.pool.query<{ position: number }>(this.sql.checkpoint, [pgText(name)]);
+    return rows[0]?.position ?? 0;
+  }
+
+  async reset(): Promise<void> {
+    await this.pool.query(this.sql.reset);
+  }
+
+  async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
+    // '' sorts before every timestamp: no cursor means from the start.
+    const [afterAt, afterPosition] = page.cursor ? decodeUnitCursor(page.cursor) : ['', 0];
+    const { rows } = await this.pool.query<PendingRow>(this.sql.unitPending, [pgText(unitId), pgText(afterAt), afterPosition, page.limit + 1]);
+    return paginate(rows, page.limit, (r) => unitCursor(r.declared_at, r.position), (r) => ({
+      personId: r.person_id,
+      year: r.year,
+      activityId: r.activity_id,
+      category: r.category,
+      title: r.title,
+      declaredAt: r.declared_at,
+    }));
+  }
+
+  async authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>> {
+    const [afterAt, afterPerson, afterYear] = page.cursor ? decodeAuthorityCursor(page.cursor) : ['', '', 0];
+    const values = [...regionBounds(scope.region), industryOf(scope), pgText(afterAt), pgText(afterPerson), afterYear, page.limit + 1];
+    const { rows } = await this.pool.query<ConfirmedRow>(this.sql.authorityPending, values);
+    return paginate(rows, page.limit, (r) => authorityCursor(r.confirmed_at, r.person_id, r.year), (r) => ({
+      personId: r.person_id,
+      year: r.year,
+      unitId: r.unit_id,
+      confirmedAt: r.confirmed_at,
+    }));
+  }
+
+  async complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts> {
+    // Stored years are integers: any other year matches nothing (and could not be bound as one).
+    if (!Number.isSafeInteger(year)) return { ...NO_COUNTS };
+    const { rows } =
+      'unitId' in scope
+        ? await this.pool.query<CountsRow>(this.sql.reportByUnit, [pgText(scope.unitId), year, industryOf(scope)])
+        : await this.pool.query<CountsRow>(this.sql.reportByRegion, [year, ...regionBounds(scope.region), industryOf(scope)]);
+    // An aggregate without GROUP BY always answers one row.
+    const row = rows[0]!;
+    return {
+      personYears: row.person_years,
+      compliant: row.compliant,
+      nonCompliant: row.non_compliant,
+      voided: row.voided,
+      finalized: row.finalized,
+      promotionDelays: row.promotion_delays,
+    };
+  }
+
+  async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
+    if (!Number.isSafeInteger(year)) return [];
+    const values = [pgText(institutionId), year, courses === null ? null : courses.map(pgText)];
+    const { rows } = await this.pool.query<PersonYearKeyRow>(this.sql.institutionHolders, values);
+    return rows.map((r) => ({ personId: r.person_id, year: r.year }));
+  }
+
+  async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
+    // SQLite reads a negative LIMIT as none at all; PostgreSQL refuses one, and takes NULL as none.
+    const { rows } = await this.pool.query<PersonYearKeyRow>(this.sql.promotionDelayCandidates, [pgText(today), limit < 0 ? null : limit]);
+    return rows.map((r) => ({ personId: r.person_id, year: r.year }));
+  }
+
+  /**
+   * Every row of every table in key order, as SQLite's dump shows it (booleans as 0 and 1), so a
+   * rebuild can be compared with the live rows and either adapter's rows with the other's.
+   */
+  async dump(): Promise<Record<ReadModelTable, unknown[]>> {
+    const dump = {} as Record<ReadModelTable, unknown[]>;
+    for (const table of READ_MODEL_TABLES) {
+      const { rows } = await this.pool.query<Record<string, unknown>>(`SELECT * FROM ${this.names.quoted}.${table} ORDER BY ${PRIMARY_KEYS[table]}`);
+      dump[table] = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])));
+    }
+    return dump;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query(this.sql.ping);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
+  }
+}
+
+function industryOf(scope: { industry?: string }): string | null {
+  return scope.industry === undefined ? null : pgText(scope.industry);
+}
+
+function regionBounds(region: string): [string, string] {
+  const { from, to } = regionRange(region);
+  return [pgText(from), pgText(to)];
+}
+
+/**
+ * Opens a pool and migrates the schema (idempotent; concurrent openers queue on an advisory lock).
+ * Fails, with the pool closed, when PostgreSQL cannot be reached or the schema is newer than this code.
+ */
+export async function openPostgresReadModelStore(options: PostgresReadModelOptions): Promise<PostgresReadModelStore> {
+  const names = readModelSchemaNames(options.schema ?? 'read_models');
+  const pool = new Pool({
+    // A writer frozen mid-page would hold the checkpoint row: let the server end that session
+    // rather than stall every other runner behind it.
+    idle_in_transaction_session_timeout: 30_000,
+    ...options.pool,
+    connectionString: options.connectionString,
+    types: readModelPoolTypes,
+  });
+  // An idle client losing its connection is emitted on the pool; unhandled, it would crash the process.
+  pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'ReadModelPoolError'));
+  try {
+    const client = await pool.connect();
+    try {
+      await migrateReadModelSchema(client, names);
+    } finally {
+      client.release();
+    }
+  } catch (error: unknown) {
+    await pool.end().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open the PostgreSQL read models (schema ${names.schema}): ${reason}`, { cause: error });
+  }
+  return new PostgresReadModelStore(pool, names);
+}

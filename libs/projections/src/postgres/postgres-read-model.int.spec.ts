@@ -1,0 +1,124 @@
+import { openPostgresEventStore } from '@jx/event-store';
+import { READ_MODELS_CHECKPOINT } from '../projector';
+import { InvalidCursorError, type ReadModelBatch, type ReadModelChange } from '../read-model.port';
+import { at } from '../testing/projection-fixtures';
+import { DATABASE_URL, PostgresTestSchemas } from '../testing/postgres-test-schemas';
+import { describeReadModelContract } from '../testing/read-model.contract';
+import { openPostgresReadModelStore } from './postgres-read-model.adapter';
+import { POSTGRES_READ_MODEL_SCHEMA_VERSION } from './postgres-read-model.schema';
+
+const pg = new PostgresTestSchemas();
+beforeAll(() => pg.setUp());
+afterAll(() => pg.tearDown());
+
+describeReadModelContract('postgres', pg.factory());
+
+const batch = (position: number, changes: ReadModelChange[]): ReadModelBatch => ({ checkpoint: READ_MODELS_CHECKPOINT, position, changes });
+const unit = (unitId: string, name = unitId): ReadModelChange => ({ kind: 'unit', unit: { unitId, name, region: '360102', industry: 'general' } });
+
+function declared(personId: string, activities: Array<{ activityId: string; title?: string; position: number }>, unitId = 'u1'): ReadModelChange {
+  return {
+    kind: 'personYear',
+    snapshot: {
+      personYear: {
+        personId, year: 2024, unitId, field: 'general', status: 'open', compliant: false, finalized: false,
+        promotionDelay: false, confirmedAt: null, delayDueAfter: '2025-12-31', revision: activities.length,
+      },
+      pending: activities.map((a) => ({ activityId: a.activityId, category: '8.1', title: a.title ?? 't', declaredAt: at(1), position: a.position })),
+      registrations: [],
+    },
+  };
+}
+
+describe('PostgresReadModelStore schema', () => {
+  it('migrates a new schema once when several processes open it at the same moment', async () => {
+    const schema = pg.schema();
+    const [a, ...others] = await Promise.all([1, 2, 3, 4].map(() => pg.open({ schema })));
+    await a!.apply(batch(1, [unit('u1')]));
+    for (const store of others) expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(1);
+    const { rows } = await pg.sql(`SELECT version FROM ${pg.table(schema, 'read_model_migrations')}`);
+    expect(rows).toEqual([{ version: POSTGRES_READ_MODEL_SCHEMA_VERSION }]);
+  });
+
+  it('reopens an existing schema without touching its rows', async () => {
+    const schema = pg.schema();
+    const first = await pg.open({ schema });
+    await first.apply(batch(3, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 2 }])]));
+    const dump = await first.dump();
+    await first.close();
+    const again = await pg.open({ schema });
+    expect(await again.dump()).toEqual(dump);
+  });
+
+  it('shares a schema with the PostgreSQL event store: each keeps its own version table', async () => {
+    const schema = pg.schema();
+    const events = await openPostgresEventStore({ connectionString: DATABASE_URL, schema });
+    try {
+      const readModels = await pg.open({ schema });
+      await events.append('unit-u1', [{ type: 'UnitPut', data: {}, metadata: { actor: { id: 'a', role: 'authority' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: at(0) } }], 'any');
+      await expect(readModels.apply(batch(1, [unit('u1')]))).resolves.toBe(true);
+      expect(await events.headPosition()).toBe(1);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('refuses a schema written by newer code', async () => {
+    const schema = pg.schema();
+    await (await pg.open({ schema })).close();
+    await pg.sql(`INSERT INTO ${pg.table(schema, 'read_model_migrations')} (version) VALUES ($1)`, [POSTGRES_READ_MODEL_SCHEMA_VERSION + 1]);
+    await expect(openPostgresReadModelStore({ connectionString: DATABASE_URL, schema })).rejects.toThrow(/newer than this code/);
+  });
+
+  it('accepts only plain lower-case schema names (the name reaches SQL)', async () => {
+    await expect(openPostgresReadModelStore({ connectionString: DATABASE_URL, schema: 'x"; DROP TABLE units; --' })).rejects.toThrow(RangeError);
+  });
+
+  it('names the database it could not reach', async () => {
+    // Port 1 on localhost: refused at once, so this fails fast rather than waiting for a timeout.
+    const attempt = openPostgresReadModelStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: pg.schema() });
+    await expect(attempt).rejects.toThrow(/cannot open the PostgreSQL read models/);
+  });
+});
+
+describe('PostgresReadModelStore values', () => {
+  it('keeps positions beyond 32 bits as exact numbers, in the checkpoint and in cursors', async () => {
+    const store = await pg.open();
+    const big = 2 ** 40;
+    await store.apply(batch(big + 5, [declared('p1', [{ activityId: 'a1', position: big + 1 }, { activityId: 'a2', position: big + 2 }])]));
+    expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(big + 5);
+    const first = await store.unitPending('u1', { limit: 1 });
+    const second = await store.unitPending('u1', { limit: 1, cursor: first.nextCursor });
+    expect([...first.items, ...second.items].map((i) => i.activityId)).toEqual(['a1', 'a2']);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('stores U+0000, which PostgreSQL text cannot hold, as U+FFFD instead of stopping the projection', async () => {
+    const store = await pg.open();
+    const odd = 'u\u0000x';
+    await expect(store.apply(batch(1, [unit(odd, 'N\u0000'), declared('p1', [{ activityId: 'a1', title: 'T\u0000', position: 1 }], odd)]))).resolves.toBe(true);
+    // Queried the way it was written: the unit is found under the id it was put with.
+    expect((await store.unitPending(odd, { limit: 5 })).items.map((i) => i.title)).toEqual(['T\uFFFD']);
+    expect(await store.complianceReport(2024, { unitId: odd })).toMatchObject({ personYears: 1 });
+    expect((await store.dump()).units).toEqual([{ unit_id: 'u\uFFFDx', name: 'N\uFFFD', region: '360102', industry: 'general' }]);
+  });
+
+  it('refuses a cursor whose numbers no page handed out (a fraction, beyond 2^53)', async () => {
+    const store = await pg.open();
+    for (const position of [1.5, 2 ** 60]) {
+      const cursor = Buffer.from(JSON.stringify(['unit-pending', at(1), position])).toString('base64url');
+      await expect(store.unitPending('u1', { limit: 1, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    }
+    const cursor = Buffer.from(JSON.stringify(['authority-pending', at(1), 'p1', 2024.5])).toString('base64url');
+    await expect(store.authorityPending({ region: '360000' }, { limit: 1, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('answers nothing for a year no row can hold, as SQLite does, instead of failing to bind it', async () => {
+    const store = await pg.open();
+    await store.apply(batch(1, [unit('u1'), declared('p1', [])]));
+    expect(await store.complianceReport(2024.5, { region: '360000' })).toMatchObject({ personYears: 0 });
+    expect(await store.complianceReport(2 ** 40, { unitId: 'u1' })).toMatchObject({ personYears: 0 });
+    expect(await store.institutionHolders('inst-1', 2024.5, null)).toEqual([]);
+    expect(await store.complianceReport(2024, { unitId: 'u1' })).toMatchObject({ personYears: 1 });
+  });
+});

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { escapeIdentifier, type ClientBase } from 'pg';
+
+/** Bumped with every change to the tables below; a newer schema refuses to open with older code. */
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 1;
+
+/**
+ * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
+ * unquoted-looking name avoids surprises with psql and case folding.
+ */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface ReadModelSchemaNames {
+  schema: string;
+  /** The schema as a quoted identifier, ready for SQL. */
+  quoted: string;
+  /** Advisory lock held while migrating, so processes opening a new schema at once queue. */
+  migrationLockKey: string;
+}
+
+export function readModelSchemaNames(schema: string): ReadModelSchemaNames {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new RangeError(`schema must match ${String(SCHEMA_NAME)}, got ${JSON.stringify(schema)}`);
+  }
+  // Advisory locks take a signed 64-bit key; passed as text, cast to int8 in SQL. The purpose is
+  // part of the digest so that this lock never collides with the event store's on the same name.
+  const key = createHash('sha256').update(`jx-read-models:migrate:${schema}`).digest().readBigInt64BE(0);
+  return { schema, quoted: escapeIdentifier(schema), migrationLockKey: key.toString() };
+}
+
+/**
+ * The same tables, columns and keys as the SQLite schema (sqlite-read-model.schema.ts), so that
+ * both adapters answer alike and their dumps compare. Every text column is COLLATE "C": byte
+ * order, as SQLite's BINARY compares, whatever the database's default collation; the keyset
+ * cursors and every ORDER BY depend on it.
+ */
+const schemaV1 = (s: string): string => `
+  CREATE TABLE ${s}.checkpoints (
+    name     text   COLLATE "C" NOT NULL PRIMARY KEY,
+    position bigint NOT NULL
+  );
+
+  CREATE TABLE ${s}.units (
+    unit_id  text COLLATE "C" NOT NULL PRIMARY KEY,
+    name     text COLLATE "C" NOT NULL,
+    region   text COLLATE "C" NOT NULL,
+    industry text COLLATE "C" NOT NULL
+  );
+  -- Region scopes are ranges of division codes (region-scope.ts).
+  CREATE INDEX units_by_region ON ${s}.units (region, unit_id);
+
+  CREATE TABLE ${s}.person_years (
+    person_id       text    COLLATE "C" NOT NULL,
+    year            integer NOT NULL,
+    unit_id         text    COLLATE "C" NOT NULL,
+    field           text    COLLATE "C" NOT NULL,
+    status          text    COLLATE "C" NOT NULL CHECK (status IN ('open', 'confirmed', 'finalized', 'voided')),
+    compliant       boolean NOT NULL,
+    finalized       boolean NOT NULL,
+    promotion_delay boolean NOT NULL,
+    confirmed_at    text    COLLATE "C",
+    delay_due_after text    COLLATE "C",
+    revision        integer NOT NULL,
+    PRIMARY KEY (person_id, year)
+  );
+  -- Reports by unit, and by region through units_by_region.
+  CREATE INDEX person_years_by_unit ON ${s}.person_years (unit_id, year);
+  -- The authority inbox, in its order; only confirmed years are indexed.
+  CREATE INDEX person_years_awaiting_finalization
+    ON ${s}.person_years (confirmed_at, person_id, year) WHERE status = 'confirmed';
+  -- The promotion-delay sweep (Art. 13): years whose make-up period may end short.
+  CREATE INDEX person_years_delay_due
+    ON ${s}.person_years (delay_due_after, person_id, year) WHERE delay_due_after IS NOT NULL;
+
+  CREATE TABLE ${s}.pending_activities (
+    person_id   text    COLLATE "C" NOT NULL,
+    year        integer NOT NULL,
+    activity_id text    COLLATE "C" NOT NULL,
+    unit_id     text    COLLATE "C" NOT NULL,
+    category    text    COLLATE "C" NOT NULL,
+    title       text    COLLATE "C" NOT NULL,
+    declared_at text    COLLATE "C" NOT NULL,
+    position    bigint  NOT NULL,
+    PRIMARY KEY (person_id, year, activity_id)
+  );
+  -- The unit inbox, in its order.
+  CREATE INDEX pending_by_unit ON ${s}.pending_activities (unit_id, declared_at, position);
+
+  CREATE TABLE ${s}.institution_registrations (
+    person_id      text    COLLATE "C" NOT NULL,
+    year           integer NOT NULL,
+    activity_id    text    COLLATE "C" NOT NULL,
+    institution_id text    COLLATE "C" NOT NULL,
+    content_key    text    COLLATE "C",
+    PRIMARY KEY (person_id, year, activity_id)
+  );
+  CREATE INDEX registrations_by_institution
+    ON ${s}.institution_registrations (institution_id, year, content_key, person_id);
+`;
+
+/**
+ * Creates the schema idempotently, in one transaction under an advisory lock: concurrent
+ * `CREATE ... IF NOT EXISTS` can still collide in the catalogue, so openers queue instead. The
+ * version table has a name of its own so that the read models may share a schema with the event
+ * store (whose `schema_migrations` counts its own versions).
+ */
+export async function migrateReadModelSchema(client: ClientBase, names: ReadModelSchemaNames): Promise<void> {
+  const s = names.quoted;
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [names.migrationLockKey]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.read_model_migrations (
+         version    integer     NOT NULL PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT COALESCE(max(version), 0)::int AS version FROM ${s}.read_model_migrations`,
+    );
+    const version = rows[0]?.version ?? 0;
+    if (version > POSTGRES_READ_MODEL_SCHEMA_VERSION) {
+      throw new Error(`read-model schema ${names.schema} is at version ${version}, newer than this code (${POSTGRES_READ_MODEL_SCHEMA_VERSION})`);
+    }
+    if (version < 1) {
+      await client.query(schemaV1(s));
+      await client.query(`INSERT INTO ${s}.read_model_migrations (version) VALUES (1)`);
+    }
+    await client.query('COMMIT');
+  } catch (error: unknown) {
+    await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
+    throw error;
+  }
+}

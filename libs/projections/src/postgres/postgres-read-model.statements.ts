@@ -1,0 +1,127 @@
+/**
+ * Every statement of the PostgreSQL read models, with the schema's tables qualified once here.
+ * Each mirrors its SQLite counterpart (sqlite-read-model.statements.ts): same filters, same order.
+ * Writes take whole columns as arrays (unnest), so a page costs the same few round trips however
+ * many person-years it touches.
+ */
+
+/** One person-year counts once in compliant, nonCompliant or voided (API.md, Compliance report). */
+const COUNTS = `
+  count(*)::int AS person_years,
+  (count(*) FILTER (WHERE p.status <> 'voided' AND p.compliant))::int AS compliant,
+  (count(*) FILTER (WHERE p.status <> 'voided' AND NOT p.compliant))::int AS non_compliant,
+  (count(*) FILTER (WHERE p.status = 'voided'))::int AS voided,
+  (count(*) FILTER (WHERE p.status = 'finalized'))::int AS finalized,
+  (count(*) FILTER (WHERE p.promotion_delay))::int AS promotion_delays`;
+
+/** `s` is the schema, already quoted. */
+export function readModelSql(s: string) {
+  return {
+    /** Makes sure the row exists, so that the next statement has something to lock. */
+    ensureCheckpoint: `INSERT INTO ${s}.checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`,
+    /**
+     * Locks the checkpoint until commit: a second writer of the same checkpoint waits here, then
+     * reads the position the first one committed (READ COMMITTED re-reads a row it waited for).
+     */
+    lockCheckpoint: `SELECT position FROM ${s}.checkpoints WHERE name = $1 FOR UPDATE`,
+    setCheckpoint: `UPDATE ${s}.checkpoints SET position = $2 WHERE name = $1`,
+    checkpoint: `SELECT position FROM ${s}.checkpoints WHERE name = $1`,
+    upsertUnits: `
+      INSERT INTO ${s}.units (unit_id, name, region, industry)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+      ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, region = excluded.region, industry = excluded.industry`,
+    upsertPersonYears: `
+      INSERT INTO ${s}.person_years
+        (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[],
+                           $8::boolean[], $9::text[], $10::text[], $11::int[])
+      ON CONFLICT (person_id, year) DO UPDATE SET
+        unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
+        finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
+        confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
+    deletePending: `
+      DELETE FROM ${s}.pending_activities
+      WHERE (person_id, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+    insertPending: `
+      INSERT INTO ${s}.pending_activities (person_id, year, activity_id, unit_id, category, title, declared_at, position)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[])`,
+    deleteRegistrations: `
+      DELETE FROM ${s}.institution_registrations
+      WHERE (person_id, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+    insertRegistrations: `
+      INSERT INTO ${s}.institution_registrations (person_id, year, activity_id, institution_id, content_key)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])`,
+    reset: `TRUNCATE ${s}.checkpoints, ${s}.units, ${s}.person_years, ${s}.pending_activities, ${s}.institution_registrations`,
+
+    // Keyset pagination: rows strictly after the cursor's sort key, in index order.
+    unitPending: `
+      SELECT person_id, year, activity_id, category, title, declared_at, position
+      FROM ${s}.pending_activities
+      WHERE unit_id = $1 AND (declared_at, position) > ($2::text, $3::int8)
+      ORDER BY declared_at, position
+      LIMIT $4`,
+    // Years bound as int8: a year beyond int4 then compares (equal to nothing) instead of failing to bind.
+    authorityPending: `
+      SELECT p.person_id, p.year, p.unit_id, p.confirmed_at
+      FROM ${s}.person_years p JOIN ${s}.units u ON u.unit_id = p.unit_id
+      WHERE p.status = 'confirmed'
+        AND u.region BETWEEN $1::text AND $2::text
+        AND ($3::text IS NULL OR p.field = $3::text)
+        AND (p.confirmed_at, p.person_id, p.year) > ($4::text, $5::text, $6::int8)
+      ORDER BY p.confirmed_at, p.person_id, p.year
+      LIMIT $7`,
+    reportByRegion: `
+      SELECT ${COUNTS}
+      FROM ${s}.units u JOIN ${s}.person_years p ON p.unit_id = u.unit_id AND p.year = $1::int8
+      WHERE u.region BETWEEN $2::text AND $3::text AND ($4::text IS NULL OR p.field = $4::text)`,
+    reportByUnit: `
+      SELECT ${COUNTS} FROM ${s}.person_years p
+      WHERE p.unit_id = $1 AND p.year = $2::int8 AND ($3::text IS NULL OR p.field = $3::text)`,
+    // LIMIT NULL is no limit: what SQLite does with a negative one (see the adapter).
+    promotionDelayCandidates: `
+      SELECT person_id, year FROM ${s}.person_years
+      WHERE delay_due_after IS NOT NULL AND delay_due_after < $1::text
+      ORDER BY delay_due_after, person_id, year
+      LIMIT $2`,
+    institutionHolders: `
+      SELECT DISTINCT person_id, year
+      FROM ${s}.institution_registrations
+      WHERE institution_id = $1 AND year = $2::int8
+        AND ($3::text[] IS NULL OR content_key = ANY ($3::text[]))
+      ORDER BY person_id`,
+    ping: 'SELECT 1',
+  };
+}
+
+export type ReadModelSql = ReturnType<typeof readModelSql>;
+
+export interface PendingRow {
+  person_id: string;
+  year: number;
+  activity_id: string;
+  category: string;
+  title: string;
+  declared_at: string;
+  position: number;
+}
+
+export interface ConfirmedRow {
+  person_id: string;
+  year: number;
+  unit_id: string;
+  confirmed_at: string;
+}
+
+export interface CountsRow {
+  person_years: number;
+  compliant: number;
+  non_compliant: number;
+  voided: number;
+  finalized: number;
+  promotion_delays: number;
+}
+
+export interface PersonYearKeyRow {
+  person_id: string;
+  year: number;
+}
