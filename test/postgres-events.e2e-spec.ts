@@ -1,5 +1,5 @@
 /**
- * The same API with events in PostgreSQL (EVENT_STORE=postgres), against the real server at
+ * The same API with events and read models in PostgreSQL (EVENT_STORE=postgres), against the real server at
  * DATABASE_URL (default: the local test database). Fails, never skips, when PostgreSQL is down.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ let t: TestApp;
 let w: World;
 
 beforeAll(async () => {
-  t = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'postgres', DATABASE_URL, EVENT_STORE_SCHEMA: schema } });
+  t = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'postgres', DATABASE_URL, EVENT_STORE_SCHEMA: schema, READ_MODELS_SCHEMA: `${schema}_rm` } });
   w = await world(t);
 }, 30_000);
 afterAll(async () => {
@@ -21,6 +21,7 @@ afterAll(async () => {
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.query(`DROP SCHEMA IF EXISTS ${schema}_rm CASCADE`);
   await client.end();
 });
 

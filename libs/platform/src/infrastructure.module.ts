@@ -8,7 +8,7 @@ import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type Work
 import type { AppConfig } from '@jx/config';
 import { EVENT_STORE, openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
 import { InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
-import { openSqliteReadModelStore, READ_MODEL_STORE } from '@jx/projections';
+import { openPostgresReadModelStore, openSqliteReadModelStore, READ_MODEL_STORE } from '@jx/projections';
 import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -42,7 +42,14 @@ export class InfrastructureModule {
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
       { provide: EVENT_STORE, useFactory: () => eventStore(config) },
-      { provide: READ_MODEL_STORE, useFactory: () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }) },
+      // DATABASE_URL set: the read models live in PostgreSQL (the production stack), else beside the events.
+      {
+        provide: READ_MODEL_STORE,
+        useFactory: () =>
+          config.DATABASE_URL !== undefined
+            ? openPostgresReadModelStore({ connectionString: config.DATABASE_URL, schema: config.READ_MODELS_SCHEMA })
+            : openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }),
+      },
       { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue() },
       { provide: CLOCK, useValue: overrides.clock ?? systemClock },
       { provide: RULE_SETS, useValue: overrides.rules ?? defaultRegistry() },

@@ -154,6 +154,8 @@ export interface ReadModelStore {
    * earn a promotion delay: the sweep's candidates, decided again from each stream.
    */
   promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]>;
+  /** For health checks. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

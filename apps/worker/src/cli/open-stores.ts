@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import { loadConfigOrExit, type AppConfig } from '@jx/config';
 import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
-import { openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
+import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
 
-export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => ReadModelStore }> {
+export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => Promise<ReadModelStore> }> {
   const config = loadConfigOrExit();
   const events =
     config.EVENT_STORE === 'sqlite'
@@ -12,7 +12,12 @@ export async function openStores(): Promise<{ config: AppConfig; events: EventSt
       : config.EVENT_STORE === 'postgres'
         ? await openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA })
         : openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
-  return { config, events, readModels: () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }) };
+  // The same choice as the server's composition root: PostgreSQL read models when DATABASE_URL is set.
+  const readModels = async (): Promise<ReadModelStore> =>
+    config.DATABASE_URL !== undefined
+      ? openPostgresReadModelStore({ connectionString: config.DATABASE_URL, schema: config.READ_MODELS_SCHEMA })
+      : openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') });
+  return { config, events, readModels };
 }
 
 export function fail(e: unknown): never {

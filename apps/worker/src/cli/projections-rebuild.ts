@@ -8,7 +8,7 @@ import { fail, openStores } from './open-stores';
 
 async function main(): Promise<void> {
   const { events, readModels } = await openStores();
-  const models = readModels();
+  const models = await readModels();
   const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));
   let lastPrinted = -1;
   await runner.rebuild((done, total) => {
