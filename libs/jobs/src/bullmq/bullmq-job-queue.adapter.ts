@@ -1,0 +1,350 @@
+/**
+ * The production adapter (REDIS_URL): every job lives in one BullMQ queue in Redis, its BullMQ
+ * job name being the port's name, so the API process enqueues and reads progress while a worker
+ * process runs the jobs, and either may restart without losing one. A processor throws → BullMQ
+ * retries with exponential back-off; a worker that dies mid-job loses its lock and BullMQ's
+ * stalled-job check hands the job to another worker — processors are idempotent for both.
+ */
+import { randomUUID } from 'node:crypto';
+import { DelayedError, Queue, QueueEvents, WaitingError, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import {
+  JobQueueClosedError,
+  type EnqueueOptions,
+  type JobContext,
+  type JobData,
+  type JobProcessor,
+  type JobQueue,
+  type JobView,
+  type ProcessorOptions,
+  type ScheduleOptions,
+} from '../job-queue.port';
+import { bullMqJobIdCandidates, fromBullMqJobId, toBullMqJobId } from './bullmq-job-ids';
+import { isFutureScheduledRun, isSetAside, toJobState, toJobView, type BullMqJob } from './bullmq-job-view';
+import { ChangeSignal } from './change-signal';
+import { ConcurrencyGate } from './concurrency-gate';
+
+export const DEFAULT_JOB_QUEUE_NAME = 'jx-jobs';
+
+interface BullMqJobQueueSettings {
+  /** Attempts per job unless its enqueue says otherwise. Default 3. */
+  attempts?: number;
+  /** First retry's wait; BullMQ's exponential back-off doubles it per attempt. Default 1 s. */
+  backoffDelayMs?: number;
+  /** Finished jobs kept (each of completed and failed) for `getJob` and id dedupe. Default 10 000. */
+  keepFinished?: number;
+  /**
+   * How long a job is put aside when this process's worker takes one it has no processor for
+   * (registered later, or only in another process). Registering the processor here brings it back
+   * at once; the wait only bounds the delay for another process's worker. Default 5 s.
+   */
+  setAsideMs?: number;
+  /** Re-check interval of `whenIdle` besides BullMQ's events (a missed event only delays it). Default 250 ms. */
+  idlePollMs?: number;
+  /** Redis or worker errors outside any call (a lost connection); default: printed to stderr. */
+  onError?: (error: Error) => void;
+}
+
+export type BullMqJobQueueOptions = BullMqJobQueueSettings &
+  (
+    | {
+        /** An ioredis instance (workers need `maxRetriesPerRequest: null`) or connection options. */
+        connection: ConnectionOptions;
+        queueName?: string;
+        /** Redis key prefix; BullMQ's `bull` by default. */
+        prefix?: string;
+      }
+    | {
+        /**
+         * A queue made elsewhere (`@nestjs/bullmq`'s registerQueue): workers and events use its
+         * name, prefix and connection, and `close` leaves it to its owner.
+         */
+        queue: Queue;
+      }
+  );
+
+interface RegisteredProcessor {
+  run: JobProcessor<JobData>;
+  gate: ConcurrencyGate;
+}
+
+/** The queue's lists `whenIdle` looks at: everything not finished. */
+const UNFINISHED = ['active', 'wait', 'prioritized', 'waiting-children'] as const;
+/** QueueEvents that can end a busy spell, or show that one began. */
+const CHANGES = ['active', 'completed', 'failed', 'delayed', 'waiting', 'removed', 'drained'] as const;
+
+export class BullMqJobQueue implements JobQueue {
+  private readonly queue: Queue<JobData, unknown, string>;
+  private readonly ownsQueue: boolean;
+  private readonly processors = new Map<string, RegisteredProcessor>();
+  private worker: Worker<JobData, unknown, string> | undefined;
+  private events: QueueEvents | undefined;
+  /** Jobs inside this process's processors (or waiting at their gate). */
+  private running = 0;
+  private readonly changes: ChangeSignal;
+  /** Gated jobs go back to the wait list one after another, in a set order (see ConcurrencyGate.shut). */
+  private putBackChain: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+  private readonly attempts: number;
+  private readonly backoffDelayMs: number;
+  private readonly keepFinished: number;
+  private readonly setAsideMs: number;
+  private readonly onError: (error: Error) => void;
+
+  constructor(options: BullMqJobQueueOptions) {
+    this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
+    this.backoffDelayMs = nonNegative(options.backoffDelayMs ?? 1000, 'backoffDelayMs');
+    this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
+    this.setAsideMs = nonNegative(options.setAsideMs ?? 5000, 'setAsideMs');
+    this.changes = new ChangeSignal(positiveInteger(options.idlePollMs ?? 250, 'idlePollMs'));
+    this.onError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
+    if ('queue' in options) {
+      this.queue = options.queue;
+      this.ownsQueue = false;
+    } else {
+      const queueOptions = options.prefix === undefined ? { connection: options.connection } : { connection: options.connection, prefix: options.prefix };
+      this.queue = new Queue<JobData, unknown, string>(options.queueName ?? DEFAULT_JOB_QUEUE_NAME, queueOptions);
+      this.ownsQueue = true;
+    }
+    this.queue.on('error', this.onError);
+  }
+
+  /** The BullMQ queue's name (also its workers' and events'). */
+  get queueName(): string {
+    return this.queue.name;
+  }
+
+  async enqueue<D extends JobData>(name: string, data: D, options: EnqueueOptions = {}): Promise<string> {
+    this.assertOpen();
+    // Always our own id: BullMQ's counter ids would read as integers, which toBullMqJobId escapes.
+    const jobId = options.jobId ?? randomUUID();
+    const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
+    // An id BullMQ still knows is not added again: the existing job comes back (its "duplicated" event).
+    await this.queue.add(name, data, { ...this.jobOptions(attempts), jobId: toBullMqJobId(jobId) });
+    return jobId;
+  }
+
+  async getJob(jobId: string): Promise<JobView | null> {
+    if (jobId.length === 0) return null;
+    for (const id of bullMqJobIdCandidates(jobId)) {
+      const view = await this.readJob(id);
+      if (view) return view;
+    }
+    return null;
+  }
+
+  /**
+   * One BullMQ worker per adapter serves every name: it takes as many jobs at once as all names
+   * together may run, and a name's gate holds back a job beyond that name's concurrency (such a
+   * job reads `active` while it waits, and a backlog of one name can delay the others).
+   */
+  registerProcessor<D extends JobData>(name: string, processor: JobProcessor<D>, options: ProcessorOptions = {}): void {
+    if (this.processors.has(name)) throw new Error(`a processor for jobs "${name}" is already registered`);
+    const gate = new ConcurrencyGate(options.concurrency ?? 1);
+    // Data was enqueued under the same name's contract; the port cannot check it at run time.
+    this.processors.set(name, { run: processor as unknown as JobProcessor<JobData>, gate });
+    if (this.closing) return;
+    if (this.worker) {
+      this.worker.concurrency = this.totalConcurrency();
+      // Jobs of this name another worker of ours put aside before now: run them without waiting.
+      void this.bringBackSetAside(name).catch(this.onError);
+    } else {
+      this.worker = this.startWorker();
+    }
+  }
+
+  async schedule<D extends JobData>(name: string, everyMs: number, data: D, options: ScheduleOptions = {}): Promise<string> {
+    this.assertOpen();
+    if (!(Number.isFinite(everyMs) && everyMs > 0)) throw new RangeError(`everyMs must be a positive number, got ${everyMs}`);
+    const scheduleId = options.scheduleId ?? `repeat:${name}`;
+    // An upsert kept in Redis: every process scheduling this id at start-up keeps one schedule, and
+    // BullMQ adds a schedule's next run only when the current one starts, so runs never pile up.
+    await this.queue.upsertJobScheduler(scheduleId, { every: everyMs }, { name, data, opts: this.jobOptions(this.attempts) });
+    return scheduleId;
+  }
+
+  async unschedule(scheduleId: string): Promise<void> {
+    this.assertOpen();
+    await this.queue.removeJobScheduler(scheduleId);
+  }
+
+  async whenIdle(): Promise<void> {
+    // Nothing counts without a processor here (the API process), or once closed (nothing starts).
+    if (this.closing || this.processors.size === 0) return;
+    this.listenToQueueEvents();
+    while (!this.closing) {
+      const change = this.changes.next();
+      try {
+        if (!(await this.hasWork())) return;
+        await change.happened;
+      } catch (error: unknown) {
+        // Closed under our feet: nothing will start any more, which is idle.
+        if (this.closing) return;
+        throw error;
+      } finally {
+        change.dispose();
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    // Job schedulers stay: they live in Redis and are shared with the other processes.
+    for (const { gate } of this.processors.values()) gate.shut();
+    this.changes.notify();
+    // Waits for the jobs running here; a closing worker takes no further job.
+    await this.worker?.close();
+    await this.events?.close();
+    if (this.ownsQueue) await this.queue.close();
+  }
+
+  private startWorker(): Worker<JobData, unknown, string> {
+    const worker = new Worker<JobData, unknown, string>(this.queue.name, (job, token) => this.process(job, token), {
+      ...this.sharedOptions(),
+      concurrency: this.totalConcurrency(),
+    });
+    worker.on('error', this.onError);
+    worker.on('completed', () => this.changes.notify());
+    worker.on('failed', () => this.changes.notify());
+    return worker;
+  }
+
+  private async process(job: BullMqJob, token: string | undefined): Promise<unknown> {
+    const processor = this.processors.get(job.name);
+    if (!processor) return this.setAside(job, token);
+    this.running += 1;
+    try {
+      if (!(await processor.gate.enter())) return await this.putBack(job, token);
+      try {
+        return await this.runAttempt(job, processor.run);
+      } finally {
+        processor.gate.leave();
+      }
+    } finally {
+      this.running -= 1;
+      this.changes.notify();
+    }
+  }
+
+  private async runAttempt(job: BullMqJob, run: JobProcessor<JobData>): Promise<unknown> {
+    let ended = false;
+    const context: JobContext<JobData> = {
+      id: fromBullMqJobId(job.id!),
+      name: job.name,
+      data: job.data,
+      attempt: job.attemptsMade + 1,
+      reportProgress: async (done, total) => {
+        // A late report from an attempt that already ended must not overwrite the outcome.
+        if (!ended) await job.updateProgress({ done, total });
+      },
+    };
+    try {
+      return await Promise.resolve().then(() => run(context));
+    } catch (error: unknown) {
+      // BullMQ records `error.message`: a thrown string would leave no reason at all.
+      throw hasMessage(error) ? error : new Error(String(error));
+    } finally {
+      ended = true;
+    }
+  }
+
+  /** No processor here: back to `delayed` (a "waiting" job), no attempt counted, for a worker that has one. */
+  private async setAside(job: BullMqJob, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + this.setAsideMs, requireToken(token));
+    throw new DelayedError();
+  }
+
+  /** Closing while the job waited at its gate: it never started, so back to the head of the wait list. */
+  private async putBack(job: BullMqJob, token: string | undefined): Promise<never> {
+    const moved = this.putBackChain.then(() => job.moveToWait(requireToken(token)));
+    this.putBackChain = moved.catch(() => undefined);
+    await moved;
+    throw new WaitingError();
+  }
+
+  private async bringBackSetAside(name: string): Promise<void> {
+    const delayed = await this.queue.getDelayed();
+    const mine = delayed.filter((job): job is BullMqJob => job !== undefined && job.name === name && isSetAside(job));
+    // A job another worker took meanwhile can no longer be promoted: that is fine.
+    await Promise.all(mine.map((job) => job.promote().catch(() => undefined)));
+  }
+
+  private async readJob(bullMqJobId: string): Promise<JobView | null> {
+    let job = await this.queue.getJob(bullMqJobId);
+    if (!job) return null;
+    const state = toJobState(await job.getState());
+    if (state === null) return null;
+    // The state was read after the job: if it finished in between, read the outcome too.
+    if ((state === 'completed' || state === 'failed') && job.finishedOn === undefined) {
+      job = await this.queue.getJob(bullMqJobId);
+      if (!job) return null;
+    }
+    return toJobView(job, state);
+  }
+
+  /** Any job this process has a processor for still to run (a scheduler's future run is a timer). */
+  private async hasWork(): Promise<boolean> {
+    if (this.running > 0) return true;
+    const [unfinished, delayed] = await Promise.all([this.queue.getJobs([...UNFINISHED]), this.queue.getDelayed()]);
+    const ours = (job: BullMqJob | undefined): job is BullMqJob => job !== undefined && this.processors.has(job.name);
+    return unfinished.some(ours) || delayed.filter(ours).some((job) => !isFutureScheduledRun(job));
+  }
+
+  /** Events of every process on the queue (a job finished by another worker ends a busy spell too). */
+  private listenToQueueEvents(): void {
+    if (this.events) return;
+    const events = new QueueEvents(this.queue.name, this.sharedOptions());
+    events.on('error', this.onError);
+    for (const change of CHANGES) events.on(change, () => this.changes.notify());
+    this.events = events;
+  }
+
+  private totalConcurrency(): number {
+    let total = 0;
+    for (const { gate } of this.processors.values()) total += gate.limit;
+    return total;
+  }
+
+  private jobOptions(attempts: number): JobsOptions {
+    return {
+      attempts,
+      backoff: { type: 'exponential', delay: this.backoffDelayMs },
+      removeOnComplete: { count: this.keepFinished },
+      removeOnFail: { count: this.keepFinished },
+    };
+  }
+
+  /** Workers and events must address the very same queue: name, prefix and Redis. */
+  private sharedOptions(): { connection: ConnectionOptions; prefix?: string } {
+    const { connection, prefix } = this.queue.opts;
+    return prefix === undefined ? { connection } : { connection, prefix };
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new JobQueueClosedError();
+  }
+}
+
+/** Duck-typed: an error from another realm (a driver's, under Jest's VM) is no `instanceof Error`. */
+function hasMessage(error: unknown): error is { message: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+}
+
+function requireToken(token: string | undefined): string {
+  // BullMQ passes a lock token to every processor it calls; moving an active job needs it.
+  if (token === undefined) throw new Error('BullMQ called the processor without a lock token');
+  return token;
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function nonNegative(value: number, what: string): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${what} must be a non-negative number, got ${value}`);
+  return value;
+}

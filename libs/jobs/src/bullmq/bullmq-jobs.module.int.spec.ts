@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { JOB_QUEUE, type JobQueue } from '../job-queue.port';
+import { within } from '../testing/async-helpers';
+import { BullMqJobQueue } from './bullmq-job-queue.adapter';
+import { BullMqJobsModule } from './bullmq-jobs.module';
+import { REDIS_URL, TestRedis } from '../testing/bullmq-test-redis';
+
+const redis = new TestRedis();
+beforeAll(() => redis.setUp());
+afterAll(() => redis.tearDown());
+
+/** A consumer of both faces: the port, and the BullMQ queue itself (as Bull Board would use it). */
+@Injectable()
+class Both {
+  constructor(
+    @Inject(JOB_QUEUE) readonly jobs: JobQueue,
+    @InjectQueue('module-jobs') readonly queue: Queue,
+  ) {}
+}
+
+describe('BullMqJobsModule', () => {
+  it('provides JOB_QUEUE on the queue @nestjs/bullmq registers, and leaves that queue to Nest to close', async () => {
+    // @InjectQueue takes a fixed name: the file's own prefix keeps it apart.
+    redis.adoptQueueName('module-jobs');
+    @Module({ imports: [BullMqJobsModule.forRoot({ redisUrl: REDIS_URL, queueName: 'module-jobs', prefix: redis.prefix, backoffDelayMs: 2 })], providers: [Both] })
+    class AppModule {}
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    const { jobs, queue } = app.get(Both);
+    expect(jobs).toBeInstanceOf(BullMqJobQueue);
+    expect(app.get(getQueueToken('module-jobs'))).toBe(queue);
+    expect((jobs as BullMqJobQueue).queueName).toBe('module-jobs');
+
+    jobs.registerProcessor<{ n: number }>('double', async (job) => {
+      await job.reportProgress(1, 1);
+      return job.data.n * 2;
+    });
+    const jobId = await jobs.enqueue('double', { n: 21 });
+    await within(jobs.whenIdle(), 'idle');
+    expect(await jobs.getJob(jobId)).toMatchObject({ state: 'completed', progress: { done: 1, total: 1 }, result: 42 });
+
+    // As the composition root does on shutdown: the port first, then Nest (which closes the queue).
+    await jobs.close();
+    // The same job, seen through BullMQ on the injected queue, still open (the prefix came from forRoot).
+    expect(await queue.getJobState(jobId)).toBe('completed');
+    expect(queue.opts.prefix).toBe(redis.prefix);
+    await app.close();
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Synchronisation for job queue tests: a test waits for what the processor signals, never for a
+ * length of time. A deadline only turns "never happened" into a readable failure.
+ */
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+}
+
+/** A promise the test settles by hand: holds a job in `active` for as long as it needs. */
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Lets every already-scheduled callback run (an event-loop turn, not a wait on time). */
+export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Below Jest's 5 s test timeout, so that the failure names what never happened. */
+export const DEADLINE_MS = 4000;
+
+/** `promise`, or a failure naming `what` if it has not settled by the deadline. */
+export async function within<T>(promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting for ${what} after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The promises a test holds its jobs on. Released after every test, before the queue is closed:
+ * a test that failed half-way must not leave a job that close would wait for forever.
+ */
+export class Holds {
+  private held: Array<Deferred<void>> = [];
+
+  hold(): Deferred<void> {
+    const held = deferred();
+    this.held.push(held);
+    return held;
+  }
+
+  releaseAll(): void {
+    for (const held of this.held) held.resolve();
+    this.held = [];
+  }
+}
