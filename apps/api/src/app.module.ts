@@ -14,7 +14,7 @@ import { UnitVerifyController } from './credit-years/unit-verify/unit-verify.htt
 import { WithdrawActivityController } from './credit-years/withdraw-activity/withdraw-activity.http.controller';
 import { AuthGuard, JWT_SECRET } from './http/auth.guard';
 import { DocsController, OPENAPI_DOCUMENT } from './ops/docs.http.controller';
-import { HEALTH_CHECKS, HealthController } from './ops/health.http.controller';
+import { HealthController } from './ops/health.http.controller';
 import { ComplianceReportController } from './queries/compliance-report.http.controller';
 import { HistoryController } from './queries/history.http.controller';
 import { InboxesController } from './queries/inboxes.http.controller';
@@ -52,7 +52,6 @@ export class AppModule {
         PortsShutdown,
         { provide: JWT_SECRET, useValue: config.jwtSecret },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: HEALTH_CHECKS, useValue: {} },
         { provide: OPENAPI_DOCUMENT, useValue: { current: null } },
       ],
     };

@@ -2,3 +2,5 @@ export * from './infrastructure.module';
 export * from './shutdown';
 export * from './pino-logger';
 export * from './redact';
+export * from './health-checks';
+export * from './tokens';

@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from '@jx/application';
 import type { AppConfig } from '@jx/config';
 import { EVENT_STORE, openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
-import { InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
+import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
+import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
+import { APP_CONFIG } from './tokens';
+
+export { APP_CONFIG };
 import { openPostgresReadModelStore, openSqliteReadModelStore, READ_MODEL_STORE } from '@jx/projections';
 import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
 
-export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export interface InfrastructureOverrides {
   clock?: Clock;
@@ -35,9 +38,6 @@ async function eventStore(config: AppConfig): Promise<EventStore> {
 @Module({})
 export class InfrastructureModule {
   static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
-    if (config.REDIS_URL !== undefined) {
-      throw new Error('REDIS_URL is set but the BullMQ job adapter is not available in this build: unset it to run jobs in-process');
-    }
     const settings: WorkflowSettings = { yearClosesOn: config.YEAR_CLOSES_ON };
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
@@ -50,11 +50,23 @@ export class InfrastructureModule {
             ? openPostgresReadModelStore({ connectionString: config.DATABASE_URL, schema: config.READ_MODELS_SCHEMA })
             : openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }),
       },
-      { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue() },
+      { provide: HEALTH_CHECKS, inject: [DependencyHealth], useFactory: (health: DependencyHealth) => health.checks() },
       { provide: CLOCK, useValue: overrides.clock ?? systemClock },
       { provide: RULE_SETS, useValue: overrides.rules ?? defaultRegistry() },
       { provide: WORKFLOW_SETTINGS, useValue: settings },
     ];
-    return { module: InfrastructureModule, providers, exports: providers.map((p) => (p as { provide: symbol }).provide) };
+    // REDIS_URL set: jobs go through BullMQ (@nestjs/bullmq), shared by the API and the workers.
+    const jobs: DynamicModule | Provider =
+      config.REDIS_URL !== undefined
+        ? BullMqJobsModule.forRoot({ redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE })
+        : { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue() };
+    // An imported module is re-exported as a whole (its JOB_QUEUE with it).
+    const exported = [...providers.map((p) => (p as { provide: symbol }).provide), 'module' in jobs ? jobs : JOB_QUEUE];
+    return {
+      module: InfrastructureModule,
+      imports: 'module' in jobs ? [jobs] : [],
+      providers: [...providers, DependencyHealth, ...('module' in jobs ? [] : [jobs])],
+      exports: exported,
+    };
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger, type Level } from 'pino';
+import { describeError } from './redact';
 
 export function createRootLogger(level: string): Logger {
   return pino({ level, base: { service: 'jx-credit-hours' }, timestamp: pino.stdTimeFunctions.isoTime });
@@ -14,7 +15,9 @@ export class PinoLoggerService implements LoggerService {
 
   private write(level: Level, message: unknown, context?: unknown): void {
     const ctx = typeof context === 'string' ? { context } : {};
-    if (typeof message === 'object' && message !== null) this.logger[level]({ ...ctx, ...(message as object) });
+    // Errors (Nest's start-up failures among them) keep their name and (redacted) message.
+    if (message instanceof Error) this.logger[level]({ ...ctx, err: describeError(message) }, describeError(message).message);
+    else if (typeof message === 'object' && message !== null) this.logger[level]({ ...ctx, ...(message as object) });
     else this.logger[level](ctx, String(message));
   }
 

@@ -1,11 +1,9 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
+import { HEALTH_CHECKS, type HealthChecks } from '@jx/platform';
 import { Public } from '../http/auth.guard';
 
-export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
-/** Extra dependencies to ping (Redis when configured). */
-export type HealthChecks = Record<string, () => Promise<void>>;
 
 @Controller('api/health')
 export class HealthController {

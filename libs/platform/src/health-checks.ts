@@ -1,0 +1,38 @@
+/**
+ * What `GET /api/health` pings besides the event store: the read models, and Redis where
+ * configured (API.md: 200 when the event store and, where configured, Redis answer).
+ */
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { AppConfig } from '@jx/config';
+import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { APP_CONFIG } from './tokens';
+
+export type HealthChecks = Record<string, () => Promise<void>>;
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+
+@Injectable()
+export class DependencyHealth implements OnApplicationShutdown {
+  /** A connection of its own, opened on the first check and never retried for long: health answers fast. */
+  private readonly redis: Redis | null;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {
+    this.redis = config.REDIS_URL === undefined ? null : new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false });
+  }
+
+  checks(): HealthChecks {
+    const checks: HealthChecks = { readModels: () => this.readModels.ping() };
+    const redis = this.redis;
+    if (redis !== null) {
+      checks.redis = async () => {
+        if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+        await redis.ping();
+      };
+    }
+    return checks;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis !== null && this.redis.status !== 'end') this.redis.disconnect();
+  }
+}
