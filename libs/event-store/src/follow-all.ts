@@ -126,3 +126,15 @@ class FollowingSubscription implements Subscription {
     process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'SubscriptionError');
   }
 }
+
+/** followAll for an adapter that closes every open subscription when it closes itself. */
+export function trackedFollowAll(open: Set<Subscription>, source: FollowSource, options: SubscribeOptions): Subscription {
+  const subscription = followAll(source, options);
+  open.add(subscription);
+  return {
+    close: async () => {
+      open.delete(subscription);
+      await subscription.close();
+    },
+  };
+}

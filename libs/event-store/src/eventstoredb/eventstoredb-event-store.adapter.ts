@@ -41,7 +41,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
-import { followAll } from '../follow-all';
+import { trackedFollowAll } from '../follow-all';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 
 export interface EventStoreDbOptions {
@@ -150,7 +150,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    const subscription = followAll(
+    return trackedFollowAll(
+      this.subscriptions,
       {
         readAll: (from, limit) => this.readAll(from, limit),
         onAppended: (listener) => {
@@ -161,13 +162,6 @@ export class EventStoreDbEventStore implements EventStore {
       },
       options,
     );
-    this.subscriptions.add(subscription);
-    return {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
   }
 
   async headPosition(): Promise<number> {

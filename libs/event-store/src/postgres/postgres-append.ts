@@ -9,7 +9,7 @@ import {
   type StreamGuard,
 } from '../event-store.port';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
-import { metadataColumn, toStoredEvent } from './postgres-event-row';
+import { metadataColumn, toStoredEvent } from '../event-row';
 import { STREAM_REVISION_CONSTRAINT, type StoreNames } from './postgres-schema';
 import type { EventStoreSql } from './postgres-sql';
 

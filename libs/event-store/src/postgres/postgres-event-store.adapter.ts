@@ -11,10 +11,10 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { assertAppendable, normaliseInstant } from '../append-rules';
-import { followAll } from '../follow-all';
+import { trackedFollowAll } from '../follow-all';
 import { AppendNotifications } from './postgres-append-notifications';
 import { appendInTransaction } from './postgres-append';
-import { toStoredEvent, type EventRow } from './postgres-event-row';
+import { toStoredEvent, type EventRow } from '../event-row';
 import { migrate, storeNames, type StoreNames } from './postgres-schema';
 import { eventStoreSql, type EventStoreSql } from './postgres-sql';
 
@@ -106,21 +106,11 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions): Subscription {
     if (this.closing) throw new Error('event store is closed');
-    const subscription = followAll(
-      {
-        readAll: (from, limit) => this.readAll(from, limit),
-        onAppended: (listener) => this.notifications.add(listener),
-        pollIntervalMs: this.pollIntervalMs,
-      },
+    return trackedFollowAll(
+      this.subscriptions,
+      { readAll: (from, limit) => this.readAll(from, limit), onAppended: (listener) => this.notifications.add(listener), pollIntervalMs: this.pollIntervalMs },
       options,
     );
-    this.subscriptions.add(subscription);
-    return {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
   }
 
   async headPosition(): Promise<number> {

@@ -16,9 +16,10 @@ import {
   type Subscription,
 } from '../event-store.port';
 import { assertAppendable, normaliseInstant } from '../append-rules';
-import { followAll } from '../follow-all';
+import { trackedFollowAll } from '../follow-all';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
-import { EVENT_COLUMNS, metadataColumn, toStoredEvent, type EventRow } from './sqlite-event-row';
+import { metadataColumn, toStoredEvent, type EventRow } from '../event-row';
+import { EVENT_COLUMNS } from './sqlite-event-row';
 import { migrate } from './sqlite-schema';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
@@ -139,7 +140,8 @@ export class SqliteEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions): Subscription {
     if (!this.db.open) throw new Error('event store is closed');
-    const subscription = followAll(
+    return trackedFollowAll(
+      this.subscriptions,
       {
         readAll: (from, limit) => this.readAll(from, limit),
         onAppended: (listener) => {
@@ -150,13 +152,6 @@ export class SqliteEventStore implements EventStore {
       },
       options,
     );
-    this.subscriptions.add(subscription);
-    return {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
   }
 
   async headPosition(): Promise<number> {
