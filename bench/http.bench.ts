@@ -75,12 +75,13 @@ const body = (i: number) => ({
 
 async function main(): Promise<void> {
   execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  const dirs = [mkdtempSync(join(tmpdir(), 'jx-bench-app-')), mkdtempSync(join(tmpdir(), 'jx-bench-bare-'))];
+  const dirs = [mkdtempSync(join(tmpdir(), 'jx-bench-app-')), mkdtempSync(join(tmpdir(), 'jx-bench-bare-')), mkdtempSync(join(tmpdir(), 'jx-bench-nest-'))];
   const key = new TextEncoder().encode(SECRET);
   const sign = (claims: Record<string, string>) => new SignJWT({ sub: `${claims.role}-bench`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dirs[0]!, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31', ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>) });
   const bare = await start([require.resolve('tsx/cli'), 'bench/bare-server.ts'], { DATA_DIR: dirs[1]!, PORT: '0' });
+  const nest = await start([require.resolve('tsx/cli'), 'bench/nest-bare-server.ts'], { DATA_DIR: dirs[2]!, PORT: '0' });
   try {
     const hr = await sign({ role: 'authority', region: '360000' });
     await fetch(`${app.url}/api/units/u1`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U', region: '360102', industry: 'general' }) });
@@ -92,20 +93,25 @@ async function main(): Promise<void> {
     };
     // Warm-up both, then measure: the bare route first, DeclareActivity second, alternating twice.
     await load(300, CONCURRENCY, post(bare.url, false));
+    await load(300, CONCURRENCY, post(nest.url, false));
     await load(300, CONCURRENCY, (i) => post(app.url, true)(i + 1_000_000));
-    const runs = { bare: [] as Awaited<ReturnType<typeof load>>[], app: [] as Awaited<ReturnType<typeof load>>[] };
+    const runs = { bare: [] as Awaited<ReturnType<typeof load>>[], nest: [] as Awaited<ReturnType<typeof load>>[], app: [] as Awaited<ReturnType<typeof load>>[] };
     for (let round = 0; round < 2; round++) {
       runs.bare.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(bare.url, false)(i + round * COMMANDS)));
+      runs.nest.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(nest.url, false)(i + round * COMMANDS)));
       runs.app.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(app.url, true)(i + round * COMMANDS)));
     }
     const merge = (r: Awaited<ReturnType<typeof load>>[]) => ({ perSecond: r.reduce((s, x) => s + x.perSecond, 0) / r.length, p50: Math.max(...r.map((x) => x.p50)), p99: Math.max(...r.map((x) => x.p99)) });
     const b = merge(runs.bare);
+    const n = merge(runs.nest);
     const a = merge(runs.app);
     const line = (name: string, r: typeof a) => `${name.padEnd(16)} ${r.perSecond.toFixed(0).padStart(6)} commands/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms`;
     console.log(`http bench: ${COMMANDS} commands per side, ${CONCURRENCY} in flight, ${PERSONS} person-years, node ${process.version}`);
     console.log(line('bare append', b));
+    console.log(line('Nest bare append', n));
     console.log(line('DeclareActivity', a));
     console.log(`ratio            ${(a.perSecond / b.perSecond).toFixed(2)} (DeclareActivity / bare; target ≥ 0.7, and ≥ 1,500 commands/s)`);
+    console.log(`                 ${(n.perSecond / b.perSecond).toFixed(2)} (Nest bare / bare: the framework alone); ${(a.perSecond / n.perSecond).toFixed(2)} (DeclareActivity / Nest bare)`);
 
     // A 60-event statement read, p99 (target ≤ 5 ms), one request at a time.
     const reader = await sign({ role: 'professional', personId: 'stmt', unitId: 'u1' });
@@ -119,9 +125,8 @@ async function main(): Promise<void> {
     console.log(`statement read   ${history.length}-event stream: p50 ${read.p50.toFixed(2)} ms   p99 ${read.p99.toFixed(2)} ms (target p99 ≤ 5 ms)`);
   } finally {
     const exited = (c: ChildProcess) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)));
-    app.child.kill('SIGTERM');
-    bare.child.kill('SIGTERM');
-    await Promise.all([exited(app.child), exited(bare.child)]);
+    for (const c of [app.child, bare.child, nest.child]) c.kill('SIGTERM');
+    await Promise.all([exited(app.child), exited(bare.child), exited(nest.child)]);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
