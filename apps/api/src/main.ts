@@ -19,8 +19,23 @@ function developmentSecret(dataDir: string, fresh: string): string {
   return fresh;
 }
 
+/** Whatever a stuck dependency does, a stop signal ends the process within this. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+function armShutdownDeadline(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  armShutdownDeadline();
   if (config.devSecret) {
     config.jwtSecret = developmentSecret(config.DATA_DIR, config.jwtSecret);
     process.stdout.write(`AUTH_JWT_SECRET is not set: this process signs and checks tokens with the development secret\n  ${config.jwtSecret}\n(kept in DATA_DIR/dev-jwt-secret; set AUTH_JWT_SECRET to choose your own, required when NODE_ENV=production)\n`);

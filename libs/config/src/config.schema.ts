@@ -46,6 +46,10 @@ export const configSchema = envSchema.superRefine((c, ctx) => {
       // would accept institution-wide fraud flags that nothing ever runs.
       ctx.addIssue({ code: 'custom', path: ['RUN_WORKER'], message: 'may be false only with REDIS_URL (jobs reach a separate worker through Redis)' });
     }
+    if (!c.RUN_WORKER && !c.DATABASE_URL) {
+      // The worker projects the read models this API reads: they must be shared, in PostgreSQL.
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when RUN_WORKER=false (the read models are shared with the worker)' });
+    }
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when EVENT_STORE=postgres' });
     }

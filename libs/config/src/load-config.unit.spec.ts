@@ -36,6 +36,7 @@ describe('configuration (API.md, Running)', () => {
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ RUN_WORKER: 'false' }, 'RUN_WORKER'],
+    [{ RUN_WORKER: 'false', REDIS_URL: 'redis://127.0.0.1:6379' }, 'DATABASE_URL'],
   ])('a wrong variable stops start-up with a message naming it: %j', (env, name) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);

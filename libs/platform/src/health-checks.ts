@@ -17,15 +17,24 @@ export class DependencyHealth implements OnApplicationShutdown {
   private readonly redis: Redis | null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {
-    this.redis = config.REDIS_URL === undefined ? null : new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false });
+    this.redis =
+      config.REDIS_URL === undefined
+        ? null
+        : new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000, enableOfflineQueue: false });
+    // Failures are what the check reports; an unhandled 'error' event would only add noise.
+    this.redis?.on('error', () => undefined);
   }
+
+  private connecting: Promise<void> | null = null;
 
   checks(): HealthChecks {
     const checks: HealthChecks = { readModels: () => this.readModels.ping() };
     const redis = this.redis;
     if (redis !== null) {
       checks.redis = async () => {
-        if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+        // One connect shared by concurrent first checks (a ping meanwhile would be refused).
+        if (redis.status === 'wait' || redis.status === 'end') this.connecting ??= redis.connect().finally(() => (this.connecting = null));
+        if (this.connecting !== null) await this.connecting;
         await redis.ping();
       };
     }

@@ -5,6 +5,16 @@ import { HEALTH_CHECKS, type HealthChecks } from '@jx/platform';
 import { Public } from '../http/auth.guard';
 
 
+/** A dependency that does not answer within this is down: health must answer even then. */
+const CHECK_MS = 2000;
+
+function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer')), ms);
+    work.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
 @Controller('api/health')
 export class HealthController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(HEALTH_CHECKS) private readonly checks: HealthChecks) {}
@@ -17,7 +27,7 @@ export class HealthController {
     const results: Record<string, 'up' | 'down'> = {};
     await Promise.all(
       Object.entries(all).map(async ([name, ping]) => {
-        results[name] = await ping().then(() => 'up' as const, () => 'down' as const);
+        results[name] = await withDeadline(ping(), CHECK_MS).then(() => 'up' as const, () => 'down' as const);
       }),
     );
     const ok = Object.values(results).every((r) => r === 'up');

@@ -3,7 +3,8 @@
  * delay is recorded. A repeatable job finds candidates in the read model and sends each one
  * RecordPromotionDelay, which decides again from the person-year's own stream.
  */
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { describeError } from '@jx/platform';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, RecordPromotionDelay, type Clock } from '@jx/application';
 import { chinaDate, SYSTEM_ACTOR } from '@jx/domain';
@@ -17,6 +18,7 @@ const BATCH = 500;
 
 @Injectable()
 export class PromotionDelaySweep implements OnApplicationBootstrap {
+  private readonly logger = new Logger('promotion-delay');
   constructor(
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
@@ -25,9 +27,18 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.jobs.registerProcessor<Record<string, never>>(PROMOTION_DELAY_SWEEP_JOB, (job) => this.sweep(job));
-    await this.jobs.schedule(PROMOTION_DELAY_SWEEP_JOB, EVERY_MS, {});
+    // Not awaited: an unreachable Redis must not hold start-up (health reports it); retried hourly.
+    const schedule = () =>
+      this.jobs.schedule(PROMOTION_DELAY_SWEEP_JOB, EVERY_MS, {}).then(
+        () => undefined,
+        (error: unknown) => {
+          this.logger.error({ err: describeError(error) }, 'could not schedule the promotion-delay sweep; retrying in an hour');
+          setTimeout(schedule, EVERY_MS).unref();
+        },
+      );
+    void schedule();
   }
 
   /** Records every due delay; returns how many were recorded. */

@@ -2,7 +2,7 @@
  * Feeds the read models (inboxes, reports, institution index) from a checkpointed subscription
  * to the event store, for as long as the process runs.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RULE_SETS } from '@jx/application';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { ProjectionRunner, Projector, READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
@@ -10,7 +10,7 @@ import { describeError } from '@jx/platform';
 import type { RuleSetRegistry } from '@jx/rules';
 
 @Injectable()
-export class ReadModelsProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReadModelsProjection implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('projections');
   readonly runner: ProjectionRunner;
 
@@ -30,7 +30,8 @@ export class ReadModelsProjection implements OnApplicationBootstrap, OnApplicati
     await this.runner.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any store closes (PortsShutdown runs at onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop();
   }
 
