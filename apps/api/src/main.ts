@@ -1,6 +1,7 @@
 /** `npm start`: serves the API (and, unless RUN_WORKER=false, the worker's processors). */
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@jx/config';
+import { armShutdownDeadline } from '@jx/platform';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app.factory';
@@ -17,20 +18,6 @@ function developmentSecret(dataDir: string, fresh: string): string {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, `${fresh}\n`, { mode: 0o600 });
   return fresh;
-}
-
-/** Whatever a stuck dependency does, a stop signal ends the process within this. */
-const SHUTDOWN_DEADLINE_MS = 15_000;
-
-function armShutdownDeadline(): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      setTimeout(() => {
-        process.stderr.write(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
-        process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS).unref();
-    });
-  }
 }
 
 async function main(): Promise<void> {

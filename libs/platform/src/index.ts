@@ -4,3 +4,4 @@ export * from './pino-logger';
 export * from './redact';
 export * from './health-checks';
 export * from './tokens';
+export * from './shutdown-deadline';

@@ -1,0 +1,14 @@
+/** Whatever a stuck dependency does, a stop signal ends the process within this. */
+export const SHUTDOWN_DEADLINE_MS = 15_000;
+
+/** For a process entry point: arms a hard exit once SIGTERM or SIGINT arrives (Nest's hooks run meanwhile). */
+export function armShutdownDeadline(ms = SHUTDOWN_DEADLINE_MS): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`shutdown took longer than ${ms / 1000} s; exiting\n`);
+        process.exit(1);
+      }, ms).unref();
+    });
+  }
+}
