@@ -42,6 +42,9 @@ export interface SqliteEventStoreOptions {
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 /** Streams whose events are kept between reads (least recently read dropped first). */
 const RECENT_STREAMS = 2000;
+const NOT_COMPLETE = -1;
+/** A stream's first events; `completeAt` is the data_version at which they were all of it. */
+interface CachedStream { events: StoredEvent[]; completeAt: number }
 const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 /**
@@ -53,7 +56,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   private readonly listeners = new Set<() => void>();
-  private readonly recent = new Map<string, StoredEvent[]>();
+  private readonly recent = new Map<string, CachedStream>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
   private readonly appendTx;
@@ -97,6 +100,8 @@ export class SqliteEventStore implements EventStore {
         .pluck(),
       head: db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
       ping: db.prepare<[], number>('SELECT 1').pluck(),
+      // Changes whenever another connection (another process) commits to the file; never for ours.
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
     this.appendTx = db.transaction(this.appendInTransaction.bind(this));
   }
@@ -111,6 +116,7 @@ export class SqliteEventStore implements EventStore {
     // Normalised outside the write lock; an invalid instant throws RangeError before anything runs.
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
     const result = this.appendTx.immediate(streamId, events, ats, expectedRevision, options.guards ?? []);
+    this.rememberAppended(streamId, result.events);
     for (const listener of this.listeners) listener();
     return result;
   }
@@ -171,20 +177,36 @@ export class SqliteEventStore implements EventStore {
   /**
    * Stored events never change, so the prefix of a recently read stream is kept (a bounded cache)
    * and only the rows after it are read: a command on a long stream no longer parses the whole
-   * stream each time. Rows appended by other processes are found by the same tail query.
+   * stream each time. An entry read or extended while no other connection has committed since
+   * (SQLite's data_version) is the whole stream, so it is answered without a query — absent streams
+   * included; otherwise the rows after the prefix are read, which finds other processes' appends.
    */
   private cachedRead(streamId: string, toRevision: number): StoredEvent[] {
-    const known = this.recent.get(streamId) ?? [];
-    if (toRevision < known.length) return known.slice(0, toRevision + 1);
-    const tail = this.stmt.readStream.all(streamId, known.length - 1, toRevision).map(toStoredEvent);
-    const events = tail.length === 0 ? known : known.concat(tail);
-    if (events.length > 0) this.remember(streamId, events);
+    const dataVersion = this.stmt.dataVersion.get()!;
+    const known = this.recent.get(streamId);
+    const prefix = known?.events ?? [];
+    if (toRevision < prefix.length) return prefix.slice(0, toRevision + 1);
+    if (known !== undefined && known.completeAt === dataVersion) return prefix.slice();
+    const tail = this.stmt.readStream.all(streamId, prefix.length - 1, toRevision).map(toStoredEvent);
+    const events = tail.length === 0 ? prefix : prefix.concat(tail);
+    // Only an unbounded read proves that nothing follows.
+    this.remember(streamId, { events, completeAt: toRevision === MAX_REVISION ? dataVersion : NOT_COMPLETE });
     return events.slice();
   }
 
-  private remember(streamId: string, events: StoredEvent[]): void {
+  /** Our own append extends a cached stream it continues; a complete entry stays complete. */
+  private rememberAppended(streamId: string, appended: readonly StoredEvent[]): void {
+    const known = this.recent.get(streamId);
+    if (known === undefined || known.events.length !== appended[0]?.revision) {
+      this.recent.delete(streamId);
+      return;
+    }
+    this.remember(streamId, { events: known.events.concat(appended), completeAt: known.completeAt });
+  }
+
+  private remember(streamId: string, entry: CachedStream): void {
     this.recent.delete(streamId);
-    this.recent.set(streamId, events);
+    this.recent.set(streamId, entry);
     if (this.recent.size > RECENT_STREAMS) this.recent.delete(this.recent.keys().next().value!);
   }
 

@@ -89,6 +89,26 @@ describe('SqliteEventStore on a shared file', () => {
     expect((await b.readStream('s-1')).map((e) => e.type)).toEqual(['E0', 'A1']);
   });
 
+  it('a cached read (even of an absent stream) never hides what another connection appended since', async () => {
+    const a = open();
+    const b = open();
+    // a caches s-1 as absent and s-2 as complete, then extends s-2 itself.
+    expect(await a.readStream('s-1')).toEqual([]);
+    await a.append('s-2', [newEvent('A0')], -1);
+    expect((await a.readStream('s-2')).map((e) => e.type)).toEqual(['A0']);
+    // b writes to both streams; a must see it on its next read, from its cache or not.
+    await b.append('s-1', [newEvent('B0')], -1);
+    await b.append('s-2', [newEvent('B1')], 0);
+    expect((await a.readStream('s-1')).map((e) => e.type)).toEqual(['B0']);
+    expect((await a.readStream('s-2')).map((e) => e.type)).toEqual(['A0', 'B1']);
+    // a's own append after b's: a complete entry is extended, not trusted past b's write.
+    await a.append('s-2', [newEvent('A2')], 1);
+    await b.append('s-3', [newEvent('B2')], -1);
+    expect((await a.readStream('s-2')).map((e) => e.type)).toEqual(['A0', 'B1', 'A2']);
+    expect((await a.readStream('s-2', { toRevision: 0 })).map((e) => e.type)).toEqual(['A0']);
+    expect((await b.readStream('s-2')).map((e) => e.type)).toEqual(['A0', 'B1', 'A2']);
+  });
+
   it('close() ends open subscriptions', async () => {
     const store = open();
     const seen = new Collector();

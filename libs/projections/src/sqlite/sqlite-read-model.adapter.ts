@@ -149,7 +149,12 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.stmt.upsertUnit.run(unit);
   }
 
-  /** Replaces everything derived from the person-year: the rows depend on its stream alone. */
+  /**
+   * Replaces everything derived from the person-year: the rows depend on its stream alone. Rows
+   * are diffed against what is stored rather than deleted and rewritten, so a person-year with many
+   * pending activities costs one read and the changed rows per event, not a rewrite of them all
+   * (the rewrite made a stream of declarations quadratic).
+   */
   private writePersonYear({ personYear: p, pending, registrations }: PersonYearSnapshot): void {
     this.stmt.upsertPersonYear.run({
       personId: p.personId, year: p.year, unitId: p.unitId, field: p.field, status: p.status,
@@ -157,10 +162,26 @@ export class SqliteReadModelStore implements ReadModelStore {
       confirmedAt: p.confirmedAt, delayDueAfter: p.delayDueAfter, revision: p.revision,
     });
     const key = { personId: p.personId, year: p.year };
-    this.stmt.deletePending.run(key);
-    for (const a of pending) this.stmt.insertPending.run({ ...key, unitId: p.unitId, ...a });
-    this.stmt.deleteRegistrations.run(key);
-    for (const r of registrations) this.stmt.insertRegistration.run({ ...key, ...r });
+    const storedPending = new Map(this.stmt.pendingOf.all(key).map((r) => [r.activity_id, r]));
+    const wantedPending = new Set(pending.map((a) => a.activityId));
+    for (const activityId of storedPending.keys()) if (!wantedPending.has(activityId)) this.stmt.deletePendingOne.run({ ...key, activityId });
+    for (const a of pending) {
+      const s = storedPending.get(a.activityId);
+      if (s && s.unit_id === p.unitId && s.category === a.category && s.title === a.title && s.declared_at === a.declaredAt && s.position === a.position) continue;
+      if (s) this.stmt.deletePendingOne.run({ ...key, activityId: a.activityId });
+      this.stmt.insertPending.run({ ...key, unitId: p.unitId, ...a });
+    }
+    const storedRegistrations = new Map(this.stmt.registrations.all(key).map((r) => [r.activity_id, r]));
+    const wantedRegistrations = new Set(registrations.map((r) => r.activityId));
+    for (const activityId of storedRegistrations.keys()) {
+      if (!wantedRegistrations.has(activityId)) this.stmt.deleteRegistrationOne.run({ ...key, activityId });
+    }
+    for (const r of registrations) {
+      const s = storedRegistrations.get(r.activityId);
+      if (s && s.institution_id === r.institutionId && s.content_key === r.contentKey) continue;
+      if (s) this.stmt.deleteRegistrationOne.run({ ...key, activityId: r.activityId });
+      this.stmt.insertRegistration.run({ ...key, ...r });
+    }
   }
 }
 

@@ -63,15 +63,23 @@ export function prepareStatements(db: Database.Database) {
          finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
          confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
     ),
-    deletePending: db.prepare<[PersonYearParams]>('DELETE FROM pending_activities WHERE person_id = @personId AND year = @year'),
+    pendingOf: db.prepare<[PersonYearParams], Omit<PendingRow, 'person_id' | 'year'> & { unit_id: string }>(
+      'SELECT activity_id, unit_id, category, title, declared_at, position FROM pending_activities WHERE person_id = @personId AND year = @year',
+    ),
+    deletePendingOne: db.prepare<[PersonYearParams & { activityId: string }]>(
+      'DELETE FROM pending_activities WHERE person_id = @personId AND year = @year AND activity_id = @activityId',
+    ),
     insertPending: db.prepare<[PersonYearParams & {
       activityId: string; unitId: string; category: string; title: string; declaredAt: string; position: number;
     }]>(
       `INSERT INTO pending_activities (person_id, year, activity_id, unit_id, category, title, declared_at, position)
        VALUES (@personId, @year, @activityId, @unitId, @category, @title, @declaredAt, @position)`,
     ),
-    deleteRegistrations: db.prepare<[PersonYearParams]>(
-      'DELETE FROM institution_registrations WHERE person_id = @personId AND year = @year',
+    registrations: db.prepare<[PersonYearParams], { activity_id: string; institution_id: string; content_key: string | null }>(
+      'SELECT activity_id, institution_id, content_key FROM institution_registrations WHERE person_id = @personId AND year = @year',
+    ),
+    deleteRegistrationOne: db.prepare<[PersonYearParams & { activityId: string }]>(
+      'DELETE FROM institution_registrations WHERE person_id = @personId AND year = @year AND activity_id = @activityId',
     ),
     insertRegistration: db.prepare<[PersonYearParams & { activityId: string; institutionId: string; contentKey: string | null }]>(
       `INSERT INTO institution_registrations (person_id, year, activity_id, institution_id, content_key)
