@@ -112,6 +112,10 @@ it('a cursor that no page handed out is 400 INVALID_CURSOR', async () => {
   const res = await t.call('GET', '/api/units/u1/pending?cursor=bogus', { token: w.unit });
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('INVALID_CURSOR');
+  // 400 comes before 404 (API.md): a bad cursor on an unregistered unit's inbox is still INVALID_CURSOR.
+  const stranger = await t.token({ role: 'unit', unitId: 'u-unregistered' });
+  expect((await t.call('GET', '/api/units/u-unregistered/pending?cursor=bogus', { token: stranger })).body.error.code).toBe('INVALID_CURSOR');
+  expect((await t.call('GET', '/api/units/u-unregistered/pending', { token: stranger })).body.error.code).toBe('UNIT_NOT_FOUND');
 });
 
 it('an industry authority asking the report by unit sees only its own field', async () => {

@@ -40,6 +40,18 @@ it('Art. 13: completedOn after the make-up period is OUTSIDE_YEAR; later than to
   expect((await declare(2025, activity({ completedOn: '2024-12-31' }))).status).toBe(422);
 });
 
+it('a year that is not short has no make-up: before it closes a later activity is OUTSIDE_YEAR (422), after it YEAR_CLOSED (409)', async () => {
+  t.clock.set('2025-02-01T02:00:00.000Z');
+  await declare(2024, activity({ activityId: 'pub', measure: { hours: 30 } }));
+  await declare(2024, activity({ activityId: 'pro', subject: 'professional', measure: { hours: 60 } }));
+  for (const id of ['pub', 'pro']) await t.call('POST', `${yearPath('p1', 2024)}/activities/${id}/verification`, { token: w.unit, body: { decision: 'approve' } });
+  const before = await declare(2024, activity({ activityId: 'later', completedOn: '2025-01-15' }));
+  expect([before.status, before.body.error.code]).toEqual([422, 'OUTSIDE_YEAR']);
+  t.clock.set('2025-06-01T02:00:00.000Z');
+  const after = await declare(2024, activity({ activityId: 'later', completedOn: '2025-05-01' }));
+  expect([after.status, after.body.error.code]).toEqual([409, 'YEAR_CLOSED']);
+});
+
 it('Art. 13: a legitimate reason extends the period; periods only extend', async () => {
   await declare(2024, activity({ completedOn: '2025-05-01' }));
   const granted = await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'illness', until: '2026-06-30' } });

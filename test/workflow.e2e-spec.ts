@@ -36,6 +36,16 @@ describe('DeclareActivity', () => {
     expect(await t.head()).toBe(head);
   });
 
+  it('a retry of a declaration is answered as the first time even after the year was voided; a new one is YEAR_VOIDED', async () => {
+    const first = await declare(w.pro, activity());
+    expect((await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'forged certificate' } })).status).toBe(201);
+    const head = await t.head();
+    const again = await declare(w.pro, activity());
+    expect([again.status, again.body]).toEqual([200, first.body]);
+    expect((await declare(w.pro, activity({ activityId: 'a2' }))).body.error.code).toBe('YEAR_VOIDED');
+    expect(await t.head()).toBe(head);
+  });
+
   it('the same activityId with another body is ACTIVITY_ID_REUSED', async () => {
     await declare(w.pro, activity());
     const res = await declare(w.pro, activity({ title: 'Other' }));
@@ -110,6 +120,8 @@ describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
     await declare(w.pro, activity());
     const noReason = await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'approve', hours: 5 } });
     expect(noReason.body.error.code).toBe('REASON_REQUIRED');
+    const rejectWithHours = await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'reject', hours: 5 } });
+    expect(rejectWithHours.body.error.code).toBe('REASON_REQUIRED');
     const above = await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'approve', hours: 11, reason: 'x' } });
     expect(above.status).toBe(422);
     expect(above.body.error.code).toBe('HOURS_ABOVE_CLAIMED');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { configSchema, envSchema, type AppConfig } from './config.schema';
+import { configSchema, envSchema, RECOMMENDED_SECRET_BYTES, type AppConfig } from './config.schema';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -26,10 +26,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return { ...parsed.data, jwtSecret: secret ?? randomBytes(32).toString('base64url'), devSecret: secret === undefined };
 }
 
-/** For a process entry point: the configuration, or a message naming each wrong variable and exit 78 (EX_CONFIG). */
+/** Start-up warnings about a configuration that works but should not be used as is (never the values). */
+export function configWarnings(config: AppConfig): string[] {
+  const warnings: string[] = [];
+  if (!config.devSecret && Buffer.byteLength(config.jwtSecret) < RECOMMENDED_SECRET_BYTES) {
+    warnings.push(`AUTH_JWT_SECRET is shorter than ${RECOMMENDED_SECRET_BYTES} bytes (RFC 7518 §3.2 asks for 256 bits): tokens signed with it are easier to forge; use a long random secret`);
+  }
+  return warnings;
+}
+
+/** For a process entry point: the configuration (its warnings printed), or a message naming each wrong variable and exit 78 (EX_CONFIG). */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    for (const warning of configWarnings(config)) process.stderr.write(`warning: ${warning}\n`);
+    return config;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`${e.message}\n`);

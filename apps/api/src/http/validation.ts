@@ -13,9 +13,9 @@ export const NOT_JSON = Symbol('NOT_JSON');
 
 export type Detail = { field: string; reason: string };
 
-export function validationError(details: Detail[], code = 'VALIDATION_FAILED'): HttpError {
+export function validationError(details: Detail[], code = 'VALIDATION_FAILED', article?: string): HttpError {
   const message = details.map((d) => (d.field ? `${d.field}: ${d.reason}` : d.reason)).join('; ');
-  return new HttpError(400, code, message, undefined, details);
+  return new HttpError(400, code, message, article, details);
 }
 
 function detailsOf(error: z.ZodError, prefix: string): Detail[] {
@@ -46,7 +46,28 @@ export const yearParam = z
   .transform(Number)
   .refine((y) => y >= 2023 && y <= 2100, 'must be a year from 2023 to 2100');
 export const region = z.string().regex(/^\d{6}$/, 'must be a 6-digit division code');
-export const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** Characters as API.md counts them: code points, so a CJK Extension-B name is not counted twice. */
+export function characterCount(s: string): number {
+  let count = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        i += 1;
+      }
+    }
+  }
+  return count;
+}
+export const text = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    // UTF-16 length ≥ characters: only a long string needs counting.
+    .refine((s) => s.length <= max || characterCount(s) <= max, `must be at most ${max} characters`)
+    .meta({ maxLength: max });
 export const printable = (max: number) =>
   text(max).regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must be printable characters');
 export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');

@@ -26,8 +26,10 @@ export class InboxesController {
     if (meta.actor.unitId !== (params as { unitId?: string }).unitId) throw forbiddenError('a unit reads its own inbox only');
     const { unitId } = parseWith(z.strictObject({ unitId: id }), params);
     const q = parseWith(z.strictObject(page), query);
+    // The page first: a malformed cursor is a 400, which API.md puts before the unknown unit's 404.
+    const items = await this.readModels.unitPending(unitId, { limit: q.limit ?? 100, cursor: q.cursor ?? null });
     if ((await this.years.readUnit(unitId)) === null) throw notFound('UNIT_NOT_FOUND', `unit ${unitId} is not registered`);
-    return this.readModels.unitPending(unitId, { limit: q.limit ?? 100, cursor: q.cursor ?? null });
+    return items;
   }
 
   /** The authority's inbox: confirmed person-years awaiting finalisation in its scope. */

@@ -38,7 +38,8 @@ export class DeclareActivityController {
     }
     // Shape and bounds of the measure against the base rule set (overrides change only hours).
     const measured = validateMeasure(this.rules.resolve(this.rules.idFor('general', path.year)), { category: dto.category, subject: dto.subject, measure: dto.measure ?? {} });
-    if (!measured.ok) throw validationError(measured.errors);
+    // The measure's shape is the rule of the item's article (8, 9 or 10; Art. 7 for time).
+    if (!measured.ok) throw validationError(measured.errors, 'VALIDATION_FAILED', dto.category.split('.')[0]);
     const answer = await this.bus.execute(
       new DeclareActivity(
         {

@@ -21,10 +21,11 @@ export class UnitVerifyController {
     requireRole(meta.actor, 'unit');
     const path = parseWith(activityPath, params);
     const dto = parseWith(unitVerifyBody, body);
-    if (dto.decision === 'reject' && dto.hours !== undefined) throw validationError([{ field: 'hours', reason: 'is not given with a rejection' }]);
+    // The reason first: API.md names REASON_REQUIRED for a rejection and for any `hours`.
     if ((dto.decision === 'reject' || dto.hours !== undefined) && dto.reason === undefined) {
       throw new HttpError(400, 'REASON_REQUIRED', 'a rejection, or hours other than the claimed, need a reason', '12');
     }
+    if (dto.decision === 'reject' && dto.hours !== undefined) throw validationError([{ field: 'hours', reason: 'is not given with a rejection (a rejection counts no hours)' }]);
     return this.bus.execute(
       new UnitVerify({ ...path, decision: dto.decision, hours: dto.hours ?? null, reason: dto.reason ?? null, contentKey: dto.contentKey ?? null }, meta),
     );

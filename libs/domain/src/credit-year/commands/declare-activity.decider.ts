@@ -65,7 +65,8 @@ function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {
 /**
  * What the stored year forbids (409, RULES.md §4): a regular declaration after the year closed or
  * once it was finalised (later finalisations included: only make-up reopens it); a make-up one
- * after its period ended.
+ * after its period ended. An activity completed after the year is make-up only for a short year:
+ * for any other it is a regular declaration, refused here once the year closed, else by its date.
  */
 function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState | null, makeUp: boolean, ctx: DecideContext): void {
   const today = chinaDate(ctx.now);
@@ -83,22 +84,25 @@ function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState |
 function refuseDates(cmd: DeclareActivityCommand, state: CreditYearState | null, makeUp: boolean, ctx: DecideContext): void {
   const done = cmd.activity.completedOn;
   if (yearOf(done) < cmd.year) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is before ${cmd.year}`, '11');
+  if (yearOf(done) > cmd.year && !makeUp) {
+    throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after ${cmd.year}, which is not short, so it has no make-up period`, '13');
+  }
   if (makeUp) {
     const until = state?.makeUp.until ?? defaultMakeUpEnd(cmd.year);
     if (done > until) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after the make-up period (ends ${until})`, '13');
-    if (!isShort(state, ctx)) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after ${cmd.year}, which is not short, so it has no make-up period`, '13');
   }
   const today = chinaDate(ctx.now);
-  if (done > today) throw unprocessable('COMPLETED_IN_FUTURE', `completedOn ${done} is later than today (${today})`);
+  if (done > today) throw unprocessable('COMPLETED_IN_FUTURE', `completedOn ${done} is later than today (${today})`, '11');
 }
 
-function repeatOrReuse(state: CreditYearState, cmd: DeclareActivityCommand, ctx: DecideContext): DeclareActivityResult | null {
+/**
+ * The same activityId, body and actor (sub and role) again: the first answer, nothing written —
+ * before any refusal, since a retry asks nothing new of the year (API.md, DeclareActivity).
+ */
+function exactRepeat(state: CreditYearState, cmd: DeclareActivityCommand, ctx: DecideContext): DeclareActivityResult | null {
   const prior = state.activities.get(cmd.activity.activityId);
-  if (!prior) return null;
-  const sameActor = prior.data.declarant.id === ctx.actor.sub && prior.data.declarant.role === ctx.actor.role;
-  if (!sameActor || prior.data.requestDigest !== cmd.requestDigest) {
-    throw conflict('ACTIVITY_ID_REUSED', `activityId ${cmd.activity.activityId} is already used in this person-year`);
-  }
+  if (!prior || prior.data.declarant.id !== ctx.actor.sub || prior.data.declarant.role !== ctx.actor.role) return null;
+  if (prior.data.requestDigest !== cmd.requestDigest) return null;
   return { activityId: prior.data.activityId, status: prior.registered ? 'verified' : 'declared', hours: prior.data.hours, revision: prior.declaredRevision };
 }
 
@@ -109,29 +113,32 @@ export function decideDeclareActivity(
   neighbour: CreditYearState | null,
   ctx: DecideContext,
 ): CreditYearDecision<DeclareActivityResult> {
+  const repeat = state === null ? null : exactRepeat(state, cmd, ctx);
+  if (repeat) return { events: [], ruleSetId: ctx.rules.idFor(state!.field, cmd.year), result: repeat };
   // The command names a unit (token or body): it must exist, even on a year already open.
   if (unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${cmd.unitId} is not registered`);
   if (state !== null) refuseVoided(state);
   if (state !== null && state.unitId !== cmd.unitId) {
-    throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}; a change of employer within a year is not handled`);
+    throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}; a change of employer within a year is not handled`, '12');
   }
   const field = state?.field ?? unit.industry;
   const ruleSetId = ctx.rules.idFor(field, cmd.year);
-  if (state !== null) {
-    const repeat = repeatOrReuse(state, cmd, ctx);
-    if (repeat) return { events: [], ruleSetId, result: repeat };
+  if (state?.activities.has(cmd.activity.activityId)) {
+    throw conflict('ACTIVITY_ID_REUSED', `activityId ${cmd.activity.activityId} is already used in this person-year`);
   }
   const a = cmd.activity;
   const measured = validateMeasure(ctx.rules.resolve(ruleSetId), { category: a.category, subject: a.subject, measure: a.measure });
   if (!measured.ok) throw new DomainError('invalid', 'VALIDATION_FAILED', measured.errors.map((e) => `${e.field}: ${e.reason}`).join('; '), undefined, measured.errors);
   // API.md's order: what the stored state forbids (409) before what a rule refuses (422).
-  const makeUp = yearOf(a.completedOn) > cmd.year;
+  const afterYear = yearOf(a.completedOn) > cmd.year;
+  const makeUp = afterYear && isShort(state, ctx);
   refuseByYearState(cmd, state, makeUp, ctx);
   if (a.category === '8.8' && state && [...state.activities.values()].some((x) => x.data.category === '8.8' && isActive(x))) {
     throw conflict('POINTS_ALREADY_DECLARED', 'this year already holds an active 学习强国 points activity', '8(8)');
   }
   const content = contentOf(a.activityId, a.contentKey);
-  if (holdsContent(neighbour, content, !makeUp)) {
+  // (An activity after a year that is not short is refused by its date below: no content to compare.)
+  if (afterYear === makeUp && holdsContent(neighbour, content, !makeUp)) {
     throw conflict('CONTENT_ALREADY_COUNTED', `content ${content} already counts in ${neighbourYear(cmd)}`, '11');
   }
   refuseDates(cmd, state, makeUp, ctx);

@@ -26,6 +26,17 @@ describe('DeclareActivity', () => {
     expect(decision.result).toEqual({ activityId: 'a1', status: 'declared', hours: 10, revision: 1 });
   });
 
+  it('a retry is answered as the first time even once the year was voided (it asks nothing new)', () => {
+    const flag = { type: 'FraudFlagged' as const, data: { flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null } };
+    const decision = given([opened(), declared('a1'), flag]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).result();
+    expect(decision.events).toEqual([]);
+    expect(decision.result).toMatchObject({ activityId: 'a1', revision: 1 });
+  });
+
+  it('the same activityId by another actor, even with the same body, is ACTIVITY_ID_REUSED', () => {
+    given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx({ ...actors.pro, sub: 'someone-else' }))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
+  });
+
   it('the same activityId with another body is ACTIVITY_ID_REUSED', () => {
     given([opened(), declared('a1', { requestDigest: 'other' })]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
   });
@@ -74,9 +85,14 @@ describe('DeclareActivity', () => {
     given(events).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('YEAR_FINALIZED', 'conflict');
   });
 
-  it('Art. 13: a year that is not short has no make-up period (OUTSIDE_YEAR)', () => {
+  describe('Art. 13: a year that is not short has no make-up period', () => {
     const full = [opened(), registered('pub', { hours: 30, measure: { hours: 30 } }), registered('pro', { subject: 'professional', hours: 60, measure: { hours: 60 } })];
-    given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
+    it('before it closes, an activity completed after it is outside the year (OUTSIDE_YEAR, 422)', () => {
+      given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-01-15' }), s, UNIT, null, ctx(actors.pro, '2025-02-01T00:00:00.000Z'))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
+    });
+    it('once it closed, such a declaration is not make-up, so the closed year refuses it first (YEAR_CLOSED, 409)', () => {
+      given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+    });
   });
 
   it('Art. 13: after the make-up period ends, make-up declarations are YEAR_CLOSED', () => {

@@ -27,7 +27,7 @@ export function decideUnitVerify(
   checkStoredScope(ctx.actor, state, unit);
   refuseVoided(state);
   if (activity.status !== 'declared') {
-    throw conflict('ACTIVITY_NOT_DECLARED', `activity ${cmd.activityId} is ${activity.status}, no longer declared`);
+    throw conflict('ACTIVITY_NOT_DECLARED', `activity ${cmd.activityId} is ${activity.status}, no longer declared`, '12');
   }
   const ruleSetId = ctx.rules.idFor(state.field, state.year);
   if (cmd.decision === 'reject') {
