@@ -14,41 +14,72 @@
  */
 
 export function canonicalJson(value: unknown): string {
-  return serialize(value, '$');
+  try {
+    return serialize(value);
+  } catch (error: unknown) {
+    if (!(error instanceof NotJson)) throw error;
+    // The fast pass builds no paths; only a refused value is walked again to name where it is.
+    throw new TypeError(`JCS: ${locate(value, '$') ?? '$'} ${error.message}`);
+  }
 }
 
-function serialize(value: unknown, path: string): string {
+class NotJson extends Error {}
+
+function serialize(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`JCS: ${path} is not a finite number (${value})`);
+      if (!Number.isFinite(value)) throw new NotJson(`is not a finite number (${value})`);
       return JSON.stringify(value);
     case 'string':
       return JSON.stringify(value);
-    case 'object':
+    case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((item, i) => serialize(item, `${path}[${i}]`)).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + serialize(value[i]);
+        return `${out}]`;
       }
-      return serializeObject(value, path);
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) throw new NotJson('is not a plain object');
+      const record = value as Record<string, unknown>;
+      let out = '{';
+      let first = true;
+      // Default sort compares UTF-16 code units, exactly what RFC 8785 §3.2.3 asks for.
+      for (const key of Object.keys(record).sort()) {
+        const member = record[key];
+        if (member === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${serialize(member)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
     default:
-      throw new TypeError(`JCS: ${path} is ${typeof value}, not a JSON value`);
+      throw new NotJson(`is ${typeof value}, not a JSON value`);
   }
 }
 
-function serializeObject(value: object, path: string): string {
+/** The path of the first value the fast pass refuses, in the order it visits them. */
+function locate(value: unknown, path: string): string | null {
+  if (value === null) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
+  if (typeof value === 'boolean' || typeof value === 'string') return null;
+  if (typeof value !== 'object') return path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = locate(value[i], `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) {
-    throw new TypeError(`JCS: ${path} is not a plain object`);
-  }
+  if (proto !== Object.prototype && proto !== null) return path;
   const record = value as Record<string, unknown>;
-  const members: string[] = [];
-  // Default sort compares UTF-16 code units, exactly what RFC 8785 §3.2.3 asks for.
   for (const key of Object.keys(record).sort()) {
-    const member = record[key];
-    if (member === undefined) continue;
-    members.push(`${JSON.stringify(key)}:${serialize(member, `${path}.${key}`)}`);
+    if (record[key] === undefined) continue;
+    const found = locate(record[key], `${path}.${key}`);
+    if (found !== null) return found;
   }
-  return `{${members.join(',')}}`;
+  return null;
 }
