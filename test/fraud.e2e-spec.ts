@@ -77,7 +77,36 @@ it('an institution flag voids the person-years holding its registrations of the 
   expect(await status('p4')).toBe('open');
   const p1 = (await t.call('GET', yearPath('p1'), { token: w.hr })).body;
   expect(p1.flags[0]).toMatchObject({ institutionId: 'inst1', rescinded: false });
+  // A retry of the same request (courses as a set) finds the same job: nobody is flagged twice.
+  const head = await t.head();
+  const retry = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations', courses: ['C1', 'C1'] } });
+  expect([retry.status, retry.body]).toEqual([202, { jobId: accepted.body.jobId }]);
+  await pollJob(retry.body.jobId);
+  expect(await t.head()).toBe(head);
+  expect((await t.call('GET', yearPath('p1'), { token: w.hr })).body.flags).toHaveLength(1);
+  // Another reason is another flag, and another job.
+  const another = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged attendance lists', courses: ['C1'] } });
+  expect(another.body.jobId).not.toBe(accepted.body.jobId);
+  await pollJob(another.body.jobId);
+  expect((await t.call('GET', yearPath('p1'), { token: w.hr })).body.flags).toHaveLength(2);
 });
+
+it('with REDIS_URL set and Redis away, the job endpoints answer 503 SERVICE_UNAVAILABLE instead of hanging, and nothing is written', async () => {
+  // Nothing listens on port 1: ioredis keeps reconnecting, as while Redis is down.
+  const away = await startTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1', JOBS_QUEUE: 'e2e-redis-away' } });
+  try {
+    const hr = await away.token({ role: 'authority', region: '360000' });
+    const [flag, job] = await Promise.all([
+      away.call('POST', '/api/institutions/inst1/fraud-flags', { token: hr, body: { year: 2024, reason: 'forged registrations' } }),
+      away.call('GET', '/api/jobs/some-job', { token: hr }),
+    ]);
+    expect([flag.status, flag.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect([job.status, job.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect(await away.head()).toBe(0);
+  } finally {
+    await away.close();
+  }
+}, 20_000); // each job call waits its 5 s for Redis before answering 503
 
 it('GET /api/jobs of an unknown job is JOB_NOT_FOUND', async () => {
   const res = await t.call('GET', '/api/jobs/nope', { token: w.regulator });

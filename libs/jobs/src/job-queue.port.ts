@@ -103,3 +103,15 @@ export class JobQueueClosedError extends Error {
     this.name = 'JobQueueClosedError';
   }
 }
+
+/**
+ * The queue's backend (Redis) did not answer in time: nothing is known to be enqueued. A caller
+ * may retry; with a deterministic job id the retry finds the job should the first call land late.
+ */
+export class JobQueueUnavailableError extends Error {
+  readonly code = 'JOBS_UNAVAILABLE';
+  constructor(operation: string, timeoutMs: number) {
+    super(`the job queue did not answer ${operation} within ${timeoutMs} ms`);
+    this.name = 'JobQueueUnavailableError';
+  }
+}

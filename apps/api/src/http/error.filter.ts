@@ -6,6 +6,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError } from '@jx/event-store';
+import { JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError } from '@jx/projections';
 import { describeError } from '@jx/platform';
 import { HttpError } from './http-error';
@@ -41,6 +42,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   }
   if (exception instanceof ConcurrencyConflictError) {
     return { status: 409, body: { code: 'CONCURRENCY_CONFLICT', message: 'the person-year kept changing; try again' } };
+  }
+  if (exception instanceof JobQueueUnavailableError) {
+    // Nothing is known to be enqueued; a retry is safe (job ids are deterministic).
+    return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the job queue is not answering; try again shortly' } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -4,7 +4,7 @@
  */
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ActorClaims } from '@jx/domain';
 import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
 import type { CommandMetadata } from '../command-metadata';
@@ -26,6 +26,17 @@ export function institutionFlagId(jobId: string, personId: string, year: number)
   return `inst-${createHash('sha256').update(`${jobId}\n${personId}\n${year}`).digest('hex').slice(0, 40)}`;
 }
 
+/**
+ * The job of a request: the same flag (institution, year, reason, courses as a set) asked by the
+ * same actor again — a client's retry, or one after a 503 whose enqueue landed late — finds the
+ * job already enqueued instead of flagging every person-year a second time.
+ */
+export function institutionFlagJobId(data: FlagInstitutionFraud['data'], actor: ActorClaims): string {
+  const courses = data.courses === null ? null : [...new Set(data.courses)].sort();
+  const request = JSON.stringify([data.institutionId, data.year, data.reason, courses, actor.sub, actor.role]);
+  return `iflag-${createHash('sha256').update(request).digest('hex').slice(0, 40)}`;
+}
+
 export class FlagInstitutionFraud extends Command<{ jobId: string }> {
   readonly type = 'FlagInstitutionFraud';
   constructor(
@@ -42,7 +53,7 @@ export class FlagInstitutionFraudHandler implements ICommandHandler<FlagInstitut
 
   async execute({ data, metadata }: FlagInstitutionFraud): Promise<{ jobId: string }> {
     const job: InstitutionFraudFlagJob = { ...data, actor: metadata.actor, correlationId: metadata.correlationId };
-    const jobId = await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId: randomUUID() });
+    const jobId = await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId: institutionFlagJobId(data, metadata.actor) });
     return { jobId };
   }
 }

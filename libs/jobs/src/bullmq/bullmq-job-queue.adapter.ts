@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, QueueEvents, WaitingError, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import {
   JobQueueClosedError,
+  JobQueueUnavailableError,
   type EnqueueOptions,
   type JobContext,
   type JobData,
@@ -42,6 +43,11 @@ interface BullMqJobQueueSettings {
   idlePollMs?: number;
   /** Redis or worker errors outside any call (a lost connection); default: printed to stderr. */
   onError?: (error: Error) => void;
+  /**
+   * How long `enqueue` and `getJob` wait for Redis before failing with JobQueueUnavailableError
+   * (an HTTP request must not hang while Redis is away). Default 5 s.
+   */
+  callTimeoutMs?: number;
 }
 
 export type BullMqJobQueueOptions = BullMqJobQueueSettings &
@@ -89,8 +95,10 @@ export class BullMqJobQueue implements JobQueue {
   private readonly keepFinished: number;
   private readonly setAsideMs: number;
   private readonly onError: (error: Error) => void;
+  private readonly callTimeoutMs: number;
 
   constructor(options: BullMqJobQueueOptions) {
+    this.callTimeoutMs = positiveInteger(options.callTimeoutMs ?? 5000, 'callTimeoutMs');
     this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
     this.backoffDelayMs = nonNegative(options.backoffDelayMs ?? 1000, 'backoffDelayMs');
     this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
@@ -119,17 +127,34 @@ export class BullMqJobQueue implements JobQueue {
     const jobId = options.jobId ?? randomUUID();
     const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
     // An id BullMQ still knows is not added again: the existing job comes back (its "duplicated" event).
-    await this.queue.add(name, data, { ...this.jobOptions(attempts), jobId: toBullMqJobId(jobId) });
+    await this.withinCallTimeout('enqueue', this.queue.add(name, data, { ...this.jobOptions(attempts), jobId: toBullMqJobId(jobId) }));
     return jobId;
   }
 
   async getJob(jobId: string): Promise<JobView | null> {
     if (jobId.length === 0) return null;
-    for (const id of bullMqJobIdCandidates(jobId)) {
-      const view = await this.readJob(id);
-      if (view) return view;
+    return this.withinCallTimeout('getJob', (async () => {
+      for (const id of bullMqJobIdCandidates(jobId)) {
+        const view = await this.readJob(id);
+        if (view) return view;
+      }
+      return null;
+    })());
+  }
+
+  /** The call's answer, or JobQueueUnavailableError once callTimeoutMs passed (the call may still land). */
+  private async withinCallTimeout<T>(operation: string, call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new JobQueueUnavailableError(operation, this.callTimeoutMs)), this.callTimeoutMs);
+    });
+    // A call that fails after the timeout already answered must not surface as an unhandled rejection.
+    call.catch(() => undefined);
+    try {
+      return await Promise.race([call, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
-    return null;
   }
 
   /**
@@ -195,8 +220,9 @@ export class BullMqJobQueue implements JobQueue {
     // Job schedulers stay: they live in Redis and are shared with the other processes.
     for (const { gate } of this.processors.values()) gate.shut();
     this.changes.notify();
-    // Waits for the jobs running here; a closing worker takes no further job.
-    await this.worker?.close();
+    // Waits for the jobs running here; a closing worker takes no further job. With none running
+    // there is nothing to wait for: a forced close does not wait for a Redis that went away.
+    await this.worker?.close(this.running === 0);
     await this.events?.close();
     if (this.ownsQueue) await this.queue.close();
   }

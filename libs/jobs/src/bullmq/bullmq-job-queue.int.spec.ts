@@ -1,4 +1,5 @@
 import { deferred, Holds, within } from '../testing/async-helpers';
+import { JobQueueUnavailableError } from '../job-queue.port';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
 import { BullMqJobQueue } from './bullmq-job-queue.adapter';
 import { TestRedis } from '../testing/bullmq-test-redis';
@@ -174,5 +175,18 @@ describe('BullMqJobQueue across processes', () => {
     await adapter.close();
     expect(await bull.getJobState(jobId)).toBe('completed');
     await bull.close();
+  });
+});
+
+describe('BullMqJobQueue while Redis is away', () => {
+  it('enqueue and getJob fail with JobQueueUnavailableError after callTimeoutMs instead of hanging; close still ends', async () => {
+    // Nothing listens on port 1: ioredis keeps reconnecting, as it does while Redis is down.
+    const queue = new BullMqJobQueue({ connection: { url: 'redis://127.0.0.1:1' }, callTimeoutMs: 200, onError: () => undefined });
+    try {
+      await expect(queue.enqueue('flag', {}, { jobId: 'j-1' })).rejects.toBeInstanceOf(JobQueueUnavailableError);
+      await expect(queue.getJob('j-1')).rejects.toThrow('did not answer getJob within 200 ms');
+    } finally {
+      await within(queue.close(), 'close with Redis away');
+    }
   });
 });
