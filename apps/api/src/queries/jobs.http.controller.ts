@@ -13,7 +13,7 @@ export class JobsController {
   constructor(@Inject(JOB_QUEUE) private readonly jobs: JobQueue) {}
 
   /** Progress of a long job (an institution-wide fraud flag). */
-  @Endpoint('Job progress (an institution-wide fraud flag)', { errors: { 403: 'FORBIDDEN', 404: 'JOB_NOT_FOUND' } })
+  @Endpoint('Job progress (an institution-wide fraud flag)', { errors: { 403: 'FORBIDDEN', 404: 'JOB_NOT_FOUND', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s' } })
   @Get()
   async job(@Param() params: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');

@@ -71,11 +71,11 @@ export class PostgresReadModelStore implements ReadModelStore {
       const columns = batchColumns(batch.changes);
       if (columns.units) await client.query(this.sql.upsertUnits, columns.units);
       if (columns.personYears) await client.query(this.sql.upsertPersonYears, columns.personYears);
-      // Pending activities and registrations are replaced wholesale: they depend on the stream alone.
-      if (columns.keys) await client.query(this.sql.deletePending, columns.keys);
-      if (columns.pending) await client.query(this.sql.insertPending, columns.pending);
-      if (columns.keys) await client.query(this.sql.deleteRegistrations, columns.keys);
-      if (columns.registrations) await client.query(this.sql.insertRegistrations, columns.registrations);
+      // Pending activities and registrations follow each snapshot exactly (diffed, see the SQL).
+      if (columns.keys) await client.query(this.sql.deleteStalePending, [...columns.keys, ...keptKeys(columns.pending)]);
+      if (columns.pending) await client.query(this.sql.upsertPending, columns.pending);
+      if (columns.keys) await client.query(this.sql.deleteStaleRegistrations, [...columns.keys, ...keptKeys(columns.registrations)]);
+      if (columns.registrations) await client.query(this.sql.upsertRegistrations, columns.registrations);
       await client.query(this.sql.setCheckpoint, [pgText(batch.checkpoint), batch.position]);
       return true;
     });
@@ -169,6 +169,11 @@ export class PostgresReadModelStore implements ReadModelStore {
     this.closing ??= this.pool.end();
     return this.closing;
   }
+}
+
+/** The (person_id, year, activity_id) columns of the rows a batch keeps; empty arrays for none. */
+function keptKeys(rows: unknown[] | null): unknown[] {
+  return rows === null ? [[], [], []] : rows.slice(0, 3);
 }
 
 function industryOf(scope: { industry?: string }): string | null {

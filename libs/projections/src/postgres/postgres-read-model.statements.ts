@@ -39,18 +39,31 @@ export function readModelSql(s: string) {
         unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
         finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
         confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
-    deletePending: `
+    // A replaced person-year's rows are diffed, not rewritten: rows it no longer has go, new or
+    // changed rows are upserted, unchanged ones are left alone (a rewrite per event made a stream
+    // of declarations quadratic). $1, $2: the replaced person-years; $3–$5: the keys they keep.
+    deleteStalePending: `
       DELETE FROM ${s}.pending_activities
-      WHERE (person_id, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
-    insertPending: `
-      INSERT INTO ${s}.pending_activities (person_id, year, activity_id, unit_id, category, title, declared_at, position)
-      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[])`,
-    deleteRegistrations: `
+      WHERE (person_id, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
+        AND (person_id, year, activity_id) NOT IN (SELECT * FROM unnest($3::text[], $4::int[], $5::text[]))`,
+    upsertPending: `
+      INSERT INTO ${s}.pending_activities AS t (person_id, year, activity_id, unit_id, category, title, declared_at, position)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[])
+      ON CONFLICT (person_id, year, activity_id) DO UPDATE SET
+        unit_id = excluded.unit_id, category = excluded.category, title = excluded.title,
+        declared_at = excluded.declared_at, position = excluded.position
+      WHERE (t.unit_id, t.category, t.title, t.declared_at, t.position)
+        IS DISTINCT FROM (excluded.unit_id, excluded.category, excluded.title, excluded.declared_at, excluded.position)`,
+    deleteStaleRegistrations: `
       DELETE FROM ${s}.institution_registrations
-      WHERE (person_id, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
-    insertRegistrations: `
-      INSERT INTO ${s}.institution_registrations (person_id, year, activity_id, institution_id, content_key)
-      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])`,
+      WHERE (person_id, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
+        AND (person_id, year, activity_id) NOT IN (SELECT * FROM unnest($3::text[], $4::int[], $5::text[]))`,
+    upsertRegistrations: `
+      INSERT INTO ${s}.institution_registrations AS t (person_id, year, activity_id, institution_id, content_key)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])
+      ON CONFLICT (person_id, year, activity_id) DO UPDATE SET
+        institution_id = excluded.institution_id, content_key = excluded.content_key
+      WHERE (t.institution_id, t.content_key) IS DISTINCT FROM (excluded.institution_id, excluded.content_key)`,
     reset: `TRUNCATE ${s}.checkpoints, ${s}.units, ${s}.person_years, ${s}.pending_activities, ${s}.institution_registrations`,
 
     // Keyset pagination: rows strictly after the cursor's sort key, in index order.
