@@ -3,6 +3,7 @@
  * checkpoint, so a restart neither skips nor re-applies a page. Also offers read-your-writes
  * (waitFor) and the rebuild from zero.
  */
+import { randomUUID } from 'node:crypto';
 import type { EventStore, StoredEvent, Subscription } from '@jx/event-store';
 import type { Projector } from './projector';
 import type { ReadModelStore } from './read-model.port';
@@ -84,13 +85,15 @@ export class ProjectionRunner {
 
   /**
    * Empties the read models and replays every event up to the current head, then resumes
-   * following if it was. Meanwhile the lists are incomplete: run it in maintenance, or into a
-   * fresh read-model database that replaces the old one afterwards.
+   * following if it was. The read models are held for the rebuild meanwhile (beginRebuild): other
+   * runners' pages wait and are retried after it, so they neither skip nor overwrite its rows and
+   * then carry on from where it ended. The lists are incomplete until it ends.
    */
   async rebuild(onProgress?: RebuildProgress): Promise<void> {
     const wasRunning = this.running;
     await this.stop();
-    await this.readModels.reset();
+    const token = randomUUID();
+    await this.readModels.beginRebuild(token);
     this.position = 0;
     const total = await this.events.headPosition();
     const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -98,14 +101,15 @@ export class ProjectionRunner {
     while (this.position < total) {
       const page = await this.events.readAll(this.position, pageSize);
       if (page.length === 0) break;
-      await this.handle(page);
+      await this.handle(page, token);
       onProgress?.(Math.min(this.position, total), total);
     }
+    await this.readModels.endRebuild(token);
     if (wasRunning) await this.start();
   }
 
-  private async handle(page: readonly StoredEvent[]): Promise<void> {
-    await this.projector.handle(page);
+  private async handle(page: readonly StoredEvent[], rebuildToken?: string): Promise<void> {
+    await this.projector.handle(page, rebuildToken);
     const last = page[page.length - 1];
     if (last !== undefined) this.advance(last.position);
   }

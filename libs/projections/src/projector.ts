@@ -26,12 +26,15 @@ export class Projector {
     readonly checkpointName: string = READ_MODELS_CHECKPOINT,
   ) {}
 
-  /** Projects one page; resolves once its batch is committed (or skipped as already applied). */
-  async handle(page: readonly StoredEvent[]): Promise<void> {
+  /**
+   * Projects one page; resolves once its batch is committed (or skipped as already applied).
+   * `rebuildToken`: the page belongs to the rebuild holding the read models under that token.
+   */
+  async handle(page: readonly StoredEvent[], rebuildToken?: string): Promise<void> {
     const last = page[page.length - 1];
     if (last === undefined) return;
     const changes = await this.changesFor(page);
-    await this.readModels.apply({ checkpoint: this.checkpointName, position: last.position, changes });
+    await this.readModels.apply({ checkpoint: this.checkpointName, position: last.position, changes, ...(rebuildToken === undefined ? {} : { rebuildToken }) });
   }
 
   /**

@@ -72,6 +72,8 @@ export interface ReadModelBatch {
   /** Global position of the page's last event. */
   position: number;
   changes: readonly ReadModelChange[];
+  /** The rebuild's token, for the batches of a rebuild (see beginRebuild). */
+  rebuildToken?: string;
 }
 
 /* ---- queries ---- */
@@ -140,8 +142,16 @@ export interface ReadModelStore {
   apply(batch: ReadModelBatch): Promise<boolean>;
   /** Last global position applied under `name`; 0 before the first batch. */
   checkpoint(name: string): Promise<number>;
-  /** Empties every read model and checkpoint, for a rebuild from zero. */
-  reset(): Promise<void>;
+  /**
+   * Starts a rebuild from zero: in one transaction, marks the read models as being rebuilt under
+   * `token` and empties them (rows and checkpoints). Until endRebuild(token) only batches carrying
+   * that token apply; any other writer's apply throws ReadModelsRebuildingError and its page is
+   * retried later, so a worker left running neither skips nor overwrites what the rebuild writes.
+   * Begun again under another token (after a rebuild crashed), it takes over.
+   */
+  beginRebuild(token: string): Promise<void>;
+  /** Ends the rebuild begun under `token`; throws ReadModelsRebuildingError if another took it over. */
+  endRebuild(token: string): Promise<void>;
   /** Declarations awaiting the unit's verification, oldest first (declaredAt, then position). */
   unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>>;
   /** Confirmed person-years awaiting finalisation in scope (the unit's current region), oldest first. */
@@ -168,4 +178,25 @@ export class InvalidCursorError extends Error {
     super('cursor is not one this list handed out');
     this.name = 'InvalidCursorError';
   }
+}
+
+/**
+ * A rebuild holds the read models: a live projection's page waits (it is retried), and a rebuild
+ * that another took over stops.
+ */
+export class ReadModelsRebuildingError extends Error {
+  readonly code = 'READ_MODELS_REBUILDING';
+  constructor(readonly ownToken: string | null) {
+    super(
+      ownToken === null
+        ? 'the read models are being rebuilt: projection waits until the rebuild ends'
+        : 'this rebuild was taken over by another (or ended): it stops',
+    );
+    this.name = 'ReadModelsRebuildingError';
+  }
+}
+
+/** Whether a batch (or endRebuild) under `token` may write, given the stored marker. */
+export function refuseUnlessRebuildAllows(marker: string | null, token: string | null): void {
+  if (marker !== token) throw new ReadModelsRebuildingError(token);
 }

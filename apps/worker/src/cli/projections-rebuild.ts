@@ -1,6 +1,7 @@
 /**
  * `npm run projections:rebuild`: empties the read models and replays every event from zero,
- * printing progress. Run it with the server stopped (its lists would be incomplete meanwhile).
+ * printing progress. Running projections (API, workers) wait for it and carry on after it; the
+ * lists are incomplete meanwhile. Interrupted, it leaves the read models held: run it again.
  */
 import { Projector, ProjectionRunner } from '@jx/projections';
 import { defaultRegistry } from '@jx/rules';

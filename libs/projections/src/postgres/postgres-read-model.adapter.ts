@@ -17,6 +17,7 @@ import type {
   ReportScope,
   UnitPendingItem,
 } from '../read-model.port';
+import { ReadModelsRebuildingError, refuseUnlessRebuildAllows } from '../read-model.port';
 import { regionRange } from '../region-scope';
 import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-model.schema';
 import { batchColumns, pgText } from './postgres-read-model.columns';
@@ -67,6 +68,9 @@ export class PostgresReadModelStore implements ReadModelStore {
     return inTransaction(this.pool, async (client) => {
       await client.query(this.sql.ensureCheckpoint, [pgText(batch.checkpoint)]);
       const { rows } = await client.query<{ position: number }>(this.sql.lockCheckpoint, [pgText(batch.checkpoint)]);
+      // Read after the checkpoint's row lock: a rebuild begun meanwhile is seen (see beginRebuild).
+      const marker = await client.query<{ token: string }>(this.sql.rebuildMarker);
+      refuseUnlessRebuildAllows(marker.rows[0]?.token ?? null, batch.rebuildToken ?? null);
       if (batch.position <= (rows[0]?.position ?? 0)) return false;
       const columns = batchColumns(batch.changes);
       if (columns.units) await client.query(this.sql.upsertUnits, columns.units);
@@ -86,8 +90,17 @@ export class PostgresReadModelStore implements ReadModelStore {
     return rows[0]?.position ?? 0;
   }
 
-  async reset(): Promise<void> {
-    await this.pool.query(this.sql.reset);
+  async beginRebuild(token: string): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      await client.query(this.sql.setRebuildMarker, [pgText(token)]);
+      await client.query(this.sql.reset);
+      return true;
+    });
+  }
+
+  async endRebuild(token: string): Promise<void> {
+    const { rowCount } = await this.pool.query(this.sql.clearRebuildMarker, [pgText(token)]);
+    if (rowCount !== 1) throw new ReadModelsRebuildingError(token);
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {

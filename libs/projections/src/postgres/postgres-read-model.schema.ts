@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
 
 /** Bumped with every change to the tables below; a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 1;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 2;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
@@ -126,6 +126,17 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
     if (version < 1) {
       await client.query(schemaV1(s));
       await client.query(`INSERT INTO ${s}.read_model_migrations (version) VALUES (1)`);
+    }
+    if (version < 2) {
+      // The rebuild marker: one row while a rebuild holds the read models (not a read model itself).
+      await client.query(
+        `CREATE TABLE ${s}.rebuild_marker (
+           singleton  integer     NOT NULL PRIMARY KEY CHECK (singleton = 1),
+           token      text        NOT NULL,
+           started_at timestamptz NOT NULL DEFAULT now()
+         )`,
+      );
+      await client.query(`INSERT INTO ${s}.read_model_migrations (version) VALUES (2)`);
     }
     await client.query('COMMIT');
   } catch (error: unknown) {

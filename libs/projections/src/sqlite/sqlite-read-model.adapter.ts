@@ -20,6 +20,7 @@ import type {
   UnitPendingItem,
   UnitRow,
 } from '../read-model.port';
+import { refuseUnlessRebuildAllows } from '../read-model.port';
 import { regionRange } from '../region-scope';
 import { PRIMARY_KEYS, READ_MODEL_TABLES, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
 import { prepareStatements, type Statements } from './sqlite-read-model.statements';
@@ -38,7 +39,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly db: Database.Database;
   private readonly stmt: Statements;
   private readonly applyTx;
-  private readonly resetTx;
+  private readonly beginRebuildTx;
+  private readonly endRebuildTx;
 
   constructor(options: SqliteReadModelOptions) {
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
@@ -48,6 +50,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     migrateReadModels(this.db);
     this.stmt = prepareStatements(this.db);
     this.applyTx = this.db.transaction((batch: ReadModelBatch): boolean => {
+      refuseUnlessRebuildAllows(this.stmt.rebuildMarker.get() ?? null, batch.rebuildToken ?? null);
       if (batch.position <= (this.stmt.checkpoint.get(batch.checkpoint) ?? 0)) return false;
       for (const change of batch.changes) {
         if (change.kind === 'unit') this.writeUnit(change.unit);
@@ -56,8 +59,13 @@ export class SqliteReadModelStore implements ReadModelStore {
       this.stmt.setCheckpoint.run(batch.checkpoint, batch.position);
       return true;
     });
-    this.resetTx = this.db.transaction(() => {
+    this.beginRebuildTx = this.db.transaction((token: string) => {
+      this.stmt.setRebuildMarker.run(token, new Date().toISOString());
       for (const table of READ_MODEL_TABLES) this.db.exec(`DELETE FROM ${table}`);
+    });
+    this.endRebuildTx = this.db.transaction((token: string) => {
+      refuseUnlessRebuildAllows(this.stmt.rebuildMarker.get() ?? null, token);
+      this.stmt.clearRebuildMarker.run();
     });
   }
 
@@ -71,8 +79,12 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.stmt.checkpoint.get(name) ?? 0;
   }
 
-  async reset(): Promise<void> {
-    this.resetTx.immediate();
+  async beginRebuild(token: string): Promise<void> {
+    this.beginRebuildTx.immediate(token);
+  }
+
+  async endRebuild(token: string): Promise<void> {
+    this.endRebuildTx.immediate(token);
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 1;
+export const READ_MODEL_SCHEMA_VERSION = 2;
 
 /** Tables, in the order `reset` and `dump` visit them. */
 export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations'] as const;
@@ -80,6 +80,15 @@ const SCHEMA_V1 = `
     ON institution_registrations (institution_id, year, content_key, person_id);
 `;
 
+/** v2: the rebuild marker (one row while a rebuild holds the read models; not a read model itself). */
+const SCHEMA_V2 = `
+  CREATE TABLE IF NOT EXISTS rebuild_marker (
+    singleton  INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1),
+    token      TEXT    NOT NULL,
+    started_at TEXT    NOT NULL
+  );
+`;
+
 /** Creates the schema idempotently, under the write lock so that two processes cannot race on it. */
 export function migrateReadModels(db: Database.Database): void {
   db.transaction(() => {
@@ -87,9 +96,8 @@ export function migrateReadModels(db: Database.Database): void {
     if (version > READ_MODEL_SCHEMA_VERSION) {
       throw new Error(`read-model schema version ${version} is newer than this code (${READ_MODEL_SCHEMA_VERSION})`);
     }
-    if (version < 1) {
-      db.exec(SCHEMA_V1);
-      db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
-    }
+    if (version < 1) db.exec(SCHEMA_V1);
+    if (version < 2) db.exec(SCHEMA_V2);
+    if (version < READ_MODEL_SCHEMA_VERSION) db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   }).immediate();
 }

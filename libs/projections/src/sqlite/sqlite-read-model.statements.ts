@@ -44,6 +44,12 @@ const COUNTS = `
 export function prepareStatements(db: Database.Database) {
   return {
     checkpoint: db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck(),
+    rebuildMarker: db.prepare<[], string>('SELECT token FROM rebuild_marker').pluck(),
+    setRebuildMarker: db.prepare<[string, string]>(
+      `INSERT INTO rebuild_marker (singleton, token, started_at) VALUES (1, ?, ?)
+       ON CONFLICT (singleton) DO UPDATE SET token = excluded.token, started_at = excluded.started_at`,
+    ),
+    clearRebuildMarker: db.prepare<[]>('DELETE FROM rebuild_marker'),
     setCheckpoint: db.prepare<[string, number]>(
       `INSERT INTO checkpoints (name, position) VALUES (?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position`,

@@ -1,5 +1,5 @@
 import { READ_MODELS_CHECKPOINT } from '../../projector';
-import type { PersonYearSnapshot, ReadModelBatch, ReadModelChange, ReadModelStore } from '../../read-model.port';
+import { ReadModelsRebuildingError, type PersonYearSnapshot, type ReadModelBatch, type ReadModelChange, type ReadModelStore } from '../../read-model.port';
 import { at } from '../projection-fixtures';
 import type { ReadModelFactory, ReadModelFixture } from './read-model-fixture';
 
@@ -85,11 +85,36 @@ export function checkpointContract(factory: ReadModelFactory): void {
       expect(dump.units).toEqual([expect.objectContaining({ region: '360402' })]);
     });
 
-    it('reset empties every table and checkpoint, and projection starts again from the first position', async () => {
+    it('a rebuild empties every table and checkpoint, and projection starts again from the first position', async () => {
       await store.apply(batch(5, [unit('u1'), personYear('open', ['a1'], ['r1'])]));
-      await store.reset();
+      await store.beginRebuild('t1');
       expect(Object.values(await fixture.dump()).every((rows) => rows.length === 0)).toBe(true);
       expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(0);
+      await expect(store.apply({ ...batch(1, [unit('u1')]), rebuildToken: 't1' })).resolves.toBe(true);
+      await store.endRebuild('t1');
+      await expect(store.apply(batch(2, [unit('u2')]))).resolves.toBe(true);
+    });
+
+    it('while a rebuild holds the read models, every other batch is refused (to be retried) and writes nothing', async () => {
+      await store.beginRebuild('t1');
+      await expect(store.apply(batch(9, [unit('u-live')]))).rejects.toBeInstanceOf(ReadModelsRebuildingError);
+      await expect(store.apply({ ...batch(9, [unit('u-other')]), rebuildToken: 't-other' })).rejects.toBeInstanceOf(ReadModelsRebuildingError);
+      expect((await fixture.dump()).units).toEqual([]);
+      expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(0);
+      await store.apply({ ...batch(3, [unit('u1')]), rebuildToken: 't1' });
+      await store.endRebuild('t1');
+      // After it: a live page at or before the rebuild's end is skipped, a later one applies.
+      await expect(store.apply(batch(3, [unit('u-stale')]))).resolves.toBe(false);
+      await expect(store.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);
+    });
+
+    it('a rebuild begun again takes over: the first one can neither write nor end it', async () => {
+      await store.beginRebuild('crashed');
+      await store.beginRebuild('again');
+      await expect(store.apply({ ...batch(1, [unit('u1')]), rebuildToken: 'crashed' })).rejects.toBeInstanceOf(ReadModelsRebuildingError);
+      await expect(store.endRebuild('crashed')).rejects.toBeInstanceOf(ReadModelsRebuildingError);
+      await store.endRebuild('again');
+      await expect(store.endRebuild('again')).rejects.toBeInstanceOf(ReadModelsRebuildingError);
       await expect(store.apply(batch(1, [unit('u1')]))).resolves.toBe(true);
     });
   });

@@ -4,7 +4,17 @@ import { Projector, READ_MODELS_CHECKPOINT } from '../../projector';
 import { PersonYearWriter, at } from '../projection-fixtures';
 import { readModelHarness, type ReadModelHarness } from '../read-model-harness';
 import { writeSampleHistory } from '../sample-history';
+import { ReadModelsRebuildingError, type ReadModelBatch, type ReadModelStore } from '../../read-model.port';
 import type { ReadModelFactory } from './read-model-fixture';
+
+/** Polls a condition set by code running concurrently (no fixed sleep: it resolves as soon as it holds). */
+async function waitUntil(condition: () => boolean, deadlineMs = 5000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 /**
  * ARCHITECTURE.md: a projection can be rebuilt from zero and must reach the same result. Through
@@ -50,6 +60,53 @@ export function rebuildContract(factory: ReadModelFactory): void {
       await late.declare('l1', at(31));
       await h.caughtUp();
       expect((await h.readModels.unitPending('u-a', { limit: 10 })).items.map((i) => i.activityId)).toContain('l1');
+    });
+
+    it('a runner left following during a rebuild waits for it: neither skips nor overwrites its rows, then projects what came meanwhile', async () => {
+      const refused: unknown[] = [];
+      let liveRefused: () => void = () => undefined;
+      const liveWasRefused = new Promise<void>((resolve) => (liveRefused = resolve));
+      h = await readModelHarness(factory, {
+        pageSize: 3,
+        onError: (error) => {
+          refused.push(error);
+          if (error instanceof ReadModelsRebuildingError) liveRefused();
+        },
+      });
+      await h.runner.start();
+      await writeSampleHistory(h.events, () => h.caughtUp());
+      await h.caughtUp();
+      // Another process rebuilds the same read models; it is held after its first page, with the
+      // tables empty, while events arrive and the live runner tries to project them.
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let heldOnce = false;
+      const held: ReadModelStore = Object.assign(Object.create(h.readModels) as ReadModelStore, {
+        apply: async (batch: ReadModelBatch) => {
+          const applied = await h.readModels.apply(batch);
+          if (!heldOnce) {
+            heldOnce = true;
+            await released;
+          }
+          return applied;
+        },
+      });
+      const rebuilder = new ProjectionRunner(h.events, held, new Projector(h.events, held, defaultRegistry()), { pageSize: 2 });
+      const rebuilding = rebuilder.rebuild();
+      await waitUntil(() => heldOnce);
+      const late = new PersonYearWriter(h.events, 'p-late', 2024);
+      await late.open('u-a', at(30));
+      await late.declare('l1', at(31));
+      await liveWasRefused;
+      release();
+      await rebuilding;
+      await h.caughtUp();
+
+      expect(refused.every((e) => e instanceof ReadModelsRebuildingError)).toBe(true);
+      const fresh = await h.secondary();
+      await fresh.runner.rebuild();
+      expect(await h.dump()).toEqual(await fresh.dump());
+      expect((await h.readModels.unitPending('u-a', { limit: 100 })).items.map((i) => i.activityId)).toContain('l1');
     });
 
     it('resumes after the stored checkpoint when a new runner starts on the same store', async () => {
