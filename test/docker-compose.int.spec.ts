@@ -9,7 +9,8 @@ interface Service {
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: unknown;
+  healthcheck?: { test?: string[] };
+  restart?: string;
 }
 
 const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -34,6 +35,16 @@ describe('docker-compose.yml', () => {
       expect(s?.environment?.EVENTSTORE_URL).toMatch(/^esdb:\/\//);
       expect(s?.environment?.DATABASE_URL).toMatch(/^postgres:\/\//);
     }
+  });
+
+  it('restarts the API and the worker; the API has a health check; only the API holds the token secret', () => {
+    const { api, worker } = compose.services;
+    expect(api?.restart).toBe('unless-stopped');
+    expect(worker?.restart).toBe('unless-stopped');
+    expect(api?.healthcheck?.test?.join(' ')).toContain('/api/health');
+    expect(api?.environment?.AUTH_JWT_SECRET).toBeDefined();
+    expect(worker?.environment?.AUTH_JWT_SECRET).toBeUndefined();
+    expect(worker?.environment?.NODE_ENV).toBe('production');
   });
 
   it('takes secrets from the environment, never from the file', () => {

@@ -6,7 +6,8 @@ import { armShutdownDeadline, createRootLogger, PinoLoggerService } from '@jx/pl
 import { WorkerAppModule } from './worker-app.module';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  // The worker checks no token: it needs no AUTH_JWT_SECRET, even in production.
+  const config = loadConfigOrExit(process.env, { checksTokens: false });
   armShutdownDeadline();
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), {
     logger: new PinoLoggerService(createRootLogger(config.LOG_LEVEL)),

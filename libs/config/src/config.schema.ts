@@ -39,9 +39,6 @@ export const envSchema = z.object({
 });
 
 export const configSchema = envSchema.superRefine((c, ctx) => {
-    if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required when NODE_ENV=production' });
-    }
     if (!c.RUN_WORKER && !c.REDIS_URL) {
       // Without Redis, jobs run in the process that enqueues them: an API without its worker
       // would accept institution-wide fraud flags that nothing ever runs.

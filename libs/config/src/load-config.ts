@@ -12,16 +12,26 @@ export class ConfigError extends Error {
  * Reads the environment once. Empty strings count as unset. Without AUTH_JWT_SECRET outside
  * production, a random development secret is made for this process (and printed at start-up).
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export interface LoadOptions {
+  /**
+   * Whether this process checks tokens (the API, default): then production requires
+   * AUTH_JWT_SECRET. The worker and the maintenance commands never read it.
+   */
+  checksTokens?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): AppConfig {
   const input: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
     const v = env[key];
     if (v !== undefined && v !== '') input[key] = v;
   }
   const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
+  if ((options.checksTokens ?? true) && input.NODE_ENV === 'production' && input.AUTH_JWT_SECRET === undefined) {
+    problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const secret = parsed.data.AUTH_JWT_SECRET;
   return { ...parsed.data, jwtSecret: secret ?? randomBytes(32).toString('base64url'), devSecret: secret === undefined };
 }
@@ -36,9 +46,9 @@ export function configWarnings(config: AppConfig): string[] {
 }
 
 /** For a process entry point: the configuration (its warnings printed), or a message naming each wrong variable and exit 78 (EX_CONFIG). */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): AppConfig {
   try {
-    const config = loadConfig(env);
+    const config = loadConfig(env, options);
     for (const warning of configWarnings(config)) process.stderr.write(`warning: ${warning}\n`);
     return config;
   } catch (e) {

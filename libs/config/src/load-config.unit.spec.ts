@@ -22,6 +22,11 @@ describe('configuration (API.md, Running)', () => {
     expect(c).toMatchObject({ jwtSecret: 's'.repeat(40), devSecret: false, PORT: 3000 });
   });
 
+  it('only a process that checks tokens needs AUTH_JWT_SECRET in production (the worker does not)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET is required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production' }, { checksTokens: false })).toMatchObject({ NODE_ENV: 'production' });
+  });
+
   it('a short secret is accepted (API.md names no minimum) and warned about, without its value', () => {
     const c = loadConfig({ AUTH_JWT_SECRET: 'test-secret', NODE_ENV: 'production' });
     expect(c).toMatchObject({ jwtSecret: 'test-secret', devSecret: false });

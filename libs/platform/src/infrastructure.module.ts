@@ -2,13 +2,14 @@
  * The composition root: configuration picks the adapters behind every port, so the same code
  * runs on the embedded default (SQLite, in-process jobs) or the production stack.
  */
-import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from '@jx/application';
 import type { AppConfig } from '@jx/config';
 import { EVENT_STORE, openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
 import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
 import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
+import { describeError } from './redact';
 import { APP_CONFIG } from './tokens';
 
 export { APP_CONFIG };
@@ -32,6 +33,12 @@ async function eventStore(config: AppConfig): Promise<EventStore> {
       // EVENTSTORE_URL is required with eventstoredb (checked by the configuration).
       return openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
   }
+}
+
+/** Redis or BullMQ errors outside any call (a lost connection): into the structured log, not stderr. */
+const jobsLogger = new Logger('jobs');
+function logJobsError(error: Error): void {
+  jobsLogger.error({ err: describeError(error) }, 'BullMQ or Redis error');
 }
 
 @Global()
@@ -58,7 +65,7 @@ export class InfrastructureModule {
     // REDIS_URL set: jobs go through BullMQ (@nestjs/bullmq), shared by the API and the workers.
     const jobs: DynamicModule | Provider =
       config.REDIS_URL !== undefined
-        ? BullMqJobsModule.forRoot({ redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE })
+        ? BullMqJobsModule.forRoot({ redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError })
         : { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue() };
     // An imported module is re-exported as a whole (its JOB_QUEUE with it).
     const exported = [...providers.map((p) => (p as { provide: symbol }).provide), 'module' in jobs ? jobs : JOB_QUEUE];

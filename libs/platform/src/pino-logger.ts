@@ -13,30 +13,36 @@ export function createRootLogger(level: string): Logger {
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
-  private write(level: Level, message: unknown, context?: unknown): void {
+  /**
+   * Nest calls `logger.error(message, ...params, context)`: the last string is the context and,
+   * for an object message, a string before it is the text (`logger.error({ err }, 'text')`).
+   */
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    const context = params.length > 0 ? params[params.length - 1] : undefined;
     const ctx = typeof context === 'string' ? { context } : {};
+    const text = params.length > 1 && typeof params[0] === 'string' ? params[0] : undefined;
     // Errors (Nest's start-up failures among them) keep their name and (redacted) message.
-    if (message instanceof Error) this.logger[level]({ ...ctx, err: describeError(message) }, describeError(message).message);
-    else if (typeof message === 'object' && message !== null) this.logger[level]({ ...ctx, ...(message as object) });
+    if (message instanceof Error) this.logger[level]({ ...ctx, err: describeError(message) }, text ?? describeError(message).message);
+    else if (typeof message === 'object' && message !== null) this.logger[level]({ ...ctx, ...(message as object) }, text);
     else this.logger[level](ctx, String(message));
   }
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest[rest.length - 1]);
+    this.write('info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
-    this.write('error', message, rest[rest.length - 1]);
+    this.write('error', message, rest);
   }
   warn(message: unknown, ...rest: unknown[]): void {
-    this.write('warn', message, rest[rest.length - 1]);
+    this.write('warn', message, rest);
   }
   debug(message: unknown, ...rest: unknown[]): void {
-    this.write('debug', message, rest[rest.length - 1]);
+    this.write('debug', message, rest);
   }
   verbose(message: unknown, ...rest: unknown[]): void {
-    this.write('trace', message, rest[rest.length - 1]);
+    this.write('trace', message, rest);
   }
   fatal(message: unknown, ...rest: unknown[]): void {
-    this.write('fatal', message, rest[rest.length - 1]);
+    this.write('fatal', message, rest);
   }
 }

@@ -5,7 +5,7 @@ import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStor
 import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
 
 export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => Promise<ReadModelStore> }> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { checksTokens: false });
   const events =
     config.EVENT_STORE === 'sqlite'
       ? openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') })
