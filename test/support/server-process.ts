@@ -46,7 +46,9 @@ export function startWorker(env: Record<string, string>): Promise<ServerProcess>
 async function startProcess(entry: string, env: Record<string, string>, readyLine: string, baseUrl: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // The embedded default unless the test names the servers: CI exports DATABASE_URL and
+    // REDIS_URL for the adapter suites, which would otherwise switch these processes over.
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
