@@ -1,6 +1,8 @@
 /** Art. 14 over HTTP: a flag voids the year, a rescission restores it exactly, institution flags fan out. */
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { Projector, ProjectionRunner, READ_MODEL_STORE, type ReadModelBatch, type ReadModelStore } from '@jx/projections';
+import { defaultRegistry } from '@jx/rules';
 
 let t: TestApp;
 let w: World;
@@ -90,6 +92,42 @@ it('an institution flag voids the person-years holding its registrations of the 
   await pollJob(another.body.jobId);
   expect((await t.call('GET', yearPath('p1'), { token: w.hr })).body.flags).toHaveLength(2);
 });
+
+it('an institution flag asked while a rebuild holds the read models waits for it, then flags every holder (Art. 14: all of them)', async () => {
+  for (const p of ['p1', 'p2', 'p3']) await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C1' }), p);
+  await t.projected();
+  // A rebuild (as another process would run it) is held after its first page, the index half empty.
+  const readModels = t.app.get<ReadModelStore>(READ_MODEL_STORE);
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const gated: ReadModelStore = Object.assign(Object.create(readModels) as ReadModelStore, {
+    apply: async (batch: ReadModelBatch) => {
+      const applied = await readModels.apply(batch);
+      if (!held) {
+        held = true;
+        await released;
+      }
+      return applied;
+    },
+  });
+  const rebuilding = new ProjectionRunner(t.store, gated, new Projector(t.store, gated, defaultRegistry()), { pageSize: 1 }).rebuild();
+  while (!held) await new Promise((resolve) => setImmediate(resolve));
+
+  const accepted = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations' } });
+  expect(accepted.status).toBe(202);
+  // Its first attempt found the read models held: it failed and waits for its retry.
+  let job = (await t.call('GET', `/api/jobs/${accepted.body.jobId}`, { token: w.regulator })).body;
+  for (let i = 0; job.state === 'active' && i < 1000; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    job = (await t.call('GET', `/api/jobs/${accepted.body.jobId}`, { token: w.regulator })).body;
+  }
+  expect(job.state).toBe('waiting');
+  release();
+  await rebuilding;
+  expect(await pollJob(accepted.body.jobId)).toMatchObject({ state: 'completed', progress: { done: 3, total: 3 } });
+  for (const p of ['p1', 'p2', 'p3']) expect((await t.call('GET', yearPath(p), { token: w.hr })).body.status).toBe('voided');
+}, 20_000);
 
 it('with REDIS_URL set and Redis away, the job endpoints answer 503 SERVICE_UNAVAILABLE instead of hanging, and nothing is written', async () => {
   // Nothing listens on port 1: ioredis keeps reconnecting, as while Redis is down.

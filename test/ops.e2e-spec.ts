@@ -1,6 +1,7 @@
 /** Health, OpenAPI, body limits and the order of errors (API.md, Errors and their order). */
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 
 let t: TestApp;
 let w: World;
@@ -15,6 +16,20 @@ it('GET /api/health answers 200 without a token when the event store answers', a
   const res = await t.call('GET', '/api/health');
   expect(res.status).toBe(200);
   expect(res.body.checks.eventStore).toBe('up');
+});
+
+it('GET /api/health says when a rebuild holds the read models, still answering 200', async () => {
+  const own = await startTestApp();
+  try {
+    const readModels = own.app.get<ReadModelStore>(READ_MODEL_STORE);
+    await readModels.beginRebuild('ops-test');
+    const held = await own.call('GET', '/api/health');
+    expect([held.status, held.body.checks.readModels]).toEqual([200, 'rebuilding']);
+    await readModels.endRebuild('ops-test');
+    expect((await own.call('GET', '/api/health')).body.checks.readModels).toBe('up');
+  } finally {
+    await own.close();
+  }
 });
 
 it('GET /api/docs serves the OpenAPI description with the request schemas', async () => {

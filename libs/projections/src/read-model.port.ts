@@ -152,6 +152,12 @@ export interface ReadModelStore {
   beginRebuild(token: string): Promise<void>;
   /** Ends the rebuild begun under `token`; throws ReadModelsRebuildingError if another took it over. */
   endRebuild(token: string): Promise<void>;
+  /**
+   * Whether a rebuild holds the read models (since when), and how many rebuilds ever began: a
+   * reader whose answer must be whole (the institution-wide flag) compares the generation before
+   * and after, since a rebuild that began meanwhile may have emptied what it read.
+   */
+  rebuildState(): Promise<RebuildState>;
   /** Declarations awaiting the unit's verification, oldest first (declaredAt, then position). */
   unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>>;
   /** Confirmed person-years awaiting finalisation in scope (the unit's current region), oldest first. */
@@ -167,6 +173,12 @@ export interface ReadModelStore {
   /** For health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RebuildState {
+  generation: number;
+  /** ISO instant the holding rebuild began; null when none holds the read models. */
+  rebuildingSince: string | null;
 }
 
 export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');

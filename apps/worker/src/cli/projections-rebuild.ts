@@ -12,12 +12,16 @@ async function main(): Promise<void> {
   const models = await readModels();
   const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));
   let lastPrinted = -1;
-  await runner.rebuild((done, total) => {
+  const rebuilt = runner.rebuild((done, total) => {
     const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
     if (pct !== lastPrinted) {
       lastPrinted = pct;
       process.stdout.write(`rebuilding read models: ${done}/${total} events (${pct}%)\n`);
     }
+  });
+  await rebuilt.catch((error: unknown) => {
+    // Left half-built, the read models stay held (projections wait): only a completed rebuild frees them.
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nthe read models stay held until a rebuild completes: run npm run projections:rebuild again`);
   });
   process.stdout.write(`rebuilt up to position ${runner.checkpoint}\n`);
   await models.close();

@@ -25,9 +25,16 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
 
   async process(job: JobContext<InstitutionFraudFlagJob>): Promise<{ flagged: number }> {
     const { institutionId, year, reason, courses, actor, correlationId } = job.data;
-    // Art. 14 says all of them: a stale institution index would miss some, so fail and retry instead.
+    // Art. 14 says all of them: an index that is stale, or emptied by a rebuild, would miss some.
+    // Fail (the job is retried) rather than complete with fewer flags.
+    const before = await this.readModels.rebuildState();
+    if (before.rebuildingSince !== null) throw new Error('the read models are being rebuilt; the job will be retried');
     if (!(await this.projection.catchUp())) throw new Error('the institution index did not catch up; the job will be retried');
     const holders = await this.readModels.institutionHolders(institutionId, year, courses);
+    const after = await this.readModels.rebuildState();
+    if (after.generation !== before.generation || after.rebuildingSince !== null) {
+      throw new Error('a rebuild of the read models began meanwhile; the job will be retried');
+    }
     await job.reportProgress(0, holders.length);
     let flagged = 0;
     for (const [i, holder] of holders.entries()) {

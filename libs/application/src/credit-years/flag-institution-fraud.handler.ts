@@ -53,7 +53,8 @@ export class FlagInstitutionFraudHandler implements ICommandHandler<FlagInstitut
 
   async execute({ data, metadata }: FlagInstitutionFraud): Promise<{ jobId: string }> {
     const job: InstitutionFraudFlagJob = { ...data, actor: metadata.actor, correlationId: metadata.correlationId };
-    const jobId = await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId: institutionFlagJobId(data, metadata.actor) });
+    // Attempts enough to wait out a rebuild of the read models (back-off doubling from 1 s).
+    const jobId = await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId: institutionFlagJobId(data, metadata.actor), attempts: 10 });
     return { jobId };
   }
 }

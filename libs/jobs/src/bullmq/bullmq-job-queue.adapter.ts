@@ -127,7 +127,7 @@ export class BullMqJobQueue implements JobQueue {
     const jobId = options.jobId ?? randomUUID();
     const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
     // An id BullMQ still knows is not added again: the existing job comes back (its "duplicated" event).
-    await this.withinCallTimeout('enqueue', this.queue.add(name, data, { ...this.jobOptions(attempts), jobId: toBullMqJobId(jobId) }));
+    await this.withinCallTimeout('enqueue', this.addOrRetry(name, data, attempts, toBullMqJobId(jobId)));
     return jobId;
   }
 
@@ -140,6 +140,24 @@ export class BullMqJobQueue implements JobQueue {
       }
       return null;
     })());
+  }
+
+  /** Adds the job; one that failed under that id runs again (its attempts start over). */
+  private async addOrRetry(name: string, data: JobData, attempts: number, bullMqJobId: string): Promise<void> {
+    // Looked up before adding: a job added now may fail at once, and must not be retried here.
+    const job = await this.queue.getJob(bullMqJobId);
+    if (job === undefined) {
+      // Two processes adding the same id at once keep one job (BullMQ's "duplicated").
+      await this.queue.add(name, data, { ...this.jobOptions(attempts), jobId: bullMqJobId });
+      return;
+    }
+    if ((await job.getState()) !== 'failed') return;
+    try {
+      await job.retry('failed', { resetAttemptsMade: true });
+    } catch (error: unknown) {
+      // Another enqueue of the same id retried it first: it is no longer failed, which is the aim.
+      if ((await job.getState()) === 'failed') throw error;
+    }
   }
 
   /** The call's answer, or JobQueueUnavailableError once callTimeoutMs passed (the call may still land). */

@@ -80,7 +80,16 @@ export class InProcessJobQueue implements JobQueue {
   async enqueue<D extends JobData>(name: string, data: D, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) throw new JobQueueClosedError();
     const id = options.jobId ?? randomUUID();
-    if (this.jobs.has(id)) return id;
+    const existing = this.jobs.get(id);
+    if (existing !== undefined) {
+      // A job that failed runs again when asked for again (BullMQ adapter: the same).
+      if (existing.state === 'failed') {
+        Object.assign(existing, { state: 'waiting', attemptsMade: 0, progress: { done: 0, total: 0 }, error: undefined });
+        this.readyQueue(existing.name).push(id);
+        this.pump(existing.name);
+      }
+      return id;
+    }
     const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
     this.jobs.set(id, { id, name, data, state: 'waiting', progress: { done: 0, total: 0 }, attemptsMade: 0, attempts });
     this.readyQueue(name).push(id);

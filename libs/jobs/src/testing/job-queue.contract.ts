@@ -186,6 +186,23 @@ function idContract(current: CurrentQueue): void {
     expect(await queue.getJob('flag:inst-1:2024')).toMatchObject({ jobId: 'flag:inst-1:2024', state: 'completed', result: 1 });
   });
 
+  it('runs a failed job again when its id is enqueued again, its attempts starting over', async () => {
+    const queue = current();
+    let runs = 0;
+    queue.registerProcessor('flaky', async () => {
+      runs += 1;
+      if (runs === 1) throw new Error('first time');
+      return 'done';
+    });
+    await queue.enqueue('flaky', {}, { jobId: 'flaky-1', attempts: 1 });
+    await within(queue.whenIdle(), 'idle');
+    expect(await queue.getJob('flaky-1')).toMatchObject({ state: 'failed', attemptsMade: 1 });
+    expect(await queue.enqueue('flaky', {}, { jobId: 'flaky-1', attempts: 1 })).toBe('flaky-1');
+    await within(queue.whenIdle(), 'idle');
+    expect(runs).toBe(2);
+    expect(await queue.getJob('flaky-1')).toMatchObject({ state: 'completed', attemptsMade: 1, result: 'done' });
+  });
+
   it('takes any non-empty string as an id, exactly as given', async () => {
     const queue = current();
     // Shapes a queue might reserve: colons (not three parts), integers, escapes, a scheduler's.

@@ -13,6 +13,7 @@ import type {
   PersonYearRef,
   ReadModelBatch,
   ReadModelStore,
+  RebuildState,
   RegionScope,
   ReportScope,
   UnitPendingItem,
@@ -69,8 +70,8 @@ export class PostgresReadModelStore implements ReadModelStore {
       await client.query(this.sql.ensureCheckpoint, [pgText(batch.checkpoint)]);
       const { rows } = await client.query<{ position: number }>(this.sql.lockCheckpoint, [pgText(batch.checkpoint)]);
       // Read after the checkpoint's row lock: a rebuild begun meanwhile is seen (see beginRebuild).
-      const marker = await client.query<{ token: string }>(this.sql.rebuildMarker);
-      refuseUnlessRebuildAllows(marker.rows[0]?.token ?? null, batch.rebuildToken ?? null);
+      const state = await client.query<{ token: string | null }>(this.sql.rebuildState);
+      refuseUnlessRebuildAllows(state.rows[0]?.token ?? null, batch.rebuildToken ?? null);
       if (batch.position <= (rows[0]?.position ?? 0)) return false;
       const columns = batchColumns(batch.changes);
       if (columns.units) await client.query(this.sql.upsertUnits, columns.units);
@@ -92,15 +93,20 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   async beginRebuild(token: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      await client.query(this.sql.setRebuildMarker, [pgText(token)]);
+      await client.query(this.sql.beginRebuild, [pgText(token), new Date().toISOString()]);
       await client.query(this.sql.reset);
       return true;
     });
   }
 
   async endRebuild(token: string): Promise<void> {
-    const { rowCount } = await this.pool.query(this.sql.clearRebuildMarker, [pgText(token)]);
+    const { rowCount } = await this.pool.query(this.sql.endRebuild, [pgText(token)]);
     if (rowCount !== 1) throw new ReadModelsRebuildingError(token);
+  }
+
+  async rebuildState(): Promise<RebuildState> {
+    const { rows } = await this.pool.query<{ started_at: string | null; generation: number }>(this.sql.rebuildState);
+    return { generation: rows[0]?.generation ?? 0, rebuildingSince: rows[0]?.started_at ?? null };
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {

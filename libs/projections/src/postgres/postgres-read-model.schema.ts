@@ -128,12 +128,14 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
       await client.query(`INSERT INTO ${s}.read_model_migrations (version) VALUES (1)`);
     }
     if (version < 2) {
-      // The rebuild marker: one row while a rebuild holds the read models (not a read model itself).
+      // The rebuild state (not a read model itself): the holding rebuild's token and start while
+      // one holds the read models, and how many rebuilds ever began.
       await client.query(
-        `CREATE TABLE ${s}.rebuild_marker (
-           singleton  integer     NOT NULL PRIMARY KEY CHECK (singleton = 1),
-           token      text        NOT NULL,
-           started_at timestamptz NOT NULL DEFAULT now()
+        `CREATE TABLE ${s}.rebuild_state (
+           singleton  integer NOT NULL PRIMARY KEY CHECK (singleton = 1),
+           token      text,
+           started_at text,
+           generation integer NOT NULL
          )`,
       );
       await client.query(`INSERT INTO ${s}.read_model_migrations (version) VALUES (2)`);

@@ -64,11 +64,11 @@ export function readModelSql(s: string) {
       ON CONFLICT (person_id, year, activity_id) DO UPDATE SET
         institution_id = excluded.institution_id, content_key = excluded.content_key
       WHERE (t.institution_id, t.content_key) IS DISTINCT FROM (excluded.institution_id, excluded.content_key)`,
-    rebuildMarker: `SELECT token FROM ${s}.rebuild_marker`,
-    setRebuildMarker: `
-      INSERT INTO ${s}.rebuild_marker (singleton, token) VALUES (1, $1)
-      ON CONFLICT (singleton) DO UPDATE SET token = excluded.token, started_at = now()`,
-    clearRebuildMarker: `DELETE FROM ${s}.rebuild_marker WHERE token = $1`,
+    rebuildState: `SELECT token, started_at, generation FROM ${s}.rebuild_state`,
+    beginRebuild: `
+      INSERT INTO ${s}.rebuild_state AS t (singleton, token, started_at, generation) VALUES (1, $1, $2, 1)
+      ON CONFLICT (singleton) DO UPDATE SET token = excluded.token, started_at = excluded.started_at, generation = t.generation + 1`,
+    endRebuild: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL WHERE token = $1`,
     // ACCESS EXCLUSIVE: waits for every apply in flight, and holds off the next until commit.
     reset: `TRUNCATE ${s}.checkpoints, ${s}.units, ${s}.person_years, ${s}.pending_activities, ${s}.institution_registrations`,
 

@@ -15,6 +15,7 @@ import type {
   PersonYearSnapshot,
   ReadModelBatch,
   ReadModelStore,
+  RebuildState,
   RegionScope,
   ReportScope,
   UnitPendingItem,
@@ -50,7 +51,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     migrateReadModels(this.db);
     this.stmt = prepareStatements(this.db);
     this.applyTx = this.db.transaction((batch: ReadModelBatch): boolean => {
-      refuseUnlessRebuildAllows(this.stmt.rebuildMarker.get() ?? null, batch.rebuildToken ?? null);
+      refuseUnlessRebuildAllows(this.stmt.rebuildState.get()?.token ?? null, batch.rebuildToken ?? null);
       if (batch.position <= (this.stmt.checkpoint.get(batch.checkpoint) ?? 0)) return false;
       for (const change of batch.changes) {
         if (change.kind === 'unit') this.writeUnit(change.unit);
@@ -60,12 +61,12 @@ export class SqliteReadModelStore implements ReadModelStore {
       return true;
     });
     this.beginRebuildTx = this.db.transaction((token: string) => {
-      this.stmt.setRebuildMarker.run(token, new Date().toISOString());
+      this.stmt.beginRebuild.run(token, new Date().toISOString());
       for (const table of READ_MODEL_TABLES) this.db.exec(`DELETE FROM ${table}`);
     });
     this.endRebuildTx = this.db.transaction((token: string) => {
-      refuseUnlessRebuildAllows(this.stmt.rebuildMarker.get() ?? null, token);
-      this.stmt.clearRebuildMarker.run();
+      refuseUnlessRebuildAllows(this.stmt.rebuildState.get()?.token ?? null, token);
+      this.stmt.endRebuild.run(token);
     });
   }
 
@@ -85,6 +86,11 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async endRebuild(token: string): Promise<void> {
     this.endRebuildTx.immediate(token);
+  }
+
+  async rebuildState(): Promise<RebuildState> {
+    const row = this.stmt.rebuildState.get();
+    return { generation: row?.generation ?? 0, rebuildingSince: row?.started_at ?? null };
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {

@@ -12,7 +12,7 @@ import { READ_MODEL_SCHEMA_VERSION } from './sqlite-read-model.schema';
 describeReadModelContract('sqlite', sqliteReadModels());
 
 describe('SqliteReadModelStore schema', () => {
-  it('migrates a version-1 file (before the rebuild marker) in place, keeping its rows', async () => {
+  it('migrates a version-1 file (before the rebuild state) in place, keeping its rows', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
     const file = join(dir, 'readmodels.sqlite');
     try {
@@ -20,7 +20,7 @@ describe('SqliteReadModelStore schema', () => {
       await first.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 3, changes: [{ kind: 'unit', unit: { unitId: 'u1', name: 'U', region: '360102', industry: 'general' } }] });
       await first.close();
       const raw = new Database(file);
-      raw.exec('DROP TABLE rebuild_marker');
+      raw.exec('DROP TABLE rebuild_state');
       raw.pragma('user_version = 1');
       raw.close();
 

@@ -80,12 +80,16 @@ const SCHEMA_V1 = `
     ON institution_registrations (institution_id, year, content_key, person_id);
 `;
 
-/** v2: the rebuild marker (one row while a rebuild holds the read models; not a read model itself). */
+/**
+ * v2: the rebuild state (not a read model itself): the holding rebuild's token and start while one
+ * holds the read models, and how many rebuilds ever began.
+ */
 const SCHEMA_V2 = `
-  CREATE TABLE IF NOT EXISTS rebuild_marker (
+  CREATE TABLE IF NOT EXISTS rebuild_state (
     singleton  INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1),
-    token      TEXT    NOT NULL,
-    started_at TEXT    NOT NULL
+    token      TEXT,
+    started_at TEXT,
+    generation INTEGER NOT NULL
   );
 `;
 

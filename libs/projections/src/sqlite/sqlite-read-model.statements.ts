@@ -44,12 +44,14 @@ const COUNTS = `
 export function prepareStatements(db: Database.Database) {
   return {
     checkpoint: db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck(),
-    rebuildMarker: db.prepare<[], string>('SELECT token FROM rebuild_marker').pluck(),
-    setRebuildMarker: db.prepare<[string, string]>(
-      `INSERT INTO rebuild_marker (singleton, token, started_at) VALUES (1, ?, ?)
-       ON CONFLICT (singleton) DO UPDATE SET token = excluded.token, started_at = excluded.started_at`,
+    rebuildState: db.prepare<[], { token: string | null; started_at: string | null; generation: number }>(
+      'SELECT token, started_at, generation FROM rebuild_state',
     ),
-    clearRebuildMarker: db.prepare<[]>('DELETE FROM rebuild_marker'),
+    beginRebuild: db.prepare<[string, string]>(
+      `INSERT INTO rebuild_state (singleton, token, started_at, generation) VALUES (1, ?, ?, 1)
+       ON CONFLICT (singleton) DO UPDATE SET token = excluded.token, started_at = excluded.started_at, generation = generation + 1`,
+    ),
+    endRebuild: db.prepare<[string]>('UPDATE rebuild_state SET token = NULL, started_at = NULL WHERE token = ?'),
     setCheckpoint: db.prepare<[string, number]>(
       `INSERT INTO checkpoints (name, position) VALUES (?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position`,

@@ -108,6 +108,19 @@ export function checkpointContract(factory: ReadModelFactory): void {
       await expect(store.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);
     });
 
+    it('the rebuild state says whether a rebuild holds the read models, and counts every rebuild begun', async () => {
+      expect(await store.rebuildState()).toEqual({ generation: 0, rebuildingSince: null });
+      await store.beginRebuild('t1');
+      const held = await store.rebuildState();
+      expect(held.generation).toBe(1);
+      expect(Date.parse(held.rebuildingSince ?? '')).not.toBeNaN();
+      await store.endRebuild('t1');
+      expect(await store.rebuildState()).toEqual({ generation: 1, rebuildingSince: null });
+      await store.beginRebuild('t2');
+      await store.beginRebuild('t3');
+      expect((await store.rebuildState()).generation).toBe(3);
+    });
+
     it('a rebuild begun again takes over: the first one can neither write nor end it', async () => {
       await store.beginRebuild('crashed');
       await store.beginRebuild('again');
