@@ -6,12 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { openSqliteEventStore } from '@jx/event-store';
-import { openSqliteReadModelStore, Projector, ProjectionRunner, READ_MODEL_TABLES } from '@jx/projections';
-import { PRIMARY_KEYS } from '../libs/projections/src/sqlite/sqlite-read-model.schema';
+import { openSqliteReadModelStore, Projector, ProjectionRunner } from '@jx/projections';
 import { defaultRegistry } from '@jx/rules';
-import Database from 'better-sqlite3';
+import { dumpReadModels, tokenSigner } from './support/embedded-files';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer } from './support/server-process';
 
@@ -24,16 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const sign = (claims: Record<string, string>) =>
-  new SignJWT({ sub: `${claims.role}-crash`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
-
-function dump(file: string): Record<string, unknown[]> {
-  const db = new Database(file, { readonly: true });
-  const out: Record<string, unknown[]> = {};
-  for (const table of READ_MODEL_TABLES) out[table] = db.prepare(`SELECT * FROM ${table} ORDER BY ${PRIMARY_KEYS[table]}`).all();
-  db.close();
-  return out;
-}
+const sign = tokenSigner(SECRET, 'crash');
 
 it('every acknowledged declaration survives kill -9, and the projection resumes to what a rebuild gives', async () => {
   const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, YEAR_CLOSES_ON: '12-31' };
@@ -98,5 +87,5 @@ it('every acknowledged declaration survives kill -9, and the projection resumes 
   const fresh = openSqliteReadModelStore({ file: join(dataDir, 'rebuilt.sqlite') });
   await new ProjectionRunner(events, fresh, new Projector(events, fresh, defaultRegistry())).rebuild();
   await Promise.all([live.close(), fresh.close(), events.close()]);
-  expect(dump(join(dataDir, 'readmodels.sqlite'))).toEqual(dump(join(dataDir, 'rebuilt.sqlite')));
+  expect(dumpReadModels(join(dataDir, 'readmodels.sqlite'))).toEqual(dumpReadModels(join(dataDir, 'rebuilt.sqlite')));
 }, 120_000);
