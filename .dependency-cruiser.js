@@ -1,11 +1,12 @@
 /**
  * Arrows point inwards only (ARCHITECTURE.md): rules ← domain ← event-store, projections, jobs
- * ← application ← platform ← apps. The build refuses the reverse.
+ * ← application ← platform ← apps; postgres (shared PostgreSQL helpers) ← event-store, projections.
+ * The build refuses the reverse.
  */
 const lib = (name) => `^libs/${name}/`;
 /** Specs and test fixtures may use test tools (fast-check, jest). */
 const TESTS = '(\\.spec\\.ts$|/testing/)';
-const ours = ['rules', 'domain', 'event-store', 'projections', 'jobs', 'config', 'application', 'platform'];
+const ours = ['rules', 'domain', 'event-store', 'projections', 'jobs', 'config', 'application', 'platform', 'postgres'];
 const only = (name, allowed) => ({
   name: `${name}-imports-only-${allowed.join('-') || 'itself'}`,
   severity: 'error',
@@ -28,10 +29,11 @@ module.exports = {
       from: { path: lib('domain'), pathNot: TESTS },
       to: { pathNot: [lib('domain'), lib('rules'), '^node_modules/zod/'] },
     },
-    only('event-store', []),
+    only('postgres', []),
+    only('event-store', ['postgres']),
     only('jobs', []),
     only('config', []),
-    only('projections', ['rules', 'domain', 'event-store']),
+    only('projections', ['rules', 'domain', 'event-store', 'postgres']),
     only('application', ['rules', 'domain', 'event-store', 'jobs']),
     only('platform', ['rules', 'domain', 'event-store', 'jobs', 'projections', 'config', 'application']),
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

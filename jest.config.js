@@ -11,7 +11,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@jx/(rules|domain|event-store|projections|jobs|config|application|platform)$': '<rootDir>/libs/$1/src',
+  '^@jx/(rules|domain|event-store|projections|jobs|config|application|platform|postgres)$': '<rootDir>/libs/$1/src',
+  '^@jx/postgres/testing$': '<rootDir>/libs/postgres/src/testing',
 };
 const esm = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const base = {

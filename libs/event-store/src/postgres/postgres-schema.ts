@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
+import { migrateVersionedSchema } from '@jx/postgres';
 
-/** Bumped with every change to the tables below; a newer schema refuses to open with older code. */
+/** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
 export const SCHEMA_VERSION = 1;
 
 /** The unique constraint a second writer of the same revision runs into (see the append). */
@@ -74,36 +75,8 @@ const schemaV1 = (s: string): string => `
   );
 `;
 
-/**
- * Creates the schema idempotently, in one transaction under an advisory lock: concurrent
- * `CREATE ... IF NOT EXISTS` can still collide in the catalogue, so openers queue instead.
- */
+/** Creates or upgrades the event store's schema (see migrateVersionedSchema). */
 export async function migrate(client: ClientBase, names: StoreNames): Promise<void> {
-  const s = names.quoted;
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [names.migrationLockKey]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
-         version    integer     NOT NULL PRIMARY KEY,
-         applied_at timestamptz NOT NULL DEFAULT now()
-       )`,
-    );
-    const { rows } = await client.query<{ version: number }>(
-      `SELECT COALESCE(max(version), 0)::int AS version FROM ${s}.schema_migrations`,
-    );
-    const version = rows[0]?.version ?? 0;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`event store schema ${names.schema} is at version ${version}, newer than this code (${SCHEMA_VERSION})`);
-    }
-    if (version < 1) {
-      await client.query(schemaV1(s));
-      await client.query(`INSERT INTO ${s}.schema_migrations (version) VALUES (1)`);
-    }
-    await client.query('COMMIT');
-  } catch (error: unknown) {
-    await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
-    throw error;
-  }
+  const target = { label: 'event store', schema: names.schema, quoted: names.quoted, versionTable: 'schema_migrations', lockKey: names.migrationLockKey };
+  await migrateVersionedSchema(client, target, [async (c) => void (await c.query(schemaV1(names.quoted)))]);
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
+import { migrateVersionedSchema } from '@jx/postgres';
 
-/** Bumped with every change to the tables below; a newer schema refuses to open with older code. */
+/** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
 export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 2;
 
 /**
@@ -99,50 +100,25 @@ const schemaV1 = (s: string): string => `
 `;
 
 /**
- * Creates the schema idempotently, in one transaction under an advisory lock: concurrent
- * `CREATE ... IF NOT EXISTS` can still collide in the catalogue, so openers queue instead. The
- * version table has a name of its own so that the read models may share a schema with the event
- * store (whose `schema_migrations` counts its own versions).
+ * Creates or upgrades the read models' schema (see migrateVersionedSchema). The version table has a
+ * name of its own so that the read models may share a schema with the event store (whose
+ * `schema_migrations` counts its own versions).
  */
 export async function migrateReadModelSchema(client: ClientBase, names: ReadModelSchemaNames): Promise<void> {
   const s = names.quoted;
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [names.migrationLockKey]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${s}.read_model_migrations (
-         version    integer     NOT NULL PRIMARY KEY,
-         applied_at timestamptz NOT NULL DEFAULT now()
-       )`,
-    );
-    const { rows } = await client.query<{ version: number }>(
-      `SELECT COALESCE(max(version), 0)::int AS version FROM ${s}.read_model_migrations`,
-    );
-    const version = rows[0]?.version ?? 0;
-    if (version > POSTGRES_READ_MODEL_SCHEMA_VERSION) {
-      throw new Error(`read-model schema ${names.schema} is at version ${version}, newer than this code (${POSTGRES_READ_MODEL_SCHEMA_VERSION})`);
-    }
-    if (version < 1) {
-      await client.query(schemaV1(s));
-      await client.query(`INSERT INTO ${s}.read_model_migrations (version) VALUES (1)`);
-    }
-    if (version < 2) {
-      // The rebuild state (not a read model itself): the holding rebuild's token and start while
-      // one holds the read models, and how many rebuilds ever began.
-      await client.query(
+  const target = { label: 'read-model', schema: names.schema, quoted: s, versionTable: 'read_model_migrations', lockKey: names.migrationLockKey };
+  await migrateVersionedSchema(client, target, [
+    async (c) => void (await c.query(schemaV1(s))),
+    // v2, the rebuild state (not a read model itself): the holding rebuild's token and start while
+    // one holds the read models, and how many rebuilds ever began.
+    async (c) =>
+      void (await c.query(
         `CREATE TABLE ${s}.rebuild_state (
            singleton  integer NOT NULL PRIMARY KEY CHECK (singleton = 1),
            token      text,
            started_at text,
            generation integer NOT NULL
          )`,
-      );
-      await client.query(`INSERT INTO ${s}.read_model_migrations (version) VALUES (2)`);
-    }
-    await client.query('COMMIT');
-  } catch (error: unknown) {
-    await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
-    throw error;
-  }
+      )),
+  ]);
 }

@@ -88,17 +88,7 @@ export class PostgresTestSchemas {
   }
 }
 
-/**
- * Bounded polling of a condition only the database can answer (a backend waiting on a lock):
- * never a sleep standing in for synchronisation, and it fails with `what` at the deadline.
- */
-export async function eventually(condition: () => Promise<boolean>, what: string, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { eventually } from '@jx/postgres/testing';
 
 async function connect(): Promise<Client> {
   const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { Client, escapeIdentifier } from 'pg';
+import { migrateVersionedSchema, type MigrationStep, type VersionedSchema } from './versioned-schema';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const prefix = `jx_pg_${randomBytes(5).toString('hex')}`;
+const targetFor = (schema: string): VersionedSchema => ({ label: 'test', schema, quoted: escapeIdentifier(schema), versionTable: 'test_migrations', lockKey: '424242' });
+const clients: Client[] = [];
+
+async function connect(): Promise<Client> {
+  const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
+  await client.connect(); // unreachable PostgreSQL fails the file: never a silent skip
+  clients.push(client);
+  return client;
+}
+
+afterAll(async () => {
+  const admin = await connect();
+  for (const n of [1, 2]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
+  await Promise.all(clients.map((c) => c.end()));
+});
+
+const table = (target: VersionedSchema, name: string): MigrationStep => async (c) => void (await c.query(`CREATE TABLE ${target.quoted}.${name} (id int)`));
+
+describe('a PostgreSQL schema migrated in numbered steps', () => {
+  it('applies each step once, in order, also for openers racing; upgrades later; refuses a newer schema untouched', async () => {
+    const schema = `${prefix}_1`;
+    const target = targetFor(schema);
+    const one = table(target, 'one');
+    const two = table(target, 'two');
+    const openers = await Promise.all([connect(), connect(), connect()]);
+    await Promise.all(openers.map((c) => migrateVersionedSchema(c, target, [one])));
+    const admin = openers[0]!;
+    const versions = async () => (await admin.query(`SELECT version FROM ${target.quoted}.test_migrations ORDER BY version`)).rows.map((r) => r.version);
+    expect(await versions()).toEqual([1]);
+
+    await migrateVersionedSchema(admin, target, [one, two]);
+    expect(await versions()).toEqual([1, 2]);
+    const tables = await admin.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema]);
+    expect(tables.rows.map((r) => r.tablename)).toEqual(['one', 'test_migrations', 'two']);
+
+    await expect(migrateVersionedSchema(admin, target, [one])).rejects.toThrow(`test schema ${schema} is at version 2, newer than this code (1)`);
+    expect(await versions()).toEqual([1, 2]);
+  });
+
+  it('rolls a failing step back whole: neither its changes nor its version stay', async () => {
+    const schema = `${prefix}_2`;
+    const target = targetFor(schema);
+    const client = await connect();
+    await migrateVersionedSchema(client, target, [table(target, 'one'), table(target, 'two')]);
+    const failing: MigrationStep = async (c) => {
+      await c.query(`CREATE TABLE ${target.quoted}.three (id int)`);
+      throw new Error('step 3 failed');
+    };
+    await expect(migrateVersionedSchema(client, target, [table(target, 'one'), table(target, 'two'), failing])).rejects.toThrow('step 3 failed');
+    const three = await client.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'three'`, [schema]);
+    expect(three.rowCount).toBe(0);
+    expect((await client.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(2);
+  });
+});

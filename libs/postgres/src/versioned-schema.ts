@@ -1,0 +1,53 @@
+/**
+ * A PostgreSQL schema migrated in numbered steps, shared by the event store and the read models.
+ * Imports nothing of ours: only the `pg` types.
+ */
+import type { ClientBase } from 'pg';
+
+export interface VersionedSchema {
+  /** For messages: "event store", "read-model". */
+  label: string;
+  /** The schema's name, and the same as a quoted identifier ready for SQL. */
+  schema: string;
+  quoted: string;
+  /** Table (in the schema) counting the applied steps; each store names its own, so two can share a schema. */
+  versionTable: string;
+  /** Transaction-scoped advisory lock key (int8, as text) serialising the openers of this schema. */
+  lockKey: string;
+}
+
+/** Step n (from 1) brings the schema from version n − 1 to n. */
+export type MigrationStep = (client: ClientBase) => Promise<void>;
+
+/**
+ * Creates or upgrades the schema idempotently, in one transaction under an advisory lock:
+ * concurrent `CREATE ... IF NOT EXISTS` can still collide in the catalogue, so openers queue
+ * instead. A schema newer than the steps known here is refused rather than touched.
+ */
+export async function migrateVersionedSchema(client: ClientBase, target: VersionedSchema, steps: readonly MigrationStep[]): Promise<void> {
+  const s = target.quoted;
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [target.lockKey]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.${target.versionTable} (
+         version    integer     NOT NULL PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const { rows } = await client.query<{ version: number }>(`SELECT COALESCE(max(version), 0)::int AS version FROM ${s}.${target.versionTable}`);
+    const version = rows[0]?.version ?? 0;
+    if (version > steps.length) {
+      throw new Error(`${target.label} schema ${target.schema} is at version ${version}, newer than this code (${steps.length})`);
+    }
+    for (let next = version + 1; next <= steps.length; next++) {
+      await steps[next - 1]!(client);
+      await client.query(`INSERT INTO ${s}.${target.versionTable} (version) VALUES ($1)`, [next]);
+    }
+    await client.query('COMMIT');
+  } catch (error: unknown) {
+    await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
+    throw error;
+  }
+}
