@@ -78,4 +78,13 @@ describe('ProjectionRunner and failures', () => {
     await h.runner.stop();
     await expect(h.runner.waitFor(1_000_000, { timeoutMs: 5 })).resolves.toBe(false);
   });
+
+  it('stop answers false at once to whoever waits for a position not reached (a shutdown is not held for the timeout)', async () => {
+    h = await projectionHarness();
+    await h.runner.start();
+    const waiting = h.runner.waitFor(1_000_000, { timeoutMs: 60_000 });
+    const untimed = h.runner.waitFor(1_000_000);
+    await h.runner.stop();
+    await expect(Promise.all([waiting, untimed])).resolves.toEqual([false, false]);
+  });
 });

@@ -54,11 +54,18 @@ export class ProjectionRunner {
     });
   }
 
-  /** Waits for the page in hand to commit, then stops following. */
+  /**
+   * Waits for the page in hand to commit, then stops following. Whoever waits for a position not
+   * reached is answered false at once: nothing would reach it now (a job waiting to catch up must
+   * not hold a shutdown for its whole timeout).
+   */
   async stop(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.close();
+    const unreached = this.waiters;
+    this.waiters = [];
+    for (const w of unreached) w.resolve(false);
   }
 
   /**
