@@ -86,5 +86,7 @@ describe('ProjectionRunner and failures', () => {
     const untimed = h.runner.waitFor(1_000_000);
     await h.runner.stop();
     await expect(Promise.all([waiting, untimed])).resolves.toEqual([false, false]);
+    // Asked after the stop, too: nothing will reach it until the runner starts again.
+    await expect(h.runner.waitFor(1_000_000)).resolves.toBe(false);
   });
 });

@@ -24,6 +24,8 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private position = 0;
   private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
+  /** Stopped after having run: a position not reached by now will not be (until start again). */
+  private stopped = false;
 
   constructor(
     private readonly events: EventStore,
@@ -43,6 +45,7 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     if (this.subscription !== null) return;
+    this.stopped = false;
     this.advance(await this.readModels.checkpoint(this.projector.checkpointName));
     const { pageSize, onError, batchDelayMs } = this.options;
     this.subscription = this.events.subscribeToAll({
@@ -62,6 +65,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = null;
+    this.stopped = true;
     await subscription?.close();
     const unreached = this.waiters;
     this.waiters = [];
@@ -74,6 +78,7 @@ export class ProjectionRunner {
    */
   waitFor(position: number, options: { timeoutMs?: number } = {}): Promise<boolean> {
     if (this.position >= position) return Promise.resolve(true);
+    if (this.stopped) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter = { position, resolve };
       this.waiters.push(waiter);

@@ -144,19 +144,22 @@ export class BullMqJobQueue implements JobQueue {
 
   /** Adds the job; one that failed under that id runs again (its attempts start over). */
   private async addOrRetry(name: string, data: JobData, attempts: number, bullMqJobId: string): Promise<void> {
+    const add = () => this.queue.add(name, data, { ...this.jobOptions(attempts), jobId: bullMqJobId });
     // Looked up before adding: a job added now may fail at once, and must not be retried here.
     const job = await this.queue.getJob(bullMqJobId);
-    if (job === undefined) {
-      // Two processes adding the same id at once keep one job (BullMQ's "duplicated").
-      await this.queue.add(name, data, { ...this.jobOptions(attempts), jobId: bullMqJobId });
-      return;
-    }
-    if ((await job.getState()) !== 'failed') return;
+    // Two processes adding the same id at once keep one job (BullMQ's "duplicated").
+    if (job === undefined) return void (await add());
+    const state = await job.getState();
+    // Trimmed (removeOnFail) between the two reads: it is not there, so it is added afresh.
+    if (state === 'unknown') return void (await add());
+    if (state !== 'failed') return;
     try {
       await job.retry('failed', { resetAttemptsMade: true });
     } catch (error: unknown) {
+      const now = await job.getState();
+      if (now === 'unknown') return void (await add());
       // Another enqueue of the same id retried it first: it is no longer failed, which is the aim.
-      if ((await job.getState()) === 'failed') throw error;
+      if (now === 'failed') throw error;
     }
   }
 

@@ -84,6 +84,8 @@ export class InProcessJobQueue implements JobQueue {
     if (existing !== undefined) {
       // A job that failed runs again when asked for again (BullMQ adapter: the same).
       if (existing.state === 'failed') {
+        // No longer finished: its place in the kept-finished order must not evict it while it runs.
+        this.finishedOrder.splice(this.finishedOrder.indexOf(id), 1);
         Object.assign(existing, { state: 'waiting', attemptsMade: 0, progress: { done: 0, total: 0 }, error: undefined });
         this.readyQueue(existing.name).push(id);
         this.pump(existing.name);

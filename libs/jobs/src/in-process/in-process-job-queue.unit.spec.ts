@@ -257,6 +257,30 @@ describe('InProcessJobQueue', () => {
     expect((await queue.getJob(ids[2]!))?.state).toBe('completed');
   });
 
+  it('a failed job run again is no longer counted among the finished: later jobs do not evict it while it runs', async () => {
+    queue = new InProcessJobQueue({ timers, keepFinished: 2 });
+    let release: () => void = () => undefined;
+    let runs = 0;
+    queue.registerProcessor('again', async () => {
+      runs += 1;
+      if (runs === 1) throw new Error('first');
+      if (runs === 2) await new Promise<void>((resolve) => (release = resolve));
+    });
+    queue.registerProcessor('tiny', async () => undefined);
+    await queue.enqueue('again', {}, { jobId: 'j', attempts: 1 });
+    await queue.whenIdle();
+    expect((await queue.getJob('j'))?.state).toBe('failed');
+    await queue.enqueue('again', {}, { jobId: 'j', attempts: 1 });
+    await settle();
+    for (let i = 0; i < 3; i++) await queue.enqueue('tiny', {});
+    await settle();
+    expect((await queue.getJob('j'))?.state).toBe('active');
+    release();
+    await queue.whenIdle();
+    expect((await queue.getJob('j'))?.state).toBe('completed');
+    expect(runs).toBe(2);
+  });
+
   it('refuses a second processor for one name', () => {
     queue.registerProcessor('one', async () => undefined);
     expect(() => queue.registerProcessor('one', async () => undefined)).toThrow(/already registered/);
