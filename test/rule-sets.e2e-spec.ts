@@ -1,5 +1,9 @@
 /** Art. 15 through the API: a field's own rule set, chosen by SetField, recorded on every event. */
-import { healthTestRegistry, JX_2023_TRIAL_HEALTH_TEST_ID } from '../libs/rules/src/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_MAPPING, jx2023Trial, RuleSetRegistry } from '@jx/rules';
+import { healthTestRegistry, jx2023TrialHealthTest, JX_2023_TRIAL_HEALTH_TEST_ID } from '../libs/rules/src/testing';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -39,4 +43,35 @@ it('an unknown field is 400; a confirmed year is YEAR_NOT_OPEN', async () => {
   const res = await t.call('PUT', `${yearPath()}/field`, { token: w.unit, body: { field: 'health' } });
   expect(res.status).toBe(409);
   expect(res.body.error.code).toBe('YEAR_NOT_OPEN');
+});
+
+it('Art. 15: history replays under the rules of its day — asOf / revision use the rule set recorded then, after the configuration changed', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jx-rules-of-the-day-'));
+  try {
+    // Before: the shipped configuration (jx-2023-trial for every field).
+    const before = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { DATA_DIR: dataDir } });
+    const cast = await world(before);
+    const declared = await before.call('POST', `${yearPath()}/activities`, { token: cast.pro, body: activity() });
+    expect(declared.status).toBe(201);
+    await before.close();
+    // After: a new rule set configured for (general, 2024) from now on.
+    const reconfigured = new RuleSetRegistry([jx2023Trial, jx2023TrialHealthTest], [...DEFAULT_MAPPING, { field: 'general', fromYear: 2024, ruleSet: JX_2023_TRIAL_HEALTH_TEST_ID }]);
+    const after = await startTestApp({ now: '2024-07-01T02:00:00.000Z', env: { DATA_DIR: dataDir }, rules: reconfigured });
+    try {
+      const regulator = await after.token({ role: 'regulator', region: '360000' });
+      const now = await after.call('GET', yearPath(), { token: regulator });
+      expect([now.body.ruleSet, now.body.requirement.professional]).toEqual([JX_2023_TRIAL_HEALTH_TEST_ID, 70]);
+      const then = await after.call('GET', `${yearPath()}?revision=${declared.body.revision}`, { token: regulator });
+      expect([then.body.ruleSet, then.body.requirement.professional]).toEqual(['jx-2023-trial', 60]);
+      const asOf = await after.call('GET', `${yearPath()}?asOf=2024-06-30T00:00:00.000Z`, { token: regulator });
+      expect(asOf.body.ruleSet).toBe('jx-2023-trial');
+      // A what-if still names its rule set explicitly.
+      const whatIf = await after.call('GET', `${yearPath()}?revision=${declared.body.revision}&ruleSet=${JX_2023_TRIAL_HEALTH_TEST_ID}`, { token: regulator });
+      expect(whatIf.body.ruleSet).toBe(JX_2023_TRIAL_HEALTH_TEST_ID);
+    } finally {
+      await after.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -25,6 +25,21 @@ export class Statements {
 
   /** The folded state, or 404 (never written; before the first event; past the last revision). */
   async state(personId: string, year: number, options: StatementOptions = {}): Promise<CreditYearState> {
+    return (await this.read(personId, year, options)).state;
+  }
+
+  /**
+   * The year as it stood (asOf / revision) and the rule set to show it under: the one asked for,
+   * else the one recorded with its last event then — history replays under the rules of its day
+   * (RULES.md, Art. 15), even after the configuration for (field, year) changed.
+   */
+  async asItStood(personId: string, year: number, options: StatementOptions): Promise<{ state: CreditYearState; ruleSet: string }> {
+    const { state, recordedRuleSet } = await this.read(personId, year, options);
+    const ofTheDay = recordedRuleSet !== undefined && this.rules.has(recordedRuleSet) ? recordedRuleSet : this.rules.idFor(state.field, state.year);
+    return { state, ruleSet: options.ruleSet ?? ofTheDay };
+  }
+
+  private async read(personId: string, year: number, options: StatementOptions): Promise<{ state: CreditYearState; recordedRuleSet: string | undefined }> {
     const streamId = creditYearStream(personId, year);
     const events = await this.store.readStream(streamId, {
       ...(options.revision !== undefined ? { toRevision: options.revision } : {}),
@@ -41,7 +56,7 @@ export class Statements {
       }
       throw yearNotFound(personId, year);
     }
-    return state;
+    return { state, recordedRuleSet: events[events.length - 1]?.metadata.ruleSetId };
   }
 
   render(state: CreditYearState, ruleSet?: string): Statement {

@@ -28,7 +28,7 @@ export class StatementController {
   @Endpoint('Statement: totals per tier, compliance, shortfall, each activity with its derivation; asOf / revision travel in time, ruleSet recomputes', { errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, REVISION_NOT_FOUND' } })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant with milliseconds and a zone' })
   @ApiQuery({ name: 'revision', required: false, description: 'stream revision (from 0)' })
-  @ApiQuery({ name: 'ruleSet', required: false, description: 'recompute under another rule set' })
+  @ApiQuery({ name: 'ruleSet', required: false, description: 'recompute under another rule set; without it, the rule set configured now for (field, year), or — with asOf / revision — the one recorded with the last event then (history replays under the rules of its day, Art. 15)' })
   @Get()
   async statement(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     this.access.precheck(meta.actor, (params as { personId?: string }).personId ?? '');
@@ -38,9 +38,9 @@ export class StatementController {
     if (q.ruleSet !== undefined && !this.rules.has(q.ruleSet)) throw validationError([{ field: 'ruleSet', reason: `unknown rule set ${q.ruleSet}` }]);
     // 404s first (unknown year, revision or instant), then the scope the stored year decides.
     if (q.asOf !== undefined || q.revision !== undefined) {
-      const then = await this.statements.state(path.personId, path.year, q);
+      const then = await this.statements.asItStood(path.personId, path.year, q);
       await this.access.current(meta.actor, path.personId, path.year);
-      return this.statements.render(then, q.ruleSet);
+      return this.statements.render(then.state, then.ruleSet);
     }
     const latest = await this.statements.latest(path.personId, path.year);
     await this.access.current(meta.actor, path.personId, path.year, latest.state);
