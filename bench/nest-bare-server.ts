@@ -8,8 +8,8 @@ import { Body, Controller, HttpCode, Inject, Module, Param, Post } from '@nestjs
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
-import { creditYearStream } from '@jx/domain';
 import { openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { appendLikeDeclareActivity } from './same-append';
 
 const STORE = Symbol('STORE');
 
@@ -20,9 +20,8 @@ class BareController {
   @Post()
   @HttpCode(201)
   async declare(@Param('personId') personId: string, @Param('year') year: string, @Body() body: Record<string, unknown>) {
-    const metadata = { actor: { id: 'bench', role: 'professional' }, correlationId: 'bench', causationId: null, ruleSetId: 'jx-2023-trial', at: new Date().toISOString() };
-    const result = await this.store.append(creditYearStream(personId, Number(year)), [{ type: 'ActivityDeclared', data: { ...body, hours: 1 }, metadata }], 'any');
-    return { activityId: body.activityId, status: 'declared', hours: 1, revision: result.revision };
+    const result = await appendLikeDeclareActivity(this.store, personId, Number(year), body);
+    return { activityId: body.activityId, status: 'declared', hours: 2, revision: result.revision };
   }
 }
 
