@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Client, escapeIdentifier } from 'pg';
+import { escapeIdentifier, type Client } from 'pg';
+import { connectForTests } from './testing';
 import { migrateVersionedSchema, type MigrationStep, type VersionedSchema } from './versioned-schema';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const prefix = `jx_pg_${randomBytes(5).toString('hex')}`;
 const targetFor = (schema: string): VersionedSchema => ({ label: 'test', schema, quoted: escapeIdentifier(schema), versionTable: 'test_migrations', lockKey: '424242' });
 const clients: Client[] = [];
 
 async function connect(): Promise<Client> {
-  const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-  await client.connect(); // unreachable PostgreSQL fails the file: never a silent skip
+  const client = await connectForTests();
   clients.push(client);
   return client;
 }

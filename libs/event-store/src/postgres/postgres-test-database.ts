@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier, type QueryResult, type QueryResultRow } from 'pg';
+import { connectForTests, DATABASE_URL } from '@jx/postgres/testing';
 import { openPostgresEventStore, type PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.adapter';
 
 /** Test support for the PostgreSQL integration specs; not part of the runtime barrel. */
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { DATABASE_URL };
 
 export function freshSchemaName(): string {
   return `jx_test_${randomBytes(6).toString('hex')}`;
@@ -21,14 +22,7 @@ export class TestDatabase {
   private opened: PostgresEventStore[] = [];
 
   async setUp(): Promise<void> {
-    const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-    client.on('error', () => undefined); // surfaced by the next query instead
-    try {
-      await client.connect();
-    } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`PostgreSQL is unreachable at ${redacted(DATABASE_URL)} (${reason}): start it or set DATABASE_URL`, { cause: error });
-    }
+    const client = await connectForTests();
     this.admin = client;
   }
 
@@ -100,12 +94,3 @@ export function advisoryLockHalves(key: bigint | string): { classid: string; obj
   return { classid: (unsigned >> 32n).toString(), objid: (unsigned & 0xffffffffn).toString() };
 }
 
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
-}

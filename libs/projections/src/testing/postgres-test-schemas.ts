@@ -13,7 +13,9 @@ import {
 } from '../postgres/postgres-read-model.adapter';
 import type { ReadModelFactory } from './contract/read-model-fixture';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { connectForTests, DATABASE_URL } from '@jx/postgres/testing';
+
+export { DATABASE_URL };
 
 export class PostgresTestSchemas {
   readonly prefix = `jx_rm_${randomBytes(5).toString('hex')}`;
@@ -23,12 +25,12 @@ export class PostgresTestSchemas {
   private readonly clients: Client[] = [];
 
   async setUp(): Promise<void> {
-    this.admin = await connect();
+    this.admin = await connectForTests();
   }
 
   /** A connection of its own (another session: to hold locks while a store works); ended at tearDown. */
   async session(): Promise<Client> {
-    const client = await connect();
+    const client = await connectForTests();
     this.clients.push(client);
     return client;
   }
@@ -90,24 +92,4 @@ export class PostgresTestSchemas {
 
 export { eventually } from '@jx/postgres/testing';
 
-async function connect(): Promise<Client> {
-  const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-  client.on('error', () => undefined); // surfaced by the next query instead
-  try {
-    await client.connect();
-  } catch (error: unknown) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`PostgreSQL is unreachable at ${redacted(DATABASE_URL)} (${reason}): start it or set DATABASE_URL`, { cause: error });
-  }
-  return client;
-}
 
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
-}
