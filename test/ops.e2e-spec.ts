@@ -32,6 +32,28 @@ it('GET /api/health says when a rebuild holds the read models, still answering 2
   }
 });
 
+it('GET /api/health reports read models that do not answer, and still answers 200 while the event store does (API.md)', async () => {
+  const own = await startTestApp();
+  try {
+    await own.app.get<ReadModelStore>(READ_MODEL_STORE).close();
+    const res = await own.call('GET', '/api/health');
+    expect([res.status, res.body.checks]).toEqual([200, { eventStore: 'up', readModels: 'down' }]);
+  } finally {
+    await own.close().catch(() => undefined); // its read models are closed already
+  }
+});
+
+it('GET /api/health answers 503 naming the event store when it does not answer', async () => {
+  const own = await startTestApp();
+  try {
+    await own.store.close();
+    const res = await own.call('GET', '/api/health');
+    expect([res.status, res.body.status, res.body.checks.eventStore]).toEqual([503, 'unavailable', 'down']);
+  } finally {
+    await own.close().catch(() => undefined);
+  }
+});
+
 it('GET /api/docs serves the OpenAPI description with the request schemas', async () => {
   const res = await t.call('GET', '/api/docs');
   expect(res.status).toBe(200);

@@ -576,7 +576,7 @@ orderTable('403 (role, or the scope token and path decide) comes before 400', [
   { rule: 'an authority declaring with unreadable JSON', actor: '人社 360000', state: 'none', method: 'POST', below: () => '/activities', raw: '[', status: 403 },
 ]);
 
-describe('403 (role) comes before 400 on the routes without a person-year', () => {
+describe('403 (role, or the scope of the token and request) comes before 400 on the routes without a person-year', () => {
   it('a unit putting a unit with an invalid body → 403, nothing written', async () => {
     expectError(await withoutWrite(t, async () => t.call('PUT', '/api/units/u9', { token: await cast.token('unit u1'), body: { name: '' } })), 403);
   });
@@ -588,6 +588,17 @@ describe('403 (role) comes before 400 on the routes without a person-year', () =
   });
   it('a unit reading the compliance report with a malformed year → 403', async () => {
     expectError(await t.call('GET', '/api/reports/compliance?year=nope', { token: await cast.token('unit u1') }), 403);
+  });
+  it('a city authority asking another region\'s inbox with a malformed limit → 403 OUT_OF_SCOPE (the region is judged first)', async () => {
+    expectError(await t.call('GET', '/api/authorities/pending?region=360402&limit=0', { token: await cast.token('人社 360100') }), 403, 'OUT_OF_SCOPE');
+  });
+  it('a city authority asking another region\'s report with a malformed year → 403 OUT_OF_SCOPE', async () => {
+    expectError(await t.call('GET', '/api/reports/compliance?year=nope&region=360402', { token: await cast.token('人社 360100') }), 403, 'OUT_OF_SCOPE');
+  });
+  it('a malformed region cannot be judged: 400 naming it', async () => {
+    const res = await t.call('GET', '/api/authorities/pending?region=3604&limit=0', { token: await cast.token('人社 360100') });
+    expectError(res, 400);
+    expect(JSON.stringify(res.body)).toContain('region');
   });
   it('a professional reading another personId with a malformed year → 403', async () => {
     expectError(await t.call('GET', '/api/persons/someone/years/20x4', { token: await cast.token('professional self', { personId: 'p-reader', unit: 'u1' }) }), 403);

@@ -9,7 +9,15 @@ import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { APP_CONFIG } from './tokens';
 
 /** A check resolves when its dependency answers: with a state other than `up` to report (it still counts as up). */
-export type HealthChecks = Record<string, () => Promise<void | 'rebuilding'>>;
+export interface HealthCheck {
+  ping(): Promise<void | 'rebuilding'>;
+  /**
+   * Whether this dependency being down makes health 503. API.md: 200 when the event store and,
+   * where configured, Redis answer; the read models are reported beside them, not judged.
+   */
+  required: boolean;
+}
+export type HealthChecks = Record<string, HealthCheck>;
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 
 @Injectable()
@@ -31,15 +39,21 @@ export class DependencyHealth implements OnApplicationShutdown {
   checks(): HealthChecks {
     const checks: HealthChecks = {
       // Up, but held by a rebuild (npm run projections:rebuild): lists are incomplete until it ends.
-      readModels: async () => ((await this.readModels.rebuildState()).rebuildingSince === null ? undefined : 'rebuilding'),
+      readModels: {
+        required: false,
+        ping: async () => ((await this.readModels.rebuildState()).rebuildingSince === null ? undefined : 'rebuilding'),
+      },
     };
     const redis = this.redis;
     if (redis !== null) {
-      checks.redis = async () => {
-        // One connect shared by concurrent first checks (a ping meanwhile would be refused).
-        if (redis.status === 'wait' || redis.status === 'end') this.connecting ??= redis.connect().finally(() => (this.connecting = null));
-        if (this.connecting !== null) await this.connecting;
-        await redis.ping();
+      checks.redis = {
+        required: true,
+        ping: async () => {
+          // One connect shared by concurrent first checks (a ping meanwhile would be refused).
+          if (redis.status === 'wait' || redis.status === 'end') this.connecting ??= redis.connect().finally(() => (this.connecting = null));
+          if (this.connecting !== null) await this.connecting;
+          await redis.ping();
+        },
       };
     }
     return checks;

@@ -22,3 +22,15 @@ export function requireHr(actor: ActorClaims, province = false): void {
 export function requireRegion(actor: ActorClaims, region: string): void {
   if (!regionCovers(actor.region ?? '', region)) throw forbiddenError(`region ${region} is outside your scope`, 'OUT_OF_SCOPE');
 }
+
+const REGION_CODE = /^\d{6}$/;
+
+/**
+ * A well-formed `region` asked for in the query is scope that token and request decide: it is
+ * judged (403) before the rest of the query is validated (400), as API.md orders them. A malformed
+ * one cannot be judged and is left to the validation's 400.
+ */
+export function requireQueryRegion(actor: ActorClaims, query: unknown): void {
+  const asked = typeof query === 'object' && query !== null ? (query as Record<string, unknown>).region : undefined;
+  if (typeof asked === 'string' && REGION_CODE.test(asked)) requireRegion(actor, asked);
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CreditYearCommands, type CommandMetadata } from '@jx/application';
 import { notFound } from '@jx/domain';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
-import { requireRegion, requireRole } from '../http/policies';
+import { requireQueryRegion, requireRegion, requireRole } from '../http/policies';
 import { Meta } from '../http/request-context';
 import { id, parseWith, region, validationError, yearParam } from '../http/validation';
 import { Endpoint } from '../http/openapi';
@@ -19,6 +19,7 @@ export class ComplianceReportController {
   @Get()
   async report(@Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');
+    requireQueryRegion(meta.actor, query);
     const q = parseWith(reportQuery, query);
     if (q.region !== undefined && q.unitId !== undefined) throw validationError([{ field: 'region', reason: 'give region or unitId, not both' }]);
     const industry = meta.actor.industry !== undefined ? { industry: meta.actor.industry } : {};

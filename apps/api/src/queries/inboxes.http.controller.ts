@@ -4,7 +4,7 @@ import { CreditYearCommands, type CommandMetadata } from '@jx/application';
 import { notFound } from '@jx/domain';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { forbiddenError } from '../http/http-error';
-import { requireRegion, requireRole } from '../http/policies';
+import { requireQueryRegion, requireRegion, requireRole } from '../http/policies';
 import { Meta } from '../http/request-context';
 import { id, parseWith, region } from '../http/validation';
 import { Endpoint } from '../http/openapi';
@@ -37,6 +37,7 @@ export class InboxesController {
   @Get('authorities/pending')
   async authorityPending(@Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');
+    requireQueryRegion(meta.actor, query);
     const q = parseWith(z.strictObject({ ...page, region: region.optional() }), query);
     const scope = q.region ?? meta.actor.region!;
     requireRegion(meta.actor, scope);
