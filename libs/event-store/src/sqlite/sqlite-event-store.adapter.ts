@@ -47,10 +47,21 @@ const NOT_COMPLETE = -1;
 interface CachedStream { events: StoredEvent[]; completeAt: number }
 const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
+interface QueuedAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  ats: readonly string[];
+  expected: ExpectedRevision;
+  guards: readonly StreamGuard[];
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
 /**
- * The embedded default store. better-sqlite3 is synchronous: every call finishes before its
- * promise is returned, so appends from one process are serialised by the event loop and appends
- * from several processes by SQLite's write lock (BEGIN IMMEDIATE, waiting up to busy_timeout).
+ * The embedded default store. better-sqlite3 is synchronous: reads finish before their promise is
+ * returned; appends are group-committed once per turn of the event loop (commitQueued), so appends
+ * from one process are serialised by the event loop and appends from several processes by SQLite's
+ * write lock (BEGIN IMMEDIATE, waiting up to busy_timeout).
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -60,6 +71,9 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
   private readonly appendTx;
+  private readonly groupTx;
+  /** Appends waiting for this turn's group commit (see append). */
+  private queued: QueuedAppend[] = [];
 
   constructor(options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -104,6 +118,17 @@ export class SqliteEventStore implements EventStore {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
     this.appendTx = db.transaction(this.appendInTransaction.bind(this));
+    // appendTx called inside groupTx runs as a savepoint: an append that fails (a revision or
+    // guard conflict, data that is not JSON) rolls back alone and the others still commit.
+    this.groupTx = db.transaction((group: readonly QueuedAppend[]): Array<AppendResult | Error> =>
+      group.map((a) => {
+        try {
+          return this.appendTx(a.streamId, a.events, a.ats, a.expected, a.guards);
+        } catch (error: unknown) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
   }
 
   async append(
@@ -115,10 +140,45 @@ export class SqliteEventStore implements EventStore {
     assertAppendable(events, expectedRevision);
     // Normalised outside the write lock; an invalid instant throws RangeError before anything runs.
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
-    const result = this.appendTx.immediate(streamId, events, ats, expectedRevision, options.guards ?? []);
-    this.rememberAppended(streamId, result.events);
-    for (const listener of this.listeners) listener();
-    return result;
+    if (!this.db.open) throw new Error('event store is closed');
+    return new Promise<AppendResult>((resolve, reject) => {
+      if (this.queued.length === 0) setImmediate(() => this.commitQueued());
+      this.queued.push({ streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [], resolve, reject });
+    });
+  }
+
+  /**
+   * Group commit: the appends asked for during one turn of the event loop are written in one
+   * transaction, each in a savepoint of its own, and each caller is answered only once that
+   * transaction committed — so an acknowledged event is as durable as before, and every append
+   * still checks its expected revision and guards against everything committed before it. A commit
+   * costs far more than the inserts it publishes; concurrent requests now share one.
+   */
+  private commitQueued(): void {
+    const group = this.queued;
+    this.queued = [];
+    if (group.length === 0) return;
+    let outcomes: Array<AppendResult | Error>;
+    try {
+      if (!this.db.open) throw new Error('event store is closed');
+      outcomes = this.groupTx.immediate(group);
+    } catch (error: unknown) {
+      // Nothing of the group was committed (the write lock was not had in time, the disk failed…).
+      for (const a of group) a.reject(error);
+      return;
+    }
+    let appended = false;
+    for (const [i, a] of group.entries()) {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) {
+        a.reject(outcome);
+        continue;
+      }
+      this.rememberAppended(a.streamId, outcome.events);
+      appended = true;
+      a.resolve(outcome);
+    }
+    if (appended) for (const listener of this.listeners) listener();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -169,6 +229,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    // Appends already asked for are committed (or refused) first, never dropped.
+    this.commitQueued();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.subscriptions.clear();
     if (this.db.open) this.db.close();

@@ -41,6 +41,15 @@ describe('SqliteEventStore on a shared file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('close commits the appends already asked for (group commit) instead of dropping them; later ones are refused', async () => {
+    const a = open();
+    const asked = a.append('s-close', [newEvent('E0')], -1);
+    await a.close();
+    await expect(asked).resolves.toMatchObject({ revision: 0 });
+    await expect(a.append('s-close', [newEvent('E1')], 0)).rejects.toThrow('closed');
+    expect((await open().readStream('s-close')).map((e) => e.type)).toEqual(['E0']);
+  });
+
   it('reopens an existing file without touching its schema or events', async () => {
     const first = open();
     await first.append('s-1', [newEvent('E0')], -1);

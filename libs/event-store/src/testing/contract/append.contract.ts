@@ -171,6 +171,37 @@ export function appendContract(current: CurrentStore): void {
       expect(await store.streamRevision(streamId)).toBe(-1);
     });
 
+    it('appends started together stand or fall alone: a conflict or unstorable data refuses only its own append', async () => {
+      const store = current();
+      const [ok1, stale, bad, ok2] = [uniqueStreamId('ok1'), uniqueStreamId('stale'), uniqueStreamId('bad'), uniqueStreamId('ok2')];
+      await store.append(stale, [newEvent('S0')], -1);
+      const head = await store.headPosition();
+      // Not awaited one by one: a store that commits appends in groups gets them in one group.
+      const results = await Promise.allSettled([
+        store.append(ok1, [newEvent('A0'), newEvent('A1')], -1),
+        store.append(stale, [newEvent('S1')], -1),
+        store.append(bad, [newEvent('B0'), newEvent('NotJson', { hours: Number.POSITIVE_INFINITY })], -1),
+        store.append(ok2, [newEvent('C0')], 'any'),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((await store.readStream(ok1)).map((e) => e.type)).toEqual(['A0', 'A1']);
+      expect((await store.readStream(stale)).map((e) => e.type)).toEqual(['S0']);
+      expect(await store.readStream(bad)).toEqual([]);
+      expect((await store.readStream(ok2)).map((e) => e.type)).toEqual(['C0']);
+      expect(await store.headPosition()).toBeGreaterThanOrEqual(head + 3);
+    });
+
+    it('appends to one stream started together each see the ones before them', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      const [first, second] = await Promise.all([store.append(streamId, [newEvent('E0')], -1), store.append(streamId, [newEvent('E1')], 'any')]);
+      expect([first.revision, second.revision]).toEqual([0, 1]);
+      const events = await store.readStream(streamId);
+      expect(events.map((e) => e.type)).toEqual(['E0', 'E1']);
+      expect(events[1]!.prevHash).toBe(events[0]!.hash);
+    });
+
     it('a batch with one unstorable event writes none of it', async () => {
       const store = current();
       const streamId = uniqueStreamId('s');
