@@ -1,17 +1,18 @@
 /**
  * `npm run bench:http` (not a test): DeclareActivity over HTTP against a bare Fastify route that
  * performs the same append on the same store, both measured in this run; then a 60-event
- * statement read. Prints commands/s, p50 and p99 for each and their ratio.
+ * statement read (by a reader process of its own, bench/statement-reader.ts). Prints commands/s,
+ * p50 and p99 for each and their ratio.
  *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
  *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"LOG_LEVEL":"error"}'
  *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=prof'
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { load, send, type LoadResult } from './http-client';
 
 const ROOT = join(__dirname, '..');
 const SECRET = 'bench-secret-bench-secret-bench-secret-00';
@@ -31,41 +32,6 @@ function start(args: string[], env: Record<string, string>): Promise<{ child: Ch
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
-}
-
-/** A lean keep-alive HTTP client: fetch's own cost would dominate the measurement on 2 cores. */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-async function load(n: number, concurrency: number, send: (i: number) => Promise<number>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const began = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        const t0 = performance.now();
-        const status = await send(i);
-        if (status >= 300) throw new Error(`request ${i} answered ${status}`);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: n / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 const body = (i: number) => ({
@@ -95,13 +61,13 @@ async function main(): Promise<void> {
     await load(300, CONCURRENCY, post(bare.url, false));
     await load(300, CONCURRENCY, post(nest.url, false));
     await load(300, CONCURRENCY, (i) => post(app.url, true)(i + 1_000_000));
-    const runs = { bare: [] as Awaited<ReturnType<typeof load>>[], nest: [] as Awaited<ReturnType<typeof load>>[], app: [] as Awaited<ReturnType<typeof load>>[] };
+    const runs = { bare: [] as LoadResult[], nest: [] as LoadResult[], app: [] as LoadResult[] };
     for (let round = 0; round < 2; round++) {
       runs.bare.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(bare.url, false)(i + round * COMMANDS)));
       runs.nest.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(nest.url, false)(i + round * COMMANDS)));
       runs.app.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(app.url, true)(i + round * COMMANDS)));
     }
-    const merge = (r: Awaited<ReturnType<typeof load>>[]) => ({ perSecond: r.reduce((s, x) => s + x.perSecond, 0) / r.length, p50: Math.max(...r.map((x) => x.p50)), p99: Math.max(...r.map((x) => x.p99)) });
+    const merge = (r: LoadResult[]) => ({ perSecond: r.reduce((s, x) => s + x.perSecond, 0) / r.length, p50: Math.max(...r.map((x) => x.p50)), p99: Math.max(...r.map((x) => x.p99)) });
     const b = merge(runs.bare);
     const n = merge(runs.nest);
     const a = merge(runs.app);
@@ -119,9 +85,11 @@ async function main(): Promise<void> {
       await fetch(`${app.url}/api/persons/stmt/years/${YEAR}/activities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` }, body: JSON.stringify(body(i)) });
     }
     const history = await (await fetch(`${app.url}/api/persons/stmt/years/${YEAR}/history`, { headers: { authorization: `Bearer ${reader}` } })).json() as unknown[];
-    const readOnce = async () => (await send(`${app.url}/api/persons/stmt/years/${YEAR}`, 'GET', { authorization: `Bearer ${reader}` })).status;
-    await load(300, 1, readOnce); // warm-up, as for the commands
-    const read = await load(2000, 1, readOnce);
+    // Read by a process of its own: the load generator, after its ≈ 20,000 requests and ~100 open
+    // keep-alive sockets, adds its own pauses to every latency it measures (≈ 0.2 ms at p50 here).
+    const read = JSON.parse(execFileSync(process.execPath, [require.resolve('tsx/cli'), 'bench/statement-reader.ts'], {
+      cwd: ROOT, env: { ...process.env, STATEMENT_URL: `${app.url}/api/persons/stmt/years/${YEAR}`, STATEMENT_TOKEN: reader },
+    }).toString()) as LoadResult;
     console.log(`statement read   ${history.length}-event stream: p50 ${read.p50.toFixed(2)} ms   p99 ${read.p99.toFixed(2)} ms (target p99 ≤ 5 ms)`);
   } finally {
     const exited = (c: ChildProcess) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)));
