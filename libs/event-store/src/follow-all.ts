@@ -11,6 +11,8 @@ export interface FollowSource {
 
 export const DEFAULT_PAGE_SIZE = 256;
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Catch-up then follow, for any store whose global positions become visible in commit order
  * (true of SQLite: one writer at a time). One loop per subscription: each page is handed over only
@@ -68,8 +70,12 @@ class FollowingSubscription implements Subscription {
           await this.options.handle(page);
           this.position = page[page.length - 1]!.position;
         }
-        // A full page means we are still catching up: read on without waiting.
-        if (page.length === pageSize) continue;
+        // A full page means we are still catching up: read on without waiting — but after the
+        // event loop's other work (requests, in the API's process), not ahead of all of it.
+        if (page.length === pageSize) {
+          await yieldToEventLoop();
+          continue;
+        }
         await this.idle(false);
         await this.gather();
       } catch (error: unknown) {

@@ -147,4 +147,22 @@ describe('SqliteEventStore in one process', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('a subscription catching up lets the event loop run between full pages (requests are not held behind a backlog)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jx-event-store-'));
+    const store = openSqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 3_600_000 });
+    try {
+      await store.append('s-1', [newEvent('E0'), newEvent('E1'), newEvent('E2'), newEvent('E3'), newEvent('E4')], -1);
+      const order: string[] = [];
+      const seen = new Collector();
+      // Other work already waiting for the loop, as a request would be, when the catch-up starts.
+      setImmediate(() => order.push('other work'));
+      store.subscribeToAll({ fromPosition: 0, pageSize: 2, handle: async (page) => (order.push(`page of ${page.length}`), seen.handle(page)) });
+      await seen.until(5);
+      expect(order).toEqual(['page of 2', 'other work', 'page of 2', 'page of 1']);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
