@@ -125,6 +125,9 @@ export class SqliteEventStore implements EventStore {
         try {
           return this.appendTx(a.streamId, a.events, a.ats, a.expected, a.guards);
         } catch (error: unknown) {
+          // A full disk, an I/O error or no memory can roll back the whole transaction, not just
+          // the savepoint: then nothing of the group may go on (it would commit outside it).
+          if (!this.db.inTransaction) throw error;
           return error instanceof Error ? error : new Error(String(error));
         }
       }),
@@ -164,7 +167,11 @@ export class SqliteEventStore implements EventStore {
       outcomes = this.groupTx.immediate(group);
     } catch (error: unknown) {
       // Nothing of the group was committed (the write lock was not had in time, the disk failed…).
-      for (const a of group) a.reject(error);
+      // Its streams are read afresh next time rather than trusted from the cache.
+      for (const a of group) {
+        this.recent.delete(a.streamId);
+        a.reject(error);
+      }
       return;
     }
     let appended = false;
@@ -178,7 +185,18 @@ export class SqliteEventStore implements EventStore {
       appended = true;
       a.resolve(outcome);
     }
-    if (appended) for (const listener of this.listeners) listener();
+    if (appended) this.announceAppends();
+  }
+
+  /** Listeners run outside any caller now: one that throws is reported and the others still run. */
+  private announceAppends(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error: unknown) {
+        process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'AppendListenerError');
+      }
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

@@ -50,6 +50,31 @@ describe('SqliteEventStore on a shared file', () => {
     expect((await open().readStream('s-close')).map((e) => e.type)).toEqual(['E0']);
   });
 
+  it('a group commit hit by a full disk answers each append as stored (acknowledged ⇔ written), and the cache does not lie', async () => {
+    const store = open();
+    await store.append('s-1', [newEvent('A0')], -1);
+    expect(await store.readStream('s-3')).toEqual([]); // now cached as absent
+    // The connection is the store's own (private): a full disk can only be simulated on it.
+    const db = Reflect.get(store, 'db') as Database.Database;
+    db.pragma(`max_page_count = ${(db.pragma('page_count', { simple: true }) as number) + 2}`);
+    const asked = [
+      { streamId: 's-1', type: 'A1', write: () => store.append('s-1', [newEvent('A1')], 0) },
+      { streamId: 's-2', type: 'Big', write: () => store.append('s-2', [newEvent('Big', { blob: 'x'.repeat(200_000) })], -1) },
+      { streamId: 's-3', type: 'C0', write: () => store.append('s-3', [newEvent('C0')], -1) },
+    ];
+    const results = await Promise.allSettled(asked.map((a) => a.write()));
+    db.pragma('max_page_count = 1073741823');
+    expect(results[1]!.status).toBe('rejected');
+    const fresh = open();
+    for (const [i, a] of asked.entries()) {
+      const acknowledged = results[i]!.status === 'fulfilled';
+      expect({ stream: a.streamId, stored: (await fresh.readStream(a.streamId)).some((e) => e.type === a.type) }).toEqual({ stream: a.streamId, stored: acknowledged });
+      expect({ stream: a.streamId, cached: (await store.readStream(a.streamId)).some((e) => e.type === a.type) }).toEqual({ stream: a.streamId, cached: acknowledged });
+    }
+    // And the store goes on.
+    await expect(store.append('s-4', [newEvent('D0')], -1)).resolves.toMatchObject({ revision: 0 });
+  });
+
   it('reopens an existing file without touching its schema or events', async () => {
     const first = open();
     await first.append('s-1', [newEvent('E0')], -1);
