@@ -18,20 +18,6 @@ it('GET /api/health answers 200 without a token when the event store answers', a
   expect(res.body.checks.eventStore).toBe('up');
 });
 
-it('GET /api/health says when a rebuild holds the read models, still answering 200', async () => {
-  const own = await startTestApp();
-  try {
-    const readModels = own.app.get<ReadModelStore>(READ_MODEL_STORE);
-    await readModels.beginRebuild('ops-test');
-    const held = await own.call('GET', '/api/health');
-    expect([held.status, held.body.checks.readModels]).toEqual([200, 'rebuilding']);
-    await readModels.endRebuild('ops-test');
-    expect((await own.call('GET', '/api/health')).body.checks.readModels).toBe('up');
-  } finally {
-    await own.close();
-  }
-});
-
 it('GET /api/health reports read models that do not answer, and still answers 200 while the event store does (API.md)', async () => {
   const own = await startTestApp();
   try {

@@ -22,6 +22,7 @@ afterAll(async () => {
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await client.query(`DROP SCHEMA IF EXISTS ${schema}_rm CASCADE`);
+  await client.query(`DROP SCHEMA IF EXISTS ${schema}_rm_b CASCADE`);
   await client.end();
 });
 

@@ -54,6 +54,7 @@ afterAll(async () => {
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS jx_split_ev_${tag} CASCADE`);
   await client.query(`DROP SCHEMA IF EXISTS jx_split_rm_${tag} CASCADE`);
+  await client.query(`DROP SCHEMA IF EXISTS jx_split_rm_${tag}_b CASCADE`);
   await client.end();
   const queue = new Queue(`jx-split-${tag}`, { connection: { url: REDIS_URL } });
   await queue.obliterate({ force: true });

@@ -2,13 +2,14 @@
 import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { READ_MODEL_TABLES } from '@jx/projections';
-import { PRIMARY_KEYS } from '../../libs/projections/src/sqlite/sqlite-read-model.schema';
+import { PRIMARY_KEYS, copyTable } from '../../libs/projections/src/sqlite/sqlite-read-model.schema';
 
-/** Every row of every read-model table of a SQLite file, in key order (what a rebuild must reproduce). */
+/** Every row of every table of the read models' copy in use in a SQLite file, in key order (what a rebuild must reproduce). */
 export function dumpReadModels(file: string): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true });
+  const inUse = db.prepare<[], 'a' | 'b'>('SELECT in_use FROM rebuild_state WHERE singleton = 1').pluck().get() ?? 'a';
   const out: Record<string, unknown[]> = {};
-  for (const table of READ_MODEL_TABLES) out[table] = db.prepare(`SELECT * FROM ${table} ORDER BY ${PRIMARY_KEYS[table]}`).all();
+  for (const table of READ_MODEL_TABLES) out[table] = db.prepare(`SELECT * FROM ${copyTable(inUse, table)} ORDER BY ${PRIMARY_KEYS[table]}`).all();
   db.close();
   return out;
 }

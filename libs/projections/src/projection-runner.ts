@@ -1,12 +1,12 @@
 /**
  * Runs the projector on a checkpointed subscription: start() resumes after the stored
  * checkpoint, so a restart neither skips nor re-applies a page. Also offers read-your-writes
- * (waitFor) and the rebuild from zero.
+ * (waitFor) and the rebuild from zero beside it.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventStore, StoredEvent, Subscription } from '@jx/event-store';
 import type { Projector } from './projector';
-import type { ReadModelStore } from './read-model.port';
+import { ReadModelsBehindError, type ReadModelStore } from './read-model.port';
 
 export interface ProjectionRunnerOptions {
   pageSize?: number;
@@ -96,32 +96,42 @@ export class ProjectionRunner {
   }
 
   /**
-   * Empties the read models and replays every event up to the current head, then resumes
-   * following if it was. The read models are held for the rebuild meanwhile (beginRebuild): other
-   * runners' pages wait and are retried after it, so they neither skip nor overwrite its rows and
-   * then carry on from where it ended. The lists are incomplete until it ends.
+   * Rebuilds the read models from zero into their second copy while the copy in use goes on
+   * serving readers and live projections (this runner's own included), then puts the rebuilt copy
+   * in use — once it has caught up with the live projections, projecting further if they moved on
+   * meanwhile. Resolves with the position it was put in use at.
    */
-  async rebuild(onProgress?: RebuildProgress): Promise<void> {
-    const wasRunning = this.running;
-    await this.stop();
+  async rebuild(onProgress?: RebuildProgress): Promise<number> {
     const token = randomUUID();
     await this.readModels.beginRebuild(token);
-    this.position = 0;
-    const total = await this.events.headPosition();
     const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    let position = 0;
+    let total = await this.events.headPosition();
     onProgress?.(0, total);
-    while (this.position < total) {
-      const page = await this.events.readAll(this.position, pageSize);
-      if (page.length === 0) break;
-      await this.handle(page, token);
-      onProgress?.(Math.min(this.position, total), total);
+    for (;;) {
+      while (position < total) {
+        const page = await this.events.readAll(position, pageSize);
+        if (page.length === 0) break;
+        await this.projector.handle(page, token);
+        position = page[page.length - 1]!.position;
+        onProgress?.(Math.min(position, total), total);
+      }
+      try {
+        await this.readModels.endRebuild(token);
+        return position;
+      } catch (error: unknown) {
+        if (!(error instanceof ReadModelsBehindError)) throw error;
+        // Already there, yet behind: the copy in use keeps a checkpoint this projector never writes.
+        if (error.position <= position) throw new Error(`${error.message} — but this rebuild projects ${this.projector.checkpointName} only`);
+        // The live projections went on meanwhile: follow them to where the store is now.
+        total = Math.max(error.position, await this.events.headPosition());
+        onProgress?.(position, total);
+      }
     }
-    await this.readModels.endRebuild(token);
-    if (wasRunning) await this.start();
   }
 
-  private async handle(page: readonly StoredEvent[], rebuildToken?: string): Promise<void> {
-    await this.projector.handle(page, rebuildToken);
+  private async handle(page: readonly StoredEvent[]): Promise<void> {
+    await this.projector.handle(page);
     const last = page[page.length - 1];
     if (last !== undefined) this.advance(last.position);
   }

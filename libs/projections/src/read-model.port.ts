@@ -72,7 +72,7 @@ export interface ReadModelBatch {
   /** Global position of the page's last event. */
   position: number;
   changes: readonly ReadModelChange[];
-  /** The rebuild's token, for the batches of a rebuild (see beginRebuild). */
+  /** The rebuild's token, for the batches of a rebuild: they write to its copy (see beginRebuild). */
   rebuildToken?: string;
 }
 
@@ -143,20 +143,21 @@ export interface ReadModelStore {
   /** Last global position applied under `name`; 0 before the first batch. */
   checkpoint(name: string): Promise<number>;
   /**
-   * Starts a rebuild from zero: in one transaction, marks the read models as being rebuilt under
-   * `token` and empties them (rows and checkpoints). Until endRebuild(token) only batches carrying
-   * that token apply; any other writer's apply throws ReadModelsRebuildingError and its page is
-   * retried later, so a worker left running neither skips nor overwrites what the rebuild writes.
-   * Begun again under another token (after a rebuild crashed), it takes over.
+   * Starts a rebuild from zero into a second copy of the read models: in one transaction, marks a
+   * rebuild under `token` and empties that copy (rows and checkpoints). The copy in use is left as
+   * it is: readers and live projections go on with it, so no list is ever partial. Batches carrying
+   * the token write to the new copy. Begun again under another token (after a rebuild crashed), it
+   * takes over and starts the copy afresh.
    */
   beginRebuild(token: string): Promise<void>;
-  /** Ends the rebuild begun under `token`; throws ReadModelsRebuildingError if another took it over. */
-  endRebuild(token: string): Promise<void>;
   /**
-   * Whether a rebuild holds the read models (since when), and how many rebuilds ever began: a
-   * reader whose answer must be whole (the institution-wide flag) compares the generation before
-   * and after, since a rebuild that began meanwhile may have emptied what it read.
+   * Puts the rebuilt copy in use, in one transaction, once it has caught up with the copy in use
+   * (each of its checkpoints at or after theirs); the old copy is emptied by the next rebuild.
+   * Throws ReadModelsBehindError when the live projections are ahead (project further, then end
+   * again), ReadModelsRebuildingError when another rebuild took over.
    */
+  endRebuild(token: string): Promise<void>;
+  /** Whether a rebuild is under way (since when), and how many rebuilds ever began. */
   rebuildState(): Promise<RebuildState>;
   /** Declarations awaiting the unit's verification, oldest first (declaredAt, then position). */
   unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>>;
@@ -177,7 +178,7 @@ export interface ReadModelStore {
 
 export interface RebuildState {
   generation: number;
-  /** ISO instant the holding rebuild began; null when none holds the read models. */
+  /** When the rebuild begun last began, while it has not ended (also when it crashed); else null. */
   rebuildingSince: string | null;
 }
 
@@ -192,23 +193,32 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/**
- * A rebuild holds the read models: a live projection's page waits (it is retried), and a rebuild
- * that another took over stops.
- */
+/** A batch or end of a rebuild that another rebuild took over (or that ended): it stops. */
 export class ReadModelsRebuildingError extends Error {
   readonly code = 'READ_MODELS_REBUILDING';
   constructor(readonly ownToken: string | null) {
-    super(
-      ownToken === null
-        ? 'the read models are being rebuilt: projection waits until the rebuild ends'
-        : 'this rebuild was taken over by another (or ended): it stops',
-    );
+    super('this rebuild was taken over by another (or ended): it stops');
     this.name = 'ReadModelsRebuildingError';
   }
 }
 
-/** Whether a batch (or endRebuild) under `token` may write, given the stored marker. */
-export function refuseUnlessRebuildAllows(marker: string | null, token: string | null): void {
+/** The live projections are ahead of the rebuilt copy: it must project up to `position` first. */
+export class ReadModelsBehindError extends Error {
+  readonly code = 'READ_MODELS_BEHIND';
+  constructor(
+    readonly checkpoint: string,
+    readonly position: number,
+  ) {
+    super(`the rebuilt read models are behind the ones in use (${checkpoint} at ${position}): project further, then end again`);
+    this.name = 'ReadModelsBehindError';
+  }
+}
+
+/** Whether a rebuild's batch (or end) under `token` may write, given the stored token. */
+export function refuseUnlessRebuildAllows(marker: string | null, token: string): void {
   if (marker !== token) throw new ReadModelsRebuildingError(token);
 }
+
+/** The two copies of the read models: one in use, the other built by a rebuild. */
+export type ReadModelCopy = 'a' | 'b';
+export const otherCopy = (copy: ReadModelCopy): ReadModelCopy => (copy === 'a' ? 'b' : 'a');

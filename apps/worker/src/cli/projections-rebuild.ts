@@ -1,7 +1,8 @@
 /**
- * `npm run projections:rebuild`: empties the read models and replays every event from zero,
- * printing progress. Running projections (API, workers) wait for it and carry on after it; the
- * lists are incomplete meanwhile. Interrupted, it leaves the read models held: run it again.
+ * `npm run projections:rebuild`: replays every event from zero into the read models' second copy,
+ * printing progress, then puts that copy in use. Running API and workers go on serving and
+ * projecting with the copy in use meanwhile: no list is ever partial. Interrupted, it leaves the
+ * copy in use as it was; run it again to rebuild.
  */
 import { Projector, ProjectionRunner } from '@jx/projections';
 import { defaultRegistry } from '@jx/rules';
@@ -19,11 +20,11 @@ async function main(): Promise<void> {
       process.stdout.write(`rebuilding read models: ${done}/${total} events (${pct}%)\n`);
     }
   });
-  await rebuilt.catch((error: unknown) => {
-    // Left half-built, the read models stay held (projections wait): only a completed rebuild frees them.
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nthe read models stay held until a rebuild completes: run npm run projections:rebuild again`);
+  const position = await rebuilt.catch((error: unknown) => {
+    // Half-built, the new copy is never put in use: the one in use goes on, whole.
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nthe read models in use are unchanged: run npm run projections:rebuild again to rebuild them`);
   });
-  process.stdout.write(`rebuilt up to position ${runner.checkpoint}\n`);
+  process.stdout.write(`rebuilt up to position ${position}, now in use\n`);
   await models.close();
   await events.close();
 }

@@ -5,7 +5,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RULE_SETS } from '@jx/application';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
-import { ProjectionRunner, Projector, READ_MODEL_STORE, ReadModelsRebuildingError, type ReadModelStore } from '@jx/projections';
+import { ProjectionRunner, Projector, READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { describeError } from '@jx/platform';
 import type { RuleSetRegistry } from '@jx/rules';
 
@@ -26,17 +26,8 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
     });
   }
 
-  /** When a rebuild elsewhere was last reported: said once a minute, not on every retry of the page. */
-  private rebuildReportedAt = 0;
-
   private pageFailed(error: unknown): void {
-    if (!(error instanceof ReadModelsRebuildingError)) {
-      this.logger.error({ err: describeError(error) }, 'projection page failed; retrying');
-      return;
-    }
-    if (Date.now() - this.rebuildReportedAt < 60_000) return;
-    this.rebuildReportedAt = Date.now();
-    this.logger.warn('the read models are being rebuilt (npm run projections:rebuild): projection waits for it to end');
+    this.logger.error({ err: describeError(error) }, 'projection page failed; retrying');
   }
 
   async onApplicationBootstrap(): Promise<void> {

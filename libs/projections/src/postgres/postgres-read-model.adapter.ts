@@ -2,7 +2,8 @@
  * The read models in PostgreSQL: the same tables and answers as the SQLite adapter, for
  * deployments whose API and worker processes share one database server. Any number of runners
  * may feed one schema: a page's rows and its checkpoint commit together, under the checkpoint
- * row's lock, so a slower runner can never write older rows over newer ones.
+ * row's lock, so a slower runner can never write older rows over newer ones. Two copies of the
+ * tables (the schema and the schema + `_b`): one in use, the other built by a rebuild.
  */
 import { Pool, type PoolConfig } from 'pg';
 import type {
@@ -18,7 +19,7 @@ import type {
   ReportScope,
   UnitPendingItem,
 } from '../read-model.port';
-import { ReadModelsRebuildingError, refuseUnlessRebuildAllows } from '../read-model.port';
+import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, type ReadModelCopy } from '../read-model.port';
 import { regionRange } from '../region-scope';
 import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-model.schema';
 import { batchColumns, pgText } from './postgres-read-model.columns';
@@ -26,6 +27,7 @@ import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, uni
 import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
 import {
   readModelSql,
+  rebuildStateSql,
   type ConfirmedRow,
   type CountsRow,
   type PendingRow,
@@ -52,67 +54,98 @@ const PRIMARY_KEYS: Record<ReadModelTable, string> = {
   institution_registrations: 'person_id, year, activity_id',
 };
 
+interface StateRow {
+  token: string | null;
+  in_use: ReadModelCopy;
+}
+
 const NO_COUNTS: ComplianceCounts = { personYears: 0, compliant: 0, nonCompliant: 0, voided: 0, finalized: 0, promotionDelays: 0 };
 
 export class PostgresReadModelStore implements ReadModelStore {
-  private readonly sql: ReadModelSql;
+  private readonly state: ReturnType<typeof rebuildStateSql>;
+  /** The statements of each copy of the read models (schema v3): one in use, the other a rebuild's. */
+  private readonly copies: Record<ReadModelCopy, ReadModelSql>;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly pool: Pool,
     readonly names: ReadModelSchemaNames,
   ) {
-    this.sql = readModelSql(names.quoted);
+    this.state = rebuildStateSql(names.quoted);
+    this.copies = { a: readModelSql(names.copies.a), b: readModelSql(names.copies.b) };
   }
 
   async apply(batch: ReadModelBatch): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
-      await client.query(this.sql.ensureCheckpoint, [pgText(batch.checkpoint)]);
-      const { rows } = await client.query<{ position: number }>(this.sql.lockCheckpoint, [pgText(batch.checkpoint)]);
-      // Read after the checkpoint's row lock: a rebuild begun meanwhile is seen (see beginRebuild).
-      const state = await client.query<{ token: string | null }>(this.sql.rebuildState);
-      refuseUnlessRebuildAllows(state.rows[0]?.token ?? null, batch.rebuildToken ?? null);
+      // FOR SHARE until commit: the copy cannot be put out of use (endRebuild) while this writes.
+      const { rows: [state] } = await client.query<StateRow>(this.state.forShare);
+      let copy = state!.in_use;
+      if (batch.rebuildToken !== undefined) {
+        refuseUnlessRebuildAllows(state!.token, batch.rebuildToken);
+        copy = otherCopy(copy);
+      }
+      const sql = this.copies[copy];
+      await client.query(sql.ensureCheckpoint, [pgText(batch.checkpoint)]);
+      const { rows } = await client.query<{ position: number }>(sql.lockCheckpoint, [pgText(batch.checkpoint)]);
       if (batch.position <= (rows[0]?.position ?? 0)) return false;
       const columns = batchColumns(batch.changes);
-      if (columns.units) await client.query(this.sql.upsertUnits, columns.units);
-      if (columns.personYears) await client.query(this.sql.upsertPersonYears, columns.personYears);
+      if (columns.units) await client.query(sql.upsertUnits, columns.units);
+      if (columns.personYears) await client.query(sql.upsertPersonYears, columns.personYears);
       // Pending activities and registrations follow each snapshot exactly (diffed, see the SQL).
-      if (columns.keys) await client.query(this.sql.deleteStalePending, [...columns.keys, ...keptKeys(columns.pending)]);
-      if (columns.pending) await client.query(this.sql.upsertPending, columns.pending);
-      if (columns.keys) await client.query(this.sql.deleteStaleRegistrations, [...columns.keys, ...keptKeys(columns.registrations)]);
-      if (columns.registrations) await client.query(this.sql.upsertRegistrations, columns.registrations);
-      await client.query(this.sql.setCheckpoint, [pgText(batch.checkpoint), batch.position]);
+      if (columns.keys) await client.query(sql.deleteStalePending, [...columns.keys, ...keptKeys(columns.pending)]);
+      if (columns.pending) await client.query(sql.upsertPending, columns.pending);
+      if (columns.keys) await client.query(sql.deleteStaleRegistrations, [...columns.keys, ...keptKeys(columns.registrations)]);
+      if (columns.registrations) await client.query(sql.upsertRegistrations, columns.registrations);
+      await client.query(sql.setCheckpoint, [pgText(batch.checkpoint), batch.position]);
       return true;
     });
   }
 
   async checkpoint(name: string): Promise<number> {
-    const { rows } = await this.pool.query<{ position: number }>(this.sql.checkpoint, [pgText(name)]);
+    const { rows } = await this.pool.query<{ position: number }>((await this.inUse()).checkpoint, [pgText(name)]);
     return rows[0]?.position ?? 0;
   }
 
   async beginRebuild(token: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      await client.query(this.sql.beginRebuild, [pgText(token), new Date().toISOString()]);
-      await client.query(this.sql.reset);
+      const { rows: [state] } = await client.query<StateRow>(this.state.forUpdate);
+      await client.query(this.state.begin, [pgText(token), new Date().toISOString()]);
+      await client.query(this.copies[otherCopy(state!.in_use)].empty);
       return true;
     });
   }
 
   async endRebuild(token: string): Promise<void> {
-    const { rowCount } = await this.pool.query(this.sql.endRebuild, [pgText(token)]);
-    if (rowCount !== 1) throw new ReadModelsRebuildingError(token);
+    await inTransaction(this.pool, async (client) => {
+      // FOR UPDATE: waits for every writer in flight (they hold the row FOR SHARE) and holds off the next.
+      const { rows: [state] } = await client.query<StateRow>(this.state.forUpdate);
+      refuseUnlessRebuildAllows(state!.token, token);
+      const built = otherCopy(state!.in_use);
+      const { rows: live } = await client.query<{ name: string; position: number }>(this.copies[state!.in_use].checkpoints);
+      const { rows: rebuilt } = await client.query<{ name: string; position: number }>(this.copies[built].checkpoints);
+      for (const { name, position } of live) {
+        if ((rebuilt.find((r) => r.name === name)?.position ?? 0) < position) throw new ReadModelsBehindError(name, position);
+      }
+      await client.query(this.state.end, [built, pgText(token)]);
+      return true;
+    });
   }
 
   async rebuildState(): Promise<RebuildState> {
-    const { rows } = await this.pool.query<{ started_at: string | null; generation: number }>(this.sql.rebuildState);
+    const { rows } = await this.pool.query<StateRow & { started_at: string | null; generation: number }>(this.state.read);
     return { generation: rows[0]?.generation ?? 0, rebuildingSince: rows[0]?.started_at ?? null };
+  }
+
+  /** The statements of the copy readers use now. */
+  private async inUse(): Promise<ReadModelSql> {
+    const { rows } = await this.pool.query<StateRow>(this.state.read);
+    return this.copies[rows[0]?.in_use ?? 'a'];
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
     // '' sorts before every timestamp: no cursor means from the start.
     const [afterAt, afterPosition] = page.cursor ? decodeUnitCursor(page.cursor) : ['', 0];
-    const { rows } = await this.pool.query<PendingRow>(this.sql.unitPending, [pgText(unitId), pgText(afterAt), afterPosition, page.limit + 1]);
+    const { rows } = await this.pool.query<PendingRow>((await this.inUse()).unitPending, [pgText(unitId), pgText(afterAt), afterPosition, page.limit + 1]);
     return paginate(rows, page.limit, (r) => unitCursor(r.declared_at, r.position), (r) => ({
       personId: r.person_id,
       year: r.year,
@@ -126,7 +159,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   async authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>> {
     const [afterAt, afterPerson, afterYear] = page.cursor ? decodeAuthorityCursor(page.cursor) : ['', '', 0];
     const values = [...regionBounds(scope.region), industryOf(scope), pgText(afterAt), pgText(afterPerson), afterYear, page.limit + 1];
-    const { rows } = await this.pool.query<ConfirmedRow>(this.sql.authorityPending, values);
+    const { rows } = await this.pool.query<ConfirmedRow>((await this.inUse()).authorityPending, values);
     return paginate(rows, page.limit, (r) => authorityCursor(r.confirmed_at, r.person_id, r.year), (r) => ({
       personId: r.person_id,
       year: r.year,
@@ -140,8 +173,8 @@ export class PostgresReadModelStore implements ReadModelStore {
     if (!Number.isSafeInteger(year)) return { ...NO_COUNTS };
     const { rows } =
       'unitId' in scope
-        ? await this.pool.query<CountsRow>(this.sql.reportByUnit, [pgText(scope.unitId), year, industryOf(scope)])
-        : await this.pool.query<CountsRow>(this.sql.reportByRegion, [year, ...regionBounds(scope.region), industryOf(scope)]);
+        ? await this.pool.query<CountsRow>((await this.inUse()).reportByUnit, [pgText(scope.unitId), year, industryOf(scope)])
+        : await this.pool.query<CountsRow>((await this.inUse()).reportByRegion, [year, ...regionBounds(scope.region), industryOf(scope)]);
     // An aggregate without GROUP BY always answers one row.
     const row = rows[0]!;
     return {
@@ -157,31 +190,33 @@ export class PostgresReadModelStore implements ReadModelStore {
   async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
     if (!Number.isSafeInteger(year)) return [];
     const values = [pgText(institutionId), year, courses === null ? null : courses.map(pgText)];
-    const { rows } = await this.pool.query<PersonYearKeyRow>(this.sql.institutionHolders, values);
+    const { rows } = await this.pool.query<PersonYearKeyRow>((await this.inUse()).institutionHolders, values);
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
   async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
     // SQLite reads a negative LIMIT as none at all; PostgreSQL refuses one, and takes NULL as none.
-    const { rows } = await this.pool.query<PersonYearKeyRow>(this.sql.promotionDelayCandidates, [pgText(today), limit < 0 ? null : limit]);
+    const { rows } = await this.pool.query<PersonYearKeyRow>((await this.inUse()).promotionDelayCandidates, [pgText(today), limit < 0 ? null : limit]);
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
   /**
-   * Every row of every table in key order, as SQLite's dump shows it (booleans as 0 and 1), so a
+   * Every row of every table of the copy in use, in key order, as SQLite's dump shows it (booleans as 0 and 1), so a
    * rebuild can be compared with the live rows and either adapter's rows with the other's.
    */
   async dump(): Promise<Record<ReadModelTable, unknown[]>> {
+    const { rows: [state] } = await this.pool.query<StateRow>(this.state.read);
+    const copy = this.names.copies[state?.in_use ?? 'a'];
     const dump = {} as Record<ReadModelTable, unknown[]>;
     for (const table of READ_MODEL_TABLES) {
-      const { rows } = await this.pool.query<Record<string, unknown>>(`SELECT * FROM ${this.names.quoted}.${table} ORDER BY ${PRIMARY_KEYS[table]}`);
+      const { rows } = await this.pool.query<Record<string, unknown>>(`SELECT * FROM ${copy}.${table} ORDER BY ${PRIMARY_KEYS[table]}`);
       dump[table] = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])));
     }
     return dump;
   }
 
   async ping(): Promise<void> {
-    await this.pool.query(this.sql.ping);
+    await this.pool.query('SELECT 1');
   }
 
   close(): Promise<void> {

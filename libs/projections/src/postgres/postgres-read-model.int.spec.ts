@@ -1,8 +1,9 @@
+import { escapeIdentifier } from 'pg';
 import { openPostgresEventStore } from '@jx/event-store';
 import { READ_MODELS_CHECKPOINT } from '../projector';
 import { InvalidCursorError, type ReadModelBatch, type ReadModelChange } from '../read-model.port';
 import { at } from '../testing/projection-fixtures';
-import { DATABASE_URL, PostgresTestSchemas } from '../testing/postgres-test-schemas';
+import { DATABASE_URL, PostgresTestSchemas, eventually } from '../testing/postgres-test-schemas';
 import { describeReadModelContract } from '../testing/read-model.contract';
 import { openPostgresReadModelStore } from './postgres-read-model.adapter';
 import { POSTGRES_READ_MODEL_SCHEMA_VERSION } from './postgres-read-model.schema';
@@ -49,6 +50,49 @@ describe('PostgresReadModelStore schema', () => {
     await first.close();
     const again = await pg.open({ schema });
     expect(await again.dump()).toEqual(dump);
+  });
+
+  it('migrates a version-2 schema in place: its rows stay in use, and a rebuild then builds the second copy', async () => {
+    const schema = pg.schema();
+    const first = await pg.open({ schema });
+    await first.apply(batch(3, [unit('u1')]));
+    await first.close();
+    // Back to v2: one copy, and the rebuild state without `in_use`.
+    await pg.sql(`DROP SCHEMA ${escapeIdentifier(`${schema}_b`)} CASCADE`);
+    await pg.sql(`ALTER TABLE ${pg.table(schema, 'rebuild_state')} DROP COLUMN in_use`);
+    await pg.sql(`DELETE FROM ${pg.table(schema, 'rebuild_state')}`);
+    await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version = 3`);
+
+    const again = await pg.open({ schema });
+    expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
+    expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+    await again.beginRebuild('t');
+    await expect(again.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);
+    await again.apply({ ...batch(4, [unit('u-rebuilt')]), rebuildToken: 't' });
+    await again.endRebuild('t');
+    expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u-rebuilt' })]);
+  });
+
+  it('a live page and the end of a rebuild never cross: the page waits for the rebuilt copy to be put in use, or it to catch up', async () => {
+    const store = await pg.open();
+    await store.apply(batch(1, [unit('u1')]));
+    await store.beginRebuild('t');
+    await store.apply({ ...batch(1, [unit('u1')]), rebuildToken: 't' });
+    // Another session holds the rebuild state FOR UPDATE, as endRebuild does while it compares.
+    const other = await pg.session();
+    const holder = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await other.query('BEGIN');
+    await other.query(`SELECT 1 FROM ${escapeIdentifier(store.names.schema)}.rebuild_state FOR UPDATE`);
+    let applied = false;
+    const live = store.apply(batch(2, [unit('u-live')])).then((r) => (applied = r));
+    const blocked = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holder])).rows[0]!.n > 0;
+    await eventually(blocked, 'the live page to wait for the rebuild state');
+    expect(applied).toBe(false);
+    await other.query('COMMIT');
+    await live;
+    expect(applied).toBe(true);
+    // Now ahead of the rebuild: it must catch up before its copy is put in use.
+    await expect(store.endRebuild('t')).rejects.toMatchObject({ name: 'ReadModelsBehindError', position: 2 });
   });
 
   it('shares a schema with the PostgreSQL event store: each keeps its own version table', async () => {

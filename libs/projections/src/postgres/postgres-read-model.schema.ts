@@ -1,20 +1,26 @@
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
 import { migrateVersionedSchema } from '@jx/postgres';
+import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 2;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 3;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
  * unquoted-looking name avoids surprises with psql and case folding.
  */
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,60}$/; // 61 at most: its second copy's schema adds `_b`
 
 export interface ReadModelSchemaNames {
   schema: string;
   /** The schema as a quoted identifier, ready for SQL. */
   quoted: string;
+  /**
+   * The quoted schema of each copy of the tables: `a` is the schema itself (the only copy before
+   * v3), `b` the schema suffixed `_b` (see ReadModelStore.beginRebuild).
+   */
+  copies: Record<ReadModelCopy, string>;
   /** Advisory lock held while migrating, so processes opening a new schema at once queue. */
   migrationLockKey: string;
 }
@@ -26,7 +32,8 @@ export function readModelSchemaNames(schema: string): ReadModelSchemaNames {
   // Advisory locks take a signed 64-bit key; passed as text, cast to int8 in SQL. The purpose is
   // part of the digest so that this lock never collides with the event store's on the same name.
   const key = createHash('sha256').update(`jx-read-models:migrate:${schema}`).digest().readBigInt64BE(0);
-  return { schema, quoted: escapeIdentifier(schema), migrationLockKey: key.toString() };
+  const quoted = escapeIdentifier(schema);
+  return { schema, quoted, copies: { a: quoted, b: escapeIdentifier(`${schema}_b`) }, migrationLockKey: key.toString() };
 }
 
 /**
@@ -109,8 +116,8 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
   const target = { label: 'read-model', schema: names.schema, quoted: s, versionTable: 'read_model_migrations', lockKey: names.migrationLockKey };
   await migrateVersionedSchema(client, target, [
     async (c) => void (await c.query(schemaV1(s))),
-    // v2, the rebuild state (not a read model itself): the holding rebuild's token and start while
-    // one holds the read models, and how many rebuilds ever began.
+    // v2, the rebuild state (not a read model itself): the token and start of a rebuild under way,
+    // and how many rebuilds ever began.
     async (c) =>
       void (await c.query(
         `CREATE TABLE ${s}.rebuild_state (
@@ -120,5 +127,17 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
            generation integer NOT NULL
          )`,
       )),
+    // v3, the second copy of the read models and which copy is in use: a rebuild builds the copy
+    // not in use while readers and live projections go on with the other, then puts it in use.
+    async (c) => {
+      const b = names.copies.b;
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${b}`);
+      await c.query(schemaV1(b));
+      await c.query(
+        `ALTER TABLE ${s}.rebuild_state ADD COLUMN in_use text NOT NULL DEFAULT 'a' CHECK (in_use IN ('a', 'b'));
+         INSERT INTO ${s}.rebuild_state (singleton, token, started_at, generation) VALUES (1, NULL, NULL, 0)
+         ON CONFLICT (singleton) DO NOTHING`,
+      );
+    },
   ]);
 }

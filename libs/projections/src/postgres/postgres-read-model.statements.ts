@@ -14,7 +14,22 @@ const COUNTS = `
   (count(*) FILTER (WHERE p.status = 'finalized'))::int AS finalized,
   (count(*) FILTER (WHERE p.promotion_delay))::int AS promotion_delays`;
 
-/** `s` is the schema, already quoted. */
+/**
+ * The rebuild state, in the read models' own schema `s` (quoted): which copy is in use and the
+ * rebuild under way. Writers of either copy hold its row FOR SHARE until they commit; ending a
+ * rebuild takes it FOR UPDATE, so a page is never written to a copy just put out of use.
+ */
+export function rebuildStateSql(s: string) {
+  return {
+    read: `SELECT token, started_at, generation, in_use FROM ${s}.rebuild_state WHERE singleton = 1`,
+    forShare: `SELECT token, in_use FROM ${s}.rebuild_state WHERE singleton = 1 FOR SHARE`,
+    forUpdate: `SELECT token, in_use FROM ${s}.rebuild_state WHERE singleton = 1 FOR UPDATE`,
+    begin: `UPDATE ${s}.rebuild_state SET token = $1, started_at = $2, generation = generation + 1 WHERE singleton = 1`,
+    end: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL, in_use = $1 WHERE singleton = 1 AND token = $2`,
+  };
+}
+
+/** The statements on one copy of the read models; `s` is the copy's schema, already quoted. */
 export function readModelSql(s: string) {
   return {
     /** Makes sure the row exists, so that the next statement has something to lock. */
@@ -64,13 +79,9 @@ export function readModelSql(s: string) {
       ON CONFLICT (person_id, year, activity_id) DO UPDATE SET
         institution_id = excluded.institution_id, content_key = excluded.content_key
       WHERE (t.institution_id, t.content_key) IS DISTINCT FROM (excluded.institution_id, excluded.content_key)`,
-    rebuildState: `SELECT token, started_at, generation FROM ${s}.rebuild_state`,
-    beginRebuild: `
-      INSERT INTO ${s}.rebuild_state AS t (singleton, token, started_at, generation) VALUES (1, $1, $2, 1)
-      ON CONFLICT (singleton) DO UPDATE SET token = excluded.token, started_at = excluded.started_at, generation = t.generation + 1`,
-    endRebuild: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL WHERE token = $1`,
-    // ACCESS EXCLUSIVE: waits for every apply in flight, and holds off the next until commit.
-    reset: `TRUNCATE ${s}.checkpoints, ${s}.units, ${s}.person_years, ${s}.pending_activities, ${s}.institution_registrations`,
+    /** Empties this copy when a rebuild begins in it (ACCESS EXCLUSIVE: waits for the writers in flight). */
+    empty: `TRUNCATE ${s}.checkpoints, ${s}.units, ${s}.person_years, ${s}.pending_activities, ${s}.institution_registrations`,
+    checkpoints: `SELECT name, position FROM ${s}.checkpoints`,
 
     // Keyset pagination: rows strictly after the cursor's sort key, in index order.
     unitPending: `

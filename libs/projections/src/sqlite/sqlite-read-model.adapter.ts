@@ -1,6 +1,7 @@
 /**
  * The embedded read models: better-sqlite3 in WAL mode, in a database file of their own (beside,
- * never inside, the event store's), so that a rebuild can simply start from an empty file.
+ * never inside, the event store's). It holds two copies of the tables: readers and live projections
+ * use one while a rebuild builds the other, which is then put in use in one transaction.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,12 +20,11 @@ import type {
   RegionScope,
   ReportScope,
   UnitPendingItem,
-  UnitRow,
 } from '../read-model.port';
-import { refuseUnlessRebuildAllows } from '../read-model.port';
+import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, type ReadModelCopy } from '../read-model.port';
 import { regionRange } from '../region-scope';
-import { PRIMARY_KEYS, READ_MODEL_TABLES, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
-import { prepareStatements, type Statements } from './sqlite-read-model.statements';
+import { PRIMARY_KEYS, READ_MODEL_TABLES, copyTable, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
+import { prepareCopyStatements, prepareStateStatements, type CopyStatements, type StateStatements } from './sqlite-read-model.statements';
 
 export interface SqliteReadModelOptions {
   /** e.g. `${DATA_DIR}/readmodels.sqlite`; `:memory:` for a throw-away store. */
@@ -38,7 +38,9 @@ const AUTHORITY_PENDING = 'authority-pending';
 
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly db: Database.Database;
-  private readonly stmt: Statements;
+  private readonly state: StateStatements;
+  /** The two copies of the read models (schema v3): one in use, the other a rebuild's. */
+  private readonly copies: Record<ReadModelCopy, CopyStatements>;
   private readonly applyTx;
   private readonly beginRebuildTx;
   private readonly endRebuildTx;
@@ -49,35 +51,58 @@ export class SqliteReadModelStore implements ReadModelStore {
     // NORMAL is enough: a lost last commit loses rows and checkpoint together, and is re-projected.
     this.db.pragma('synchronous = NORMAL');
     migrateReadModels(this.db);
-    this.stmt = prepareStatements(this.db);
+    this.state = prepareStateStatements(this.db);
+    this.copies = { a: prepareCopyStatements(this.db, 'a'), b: prepareCopyStatements(this.db, 'b') };
     this.applyTx = this.db.transaction((batch: ReadModelBatch): boolean => {
-      refuseUnlessRebuildAllows(this.stmt.rebuildState.get()?.token ?? null, batch.rebuildToken ?? null);
-      if (batch.position <= (this.stmt.checkpoint.get(batch.checkpoint) ?? 0)) return false;
-      for (const change of batch.changes) {
-        if (change.kind === 'unit') this.writeUnit(change.unit);
-        else this.writePersonYear(change.snapshot);
+      const state = this.stateRow();
+      let copy = state.in_use;
+      if (batch.rebuildToken !== undefined) {
+        refuseUnlessRebuildAllows(state.token, batch.rebuildToken);
+        copy = otherCopy(copy);
       }
-      this.stmt.setCheckpoint.run(batch.checkpoint, batch.position);
+      const stmt = this.copies[copy];
+      if (batch.position <= (stmt.checkpoint.get(batch.checkpoint) ?? 0)) return false;
+      for (const change of batch.changes) {
+        if (change.kind === 'unit') stmt.upsertUnit.run(change.unit);
+        else writePersonYear(stmt, change.snapshot);
+      }
+      stmt.setCheckpoint.run(batch.checkpoint, batch.position);
       return true;
     });
     this.beginRebuildTx = this.db.transaction((token: string) => {
-      this.stmt.beginRebuild.run(token, new Date().toISOString());
-      for (const table of READ_MODEL_TABLES) this.db.exec(`DELETE FROM ${table}`);
+      const state = this.stateRow();
+      this.state.beginRebuild.run(token, new Date().toISOString());
+      for (const emptyTable of this.copies[otherCopy(state.in_use)].empty) emptyTable.run();
     });
     this.endRebuildTx = this.db.transaction((token: string) => {
-      refuseUnlessRebuildAllows(this.stmt.rebuildState.get()?.token ?? null, token);
-      this.stmt.endRebuild.run(token);
+      const state = this.stateRow();
+      refuseUnlessRebuildAllows(state.token, token);
+      const built = otherCopy(state.in_use);
+      for (const { name, position } of this.copies[state.in_use].checkpoints.all()) {
+        if ((this.copies[built].checkpoint.get(name) ?? 0) < position) throw new ReadModelsBehindError(name, position);
+      }
+      this.state.endRebuild.run(built, token);
     });
   }
 
+  /** The rebuild state's one row (schema v3 inserts it). */
+  private stateRow() {
+    return this.state.rebuildState.get()!;
+  }
+
+  /** The copy readers and live projections use now. */
+  private inUse(): CopyStatements {
+    return this.copies[this.stateRow().in_use];
+  }
+
   async apply(batch: ReadModelBatch): Promise<boolean> {
-    // IMMEDIATE: take the write lock before reading the checkpoint, so the check and the writes
-    // see the same state even with another process writing.
+    // IMMEDIATE: take the write lock before reading the copy in use and its checkpoint, so the
+    // checks and the writes see the same state even with another process writing.
     return this.applyTx.immediate(batch);
   }
 
   async checkpoint(name: string): Promise<number> {
-    return this.stmt.checkpoint.get(name) ?? 0;
+    return this.inUse().checkpoint.get(name) ?? 0;
   }
 
   async beginRebuild(token: string): Promise<void> {
@@ -89,14 +114,14 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async rebuildState(): Promise<RebuildState> {
-    const row = this.stmt.rebuildState.get();
-    return { generation: row?.generation ?? 0, rebuildingSince: row?.started_at ?? null };
+    const row = this.stateRow();
+    return { generation: row.generation, rebuildingSince: row.started_at };
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
     // '' sorts before every timestamp: no cursor means from the start.
     const [afterAt, afterPosition] = (page.cursor ? decodeCursor(UNIT_PENDING, page.cursor, ['string', 'number']) : ['', 0]) as [string, number];
-    const rows = this.stmt.unitPending.all({ unitId, afterAt, afterPosition, limit: page.limit + 1 });
+    const rows = this.inUse().unitPending.all({ unitId, afterAt, afterPosition, limit: page.limit + 1 });
     return paginate(rows, page.limit, (r) => encodeCursor(UNIT_PENDING, [r.declared_at, r.position]), (r) => ({
       personId: r.person_id,
       year: r.year,
@@ -112,7 +137,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       ? decodeCursor(AUTHORITY_PENDING, page.cursor, ['string', 'string', 'number'])
       : ['', '', 0]) as [string, string, number];
     const { from, to } = regionRange(scope.region);
-    const rows = this.stmt.authorityPending.all({
+    const rows = this.inUse().authorityPending.all({
       from, to, industry: scope.industry ?? null, afterAt, afterPerson, afterYear, limit: page.limit + 1,
     });
     return paginate(rows, page.limit, (r) => encodeCursor(AUTHORITY_PENDING, [r.confirmed_at, r.person_id, r.year]), (r) => ({
@@ -124,10 +149,11 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts> {
+    const copy = this.inUse();
     const row =
       'unitId' in scope
-        ? this.stmt.reportByUnit.get({ year, unitId: scope.unitId, industry: scope.industry ?? null })
-        : this.stmt.reportByRegion.get({ year, ...regionRange(scope.region), industry: scope.industry ?? null });
+        ? copy.reportByUnit.get({ year, unitId: scope.unitId, industry: scope.industry ?? null })
+        : copy.reportByRegion.get({ year, ...regionRange(scope.region), industry: scope.industry ?? null });
     // An aggregate always answers one row; SUM over nothing is NULL.
     return {
       personYears: row?.person_years ?? 0,
@@ -140,18 +166,19 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
-    const rows = this.stmt.institutionHolders.all({ institutionId, year, courses: courses === null ? null : JSON.stringify(courses) });
+    const rows = this.inUse().institutionHolders.all({ institutionId, year, courses: courses === null ? null : JSON.stringify(courses) });
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
   async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
-    return this.stmt.promotionDelayCandidates.all({ today, limit }).map((r) => ({ personId: r.person_id, year: r.year }));
+    return this.inUse().promotionDelayCandidates.all({ today, limit }).map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
-  /** Every row of every table in key order: what a rebuild must reproduce exactly (tests, diagnosis). */
+  /** Every row of every table of the copy in use, in key order: what a rebuild must reproduce exactly (tests, diagnosis). */
   dump(): Record<ReadModelTable, unknown[]> {
+    const copy = this.stateRow().in_use;
     const dump = {} as Record<ReadModelTable, unknown[]>;
-    for (const table of READ_MODEL_TABLES) dump[table] = this.db.prepare(`SELECT * FROM ${table} ORDER BY ${PRIMARY_KEYS[table]}`).all();
+    for (const table of READ_MODEL_TABLES) dump[table] = this.db.prepare(`SELECT * FROM ${copyTable(copy, table)} ORDER BY ${PRIMARY_KEYS[table]}`).all();
     return dump;
   }
 
@@ -162,44 +189,40 @@ export class SqliteReadModelStore implements ReadModelStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
 
-  private writeUnit(unit: UnitRow): void {
-    this.stmt.upsertUnit.run(unit);
+/**
+ * Replaces everything derived from the person-year in one copy: the rows depend on its stream
+ * alone. Rows are diffed against what is stored rather than deleted and rewritten, so a person-year
+ * with many pending activities costs one read and the changed rows per event, not a rewrite of
+ * them all (the rewrite made a stream of declarations quadratic).
+ */
+function writePersonYear(stmt: CopyStatements, { personYear: p, pending, registrations }: PersonYearSnapshot): void {
+  stmt.upsertPersonYear.run({
+    personId: p.personId, year: p.year, unitId: p.unitId, field: p.field, status: p.status,
+    compliant: Number(p.compliant), finalized: Number(p.finalized), promotionDelay: Number(p.promotionDelay),
+    confirmedAt: p.confirmedAt, delayDueAfter: p.delayDueAfter, revision: p.revision,
+  });
+  const key = { personId: p.personId, year: p.year };
+  const storedPending = new Map(stmt.pendingOf.all(key).map((r) => [r.activity_id, r]));
+  const wantedPending = new Set(pending.map((a) => a.activityId));
+  for (const activityId of storedPending.keys()) if (!wantedPending.has(activityId)) stmt.deletePendingOne.run({ ...key, activityId });
+  for (const a of pending) {
+    const s = storedPending.get(a.activityId);
+    if (s && s.unit_id === p.unitId && s.category === a.category && s.title === a.title && s.declared_at === a.declaredAt && s.position === a.position) continue;
+    if (s) stmt.deletePendingOne.run({ ...key, activityId: a.activityId });
+    stmt.insertPending.run({ ...key, unitId: p.unitId, ...a });
   }
-
-  /**
-   * Replaces everything derived from the person-year: the rows depend on its stream alone. Rows
-   * are diffed against what is stored rather than deleted and rewritten, so a person-year with many
-   * pending activities costs one read and the changed rows per event, not a rewrite of them all
-   * (the rewrite made a stream of declarations quadratic).
-   */
-  private writePersonYear({ personYear: p, pending, registrations }: PersonYearSnapshot): void {
-    this.stmt.upsertPersonYear.run({
-      personId: p.personId, year: p.year, unitId: p.unitId, field: p.field, status: p.status,
-      compliant: Number(p.compliant), finalized: Number(p.finalized), promotionDelay: Number(p.promotionDelay),
-      confirmedAt: p.confirmedAt, delayDueAfter: p.delayDueAfter, revision: p.revision,
-    });
-    const key = { personId: p.personId, year: p.year };
-    const storedPending = new Map(this.stmt.pendingOf.all(key).map((r) => [r.activity_id, r]));
-    const wantedPending = new Set(pending.map((a) => a.activityId));
-    for (const activityId of storedPending.keys()) if (!wantedPending.has(activityId)) this.stmt.deletePendingOne.run({ ...key, activityId });
-    for (const a of pending) {
-      const s = storedPending.get(a.activityId);
-      if (s && s.unit_id === p.unitId && s.category === a.category && s.title === a.title && s.declared_at === a.declaredAt && s.position === a.position) continue;
-      if (s) this.stmt.deletePendingOne.run({ ...key, activityId: a.activityId });
-      this.stmt.insertPending.run({ ...key, unitId: p.unitId, ...a });
-    }
-    const storedRegistrations = new Map(this.stmt.registrations.all(key).map((r) => [r.activity_id, r]));
-    const wantedRegistrations = new Set(registrations.map((r) => r.activityId));
-    for (const activityId of storedRegistrations.keys()) {
-      if (!wantedRegistrations.has(activityId)) this.stmt.deleteRegistrationOne.run({ ...key, activityId });
-    }
-    for (const r of registrations) {
-      const s = storedRegistrations.get(r.activityId);
-      if (s && s.institution_id === r.institutionId && s.content_key === r.contentKey) continue;
-      if (s) this.stmt.deleteRegistrationOne.run({ ...key, activityId: r.activityId });
-      this.stmt.insertRegistration.run({ ...key, ...r });
-    }
+  const storedRegistrations = new Map(stmt.registrations.all(key).map((r) => [r.activity_id, r]));
+  const wantedRegistrations = new Set(registrations.map((r) => r.activityId));
+  for (const activityId of storedRegistrations.keys()) {
+    if (!wantedRegistrations.has(activityId)) stmt.deleteRegistrationOne.run({ ...key, activityId });
+  }
+  for (const r of registrations) {
+    const s = storedRegistrations.get(r.activityId);
+    if (s && s.institution_id === r.institutionId && s.content_key === r.contentKey) continue;
+    if (s) stmt.deleteRegistrationOne.run({ ...key, activityId: r.activityId });
+    stmt.insertRegistration.run({ ...key, ...r });
   }
 }
 

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { ReadModelCopy } from '../read-model.port';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 2;
+export const READ_MODEL_SCHEMA_VERSION = 3;
 
 /** Tables, in the order `reset` and `dump` visit them. */
 export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations'] as const;
@@ -16,22 +17,26 @@ export const PRIMARY_KEYS: Record<ReadModelTable, string> = {
   institution_registrations: 'person_id, year, activity_id',
 };
 
-const SCHEMA_V1 = `
-  CREATE TABLE IF NOT EXISTS checkpoints (
+/**
+ * The tables of one copy of the read models: copy `a` has the plain names (the only copy before v3),
+ * copy `b` the same tables and indexes prefixed `b_` (see ReadModelStore.beginRebuild).
+ */
+const copyTablesSql = (p: string): string => `
+  CREATE TABLE IF NOT EXISTS ${p}checkpoints (
     name     TEXT    NOT NULL PRIMARY KEY,
     position INTEGER NOT NULL
   ) WITHOUT ROWID;
 
-  CREATE TABLE IF NOT EXISTS units (
+  CREATE TABLE IF NOT EXISTS ${p}units (
     unit_id  TEXT NOT NULL PRIMARY KEY,
     name     TEXT NOT NULL,
     region   TEXT NOT NULL,
     industry TEXT NOT NULL
   ) WITHOUT ROWID;
   -- Region scopes are ranges of division codes (region-scope.ts).
-  CREATE INDEX IF NOT EXISTS units_by_region ON units (region, unit_id);
+  CREATE INDEX IF NOT EXISTS ${p}units_by_region ON ${p}units (region, unit_id);
 
-  CREATE TABLE IF NOT EXISTS person_years (
+  CREATE TABLE IF NOT EXISTS ${p}person_years (
     person_id       TEXT    NOT NULL,
     year            INTEGER NOT NULL,
     unit_id         TEXT    NOT NULL,
@@ -46,15 +51,15 @@ const SCHEMA_V1 = `
     PRIMARY KEY (person_id, year)
   ) WITHOUT ROWID;
   -- Reports by unit, and by region through units_by_region.
-  CREATE INDEX IF NOT EXISTS person_years_by_unit ON person_years (unit_id, year);
+  CREATE INDEX IF NOT EXISTS ${p}person_years_by_unit ON ${p}person_years (unit_id, year);
   -- The authority inbox, in its order; only confirmed years are indexed.
-  CREATE INDEX IF NOT EXISTS person_years_awaiting_finalization
-    ON person_years (confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX IF NOT EXISTS ${p}person_years_awaiting_finalization
+    ON ${p}person_years (confirmed_at, person_id, year) WHERE status = 'confirmed';
   -- The promotion-delay sweep (Art. 13): years whose make-up period may end short.
-  CREATE INDEX IF NOT EXISTS person_years_delay_due
-    ON person_years (delay_due_after, person_id, year) WHERE delay_due_after IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS ${p}person_years_delay_due
+    ON ${p}person_years (delay_due_after, person_id, year) WHERE delay_due_after IS NOT NULL;
 
-  CREATE TABLE IF NOT EXISTS pending_activities (
+  CREATE TABLE IF NOT EXISTS ${p}pending_activities (
     person_id   TEXT    NOT NULL,
     year        INTEGER NOT NULL,
     activity_id TEXT    NOT NULL,
@@ -66,9 +71,9 @@ const SCHEMA_V1 = `
     PRIMARY KEY (person_id, year, activity_id)
   ) WITHOUT ROWID;
   -- The unit inbox, in its order.
-  CREATE INDEX IF NOT EXISTS pending_by_unit ON pending_activities (unit_id, declared_at, position);
+  CREATE INDEX IF NOT EXISTS ${p}pending_by_unit ON ${p}pending_activities (unit_id, declared_at, position);
 
-  CREATE TABLE IF NOT EXISTS institution_registrations (
+  CREATE TABLE IF NOT EXISTS ${p}institution_registrations (
     person_id      TEXT    NOT NULL,
     year           INTEGER NOT NULL,
     activity_id    TEXT    NOT NULL,
@@ -76,13 +81,17 @@ const SCHEMA_V1 = `
     content_key    TEXT,
     PRIMARY KEY (person_id, year, activity_id)
   ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS registrations_by_institution
-    ON institution_registrations (institution_id, year, content_key, person_id);
+  CREATE INDEX IF NOT EXISTS ${p}registrations_by_institution
+    ON ${p}institution_registrations (institution_id, year, content_key, person_id);
 `;
 
+const PREFIX: Record<ReadModelCopy, string> = { a: '', b: 'b_' };
+/** A table's name in one copy. */
+export const copyTable = (copy: ReadModelCopy, table: ReadModelTable): string => `${PREFIX[copy]}${table}`;
+
 /**
- * v2: the rebuild state (not a read model itself): the holding rebuild's token and start while one
- * holds the read models, and how many rebuilds ever began.
+ * v2: the rebuild state (not a read model itself): the token and start of a rebuild under way, and
+ * how many rebuilds ever began.
  */
 const SCHEMA_V2 = `
   CREATE TABLE IF NOT EXISTS rebuild_state (
@@ -93,6 +102,16 @@ const SCHEMA_V2 = `
   );
 `;
 
+/**
+ * v3: the second copy of the read models and which copy is in use. A rebuild builds the copy not in
+ * use while readers and live projections go on with the other, then puts it in use at once.
+ */
+const SCHEMA_V3 = `
+  ALTER TABLE rebuild_state ADD COLUMN in_use TEXT NOT NULL DEFAULT 'a' CHECK (in_use IN ('a', 'b'));
+  INSERT OR IGNORE INTO rebuild_state (singleton, token, started_at, generation) VALUES (1, NULL, NULL, 0);
+  ${copyTablesSql(PREFIX.b)}
+`;
+
 /** Creates the schema idempotently, under the write lock so that two processes cannot race on it. */
 export function migrateReadModels(db: Database.Database): void {
   db.transaction(() => {
@@ -100,8 +119,9 @@ export function migrateReadModels(db: Database.Database): void {
     if (version > READ_MODEL_SCHEMA_VERSION) {
       throw new Error(`read-model schema version ${version} is newer than this code (${READ_MODEL_SCHEMA_VERSION})`);
     }
-    if (version < 1) db.exec(SCHEMA_V1);
+    if (version < 1) db.exec(copyTablesSql(PREFIX.a));
     if (version < 2) db.exec(SCHEMA_V2);
+    if (version < 3) db.exec(SCHEMA_V3);
     if (version < READ_MODEL_SCHEMA_VERSION) db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -1,5 +1,7 @@
 /** The prepared SQL of the read models, with the row shapes it returns. */
 import type Database from 'better-sqlite3';
+import type { ReadModelCopy } from '../read-model.port';
+import { READ_MODEL_TABLES, copyTable, type ReadModelTable } from './sqlite-read-model.schema';
 
 export interface PendingRow {
   person_id: string;
@@ -41,30 +43,39 @@ const COUNTS = `
   SUM(p.status = 'finalized') AS finalized,
   SUM(p.promotion_delay) AS promotion_delays`;
 
-export function prepareStatements(db: Database.Database) {
+/** The rebuild state: which copy is in use, and the rebuild under way (schema v2–v3). */
+export function prepareStateStatements(db: Database.Database) {
   return {
-    checkpoint: db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck(),
-    rebuildState: db.prepare<[], { token: string | null; started_at: string | null; generation: number }>(
-      'SELECT token, started_at, generation FROM rebuild_state',
+    rebuildState: db.prepare<[], { token: string | null; started_at: string | null; generation: number; in_use: ReadModelCopy }>(
+      'SELECT token, started_at, generation, in_use FROM rebuild_state WHERE singleton = 1',
     ),
-    beginRebuild: db.prepare<[string, string]>(
-      `INSERT INTO rebuild_state (singleton, token, started_at, generation) VALUES (1, ?, ?, 1)
-       ON CONFLICT (singleton) DO UPDATE SET token = excluded.token, started_at = excluded.started_at, generation = generation + 1`,
-    ),
-    endRebuild: db.prepare<[string]>('UPDATE rebuild_state SET token = NULL, started_at = NULL WHERE token = ?'),
+    beginRebuild: db.prepare<[string, string]>('UPDATE rebuild_state SET token = ?, started_at = ?, generation = generation + 1 WHERE singleton = 1'),
+    /** Ends the rebuild under the token and puts its copy in use. */
+    endRebuild: db.prepare<[ReadModelCopy, string]>('UPDATE rebuild_state SET token = NULL, started_at = NULL, in_use = ? WHERE token = ?'),
+  };
+}
+
+/** The statements on one copy of the read models (see copyTable). */
+export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy) {
+  const t = Object.fromEntries(READ_MODEL_TABLES.map((table) => [table, copyTable(copy, table)])) as Record<ReadModelTable, string>;
+  return {
+    checkpoint: db.prepare<[string], number>(`SELECT position FROM ${t.checkpoints} WHERE name = ?`).pluck(),
+    checkpoints: db.prepare<[], { name: string; position: number }>(`SELECT name, position FROM ${t.checkpoints}`),
+    /** Emptied by a rebuild that begins in this copy (statements, not exec: prepared once). */
+    empty: READ_MODEL_TABLES.map((table) => db.prepare(`DELETE FROM ${t[table]}`)),
     setCheckpoint: db.prepare<[string, number]>(
-      `INSERT INTO checkpoints (name, position) VALUES (?, ?)
+      `INSERT INTO ${t.checkpoints} (name, position) VALUES (?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
     ),
     upsertUnit: db.prepare<[{ unitId: string; name: string; region: string; industry: string }]>(
-      `INSERT INTO units (unit_id, name, region, industry) VALUES (@unitId, @name, @region, @industry)
+      `INSERT INTO ${t.units} (unit_id, name, region, industry) VALUES (@unitId, @name, @region, @industry)
        ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, region = excluded.region, industry = excluded.industry`,
     ),
     upsertPersonYear: db.prepare<[PersonYearParams & {
       unitId: string; field: string; status: string; compliant: number; finalized: number;
       promotionDelay: number; confirmedAt: string | null; delayDueAfter: string | null; revision: number;
     }]>(
-      `INSERT INTO person_years (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
+      `INSERT INTO ${t.person_years} (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
        VALUES (@personId, @year, @unitId, @field, @status, @compliant, @finalized, @promotionDelay, @confirmedAt, @delayDueAfter, @revision)
        ON CONFLICT (person_id, year) DO UPDATE SET
          unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
@@ -72,31 +83,31 @@ export function prepareStatements(db: Database.Database) {
          confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
     ),
     pendingOf: db.prepare<[PersonYearParams], Omit<PendingRow, 'person_id' | 'year'> & { unit_id: string }>(
-      'SELECT activity_id, unit_id, category, title, declared_at, position FROM pending_activities WHERE person_id = @personId AND year = @year',
+      `SELECT activity_id, unit_id, category, title, declared_at, position FROM ${t.pending_activities} WHERE person_id = @personId AND year = @year`,
     ),
     deletePendingOne: db.prepare<[PersonYearParams & { activityId: string }]>(
-      'DELETE FROM pending_activities WHERE person_id = @personId AND year = @year AND activity_id = @activityId',
+      `DELETE FROM ${t.pending_activities} WHERE person_id = @personId AND year = @year AND activity_id = @activityId`,
     ),
     insertPending: db.prepare<[PersonYearParams & {
       activityId: string; unitId: string; category: string; title: string; declaredAt: string; position: number;
     }]>(
-      `INSERT INTO pending_activities (person_id, year, activity_id, unit_id, category, title, declared_at, position)
+      `INSERT INTO ${t.pending_activities} (person_id, year, activity_id, unit_id, category, title, declared_at, position)
        VALUES (@personId, @year, @activityId, @unitId, @category, @title, @declaredAt, @position)`,
     ),
     registrations: db.prepare<[PersonYearParams], { activity_id: string; institution_id: string; content_key: string | null }>(
-      'SELECT activity_id, institution_id, content_key FROM institution_registrations WHERE person_id = @personId AND year = @year',
+      `SELECT activity_id, institution_id, content_key FROM ${t.institution_registrations} WHERE person_id = @personId AND year = @year`,
     ),
     deleteRegistrationOne: db.prepare<[PersonYearParams & { activityId: string }]>(
-      'DELETE FROM institution_registrations WHERE person_id = @personId AND year = @year AND activity_id = @activityId',
+      `DELETE FROM ${t.institution_registrations} WHERE person_id = @personId AND year = @year AND activity_id = @activityId`,
     ),
     insertRegistration: db.prepare<[PersonYearParams & { activityId: string; institutionId: string; contentKey: string | null }]>(
-      `INSERT INTO institution_registrations (person_id, year, activity_id, institution_id, content_key)
+      `INSERT INTO ${t.institution_registrations} (person_id, year, activity_id, institution_id, content_key)
        VALUES (@personId, @year, @activityId, @institutionId, @contentKey)`,
     ),
     // Keyset pagination: rows strictly after the cursor's sort key, in index order.
     unitPending: db.prepare<[{ unitId: string; afterAt: string; afterPosition: number; limit: number }], PendingRow>(
       `SELECT person_id, year, activity_id, category, title, declared_at, position
-       FROM pending_activities
+       FROM ${t.pending_activities}
        WHERE unit_id = @unitId AND (declared_at, position) > (@afterAt, @afterPosition)
        ORDER BY declared_at, position
        LIMIT @limit`,
@@ -105,7 +116,7 @@ export function prepareStatements(db: Database.Database) {
       from: string; to: string; industry: string | null; afterAt: string; afterPerson: string; afterYear: number; limit: number;
     }], ConfirmedRow>(
       `SELECT p.person_id, p.year, p.unit_id, p.confirmed_at
-       FROM person_years p JOIN units u ON u.unit_id = p.unit_id
+       FROM ${t.person_years} p JOIN ${t.units} u ON u.unit_id = p.unit_id
        WHERE p.status = 'confirmed'
          AND u.region BETWEEN @from AND @to
          AND (@industry IS NULL OR p.field = @industry)
@@ -115,21 +126,21 @@ export function prepareStatements(db: Database.Database) {
     ),
     reportByRegion: db.prepare<[{ year: number; from: string; to: string; industry: string | null }], CountsRow>(
       `SELECT ${COUNTS}
-       FROM units u JOIN person_years p ON p.unit_id = u.unit_id AND p.year = @year
+       FROM ${t.units} u JOIN ${t.person_years} p ON p.unit_id = u.unit_id AND p.year = @year
        WHERE u.region BETWEEN @from AND @to AND (@industry IS NULL OR p.field = @industry)`,
     ),
     reportByUnit: db.prepare<[{ year: number; unitId: string; industry: string | null }], CountsRow>(
-      `SELECT ${COUNTS} FROM person_years p
+      `SELECT ${COUNTS} FROM ${t.person_years} p
        WHERE p.unit_id = @unitId AND p.year = @year AND (@industry IS NULL OR p.field = @industry)`,
     ),
     promotionDelayCandidates: db.prepare<[{ today: string; limit: number }], { person_id: string; year: number }>(
-      `SELECT person_id, year FROM person_years
+      `SELECT person_id, year FROM ${t.person_years}
        WHERE delay_due_after IS NOT NULL AND delay_due_after < @today
        ORDER BY delay_due_after, person_id, year LIMIT @limit`,
     ),
     institutionHolders: db.prepare<[{ institutionId: string; year: number; courses: string | null }], { person_id: string; year: number }>(
       `SELECT DISTINCT person_id, year
-       FROM institution_registrations
+       FROM ${t.institution_registrations}
        WHERE institution_id = @institutionId AND year = @year
          AND (@courses IS NULL OR content_key IN (SELECT value FROM json_each(@courses)))
        ORDER BY person_id`,
@@ -137,4 +148,5 @@ export function prepareStatements(db: Database.Database) {
   };
 }
 
-export type Statements = ReturnType<typeof prepareStatements>;
+export type CopyStatements = ReturnType<typeof prepareCopyStatements>;
+export type StateStatements = ReturnType<typeof prepareStateStatements>;

@@ -59,7 +59,7 @@ export class PostgresTestSchemas {
         cleanup: async () => {
           await store.close();
           this.opened.delete(store);
-          await this.sql(`DROP SCHEMA IF EXISTS ${store.names.quoted} CASCADE`);
+          for (const schema of new Set(Object.values(store.names.copies))) await this.sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         },
       };
     };

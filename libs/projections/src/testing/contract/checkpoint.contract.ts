@@ -85,30 +85,54 @@ export function checkpointContract(factory: ReadModelFactory): void {
       expect(dump.units).toEqual([expect.objectContaining({ region: '360402' })]);
     });
 
-    it('a rebuild empties every table and checkpoint, and projection starts again from the first position', async () => {
+    it('a rebuild builds a second copy from zero: the copy in use stays whole and live batches go on applying to it', async () => {
       await store.apply(batch(5, [unit('u1'), personYear('open', ['a1'], ['r1'])]));
+      const before = await fixture.dump();
       await store.beginRebuild('t1');
-      expect(Object.values(await fixture.dump()).every((rows) => rows.length === 0)).toBe(true);
-      expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(0);
+      expect(await fixture.dump()).toEqual(before);
+      expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(5);
+      await expect(store.apply(batch(6, [unit('u-live')]))).resolves.toBe(true);
+      expect((await fixture.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u-live' }), expect.objectContaining({ unit_id: 'u1' })]);
+      // The rebuild's batches go to its copy, from the first position on, and are not seen yet.
       await expect(store.apply({ ...batch(1, [unit('u1')]), rebuildToken: 't1' })).resolves.toBe(true);
-      await store.endRebuild('t1');
-      await expect(store.apply(batch(2, [unit('u2')]))).resolves.toBe(true);
+      expect((await store.unitPending('u1', { limit: 10 })).items.map((i) => i.activityId)).toEqual(['a1']);
+      expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(6);
     });
 
-    it('while a rebuild holds the read models, every other batch is refused (to be retried) and writes nothing', async () => {
+    it('a rebuild is put in use only once it has caught up with the live batches, then it alone is read and written', async () => {
+      await store.apply(batch(5, [unit('u1'), personYear('open', ['a1'])]));
       await store.beginRebuild('t1');
-      await expect(store.apply(batch(9, [unit('u-live')]))).rejects.toBeInstanceOf(ReadModelsRebuildingError);
-      await expect(store.apply({ ...batch(9, [unit('u-other')]), rebuildToken: 't-other' })).rejects.toBeInstanceOf(ReadModelsRebuildingError);
-      expect((await fixture.dump()).units).toEqual([]);
-      expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(0);
       await store.apply({ ...batch(3, [unit('u1')]), rebuildToken: 't1' });
+      await store.apply(batch(7, [unit('u-live')]));
+      await expect(store.endRebuild('t1')).rejects.toMatchObject({ name: 'ReadModelsBehindError', checkpoint: READ_MODELS_CHECKPOINT, position: 7 });
+      expect(await store.rebuildState()).toMatchObject({ rebuildingSince: expect.any(String) });
+      await store.apply({ ...batch(7, [unit('u-rebuilt')]), rebuildToken: 't1' });
       await store.endRebuild('t1');
-      // After it: a live page at or before the rebuild's end is skipped, a later one applies.
-      await expect(store.apply(batch(3, [unit('u-stale')]))).resolves.toBe(false);
-      await expect(store.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);
+      expect(await store.rebuildState()).toMatchObject({ rebuildingSince: null });
+      // The rebuilt copy is in use: its rows, its checkpoint.
+      expect((await fixture.dump()).units.map((u) => (u as { unit_id: string }).unit_id)).toEqual(['u-rebuilt', 'u1']);
+      expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(7);
+      expect((await store.unitPending('u1', { limit: 10 })).items).toEqual([]);
+      // A live page at or before where the rebuild ended is skipped, a later one applies to it.
+      await expect(store.apply(batch(7, [unit('u-stale')]))).resolves.toBe(false);
+      await expect(store.apply(batch(8, [unit('u-next')]))).resolves.toBe(true);
+      expect((await fixture.dump()).units.map((u) => (u as { unit_id: string }).unit_id)).toEqual(['u-next', 'u-rebuilt', 'u1']);
+      // The rebuild's token is spent.
+      await expect(store.apply({ ...batch(9, [unit('u-late')]), rebuildToken: 't1' })).rejects.toBeInstanceOf(ReadModelsRebuildingError);
     });
 
-    it('the rebuild state says whether a rebuild holds the read models, and counts every rebuild begun', async () => {
+    it('the next rebuild starts its copy empty (the copy out of use), whatever it held', async () => {
+      await store.apply(batch(2, [unit('u-old')]));
+      await store.beginRebuild('t1');
+      await store.apply({ ...batch(2, [unit('u-first')]), rebuildToken: 't1' });
+      await store.endRebuild('t1');
+      await store.beginRebuild('t2');
+      await store.apply({ ...batch(2, [unit('u-second')]), rebuildToken: 't2' });
+      await store.endRebuild('t2');
+      expect((await fixture.dump()).units.map((u) => (u as { unit_id: string }).unit_id)).toEqual(['u-second']);
+    });
+
+    it('the rebuild state says whether a rebuild is under way, and counts every rebuild begun', async () => {
       expect(await store.rebuildState()).toEqual({ generation: 0, rebuildingSince: null });
       await store.beginRebuild('t1');
       const held = await store.rebuildState();
@@ -123,12 +147,15 @@ export function checkpointContract(factory: ReadModelFactory): void {
 
     it('a rebuild begun again takes over: the first one can neither write nor end it', async () => {
       await store.beginRebuild('crashed');
+      await store.apply({ ...batch(1, [unit('u-crashed')]), rebuildToken: 'crashed' });
       await store.beginRebuild('again');
       await expect(store.apply({ ...batch(1, [unit('u1')]), rebuildToken: 'crashed' })).rejects.toBeInstanceOf(ReadModelsRebuildingError);
       await expect(store.endRebuild('crashed')).rejects.toBeInstanceOf(ReadModelsRebuildingError);
+      await store.apply({ ...batch(1, [unit('u-again')]), rebuildToken: 'again' });
       await store.endRebuild('again');
       await expect(store.endRebuild('again')).rejects.toBeInstanceOf(ReadModelsRebuildingError);
-      await expect(store.apply(batch(1, [unit('u1')]))).resolves.toBe(true);
+      expect((await fixture.dump()).units.map((u) => (u as { unit_id: string }).unit_id)).toEqual(['u-again']);
+      await expect(store.apply(batch(2, [unit('u2')]))).resolves.toBe(true);
     });
   });
 }
