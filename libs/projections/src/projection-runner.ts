@@ -121,10 +121,15 @@ export class ProjectionRunner {
         return position;
       } catch (error: unknown) {
         if (!(error instanceof ReadModelsBehindError)) throw error;
-        // Already there, yet behind: the copy in use keeps a checkpoint this projector never writes.
+        const head = await this.events.headPosition();
+        // Never reachable: the copy in use claims events the store does not hold (a restored or
+        // mixed-up event store?), or keeps a checkpoint this projector never writes. Stop, saying so.
+        if (error.position > head) {
+          throw new Error(`the read models in use are ahead of the event store (${error.checkpoint} at ${error.position}, the store's last event at ${head}): was the event store restored from an older backup? The rebuilt copy is not put in use`);
+        }
         if (error.position <= position) throw new Error(`${error.message} — but this rebuild projects ${this.projector.checkpointName} only`);
         // The live projections went on meanwhile: follow them to where the store is now.
-        total = Math.max(error.position, await this.events.headPosition());
+        total = head;
         onProgress?.(position, total);
       }
     }

@@ -5,7 +5,7 @@
  * row's lock, so a slower runner can never write older rows over newer ones. Two copies of the
  * tables (the schema and the schema + `_b`): one in use, the other built by a rebuild.
  */
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
 import type {
   AuthorityPendingItem,
   ComplianceCounts,
@@ -77,8 +77,8 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   async apply(batch: ReadModelBatch): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
-      // FOR SHARE until commit: the copy cannot be put out of use (endRebuild) while this writes.
-      const { rows: [state] } = await client.query<StateRow>(this.state.forShare);
+      // Shared until commit: the copy cannot be put out of use (endRebuild) while this writes.
+      const state = await this.lockState(client, this.state.shared);
       let copy = state!.in_use;
       if (batch.rebuildToken !== undefined) {
         refuseUnlessRebuildAllows(state!.token, batch.rebuildToken);
@@ -102,13 +102,13 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async checkpoint(name: string): Promise<number> {
-    const { rows } = await this.pool.query<{ position: number }>((await this.inUse()).checkpoint, [pgText(name)]);
+    const { rows } = await this.read((sql, client) => client.query<{ position: number }>(sql.checkpoint, [pgText(name)]));
     return rows[0]?.position ?? 0;
   }
 
   async beginRebuild(token: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      const { rows: [state] } = await client.query<StateRow>(this.state.forUpdate);
+      const state = await this.lockState(client, this.state.exclusive);
       await client.query(this.state.begin, [pgText(token), new Date().toISOString()]);
       await client.query(this.copies[otherCopy(state!.in_use)].empty);
       return true;
@@ -117,8 +117,8 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   async endRebuild(token: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      // FOR UPDATE: waits for every writer in flight (they hold the row FOR SHARE) and holds off the next.
-      const { rows: [state] } = await client.query<StateRow>(this.state.forUpdate);
+      // Exclusive: waits for every reader and writer in flight, and holds off the next until commit.
+      const state = await this.lockState(client, this.state.exclusive);
       refuseUnlessRebuildAllows(state!.token, token);
       const built = otherCopy(state!.in_use);
       const { rows: live } = await client.query<{ name: string; position: number }>(this.copies[state!.in_use].checkpoints);
@@ -136,16 +136,30 @@ export class PostgresReadModelStore implements ReadModelStore {
     return { generation: rows[0]?.generation ?? 0, rebuildingSince: rows[0]?.started_at ?? null };
   }
 
-  /** The statements of the copy readers use now. */
-  private async inUse(): Promise<ReadModelSql> {
-    const { rows } = await this.pool.query<StateRow>(this.state.read);
-    return this.copies[rows[0]?.in_use ?? 'a'];
+  /** Locks the rebuild state as `lockAndRead` says (in the caller's transaction) and reads it. */
+  private async lockState(client: PoolClient, lockAndRead: string): Promise<StateRow> {
+    const results = (await client.query(lockAndRead)) as unknown as Array<QueryResult<StateRow>>;
+    return results[results.length - 1]!.rows[0]!;
+  }
+
+  /**
+   * Runs a read on the copy in use, in a transaction holding the rebuild state shared: the copy
+   * cannot be put out of use and emptied by the next rebuild between choosing it and reading it.
+   */
+  private async read<T>(query: (sql: ReadModelSql, client: PoolClient, copy: ReadModelCopy) => Promise<T>): Promise<T> {
+    let answer: T | undefined;
+    await inTransaction(this.pool, async (client) => {
+      const state = await this.lockState(client, this.state.shared);
+      answer = await query(this.copies[state.in_use], client, state.in_use);
+      return true;
+    });
+    return answer as T;
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
     // '' sorts before every timestamp: no cursor means from the start.
     const [afterAt, afterPosition] = page.cursor ? decodeUnitCursor(page.cursor) : ['', 0];
-    const { rows } = await this.pool.query<PendingRow>((await this.inUse()).unitPending, [pgText(unitId), pgText(afterAt), afterPosition, page.limit + 1]);
+    const { rows } = await this.read((sql, client) => client.query<PendingRow>(sql.unitPending, [pgText(unitId), pgText(afterAt), afterPosition, page.limit + 1]));
     return paginate(rows, page.limit, (r) => unitCursor(r.declared_at, r.position), (r) => ({
       personId: r.person_id,
       year: r.year,
@@ -159,7 +173,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   async authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>> {
     const [afterAt, afterPerson, afterYear] = page.cursor ? decodeAuthorityCursor(page.cursor) : ['', '', 0];
     const values = [...regionBounds(scope.region), industryOf(scope), pgText(afterAt), pgText(afterPerson), afterYear, page.limit + 1];
-    const { rows } = await this.pool.query<ConfirmedRow>((await this.inUse()).authorityPending, values);
+    const { rows } = await this.read((sql, client) => client.query<ConfirmedRow>(sql.authorityPending, values));
     return paginate(rows, page.limit, (r) => authorityCursor(r.confirmed_at, r.person_id, r.year), (r) => ({
       personId: r.person_id,
       year: r.year,
@@ -171,10 +185,11 @@ export class PostgresReadModelStore implements ReadModelStore {
   async complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts> {
     // Stored years are integers: any other year matches nothing (and could not be bound as one).
     if (!Number.isSafeInteger(year)) return { ...NO_COUNTS };
-    const { rows } =
+    const { rows } = await this.read((sql, client) =>
       'unitId' in scope
-        ? await this.pool.query<CountsRow>((await this.inUse()).reportByUnit, [pgText(scope.unitId), year, industryOf(scope)])
-        : await this.pool.query<CountsRow>((await this.inUse()).reportByRegion, [year, ...regionBounds(scope.region), industryOf(scope)]);
+        ? client.query<CountsRow>(sql.reportByUnit, [pgText(scope.unitId), year, industryOf(scope)])
+        : client.query<CountsRow>(sql.reportByRegion, [year, ...regionBounds(scope.region), industryOf(scope)]),
+    );
     // An aggregate without GROUP BY always answers one row.
     const row = rows[0]!;
     return {
@@ -190,29 +205,30 @@ export class PostgresReadModelStore implements ReadModelStore {
   async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
     if (!Number.isSafeInteger(year)) return [];
     const values = [pgText(institutionId), year, courses === null ? null : courses.map(pgText)];
-    const { rows } = await this.pool.query<PersonYearKeyRow>((await this.inUse()).institutionHolders, values);
+    const { rows } = await this.read((sql, client) => client.query<PersonYearKeyRow>(sql.institutionHolders, values));
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
   async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
     // SQLite reads a negative LIMIT as none at all; PostgreSQL refuses one, and takes NULL as none.
-    const { rows } = await this.pool.query<PersonYearKeyRow>((await this.inUse()).promotionDelayCandidates, [pgText(today), limit < 0 ? null : limit]);
+    const { rows } = await this.read((sql, client) => client.query<PersonYearKeyRow>(sql.promotionDelayCandidates, [pgText(today), limit < 0 ? null : limit]));
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
   /**
-   * Every row of every table of the copy in use, in key order, as SQLite's dump shows it (booleans as 0 and 1), so a
-   * rebuild can be compared with the live rows and either adapter's rows with the other's.
+   * Every row of every table of the copy in use, in key order, as SQLite's dump shows it (booleans
+   * as 0 and 1), so a rebuild can be compared with the live rows and either adapter's with the other's.
    */
   async dump(): Promise<Record<ReadModelTable, unknown[]>> {
-    const { rows: [state] } = await this.pool.query<StateRow>(this.state.read);
-    const copy = this.names.copies[state?.in_use ?? 'a'];
-    const dump = {} as Record<ReadModelTable, unknown[]>;
-    for (const table of READ_MODEL_TABLES) {
-      const { rows } = await this.pool.query<Record<string, unknown>>(`SELECT * FROM ${copy}.${table} ORDER BY ${PRIMARY_KEYS[table]}`);
-      dump[table] = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])));
-    }
-    return dump;
+    return this.read(async (_, client, inUse) => {
+      const copy = this.names.copies[inUse];
+      const dump = {} as Record<ReadModelTable, unknown[]>;
+      for (const table of READ_MODEL_TABLES) {
+        const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM ${copy}.${table} ORDER BY ${PRIMARY_KEYS[table]}`);
+        dump[table] = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])));
+      }
+      return dump;
+    });
   }
 
   async ping(): Promise<void> {

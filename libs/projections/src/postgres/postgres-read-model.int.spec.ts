@@ -57,14 +57,15 @@ describe('PostgresReadModelStore schema', () => {
     const first = await pg.open({ schema });
     await first.apply(batch(3, [unit('u1')]));
     await first.close();
-    // Back to v2: one copy, and the rebuild state without `in_use`.
+    // Back to v2: one copy, and the rebuild state without `in_use` (a v2 row: four rebuilds done).
     await pg.sql(`DROP SCHEMA ${escapeIdentifier(`${schema}_b`)} CASCADE`);
     await pg.sql(`ALTER TABLE ${pg.table(schema, 'rebuild_state')} DROP COLUMN in_use`);
-    await pg.sql(`DELETE FROM ${pg.table(schema, 'rebuild_state')}`);
+    await pg.sql(`UPDATE ${pg.table(schema, 'rebuild_state')} SET generation = 4`);
     await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version = 3`);
 
     const again = await pg.open({ schema });
     expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
+    expect(await again.rebuildState()).toEqual({ generation: 4, rebuildingSince: null });
     expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
     await again.beginRebuild('t');
     await expect(again.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);
@@ -78,11 +79,11 @@ describe('PostgresReadModelStore schema', () => {
     await store.apply(batch(1, [unit('u1')]));
     await store.beginRebuild('t');
     await store.apply({ ...batch(1, [unit('u1')]), rebuildToken: 't' });
-    // Another session holds the rebuild state FOR UPDATE, as endRebuild does while it compares.
+    // Another session holds the rebuild state as endRebuild does while it compares.
     const other = await pg.session();
     const holder = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     await other.query('BEGIN');
-    await other.query(`SELECT 1 FROM ${escapeIdentifier(store.names.schema)}.rebuild_state FOR UPDATE`);
+    await other.query(`LOCK TABLE ${escapeIdentifier(store.names.schema)}.rebuild_state IN EXCLUSIVE MODE`);
     let applied = false;
     const live = store.apply(batch(2, [unit('u-live')])).then((r) => (applied = r));
     const blocked = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holder])).rows[0]!.n > 0;
@@ -93,6 +94,31 @@ describe('PostgresReadModelStore schema', () => {
     expect(applied).toBe(true);
     // Now ahead of the rebuild: it must catch up before its copy is put in use.
     await expect(store.endRebuild('t')).rejects.toMatchObject({ name: 'ReadModelsBehindError', position: 2 });
+  });
+
+  it('a rebuild that waits for a reader in flight is not starved by readers that come after it, and no reader sees a copy being emptied', async () => {
+    const store = await pg.open();
+    await store.apply(batch(2, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 2 }])]));
+    await store.beginRebuild('t1');
+    await store.apply({ ...batch(2, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 2 }])]), rebuildToken: 't1' });
+    await store.endRebuild('t1'); // copy b in use; copy a, out of use, still holds its rows
+    // A reader in flight (another session holding the state shared, as a read does).
+    const reader = await pg.session();
+    const readerPid = (await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await reader.query(`BEGIN; LOCK TABLE ${escapeIdentifier(store.names.schema)}.rebuild_state IN ROW SHARE MODE`);
+    const begun = store.beginRebuild('t2'); // empties copy a: must wait for the reader
+    const waiting = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [readerPid])).rows[0]!.n > 0;
+    await eventually(waiting, 'the rebuild to wait for the reader');
+    // A later read queues behind the waiting rebuild instead of overtaking it.
+    let readDone = false;
+    const later = store.unitPending('u1', { limit: 10 }).then((page) => ((readDone = true), page));
+    const queued = async () =>
+      (await pg.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 IN query) > 0`, [store.names.schema])).rows[0]!.n >= 2;
+    await eventually(queued, 'the later read to queue behind the rebuild');
+    expect(readDone).toBe(false);
+    await reader.query('COMMIT');
+    await begun;
+    expect((await later).items.map((i) => i.activityId)).toEqual(['a1']);
   });
 
   it('shares a schema with the PostgreSQL event store: each keeps its own version table', async () => {

@@ -16,14 +16,19 @@ const COUNTS = `
 
 /**
  * The rebuild state, in the read models' own schema `s` (quoted): which copy is in use and the
- * rebuild under way. Writers of either copy hold its row FOR SHARE until they commit; ending a
- * rebuild takes it FOR UPDATE, so a page is never written to a copy just put out of use.
+ * rebuild under way. Readers and writers of either copy hold the table in ROW SHARE mode until they
+ * commit; beginning or ending a rebuild takes it in EXCLUSIVE mode, which conflicts with that. Table
+ * locks queue in order (row locks do not: a stream of FOR SHARE readers could starve a FOR UPDATE),
+ * so once a rebuild's begin or end waits, later readers and writers wait behind it — and none of
+ * them ever reads or writes a copy just put out of use or being emptied.
  */
 export function rebuildStateSql(s: string) {
+  const read = `SELECT token, started_at, generation, in_use FROM ${s}.rebuild_state WHERE singleton = 1`;
   return {
-    read: `SELECT token, started_at, generation, in_use FROM ${s}.rebuild_state WHERE singleton = 1`,
-    forShare: `SELECT token, in_use FROM ${s}.rebuild_state WHERE singleton = 1 FOR SHARE`,
-    forUpdate: `SELECT token, in_use FROM ${s}.rebuild_state WHERE singleton = 1 FOR UPDATE`,
+    read,
+    /** One round trip each (simple protocol, no parameters): LOCK's result, then the state's. */
+    shared: `LOCK TABLE ${s}.rebuild_state IN ROW SHARE MODE; ${read}`,
+    exclusive: `LOCK TABLE ${s}.rebuild_state IN EXCLUSIVE MODE; ${read}`,
     begin: `UPDATE ${s}.rebuild_state SET token = $1, started_at = $2, generation = generation + 1 WHERE singleton = 1`,
     end: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL, in_use = $1 WHERE singleton = 1 AND token = $2`,
   };

@@ -44,6 +44,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly applyTx;
   private readonly beginRebuildTx;
   private readonly endRebuildTx;
+  /** A read transaction: in WAL mode its statements all see one snapshot of the file. */
+  private readonly snapshotTx;
 
   constructor(options: SqliteReadModelOptions) {
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
@@ -69,6 +71,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       stmt.setCheckpoint.run(batch.checkpoint, batch.position);
       return true;
     });
+    this.snapshotTx = this.db.transaction((query: (copy: CopyStatements, inUse: ReadModelCopy) => unknown) => {
+      const inUse = this.stateRow().in_use;
+      return query(this.copies[inUse], inUse);
+    });
     this.beginRebuildTx = this.db.transaction((token: string) => {
       const state = this.stateRow();
       this.state.beginRebuild.run(token, new Date().toISOString());
@@ -90,9 +96,12 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.state.rebuildState.get()!;
   }
 
-  /** The copy readers and live projections use now. */
-  private inUse(): CopyStatements {
-    return this.copies[this.stateRow().in_use];
+  /**
+   * Runs a read on the copy in use within one snapshot: another process's rebuild can neither put
+   * that copy out of use nor empty it between choosing it and reading it.
+   */
+  private read<T>(query: (copy: CopyStatements, inUse: ReadModelCopy) => T): T {
+    return this.snapshotTx(query) as T;
   }
 
   async apply(batch: ReadModelBatch): Promise<boolean> {
@@ -102,7 +111,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async checkpoint(name: string): Promise<number> {
-    return this.inUse().checkpoint.get(name) ?? 0;
+    return this.read((copy) => copy.checkpoint.get(name)) ?? 0;
   }
 
   async beginRebuild(token: string): Promise<void> {
@@ -121,7 +130,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
     // '' sorts before every timestamp: no cursor means from the start.
     const [afterAt, afterPosition] = (page.cursor ? decodeCursor(UNIT_PENDING, page.cursor, ['string', 'number']) : ['', 0]) as [string, number];
-    const rows = this.inUse().unitPending.all({ unitId, afterAt, afterPosition, limit: page.limit + 1 });
+    const rows = this.read((copy) => copy.unitPending.all({ unitId, afterAt, afterPosition, limit: page.limit + 1 }));
     return paginate(rows, page.limit, (r) => encodeCursor(UNIT_PENDING, [r.declared_at, r.position]), (r) => ({
       personId: r.person_id,
       year: r.year,
@@ -137,9 +146,9 @@ export class SqliteReadModelStore implements ReadModelStore {
       ? decodeCursor(AUTHORITY_PENDING, page.cursor, ['string', 'string', 'number'])
       : ['', '', 0]) as [string, string, number];
     const { from, to } = regionRange(scope.region);
-    const rows = this.inUse().authorityPending.all({
+    const rows = this.read((copy) => copy.authorityPending.all({
       from, to, industry: scope.industry ?? null, afterAt, afterPerson, afterYear, limit: page.limit + 1,
-    });
+    }));
     return paginate(rows, page.limit, (r) => encodeCursor(AUTHORITY_PENDING, [r.confirmed_at, r.person_id, r.year]), (r) => ({
       personId: r.person_id,
       year: r.year,
@@ -149,11 +158,11 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts> {
-    const copy = this.inUse();
-    const row =
+    const row = this.read((copy) =>
       'unitId' in scope
         ? copy.reportByUnit.get({ year, unitId: scope.unitId, industry: scope.industry ?? null })
-        : copy.reportByRegion.get({ year, ...regionRange(scope.region), industry: scope.industry ?? null });
+        : copy.reportByRegion.get({ year, ...regionRange(scope.region), industry: scope.industry ?? null }),
+    );
     // An aggregate always answers one row; SUM over nothing is NULL.
     return {
       personYears: row?.person_years ?? 0,
@@ -166,20 +175,21 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
-    const rows = this.inUse().institutionHolders.all({ institutionId, year, courses: courses === null ? null : JSON.stringify(courses) });
+    const rows = this.read((copy) => copy.institutionHolders.all({ institutionId, year, courses: courses === null ? null : JSON.stringify(courses) }));
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
   async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
-    return this.inUse().promotionDelayCandidates.all({ today, limit }).map((r) => ({ personId: r.person_id, year: r.year }));
+    return this.read((copy) => copy.promotionDelayCandidates.all({ today, limit })).map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
   /** Every row of every table of the copy in use, in key order: what a rebuild must reproduce exactly (tests, diagnosis). */
   dump(): Record<ReadModelTable, unknown[]> {
-    const copy = this.stateRow().in_use;
-    const dump = {} as Record<ReadModelTable, unknown[]>;
-    for (const table of READ_MODEL_TABLES) dump[table] = this.db.prepare(`SELECT * FROM ${copyTable(copy, table)} ORDER BY ${PRIMARY_KEYS[table]}`).all();
-    return dump;
+    return this.read((_, inUse) => {
+      const dump = {} as Record<ReadModelTable, unknown[]>;
+      for (const table of READ_MODEL_TABLES) dump[table] = this.db.prepare(`SELECT * FROM ${copyTable(inUse, table)} ORDER BY ${PRIMARY_KEYS[table]}`).all();
+      return dump;
+    });
   }
 
   async ping(): Promise<void> {

@@ -107,6 +107,17 @@ export function rebuildContract(factory: ReadModelFactory): void {
       expect((await h.readModels.unitPending('u-a', { limit: 1000 })).items.map((i) => i.activityId)).toContain('l1');
     });
 
+    it('refuses to put a rebuilt copy in use when the copy in use is ahead of the event store (restored from an older backup?), leaving it as it was', async () => {
+      h = await readModelHarness(factory, { pageSize: 4 });
+      await writeSampleHistory(h.events);
+      const head = await h.events.headPosition();
+      await h.readModels.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: head + 100, changes: [] });
+      const before = await h.dump();
+      await expect(h.runner.rebuild()).rejects.toThrow(/ahead of the event store/);
+      expect(await h.dump()).toEqual(before);
+      expect(await h.readModels.checkpoint(READ_MODELS_CHECKPOINT)).toBe(head + 100);
+    });
+
     it('resumes after the stored checkpoint when a new runner starts on the same store', async () => {
       h = await readModelHarness(factory, { pageSize: 2 });
       await writeSampleHistory(h.events);
