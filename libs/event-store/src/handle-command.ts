@@ -33,13 +33,21 @@ export const defaultCommandLocks = new KeyedMutex();
 
 const lastRevision = (events: readonly StoredEvent[]): number => events.length - 1;
 
+/**
+ * Before attempt n + 1: a random wait of up to 2^(n-1) ms (at most 64). Two processes retrying in
+ * step would otherwise keep colliding; a random delay lets one of them through. The delay is short
+ * against a request's time and holds only this stream's commands of this process.
+ */
+const backOff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** (attempt - 1), 64)));
+
 /** Read → decide → append under the revisions read; on a conflict re-read and re-decide. */
 export async function handleCommand<R>(
   store: EventStore,
   spec: CommandSpec<R>,
   options: { maxAttempts?: number; locks?: KeyedMutex } = {},
 ): Promise<CommandOutcome<R>> {
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 8;
   const relatedIds = [...new Set(spec.relatedStreams ?? [])].filter((id) => id !== spec.streamId);
   const locks = options.locks ?? defaultCommandLocks;
   return locks.runExclusive([spec.streamId, ...relatedIds], async () => {
@@ -56,6 +64,7 @@ export async function handleCommand<R>(
         return { events: appended.events, stream: [...stream, ...appended.events], result: decision.result };
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt < maxAttempts) await backOff(attempt);
       }
     }
     throw new ConcurrencyConflictError(spec.streamId, maxAttempts);
