@@ -38,7 +38,6 @@ export class DependencyHealth implements OnApplicationShutdown {
 
   checks(): HealthChecks {
     const checks: HealthChecks = {
-      // Up, but held by a rebuild (npm run projections:rebuild): lists are incomplete until it ends.
       readModels: { required: false, ping: () => this.readModels.ping() },
     };
     const redis = this.redis;
