@@ -34,12 +34,13 @@ export const defaultCommandLocks = new KeyedMutex();
 const lastRevision = (events: readonly StoredEvent[]): number => events.length - 1;
 
 /**
- * Before attempt n + 1: a random wait of up to 2^(n-1) ms (at most 64). Two processes retrying in
- * step would otherwise keep colliding; a random delay lets one of them through. The delay is short
- * against a request's time and holds only this stream's commands of this process.
+ * Before attempt n + 1: a random wait of 1 to 1 + 2^(n+1) ms (at most 65). Two processes retrying
+ * in step would otherwise keep colliding; a random delay lets one of them through (timers count
+ * whole milliseconds, so the spread starts at 4). Short against a request's time, it holds only
+ * this stream's commands of this process.
  */
 const backOff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** (attempt - 1), 64)));
+  new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * Math.min(2 ** (attempt + 1), 64)));
 
 /** Read → decide → append under the revisions read; on a conflict re-read and re-decide. */
 export async function handleCommand<R>(

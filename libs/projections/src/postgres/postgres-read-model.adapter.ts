@@ -43,6 +43,11 @@ export interface PostgresReadModelOptions {
   schema?: string;
   /** Passed to pg's Pool (its type parsers excepted: the adapter sets those). */
   pool?: Omit<PoolConfig, 'connectionString'>;
+  /**
+   * How long a rebuild's begin or end waits, per try, for the readers and writers in flight (the
+   * ones asking meanwhile wait behind it); it gives way and tries again after that. Default 500 ms.
+   */
+  rebuildLockWaitMs?: number;
 }
 
 /** Each table's primary key: the order of a dump, as in SQLite's. */
@@ -53,6 +58,12 @@ const PRIMARY_KEYS: Record<ReadModelTable, string> = {
   pending_activities: 'person_id, year, activity_id',
   institution_registrations: 'person_id, year, activity_id',
 };
+
+/** How long a rebuild's begin or end waits for the copies' lock per try, and how many tries. */
+const DEFAULT_LOCK_WAIT_MS = 500;
+const LOCK_ATTEMPTS = 60;
+/** SQLSTATE of a lock wait that ran past lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 interface StateRow {
   token: string | null;
@@ -70,8 +81,9 @@ export class PostgresReadModelStore implements ReadModelStore {
   constructor(
     private readonly pool: Pool,
     readonly names: ReadModelSchemaNames,
+    private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
   ) {
-    this.state = rebuildStateSql(names.quoted);
+    this.state = rebuildStateSql(names.quoted, names.copiesLockKey);
     this.copies = { a: readModelSql(names.copies.a), b: readModelSql(names.copies.b) };
   }
 
@@ -107,28 +119,47 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async beginRebuild(token: string): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      const state = await this.lockState(client, this.state.exclusive);
+    await this.exclusively(async (client, state) => {
       await client.query(this.state.begin, [pgText(token), new Date().toISOString()]);
-      await client.query(this.copies[otherCopy(state!.in_use)].empty);
-      return true;
+      // Within the same lock_timeout: a session outside holding that copy (pg_dump…) cannot make
+      // every reader wait behind this for long.
+      await client.query(this.copies[otherCopy(state.in_use)].empty);
     });
   }
 
   async endRebuild(token: string): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      // Exclusive: waits for every reader and writer in flight, and holds off the next until commit.
-      const state = await this.lockState(client, this.state.exclusive);
-      refuseUnlessRebuildAllows(state!.token, token);
-      const built = otherCopy(state!.in_use);
-      const { rows: live } = await client.query<{ name: string; position: number }>(this.copies[state!.in_use].checkpoints);
+    await this.exclusively(async (client, state) => {
+      refuseUnlessRebuildAllows(state.token, token);
+      const built = otherCopy(state.in_use);
+      const { rows: live } = await client.query<{ name: string; position: number }>(this.copies[state.in_use].checkpoints);
       const { rows: rebuilt } = await client.query<{ name: string; position: number }>(this.copies[built].checkpoints);
       for (const { name, position } of live) {
         if ((rebuilt.find((r) => r.name === name)?.position ?? 0) < position) throw new ReadModelsBehindError(name, position);
       }
       await client.query(this.state.end, [built, pgText(token)]);
-      return true;
     });
+  }
+
+  /**
+   * A rebuild's begin or end, holding the copies' lock exclusively: it waits for the readers and
+   * writers in flight and holds off the next until commit. Waiting queues every later reader behind
+   * it, so each try gives up after lockWaitMs and leaves the queue to drain before the next.
+   */
+  private async exclusively(work: (client: PoolClient, state: StateRow) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await inTransaction(this.pool, async (client) => {
+          await client.query(this.state.lockTimeout(this.lockWaitMs));
+          await work(client, await this.lockState(client, this.state.exclusive));
+          return true;
+        });
+        return;
+      } catch (error: unknown) {
+        const lockTimedOut = typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
+        if (!lockTimedOut || attempt === LOCK_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.lockWaitMs * (1 + Math.random())));
+      }
+    }
   }
 
   async rebuildState(): Promise<RebuildState> {
@@ -143,7 +174,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   /**
-   * Runs a read on the copy in use, in a transaction holding the rebuild state shared: the copy
+   * Runs a read on the copy in use, in a transaction holding the copies' lock shared: the copy
    * cannot be put out of use and emptied by the next rebuild between choosing it and reading it.
    */
   private async read<T>(query: (sql: ReadModelSql, client: PoolClient, copy: ReadModelCopy) => Promise<T>): Promise<T> {
@@ -261,6 +292,9 @@ function regionBounds(region: string): [string, string] {
  */
 export async function openPostgresReadModelStore(options: PostgresReadModelOptions): Promise<PostgresReadModelStore> {
   const names = readModelSchemaNames(options.schema ?? 'read_models');
+  const lockWaitMs = options.rebuildLockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+  // lock_timeout 0 would mean no limit: the one thing the setting is there to prevent.
+  if (!Number.isSafeInteger(lockWaitMs) || lockWaitMs < 1) throw new RangeError(`rebuildLockWaitMs must be a whole number of ms ≥ 1, got ${lockWaitMs}`);
   const pool = new Pool({
     // A writer frozen mid-page would hold the checkpoint row: let the server end that session
     // rather than stall every other runner behind it.
@@ -283,5 +317,5 @@ export async function openPostgresReadModelStore(options: PostgresReadModelOptio
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot open the PostgreSQL read models (schema ${names.schema}): ${reason}`, { cause: error });
   }
-  return new PostgresReadModelStore(pool, names);
+  return new PostgresReadModelStore(pool, names, lockWaitMs);
 }

@@ -52,20 +52,24 @@ describe('PostgresReadModelStore schema', () => {
     expect(await again.dump()).toEqual(dump);
   });
 
-  it('migrates a version-2 schema in place: its rows stay in use, and a rebuild then builds the second copy', async () => {
+  it.each([
+    ['that was never rebuilt (no state row)', null],
+    ['that was rebuilt four times', 4],
+  ])('migrates a version-2 schema %s in place: its rows stay in use, and a rebuild then builds the second copy', async (_, generation) => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
     await first.apply(batch(3, [unit('u1')]));
     await first.close();
-    // Back to v2: one copy, and the rebuild state without `in_use` (a v2 row: four rebuilds done).
+    // Back to v2: one copy, and the rebuild state without `in_use` (its row made by the first rebuild).
     await pg.sql(`DROP SCHEMA ${escapeIdentifier(`${schema}_b`)} CASCADE`);
     await pg.sql(`ALTER TABLE ${pg.table(schema, 'rebuild_state')} DROP COLUMN in_use`);
-    await pg.sql(`UPDATE ${pg.table(schema, 'rebuild_state')} SET generation = 4`);
+    if (generation === null) await pg.sql(`DELETE FROM ${pg.table(schema, 'rebuild_state')}`);
+    else await pg.sql(`UPDATE ${pg.table(schema, 'rebuild_state')} SET generation = $1`, [generation]);
     await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version = 3`);
 
     const again = await pg.open({ schema });
     expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
-    expect(await again.rebuildState()).toEqual({ generation: 4, rebuildingSince: null });
+    expect(await again.rebuildState()).toEqual({ generation: generation ?? 0, rebuildingSince: null });
     expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
     await again.beginRebuild('t');
     await expect(again.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);
@@ -83,21 +87,26 @@ describe('PostgresReadModelStore schema', () => {
     const other = await pg.session();
     const holder = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     await other.query('BEGIN');
-    await other.query(`LOCK TABLE ${escapeIdentifier(store.names.schema)}.rebuild_state IN EXCLUSIVE MODE`);
-    let applied = false;
-    const live = store.apply(batch(2, [unit('u-live')])).then((r) => (applied = r));
-    const blocked = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holder])).rows[0]!.n > 0;
-    await eventually(blocked, 'the live page to wait for the rebuild state');
-    expect(applied).toBe(false);
-    await other.query('COMMIT');
-    await live;
-    expect(applied).toBe(true);
+    try {
+      await other.query(`SELECT pg_advisory_xact_lock(${store.names.copiesLockKey}::int8)`);
+      let applied = false;
+      const live = store.apply(batch(2, [unit('u-live')])).then((r) => (applied = r));
+      const blocked = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holder])).rows[0]!.n > 0;
+      await eventually(blocked, 'the live page to wait for the rebuild state');
+      expect(applied).toBe(false);
+      await other.query('COMMIT');
+      await live;
+      expect(applied).toBe(true);
+    } finally {
+      await other.query('ROLLBACK');
+    }
     // Now ahead of the rebuild: it must catch up before its copy is put in use.
     await expect(store.endRebuild('t')).rejects.toMatchObject({ name: 'ReadModelsBehindError', position: 2 });
-  });
+  }, 20_000);
 
-  it('a rebuild that waits for a reader in flight is not starved by readers that come after it, and no reader sees a copy being emptied', async () => {
-    const store = await pg.open();
+  it('a rebuild waits for a reader in flight (it cannot swap or empty a copy under it) and is not starved by readers that come after it', async () => {
+    // Its try lasts the whole test, so the later read is seen queueing behind it, not slipping in a gap.
+    const store = await pg.open({ rebuildLockWaitMs: 60_000 });
     await store.apply(batch(2, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 2 }])]));
     await store.beginRebuild('t1');
     await store.apply({ ...batch(2, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 2 }])]), rebuildToken: 't1' });
@@ -105,21 +114,44 @@ describe('PostgresReadModelStore schema', () => {
     // A reader in flight (another session holding the state shared, as a read does).
     const reader = await pg.session();
     const readerPid = (await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    await reader.query(`BEGIN; LOCK TABLE ${escapeIdentifier(store.names.schema)}.rebuild_state IN ROW SHARE MODE`);
-    const begun = store.beginRebuild('t2'); // empties copy a: must wait for the reader
-    const waiting = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [readerPid])).rows[0]!.n > 0;
-    await eventually(waiting, 'the rebuild to wait for the reader');
-    // A later read queues behind the waiting rebuild instead of overtaking it.
-    let readDone = false;
-    const later = store.unitPending('u1', { limit: 10 }).then((page) => ((readDone = true), page));
-    const queued = async () =>
-      (await pg.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 IN query) > 0`, [store.names.schema])).rows[0]!.n >= 2;
-    await eventually(queued, 'the later read to queue behind the rebuild');
-    expect(readDone).toBe(false);
-    await reader.query('COMMIT');
-    await begun;
-    expect((await later).items.map((i) => i.activityId)).toEqual(['a1']);
-  });
+    await reader.query(`BEGIN; SELECT pg_advisory_xact_lock_shared(${store.names.copiesLockKey}::int8)`);
+    try {
+      const begun = store.beginRebuild('t2'); // empties copy a: must wait for the reader
+      const waiting = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [readerPid])).rows[0]!.n > 0;
+      await eventually(waiting, 'the rebuild to wait for the reader');
+      // A later read queues behind the waiting rebuild instead of overtaking it.
+      let readDone = false;
+      const later = store.unitPending('u1', { limit: 10 }).then((page) => ((readDone = true), page));
+      const queued = async () =>
+        (await pg.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 IN query) > 0`, [store.names.copiesLockKey])).rows[0]!.n >= 2;
+      await eventually(queued, 'the later read to queue behind the rebuild');
+      expect(readDone).toBe(false);
+      await reader.query('COMMIT');
+      await begun;
+      expect((await later).items.map((i) => i.activityId)).toEqual(['a1']);
+    } finally {
+      await reader.query('ROLLBACK');
+    }
+  }, 20_000);
+
+  it('a session outside holding the copy a rebuild must empty does not stall readers: the begin gives way, then tries again', async () => {
+    const store = await pg.open();
+    await store.apply(batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]));
+    const outside = await pg.session();
+    await outside.query(`BEGIN; LOCK TABLE ${escapeIdentifier(`${store.names.schema}_b`)}.units IN ACCESS SHARE MODE`);
+    try {
+      let begun = false;
+      const beginning = store.beginRebuild('t').then(() => (begun = true));
+      // The copy in use is read, again and again, while the outside session still holds its lock.
+      for (let i = 0; i < 3; i++) expect((await store.unitPending('u1', { limit: 10 })).items.map((x) => x.activityId)).toEqual(['a1']);
+      expect(begun).toBe(false);
+      await outside.query('COMMIT');
+      await beginning;
+      expect((await store.rebuildState()).rebuildingSince).not.toBeNull();
+    } finally {
+      await outside.query('ROLLBACK');
+    }
+  }, 20_000);
 
   it('shares a schema with the PostgreSQL event store: each keeps its own version table', async () => {
     const schema = pg.schema();
@@ -139,6 +171,12 @@ describe('PostgresReadModelStore schema', () => {
     await (await pg.open({ schema })).close();
     await pg.sql(`INSERT INTO ${pg.table(schema, 'read_model_migrations')} (version) VALUES ($1)`, [POSTGRES_READ_MODEL_SCHEMA_VERSION + 1]);
     await expect(openPostgresReadModelStore({ connectionString: DATABASE_URL, schema })).rejects.toThrow(/newer than this code/);
+  });
+
+  it('refuses a rebuild lock wait that is not a whole number of ms ≥ 1 (0 would be no limit at all)', async () => {
+    for (const rebuildLockWaitMs of [0, -5, 1.5, Number.NaN]) {
+      await expect(openPostgresReadModelStore({ connectionString: DATABASE_URL, schema: pg.schema(), rebuildLockWaitMs })).rejects.toThrow(RangeError);
+    }
   });
 
   it('accepts only plain lower-case schema names (the name reaches SQL)', async () => {

@@ -23,6 +23,8 @@ export interface ReadModelSchemaNames {
   copies: Record<ReadModelCopy, string>;
   /** Advisory lock held while migrating, so processes opening a new schema at once queue. */
   migrationLockKey: string;
+  /** Advisory lock on which copy is in use: shared by readers and writers, exclusive to a rebuild's begin and end. */
+  copiesLockKey: string;
 }
 
 export function readModelSchemaNames(schema: string): ReadModelSchemaNames {
@@ -31,9 +33,15 @@ export function readModelSchemaNames(schema: string): ReadModelSchemaNames {
   }
   // Advisory locks take a signed 64-bit key; passed as text, cast to int8 in SQL. The purpose is
   // part of the digest so that this lock never collides with the event store's on the same name.
-  const key = createHash('sha256').update(`jx-read-models:migrate:${schema}`).digest().readBigInt64BE(0);
+  const lockKey = (purpose: string) => createHash('sha256').update(`jx-read-models:${purpose}:${schema}`).digest().readBigInt64BE(0).toString();
   const quoted = escapeIdentifier(schema);
-  return { schema, quoted, copies: { a: quoted, b: escapeIdentifier(`${schema}_b`) }, migrationLockKey: key.toString() };
+  return {
+    schema,
+    quoted,
+    copies: { a: quoted, b: escapeIdentifier(`${schema}_b`) },
+    migrationLockKey: lockKey('migrate'),
+    copiesLockKey: lockKey('copies'),
+  };
 }
 
 /**

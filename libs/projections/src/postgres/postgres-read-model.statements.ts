@@ -16,19 +16,22 @@ const COUNTS = `
 
 /**
  * The rebuild state, in the read models' own schema `s` (quoted): which copy is in use and the
- * rebuild under way. Readers and writers of either copy hold the table in ROW SHARE mode until they
- * commit; beginning or ending a rebuild takes it in EXCLUSIVE mode, which conflicts with that. Table
- * locks queue in order (row locks do not: a stream of FOR SHARE readers could starve a FOR UPDATE),
- * so once a rebuild's begin or end waits, later readers and writers wait behind it — and none of
- * them ever reads or writes a copy just put out of use or being emptied.
+ * rebuild under way. Readers and writers of either copy hold an advisory lock on it shared until
+ * they commit; beginning or ending a rebuild holds it exclusively. Advisory locks queue in order
+ * (row locks do not: a stream of FOR SHARE readers could starve a FOR UPDATE) and need no table
+ * privilege, so once a rebuild's begin or end waits, later readers and writers wait behind it —
+ * and none of them ever reads or writes a copy just put out of use or being emptied. `key` is the
+ * lock's (int8, as text: it comes from a digest, never from input).
  */
-export function rebuildStateSql(s: string) {
+export function rebuildStateSql(s: string, key: string) {
   const read = `SELECT token, started_at, generation, in_use FROM ${s}.rebuild_state WHERE singleton = 1`;
   return {
     read,
-    /** One round trip each (simple protocol, no parameters): LOCK's result, then the state's. */
-    shared: `LOCK TABLE ${s}.rebuild_state IN ROW SHARE MODE; ${read}`,
-    exclusive: `LOCK TABLE ${s}.rebuild_state IN EXCLUSIVE MODE; ${read}`,
+    /** One round trip each (simple protocol, no parameters): the lock's result, then the state's. */
+    shared: `SELECT pg_advisory_xact_lock_shared(${key}::int8); ${read}`,
+    /** Waits at most `lock_timeout` (set by the caller): a rebuild must not hold the queue for long. */
+    exclusive: `SELECT pg_advisory_xact_lock(${key}::int8); ${read}`,
+    lockTimeout: (ms: number) => `SET LOCAL lock_timeout = ${Math.trunc(ms)}`,
     begin: `UPDATE ${s}.rebuild_state SET token = $1, started_at = $2, generation = generation + 1 WHERE singleton = 1`,
     end: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL, in_use = $1 WHERE singleton = 1 AND token = $2`,
   };

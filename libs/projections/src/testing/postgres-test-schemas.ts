@@ -76,9 +76,11 @@ export class PostgresTestSchemas {
   }
 
   async tearDown(): Promise<void> {
+    // Sessions first: a test that failed while one held a lock would otherwise leave a store's
+    // pool waiting on it, and closing that store would never finish.
+    await Promise.all(this.clients.splice(0).map((client) => client.end()));
     await Promise.all([...this.opened].map((store) => store.close()));
     this.opened.clear();
-    await Promise.all(this.clients.splice(0).map((client) => client.end()));
     if (!this.admin) return;
     const { rows } = await this.admin.query<{ name: string }>(
       'SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)',
