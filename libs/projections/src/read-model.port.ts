@@ -136,8 +136,11 @@ export interface PersonYearRef {
 
 export interface ReadModelStore {
   /**
-   * Applies a page's changes and moves its checkpoint in one transaction. A batch at or before the
-   * stored checkpoint is skipped (returns false): a slower runner must never write older rows.
+   * Applies a page's changes and moves its checkpoint in one transaction, in the copy in use (or,
+   * with a rebuild's token, in the copy that rebuild builds). A batch at or before that copy's
+   * checkpoint is skipped (returns false): a slower runner must never write older rows. A batch
+   * reaching past it is applied whole, which is safe even where it overlaps what the copy holds:
+   * each change is the state of a person-year (or unit) as of the batch's end, never older.
    */
   apply(batch: ReadModelBatch): Promise<boolean>;
   /** Last global position applied under `name`; 0 before the first batch. */
