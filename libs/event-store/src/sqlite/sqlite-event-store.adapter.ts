@@ -21,6 +21,7 @@ import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { metadataColumn, toStoredEvent, type EventRow } from '../event-row';
 import { EVENT_COLUMNS } from './sqlite-event-row';
 import { migrate } from './sqlite-schema';
+import { MAX_REVISION, RecentStreams } from './recent-streams';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -39,12 +40,8 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
 }
 
-const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 /** Streams whose events are kept between reads (least recently read dropped first). */
 const RECENT_STREAMS = 2000;
-const NOT_COMPLETE = -1;
-/** A stream's first events; `completeAt` is the data_version at which they were all of it. */
-interface CachedStream { events: StoredEvent[]; completeAt: number }
 const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 interface QueuedAppend {
@@ -67,7 +64,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   private readonly listeners = new Set<() => void>();
-  private readonly recent = new Map<string, CachedStream>();
+  private readonly recent = new RecentStreams(RECENT_STREAMS);
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
   private readonly appendTx;
@@ -169,7 +166,7 @@ export class SqliteEventStore implements EventStore {
       // Nothing of the group was committed (the write lock was not had in time, the disk failed…).
       // Its streams are read afresh next time rather than trusted from the cache.
       for (const a of group) {
-        this.recent.delete(a.streamId);
+        this.recent.forget(a.streamId);
         a.reject(error);
       }
       return;
@@ -181,7 +178,7 @@ export class SqliteEventStore implements EventStore {
         a.reject(outcome);
         continue;
       }
-      this.rememberAppended(a.streamId, outcome.events);
+      this.recent.extend(a.streamId, outcome.events);
       appended = true;
       a.resolve(outcome);
     }
@@ -254,40 +251,9 @@ export class SqliteEventStore implements EventStore {
     if (this.db.open) this.db.close();
   }
 
-  /**
-   * Stored events never change, so the prefix of a recently read stream is kept (a bounded cache)
-   * and only the rows after it are read: a command on a long stream no longer parses the whole
-   * stream each time. An entry read or extended while no other connection has committed since
-   * (SQLite's data_version) is the whole stream, so it is answered without a query — absent streams
-   * included; otherwise the rows after the prefix are read, which finds other processes' appends.
-   */
   private cachedRead(streamId: string, toRevision: number): StoredEvent[] {
-    const dataVersion = this.stmt.dataVersion.get()!;
-    const known = this.recent.get(streamId);
-    const prefix = known?.events ?? [];
-    if (toRevision < prefix.length) return prefix.slice(0, toRevision + 1);
-    if (known !== undefined && known.completeAt === dataVersion) return prefix.slice();
-    const tail = this.stmt.readStream.all(streamId, prefix.length - 1, toRevision).map(toStoredEvent);
-    const events = tail.length === 0 ? prefix : prefix.concat(tail);
-    // Only an unbounded read proves that nothing follows.
-    this.remember(streamId, { events, completeAt: toRevision === MAX_REVISION ? dataVersion : NOT_COMPLETE });
-    return events.slice();
-  }
-
-  /** Our own append extends a cached stream it continues; a complete entry stays complete. */
-  private rememberAppended(streamId: string, appended: readonly StoredEvent[]): void {
-    const known = this.recent.get(streamId);
-    if (known === undefined || known.events.length !== appended[0]?.revision) {
-      this.recent.delete(streamId);
-      return;
-    }
-    this.remember(streamId, { events: known.events.concat(appended), completeAt: known.completeAt });
-  }
-
-  private remember(streamId: string, entry: CachedStream): void {
-    this.recent.delete(streamId);
-    this.recent.set(streamId, entry);
-    if (this.recent.size > RECENT_STREAMS) this.recent.delete(this.recent.keys().next().value!);
+    const readAfter = (revision: number) => this.stmt.readStream.all(streamId, revision, toRevision).map(toStoredEvent);
+    return this.recent.read(streamId, toRevision, this.stmt.dataVersion.get()!, readAfter);
   }
 
   private currentRevision(streamId: string): number {
