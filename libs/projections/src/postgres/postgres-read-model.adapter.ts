@@ -5,7 +5,7 @@
  * row's lock, so a slower runner can never write older rows over newer ones. Two copies of the
  * tables (the schema and the schema + `_b`): one in use, the other built by a rebuild.
  */
-import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type {
   AuthorityPendingItem,
   ComplianceCounts,
@@ -25,9 +25,9 @@ import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-mo
 import { batchColumns, pgText } from './postgres-read-model.columns';
 import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
 import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
+import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies } from './postgres-read-model.copies';
 import {
   readModelSql,
-  rebuildStateSql,
   type ConfirmedRow,
   type CountsRow,
   type PendingRow,
@@ -59,21 +59,10 @@ const PRIMARY_KEYS: Record<ReadModelTable, string> = {
   institution_registrations: 'person_id, year, activity_id',
 };
 
-/** How long a rebuild's begin or end waits for the copies' lock per try, and how many tries. */
-const DEFAULT_LOCK_WAIT_MS = 500;
-const LOCK_ATTEMPTS = 60;
-/** SQLSTATE of a lock wait that ran past lock_timeout. */
-const LOCK_NOT_AVAILABLE = '55P03';
-
-interface StateRow {
-  token: string | null;
-  in_use: ReadModelCopy;
-}
-
 const NO_COUNTS: ComplianceCounts = { personYears: 0, compliant: 0, nonCompliant: 0, voided: 0, finalized: 0, promotionDelays: 0 };
 
 export class PostgresReadModelStore implements ReadModelStore {
-  private readonly state: ReturnType<typeof rebuildStateSql>;
+  private readonly copyInUse: ReadModelCopies;
   /** The statements of each copy of the read models (schema v3): one in use, the other a rebuild's. */
   private readonly copies: Record<ReadModelCopy, ReadModelSql>;
   private closing: Promise<void> | undefined;
@@ -81,19 +70,19 @@ export class PostgresReadModelStore implements ReadModelStore {
   constructor(
     private readonly pool: Pool,
     readonly names: ReadModelSchemaNames,
-    private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
+    lockWaitMs = DEFAULT_LOCK_WAIT_MS,
   ) {
-    this.state = rebuildStateSql(names.quoted, names.copiesLockKey);
+    this.copyInUse = new ReadModelCopies(pool, names, lockWaitMs);
     this.copies = { a: readModelSql(names.copies.a), b: readModelSql(names.copies.b) };
   }
 
   async apply(batch: ReadModelBatch): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
       // Shared until commit: the copy cannot be put out of use (endRebuild) while this writes.
-      const state = await this.lockState(client, this.state.shared);
-      let copy = state!.in_use;
+      const state = await this.copyInUse.shared(client);
+      let copy = state.in_use;
       if (batch.rebuildToken !== undefined) {
-        refuseUnlessRebuildAllows(state!.token, batch.rebuildToken);
+        refuseUnlessRebuildAllows(state.token, batch.rebuildToken);
         copy = otherCopy(copy);
       }
       const sql = this.copies[copy];
@@ -119,8 +108,8 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async beginRebuild(token: string): Promise<void> {
-    await this.exclusively(async (client, state) => {
-      await client.query(this.state.begin, [pgText(token), new Date().toISOString()]);
+    await this.copyInUse.exclusively(async (client, state) => {
+      await this.copyInUse.markBegun(client, token);
       // Within the same lock_timeout: a session outside holding that copy (pg_dump…) cannot make
       // every reader wait behind this for long.
       await client.query(this.copies[otherCopy(state.in_use)].empty);
@@ -128,7 +117,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async endRebuild(token: string): Promise<void> {
-    await this.exclusively(async (client, state) => {
+    await this.copyInUse.exclusively(async (client, state) => {
       refuseUnlessRebuildAllows(state.token, token);
       const built = otherCopy(state.in_use);
       const { rows: live } = await client.query<{ name: string; position: number }>(this.copies[state.in_use].checkpoints);
@@ -136,55 +125,17 @@ export class PostgresReadModelStore implements ReadModelStore {
       for (const { name, position } of live) {
         if ((rebuilt.find((r) => r.name === name)?.position ?? 0) < position) throw new ReadModelsBehindError(name, position);
       }
-      await client.query(this.state.end, [built, pgText(token)]);
+      await this.copyInUse.markEnded(client, built, token);
     });
-  }
-
-  /**
-   * A rebuild's begin or end, holding the copies' lock exclusively: it waits for the readers and
-   * writers in flight and holds off the next until commit. Waiting queues every later reader behind
-   * it, so each try gives up after lockWaitMs and leaves the queue to drain before the next.
-   */
-  private async exclusively(work: (client: PoolClient, state: StateRow) => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await inTransaction(this.pool, async (client) => {
-          await client.query(this.state.lockTimeout(this.lockWaitMs));
-          await work(client, await this.lockState(client, this.state.exclusive));
-          return true;
-        });
-        return;
-      } catch (error: unknown) {
-        const lockTimedOut = typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
-        if (!lockTimedOut || attempt === LOCK_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, this.lockWaitMs * (1 + Math.random())));
-      }
-    }
   }
 
   async rebuildState(): Promise<RebuildState> {
-    const { rows } = await this.pool.query<StateRow & { started_at: string | null; generation: number }>(this.state.read);
-    return { generation: rows[0]?.generation ?? 0, rebuildingSince: rows[0]?.started_at ?? null };
+    return this.copyInUse.rebuildState();
   }
 
-  /** Locks the rebuild state as `lockAndRead` says (in the caller's transaction) and reads it. */
-  private async lockState(client: PoolClient, lockAndRead: string): Promise<StateRow> {
-    const results = (await client.query(lockAndRead)) as unknown as Array<QueryResult<StateRow>>;
-    return results[results.length - 1]!.rows[0]!;
-  }
-
-  /**
-   * Runs a read on the copy in use, in a transaction holding the copies' lock shared: the copy
-   * cannot be put out of use and emptied by the next rebuild between choosing it and reading it.
-   */
-  private async read<T>(query: (sql: ReadModelSql, client: PoolClient, copy: ReadModelCopy) => Promise<T>): Promise<T> {
-    let answer: T | undefined;
-    await inTransaction(this.pool, async (client) => {
-      const state = await this.lockState(client, this.state.shared);
-      answer = await query(this.copies[state.in_use], client, state.in_use);
-      return true;
-    });
-    return answer as T;
+  /** A read on the copy in use, in one transaction holding it in use (see ReadModelCopies.read). */
+  private read<T>(query: (sql: ReadModelSql, client: PoolClient, copy: ReadModelCopy) => Promise<T>): Promise<T> {
+    return this.copyInUse.read((client, state) => query(this.copies[state.in_use], client, state.in_use));
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {

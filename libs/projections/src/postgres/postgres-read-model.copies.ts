@@ -1,0 +1,95 @@
+/**
+ * Which copy of the PostgreSQL read models is in use, and the lock that keeps readers, writers
+ * and a rebuild's begin and end apart (see rebuildStateSql).
+ */
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { ReadModelCopy, RebuildState } from '../read-model.port';
+import { pgText } from './postgres-read-model.columns';
+import type { ReadModelSchemaNames } from './postgres-read-model.schema';
+import { rebuildStateSql } from './postgres-read-model.statements';
+import { inTransaction } from './postgres-transaction';
+
+/** How long a rebuild's begin or end waits for the copies' lock per try, and how many tries. */
+export const DEFAULT_LOCK_WAIT_MS = 500;
+const LOCK_ATTEMPTS = 60;
+/** SQLSTATE of a lock wait that ran past lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export interface CopiesState {
+  token: string | null;
+  in_use: ReadModelCopy;
+}
+
+export class ReadModelCopies {
+  private readonly sql: ReturnType<typeof rebuildStateSql>;
+
+  constructor(
+    private readonly pool: Pool,
+    names: ReadModelSchemaNames,
+    private readonly lockWaitMs: number,
+  ) {
+    this.sql = rebuildStateSql(names.quoted, names.copiesLockKey);
+  }
+
+  /** In the caller's transaction: the state, with the lock held shared until it ends. */
+  shared(client: PoolClient): Promise<CopiesState> {
+    return this.lockAndRead(client, this.sql.shared);
+  }
+
+  /**
+   * A read in a transaction of its own holding the lock shared: the copy in use cannot be put out
+   * of use and emptied by the next rebuild between choosing it and reading it.
+   */
+  async read<T>(work: (client: PoolClient, state: CopiesState) => Promise<T>): Promise<T> {
+    let answer: T | undefined;
+    await inTransaction(this.pool, async (client) => {
+      answer = await work(client, await this.shared(client));
+      return true;
+    });
+    return answer as T;
+  }
+
+  /**
+   * A rebuild's begin or end, holding the lock exclusively: it waits for the readers and writers in
+   * flight and holds off the next until commit. Waiting queues every later reader behind it, so
+   * each try gives up after lockWaitMs and leaves the queue to drain before the next.
+   */
+  async exclusively(work: (client: PoolClient, state: CopiesState) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await inTransaction(this.pool, async (client) => {
+          await client.query(this.sql.lockTimeout(this.lockWaitMs));
+          await work(client, await this.lockAndRead(client, this.sql.exclusive));
+          return true;
+        });
+        return;
+      } catch (error: unknown) {
+        const lockTimedOut = typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
+        if (!lockTimedOut || attempt === LOCK_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.lockWaitMs * (1 + Math.random())));
+      }
+    }
+  }
+
+  /** Within exclusively(): a rebuild under `token` begins. */
+  async markBegun(client: PoolClient, token: string): Promise<void> {
+    await client.query(this.sql.begin, [pgText(token), new Date().toISOString()]);
+  }
+
+  /** Within exclusively(): the rebuild under `token` ends, its copy put in use. */
+  async markEnded(client: PoolClient, built: ReadModelCopy, token: string): Promise<void> {
+    await client.query(this.sql.end, [built, pgText(token)]);
+  }
+
+  /** For reporting only (no lock). */
+  async rebuildState(): Promise<RebuildState> {
+    const { rows } = await this.pool.query<{ started_at: string | null; generation: number }>(this.sql.read);
+    return { generation: rows[0]?.generation ?? 0, rebuildingSince: rows[0]?.started_at ?? null };
+  }
+
+  /** Runs `lockAndRead` (the lock, then the state: one round trip) and answers the state. */
+  private async lockAndRead(client: PoolClient, lockAndRead: string): Promise<CopiesState> {
+    const results = (await client.query(lockAndRead)) as unknown as Array<QueryResult<CopiesState>>;
+    return results[results.length - 1]!.rows[0]!;
+  }
+}
