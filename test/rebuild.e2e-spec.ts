@@ -116,3 +116,16 @@ it('declarations before, during and after a rebuild all reach the inbox, which n
   await Promise.all([fresh.close(), events.close()]);
   expect(dumpReadModels(join(dataDir, 'readmodels.sqlite'))).toEqual(dumpReadModels(join(dataDir, 'rebuilt.sqlite')));
 }, 120_000);
+
+it('a rebuild run after an interrupted one says it takes over, and completes', async () => {
+  const readModels = openSqliteReadModelStore({ file: join(dataDir, 'readmodels.sqlite') });
+  await readModels.beginRebuild('interrupted');
+  await readModels.close();
+  const env = { DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '' };
+  const { stdout } = await run('npm', ['run', '-s', 'projections:rebuild'], { cwd: ROOT, env: { ...process.env, ...env } });
+  expect(stdout).toMatch(/a rebuild begun at \S+ did not end \(interrupted\?\): this one takes over/);
+  expect(stdout).toMatch(/rebuilt up to position 0, now in use/);
+  const again = openSqliteReadModelStore({ file: join(dataDir, 'readmodels.sqlite') });
+  expect((await again.rebuildState()).rebuildingSince).toBeNull();
+  await again.close();
+}, 60_000);

@@ -199,7 +199,7 @@ export class InvalidCursorError extends Error {
 /** A batch or end of a rebuild that another rebuild took over (or that ended): it stops. */
 export class ReadModelsRebuildingError extends Error {
   readonly code = 'READ_MODELS_REBUILDING';
-  constructor(readonly ownToken: string | null) {
+  constructor(readonly ownToken: string) {
     super('this rebuild was taken over by another (or ended): it stops');
     this.name = 'ReadModelsRebuildingError';
   }

@@ -4,6 +4,7 @@
  */
 import { isHrAuthority, PROVINCE, regionCovers, type ActorClaims, type ActorRole } from '@jx/domain';
 import { forbiddenError } from './http-error';
+import { region as regionCode } from './validation';
 
 export function requireRole(actor: ActorClaims, ...roles: ActorRole[]): void {
   if (!roles.includes(actor.role)) throw forbiddenError(`this needs the role ${roles.join(' or ')}`);
@@ -23,8 +24,6 @@ export function requireRegion(actor: ActorClaims, region: string): void {
   if (!regionCovers(actor.region ?? '', region)) throw forbiddenError(`region ${region} is outside your scope`, 'OUT_OF_SCOPE');
 }
 
-const REGION_CODE = /^\d{6}$/;
-
 /**
  * A well-formed `region` asked for in the query is scope that token and request decide: it is
  * judged (403) before the rest of the query is validated (400), as API.md orders them. A malformed
@@ -32,5 +31,6 @@ const REGION_CODE = /^\d{6}$/;
  */
 export function requireQueryRegion(actor: ActorClaims, query: unknown): void {
   const asked = typeof query === 'object' && query !== null ? (query as Record<string, unknown>).region : undefined;
-  if (typeof asked === 'string' && REGION_CODE.test(asked)) requireRegion(actor, asked);
+  const parsed = regionCode.safeParse(asked);
+  if (parsed.success) requireRegion(actor, parsed.data);
 }

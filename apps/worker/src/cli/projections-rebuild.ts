@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const { events, readModels } = await openStores();
   const models = await readModels();
   const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));
+  const { rebuildingSince } = await models.rebuildState();
+  if (rebuildingSince !== null) process.stdout.write(`a rebuild begun at ${rebuildingSince} did not end (interrupted?): this one takes over\n`);
   let lastPrinted = -1;
   const rebuilt = runner.rebuild((done, total) => {
     const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
