@@ -6,9 +6,12 @@
  *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
  *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"LOG_LEVEL":"error"}'
  *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=prof'
+ *   BENCH_BASELINE_NODE_ARGS: node flags for the two baselines' processes (to profile them alike)
+ * Besides rates and latencies it prints the CPU time (user + system, every thread) that each server
+ * and the load generator spent per command, read from /proc: where the time goes, on 2 cores.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -34,6 +37,36 @@ function start(args: string[], env: Record<string, string>): Promise<{ child: Ch
   });
 }
 
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+type Measured = LoadResult & { serverCpuUs: number; clientCpuUs: number };
+
+/** A load, with the CPU time the server and this client spent per command during it. */
+async function measured(server: ChildProcess, n: number, concurrency: number, send: (i: number) => Promise<number>): Promise<Measured> {
+  const server0 = cpuSeconds(server.pid);
+  const client0 = process.cpuUsage();
+  const result = await load(n, concurrency, send);
+  const client = process.cpuUsage(client0);
+  return { ...result, serverCpuUs: ((cpuSeconds(server.pid) - server0) * 1e6) / n, clientCpuUs: (client.user + client.system) / n };
+}
+
 const body = (i: number) => ({
   activityId: `b${i}`, category: '8.1', subject: 'professional', title: 'Benchmark course', completedOn: `${YEAR}-01-02`,
   measure: { minutes: 90 }, evidence: [{ name: 'certificate.pdf', sha256: 'a'.repeat(64) }],
@@ -45,9 +78,11 @@ async function main(): Promise<void> {
   const key = new TextEncoder().encode(SECRET);
   const sign = (claims: Record<string, string>) => new SignJWT({ sub: `${claims.role}-bench`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const baselineArgs = (process.env.BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dirs[0]!, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31', ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>) });
-  const bare = await start([require.resolve('tsx/cli'), 'bench/bare-server.ts'], { DATA_DIR: dirs[1]!, PORT: '0' });
-  const nest = await start([require.resolve('tsx/cli'), 'bench/nest-bare-server.ts'], { DATA_DIR: dirs[2]!, PORT: '0' });
+  // `--import tsx` rather than tsx's CLI: one process per server, whose CPU time is then its own.
+  const bare = await start([...baselineArgs, '--import', 'tsx', 'bench/bare-server.ts'], { DATA_DIR: dirs[1]!, PORT: '0' });
+  const nest = await start([...baselineArgs, '--import', 'tsx', 'bench/nest-bare-server.ts'], { DATA_DIR: dirs[2]!, PORT: '0' });
   try {
     const hr = await sign({ role: 'authority', region: '360000' });
     await fetch(`${app.url}/api/units/u1`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U', region: '360102', industry: 'general' }) });
@@ -61,17 +96,22 @@ async function main(): Promise<void> {
     await load(300, CONCURRENCY, post(bare.url, false));
     await load(300, CONCURRENCY, post(nest.url, false));
     await load(300, CONCURRENCY, (i) => post(app.url, true)(i + 1_000_000));
-    const runs = { bare: [] as LoadResult[], nest: [] as LoadResult[], app: [] as LoadResult[] };
+    const runs = { bare: [] as Measured[], nest: [] as Measured[], app: [] as Measured[] };
     for (let round = 0; round < 2; round++) {
-      runs.bare.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(bare.url, false)(i + round * COMMANDS)));
-      runs.nest.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(nest.url, false)(i + round * COMMANDS)));
-      runs.app.push(await load(COMMANDS / 2, CONCURRENCY, (i) => post(app.url, true)(i + round * COMMANDS)));
+      runs.bare.push(await measured(bare.child, COMMANDS / 2, CONCURRENCY, (i) => post(bare.url, false)(i + round * COMMANDS)));
+      runs.nest.push(await measured(nest.child, COMMANDS / 2, CONCURRENCY, (i) => post(nest.url, false)(i + round * COMMANDS)));
+      runs.app.push(await measured(app.child, COMMANDS / 2, CONCURRENCY, (i) => post(app.url, true)(i + round * COMMANDS)));
     }
-    const merge = (r: LoadResult[]) => ({ perSecond: r.reduce((s, x) => s + x.perSecond, 0) / r.length, p50: Math.max(...r.map((x) => x.p50)), p99: Math.max(...r.map((x) => x.p99)) });
+    const mean = (r: Measured[], f: (x: Measured) => number) => r.reduce((s, x) => s + f(x), 0) / r.length;
+    const merge = (r: Measured[]) => ({
+      perSecond: mean(r, (x) => x.perSecond), p50: Math.max(...r.map((x) => x.p50)), p99: Math.max(...r.map((x) => x.p99)),
+      serverCpuUs: mean(r, (x) => x.serverCpuUs), clientCpuUs: mean(r, (x) => x.clientCpuUs),
+    });
     const b = merge(runs.bare);
     const n = merge(runs.nest);
     const a = merge(runs.app);
-    const line = (name: string, r: typeof a) => `${name.padEnd(16)} ${r.perSecond.toFixed(0).padStart(6)} commands/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms`;
+    const line = (name: string, r: typeof a) =>
+      `${name.padEnd(16)} ${r.perSecond.toFixed(0).padStart(6)} commands/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   CPU per command: server ${r.serverCpuUs.toFixed(0)} µs, client ${r.clientCpuUs.toFixed(0)} µs`;
     console.log(`http bench: ${COMMANDS} commands per side, ${CONCURRENCY} in flight, ${PERSONS} person-years, node ${process.version}`);
     console.log(line('bare append', b));
     console.log(line('Nest bare append', n));
