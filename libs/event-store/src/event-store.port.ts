@@ -71,6 +71,12 @@ export interface ReadStreamOptions {
   toRevision?: number;
   /** Inclusive: events recorded at or before this instant (ISO-8601). */
   toTime?: string;
+  /**
+   * The caller checks what it read before relying on it (handleCommand: the append's expected
+   * revision, or a second read when it appends nothing), so an adapter may answer from a cache
+   * without first looking for appends made since by other processes (see EventStore.cachedReadsMayLag).
+   */
+  allowCached?: boolean;
 }
 
 export interface Subscription {
@@ -107,6 +113,8 @@ export class WrongExpectedRevisionError extends Error {
 }
 
 export interface EventStore {
+  /** True when readStream(…, { allowCached: true }) may miss another process's latest appends. */
+  readonly cachedReadsMayLag?: boolean;
   append(
     streamId: string,
     events: readonly NewEvent[],

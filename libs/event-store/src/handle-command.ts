@@ -42,6 +42,16 @@ const lastRevision = (events: readonly StoredEvent[]): number => events.length -
 const backOff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * Math.min(2 ** (attempt + 1), 64)));
 
+/**
+ * Whether the streams a decision was made on are still as read, by reads that look for other
+ * processes' appends. Stored events never change, so the same length means the same events.
+ */
+async function unchanged(store: EventStore, streamId: string, stream: readonly StoredEvent[], related: ReadonlyMap<string, readonly StoredEvent[]>): Promise<boolean> {
+  if ((await store.readStream(streamId)).length !== stream.length) return false;
+  for (const [id, events] of related) if ((await store.readStream(id)).length !== events.length) return false;
+  return true;
+}
+
 /** Read → decide → append under the revisions read; on a conflict re-read and re-decide. */
 export async function handleCommand<R>(
   store: EventStore,
@@ -53,10 +63,24 @@ export async function handleCommand<R>(
   const locks = options.locks ?? defaultCommandLocks;
   return locks.runExclusive([spec.streamId, ...relatedIds], async () => {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const stream = await store.readStream(spec.streamId);
-      const related = new Map(await Promise.all(relatedIds.map(async (id) => [id, await store.readStream(id)] as const)));
-      const decision = spec.decide({ stream, related });
-      if (decision.events.length === 0) return { events: [], stream, result: decision.result };
+      // A first attempt may decide on cached reads: an append checks every revision read, and an
+      // answer without one is given only once a second read finds the streams unchanged. Later
+      // attempts follow a conflict, so they read afresh.
+      const read = { allowCached: attempt === 1 };
+      const stream = await store.readStream(spec.streamId, read);
+      const related = new Map(await Promise.all(relatedIds.map(async (id) => [id, await store.readStream(id, read)] as const)));
+      const verified = async () => store.cachedReadsMayLag !== true || unchanged(store, spec.streamId, stream, related);
+      let decision: Decision<R>;
+      try {
+        decision = spec.decide({ stream, related });
+      } catch (refusal: unknown) {
+        if (!(await verified())) continue;
+        throw refusal;
+      }
+      if (decision.events.length === 0) {
+        if (!(await verified())) continue;
+        return { events: [], stream, result: decision.result };
+      }
       const metadata: EventMetadata = { ...spec.metadata, ruleSetId: decision.ruleSetId };
       const guards = relatedIds.map((id) => ({ streamId: id, expectedRevision: lastRevision(related.get(id) ?? []) }));
       try {

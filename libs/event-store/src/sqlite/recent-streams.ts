@@ -22,18 +22,29 @@ export class RecentStreams {
   constructor(private readonly capacity: number) {}
 
   /**
-   * The stream up to `toRevision`, given the current data_version and a reader of the stored rows
-   * after a revision (up to `toRevision`). Returns a copy the caller may keep.
+   * The stream up to `toRevision`, given a reader of the current data_version, whether an entry
+   * that was complete may be answered without asking it (`allowCached`: the caller re-checks), and
+   * a reader of the stored rows after a revision (up to `toRevision`). Returns a copy the caller
+   * may keep.
    */
-  read(streamId: string, toRevision: number, dataVersion: number, readAfter: (revision: number) => StoredEvent[]): StoredEvent[] {
+  read(
+    streamId: string,
+    toRevision: number,
+    { dataVersion, allowCached }: { dataVersion: () => number; allowCached: boolean },
+    readAfter: (revision: number) => StoredEvent[],
+  ): StoredEvent[] {
     const known = this.recent.get(streamId);
     const prefix = known?.events ?? [];
+    // Stored events never change: a prefix that covers the revision asked for needs no check.
     if (toRevision < prefix.length) return prefix.slice(0, toRevision + 1);
-    if (known !== undefined && known.completeAt === dataVersion) return prefix.slice();
+    if (allowCached && known !== undefined && known.completeAt !== NOT_COMPLETE) return prefix.slice();
+    // Asked before the rows are read: an entry is never marked complete at a later version than it is.
+    const version = dataVersion();
+    if (known !== undefined && known.completeAt === version) return prefix.slice();
     const tail = readAfter(prefix.length - 1);
     const events = tail.length === 0 ? prefix : prefix.concat(tail);
     // Only an unbounded read proves that nothing follows.
-    this.remember(streamId, { events, completeAt: toRevision === MAX_REVISION ? dataVersion : NOT_COMPLETE });
+    this.remember(streamId, { events, completeAt: toRevision === MAX_REVISION ? version : NOT_COMPLETE });
     return events.slice();
   }
 

@@ -61,6 +61,8 @@ interface QueuedAppend {
  * write lock (BEGIN IMMEDIATE, waiting up to busy_timeout).
  */
 export class SqliteEventStore implements EventStore {
+  /** Cached streams are extended by this process's appends only; others' are found by data_version. */
+  readonly cachedReadsMayLag = true;
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   private readonly listeners = new Set<() => void>();
@@ -197,7 +199,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    const events = this.cachedRead(streamId, options.toRevision ?? MAX_REVISION);
+    const events = this.cachedRead(streamId, options.toRevision ?? MAX_REVISION, options.allowCached === true);
     if (options.toTime === undefined) return events;
     // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
     // not a filter, so a skewed clock can never hand a fold an event without its predecessors.
@@ -251,10 +253,13 @@ export class SqliteEventStore implements EventStore {
     if (this.db.open) this.db.close();
   }
 
-  private cachedRead(streamId: string, toRevision: number): StoredEvent[] {
+  private cachedRead(streamId: string, toRevision: number, allowCached: boolean): StoredEvent[] {
     const readAfter = (revision: number) => this.stmt.readStream.all(streamId, revision, toRevision).map(toStoredEvent);
-    return this.recent.read(streamId, toRevision, this.stmt.dataVersion.get()!, readAfter);
+    return this.recent.read(streamId, toRevision, { dataVersion: this.dataVersion, allowCached }, readAfter);
   }
+
+  /** Each ask starts a read transaction (locks on the WAL index): asked only when needed. */
+  private readonly dataVersion = (): number => this.stmt.dataVersion.get()!;
 
   private currentRevision(streamId: string): number {
     return this.stmt.revision.get(streamId) ?? -1;

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { WrongExpectedRevisionError } from '../event-store.port';
+import { WrongExpectedRevisionError, type StoredEvent } from '../event-store.port';
+import { handleCommand } from '../handle-command';
 import { Collector, describeEventStoreContract, newEvent } from '../testing';
 import { SqliteEventStore, openSqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.adapter';
 import { SCHEMA_VERSION } from './sqlite-schema';
@@ -141,6 +142,59 @@ describe('SqliteEventStore on a shared file', () => {
     expect((await a.readStream('s-2')).map((e) => e.type)).toEqual(['A0', 'B1', 'A2']);
     expect((await a.readStream('s-2', { toRevision: 0 })).map((e) => e.type)).toEqual(['A0']);
     expect((await b.readStream('s-2')).map((e) => e.type)).toEqual(['A0', 'B1', 'A2']);
+  });
+
+  describe('a command decided on a cached stream that another connection has since extended', () => {
+    /** Open while the stream's last event is not Closed; appends Done once (a repeat decides nothing). */
+    const command = (streamId: string, decided: Array<readonly string[]>) => ({
+      streamId,
+      metadata: { actor: { id: 'user-1', role: 'professional' }, correlationId: 'corr-1', causationId: null, at: '2024-05-06T08:00:00.000Z' },
+      decide: ({ stream }: { stream: readonly StoredEvent[] }) => {
+        const types = stream.map((e) => e.type);
+        decided.push(types);
+        if (types[types.length - 1] === 'Closed') throw new Error('closed');
+        return { events: types.includes('Done') ? [] : [{ type: 'Done', data: {} }], ruleSetId: 'rules-1' };
+      },
+    });
+    const types = async (store: SqliteEventStore, streamId: string) => (await store.readStream(streamId)).map((e) => e.type);
+
+    it('appends: the stale decision fails on its expected revision and is made again on a fresh read', async () => {
+      const [a, b] = [open(), open()];
+      await a.append('s-1', [newEvent('Opened')], -1);
+      expect(await types(a, 's-1')).toHaveLength(1); // now in a's cache
+      await b.append('s-1', [newEvent('Noted')], 0);
+      const decided: Array<readonly string[]> = [];
+      await handleCommand(a, command('s-1', decided));
+      expect(decided).toEqual([['Opened'], ['Opened', 'Noted']]);
+      expect(await types(b, 's-1')).toEqual(['Opened', 'Noted', 'Done']);
+    });
+
+    it('decides nothing: the answer waits until a fresh read finds the stream unchanged', async () => {
+      const [a, b] = [open(), open()];
+      await a.append('s-1', [newEvent('Opened'), newEvent('Done')], -1);
+      expect(await types(a, 's-1')).toHaveLength(2); // now in a's cache
+      await b.append('s-1', [newEvent('Reset')], 1);
+      // Cached: Opened, Done (nothing to do). Stored: … Reset, and Done is still there: nothing to do.
+      const decided: Array<readonly string[]> = [];
+      const outcome = await handleCommand(a, command('s-1', decided));
+      expect(outcome.events).toEqual([]);
+      expect(outcome.stream.map((e) => e.type)).toEqual(['Opened', 'Done', 'Reset']);
+      expect(decided).toEqual([['Opened', 'Done'], ['Opened', 'Done', 'Reset']]);
+    });
+
+    it('refuses: a refusal by the cached state is given only if a fresh read still refuses', async () => {
+      const [a, b] = [open(), open()];
+      await a.append('s-1', [newEvent('Opened'), newEvent('Closed')], -1);
+      expect(await types(a, 's-1')).toHaveLength(2); // now in a's cache
+      await b.append('s-1', [newEvent('Reopened')], 1);
+      const decided: Array<readonly string[]> = [];
+      await handleCommand(a, command('s-1', decided));
+      expect(decided).toEqual([['Opened', 'Closed'], ['Opened', 'Closed', 'Reopened']]);
+      expect(await types(b, 's-1')).toEqual(['Opened', 'Closed', 'Reopened', 'Done']);
+      // Nothing changed since: the refusal stands after one fresh look.
+      await a.append('s-2', [newEvent('Closed')], -1);
+      await expect(handleCommand(a, command('s-2', []))).rejects.toThrow('closed');
+    });
   });
 
   it('close() ends open subscriptions', async () => {
