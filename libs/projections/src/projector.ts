@@ -7,7 +7,7 @@
 import { parseCreditYearStream } from '@jx/domain';
 import type { EventStore, StoredEvent } from '@jx/event-store';
 import { projectCreditYear, type RuleSets } from './credit-year.projection';
-import type { ReadModelChange, ReadModelStore } from './read-model.port';
+import type { PersonYearSnapshot, ReadModelChange, ReadModelStore } from './read-model.port';
 import { projectUnit } from './unit.projection';
 
 /** The checkpoint of the read models fed by this projector. */
@@ -16,8 +16,14 @@ export const READ_MODELS_CHECKPOINT = 'read-models';
 /** Streams kept between pages (insertion order = least recently projected first). */
 const RECENT_STREAMS = 5000;
 
+/** A recently projected stream: its events so far and the snapshot last derived from them. */
+interface Projected {
+  events: StoredEvent[];
+  snapshot: PersonYearSnapshot | null;
+}
+
 export class Projector {
-  private readonly recent = new Map<string, StoredEvent[]>();
+  private readonly recent = new Map<string, Projected>();
 
   constructor(
     private readonly events: Pick<EventStore, 'readStream'>,
@@ -40,17 +46,20 @@ export class Projector {
   /**
    * The stream up to the page's last event for it. Recently projected streams are kept (a bounded
    * cache): when the page continues one exactly, its events are appended instead of re-reading
-   * the whole stream. The result is the same stream prefix either way.
+   * the whole stream. The result is the same stream prefix either way, with the snapshot last
+   * derived for the stream (any earlier prefix), which lets the read models skip reading rows back.
    */
-  private async streamUpTo(streamId: string, inPage: readonly StoredEvent[]): Promise<StoredEvent[]> {
+  private async streamUpTo(streamId: string, inPage: readonly StoredEvent[]): Promise<{ stream: StoredEvent[]; previous: PersonYearSnapshot | null }> {
     const known = this.recent.get(streamId);
+    if (known !== undefined && known.events.length === inPage[0]!.revision) return { stream: known.events.concat(inPage), previous: known.snapshot };
+    const stream = await this.events.readStream(streamId, { toRevision: inPage[inPage.length - 1]!.revision });
+    return { stream, previous: known?.snapshot ?? null };
+  }
+
+  private remember(streamId: string, projected: Projected): void {
     this.recent.delete(streamId);
-    let stream: StoredEvent[];
-    if (known !== undefined && known.length === inPage[0]!.revision) stream = known.concat(inPage);
-    else stream = await this.events.readStream(streamId, { toRevision: inPage[inPage.length - 1]!.revision });
-    this.recent.set(streamId, stream);
+    this.recent.set(streamId, projected);
     if (this.recent.size > RECENT_STREAMS) this.recent.delete(this.recent.keys().next().value!);
-    return stream;
   }
 
   private async changesFor(page: readonly StoredEvent[]): Promise<ReadModelChange[]> {
@@ -65,16 +74,20 @@ export class Projector {
         else touched.set(event.streamId, [event]);
       }
     }
-    const snapshots = await Promise.all(
+    const projected = await Promise.all(
       [...touched].map(async ([streamId, inPage]) => {
         const revision = inPage[inPage.length - 1]!.revision;
-        const stream = await this.streamUpTo(streamId, inPage);
+        const { stream, previous } = await this.streamUpTo(streamId, inPage);
         // The page holds that revision, so the store must too: anything shorter is a broken read.
         if (stream.length !== revision + 1) throw new Error(`${streamId}: read ${stream.length} events up to revision ${revision}`);
-        return projectCreditYear(stream, this.rules);
+        const snapshot = projectCreditYear(stream, this.rules);
+        this.remember(streamId, { events: stream, snapshot });
+        return { snapshot, previous };
       }),
     );
-    for (const snapshot of snapshots) if (snapshot !== null) changes.push({ kind: 'personYear', snapshot });
+    for (const { snapshot, previous } of projected) {
+      if (snapshot !== null) changes.push({ kind: 'personYear', snapshot, ...(previous === null ? {} : { previous }) });
+    }
     return changes;
   }
 }

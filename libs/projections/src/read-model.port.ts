@@ -64,7 +64,19 @@ export interface UnitRow {
   industry: string;
 }
 
-export type ReadModelChange = { kind: 'personYear'; snapshot: PersonYearSnapshot } | { kind: 'unit'; unit: UnitRow };
+export type ReadModelChange =
+  | {
+      kind: 'personYear';
+      snapshot: PersonYearSnapshot;
+      /**
+       * The snapshot this projector derived for an earlier prefix of the same stream, if it has one.
+       * Rows are a pure function of the stream prefix named by their `revision`, so where the stored
+       * revision is the previous snapshot's, the stored rows are that snapshot's: an adapter may diff
+       * against it instead of reading the rows back.
+       */
+      previous?: PersonYearSnapshot;
+    }
+  | { kind: 'unit'; unit: UnitRow };
 
 /** The writes of one page of events and the checkpoint after it: applied all together or not at all. */
 export interface ReadModelBatch {

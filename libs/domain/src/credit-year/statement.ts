@@ -4,6 +4,7 @@
  */
 import { evaluate, validateMeasure, type ActivityInput, type Evaluation, type Hundredths, type PersonYearInput, type RuleSet, type YearStatus } from '@jx/rules';
 import { effectiveContentKey, isVoided, type ActivityState, type CreditYearState } from './credit-year.state';
+import type { ActivityData } from './credit-year.events';
 
 export interface Statement extends Omit<Evaluation, 'ruleSet'> {
   personId: string;
@@ -27,9 +28,19 @@ export function yearStatus(state: CreditYearState): YearStatus {
  */
 function claimedUnder(ruleSet: RuleSet | undefined, a: ActivityState): Hundredths {
   if (ruleSet === undefined) return a.claimed;
+  // Recorded data and rule sets never change: each pair is converted once, not at every fold.
+  let byRuleSet = claimedByData.get(a.data);
+  const known = byRuleSet?.get(ruleSet);
+  if (known !== undefined) return known;
   const m = validateMeasure(ruleSet, { category: a.data.category, subject: a.data.subject, measure: a.data.measure });
-  return m.ok ? m.hours : a.claimed;
+  const hours = m.ok ? m.hours : a.claimed;
+  if (byRuleSet === undefined) claimedByData.set(a.data, (byRuleSet = new Map()));
+  byRuleSet.set(ruleSet, hours);
+  return hours;
 }
+
+/** claimedUnder's answers, per recorded activity (its event's data) and rule set. */
+const claimedByData = new WeakMap<ActivityData, Map<RuleSet, Hundredths>>();
 
 const atMost = (hours: Hundredths | null, cap: Hundredths): Hundredths | null => (hours === null ? null : Math.min(hours, cap));
 

@@ -13,7 +13,6 @@ import type {
   Page,
   PageRequest,
   PersonYearRef,
-  PersonYearSnapshot,
   ReadModelBatch,
   ReadModelStore,
   RebuildState,
@@ -25,6 +24,7 @@ import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, type ReadM
 import { regionRange } from '../region-scope';
 import { PRIMARY_KEYS, READ_MODEL_TABLES, copyTable, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
 import { prepareCopyStatements, prepareStateStatements, type CopyStatements, type StateStatements } from './sqlite-read-model.statements';
+import { writePersonYear } from './sqlite-person-year.writer';
 
 export interface SqliteReadModelOptions {
   /** e.g. `${DATA_DIR}/readmodels.sqlite`; `:memory:` for a throw-away store. */
@@ -66,7 +66,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       if (batch.position <= (stmt.checkpoint.get(batch.checkpoint) ?? 0)) return false;
       for (const change of batch.changes) {
         if (change.kind === 'unit') stmt.upsertUnit.run(change.unit);
-        else writePersonYear(stmt, change.snapshot);
+        else writePersonYear(stmt, change.snapshot, change.previous);
       }
       stmt.setCheckpoint.run(batch.checkpoint, batch.position);
       return true;
@@ -198,41 +198,6 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-/**
- * Replaces everything derived from the person-year in one copy: the rows depend on its stream
- * alone. Rows are diffed against what is stored rather than deleted and rewritten, so a person-year
- * with many pending activities costs one read and the changed rows per event, not a rewrite of
- * them all (the rewrite made a stream of declarations quadratic).
- */
-function writePersonYear(stmt: CopyStatements, { personYear: p, pending, registrations }: PersonYearSnapshot): void {
-  stmt.upsertPersonYear.run({
-    personId: p.personId, year: p.year, unitId: p.unitId, field: p.field, status: p.status,
-    compliant: Number(p.compliant), finalized: Number(p.finalized), promotionDelay: Number(p.promotionDelay),
-    confirmedAt: p.confirmedAt, delayDueAfter: p.delayDueAfter, revision: p.revision,
-  });
-  const key = { personId: p.personId, year: p.year };
-  const storedPending = new Map(stmt.pendingOf.all(key).map((r) => [r.activity_id, r]));
-  const wantedPending = new Set(pending.map((a) => a.activityId));
-  for (const activityId of storedPending.keys()) if (!wantedPending.has(activityId)) stmt.deletePendingOne.run({ ...key, activityId });
-  for (const a of pending) {
-    const s = storedPending.get(a.activityId);
-    if (s && s.unit_id === p.unitId && s.category === a.category && s.title === a.title && s.declared_at === a.declaredAt && s.position === a.position) continue;
-    if (s) stmt.deletePendingOne.run({ ...key, activityId: a.activityId });
-    stmt.insertPending.run({ ...key, unitId: p.unitId, ...a });
-  }
-  const storedRegistrations = new Map(stmt.registrations.all(key).map((r) => [r.activity_id, r]));
-  const wantedRegistrations = new Set(registrations.map((r) => r.activityId));
-  for (const activityId of storedRegistrations.keys()) {
-    if (!wantedRegistrations.has(activityId)) stmt.deleteRegistrationOne.run({ ...key, activityId });
-  }
-  for (const r of registrations) {
-    const s = storedRegistrations.get(r.activityId);
-    if (s && s.institution_id === r.institutionId && s.content_key === r.contentKey) continue;
-    if (s) stmt.deleteRegistrationOne.run({ ...key, activityId: r.activityId });
-    stmt.insertRegistration.run({ ...key, ...r });
   }
 }
 

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { READ_MODELS_CHECKPOINT } from '../projector';
 import { describeReadModelContract } from '../testing/read-model.contract';
 import { sqliteReadModels } from '../testing/sqlite-read-model.factory';
-import { openSqliteReadModelStore } from './sqlite-read-model.adapter';
+import type { InstitutionRegistrationRow, PersonYearRow, PersonYearSnapshot } from '../read-model.port';
+import { openSqliteReadModelStore, type SqliteReadModelStore } from './sqlite-read-model.adapter';
 import { READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, copyTable } from './sqlite-read-model.schema';
 
 describeReadModelContract('sqlite', sqliteReadModels());
@@ -46,6 +47,71 @@ describe('SqliteReadModelStore schema', () => {
       check.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SqliteReadModelStore writing a person-year against the snapshot the projector remembers', () => {
+  const snapshot = (revision: number, pending: string[], extra: Partial<PersonYearRow> = {}, registrations: InstitutionRegistrationRow[] = []): PersonYearSnapshot => ({
+    personYear: {
+      personId: 'p1', year: 2024, unitId: 'u1', field: 'general', status: 'open', compliant: false, finalized: false,
+      promotionDelay: false, confirmedAt: null, delayDueAfter: '2025-12-31', revision, ...extra,
+    },
+    pending: pending.map((activityId, i) => ({ activityId, category: '8.1', title: `t-${activityId}`, declaredAt: `2024-05-0${i + 1}T08:00:00.000Z`, position: i + 1 })),
+    registrations,
+  });
+  let position = 0;
+  const write = (store: SqliteReadModelStore, snap: PersonYearSnapshot, previous?: PersonYearSnapshot) =>
+    store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: ++position, changes: [{ kind: 'personYear', snapshot: snap, ...(previous ? { previous } : {}) }] });
+  /** The rows a store holds after writing `snap` alone, from nothing. */
+  const rowsOf = async (snap: PersonYearSnapshot) => {
+    const [store, done] = await temp();
+    await write(store, snap);
+    const { person_years, pending_activities, institution_registrations } = store.dump();
+    await done();
+    return { person_years, pending_activities, institution_registrations };
+  };
+  const temp = async (): Promise<[SqliteReadModelStore, () => Promise<void>]> => {
+    const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
+    const store = openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
+    return [store, async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }];
+  };
+  const held = (store: SqliteReadModelStore) => {
+    const { person_years, pending_activities, institution_registrations } = store.dump();
+    return { person_years, pending_activities, institution_registrations };
+  };
+
+  it('diffs against the remembered snapshot when the copy holds its revision', async () => {
+    const [store, done] = await temp();
+    try {
+      const registration = { activityId: 'a2', institutionId: 'i1', contentKey: 'c1' };
+      const s1 = snapshot(1, ['a1', 'a2'], {}, [registration]);
+      const s2 = snapshot(2, ['a2', 'a3'], { status: 'open' }, [{ ...registration, contentKey: 'c2' }]);
+      const s3 = snapshot(3, ['a2', 'a3'], { status: 'confirmed', confirmedAt: '2024-06-01T00:00:00.000Z' });
+      await write(store, s1);
+      await write(store, s2, s1);
+      expect(held(store)).toEqual(await rowsOf(s2));
+      await write(store, s3, s2);
+      expect(held(store)).toEqual(await rowsOf(s3));
+    } finally {
+      await done();
+    }
+  });
+
+  it('reads the rows back when the copy holds another revision than the remembered snapshot', async () => {
+    const [store, done] = await temp();
+    try {
+      // Another writer (or a rebuild) moved the copy on past what this projector remembers.
+      const remembered = snapshot(1, ['a1']);
+      await write(store, snapshot(2, ['a1', 'a2'], {}, [{ activityId: 'a2', institutionId: 'i1', contentKey: null }]));
+      const s3 = snapshot(3, ['a3']);
+      await write(store, s3, remembered);
+      expect(held(store)).toEqual(await rowsOf(s3));
+    } finally {
+      await done();
     }
   });
 });

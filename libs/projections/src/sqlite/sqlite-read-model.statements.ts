@@ -82,6 +82,11 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
          finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
          confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
     ),
+    personYearRevision: db.prepare<[PersonYearParams], number>(`SELECT revision FROM ${t.person_years} WHERE person_id = @personId AND year = @year`).pluck(),
+    /** When nothing but the revision changed: no index of the table is touched. */
+    setPersonYearRevision: db.prepare<[PersonYearParams & { revision: number }]>(
+      `UPDATE ${t.person_years} SET revision = @revision WHERE person_id = @personId AND year = @year`,
+    ),
     pendingOf: db.prepare<[PersonYearParams], Omit<PendingRow, 'person_id' | 'year'> & { unit_id: string }>(
       `SELECT activity_id, unit_id, category, title, declared_at, position FROM ${t.pending_activities} WHERE person_id = @personId AND year = @year`,
     ),
