@@ -25,6 +25,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   installBodyParsers(fastify);
   // One line per request: the route pattern, never the URL (it holds person ids).
   fastify.addHook('onResponse', async (request, reply) => {
+    if (!root.isLevelEnabled('info')) return;
     root.info({ reqId: request.id, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   app.useGlobalFilters(new ErrorFilter());

@@ -48,16 +48,36 @@ export function claimsOf(payload: Record<string, unknown>): ActorClaims {
   return actor;
 }
 
+/** Tokens verified recently, by their exact text, with the actor they name (bounded, oldest out first). */
+const VERIFIED_TOKENS = 10_000;
+
 @Injectable()
 export class AuthGuard implements CanActivate {
-  /**
-   * fast-jwt (node:crypto, synchronous HMAC): HS256 only, `exp` required. Verified tokens are
-   * cached until they expire, so a client's repeated requests skip the HMAC.
-   */
+  /** fast-jwt (node:crypto, synchronous HMAC): HS256 only, `exp` required. */
   private readonly verify: (token: string) => Record<string, unknown>;
+  /**
+   * A client's repeated requests skip the HMAC and the claim checks: the same text carries the
+   * same signature and claims, so only its expiry can change the answer, and it is checked on
+   * every use. (fast-jwt's own cache hashes each token to look it up, which costs about as much
+   * as verifying it.) Tokens that fail are never kept.
+   */
+  private readonly verified = new Map<string, { actor: ActorClaims; expiresAt: number }>();
 
   constructor(@Inject(JWT_SECRET) secret: string, @Inject(Reflector) private readonly reflector: Reflector) {
-    this.verify = createVerifier({ key: secret, algorithms: ['HS256'], requiredClaims: ['exp'], cache: 10_000 });
+    this.verify = createVerifier({ key: secret, algorithms: ['HS256'], requiredClaims: ['exp'] });
+  }
+
+  private actorOf(token: string): ActorClaims {
+    const known = this.verified.get(token);
+    // Up to and including the instant of `exp`, as fast-jwt's own check.
+    if (known !== undefined && Date.now() <= known.expiresAt) return known.actor;
+    this.verified.delete(token);
+    const payload = this.verify(token);
+    const actor = claimsOf(payload);
+    // `exp` is required and checked by verify: a number of seconds.
+    this.verified.set(token, { actor, expiresAt: (payload.exp as number) * 1000 });
+    if (this.verified.size > VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    return actor;
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -67,7 +87,8 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer token is required');
     try {
-      request.actor = claimsOf(this.verify(match[1]!));
+      // A copy: the request may not change what later requests with the same token are told.
+      request.actor = { ...this.actorOf(match[1]!) };
       return true;
     } catch (e) {
       if (e instanceof HttpError) throw e;
