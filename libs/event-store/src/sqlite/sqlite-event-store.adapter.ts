@@ -22,6 +22,7 @@ import { metadataColumn, toStoredEvent, type EventRow } from '../event-row';
 import { EVENT_COLUMNS } from './sqlite-event-row';
 import { migrate } from './sqlite-schema';
 import { MAX_REVISION, RecentStreams } from './recent-streams';
+import { OwnAppends } from './own-appends';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -42,6 +43,8 @@ export interface SqliteEventStoreOptions {
 
 /** Streams whose events are kept between reads (least recently read dropped first). */
 const RECENT_STREAMS = 2000;
+/** This process's last appended events kept for its own subscriptions (about two full pages). */
+const OWN_APPENDS = 1024;
 const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 interface QueuedAppend {
@@ -67,6 +70,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly listeners = new Set<() => void>();
   private readonly recent = new RecentStreams(RECENT_STREAMS);
+  private readonly ownAppends = new OwnAppends(OWN_APPENDS);
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
   private readonly appendTx;
@@ -181,6 +185,7 @@ export class SqliteEventStore implements EventStore {
         continue;
       }
       this.recent.extend(a.streamId, outcome.events);
+      this.ownAppends.add(outcome.events);
       appended = true;
       a.resolve(outcome);
     }
@@ -214,7 +219,7 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
     // SQLite reads a negative LIMIT as "no limit".
-    return this.stmt.readAll.all(fromPosition, Math.max(0, limit)).map(toStoredEvent);
+    return this.ownAppends.after(fromPosition, limit) ?? this.stmt.readAll.all(fromPosition, Math.max(0, limit)).map(toStoredEvent);
   }
 
   async listStreams(prefix: string): Promise<string[]> {

@@ -115,6 +115,20 @@ describe('SqliteEventStore on a shared file', () => {
     expect(seen.events.map((e) => e.type)).toEqual(['E0', 'F0', 'F1']);
   });
 
+  it('a subscription handed its own appends from memory still gets another connection\'s in between, in global order', async () => {
+    const a = open({ pollIntervalMs: 10 });
+    const b = open();
+    const seen = new Collector();
+    const subscription = a.subscribeToAll({ fromPosition: 0, handle: seen.handle });
+    await a.append('s-1', [newEvent('A0'), newEvent('A1')], -1);
+    await seen.until(2);
+    await b.append('s-2', [newEvent('B0')], -1);
+    await a.append('s-1', [newEvent('A2')], 1);
+    await seen.until(4);
+    await subscription.close();
+    expect(seen.events.map((e) => [e.position, e.type])).toEqual([[1, 'A0'], [2, 'A1'], [3, 'B0'], [4, 'A2']]);
+  });
+
   it('of two connections appending under the same expected revision exactly one wins', async () => {
     const a = open();
     const b = open();
