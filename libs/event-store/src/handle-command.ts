@@ -62,23 +62,29 @@ export async function handleCommand<R>(
   const relatedIds = [...new Set(spec.relatedStreams ?? [])].filter((id) => id !== spec.streamId);
   const locks = options.locks ?? defaultCommandLocks;
   return locks.runExclusive([spec.streamId, ...relatedIds], async () => {
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      // A first attempt may decide on cached reads: an append checks every revision read, and an
-      // answer without one is given only once a second read finds the streams unchanged. Later
-      // attempts follow a conflict, so they read afresh.
-      const read = { allowCached: attempt === 1 };
+    // Where reads may come from a cache, a first try decides on them, as a try of its own that
+    // counts as no attempt: an append checks every revision read, and an answer without one (a
+    // refusal, an idempotent repeat) is given only once fresh reads find the streams unchanged.
+    // Any other outcome sends it to the attempts, which read afresh, exactly as without a cache.
+    let cachedTry = store.cachedReadsMayLag === true;
+    let attempt = 0;
+    while (attempt < maxAttempts) {
+      const fromCache = cachedTry;
+      cachedTry = false;
+      if (!fromCache) attempt += 1;
+      const read = { allowCached: fromCache };
       const stream = await store.readStream(spec.streamId, read);
       const related = new Map(await Promise.all(relatedIds.map(async (id) => [id, await store.readStream(id, read)] as const)));
-      const verified = async () => store.cachedReadsMayLag !== true || unchanged(store, spec.streamId, stream, related);
+      const stale = async () => fromCache && !(await unchanged(store, spec.streamId, stream, related));
       let decision: Decision<R>;
       try {
         decision = spec.decide({ stream, related });
       } catch (refusal: unknown) {
-        if (!(await verified())) continue;
+        if (await stale()) continue;
         throw refusal;
       }
       if (decision.events.length === 0) {
-        if (!(await verified())) continue;
+        if (await stale()) continue;
         return { events: [], stream, result: decision.result };
       }
       const metadata: EventMetadata = { ...spec.metadata, ruleSetId: decision.ruleSetId };
@@ -89,7 +95,7 @@ export async function handleCommand<R>(
         return { events: appended.events, stream: [...stream, ...appended.events], result: decision.result };
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt < maxAttempts) await backOff(attempt);
+        if (!fromCache && attempt < maxAttempts) await backOff(attempt);
       }
     }
     throw new ConcurrencyConflictError(spec.streamId, maxAttempts);

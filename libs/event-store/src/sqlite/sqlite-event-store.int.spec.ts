@@ -178,7 +178,8 @@ describe('SqliteEventStore on a shared file', () => {
       expect(await types(a, 's-1')).toHaveLength(1); // now in a's cache
       await b.append('s-1', [newEvent('Noted')], 0);
       const decided: Array<readonly string[]> = [];
-      await handleCommand(a, command('s-1', decided));
+      // The stale try costs no attempt: one is enough.
+      await handleCommand(a, command('s-1', decided), { maxAttempts: 1 });
       expect(decided).toEqual([['Opened'], ['Opened', 'Noted']]);
       expect(await types(b, 's-1')).toEqual(['Opened', 'Noted', 'Done']);
     });
@@ -190,7 +191,7 @@ describe('SqliteEventStore on a shared file', () => {
       await b.append('s-1', [newEvent('Reset')], 1);
       // Cached: Opened, Done (nothing to do). Stored: … Reset, and Done is still there: nothing to do.
       const decided: Array<readonly string[]> = [];
-      const outcome = await handleCommand(a, command('s-1', decided));
+      const outcome = await handleCommand(a, command('s-1', decided), { maxAttempts: 1 });
       expect(outcome.events).toEqual([]);
       expect(outcome.stream.map((e) => e.type)).toEqual(['Opened', 'Done', 'Reset']);
       expect(decided).toEqual([['Opened', 'Done'], ['Opened', 'Done', 'Reset']]);
@@ -202,12 +203,36 @@ describe('SqliteEventStore on a shared file', () => {
       expect(await types(a, 's-1')).toHaveLength(2); // now in a's cache
       await b.append('s-1', [newEvent('Reopened')], 1);
       const decided: Array<readonly string[]> = [];
-      await handleCommand(a, command('s-1', decided));
+      await handleCommand(a, command('s-1', decided), { maxAttempts: 1 });
       expect(decided).toEqual([['Opened', 'Closed'], ['Opened', 'Closed', 'Reopened']]);
       expect(await types(b, 's-1')).toEqual(['Opened', 'Closed', 'Reopened', 'Done']);
       // Nothing changed since: the refusal stands after one fresh look.
       await a.append('s-2', [newEvent('Closed')], -1);
       await expect(handleCommand(a, command('s-2', []))).rejects.toThrow('closed');
+    });
+
+    it('a refusal decided on a fresh read is given at once, however busy the stream (no CONCURRENCY_CONFLICT)', async () => {
+      const [a, b] = [open(), open()];
+      await a.append('s-1', [newEvent('Opened'), newEvent('Closed')], -1);
+      // Another process appends after every read of a: the stream never stands still.
+      const busy = new Proxy(a, {
+        get: (target, prop) => {
+          if (prop !== 'readStream') return Reflect.get(target, prop) as unknown;
+          return async (...args: Parameters<SqliteEventStore['readStream']>) => {
+            const events = await target.readStream(...args);
+            await b.append('s-1', [newEvent('Noted')], 'any');
+            return events;
+          };
+        },
+      });
+      const decided: Array<readonly string[]> = [];
+      const alwaysRefused = { ...command('s-1', decided), decide: ({ stream }: { stream: readonly StoredEvent[] }) => {
+        decided.push(stream.map((e) => e.type));
+        throw new Error('closed');
+      } };
+      await expect(handleCommand(busy, alwaysRefused, { maxAttempts: 2 })).rejects.toThrow('closed');
+      // The cached try, found stale, then one fresh attempt, whose refusal stands.
+      expect(decided).toHaveLength(2);
     });
   });
 

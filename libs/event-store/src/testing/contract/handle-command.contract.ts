@@ -112,10 +112,12 @@ export function handleCommandContract(current: CurrentStore): void {
     it('gives up with CONCURRENCY_CONFLICT after maxAttempts, having written nothing of its own', async () => {
       const streamId = uniqueStreamId('creditYear');
       const spec = addItem(streamId, 'mine');
-      const attempt = handleCommand(withRivalWriter(current(), streamId, 3), spec, { maxAttempts: 3, locks: new KeyedMutex() });
+      // A store whose cached reads may lag first tries on them, and that try is no attempt.
+      const tries = 3 + (current().cachedReadsMayLag === true ? 1 : 0);
+      const attempt = handleCommand(withRivalWriter(current(), streamId, tries), spec, { maxAttempts: 3, locks: new KeyedMutex() });
       await expect(attempt).rejects.toBeInstanceOf(ConcurrencyConflictError);
       await expect(attempt).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId });
-      expect(spec.seen).toHaveLength(3);
+      expect(spec.seen).toHaveLength(tries);
       expect(items(await current().readStream(streamId))).toEqual([]);
     });
 
