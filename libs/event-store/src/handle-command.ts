@@ -65,7 +65,8 @@ export async function handleCommand<R>(
     // Where reads may come from a cache, a first try decides on them, as a try of its own that
     // counts as no attempt: an append checks every revision read, and an answer without one (a
     // refusal, an idempotent repeat) is given only once fresh reads find the streams unchanged.
-    // Any other outcome sends it to the attempts, which read afresh, exactly as without a cache.
+    // A revision conflict, or streams found changed, send it on to the attempts, which read afresh
+    // exactly as without a cache; any other error is thrown as it is.
     let cachedTry = store.cachedReadsMayLag === true;
     let attempt = 0;
     while (attempt < maxAttempts) {

@@ -211,6 +211,26 @@ describe('SqliteEventStore on a shared file', () => {
       await expect(handleCommand(a, command('s-2', []))).rejects.toThrow('closed');
     });
 
+    it('refuses on a related stream: the fresh look covers the related streams too', async () => {
+      const [a, b] = [open(), open()];
+      await a.append('r-1', [newEvent('Closed')], -1);
+      expect(await types(a, 'r-1')).toHaveLength(1); // now in a's cache
+      await b.append('r-1', [newEvent('Reopened')], 0);
+      const seen: Array<readonly string[]> = [];
+      await handleCommand(a, {
+        ...command('s-1', []),
+        relatedStreams: ['r-1'],
+        decide: ({ related }) => {
+          const types = (related.get('r-1') ?? []).map((e) => e.type);
+          seen.push(types);
+          if (types[types.length - 1] === 'Closed') throw new Error('closed');
+          return { events: [{ type: 'Done', data: {} }], ruleSetId: 'rules-1' };
+        },
+      }, { maxAttempts: 1 });
+      expect(seen).toEqual([['Closed'], ['Closed', 'Reopened']]);
+      expect(await types(b, 's-1')).toEqual(['Done']);
+    });
+
     it('a refusal decided on a fresh read is given at once, however busy the stream (no CONCURRENCY_CONFLICT)', async () => {
       const [a, b] = [open(), open()];
       await a.append('s-1', [newEvent('Opened'), newEvent('Closed')], -1);
