@@ -171,12 +171,17 @@ describe('SqliteEventStore on a shared file', () => {
       },
     });
     const types = async (store: SqliteEventStore, streamId: string) => (await store.readStream(streamId)).map((e) => e.type);
+    /** Connection a writes `mine` and holds the stream in its cache; then connection b appends `theirs`. */
+    const cachedThenExtended = async (streamId: string, mine: string[], theirs: string[]): Promise<[SqliteEventStore, SqliteEventStore]> => {
+      const [a, b] = [open(), open()];
+      await a.append(streamId, mine.map((t) => newEvent(t)), -1);
+      expect(await types(a, streamId)).toHaveLength(mine.length); // now in a's cache
+      await b.append(streamId, theirs.map((t) => newEvent(t)), mine.length - 1);
+      return [a, b];
+    };
 
     it('appends: the stale decision fails on its expected revision and is made again on a fresh read', async () => {
-      const [a, b] = [open(), open()];
-      await a.append('s-1', [newEvent('Opened')], -1);
-      expect(await types(a, 's-1')).toHaveLength(1); // now in a's cache
-      await b.append('s-1', [newEvent('Noted')], 0);
+      const [a, b] = await cachedThenExtended('s-1', ['Opened'], ['Noted']);
       const decided: Array<readonly string[]> = [];
       // The stale try costs no attempt: one is enough.
       await handleCommand(a, command('s-1', decided), { maxAttempts: 1 });
@@ -185,10 +190,7 @@ describe('SqliteEventStore on a shared file', () => {
     });
 
     it('decides nothing: the answer waits until a fresh read finds the stream unchanged', async () => {
-      const [a, b] = [open(), open()];
-      await a.append('s-1', [newEvent('Opened'), newEvent('Done')], -1);
-      expect(await types(a, 's-1')).toHaveLength(2); // now in a's cache
-      await b.append('s-1', [newEvent('Reset')], 1);
+      const [a] = await cachedThenExtended('s-1', ['Opened', 'Done'], ['Reset']);
       // Cached: Opened, Done (nothing to do). Stored: … Reset, and Done is still there: nothing to do.
       const decided: Array<readonly string[]> = [];
       const outcome = await handleCommand(a, command('s-1', decided), { maxAttempts: 1 });
@@ -198,10 +200,7 @@ describe('SqliteEventStore on a shared file', () => {
     });
 
     it('refuses: a refusal by the cached state is given only if a fresh read still refuses', async () => {
-      const [a, b] = [open(), open()];
-      await a.append('s-1', [newEvent('Opened'), newEvent('Closed')], -1);
-      expect(await types(a, 's-1')).toHaveLength(2); // now in a's cache
-      await b.append('s-1', [newEvent('Reopened')], 1);
+      const [a, b] = await cachedThenExtended('s-1', ['Opened', 'Closed'], ['Reopened']);
       const decided: Array<readonly string[]> = [];
       await handleCommand(a, command('s-1', decided), { maxAttempts: 1 });
       expect(decided).toEqual([['Opened', 'Closed'], ['Opened', 'Closed', 'Reopened']]);
@@ -212,10 +211,7 @@ describe('SqliteEventStore on a shared file', () => {
     });
 
     it('refuses on a related stream: the fresh look covers the related streams too', async () => {
-      const [a, b] = [open(), open()];
-      await a.append('r-1', [newEvent('Closed')], -1);
-      expect(await types(a, 'r-1')).toHaveLength(1); // now in a's cache
-      await b.append('r-1', [newEvent('Reopened')], 0);
+      const [a, b] = await cachedThenExtended('r-1', ['Closed'], ['Reopened']);
       const seen: Array<readonly string[]> = [];
       await handleCommand(a, {
         ...command('s-1', []),
