@@ -5,3 +5,4 @@ export * from './redact';
 export * from './health-checks';
 export * from './tokens';
 export * from './shutdown-deadline';
+export * from './stores';

@@ -3,36 +3,22 @@
  * runs on the embedded default (SQLite, in-process jobs) or the production stack.
  */
 import { Global, Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { join } from 'node:path';
 import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from '@jx/application';
 import type { AppConfig } from '@jx/config';
-import { EVENT_STORE, openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { EVENT_STORE } from '@jx/event-store';
 import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
+import { READ_MODEL_STORE } from '@jx/projections';
+import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
 import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
 import { describeError } from './redact';
+import { openEventStore, openReadModelStore } from './stores';
 import { APP_CONFIG } from './tokens';
 
 export { APP_CONFIG };
-import { openPostgresReadModelStore, openSqliteReadModelStore, READ_MODEL_STORE } from '@jx/projections';
-import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
-
 
 export interface InfrastructureOverrides {
   clock?: Clock;
   rules?: RuleSetRegistry;
-}
-
-async function eventStore(config: AppConfig): Promise<EventStore> {
-  switch (config.EVENT_STORE) {
-    case 'sqlite':
-      return openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') });
-    case 'postgres':
-      // DATABASE_URL is required with postgres (checked by the configuration).
-      return openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA });
-    case 'eventstoredb':
-      // EVENTSTORE_URL is required with eventstoredb (checked by the configuration).
-      return openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
-  }
 }
 
 /** Redis or BullMQ errors outside any call (a lost connection): into the structured log, not stderr. */
@@ -48,15 +34,8 @@ export class InfrastructureModule {
     const settings: WorkflowSettings = { yearClosesOn: config.YEAR_CLOSES_ON };
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
-      { provide: EVENT_STORE, useFactory: () => eventStore(config) },
-      // DATABASE_URL set: the read models live in PostgreSQL (the production stack), else beside the events.
-      {
-        provide: READ_MODEL_STORE,
-        useFactory: () =>
-          config.DATABASE_URL !== undefined
-            ? openPostgresReadModelStore({ connectionString: config.DATABASE_URL, schema: config.READ_MODELS_SCHEMA })
-            : openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }),
-      },
+      { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+      { provide: READ_MODEL_STORE, useFactory: () => openReadModelStore(config) },
       { provide: HEALTH_CHECKS, inject: [DependencyHealth], useFactory: (health: DependencyHealth) => health.checks() },
       { provide: CLOCK, useValue: overrides.clock ?? systemClock },
       { provide: RULE_SETS, useValue: overrides.rules ?? defaultRegistry() },

@@ -1,22 +1,14 @@
 /** The stores a maintenance command works on, from the same configuration as the server. */
-import { join } from 'node:path';
 import { loadConfigOrExit, type AppConfig } from '@jx/config';
-import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
-import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
+import type { EventStore } from '@jx/event-store';
+import { openEventStore, openReadModelStore } from '@jx/platform';
+import type { ReadModelStore } from '@jx/projections';
 
 export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => Promise<ReadModelStore> }> {
   const config = loadConfigOrExit(process.env, { checksTokens: false });
-  const events =
-    config.EVENT_STORE === 'sqlite'
-      ? openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') })
-      : config.EVENT_STORE === 'postgres'
-        ? await openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA })
-        : openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
-  // The same choice as the server's composition root: PostgreSQL read models when DATABASE_URL is set.
-  const readModels = async (): Promise<ReadModelStore> =>
-    config.DATABASE_URL !== undefined
-      ? openPostgresReadModelStore({ connectionString: config.DATABASE_URL, schema: config.READ_MODELS_SCHEMA })
-      : openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') });
+  const events = await openEventStore(config);
+  // The same choice as the server's composition root.
+  const readModels = (): Promise<ReadModelStore> => openReadModelStore(config);
   return { config, events, readModels };
 }
 

@@ -1,0 +1,27 @@
+/** The stores configuration picks: one place for the server, its projection thread and the CLIs. */
+import { join } from 'node:path';
+import type { AppConfig } from '@jx/config';
+import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
+
+type StoreConfig = Pick<AppConfig, 'EVENT_STORE' | 'DATA_DIR' | 'DATABASE_URL' | 'EVENTSTORE_URL' | 'EVENT_STORE_SCHEMA' | 'READ_MODELS_SCHEMA'>;
+
+export async function openEventStore(config: StoreConfig): Promise<EventStore> {
+  switch (config.EVENT_STORE) {
+    case 'sqlite':
+      return openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') });
+    case 'postgres':
+      // DATABASE_URL is required with postgres (checked by the configuration).
+      return openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA });
+    case 'eventstoredb':
+      // EVENTSTORE_URL is required with eventstoredb (checked by the configuration).
+      return openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
+  }
+}
+
+/** DATABASE_URL set: the read models live in PostgreSQL (the production stack), else beside the events. */
+export async function openReadModelStore(config: StoreConfig): Promise<ReadModelStore> {
+  return config.DATABASE_URL !== undefined
+    ? openPostgresReadModelStore({ connectionString: config.DATABASE_URL, schema: config.READ_MODELS_SCHEMA })
+    : openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') });
+}
