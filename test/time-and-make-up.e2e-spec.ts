@@ -82,6 +82,33 @@ it('RULES §4: and the other way round — a regular activity of the next year r
   expect(res.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
 });
 
+it("RULES §4: a key the unit sets when verifying links content too — once the other year counts it, CONTENT_ALREADY_COUNTED and nothing written", async () => {
+  expect((await declare(2024, activity({ activityId: 'm1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }))).status).toBe(201);
+  expect((await declare(2025, activity({ activityId: 'b1', completedOn: '2025-05-01' }))).status).toBe(201);
+  const head = await t.head();
+  const res = await t.call('POST', `${yearPath('p1', 2025)}/activities/b1/verification`, { token: w.unit, body: { decision: 'approve', contentKey: 'COURSE-9' } });
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
+  expect(await t.head()).toBe(head);
+  // Under another key it is verified as usual.
+  expect((await t.call('POST', `${yearPath('p1', 2025)}/activities/b1/verification`, { token: w.unit, body: { decision: 'approve', contentKey: 'COURSE-10' } })).status).toBe(200);
+});
+
+it("RULES §4: and a key the authority sets in an adjustment — the make-up side refused when the next year counts the content", async () => {
+  expect((await declare(2025, activity({ activityId: 'b1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }))).status).toBe(201);
+  const mk = await t.call('POST', `${yearPath('p1', 2024)}/activities`, { token: w.institution, body: activity({ activityId: 'm1', completedOn: '2025-05-01', unitId: 'u1', evidence: undefined }) });
+  expect(mk.status).toBe(201);
+  expect((await t.call('POST', `${yearPath('p1', 2024)}/unit-confirmation`, { token: w.unit, body: {} })).status).toBe(200);
+  const head = await t.head();
+  const adjust = (hours: number) => ({ decision: 'approve', adjustments: [{ activityId: 'm1', hours, reason: 'same course', contentKey: 'COURSE-9' }] });
+  const res = await t.call('POST', `${yearPath('p1', 2024)}/finalization`, { token: w.hr, body: adjust(5) });
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
+  expect(await t.head()).toBe(head);
+  // Adjusted to 0 it counts nowhere: the finalisation goes through.
+  expect((await t.call('POST', `${yearPath('p1', 2024)}/finalization`, { token: w.hr, body: adjust(0) })).status).toBe(200);
+});
+
 it('RULES §4: under concurrent requests the same content lands in exactly one of the two years', async () => {
   for (let i = 0; i < 10; i++) {
     const key = `RACE-${i}`;

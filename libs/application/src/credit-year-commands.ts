@@ -11,6 +11,7 @@ import {
   type CreditYearDecision,
   type CreditYearState,
   type DecideContext,
+  type NeighbourYears,
   type UnitState,
 } from '@jx/domain';
 import { EVENT_STORE, handleCommand, type EventStore, type StoredEvent } from '@jx/event-store';
@@ -25,6 +26,15 @@ export const asRecorded = (events: Recorded) =>
   events.map((e) => ({ type: e.type, data: e.data, revision: e.revision, at: e.metadata.at }));
 
 export const foldYear = (events: Recorded): CreditYearState | null => foldCreditYear(asRecorded(events));
+
+/** The neighbouring person-years a decision was given; asking for one not read is a programming error. */
+export const neighbourYears =
+  (personId: string, related: ReadonlyMap<string, CreditYearState | null>): NeighbourYears =>
+  (year) => {
+    const id = creditYearStream(personId, year);
+    if (!related.has(id)) throw new Error(`${id} was not read for this decision`);
+    return related.get(id)!;
+  };
 
 export interface DecisionInput {
   state: CreditYearState | null;

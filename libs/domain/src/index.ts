@@ -11,6 +11,7 @@ export * from './credit-year/credit-year.state';
 export * from './credit-year/statement';
 export * from './credit-year/commands/decide-context';
 export * from './credit-year/commands/guards';
+export * from './credit-year/commands/content-across-years';
 export * from './credit-year/commands/declare-activity.decider';
 export * from './credit-year/commands/withdraw-activity.decider';
 export * from './credit-year/commands/unit-verify.decider';

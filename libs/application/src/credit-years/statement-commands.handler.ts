@@ -1,6 +1,7 @@
 /** The unit's and the authority's statement-returning commands (RULES.md §4, Arts. 12–15). */
 import { CommandHandler } from '@nestjs/cqrs';
 import {
+  contentNeighbourYears,
   decideAuthorityFinalize,
   decideMakeUpReason,
   decideRescindFraudFlag,
@@ -44,6 +45,11 @@ export class UnitConfirmHandler extends StatementCommandHandler<UnitConfirm> {
 @CommandHandler(AuthorityFinalize)
 export class AuthorityFinalizeHandler extends StatementCommandHandler<AuthorityFinalize> {
   protected decide = decideAuthorityFinalize;
+
+  /** A key set by an adjustment is checked against the neighbouring years (Art. 13). */
+  protected override neighbourYears({ data }: AuthorityFinalize): number[] {
+    return data.adjustments.some((a) => a.contentKey !== null && a.hours > 0) ? contentNeighbourYears(data.year) : [];
+  }
 }
 
 @CommandHandler(RescindFraudFlag)

@@ -1,8 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideUnitVerify, type UnitVerifyCommand } from '@jx/domain';
+import { contentNeighbourYears, creditYearStream, decideUnitVerify, type UnitVerifyCommand } from '@jx/domain';
 import type { ActivityStatement } from '@jx/rules';
 import type { CommandMetadata } from '../command-metadata';
-import { CreditYearCommands } from '../credit-year-commands';
+import { CreditYearCommands, neighbourYears } from '../credit-year-commands';
 import { Statements } from '../statements';
 
 export class UnitVerify extends Command<ActivityStatement> {
@@ -18,7 +18,15 @@ export class UnitVerifyHandler implements ICommandHandler<UnitVerify> {
 
   async execute({ data, metadata }: UnitVerify): Promise<ActivityStatement> {
     const unit = await this.years.unitOfYear(data.personId, data.year);
-    const out = await this.years.run(data.personId, data.year, metadata, ({ state, ctx }) => decideUnitVerify(data, state, unit, ctx));
+    // A key set on approval is checked against the neighbouring years, read and guarded (Art. 13).
+    const neighbours = data.decision === 'approve' && data.contentKey !== null ? contentNeighbourYears(data.year).map((y) => creditYearStream(data.personId, y)) : [];
+    const out = await this.years.run(
+      data.personId,
+      data.year,
+      metadata,
+      ({ state, related, ctx }) => decideUnitVerify(data, state, unit, ctx, neighbourYears(data.personId, related)),
+      neighbours,
+    );
     return this.statements.render(out.state!).activities.find((a) => a.activityId === data.activityId)!;
   }
 }

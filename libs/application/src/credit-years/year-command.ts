@@ -4,9 +4,9 @@
  */
 import { Inject } from '@nestjs/common';
 import { Command } from '@nestjs/cqrs';
-import type { CreditYearDecision, CreditYearState, DecideContext, Statement, UnitState } from '@jx/domain';
+import { creditYearStream, type CreditYearDecision, type CreditYearState, type DecideContext, type NeighbourYears, type Statement, type UnitState } from '@jx/domain';
 import type { CommandMetadata } from '../command-metadata';
-import { CreditYearCommands } from '../credit-year-commands';
+import { CreditYearCommands, neighbourYears } from '../credit-year-commands';
 import { Statements } from '../statements';
 
 export interface YearKey {
@@ -27,7 +27,12 @@ export abstract class StatementCommandHandler<C extends YearCommand<YearKey>> {
     @Inject(Statements) protected readonly statements: Statements,
   ) {}
 
-  protected abstract decide(data: C['data'], state: CreditYearState | null, unit: UnitState | null, ctx: DecideContext): CreditYearDecision<unknown>;
+  protected abstract decide(data: C['data'], state: CreditYearState | null, unit: UnitState | null, ctx: DecideContext, neighbours: NeighbourYears): CreditYearDecision<unknown>;
+
+  /** Other person-years of the same person the decision needs, read and guarded with it. */
+  protected neighbourYears(_command: C): number[] {
+    return [];
+  }
 
   protected unitFor(command: C): Promise<UnitState | null> {
     return this.years.unitOfYear(command.data.personId, command.data.year);
@@ -36,7 +41,14 @@ export abstract class StatementCommandHandler<C extends YearCommand<YearKey>> {
   async execute(command: C): Promise<Statement> {
     const unit = await this.unitFor(command);
     const { personId, year } = command.data;
-    const out = await this.years.run(personId, year, command.metadata, ({ state, ctx }) => this.decide(command.data, state, unit, ctx));
+    const related = this.neighbourYears(command).map((y) => creditYearStream(personId, y));
+    const out = await this.years.run(
+      personId,
+      year,
+      command.metadata,
+      ({ state, related: read, ctx }) => this.decide(command.data, state, unit, ctx, neighbourYears(personId, read)),
+      related,
+    );
     return this.statements.render(out.state!);
   }
 }

@@ -3,6 +3,7 @@ import { conflict, unprocessable } from '../../shared/domain-error';
 import type { Adjustment } from '../credit-year.events';
 import { toHundredths, type CreditYearState } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
+import { refuseKeyCountedNextDoor, type NeighbourYears } from './content-across-years';
 import { checkStoredScope, refuseVoided, requireActivity, requireYear } from './guards';
 
 export interface AuthorityFinalizeCommand {
@@ -17,6 +18,8 @@ export function decideAuthorityFinalize(
   current: CreditYearState | null,
   unit: UnitView,
   ctx: DecideContext,
+  /** Needed when an adjustment sets a contentKey (content counts in one year only, Art. 13). */
+  neighbours: NeighbourYears,
 ): CreditYearDecision {
   const state = requireYear(current, cmd.personId, cmd.year);
   const targets = cmd.adjustments.map((adj) => ({ adj, activity: requireActivity(state, adj.activityId) }));
@@ -27,6 +30,10 @@ export function decideAuthorityFinalize(
     if (activity.status !== 'verified' || activity.verified === null) {
       throw conflict('ACTIVITY_NOT_VERIFIED', `activity ${adj.activityId} is ${activity.status}; only verified activities can be adjusted`, '12');
     }
+  }
+  // An adjustment to 0 rejects the activity in the final tier: it counts nowhere, whatever its key.
+  for (const { adj, activity } of targets) {
+    if (adj.contentKey !== null && adj.hours > 0) refuseKeyCountedNextDoor(state.year, activity, adj.contentKey, neighbours);
   }
   for (const { adj, activity } of targets) {
     if (toHundredths(adj.hours) > activity.verified!) {

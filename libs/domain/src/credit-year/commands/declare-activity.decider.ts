@@ -6,9 +6,10 @@ import { validateMeasure, type Category, type Measure, type Subject } from '@jx/
 import { closingDate, chinaDate, defaultMakeUpEnd, isPast, yearOf } from '../../shared/china-time';
 import { conflict, DomainError, notFound, unprocessable } from '../../shared/domain-error';
 import type { CreditYearEvent, Evidence } from '../credit-year.events';
-import { effectiveContentKey, isActive, type CreditYearState } from '../credit-year.state';
+import { isActive, type CreditYearState } from '../credit-year.state';
 import { evaluateYear } from '../statement';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
+import { contentOf, holdsContent } from './content-across-years';
 import { refuseVoided } from './guards';
 
 export interface DeclareActivityCommand {
@@ -40,21 +41,6 @@ export interface DeclareActivityResult {
 /** The other person-year that may hold the same content (RULES.md §4, make-up). */
 export function neighbourYear(cmd: DeclareActivityCommand): number {
   return yearOf(cmd.activity.completedOn) > cmd.year ? cmd.year + 1 : cmd.year - 1;
-}
-
-const contentOf = (activityId: string, contentKey: string | null) => contentKey ?? activityId;
-
-/**
- * A make-up activity of year Y and a regular one of Y+1 are both completed in Y+1: the same
- * content may count in one of the two years only, whichever came first.
- */
-function holdsContent(state: CreditYearState | null, content: string, makeUp: boolean): boolean {
-  if (state === null) return false;
-  for (const a of state.activities.values()) {
-    if (!isActive(a) || a.data.makeUp !== makeUp) continue;
-    if (contentOf(a.data.activityId, effectiveContentKey(a)) === content) return true;
-  }
-  return false;
 }
 
 function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {

@@ -3,6 +3,7 @@ import { conflict, unprocessable } from '../../shared/domain-error';
 import type { CreditYearState } from '../credit-year.state';
 import { toHundredths } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
+import { refuseKeyCountedNextDoor, type NeighbourYears } from './content-across-years';
 import { checkStoredScope, refuseVoided, requireActivity, requireYear } from './guards';
 
 export interface UnitVerifyCommand {
@@ -21,6 +22,8 @@ export function decideUnitVerify(
   current: CreditYearState | null,
   unit: UnitView,
   ctx: DecideContext,
+  /** Needed when an approval sets a contentKey (content counts in one year only, Art. 13). */
+  neighbours: NeighbourYears,
 ): CreditYearDecision {
   const state = requireYear(current, cmd.personId, cmd.year);
   const activity = requireActivity(state, cmd.activityId);
@@ -36,6 +39,7 @@ export function decideUnitVerify(
       ruleSetId,
     };
   }
+  if (cmd.contentKey !== null) refuseKeyCountedNextDoor(state.year, activity, cmd.contentKey, neighbours);
   if (cmd.hours !== null && toHundredths(cmd.hours) > activity.claimed) {
     throw unprocessable('HOURS_ABOVE_CLAIMED', `hours ${cmd.hours} exceed the claimed ${activity.data.hours}`, '12');
   }

@@ -1,7 +1,8 @@
 /** given/when/then for the unit's and the authority's commands (RULES.md §4, Arts. 12–15). */
 import type { CreditYearEvent } from '../credit-year.events';
-import { actors, ctx, declared, given, opened, registered, UNIT } from '../../testing/decider-spec';
+import { actors, ctx, declared, fold, given, opened, registered, UNIT } from '../../testing/decider-spec';
 import { decideAuthorityFinalize } from './authority-finalize.decider';
+import type { NeighbourYears } from './content-across-years';
 import { decideSetField } from './set-field.decider';
 import { decideUnitConfirm } from './unit-confirm.decider';
 import { decideUnitVerify, type UnitVerifyCommand } from './unit-verify.decider';
@@ -11,6 +12,15 @@ const key = { personId: 'p1', year: 2024 };
 const confirmed: CreditYearEvent = { type: 'YearConfirmedByUnit', data: { note: null } };
 const finalized: CreditYearEvent = { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [] } };
 const flagged: CreditYearEvent = { type: 'FraudFlagged', data: { flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null } };
+/** A command that sets no key never asks for its neighbours: asking fails the test. */
+const none: NeighbourYears = (year) => {
+  throw new Error(`year ${year} was not read`);
+};
+/** The neighbouring years of 2024, as given. */
+const years = (byYear: Record<number, readonly CreditYearEvent[]>): NeighbourYears => (year) => {
+  if (!(year in byYear)) throw new Error(`year ${year} was not read`);
+  return fold(byYear[year]!);
+};
 const verify = (over: Partial<UnitVerifyCommand> = {}): UnitVerifyCommand => ({ ...key, activityId: 'a1', decision: 'approve', hours: null, reason: null, contentKey: null, ...over });
 
 describe('WithdrawActivity', () => {
@@ -29,25 +39,54 @@ describe('WithdrawActivity', () => {
 
 describe('UnitVerify (核定)', () => {
   it('approves at the claimed hours', () => {
-    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: null } }]);
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit), none)).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: null } }]);
   });
   it('approves with fewer hours and a contentKey linking activities (Art. 11)', () => {
-    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ hours: 8.5, reason: 'partly attended', contentKey: 'K' }), s, UNIT, ctx(actors.unit))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 8.5, reason: 'partly attended', contentKey: 'K' } }]);
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ hours: 8.5, reason: 'partly attended', contentKey: 'K' }), s, UNIT, ctx(actors.unit), years({ 2023: [], 2025: [] }))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 8.5, reason: 'partly attended', contentKey: 'K' } }]);
   });
   it('rejects with a reason', () => {
-    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ decision: 'reject', reason: 'not in field' }), s, UNIT, ctx(actors.unit))).then([{ type: 'ActivityRejectedByUnit', data: { activityId: 'a1', reason: 'not in field', contentKey: null } }]);
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ decision: 'reject', reason: 'not in field' }), s, UNIT, ctx(actors.unit), none)).then([{ type: 'ActivityRejectedByUnit', data: { activityId: 'a1', reason: 'not in field', contentKey: null } }]);
   });
   it('never more than claimed (HOURS_ABOVE_CLAIMED)', () => {
-    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ hours: 10.01, reason: 'x' }), s, UNIT, ctx(actors.unit))).thenRefuses('HOURS_ABOVE_CLAIMED', 'unprocessable');
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ hours: 10.01, reason: 'x' }), s, UNIT, ctx(actors.unit), none)).thenRefuses('HOURS_ABOVE_CLAIMED', 'unprocessable');
   });
   it('a second verification is ACTIVITY_NOT_DECLARED (a repeat changes nothing)', () => {
-    given([opened(), declared('a1'), { type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: null } }]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit))).thenRefuses('ACTIVITY_NOT_DECLARED', 'conflict');
+    given([opened(), declared('a1'), { type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: null } }]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit), none)).thenRefuses('ACTIVITY_NOT_DECLARED', 'conflict');
   });
   it('another unit is out of scope (403)', () => {
-    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.otherUnit))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.otherUnit), none)).thenRefuses('OUT_OF_SCOPE', 'forbidden');
   });
   it('Art. 14: a voided year is YEAR_VOIDED', () => {
-    given([opened(), declared('a1'), flagged]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_VOIDED', 'conflict');
+    given([opened(), declared('a1'), flagged]).when((s) => decideUnitVerify(verify(), s, UNIT, ctx(actors.unit), none)).thenRefuses('YEAR_VOIDED', 'conflict');
+  });
+});
+
+describe('Art. 13: a key the unit or the authority sets links content that counts in one year only', () => {
+  const makeUp = declared('a1', { completedOn: '2025-02-01', makeUp: true });
+  const nextYearHolds = (over = {}) => ({ 2023: [], 2025: [opened('p1', 2025), declared('r1', { completedOn: '2025-02-01', contentKey: 'K', ...over })] });
+  const previousYearHolds = { 2023: [opened('p1', 2023), declared('m0', { completedOn: '2024-02-01', contentKey: 'K', makeUp: true })], 2025: [] };
+  it('approving a make-up activity under a key the following year counts is CONTENT_ALREADY_COUNTED', () => {
+    given([opened(), makeUp]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit, '2025-03-01T00:00:00.000Z'), years(nextYearHolds()))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+  it("approving a regular activity under a key the previous year's make-up counts is CONTENT_ALREADY_COUNTED", () => {
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit), years(previousYearHolds))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+  it('only the other kind counts next door: a regular activity of the previous year, or make-up of the next, does not', () => {
+    const regularBefore = { 2023: [opened('p1', 2023), declared('m0', { completedOn: '2023-02-01', contentKey: 'K' })], 2025: [] };
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit), years(regularBefore))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: 'K' } }]);
+  });
+  it('content next door that no longer counts (withdrawn) does not refuse the key', () => {
+    const withdrawn = { 2023: [], 2025: [...nextYearHolds()[2025], { type: 'ActivityWithdrawn', data: { activityId: 'r1' } } as CreditYearEvent] };
+    given([opened(), makeUp]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit, '2025-03-01T00:00:00.000Z'), years(withdrawn))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: 'K' } }]);
+  });
+  it('a rejection with a key counts nowhere, so it is not checked', () => {
+    given([opened(), makeUp]).when((s) => decideUnitVerify(verify({ decision: 'reject', reason: 'repeat', contentKey: 'K' }), s, UNIT, ctx(actors.unit, '2025-03-01T00:00:00.000Z'), none)).then([{ type: 'ActivityRejectedByUnit', data: { activityId: 'a1', reason: 'repeat', contentKey: 'K' } }]);
+  });
+  it("an authority's adjustment under a key the following year counts is CONTENT_ALREADY_COUNTED; to 0 it counts nowhere and passes", () => {
+    const verifiedMakeUp = registered('a1', { completedOn: '2025-02-01', makeUp: true });
+    const adjust = (hours: number) => ({ ...key, adjustments: [{ activityId: 'a1', hours, reason: 'same course', contentKey: 'K' }] });
+    given([opened(), verifiedMakeUp, confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.hr, '2025-03-01T00:00:00.000Z'), years(nextYearHolds()))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+    given([opened(), verifiedMakeUp, confirmed]).when((s) => decideAuthorityFinalize(adjust(0), s, UNIT, ctx(actors.hr, '2025-03-01T00:00:00.000Z'), none)).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'a1', hours: 0, reason: 'same course', contentKey: 'K' }] } }]);
   });
 });
 
@@ -81,24 +120,24 @@ describe('UnitConfirm (Art. 12 ¶1)', () => {
 describe('AuthorityFinalize (终审, Art. 12 ¶3)', () => {
   const adjust = (hours: number, activityId = 'a1') => ({ ...key, adjustments: [{ activityId, hours, reason: 'review', contentKey: null }] });
   it('finalises a confirmed year with adjustments', () => {
-    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.city))).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'a1', hours: 5, reason: 'review', contentKey: null }] } }]);
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.city), none)).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'a1', hours: 5, reason: 'review', contentKey: null }] } }]);
   });
   it('an open year is NOT_CONFIRMED; finalising twice is NOT_CONFIRMED too', () => {
-    given([opened(), registered('a1')]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.hr))).thenRefuses('NOT_CONFIRMED', 'conflict');
-    given([opened(), registered('a1'), confirmed, finalized]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.hr))).thenRefuses('NOT_CONFIRMED', 'conflict');
+    given([opened(), registered('a1')]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.hr), none)).thenRefuses('NOT_CONFIRMED', 'conflict');
+    given([opened(), registered('a1'), confirmed, finalized]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.hr), none)).thenRefuses('NOT_CONFIRMED', 'conflict');
   });
   it('never above the verified hours (HOURS_ABOVE_VERIFIED)', () => {
-    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(10.5), s, UNIT, ctx(actors.hr))).thenRefuses('HOURS_ABOVE_VERIFIED', 'unprocessable');
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(10.5), s, UNIT, ctx(actors.hr), none)).thenRefuses('HOURS_ABOVE_VERIFIED', 'unprocessable');
   });
   it('only verified activities can be adjusted (ACTIVITY_NOT_VERIFIED)', () => {
     const rejected: CreditYearEvent = { type: 'ActivityRejectedByUnit', data: { activityId: 'a1', reason: 'x', contentKey: null } };
-    given([opened(), declared('a1'), rejected, confirmed]).when((s) => decideAuthorityFinalize(adjust(0), s, UNIT, ctx(actors.hr))).thenRefuses('ACTIVITY_NOT_VERIFIED', 'conflict');
+    given([opened(), declared('a1'), rejected, confirmed]).when((s) => decideAuthorityFinalize(adjust(0), s, UNIT, ctx(actors.hr), none)).thenRefuses('ACTIVITY_NOT_VERIFIED', 'conflict');
   });
   it('an authority of another city, or an industry authority of another field, is out of scope', () => {
-    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.otherCity))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
-    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.health))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.otherCity), none)).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust(5), s, UNIT, ctx(actors.health), none)).thenRefuses('OUT_OF_SCOPE', 'forbidden');
   });
   it('an unknown activity in the adjustments is ACTIVITY_NOT_FOUND (404 before 409)', () => {
-    given([opened(), registered('a1')]).when((s) => decideAuthorityFinalize(adjust(5, 'zz'), s, UNIT, ctx(actors.hr))).thenRefuses('ACTIVITY_NOT_FOUND', 'not_found');
+    given([opened(), registered('a1')]).when((s) => decideAuthorityFinalize(adjust(5, 'zz'), s, UNIT, ctx(actors.hr), none)).thenRefuses('ACTIVITY_NOT_FOUND', 'not_found');
   });
 });
