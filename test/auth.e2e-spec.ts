@@ -76,6 +76,7 @@ const badCredentials: BadCredential[] = [
   { rule: 'an authority with a 7-digit region', headers: async () => bearer(await signed({ sub: 'x', role: 'authority', region: '3601000' })) },
   { rule: 'an authority with a non-numeric region', headers: async () => bearer(await signed({ sub: 'x', role: 'authority', region: '36a100' })) },
   { rule: 'a regulator with an empty region', headers: async () => bearer(await signed({ sub: 'x', role: 'regulator', region: '' })) },
+  { rule: 'an industry authority of a field no rule set knows', headers: async () => bearer(await signed({ sub: 'x', role: 'authority', region: '360000', industry: 'nonsense' })) },
 ];
 
 describe('401 UNAUTHENTICATED: the token is missing, bad, expired, not HS256, or lacks its role and scope', () => {
@@ -123,6 +124,12 @@ describe('a valid token is accepted', () => {
     expect(res.status).toBe(200);
     const declared = (res.body as Array<{ type: string; actor: unknown; data: { activityId?: string } }>).find((e) => e.data.activityId === 'auth-ok');
     expect(declared?.actor).toEqual({ id: 'user-p1', role: 'professional' });
+  });
+
+  it('the Bearer scheme is case-insensitive (RFC 9110): bearer and BEARER are accepted', async () => {
+    const token = await signed({ sub: 'hr', role: 'authority', region: '360000' });
+    expect((await t.call('GET', '/api/authorities/pending', { headers: { authorization: `bearer ${token}` } })).status).toBe(200);
+    expect((await t.call('GET', '/api/authorities/pending', { headers: { authorization: `BEARER ${token}` } })).status).toBe(200);
   });
 
   it('an industry authority (with industry) and a county authority are valid tokens', async () => {

@@ -152,6 +152,12 @@ it('GET /api/jobs of an unknown job is JOB_NOT_FOUND', async () => {
   expect(res.body.error.code).toBe('JOB_NOT_FOUND');
 });
 
+it('GET /api/jobs takes no query parameters: any is an unknown field (400, before 404)', async () => {
+  const res = await t.call('GET', '/api/jobs/nope?verbose=1', { token: w.regulator });
+  expect(res.status).toBe(400);
+  expect(res.body.error.message).toContain('verbose: unknown field');
+});
+
 /** Jobs run in-process: wait for the queue to be idle, then read the job once. */
 async function pollJob(jobId: string) {
   const { JOB_QUEUE } = await import('@jx/jobs');

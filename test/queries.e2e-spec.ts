@@ -71,6 +71,13 @@ describe('history', () => {
     }
     expect(res.body[2].actor).toEqual({ id: 'unit-u1', role: 'unit' });
   });
+
+  it('takes no query parameters: any is an unknown field (400), as on every other query', async () => {
+    await declare(w.pro, activity({ completedOn: '2024-02-01' }));
+    const res = await t.call('GET', `${yearPath()}/history?asOf=2024-06-01T00:00:00.000Z`, { token: w.pro });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('asOf: unknown field');
+  });
 });
 
 describe('inboxes and the report (projections)', () => {

@@ -87,6 +87,20 @@ describe('DeclareActivity', () => {
   });
 });
 
+describe('WithdrawActivity takes no body', () => {
+  it('a body with a field is refused (400 naming it) and nothing is written; none, or {}, withdraws', async () => {
+    await declare(w.pro, activity({ activityId: 'w1' }));
+    await declare(w.pro, activity({ activityId: 'w2' }));
+    const head = await t.head();
+    const refused = await t.call('DELETE', `${yearPath()}/activities/w1`, { token: w.pro, body: { reason: 'changed my mind' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('reason: unknown field');
+    expect(await t.head()).toBe(head);
+    expect((await t.call('DELETE', `${yearPath()}/activities/w1`, { token: w.pro, body: {} })).status).toBe(200);
+    expect((await t.call('DELETE', `${yearPath()}/activities/w2`, { token: w.pro })).status).toBe(200);
+  });
+});
+
 describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
   it('runs the whole workflow and the final tier decides compliance', async () => {
     await declare(w.pro, activity({ activityId: 'pub', measure: { hours: 30 } }));

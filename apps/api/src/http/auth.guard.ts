@@ -5,7 +5,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createVerifier, TOKEN_ERROR_CODES, TokenError } from 'fast-jwt';
-import { ROLES, type ActorClaims, type Role } from '@jx/domain';
+import { isField, ROLES, type ActorClaims, type Role } from '@jx/domain';
 import { HttpError } from './http-error';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
@@ -42,7 +42,8 @@ export function claimsOf(payload: Record<string, unknown>): ActorClaims {
     actor[claim] = value as string;
   }
   if (role === 'authority' && payload.industry !== undefined) {
-    if (typeof payload.industry !== 'string' || payload.industry.length === 0) throw unauthorized('industry must be a field name');
+    // A field no rule set knows would scope the authority to nothing: refused like any bad scope claim.
+    if (typeof payload.industry !== 'string' || !isField(payload.industry)) throw unauthorized('industry must be one of the configured fields');
     actor.industry = payload.industry;
   }
   return actor;
@@ -84,7 +85,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header) : null;
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer token is required');
     try {
       // A copy: the request may not change what later requests with the same token are told.

@@ -39,6 +39,11 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown, prefix = ''): T
   return result.data;
 }
 
+/** Endpoints that take no query parameters: any given is an unknown field (400). */
+export const noQuery = z.strictObject({});
+/** Endpoints that take no body: nothing, or an empty JSON object. */
+export const noBody = z.strictObject({}).optional();
+
 export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -');
 export const yearParam = z
   .string()
