@@ -4,6 +4,10 @@
  * statement read (by a reader process of its own, bench/statement-reader.ts). Prints commands/s,
  * p50 and p99 for each and their ratio.
  *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
+ *   BENCH_WARMUP (default 3000): commands each server gets before anything is measured. V8 compiles
+ *     hot code with TurboFan in background threads, and the API has much more code than the
+ *     baselines: perf showed TurboFan at ≈ 14 % of the API's CPU over its first 8,000 commands and
+ *     ≈ 0 after, so a short warm-up measured the compiler more than the server.
  *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"LOG_LEVEL":"error"}'
  *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=prof'
  *   BENCH_BASELINE_NODE_ARGS: node flags for the two baselines' processes (to profile them alike)
@@ -22,6 +26,7 @@ const SECRET = 'bench-secret-bench-secret-bench-secret-00';
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 600);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const YEAR = new Date().getUTCFullYear();
 
 function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -92,10 +97,10 @@ async function main(): Promise<void> {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${tokens[p]}` } : {}) };
       return (await send(`${url}/api/persons/p${p}/years/${YEAR}/activities`, 'POST', headers, JSON.stringify(body(i)))).status;
     };
-    // Warm-up both, then measure: the bare route first, DeclareActivity second, alternating twice.
-    await load(300, CONCURRENCY, post(bare.url, false));
-    await load(300, CONCURRENCY, post(nest.url, false));
-    await load(300, CONCURRENCY, (i) => post(app.url, true)(i + 1_000_000));
+    // Warm-up each (steady state: see BENCH_WARMUP), then measure the three in turn, twice.
+    await load(WARMUP, CONCURRENCY, (i) => post(bare.url, false)(i + 1_000_000));
+    await load(WARMUP, CONCURRENCY, (i) => post(nest.url, false)(i + 1_000_000));
+    await load(WARMUP, CONCURRENCY, (i) => post(app.url, true)(i + 1_000_000));
     const runs = { bare: [] as Measured[], nest: [] as Measured[], app: [] as Measured[] };
     for (let round = 0; round < 2; round++) {
       runs.bare.push(await measured(bare.child, COMMANDS / 2, CONCURRENCY, (i) => post(bare.url, false)(i + round * COMMANDS)));
@@ -112,7 +117,7 @@ async function main(): Promise<void> {
     const a = merge(runs.app);
     const line = (name: string, r: typeof a) =>
       `${name.padEnd(16)} ${r.perSecond.toFixed(0).padStart(6)} commands/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   CPU per command: server ${r.serverCpuUs.toFixed(0)} µs, client ${r.clientCpuUs.toFixed(0)} µs`;
-    console.log(`http bench: ${COMMANDS} commands per side, ${CONCURRENCY} in flight, ${PERSONS} person-years, node ${process.version}`);
+    console.log(`http bench: ${COMMANDS} commands per side after ${WARMUP} to warm up, ${CONCURRENCY} in flight, ${PERSONS} person-years, node ${process.version}`);
     console.log(line('bare append', b));
     console.log(line('Nest bare append', n));
     console.log(line('DeclareActivity', a));
