@@ -21,11 +21,7 @@ import { CLOCK, RULE_SETS, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings 
 
 export type Recorded = ReadonlyArray<StoredEvent>;
 
-/** StoredEvent → the `{type, data, revision, at}` the domain folds. */
-export const asRecorded = (events: Recorded) =>
-  events.map((e) => ({ type: e.type, data: e.data, revision: e.revision, at: e.metadata.at }));
-
-export const foldYear = (events: Recorded): CreditYearState | null => foldCreditYear(asRecorded(events));
+export const foldYear = (events: Recorded): CreditYearState | null => foldCreditYear(events);
 
 /** The neighbouring person-years a decision was given; asking for one not read is a programming error. */
 export const neighbourYears =

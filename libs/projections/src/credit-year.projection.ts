@@ -16,7 +16,7 @@ export type RuleSets = Pick<RuleSetRegistry, 'idFor' | 'resolve'>;
  * Null when it holds no opening event (nothing to show).
  */
 export function projectCreditYear(stream: readonly StoredEvent[], rules: RuleSets): PersonYearSnapshot | null {
-  const state = foldCreditYear(stream.map((e) => ({ type: e.type, data: e.data, revision: e.revision, at: e.metadata.at })));
+  const state = foldCreditYear(stream);
   if (state === null) return null;
   // A field outside the configured list can only come from a corrupt stream: stop loudly rather
   // than count the year under a guessed rule set.

@@ -174,11 +174,21 @@ export function evolve(state: CreditYearState | null, event: CreditYearEvent, me
   return state;
 }
 
+/**
+ * A recorded event as the fold needs it: its type, data and revision, and the time it was recorded
+ * — its own `at`, or a stored event's `metadata.at` (read in place: no copy of each event per fold).
+ */
+export type RecordedCreditYearEvent = { type: string; data: unknown; revision: number } & ({ at: string } | { metadata: { at: string } });
+
 /** Folds recorded events (with their revision and time) into the year's state. */
-export function foldCreditYear(
-  events: ReadonlyArray<{ type: string; data: unknown; revision: number; at: string }>,
-): CreditYearState | null {
+export function foldCreditYear(events: ReadonlyArray<RecordedCreditYearEvent>): CreditYearState | null {
   let state: CreditYearState | null = null;
-  for (const e of events) state = evolve(state, e as unknown as CreditYearEvent, e);
+  // evolve copies what it keeps of the meta: one object serves the whole fold.
+  const meta: EventMeta = { revision: 0, at: '' };
+  for (const e of events) {
+    meta.revision = e.revision;
+    meta.at = 'at' in e ? e.at : e.metadata.at;
+    state = evolve(state, e as unknown as CreditYearEvent, meta);
+  }
   return state;
 }
