@@ -109,6 +109,26 @@ it("RULES §4: and a key the authority sets in an adjustment — the make-up sid
   expect((await t.call('POST', `${yearPath('p1', 2024)}/finalization`, { token: w.hr, body: adjust(0) })).status).toBe(200);
 });
 
+it('RULES §4: an activity adjusted to 0 counts nowhere, so the next year may take its content — and then adjusting it back above 0 is CONTENT_ALREADY_COUNTED', async () => {
+  const register = (activityId: string, completedOn: string, contentKey?: string) =>
+    t.call('POST', `${yearPath('p1', 2024)}/activities`, { token: w.institution, body: activity({ activityId, completedOn, unitId: 'u1', evidence: undefined, ...(contentKey ? { contentKey } : {}) }) });
+  const finalize = (adjustments: unknown[]) => t.call('POST', `${yearPath('p1', 2024)}/finalization`, { token: w.hr, body: { decision: 'approve', adjustments } });
+  expect((await register('m1', '2025-05-01', 'COURSE-9')).status).toBe(201);
+  await t.call('POST', `${yearPath('p1', 2024)}/unit-confirmation`, { token: w.unit, body: {} });
+  expect((await finalize([{ activityId: 'm1', hours: 0, reason: 'a repeat' }])).status).toBe(200);
+  expect((await declare(2025, activity({ activityId: 'b1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }))).status).toBe(201);
+  // Another make-up activity reopens 2024; its next finalisation may not bring COURSE-9 back.
+  expect((await register('m2', '2025-05-02')).status).toBe(201);
+  await t.call('POST', `${yearPath('p1', 2024)}/unit-confirmation`, { token: w.unit, body: {} });
+  const head = await t.head();
+  const back = await finalize([{ activityId: 'm1', hours: 5, reason: 'second look' }]);
+  expect(back.status).toBe(409);
+  expect(back.body.error).toMatchObject({ code: 'CONTENT_ALREADY_COUNTED', article: '13' });
+  expect(await t.head()).toBe(head);
+  // As other content (another key) it may count again.
+  expect((await finalize([{ activityId: 'm1', hours: 5, reason: 'second look', contentKey: 'COURSE-10' }])).status).toBe(200);
+});
+
 it('RULES §4: under concurrent requests the same content lands in exactly one of the two years', async () => {
   for (let i = 0; i < 10; i++) {
     const key = `RACE-${i}`;

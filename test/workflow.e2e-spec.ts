@@ -97,6 +97,9 @@ describe('WithdrawActivity takes no body', () => {
     expect(refused.body.error.message).toContain('reason: unknown field');
     expect(await t.head()).toBe(head);
     expect((await t.call('DELETE', `${yearPath()}/activities/w1`, { token: w.pro, body: {} })).status).toBe(200);
+    // An empty body of another type is no body either (curl -X DELETE -d '' sends form-urlencoded).
+    await declare(w.pro, activity({ activityId: 'w3' }));
+    expect((await t.call('DELETE', `${yearPath()}/activities/w3`, { token: w.pro, raw: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
     expect((await t.call('DELETE', `${yearPath()}/activities/w2`, { token: w.pro })).status).toBe(200);
   });
 });

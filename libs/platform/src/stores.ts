@@ -1,4 +1,4 @@
-/** The stores configuration picks: one place for the server, its projection thread and the CLIs. */
+/** The stores configuration picks: one place for the server's composition root and the maintenance CLIs. */
 import { join } from 'node:path';
 import type { AppConfig } from '@jx/config';
 import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';

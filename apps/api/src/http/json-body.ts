@@ -17,5 +17,6 @@ export function installBodyParsers(fastify: FastifyInstance): void {
       done(null, INVALID_JSON);
     }
   });
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, NOT_JSON));
+  // An empty body is no body whatever its type (`curl -X DELETE -d ''` says form-urlencoded).
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, (body as Buffer).length === 0 ? undefined : NOT_JSON));
 }

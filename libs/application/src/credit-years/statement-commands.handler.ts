@@ -46,9 +46,12 @@ export class UnitConfirmHandler extends StatementCommandHandler<UnitConfirm> {
 export class AuthorityFinalizeHandler extends StatementCommandHandler<AuthorityFinalize> {
   protected decide = decideAuthorityFinalize;
 
-  /** A key set by an adjustment is checked against the neighbouring years (Art. 13). */
+  /**
+   * An adjustment above 0 may make content count (a key, or an activity adjusted to 0 before):
+   * checked against the neighbouring years (Art. 13), which the stream alone cannot rule out here.
+   */
   protected override neighbourYears({ data }: AuthorityFinalize): number[] {
-    return data.adjustments.some((a) => a.contentKey !== null && a.hours > 0) ? contentNeighbourYears(data.year) : [];
+    return data.adjustments.some((a) => a.hours > 0) ? contentNeighbourYears(data.year) : [];
   }
 }
 

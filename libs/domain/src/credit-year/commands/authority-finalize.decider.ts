@@ -1,9 +1,9 @@
 /** AuthorityFinalize (终审, Art. 12 ¶3): final review of a confirmed year, with adjustments. */
 import { conflict, unprocessable } from '../../shared/domain-error';
 import type { Adjustment } from '../credit-year.events';
-import { toHundredths, type CreditYearState } from '../credit-year.state';
+import { effectiveContentKey, toHundredths, type CreditYearState } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
-import { refuseKeyCountedNextDoor, type NeighbourYears } from './content-across-years';
+import { contentOf, refuseCountedNextDoor, type NeighbourYears } from './content-across-years';
 import { checkStoredScope, refuseVoided, requireActivity, requireYear } from './guards';
 
 export interface AuthorityFinalizeCommand {
@@ -18,7 +18,7 @@ export function decideAuthorityFinalize(
   current: CreditYearState | null,
   unit: UnitView,
   ctx: DecideContext,
-  /** Needed when an adjustment sets a contentKey (content counts in one year only, Art. 13). */
+  /** Needed when an adjustment above 0 may make content count (content counts in one year only, Art. 13). */
   neighbours: NeighbourYears,
 ): CreditYearDecision {
   const state = requireYear(current, cmd.personId, cmd.year);
@@ -31,9 +31,13 @@ export function decideAuthorityFinalize(
       throw conflict('ACTIVITY_NOT_VERIFIED', `activity ${adj.activityId} is ${activity.status}; only verified activities can be adjusted`, '12');
     }
   }
-  // An adjustment to 0 rejects the activity in the final tier: it counts nowhere, whatever its key.
+  // Content starts to count under an adjustment above 0 that links it by a key, or that brings
+  // back an activity an earlier finalisation adjusted to 0 (it counted nowhere meanwhile, so the
+  // neighbouring year may have taken the same content). An adjustment to 0 counts nowhere.
   for (const { adj, activity } of targets) {
-    if (adj.contentKey !== null && adj.hours > 0) refuseKeyCountedNextDoor(state.year, activity, adj.contentKey, neighbours);
+    if (adj.hours === 0 || (adj.contentKey === null && activity.final !== 0)) continue;
+    const content = adj.contentKey ?? contentOf(activity.data.activityId, effectiveContentKey(activity));
+    refuseCountedNextDoor(state.year, activity, content, neighbours);
   }
   for (const { adj, activity } of targets) {
     if (toHundredths(adj.hours) > activity.verified!) {

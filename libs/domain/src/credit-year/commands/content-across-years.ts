@@ -7,6 +7,9 @@
 import { conflict } from '../../shared/domain-error';
 import { effectiveContentKey, isActive, type ActivityState, type CreditYearState } from '../credit-year.state';
 
+/** The article the refusal cites: RULES.md §4 states the rule under make-up. */
+const ARTICLE = '13';
+
 /** The neighbouring person-years a decision may need, by year (null: never written to). */
 export type NeighbourYears = (year: number) => CreditYearState | null;
 
@@ -28,11 +31,15 @@ export function holdsContent(state: CreditYearState | null, content: string, mak
   return false;
 }
 
-/** 409 CONTENT_ALREADY_COUNTED when the neighbouring year already counts the content a key links this activity to. */
-export function refuseKeyCountedNextDoor(year: number, activity: ActivityState, contentKey: string, neighbours: NeighbourYears): void {
+export const contentAlreadyCounted = (content: string, year: number) =>
+  conflict('CONTENT_ALREADY_COUNTED', `content ${content} already counts in ${year}`, ARTICLE);
+
+/**
+ * 409 CONTENT_ALREADY_COUNTED when the neighbouring year already counts `content`, the content an
+ * activity of `year` is about to count under (a key being set, or its own content coming back).
+ */
+export function refuseCountedNextDoor(year: number, activity: ActivityState, content: string, neighbours: NeighbourYears): void {
   const makeUp = activity.data.makeUp;
   const other = contentNeighbour(year, makeUp);
-  if (holdsContent(neighbours(other), contentKey, !makeUp)) {
-    throw conflict('CONTENT_ALREADY_COUNTED', `content ${contentKey} already counts in ${other}`, '11');
-  }
+  if (holdsContent(neighbours(other), content, !makeUp)) throw contentAlreadyCounted(content, other);
 }

@@ -9,7 +9,7 @@ import type { CreditYearEvent, Evidence } from '../credit-year.events';
 import { isActive, type CreditYearState } from '../credit-year.state';
 import { evaluateYear } from '../statement';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
-import { contentOf, holdsContent } from './content-across-years';
+import { contentAlreadyCounted, contentOf, holdsContent } from './content-across-years';
 import { refuseVoided } from './guards';
 
 export interface DeclareActivityCommand {
@@ -125,7 +125,7 @@ export function decideDeclareActivity(
   const content = contentOf(a.activityId, a.contentKey);
   // (An activity after a year that is not short is refused by its date below: no content to compare.)
   if (afterYear === makeUp && holdsContent(neighbour, content, !makeUp)) {
-    throw conflict('CONTENT_ALREADY_COUNTED', `content ${content} already counts in ${neighbourYear(cmd)}`, '11');
+    throw contentAlreadyCounted(content, neighbourYear(cmd));
   }
   refuseDates(cmd, state, makeUp, ctx);
   const registered = ctx.actor.role !== 'professional';

@@ -3,7 +3,7 @@ import { conflict, unprocessable } from '../../shared/domain-error';
 import type { CreditYearState } from '../credit-year.state';
 import { toHundredths } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
-import { refuseKeyCountedNextDoor, type NeighbourYears } from './content-across-years';
+import { refuseCountedNextDoor, type NeighbourYears } from './content-across-years';
 import { checkStoredScope, refuseVoided, requireActivity, requireYear } from './guards';
 
 export interface UnitVerifyCommand {
@@ -39,7 +39,7 @@ export function decideUnitVerify(
       ruleSetId,
     };
   }
-  if (cmd.contentKey !== null) refuseKeyCountedNextDoor(state.year, activity, cmd.contentKey, neighbours);
+  if (cmd.contentKey !== null) refuseCountedNextDoor(state.year, activity, cmd.contentKey, neighbours);
   if (cmd.hours !== null && toHundredths(cmd.hours) > activity.claimed) {
     throw unprocessable('HOURS_ABOVE_CLAIMED', `hours ${cmd.hours} exceed the claimed ${activity.data.hours}`, '12');
   }

@@ -82,6 +82,19 @@ describe('Art. 13: a key the unit or the authority sets links content that count
   it('a rejection with a key counts nowhere, so it is not checked', () => {
     given([opened(), makeUp]).when((s) => decideUnitVerify(verify({ decision: 'reject', reason: 'repeat', contentKey: 'K' }), s, UNIT, ctx(actors.unit, '2025-03-01T00:00:00.000Z'), none)).then([{ type: 'ActivityRejectedByUnit', data: { activityId: 'a1', reason: 'repeat', contentKey: 'K' } }]);
   });
+  it("an authority's key on a regular activity that the previous year's make-up counts is CONTENT_ALREADY_COUNTED", () => {
+    const adjust = { ...key, adjustments: [{ activityId: 'a1', hours: 5, reason: 'same course', contentKey: 'K' }] };
+    given([opened(), registered('a1'), confirmed]).when((s) => decideAuthorityFinalize(adjust, s, UNIT, ctx(actors.hr), years(previousYearHolds))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+  it('adjusting back above 0 an activity a finalisation set to 0 brings its own content back: refused when the next year counts it meanwhile', () => {
+    const verifiedMakeUp = registered('a1', { completedOn: '2025-02-01', makeUp: true, contentKey: 'K' });
+    const toZero: CreditYearEvent = { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'a1', hours: 0, reason: 'repeat', contentKey: null }] } };
+    const reconfirmed: CreditYearEvent[] = [{ type: 'YearReopened', data: { activityId: 'a2', makeUp: true } }, confirmed];
+    const back = { ...key, adjustments: [{ activityId: 'a1', hours: 5, reason: 'second look', contentKey: null }] };
+    const later = ctx(actors.hr, '2025-06-01T00:00:00.000Z');
+    given([opened(), verifiedMakeUp, confirmed, toZero, ...reconfirmed]).when((s) => decideAuthorityFinalize(back, s, UNIT, later, years(nextYearHolds()))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+    given([opened(), verifiedMakeUp, confirmed, toZero, ...reconfirmed]).when((s) => decideAuthorityFinalize(back, s, UNIT, later, years({ 2023: [], 2025: [] }))).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: back.adjustments } }]);
+  });
   it("an authority's adjustment under a key the following year counts is CONTENT_ALREADY_COUNTED; to 0 it counts nowhere and passes", () => {
     const verifiedMakeUp = registered('a1', { completedOn: '2025-02-01', makeUp: true });
     const adjust = (hours: number) => ({ ...key, adjustments: [{ activityId: 'a1', hours, reason: 'same course', contentKey: 'K' }] });
