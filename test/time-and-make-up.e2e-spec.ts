@@ -129,6 +129,20 @@ it('RULES §4: an activity adjusted to 0 counts nowhere, so the next year may ta
   expect((await finalize([{ activityId: 'm1', hours: 5, reason: 'second look', contentKey: 'COURSE-10' }])).status).toBe(200);
 });
 
+it('RULES §4: a key set on verification racing a make-up declaration of the same content: exactly one lands', async () => {
+  for (let i = 0; i < 10; i++) {
+    const key = `KEYRACE-${i}`;
+    expect((await declare(2025, activity({ activityId: `r${i}`, completedOn: '2025-05-01' }))).status).toBe(201);
+    const answers = await Promise.all([
+      t.call('POST', `${yearPath('p1', 2025)}/activities/r${i}/verification`, { token: w.unit, body: { decision: 'approve', contentKey: key } }),
+      declare(2024, activity({ activityId: `k${i}`, completedOn: '2025-05-01', contentKey: key })),
+    ]);
+    const [verified, madeUp] = answers.map((a) => a.status);
+    expect([verified, madeUp]).toEqual(verified === 200 ? [200, 409] : [409, 201]);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(['CONTENT_ALREADY_COUNTED']);
+  }
+});
+
 it('RULES §4: under concurrent requests the same content lands in exactly one of the two years', async () => {
   for (let i = 0; i < 10; i++) {
     const key = `RACE-${i}`;
