@@ -15,7 +15,7 @@ export const BODY_LIMIT = 64 * 1024;
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<NestFastifyApplication> {
   const root = createRootLogger(config.LOG_LEVEL);
   // maxParamLength: an over-long id must reach validation (400), not fall out of the router (404).
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, maxParamLength: 4096, genReqId: () => randomUUID() });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID() });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
