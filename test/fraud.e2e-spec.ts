@@ -1,4 +1,7 @@
 /** Art. 14 over HTTP: a flag voids the year, a rescission restores it exactly, institution flags fan out. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 import { Projector, ProjectionRunner, READ_MODEL_STORE, type ReadModelBatch, type ReadModelStore } from '@jx/projections';
@@ -145,6 +148,31 @@ it('with REDIS_URL set and Redis away, the job endpoints answer 503 SERVICE_UNAV
     await away.close();
   }
 }, 20_000); // each job call waits its 5 s for Redis before answering 503
+
+it('an institution flag job outlives a restart of the embedded default: its progress is still answered (jobs journaled in DATA_DIR)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jx-jobs-restart-'));
+  try {
+    const before = await startTestApp({ now: '2024-12-01T02:00:00.000Z', env: { DATA_DIR: dataDir } });
+    const wb = await world(before);
+    await before.call('POST', `${yearPath('p1')}/activities`, { token: wb.institution, body: activity({ unitId: 'u1', evidence: undefined }) });
+    await before.projected();
+    const accepted = await before.call('POST', '/api/institutions/inst1/fraud-flags', { token: wb.hr, body: { year: 2024, reason: 'forged registrations' } });
+    expect(accepted.status).toBe(202);
+    const { JOB_QUEUE } = await import('@jx/jobs');
+    await before.app.get<{ whenIdle(): Promise<void> }>(JOB_QUEUE).whenIdle();
+    await before.close();
+    const after = await startTestApp({ now: '2024-12-01T02:00:00.000Z', env: { DATA_DIR: dataDir } });
+    try {
+      const job = await after.call('GET', `/api/jobs/${accepted.body.jobId}`, { token: await after.token({ role: 'regulator', region: '360000' }) });
+      expect(job.status).toBe(200);
+      expect(job.body).toEqual({ jobId: accepted.body.jobId, state: 'completed', progress: { done: 1, total: 1 } });
+    } finally {
+      await after.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
 
 it('GET /api/jobs of an unknown job is JOB_NOT_FOUND', async () => {
   const res = await t.call('GET', '/api/jobs/nope', { token: w.regulator });

@@ -1,9 +1,10 @@
 /**
  * The embedded default (API.md, Running: "jobs run in-process"): jobs run in this process, in
- * enqueue order, at most `concurrency` at a time per name. Job records live in memory only: they
- * are lost on restart, and so is a job that had not finished — which is why processors must be
- * idempotent and re-runnable from the event store (a lost fraud job is simply sent again; the
- * promotion-delay sweep runs again at its next tick). Production uses the BullMQ adapter.
+ * enqueue order, at most `concurrency` at a time per name. With a journal (the server gives it
+ * `DATA_DIR/jobs.sqlite`), job records outlive the process: on start, a job that had not finished
+ * runs again — processors are idempotent and re-runnable from the event store — and finished ones
+ * still answer getJob. Without one they live in memory only. A schedule's runs are never
+ * journaled: the schedule enqueues the next one. Production uses the BullMQ adapter.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -12,12 +13,12 @@ import {
   type JobData,
   type JobProcessor,
   type JobQueue,
-  type JobState,
   type JobView,
   type ProcessorOptions,
   type ScheduleOptions,
 } from '../job-queue.port';
 import { systemJobTimers, type JobTimers } from './job-timers';
+import type { JobJournal, JobRecord } from './sqlite-job-journal';
 
 export interface InProcessJobQueueOptions {
   /** Attempts per job unless its enqueue says otherwise (BullMQ's `attempts`). Default 3. */
@@ -30,19 +31,12 @@ export interface InProcessJobQueueOptions {
    * removeOnComplete); an evicted id may run again, which idempotent processors tolerate.
    */
   keepFinished?: number;
+  /** Keeps job records across restarts; the queue owns it and closes it on close(). */
+  journal?: JobJournal;
 }
 
-interface JobRecord {
-  id: string;
-  name: string;
-  data: JobData;
-  state: JobState;
-  progress: { done: number; total: number };
-  attemptsMade: number;
-  attempts: number;
-  result?: unknown;
-  error?: string;
-}
+/** Progress is journaled at most this often per job (every report would write once per item). */
+const PROGRESS_JOURNAL_MS = 250;
 
 interface Processor {
   run: JobProcessor<JobData>;
@@ -69,15 +63,47 @@ export class InProcessJobQueue implements JobQueue {
   private readonly backoffMs: (attemptsMade: number) => number;
   private readonly timers: JobTimers;
   private readonly keepFinished: number;
+  private readonly journal: JobJournal | undefined;
+  /** Schedule runs: never journaled. */
+  private readonly transient = new Set<string>();
+  private readonly progressJournaledAt = new Map<string, number>();
 
   constructor(options: InProcessJobQueueOptions = {}) {
     this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.timers = options.timers ?? systemJobTimers;
     this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
+    this.journal = options.journal;
+    if (this.journal) this.restore(this.journal.load());
+  }
+
+  /**
+   * Jobs of an earlier run of the process: finished ones are kept as they were; the others wait for
+   * their processor again. An attempt the restart cut short is not counted: it did not fail.
+   */
+  private restore(records: readonly JobRecord[]): void {
+    for (const record of records) {
+      this.jobs.set(record.id, record);
+      if (record.state === 'completed' || record.state === 'failed') {
+        this.finish(record);
+        continue;
+      }
+      if (record.state === 'active') record.attemptsMade = Math.max(0, record.attemptsMade - 1);
+      record.state = 'waiting';
+      this.readyQueue(record.name).push(record.id);
+      this.persist(record);
+    }
+  }
+
+  private persist(job: JobRecord): void {
+    if (this.journal && !this.transient.has(job.id)) this.journal.save(job);
   }
 
   async enqueue<D extends JobData>(name: string, data: D, options: EnqueueOptions = {}): Promise<string> {
+    return this.add(name, data, options, true);
+  }
+
+  private async add(name: string, data: JobData, options: EnqueueOptions, durable: boolean): Promise<string> {
     if (this.closed) throw new JobQueueClosedError();
     const id = options.jobId ?? randomUUID();
     const existing = this.jobs.get(id);
@@ -86,14 +112,19 @@ export class InProcessJobQueue implements JobQueue {
       if (existing.state === 'failed') {
         // No longer finished: its place in the kept-finished order must not evict it while it runs.
         this.finishedOrder.splice(this.finishedOrder.indexOf(id), 1);
-        Object.assign(existing, { state: 'waiting', attemptsMade: 0, progress: { done: 0, total: 0 }, error: undefined });
+        Object.assign(existing, { state: 'waiting', attemptsMade: 0, progress: { done: 0, total: 0 } });
+        delete existing.error;
+        this.persist(existing);
         this.readyQueue(existing.name).push(id);
         this.pump(existing.name);
       }
       return id;
     }
     const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
-    this.jobs.set(id, { id, name, data, state: 'waiting', progress: { done: 0, total: 0 }, attemptsMade: 0, attempts });
+    const job: JobRecord = { id, name, data, state: 'waiting', progress: { done: 0, total: 0 }, attemptsMade: 0, attempts };
+    this.jobs.set(id, job);
+    if (!durable) this.transient.add(id);
+    this.persist(job);
     this.readyQueue(name).push(id);
     this.pump(name);
     return id;
@@ -142,6 +173,7 @@ export class InProcessJobQueue implements JobQueue {
     for (const id of [...this.schedules.keys()]) await this.unschedule(id);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.notifyIfIdle();
+    this.journal?.close();
   }
 
   private async tick(scheduleId: string, entry: { lastJobId: string | null }, name: string, data: JobData): Promise<void> {
@@ -149,7 +181,7 @@ export class InProcessJobQueue implements JobQueue {
     const last = entry.lastJobId === null ? undefined : this.jobs.get(entry.lastJobId);
     // A slow run must not pile up behind itself.
     if (last && (last.state === 'waiting' || last.state === 'active')) return;
-    entry.lastJobId = await this.enqueue(name, data, { jobId: `${scheduleId}:${++this.runSequence}` });
+    entry.lastJobId = await this.add(name, data, { jobId: `${scheduleId}:${++this.runSequence}` }, false);
   }
 
   private readyQueue(name: string): string[] {
@@ -170,6 +202,7 @@ export class InProcessJobQueue implements JobQueue {
   private start(job: JobRecord, processor: Processor): void {
     job.state = 'active';
     job.attemptsMade += 1;
+    this.persist(job);
     this.activeCount.set(job.name, (this.activeCount.get(job.name) ?? 0) + 1);
     const run = this.runAttempt(job, processor).finally(() => {
       this.inFlight.delete(run);
@@ -187,7 +220,12 @@ export class InProcessJobQueue implements JobQueue {
       attempt,
       reportProgress: async (done: number, total: number): Promise<void> => {
         // A late report from an attempt that already ended must not overwrite the outcome.
-        if (job.state === 'active' && job.attemptsMade === attempt) job.progress = { done, total };
+        if (job.state !== 'active' || job.attemptsMade !== attempt) return;
+        job.progress = { done, total };
+        const now = Date.now();
+        if (done < total && now - (this.progressJournaledAt.get(job.id) ?? 0) < PROGRESS_JOURNAL_MS) return;
+        this.progressJournaledAt.set(job.id, now);
+        this.persist(job);
       },
     };
     let failure: { error: unknown } | null = null;
@@ -203,7 +241,11 @@ export class InProcessJobQueue implements JobQueue {
       this.finish(job);
     } else {
       job.error = failure.error instanceof Error ? failure.error.message : String(failure.error);
-      if (job.attemptsMade < job.attempts && !this.closed) {
+      if (this.closed && this.journal) {
+        // Failed while the process stops (its projection or stores closing under it): the next
+        // start runs it again rather than leave it failed for good.
+        job.state = 'waiting';
+      } else if (job.attemptsMade < job.attempts && !this.closed) {
         job.state = 'waiting';
         // Not awaited: close() waits for running attempts, not for back-offs.
         void this.retryLater(job);
@@ -212,6 +254,8 @@ export class InProcessJobQueue implements JobQueue {
         this.finish(job);
       }
     }
+    this.progressJournaledAt.delete(job.id);
+    this.persist(job);
     this.pump(job.name);
   }
 
@@ -231,7 +275,12 @@ export class InProcessJobQueue implements JobQueue {
 
   private finish(job: JobRecord): void {
     this.finishedOrder.push(job.id);
-    while (this.finishedOrder.length > this.keepFinished) this.jobs.delete(this.finishedOrder.shift()!);
+    while (this.finishedOrder.length > this.keepFinished) {
+      const evicted = this.finishedOrder.shift()!;
+      this.jobs.delete(evicted);
+      if (this.transient.delete(evicted)) continue;
+      this.journal?.remove(evicted);
+    }
   }
 
   private busy(): boolean {

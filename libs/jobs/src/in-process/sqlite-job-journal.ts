@@ -1,0 +1,73 @@
+/**
+ * Where the in-process queue keeps its job records (the embedded default: `DATA_DIR/jobs.sqlite`),
+ * so that an accepted job outlives a restart: jobs that had not finished run again when the
+ * process starts (processors are idempotent), and finished ones still answer `getJob`. One row per
+ * job, its record as JSON, in enqueue order.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { JobState } from '../job-queue.port';
+
+/** A job as the in-process queue holds it. */
+export interface JobRecord {
+  id: string;
+  name: string;
+  data: Record<string, unknown>;
+  state: JobState;
+  progress: { done: number; total: number };
+  attemptsMade: number;
+  attempts: number;
+  result?: unknown;
+  error?: string;
+}
+
+export interface JobJournal {
+  /** Every kept record, in the order the jobs were first enqueued. */
+  load(): JobRecord[];
+  /** Writes the record as it is now (an upsert: a job keeps its place in the order). */
+  save(record: JobRecord): void;
+  remove(id: string): void;
+  close(): void;
+}
+
+export class SqliteJobJournal implements JobJournal {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    this.db = new Database(file, { timeout: 5000 });
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL: a killed process loses nothing (the bytes are in the OS); an OS crash may lose the
+    // last writes, as for the event store's embedded default.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec('CREATE TABLE IF NOT EXISTS jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, record TEXT NOT NULL)');
+    this.statements = {
+      load: this.db.prepare<[], string>('SELECT record FROM jobs ORDER BY seq').pluck(),
+      save: this.db.prepare<[string, string]>('INSERT INTO jobs (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record'),
+      remove: this.db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
+    };
+  }
+
+  load(): JobRecord[] {
+    return this.statements.load.all().map((text) => JSON.parse(text) as JobRecord);
+  }
+
+  save(record: JobRecord): void {
+    this.statements.save.run(record.id, JSON.stringify(record));
+  }
+
+  remove(id: string): void {
+    this.statements.remove.run(id);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens (creating its directory and table if needed) the journal in `file`. */
+export function openSqliteJobJournal(file: string): SqliteJobJournal {
+  mkdirSync(dirname(file), { recursive: true });
+  return new SqliteJobJournal(file);
+}
