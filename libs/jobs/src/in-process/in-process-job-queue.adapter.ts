@@ -4,7 +4,9 @@
  * `DATA_DIR/jobs.sqlite`), job records outlive the process: on start, a job that had not finished
  * runs again — processors are idempotent and re-runnable from the event store — and finished ones
  * still answer getJob. Without one they live in memory only. A schedule's runs are never
- * journaled: the schedule enqueues the next one. Production uses the BullMQ adapter.
+ * journaled: the schedule enqueues the next one. One process per journal: another process on the
+ * same file learns of a job only at its start (it restores it) or when asked for the same id (it
+ * shows it). Production uses the BullMQ adapter.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -79,24 +81,40 @@ export class InProcessJobQueue implements JobQueue {
 
   /**
    * Jobs of an earlier run of the process: finished ones are kept as they were; the others wait for
-   * their processor again. An attempt the restart cut short is not counted: it did not fail.
+   * their processor again. An attempt a crash cut short counts, as BullMQ counts a stalled job: a
+   * job that brings the process down fails once its attempts are used up, instead of taking every
+   * later start down with it.
    */
   private restore(records: readonly JobRecord[]): void {
     for (const record of records) {
       this.jobs.set(record.id, record);
+      if (record.state === 'active' && record.attemptsMade >= record.attempts) {
+        record.state = 'failed';
+        record.error = 'the process stopped during its last attempt';
+        this.journalQuietly(record);
+      }
       if (record.state === 'completed' || record.state === 'failed') {
         this.finish(record);
         continue;
       }
-      if (record.state === 'active') record.attemptsMade = Math.max(0, record.attemptsMade - 1);
       record.state = 'waiting';
       this.readyQueue(record.name).push(record.id);
-      this.persist(record);
+      this.journalQuietly(record);
     }
   }
 
-  private persist(job: JobRecord): void {
-    if (this.journal && !this.transient.has(job.id)) this.journal.save(job);
+  /**
+   * After a job was accepted, the journal follows what happens to it; a write that fails (a full
+   * disk, a result JSON cannot hold) is reported and the job goes on as in memory — at worst it
+   * runs again after a restart, which processors tolerate. Only accepting a job must be journaled.
+   */
+  private journalQuietly(job: JobRecord): void {
+    if (!this.journal || this.transient.has(job.id)) return;
+    try {
+      this.journal.save(job);
+    } catch (error: unknown) {
+      process.emitWarning(`job ${job.id}: its record could not be journaled (${error instanceof Error ? error.message : String(error)})`, 'JobJournalWarning');
+    }
   }
 
   async enqueue<D extends JobData>(name: string, data: D, options: EnqueueOptions = {}): Promise<string> {
@@ -110,24 +128,41 @@ export class InProcessJobQueue implements JobQueue {
     if (existing !== undefined) {
       // A job that failed runs again when asked for again (BullMQ adapter: the same).
       if (existing.state === 'failed') {
+        const again: JobRecord = { ...existing, state: 'waiting', attemptsMade: 0, progress: { done: 0, total: 0 } };
+        delete again.error;
+        // Journaled first: a refused write leaves the job failed, as the caller is told.
+        if (!this.transient.has(id)) this.journal?.save(again);
         // No longer finished: its place in the kept-finished order must not evict it while it runs.
         this.finishedOrder.splice(this.finishedOrder.indexOf(id), 1);
-        Object.assign(existing, { state: 'waiting', attemptsMade: 0, progress: { done: 0, total: 0 } });
-        delete existing.error;
-        this.persist(existing);
-        this.readyQueue(existing.name).push(id);
-        this.pump(existing.name);
+        this.jobs.set(id, again);
+        this.readyQueue(again.name).push(id);
+        this.pump(again.name);
       }
       return id;
     }
     const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
     const job: JobRecord = { id, name, data, state: 'waiting', progress: { done: 0, total: 0 }, attemptsMade: 0, attempts };
+    if (durable && this.journal) {
+      // Journaled before anything else: a job is accepted only once it would outlive a restart.
+      const taken = this.journal.insert(job);
+      if (taken !== undefined) return this.adopt(taken, name, data, options);
+    }
     this.jobs.set(id, job);
     if (!durable) this.transient.add(id);
-    this.persist(job);
     this.readyQueue(name).push(id);
     this.pump(name);
     return id;
+  }
+
+  /**
+   * The journal already holds this id, which this process did not know: another process on the
+   * same DATA_DIR accepted it. Its record is shown as stored; this process runs it only if it had
+   * failed and is asked for again (a job waiting or active is that process's to run).
+   */
+  private adopt(stored: JobRecord, name: string, data: JobData, options: EnqueueOptions): Promise<string> {
+    this.jobs.set(stored.id, stored);
+    if (stored.state === 'completed' || stored.state === 'failed') this.finish(stored);
+    return this.add(name, data, options, true);
   }
 
   async getJob(jobId: string): Promise<JobView | null> {
@@ -202,13 +237,13 @@ export class InProcessJobQueue implements JobQueue {
   private start(job: JobRecord, processor: Processor): void {
     job.state = 'active';
     job.attemptsMade += 1;
-    this.persist(job);
     this.activeCount.set(job.name, (this.activeCount.get(job.name) ?? 0) + 1);
     const run = this.runAttempt(job, processor).finally(() => {
       this.inFlight.delete(run);
       this.notifyIfIdle();
     });
     this.inFlight.add(run);
+    this.journalQuietly(job);
   }
 
   private async runAttempt(job: JobRecord, processor: Processor): Promise<void> {
@@ -225,7 +260,7 @@ export class InProcessJobQueue implements JobQueue {
         const now = Date.now();
         if (done < total && now - (this.progressJournaledAt.get(job.id) ?? 0) < PROGRESS_JOURNAL_MS) return;
         this.progressJournaledAt.set(job.id, now);
-        this.persist(job);
+        this.journalQuietly(job);
       },
     };
     let failure: { error: unknown } | null = null;
@@ -241,21 +276,21 @@ export class InProcessJobQueue implements JobQueue {
       this.finish(job);
     } else {
       job.error = failure.error instanceof Error ? failure.error.message : String(failure.error);
-      if (this.closed && this.journal) {
-        // Failed while the process stops (its projection or stores closing under it): the next
-        // start runs it again rather than leave it failed for good.
-        job.state = 'waiting';
-      } else if (job.attemptsMade < job.attempts && !this.closed) {
+      if (job.attemptsMade < job.attempts && !this.closed) {
         job.state = 'waiting';
         // Not awaited: close() waits for running attempts, not for back-offs.
         void this.retryLater(job);
+      } else if (job.attemptsMade < job.attempts && this.journal) {
+        // Failed while the process stops (its projection or stores closing under it): the next
+        // start runs it again rather than leave it failed for good.
+        job.state = 'waiting';
       } else {
         job.state = 'failed';
         this.finish(job);
       }
     }
     this.progressJournaledAt.delete(job.id);
-    this.persist(job);
+    this.journalQuietly(job);
     this.pump(job.name);
   }
 
@@ -278,8 +313,12 @@ export class InProcessJobQueue implements JobQueue {
     while (this.finishedOrder.length > this.keepFinished) {
       const evicted = this.finishedOrder.shift()!;
       this.jobs.delete(evicted);
-      if (this.transient.delete(evicted)) continue;
-      this.journal?.remove(evicted);
+      if (this.transient.delete(evicted) || !this.journal) continue;
+      try {
+        this.journal.remove(evicted);
+      } catch (error: unknown) {
+        process.emitWarning(`job ${evicted}: could not be removed from the journal (${error instanceof Error ? error.message : String(error)})`, 'JobJournalWarning');
+      }
     }
   }
 

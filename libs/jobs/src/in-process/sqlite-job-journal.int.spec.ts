@@ -1,4 +1,5 @@
 /** The in-process queue with its journal on a real SQLite file: what a restart keeps. */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ describe('InProcessJobQueue with a journal', () => {
     expect(await start().getJob(jobId)).toEqual({ jobId, name: 'count', state: 'completed', progress: { done: 2, total: 2 }, attemptsMade: 1, result: { counted: 2 } });
   });
 
-  it('a job cut short by a crash runs again on the next start; the cut attempt is not counted', async () => {
+  it('a job cut short by a crash runs again on the next start; the cut attempt counts', async () => {
     const crashed = start();
     const hang = deferred();
     crashed.registerProcessor('slow', async () => hang.promise);
@@ -53,27 +54,90 @@ describe('InProcessJobQueue with a journal', () => {
     expect((await crashed.getJob(jobId))?.state).toBe('active');
     // The process dies here: `crashed` is never closed before the next start reads the file.
     const next = start();
-    expect(await next.getJob(jobId)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
+    expect(await next.getJob(jobId)).toMatchObject({ state: 'waiting', attemptsMade: 1 });
     next.registerProcessor('slow', async () => 'done');
     await next.whenIdle();
-    expect(await next.getJob(jobId)).toMatchObject({ state: 'completed', attemptsMade: 1, result: 'done' });
+    expect(await next.getJob(jobId)).toMatchObject({ state: 'completed', attemptsMade: 2, result: 'done' });
     hang.resolve();
   });
 
-  it('a job whose attempt fails while the queue closes waits for the next start instead of failing', async () => {
+  it('a job that took the process down in its last attempt is failed on the next start, not run again (no crash loop)', async () => {
+    const crashed = start();
+    const hang = deferred();
+    crashed.registerProcessor('fatal', async () => hang.promise);
+    const jobId = await crashed.enqueue('fatal', {}, { attempts: 1 });
+    await settle();
+    const next = start();
+    let ran = false;
+    next.registerProcessor('fatal', async () => {
+      ran = true;
+    });
+    await next.whenIdle();
+    expect(await next.getJob(jobId)).toMatchObject({ state: 'failed', attemptsMade: 1, error: 'the process stopped during its last attempt' });
+    expect(ran).toBe(false);
+    hang.resolve();
+  });
+
+  it('a job is accepted only once journaled: a refused write (full disk) rejects the enqueue and leaves nothing behind', async () => {
+    const journal = openSqliteJobJournal(file);
+    const queue = new InProcessJobQueue({ timers: new ManualJobTimers(), journal });
+    opened.push(queue);
+    let runs = 0;
+    queue.registerProcessor('big', async () => {
+      runs += 1;
+    });
+    // The journal's connection is its own (private): a full disk can only be simulated on it.
+    const db = Reflect.get(journal, 'db') as Database.Database;
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    const big = { blob: 'x'.repeat(64 * 1024) };
+    await expect(queue.enqueue('big', big, { jobId: 'big-1' })).rejects.toThrow(/full/);
+    expect(await queue.getJob('big-1')).toBeNull();
+    db.pragma('max_page_count = 1073741823');
+    await queue.enqueue('big', big, { jobId: 'big-1' });
+    await queue.whenIdle();
+    expect(runs).toBe(1);
+    expect((await queue.getJob('big-1'))?.state).toBe('completed');
+  });
+
+  it('a result the journal cannot hold (a BigInt) is reported, and the job completes as in memory', async () => {
+    const queue = start();
+    queue.registerProcessor('sum', async () => 10n);
+    const jobId = await queue.enqueue('sum', {});
+    await queue.whenIdle();
+    expect(await queue.getJob(jobId)).toMatchObject({ state: 'completed', result: 10n });
+  });
+
+  it('two processes on one file: an id the other accepted is not taken over — its outcome is shown, not run again', async () => {
+    const a = start();
+    const b = start();
+    a.registerProcessor('flag', async () => ({ flagged: 5 }));
+    let bRan = false;
+    b.registerProcessor('flag', async () => {
+      bRan = true;
+    });
+    await a.enqueue('flag', {}, { jobId: 'iflag-1' });
+    await a.whenIdle();
+    expect(await b.enqueue('flag', {}, { jobId: 'iflag-1' })).toBe('iflag-1');
+    await b.whenIdle();
+    expect(bRan).toBe(false);
+    expect(await b.getJob('iflag-1')).toMatchObject({ state: 'completed', result: { flagged: 5 } });
+  });
+
+  it('a job whose attempt fails while the queue closes waits for the next start (attempts left) instead of failing', async () => {
     const stopping = start();
     const failLate = deferred();
     stopping.registerProcessor('fan-out', async () => {
       await failLate.promise;
       throw new Error('the read models stopped');
     });
-    const jobId = await stopping.enqueue('fan-out', {}, { attempts: 1 });
+    const jobId = await stopping.enqueue('fan-out', {}, { attempts: 2 });
     await settle();
     const closing = stopping.close();
     failLate.resolve();
     await closing;
     const next = start();
-    expect(await next.getJob(jobId)).toMatchObject({ state: 'waiting' });
+    expect(await next.getJob(jobId)).toMatchObject({ state: 'waiting', attemptsMade: 1 });
     next.registerProcessor('fan-out', async () => 'flagged');
     await next.whenIdle();
     expect(await next.getJob(jobId)).toMatchObject({ state: 'completed', result: 'flagged' });

@@ -25,6 +25,11 @@ export interface JobRecord {
 export interface JobJournal {
   /** Every kept record, in the order the jobs were first enqueued. */
   load(): JobRecord[];
+  /**
+   * Writes a new job's record unless its id is taken (by another process on the same file, for
+   * instance): then leaves the file as it is and returns the record stored under that id.
+   */
+  insert(record: JobRecord): JobRecord | undefined;
   /** Writes the record as it is now (an upsert: a job keeps its place in the order). */
   save(record: JobRecord): void;
   remove(id: string): void;
@@ -44,6 +49,8 @@ export class SqliteJobJournal implements JobJournal {
     this.db.exec('CREATE TABLE IF NOT EXISTS jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, record TEXT NOT NULL)');
     this.statements = {
       load: this.db.prepare<[], string>('SELECT record FROM jobs ORDER BY seq').pluck(),
+      insert: this.db.prepare<[string, string]>('INSERT INTO jobs (id, record) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
+      get: this.db.prepare<[string], string>('SELECT record FROM jobs WHERE id = ?').pluck(),
       save: this.db.prepare<[string, string]>('INSERT INTO jobs (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record'),
       remove: this.db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
     };
@@ -51,6 +58,12 @@ export class SqliteJobJournal implements JobJournal {
 
   load(): JobRecord[] {
     return this.statements.load.all().map((text) => JSON.parse(text) as JobRecord);
+  }
+
+  insert(record: JobRecord): JobRecord | undefined {
+    if (this.statements.insert.run(record.id, JSON.stringify(record)).changes === 1) return undefined;
+    const stored = this.statements.get.get(record.id);
+    return stored === undefined ? undefined : (JSON.parse(stored) as JobRecord);
   }
 
   save(record: JobRecord): void {
