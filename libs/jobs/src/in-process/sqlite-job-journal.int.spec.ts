@@ -78,26 +78,26 @@ describe('InProcessJobQueue with a journal', () => {
     hang.resolve();
   });
 
-  it('a job is accepted only once journaled: a refused write (full disk) rejects the enqueue and leaves nothing behind', async () => {
+  it('a job is accepted only once journaled: a refused write rejects the enqueue and leaves nothing behind', async () => {
     const journal = openSqliteJobJournal(file);
     const queue = new InProcessJobQueue({ timers: new ManualJobTimers(), journal });
     opened.push(queue);
     let runs = 0;
-    queue.registerProcessor('big', async () => {
+    queue.registerProcessor('flag', async () => {
       runs += 1;
     });
-    // The journal's connection is its own (private): a full disk can only be simulated on it.
+    // The journal's connection is its own (private): a refused write (a full disk, a read-only
+    // file) can only be simulated on it. query_only refuses every write, and can be lifted again.
     const db = Reflect.get(journal, 'db') as Database.Database;
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    db.pragma(`max_page_count = ${pages}`);
-    const big = { blob: 'x'.repeat(64 * 1024) };
-    await expect(queue.enqueue('big', big, { jobId: 'big-1' })).rejects.toThrow(/full/);
-    expect(await queue.getJob('big-1')).toBeNull();
-    db.pragma('max_page_count = 1073741823');
-    await queue.enqueue('big', big, { jobId: 'big-1' });
+    db.pragma('query_only = ON');
+    await expect(queue.enqueue('flag', {}, { jobId: 'flag-1' })).rejects.toThrow(/readonly/);
+    expect(await queue.getJob('flag-1')).toBeNull();
+    expect(runs).toBe(0);
+    db.pragma('query_only = OFF');
+    await queue.enqueue('flag', {}, { jobId: 'flag-1' });
     await queue.whenIdle();
     expect(runs).toBe(1);
-    expect((await queue.getJob('big-1'))?.state).toBe('completed');
+    expect((await queue.getJob('flag-1'))?.state).toBe('completed');
   });
 
   it('a result the journal cannot hold (a BigInt) is reported, and the job completes as in memory', async () => {
