@@ -49,6 +49,27 @@ it('GET /api/docs serves the OpenAPI description with the request schemas', asyn
   expect(declare.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
 });
 
+it('GET /api/docs declares, on every operation, its path parameters, its success answer and its query parameters', async () => {
+  const { paths } = (await t.call('GET', '/api/docs')).body as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Record<string, unknown> }>; responses: Record<string, unknown> }>> };
+  for (const [path, item] of Object.entries(paths)) {
+    const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    for (const [method, operation] of Object.entries(item)) {
+      const inPath = (operation.parameters ?? []).filter((p) => p.in === 'path');
+      expect({ operation: `${method} ${path}`, path: inPath.map((p) => p.name).sort() }).toEqual({ operation: `${method} ${path}`, path: [...names].sort() });
+      expect(inPath.every((p) => p.required === true)).toBe(true);
+      expect({ operation: `${method} ${path}`, success: Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status)) }).toEqual({ operation: `${method} ${path}`, success: true });
+    }
+  }
+  const declare = paths['/api/persons/{personId}/years/{year}/activities']!.post!;
+  expect(Object.keys(declare.responses)).toEqual(expect.arrayContaining(['201', '200']));
+  expect(declare.parameters!.find((p) => p.name === 'year')!.schema).toEqual({ type: 'integer', minimum: 2023, maximum: 2100 });
+  expect(Object.keys(paths['/api/persons/{personId}/years/{year}/activities/{activityId}/verification']!.post!.responses)).toContain('200');
+  const queryOf = (path: string) => (paths[path]!.get!.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
+  expect(queryOf('/api/authorities/pending')).toEqual(['cursor', 'limit', 'region']);
+  expect(queryOf('/api/reports/compliance')).toEqual(['region', 'unitId', 'year']);
+  expect(paths['/api/reports/compliance']!.get!.parameters!.find((p) => p.name === 'year')!.required).toBe(true);
+});
+
 it('an unknown route is 404 in the error format', async () => {
   const res = await t.call('GET', '/api/nowhere', { token: w.pro });
   expect(res.status).toBe(404);

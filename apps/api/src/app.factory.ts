@@ -8,6 +8,7 @@ import { createRootLogger, PinoLoggerService, type InfrastructureOverrides } fro
 import { AppModule } from './app.module';
 import { ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
+import { declarePathParameters } from './http/openapi';
 import { OPENAPI_DOCUMENT } from './ops/docs.http.controller';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -30,7 +31,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = declarePathParameters(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
@@ -38,7 +39,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
-  );
+  ));
   app.get<{ current: unknown }>(OPENAPI_DOCUMENT).current = document;
   await app.init();
   await fastify.ready();

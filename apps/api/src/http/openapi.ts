@@ -2,9 +2,10 @@
  * OpenAPI from the same zod schemas that validate requests, so the description served at
  * /api/docs cannot drift from what the server accepts.
  */
-import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { z, type ZodType } from 'zod';
+import { applyDecorators, RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
+import { z, type ZodObject, type ZodType } from 'zod';
 
 type Schema = Record<string, unknown>;
 
@@ -29,13 +30,60 @@ const ERROR = {
   },
 };
 
-/** Documents one endpoint: who may call it, its body, and the error codes it may answer. */
-export function Endpoint(summary: string, options: { body?: ZodType; errors?: Record<number, string>; ok?: number } = {}) {
-  const decorators = [ApiOperation({ summary }), ApiBearerAuth()];
-  if (options.body) decorators.push(ApiBody({ schema: jsonSchema(options.body) as never }));
-  decorators.push(ApiResponse({ status: 401, description: 'UNAUTHENTICATED', schema: ERROR as never }));
-  for (const [status, codes] of Object.entries(options.errors ?? {})) {
-    decorators.push(ApiResponse({ status: Number(status), description: codes, schema: ERROR as never }));
+export interface EndpointOptions {
+  body?: ZodType;
+  /** The query parameters, as the schema that validates them. */
+  query?: ZodObject;
+  /** What a success answers (its status is the route's: @HttpCode, else 201 for POST, else 200). */
+  ok?: string;
+  errors?: Record<number, string>;
+}
+
+/**
+ * Documents one endpoint: who may call it, its body and query, what a success answers and the
+ * error codes it may answer. Put it above the route decorators: it reads their method and status.
+ */
+export function Endpoint(summary: string, options: EndpointOptions = {}): MethodDecorator {
+  return (target, key, descriptor) => {
+    const handler = descriptor.value as object;
+    const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+    const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200);
+    const decorators = [ApiOperation({ summary }), ApiBearerAuth(), ApiResponse({ status, description: options.ok ?? 'success' })];
+    if (options.body) decorators.push(ApiBody({ schema: jsonSchema(options.body) as never }));
+    for (const [name, field] of Object.entries(options.query?.shape ?? {})) {
+      const schema = field as ZodType;
+      decorators.push(ApiQuery({ name, required: !schema.safeParse(undefined).success, schema: jsonSchema(schema) as never }));
+    }
+    decorators.push(ApiResponse({ status: 401, description: 'UNAUTHENTICATED', schema: ERROR as never }));
+    for (const [code, codes] of Object.entries(options.errors ?? {})) {
+      decorators.push(ApiResponse({ status: Number(code), description: codes, schema: ERROR as never }));
+    }
+    applyDecorators(...decorators)(target, key, descriptor);
+  };
+}
+
+/** API.md's path parameters: ids of 1–64 characters of [A-Za-z0-9_-]; a year from 2023 to 2100. */
+const PATH_PARAMETER_SCHEMAS: Record<string, Schema> = {
+  year: { type: 'integer', minimum: 2023, maximum: 2100 },
+};
+const ID_SCHEMA: Schema = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
+
+/**
+ * Declares every path parameter on every operation (the controllers validate `@Param()` as one
+ * object with zod, so the generator sees none): OpenAPI requires each `{name}` of a path declared.
+ */
+export function declarePathParameters(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    for (const operation of [item.get, item.put, item.post, item.delete, item.patch]) {
+      if (operation === undefined) continue;
+      const declared = new Set((operation.parameters ?? []).map((p) => ('in' in p && p.in === 'path' ? p.name : null)));
+      const missing = names.filter((name) => !declared.has(name));
+      operation.parameters = [
+        ...missing.map((name) => ({ name, in: 'path' as const, required: true, schema: PATH_PARAMETER_SCHEMAS[name] ?? ID_SCHEMA })),
+        ...(operation.parameters ?? []),
+      ];
+    }
   }
-  return applyDecorators(...decorators);
+  return document;
 }

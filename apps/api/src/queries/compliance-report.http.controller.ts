@@ -15,7 +15,7 @@ export class ComplianceReportController {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore, @Inject(CreditYearCommands) private readonly years: CreditYearCommands) {}
 
   /** How many person-years of a year are compliant, short, voided, finalised, delayed — in scope. */
-  @Endpoint('Compliance report of a year for a region or a unit', { errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'UNIT_NOT_FOUND' } })
+  @Endpoint('Compliance report of a year for a region or a unit', { query: reportQuery, ok: '{year, scope: {region} | {unitId}, personYears, compliant, nonCompliant, voided, finalized, promotionDelays}', errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'UNIT_NOT_FOUND' } })
   @Get()
   async report(@Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');

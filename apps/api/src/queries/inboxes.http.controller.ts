@@ -14,12 +14,14 @@ const page = {
   cursor: z.string().min(1).max(512).optional(),
 };
 
+const authorityQuery = z.strictObject({ ...page, region: region.optional() });
+
 @Controller('api')
 export class InboxesController {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore, @Inject(CreditYearCommands) private readonly years: CreditYearCommands) {}
 
   /** The unit's inbox: declarations awaiting its verification, oldest first. */
-  @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN' } })
+  @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { query: z.strictObject(page), ok: '{items: [{personId, year, activityId, category, title, declaredAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN' } })
   @Get('units/:unitId/pending')
   async unitPending(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');
@@ -33,12 +35,12 @@ export class InboxesController {
   }
 
   /** The authority's inbox: confirmed person-years awaiting finalisation in its scope. */
-  @Endpoint('Authority inbox: confirmed person-years awaiting finalisation in scope, oldest first', { errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
+  @Endpoint('Authority inbox: confirmed person-years awaiting finalisation in scope, oldest first', { query: authorityQuery, ok: '{items: [{personId, year, unitId, confirmedAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
   @Get('authorities/pending')
   async authorityPending(@Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');
     requireQueryRegion(meta.actor, query);
-    const q = parseWith(z.strictObject({ ...page, region: region.optional() }), query);
+    const q = parseWith(authorityQuery, query);
     const scope = q.region ?? meta.actor.region!;
     requireRegion(meta.actor, scope);
     return this.readModels.authorityPending(
