@@ -31,7 +31,7 @@ export const envSchema = z.object({
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     YEAR_CLOSES_ON: z
       .string()
-      .regex(monthDay, 'must be MM-DD')
+      .regex(monthDay, 'must be MM-DD: a month 01–12 and a day of it, e.g. 03-31')
       .refine((v) => v !== '02-29' && v !== '02-30' && v !== '02-31', 'must be a day every year has')
       .default('03-31'),
     RUN_WORKER: bool.default(true),

@@ -3,6 +3,7 @@
  * token signed with AUTH_JWT_SECRET, for trying the API (README). Not part of the served API.
  */
 import { createSigner } from 'fast-jwt';
+import { claimsOf } from '../http/auth.guard';
 
 async function main(): Promise<void> {
   const secret = process.env.AUTH_JWT_SECRET;
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const hours = Number(claims.hours ?? '8');
   delete claims.hours;
   const sub = claims.sub ?? `${claims.role ?? 'user'}-cli`;
+  // Refuse what the server would refuse (an unknown role, a missing or malformed scope claim).
+  claimsOf({ ...claims, sub });
   const sign = createSigner({ key: secret, algorithm: 'HS256', expiresIn: hours * 3600 * 1000 });
   const token = sign({ ...claims, sub });
   process.stdout.write(`${token}\n`);
