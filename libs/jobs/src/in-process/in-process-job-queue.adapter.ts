@@ -69,6 +69,8 @@ export class InProcessJobQueue implements JobQueue {
   /** Schedule runs: never journaled. */
   private readonly transient = new Set<string>();
   private readonly progressJournaledAt = new Map<string, number>();
+  /** Numbers finished jobs in the order they finished (continuing the journal's numbering). */
+  private finishSequence = 0;
 
   constructor(options: InProcessJobQueueOptions = {}) {
     this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
@@ -86,20 +88,32 @@ export class InProcessJobQueue implements JobQueue {
    * later start down with it.
    */
   private restore(records: readonly JobRecord[]): void {
+    const finished: JobRecord[] = [];
     for (const record of records) {
       this.jobs.set(record.id, record);
       if (record.state === 'active' && record.attemptsMade >= record.attempts) {
         record.state = 'failed';
         record.error = 'the process stopped during its last attempt';
-        this.journalQuietly(record);
+        record.finishedSeq = Number.MAX_SAFE_INTEGER; // numbered (and journaled) below, after those finished before
       }
       if (record.state === 'completed' || record.state === 'failed') {
-        this.finish(record);
+        finished.push(record);
         continue;
       }
       record.state = 'waiting';
       this.readyQueue(record.name).push(record.id);
       this.journalQuietly(record);
+    }
+    // In the order they finished (a stable sort: records without a number keep the journal's order).
+    finished.sort((a, b) => (a.finishedSeq ?? 0) - (b.finishedSeq ?? 0));
+    for (const record of finished) {
+      if (record.finishedSeq === Number.MAX_SAFE_INTEGER) {
+        record.finishedSeq = ++this.finishSequence;
+        this.journalQuietly(record);
+      } else {
+        this.finishSequence = Math.max(this.finishSequence, record.finishedSeq ?? 0);
+      }
+      this.finish(record);
     }
   }
 
@@ -130,6 +144,7 @@ export class InProcessJobQueue implements JobQueue {
       if (existing.state === 'failed') {
         const again: JobRecord = { ...existing, state: 'waiting', attemptsMade: 0, progress: { done: 0, total: 0 } };
         delete again.error;
+        delete again.finishedSeq;
         // Journaled first: a refused write leaves the job failed, as the caller is told.
         if (!this.transient.has(id)) this.journal?.save(again);
         // No longer finished: its place in the kept-finished order must not evict it while it runs.
@@ -273,6 +288,7 @@ export class InProcessJobQueue implements JobQueue {
     if (failure === null) {
       job.state = 'completed';
       delete job.error;
+      job.finishedSeq = ++this.finishSequence;
       this.finish(job);
     } else {
       job.error = failure.error instanceof Error ? failure.error.message : String(failure.error);
@@ -286,6 +302,7 @@ export class InProcessJobQueue implements JobQueue {
         job.state = 'waiting';
       } else {
         job.state = 'failed';
+        job.finishedSeq = ++this.finishSequence;
         this.finish(job);
       }
     }

@@ -178,6 +178,26 @@ describe('InProcessJobQueue with a journal', () => {
     expect((await restarted.getJob('j3'))?.state).toBe('completed');
   });
 
+  it('forgets first, after a restart too, the job that finished first — not the one enqueued first', async () => {
+    const queue = new InProcessJobQueue({ timers: new ManualJobTimers(), journal: openSqliteJobJournal(file) });
+    opened.push(queue);
+    const slow = deferred();
+    queue.registerProcessor<{ slow: boolean }>('job', async (job) => (job.data.slow ? slow.promise : undefined), { concurrency: 2 });
+    await queue.enqueue('job', { slow: true }, { jobId: 'enqueued-first' });
+    await queue.enqueue('job', { slow: false }, { jobId: 'finished-first' });
+    await settle();
+    slow.resolve();
+    await queue.whenIdle();
+    await queue.close();
+    const restarted = start({ keepFinished: 2 });
+    restarted.registerProcessor('job', async () => undefined);
+    await restarted.enqueue('job', { slow: false }, { jobId: 'third' });
+    await restarted.whenIdle();
+    expect(await restarted.getJob('finished-first')).toBeNull();
+    expect((await restarted.getJob('enqueued-first'))?.state).toBe('completed');
+    expect((await restarted.getJob('third'))?.state).toBe('completed');
+  });
+
   it("never journals a schedule's runs: the schedule enqueues the next one itself", async () => {
     const timers = new ManualJobTimers();
     const queue = new InProcessJobQueue({ timers, journal: openSqliteJobJournal(file) });

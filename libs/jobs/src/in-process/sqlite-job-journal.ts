@@ -20,6 +20,8 @@ export interface JobRecord {
   attempts: number;
   result?: unknown;
   error?: string;
+  /** Its place among finished jobs, across restarts: restored in this order, the oldest forgotten first. */
+  finishedSeq?: number;
 }
 
 export interface JobJournal {
