@@ -112,6 +112,14 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/** Every call on a store that close() has released refuses with this (never answers from a cache). */
+export class EventStoreClosedError extends Error {
+  constructor() {
+    super('event store is closed');
+    this.name = 'EventStoreClosedError';
+  }
+}
+
 export interface EventStore {
   /** True when readStream(…, { allowCached: true }) may miss another process's latest appends. */
   readonly cachedReadsMayLag?: boolean;
@@ -135,6 +143,10 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** For health checks. */
   ping(): Promise<void>;
+  /**
+   * Commits what was asked for, waits for subscriptions' pages in flight, then releases the
+   * store: every later call refuses with EventStoreClosedError. Closing again does nothing.
+   */
   close(): Promise<void>;
 }
 

@@ -29,6 +29,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { assertAppendable, normaliseInstant } from '../append-rules';
 import {
+  EventStoreClosedError,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -62,6 +63,9 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly prefix: string;
   readonly pollIntervalMs: number;
+  private closing: Promise<void> | undefined;
+  /** The client is (being) disposed: every call refuses, as the port says. */
+  private closed = false;
 
   constructor(private readonly client: EventStoreDBClient, options: Omit<EventStoreDbOptions, 'connectionString'> = {}) {
     if (options.namespace !== undefined && !/^[A-Za-z0-9_]{1,64}$/.test(options.namespace)) throw new RangeError('namespace: letters, digits or _');
@@ -70,6 +74,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
     assertAppendable(events, expected);
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
     for (const guard of options.guards ?? []) {
@@ -108,6 +113,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
     const events: StoredEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: START, direction: FORWARDS })) {
@@ -125,10 +131,12 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async streamRevision(streamId: string): Promise<number | -1> {
+    this.assertOpen();
     return (await this.lastEvent(streamId))?.revision ?? -1;
   }
 
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
+    this.assertOpen();
     const out: StoredEvent[] = [];
     const from = fromPosition <= 0 ? START : { commit: BigInt(fromPosition), prepare: BigInt(fromPosition) };
     for await (const resolved of this.client.readAll({ fromPosition: from, direction: FORWARDS })) {
@@ -141,6 +149,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async listStreams(prefix: string): Promise<string[]> {
+    this.assertOpen();
     const ids = new Set<string>();
     for await (const resolved of this.client.readAll({ fromPosition: START, direction: FORWARDS })) {
       const event = this.toStored(resolved);
@@ -150,6 +159,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
+    if (this.closing !== undefined) throw new EventStoreClosedError();
     return trackedFollowAll(
       this.subscriptions,
       {
@@ -165,6 +175,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
+    this.assertOpen();
     for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS })) {
       const event = this.toStored(resolved);
       if (event !== null) return event.position;
@@ -173,12 +184,21 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
+    this.assertOpen();
     for await (const _ of this.client.readAll({ fromPosition: START, maxCount: 1 })) break;
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
-    await this.client.dispose();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      this.closed = true;
+      await this.client.dispose();
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
   }
 
   private async lastEvent(streamId: string): Promise<{ revision: number; hash: string } | null> {

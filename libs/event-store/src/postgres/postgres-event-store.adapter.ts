@@ -1,14 +1,15 @@
 import { Pool, type PoolConfig } from 'pg';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  ReadStreamOptions,
-  StoredEvent,
-  SubscribeOptions,
-  Subscription,
+import {
+  EventStoreClosedError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
 } from '../event-store.port';
 import { assertAppendable, normaliseInstant } from '../append-rules';
 import { trackedFollowAll } from '../follow-all';
@@ -50,6 +51,8 @@ export class PostgresEventStore implements EventStore {
   private readonly notifications: AppendNotifications;
   private readonly subscriptions = new Set<Subscription>();
   private closing: Promise<void> | undefined;
+  /** The pool is (being) released: every call refuses, as the port says. */
+  private closed = false;
 
   constructor(
     private readonly pool: Pool,
@@ -67,6 +70,7 @@ export class PostgresEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
     options: AppendOptions = {},
   ): Promise<AppendResult> {
+    this.assertOpen();
     assertAppendable(events, expectedRevision);
     // Normalised before any lock is taken; an invalid instant throws RangeError first.
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
@@ -77,6 +81,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
     const toRevision = Math.floor(Math.min(options.toRevision ?? MAX_REVISION, MAX_REVISION));
     const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStream, values: [streamId, toRevision], rowMode: 'array' });
     const events = rows.map(toStoredEvent);
@@ -89,23 +94,26 @@ export class PostgresEventStore implements EventStore {
   }
 
   async streamRevision(streamId: string): Promise<number | -1> {
+    this.assertOpen();
     const { rows } = await this.pool.query<{ revision: number }>(this.sql.revision, [streamId]);
     return rows[0]?.revision ?? -1;
   }
 
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
+    this.assertOpen();
     const values = [fromPosition, Math.max(0, limit)];
     const { rows } = await this.pool.query<EventRow>({ text: this.sql.readAll, values, rowMode: 'array' });
     return rows.map(toStoredEvent);
   }
 
   async listStreams(prefix: string): Promise<string[]> {
+    this.assertOpen();
     const { rows } = await this.pool.query<{ stream_id: string }>(this.sql.listStreams, [prefix]);
     return rows.map((row) => row.stream_id);
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    if (this.closing) throw new Error('event store is closed');
+    if (this.closing) throw new EventStoreClosedError();
     return trackedFollowAll(
       this.subscriptions,
       { readAll: (from, limit) => this.readAll(from, limit), onAppended: (listener) => this.notifications.add(listener), pollIntervalMs: this.pollIntervalMs },
@@ -114,11 +122,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
+    this.assertOpen();
     const { rows } = await this.pool.query<{ head: string | number }>(this.sql.head);
     return Number(rows[0]?.head ?? 0);
   }
 
   async ping(): Promise<void> {
+    this.assertOpen();
     await this.pool.query('SELECT 1');
   }
 
@@ -127,10 +137,15 @@ export class PostgresEventStore implements EventStore {
     this.closing ??= (async () => {
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       this.subscriptions.clear();
+      this.closed = true;
       await this.notifications.close();
       await this.pool.end();
     })();
     return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  EventStoreClosedError,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -68,6 +69,8 @@ export class SqliteEventStore implements EventStore {
   readonly cachedReadsMayLag = true;
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
+  /** close() has begun: no new subscription (close waits only for those it knows of). */
+  private closing = false;
   private readonly listeners = new Set<() => void>();
   private readonly recent = new RecentStreams(RECENT_STREAMS);
   private readonly ownAppends = new OwnAppends(OWN_APPENDS);
@@ -146,7 +149,7 @@ export class SqliteEventStore implements EventStore {
     assertAppendable(events, expectedRevision);
     // Normalised outside the write lock; an invalid instant throws RangeError before anything runs.
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
-    if (!this.db.open) throw new Error('event store is closed');
+    this.assertOpen();
     return new Promise<AppendResult>((resolve, reject) => {
       if (this.queued.length === 0) setImmediate(() => this.commitQueued());
       this.queued.push({ streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [], resolve, reject });
@@ -166,7 +169,7 @@ export class SqliteEventStore implements EventStore {
     if (group.length === 0) return;
     let outcomes: Array<AppendResult | Error>;
     try {
-      if (!this.db.open) throw new Error('event store is closed');
+      this.assertOpen();
       outcomes = this.groupTx.immediate(group);
     } catch (error: unknown) {
       // Nothing of the group was committed (the write lock was not had in time, the disk failed…).
@@ -204,6 +207,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
     const events = this.cachedRead(streamId, options.toRevision ?? MAX_REVISION, options.allowCached === true);
     if (options.toTime === undefined) return events;
     // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
@@ -214,20 +218,24 @@ export class SqliteEventStore implements EventStore {
   }
 
   async streamRevision(streamId: string): Promise<number | -1> {
+    this.assertOpen();
     return this.currentRevision(streamId);
   }
 
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
+    this.assertOpen();
     // SQLite reads a negative LIMIT as "no limit".
     return this.ownAppends.after(fromPosition, limit) ?? this.stmt.readAll.all(fromPosition, Math.max(0, limit)).map(toStoredEvent);
   }
 
   async listStreams(prefix: string): Promise<string[]> {
+    this.assertOpen();
     return this.stmt.listStreams.all({ prefix });
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    if (!this.db.open) throw new Error('event store is closed');
+    // Refused from the start of close(): it would outlive the subscriptions close() waits for.
+    if (this.closing || !this.db.open) throw new EventStoreClosedError();
     return trackedFollowAll(
       this.subscriptions,
       {
@@ -243,19 +251,27 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
+    this.assertOpen();
     return this.stmt.head.get() ?? 0;
   }
 
   async ping(): Promise<void> {
+    this.assertOpen();
     this.stmt.ping.get();
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     // Appends already asked for are committed (or refused) first, never dropped.
     this.commitQueued();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.subscriptions.clear();
     if (this.db.open) this.db.close();
+  }
+
+  /** The caches (recent streams, own appends) outlive the connection: never answer from them after close. */
+  private assertOpen(): void {
+    if (!this.db.open) throw new EventStoreClosedError();
   }
 
   private cachedRead(streamId: string, toRevision: number, allowCached: boolean): StoredEvent[] {

@@ -100,4 +100,39 @@ export function readsContract(current: CurrentStore): void {
       expect(await store.listStreams('')).toEqual(expect.arrayContaining(ids));
     });
   });
+
+  describe('close', () => {
+    /** How a call ended: its error's message, or 'answered' (messages, not classes: errors may come from another realm). */
+    const outcome = (call: () => Promise<unknown>): Promise<string> =>
+      call().then(
+        () => 'answered',
+        (error: unknown) => String((error as { message?: unknown }).message),
+      );
+
+    it('refuses every call once closed, even for what it holds in a cache; closing again does nothing', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('closing');
+      await store.append(streamId, [newEvent('E0')], -1);
+      const head = await store.headPosition();
+      // Read once, so that a store keeping recent reads or its own appends in memory holds them.
+      expect(await store.readStream(streamId)).toHaveLength(1);
+      expect(await store.readAll(head - 1, 10)).toHaveLength(1);
+      await store.close();
+      await store.close();
+      const calls: Record<string, () => Promise<unknown>> = {
+        readStream: () => store.readStream(streamId),
+        readStreamCached: () => store.readStream(streamId, { allowCached: true }),
+        readAll: () => store.readAll(head - 1, 10),
+        append: () => store.append(streamId, [newEvent('E1')], 0),
+        streamRevision: () => store.streamRevision(streamId),
+        listStreams: () => store.listStreams('closing'),
+        headPosition: () => store.headPosition(),
+        ping: () => store.ping(),
+        subscribeToAll: async () => store.subscribeToAll({ fromPosition: 0, handle: async () => undefined }),
+      };
+      const outcomes: Record<string, string> = {};
+      for (const [name, call] of Object.entries(calls)) outcomes[name] = await outcome(call);
+      expect(outcomes).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, 'event store is closed'])));
+    });
+  });
 }
