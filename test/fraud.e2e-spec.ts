@@ -82,11 +82,12 @@ it('an institution flag voids the person-years holding its registrations of the 
   expect(await status('p4')).toBe('open');
   const p1 = (await t.call('GET', yearPath('p1'), { token: w.hr })).body;
   expect(p1.flags[0]).toMatchObject({ institutionId: 'inst1', rescinded: false });
-  // A retry of the same request (courses as a set) finds the same job: nobody is flagged twice.
+  // The same request again (courses as a set) — a retry — is a job of its own that flags nobody twice.
   const head = await t.head();
   const retry = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations', courses: ['C1', 'C1'] } });
-  expect([retry.status, retry.body]).toEqual([202, { jobId: accepted.body.jobId }]);
-  await pollJob(retry.body.jobId);
+  expect(retry.status).toBe(202);
+  expect(retry.body.jobId).not.toBe(accepted.body.jobId);
+  expect(await pollJob(retry.body.jobId)).toEqual({ jobId: retry.body.jobId, state: 'completed', progress: { done: 2, total: 2 } });
   expect(await t.head()).toBe(head);
   expect((await t.call('GET', yearPath('p1'), { token: w.hr })).body.flags).toHaveLength(1);
   // Another reason is another flag, and another job.
@@ -94,6 +95,28 @@ it('an institution flag voids the person-years holding its registrations of the 
   expect(another.body.jobId).not.toBe(accepted.body.jobId);
   await pollJob(another.body.jobId);
   expect((await t.call('GET', yearPath('p1'), { token: w.hr })).body.flags).toHaveLength(2);
+});
+
+it('the same institution flag posted again reaches registrations made since, flags nobody twice and leaves a rescission standing (Art. 14: all of them)', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C1' }), 'p1');
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C1' }), 'p2');
+  const flag = { year: 2024, reason: 'forged registrations', courses: ['C1'] };
+  const first = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: flag });
+  expect(await pollJob(first.body.jobId)).toMatchObject({ state: 'completed', progress: { done: 2, total: 2 } });
+  const statement = async (p: string) => (await t.call('GET', yearPath(p), { token: w.hr })).body;
+  // p1's flag is rescinded after review; p3 registers the course after the first post.
+  const [p1Flag] = (await statement('p1')).flags;
+  expect((await t.call('POST', `${yearPath('p1')}/fraud-flags/${p1Flag.flagId}/rescission`, { token: w.hr, body: { reason: 'review' } })).status).toBe(200);
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined, contentKey: 'C1' }), 'p3');
+  // Posted again by another province authority: the same flag (institution, year, reason, courses).
+  const hr2 = await t.token({ sub: 'hr-2', role: 'authority', region: '360000' });
+  const again = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: hr2, body: { ...flag, courses: ['C1', 'C1'] } });
+  expect(again.status).toBe(202);
+  expect(await pollJob(again.body.jobId)).toMatchObject({ state: 'completed', progress: { done: 3, total: 3 } });
+  const [p1, p2, p3] = [await statement('p1'), await statement('p2'), await statement('p3')];
+  expect([p1.status, p1.flags]).toEqual(['open', [expect.objectContaining({ flagId: p1Flag.flagId, rescinded: true })]]);
+  expect([p2.status, p2.flags.length]).toEqual(['voided', 1]);
+  expect([p3.status, p3.flags]).toEqual(['voided', [expect.objectContaining({ institutionId: 'inst1', rescinded: false })]]);
 });
 
 it('an institution flag asked while a rebuild is under way flags every holder at once: the index in use stays whole (Art. 14: all of them)', async () => {

@@ -33,7 +33,7 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
     await job.reportProgress(0, holders.length);
     let flagged = 0;
     for (const [i, holder] of holders.entries()) {
-      const flagId = institutionFlagId(job.id, holder.personId, holder.year);
+      const flagId = institutionFlagId(job.data, holder.personId, holder.year);
       const answer = await this.bus.execute(
         new FlagFraud({ ...holder, flagId, reason, evidence: [], institutionId, courses }, { actor, correlationId, causationId: job.id }),
       );

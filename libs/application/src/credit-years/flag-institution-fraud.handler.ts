@@ -4,7 +4,7 @@
  */
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ActorClaims } from '@jx/domain';
 import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
 import type { CommandMetadata } from '../command-metadata';
@@ -21,20 +21,19 @@ export interface InstitutionFraudFlagJob {
   correlationId: string;
 }
 
-/** One flag id per (job, person-year): a retried job flags nobody twice. */
-export function institutionFlagId(jobId: string, personId: string, year: number): string {
-  return `inst-${createHash('sha256').update(`${jobId}\n${personId}\n${year}`).digest('hex').slice(0, 40)}`;
-}
+type InstitutionFlag = Pick<InstitutionFraudFlagJob, 'institutionId' | 'year' | 'reason' | 'courses'>;
 
 /**
- * The job of a request: the same flag (institution, year, reason, courses as a set) asked by the
- * same actor again — a client's retry, or one after a 503 whose enqueue landed late — finds the
- * job already enqueued instead of flagging every person-year a second time.
+ * The flag a person-year gets from an institution flag: one id per (institution, year, reason,
+ * courses as a set) and person-year. Posting the same flag again — a client's retry, a job run
+ * again after a crash, or a later post to reach registrations made since — flags every holder
+ * that does not hold it yet, and nobody twice; a year whose flag from it was rescinded keeps its
+ * rescission (FlagFraud's decider: a flag id the year already holds changes nothing).
  */
-export function institutionFlagJobId(data: FlagInstitutionFraud['data'], actor: ActorClaims): string {
-  const courses = data.courses === null ? null : [...new Set(data.courses)].sort();
-  const request = JSON.stringify([data.institutionId, data.year, data.reason, courses, actor.sub, actor.role]);
-  return `iflag-${createHash('sha256').update(request).digest('hex').slice(0, 40)}`;
+export function institutionFlagId(flag: InstitutionFlag, personId: string, year: number): string {
+  const courses = flag.courses === null ? null : [...new Set(flag.courses)].sort();
+  const key = JSON.stringify([flag.institutionId, flag.year, flag.reason, courses, personId, year]);
+  return `inst-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 
 export class FlagInstitutionFraud extends Command<{ jobId: string }> {
@@ -53,8 +52,9 @@ export class FlagInstitutionFraudHandler implements ICommandHandler<FlagInstitut
 
   async execute({ data, metadata }: FlagInstitutionFraud): Promise<{ jobId: string }> {
     const job: InstitutionFraudFlagJob = { ...data, actor: metadata.actor, correlationId: metadata.correlationId };
-    // Attempts enough to wait out a rebuild of the read models (back-off doubling from 1 s).
-    const jobId = await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId: institutionFlagJobId(data, metadata.actor), attempts: 10 });
+    // Every post runs (the flags it gives are the request's own, see institutionFlagId); attempts
+    // enough to wait out a rebuild of the read models (back-off doubling from 1 s).
+    const jobId = await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId: `iflag-${randomUUID()}`, attempts: 10 });
     return { jobId };
   }
 }

@@ -45,7 +45,7 @@ export class FraudFlagsController {
     return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
   }
 
-  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses). The same request (institution, year, reason, courses, by the same actor) answers the same job, also once it has completed: a retry never flags anyone twice. To flag again (registrations made since, or a year whose flag was rescinded), give another reason.', { body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request finds the same job, so nobody is flagged twice)' } })
+  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses). Each post is a job of its own, and the flags it gives belong to the request: posting the same flag again (institution, year, reason, courses as a set) — a retry, or later to reach registrations made since — flags each holder that does not hold it yet and nobody twice. A person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
   @Post('institutions/:institutionId/fraud-flags')
   @HttpCode(202)
   async flagInstitution(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
