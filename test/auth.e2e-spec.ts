@@ -62,6 +62,7 @@ const badCredentials: BadCredential[] = [
   { rule: 'HS512 with the same secret (HS256 only)', headers: async () => bearer(await signed(P1, { alg: 'HS512' })) },
   { rule: 'HS384 with the same secret (HS256 only)', headers: async () => bearer(await signed(P1, { alg: 'HS384' })) },
   { rule: 'an unknown role', headers: async () => bearer(await signed({ ...P1, role: 'admin' })) },
+  { rule: 'a sub holding an unpaired UTF-16 surrogate (sub is recorded in the hash chain, RFC 8785)', headers: async () => bearer(await signed({ ...P1, sub: 'user-\ud800' })) },
   { rule: 'no role at all', headers: async () => bearer(await signed({ sub: 'user-p1', personId: 'p1', unitId: 'u1' })) },
   { rule: 'a role of the wrong case (Professional)', headers: async () => bearer(await signed({ ...P1, role: 'Professional' })) },
   { rule: 'a professional without personId', headers: async () => bearer(await signed({ sub: 'x', role: 'professional', unitId: 'u1' })) },

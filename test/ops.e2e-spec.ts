@@ -1,5 +1,6 @@
 /** Health, OpenAPI, body limits and the order of errors (API.md, Errors and their order). */
 import { activity, world, yearPath, type World } from './support/fixtures';
+import { expectError, withoutWrite } from './support/matrix';
 import { startTestApp, type TestApp } from './support/test-app';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 
@@ -98,6 +99,21 @@ it('unreadable JSON from an allowed role is 400 INVALID_JSON', async () => {
   const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw: '{not json' });
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('INVALID_JSON');
+});
+
+it('a string with an unpaired UTF-16 surrogate is 400 INVALID_JSON and writes nothing: not I-JSON, which the hash chain (RFC 8785) requires', async () => {
+  for (const title of ['t\\ud800 lone', '\\udc00', 'end\\udbff']) {
+    const raw = JSON.stringify(activity()).replace('"title":"', `"title":"${title}`);
+    const res = await withoutWrite(t, () => t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw }));
+    expectError(res, 400, 'INVALID_JSON');
+    expect(res.body.error.details).toEqual([{ field: 'body', reason: expect.stringContaining('unpaired UTF-16 surrogate') }]);
+  }
+  // A pair, written as escapes, is one character beyond the BMP: taken as it is.
+  const raw = JSON.stringify(activity()).replace('"title":"', '"title":"\\ud83d\\ude00 ');
+  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw });
+  expect(res.status).toBe(201);
+  const statement = await t.call('GET', yearPath(), { token: w.pro });
+  expect(statement.body.activities[0].title.startsWith('😀 ')).toBe(true);
 });
 
 it('a non-JSON content type is 400 and writes nothing', async () => {

@@ -30,6 +30,6 @@ export {
   type ChainedFields,
   type StreamChainReport,
 } from './hash-chain';
-export { canonicalJson } from './jcs';
+export { canonicalJson, isWellFormedText } from './jcs';
 export { followAll, type FollowSource } from './follow-all';
 export { EventStoreDbEventStore, openEventStoreDbEventStore, type EventStoreDbOptions } from './eventstoredb/eventstoredb-event-store.adapter';

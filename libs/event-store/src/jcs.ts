@@ -5,13 +5,24 @@
  * - object members sorted by their names' UTF-16 code units (JS's default string order);
  * - numbers in ECMAScript Number-to-String form, which `JSON.stringify` produces for finite
  *   numbers (-0 becomes 0, 1e21 becomes "1e+21");
- * - strings escaped as `JSON.stringify` escapes them.
+ * - strings escaped as `JSON.stringify` escapes them; a string (value or member name) holding an
+ *   unpaired UTF-16 surrogate is refused, as §3.2.2.2 requires (I-JSON, RFC 7493): no verifier
+ *   could reproduce its bytes.
  *
  * Only JSON values are accepted. Anything `JSON.stringify` would silently drop or change (NaN,
  * Infinity, undefined/functions in arrays, Dates, class instances, bigint) is refused, because a
  * value hashed in one form and stored in another would break the chain on the next read.
  * Undefined object members are skipped, as `JSON.stringify` skips them when the event is stored.
  */
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when the string holds no unpaired UTF-16 surrogate (what I-JSON, RFC 7493, allows). */
+export function isWellFormedText(text: string): boolean {
+  return !UNPAIRED_SURROGATE.test(text);
+}
+
+const NOT_WELL_FORMED = 'holds an unpaired UTF-16 surrogate (not I-JSON, RFC 7493)';
 
 export function canonicalJson(value: unknown): string {
   try {
@@ -34,6 +45,7 @@ function serialize(value: unknown): string {
       if (!Number.isFinite(value)) throw new NotJson(`is not a finite number (${value})`);
       return JSON.stringify(value);
     case 'string':
+      if (!isWellFormedText(value)) throw new NotJson(NOT_WELL_FORMED);
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
@@ -50,6 +62,7 @@ function serialize(value: unknown): string {
       for (const key of Object.keys(record).sort()) {
         const member = record[key];
         if (member === undefined) continue;
+        if (!isWellFormedText(key)) throw new NotJson(`has a member name that ${NOT_WELL_FORMED}`);
         out += `${first ? '' : ','}${JSON.stringify(key)}:${serialize(member)}`;
         first = false;
       }
@@ -64,7 +77,8 @@ function serialize(value: unknown): string {
 function locate(value: unknown, path: string): string | null {
   if (value === null) return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : path;
-  if (typeof value === 'boolean' || typeof value === 'string') return null;
+  if (typeof value === 'boolean') return null;
+  if (typeof value === 'string') return isWellFormedText(value) ? null : path;
   if (typeof value !== 'object') return path;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -78,6 +92,7 @@ function locate(value: unknown, path: string): string | null {
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record).sort()) {
     if (record[key] === undefined) continue;
+    if (!isWellFormedText(key)) return path;
     const found = locate(record[key], `${path}.${key}`);
     if (found !== null) return found;
   }

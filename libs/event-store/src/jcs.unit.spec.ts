@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from './jcs';
+import { canonicalJson, isWellFormedText } from './jcs';
 
 /** IEEE-754 bit patterns and their canonical forms: RFC 8785 Appendix B. */
 const APPENDIX_B: ReadonlyArray<readonly [string, string]> = [
@@ -86,6 +86,23 @@ describe('canonicalJson (RFC 8785)', () => {
     ['a function', { f: () => 1 }],
   ])('refuses %s', (_label, value) => {
     expect(() => canonicalJson(value)).toThrow(TypeError);
+  });
+
+  it.each([
+    ['a lone high surrogate', { title: 't\ud800 x' }, '$.title'],
+    ['a lone low surrogate at the start', ['\udc00'], '$[0]'],
+    ['a high surrogate at the end', { a: { b: 'x\udbff' } }, '$.a.b'],
+    ['two high surrogates in a row', { s: '\ud800\ud800\udc00' }, '$.s'],
+    ['a member name', { n: { 'k\ud800': 1 } }, '$.n'],
+  ])('refuses a string with an unpaired surrogate (§3.2.2.2, I-JSON): %s, naming where', (_label, value, where) => {
+    expect(() => canonicalJson(value)).toThrow(`JCS: ${where} `);
+    expect(() => canonicalJson(value)).toThrow(/unpaired UTF-16 surrogate/);
+  });
+
+  it('keeps surrogate pairs (characters beyond the BMP) as they are', () => {
+    expect(canonicalJson({ s: '\ud83d\ude00 𠀀' })).toBe('{"s":"😀 𠀀"}');
+    expect(isWellFormedText('😀𠀀')).toBe(true);
+    expect(isWellFormedText('\ud83d')).toBe(false);
   });
 
   it('round-trips through JSON.parse and ignores member insertion order', () => {

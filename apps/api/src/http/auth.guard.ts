@@ -6,6 +6,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '
 import { Reflector } from '@nestjs/core';
 import { createVerifier, TOKEN_ERROR_CODES, TokenError } from 'fast-jwt';
 import { isField, ROLES, type ActorClaims, type Role } from '@jx/domain';
+import { isWellFormedText } from '@jx/event-store';
 import { HttpError } from './http-error';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
@@ -32,7 +33,8 @@ const unauthorized = (message: string) => new HttpError(401, 'UNAUTHENTICATED', 
 
 export function claimsOf(payload: Record<string, unknown>): ActorClaims {
   const { sub, role } = payload;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) throw unauthorized('the token has no valid sub');
+  // sub is recorded as the actor in the hash chain: it must be I-JSON text (RFC 8785).
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || !isWellFormedText(sub)) throw unauthorized('the token has no valid sub');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw unauthorized('the token has an unknown role');
   const actor: ActorClaims = { sub, role: role as Role };
   for (const claim of SCOPE_CLAIMS[role as Role]) {

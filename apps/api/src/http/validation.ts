@@ -10,6 +10,7 @@ import { HttpError } from './http-error';
 /** Bodies the JSON parser could not read arrive as these markers, so auth still answers first. */
 export const INVALID_JSON = Symbol('INVALID_JSON');
 export const NOT_JSON = Symbol('NOT_JSON');
+export const NOT_I_JSON = Symbol('NOT_I_JSON');
 
 export type Detail = { field: string; reason: string };
 
@@ -34,6 +35,7 @@ function detailsOf(error: z.ZodError, prefix: string): Detail[] {
 export function parseWith<T>(schema: ZodType<T>, value: unknown, prefix = ''): T {
   if (value === INVALID_JSON) throw validationError([{ field: 'body', reason: 'is not valid JSON' }], 'INVALID_JSON');
   if (value === NOT_JSON) throw validationError([{ field: 'body', reason: 'must be application/json' }], 'INVALID_JSON');
+  if (value === NOT_I_JSON) throw validationError([{ field: 'body', reason: 'holds a string with an unpaired UTF-16 surrogate (\\uD800–\\uDFFF alone): not I-JSON (RFC 7493), which the hash chain (RFC 8785) requires' }], 'INVALID_JSON');
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(detailsOf(result.error, prefix));
   return result.data;
