@@ -25,3 +25,15 @@ export function assertAppendable(events: readonly NewEvent[], expected: Expected
 export function normaliseInstant(instant: string): string {
   return new Date(instant).toISOString();
 }
+
+/**
+ * A stream's events are recorded in time order: an event stamped before its predecessor (the
+ * clocks of two processes, or a command whose time was taken before another one's append) is
+ * recorded at its predecessor's time. Time-travel reads take the longest prefix recorded at or
+ * before an instant, which is then the stream as it stood. `ats` are normalised (string order is
+ * time order); `lastAt` is the stream's last recorded time, null for a new stream.
+ */
+export function inStreamOrder(ats: readonly string[], lastAt: string | null): string[] {
+  let previous = lastAt ?? '';
+  return ats.map((at) => (previous = at < previous ? previous : at));
+}

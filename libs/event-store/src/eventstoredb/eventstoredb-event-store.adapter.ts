@@ -27,7 +27,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import { assertAppendable, normaliseInstant } from '../append-rules';
+import { assertAppendable, inStreamOrder, normaliseInstant } from '../append-rules';
 import {
   EventStoreClosedError,
   WrongExpectedRevisionError,
@@ -86,7 +86,7 @@ export class EventStoreDbEventStore implements EventStore {
       const current = last === null ? -1 : last.revision;
       if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
       try {
-        return await this.appendAt(streamId, events, ats, current, last?.hash ?? GENESIS_HASH);
+        return await this.appendAt(streamId, events, inStreamOrder(ats, last?.at ?? null), current, last?.hash ?? GENESIS_HASH);
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         // Another writer moved the stream after our read: 'any' tries again on the new end.
@@ -201,11 +201,11 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.closed) throw new EventStoreClosedError();
   }
 
-  private async lastEvent(streamId: string): Promise<{ revision: number; hash: string } | null> {
+  private async lastEvent(streamId: string): Promise<{ revision: number; hash: string; at: string } | null> {
     try {
       for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
         const event = this.toStored(resolved);
-        if (event !== null) return { revision: event.revision, hash: event.hash };
+        if (event !== null) return { revision: event.revision, hash: event.hash, at: event.metadata.at };
       }
     } catch (error: unknown) {
       if (error instanceof StreamNotFoundError) return null;

@@ -8,6 +8,7 @@ import {
   type StoredEvent,
   type StreamGuard,
 } from '../event-store.port';
+import { inStreamOrder } from '../append-rules';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { metadataColumn, toStoredEvent } from '../event-row';
 import { STREAM_REVISION_CONSTRAINT, type StoreNames } from './postgres-schema';
@@ -16,7 +17,7 @@ import type { EventStoreSql } from './postgres-sql';
 export interface AppendRequest {
   streamId: string;
   events: readonly NewEvent[];
-  /** Each event's `at`, already normalised. */
+  /** Each event's `at`, already normalised (recorded no earlier than the stream's last, see inStreamOrder). */
   ats: readonly string[];
   expected: ExpectedRevision;
   guards: readonly StreamGuard[];
@@ -77,12 +78,13 @@ async function appendSteps(client: PoolClient, sql: EventStoreSql, names: StoreN
     if (actual !== guard.expectedRevision) throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
   }
 
-  const serialised = await client.query<{ hash: string | null }>(sql.serialise, [names.appendLockKey, streamId, current]);
-  const lastHash = current === -1 ? GENESIS_HASH : serialised.rows[0]?.hash;
+  const serialised = await client.query<{ hash: string | null; at: string | null }>(sql.serialise, [names.appendLockKey, streamId, current]);
+  const previous = serialised.rows[0];
+  const lastHash = current === -1 ? GENESIS_HASH : previous?.hash;
   // Only a damaged table gets here: never restart a chain silently on top of a missing event.
   if (lastHash === null || lastHash === undefined) throw new Error(`stream ${streamId}: event ${current} is missing from the store`);
 
-  const rows = chainRows(current, lastHash, events, ats);
+  const rows = chainRows(current, lastHash, events, inStreamOrder(ats, current === -1 ? null : previous?.at ?? null));
   const inserted = await client.query<{ position: string | number }>(sql.insert, [
     rows.map((r) => r.id),
     streamId,

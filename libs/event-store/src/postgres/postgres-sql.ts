@@ -15,12 +15,13 @@ export function eventStoreSql(s: string) {
       ON CONFLICT (stream_id) DO UPDATE SET revision = existing.revision
       RETURNING stream_id, revision`,
     /**
-     * The global append lock, and the last hash of the stream (a new statement, so it sees the
-     * events of the writer whose row lock we waited for).
+     * The global append lock, and the last hash and time of the stream (a new statement, so it
+     * sees the events of the writer whose row lock we waited for).
      */
     serialise: `
-      SELECT pg_advisory_xact_lock($1::int8),
-             (SELECT hash FROM ${s}.events WHERE stream_id = $2::text AND revision = $3::int) AS hash`,
+      SELECT pg_advisory_xact_lock($1::int8), last.hash, last.at
+      FROM (SELECT 1) AS one
+      LEFT JOIN ${s}.events AS last ON last.stream_id = $2::text AND last.revision = $3::int`,
     /** The events in revision order (so positions follow revisions), the stream row and the nudge. */
     insert: `
       WITH appended AS (

@@ -16,7 +16,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
-import { assertAppendable, normaliseInstant } from '../append-rules';
+import { assertAppendable, inStreamOrder, normaliseInstant } from '../append-rules';
 import { trackedFollowAll } from '../follow-all';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { metadataColumn, toStoredEvent, type EventRow } from '../event-row';
@@ -98,7 +98,7 @@ export class SqliteEventStore implements EventStore {
     const db = this.db;
     this.stmt = {
       revision: db.prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?').pluck(),
-      hashAt: db.prepare<[string, number], string>('SELECT hash FROM events WHERE stream_id = ? AND revision = ?').pluck(),
+      lastEvent: db.prepare<[string, number], { hash: string; at: string }>('SELECT hash, at FROM events WHERE stream_id = ? AND revision = ?'),
       insert: db.prepare<[string, string, number, string, string, string, string, string, string]>(
         `INSERT INTO events (id, stream_id, revision, type, data, metadata, at, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -302,13 +302,15 @@ export class SqliteEventStore implements EventStore {
         throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
       }
     }
-    let prevHash = current === -1 ? GENESIS_HASH : this.stmt.hashAt.get(streamId, current);
+    const last = current === -1 ? null : this.stmt.lastEvent.get(streamId, current);
     // Only a damaged file gets here: never restart a chain silently on top of a missing event.
-    if (prevHash === undefined) throw new Error(`stream ${streamId}: event ${current} is missing from the store`);
+    if (last === undefined) throw new Error(`stream ${streamId}: event ${current} is missing from the store`);
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const recordedAts = inStreamOrder(ats, last?.at ?? null);
     const stored: StoredEvent[] = [];
     for (const [i, event] of events.entries()) {
       const revision = current + 1 + i;
-      const metadata = { ...event.metadata, at: ats[i]! };
+      const metadata = { ...event.metadata, at: recordedAts[i]! };
       const fields = { revision, type: event.type, at: metadata.at, actor: metadata.actor, data: event.data };
       const hash = chainHash(prevHash, fields); // also refuses data that is not plain JSON
       const id = randomUUID();
@@ -320,9 +322,9 @@ export class SqliteEventStore implements EventStore {
       stored.push(toStoredEvent([position, id, streamId, revision, event.type, data, metadataJson, metadata.at, prevHash, hash]));
       prevHash = hash;
     }
-    const last = stored[stored.length - 1]!;
-    this.stmt.setRevision.run(streamId, last.revision);
-    return { revision: last.revision, position: last.position, events: stored };
+    const appended = stored[stored.length - 1]!;
+    this.stmt.setRevision.run(streamId, appended.revision);
+    return { revision: appended.revision, position: appended.position, events: stored };
   }
 }
 

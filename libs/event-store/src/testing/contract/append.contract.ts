@@ -1,4 +1,5 @@
 import { WrongExpectedRevisionError } from '../../event-store.port';
+import { verifyStreamChain } from '../../hash-chain';
 import {
   expectStrictlyIncreasing,
   minutesAfterT0,
@@ -39,6 +40,21 @@ export function appendContract(current: CurrentStore): void {
       await store.append(streamId, [newEvent('E', {}, { at: '2024-05-06T16:00:00+08:00' })], -1);
       const [event] = await store.readStream(streamId);
       expect(event!.metadata.at).toBe('2024-05-06T08:00:00.000Z');
+    });
+
+    it("records an event stamped before its predecessor at the predecessor's time: a stream's times never go backwards, so reads up to an instant stay prefixes", async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      await store.append(streamId, [newEvent('E0', {}, { at: minutesAfterT0(5) })], -1);
+      // Stamped earlier (another process's clock, a time taken before E0's append), in one append.
+      const later = await store.append(streamId, [newEvent('E1', {}, { at: minutesAfterT0(3) }), newEvent('E2', {}, { at: minutesAfterT0(6) }), newEvent('E3', {}, { at: minutesAfterT0(4) })], 0);
+      const expected = [minutesAfterT0(5), minutesAfterT0(5), minutesAfterT0(6), minutesAfterT0(6)];
+      const read = await store.readStream(streamId);
+      expect(read.map((e) => e.metadata.at)).toEqual(expected);
+      expect(later.events.map((e) => e.metadata.at)).toEqual(expected.slice(1));
+      expect(verifyStreamChain(read)).toEqual({ ok: true });
+      expect((await store.readStream(streamId, { toTime: minutesAfterT0(5) })).map((e) => e.type)).toEqual(['E0', 'E1']);
+      expect(await store.readStream(streamId, { toTime: minutesAfterT0(4) })).toEqual([]);
     });
 
     it('numbers revisions from 0 in each stream and assigns distinct ids', async () => {
