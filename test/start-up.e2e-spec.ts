@@ -24,6 +24,19 @@ it('a wrong variable stops start-up with a message naming it', () => {
   expect(run.stderr).toMatch(/PORT/);
 });
 
+it.each([
+  ['the API', 'dist/apps/api/src/main.js', 'start-up failed: '],
+  ['the worker', 'dist/apps/worker/src/main.js', 'worker start-up failed: '],
+])('%s stops with the variable named when a store it points to cannot be opened (nothing listens on port 1)', (_name, entry, prefix) => {
+  const run = spawnSync(process.execPath, [entry], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', REDIS_URL: '' },
+    encoding: 'utf8',
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`${prefix}DATABASE_URL: cannot open the PostgreSQL`);
+});
+
 it('production refuses to start without AUTH_JWT_SECRET', () => {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production' };
   delete env.AUTH_JWT_SECRET;

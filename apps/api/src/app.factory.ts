@@ -21,6 +21,9 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
     bodyParser: false,
+    // A provider that fails (a store that cannot be opened) rejects here, so main says what failed
+    // and exits, instead of Nest aborting the process on its own.
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);

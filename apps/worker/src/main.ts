@@ -11,6 +11,8 @@ async function main(): Promise<void> {
   armShutdownDeadline();
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), {
     logger: new PinoLoggerService(createRootLogger(config.LOG_LEVEL)),
+    // A store that cannot be opened rejects here: main names it and exits (see apps/api's factory).
+    abortOnError: false,
   });
   app.enableShutdownHooks();
   await app.init();

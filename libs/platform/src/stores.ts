@@ -6,22 +6,32 @@ import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelSto
 
 type StoreConfig = Pick<AppConfig, 'EVENT_STORE' | 'DATA_DIR' | 'DATABASE_URL' | 'EVENTSTORE_URL' | 'EVENT_STORE_SCHEMA' | 'READ_MODELS_SCHEMA'>;
 
+/** A store that cannot be opened stops start-up with the variable that points to it named first. */
+async function pointedToBy<T>(variable: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error: unknown) {
+    throw new Error(`${variable}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 export async function openEventStore(config: StoreConfig): Promise<EventStore> {
   switch (config.EVENT_STORE) {
     case 'sqlite':
-      return openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') });
+      return pointedToBy('DATA_DIR', async () => openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') }));
     case 'postgres':
       // DATABASE_URL is required with postgres (checked by the configuration).
-      return openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA });
+      return pointedToBy('DATABASE_URL', () => openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA }));
     case 'eventstoredb':
       // EVENTSTORE_URL is required with eventstoredb (checked by the configuration).
-      return openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! });
+      return pointedToBy('EVENTSTORE_URL', async () => openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! }));
   }
 }
 
 /** DATABASE_URL set: the read models live in PostgreSQL (the production stack), else beside the events. */
 export async function openReadModelStore(config: StoreConfig): Promise<ReadModelStore> {
-  return config.DATABASE_URL !== undefined
-    ? openPostgresReadModelStore({ connectionString: config.DATABASE_URL, schema: config.READ_MODELS_SCHEMA })
-    : openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') });
+  const url = config.DATABASE_URL;
+  return url !== undefined
+    ? pointedToBy('DATABASE_URL', () => openPostgresReadModelStore({ connectionString: url, schema: config.READ_MODELS_SCHEMA }))
+    : pointedToBy('DATA_DIR', async () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }));
 }
