@@ -15,7 +15,7 @@ async function connect(): Promise<Client> {
 
 afterAll(async () => {
   const admin = await connect();
-  for (const n of [1, 2]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
+  for (const n of [1, 2, 3]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
   await Promise.all(clients.map((c) => c.end()));
 });
 
@@ -55,5 +55,21 @@ describe('a PostgreSQL schema migrated in numbered steps', () => {
     const three = await client.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'three'`, [schema]);
     expect(three.rowCount).toBe(0);
     expect((await client.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(2);
+  });
+
+  it('two stores (each its own lock key and version table) opening one new schema at once both succeed', async () => {
+    const schema = `${prefix}_3`;
+    const store = (versionTable: string, lockKey: string): VersionedSchema => ({ ...targetFor(schema), versionTable, lockKey });
+    const [events, readModels] = [store('events_migrations', '1001'), store('read_model_migrations', '1002')];
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = await Promise.all([connect(), connect()]);
+      await a.query(`DROP SCHEMA IF EXISTS ${events.quoted} CASCADE`);
+      await Promise.all([
+        migrateVersionedSchema(a, events, [table(events, 'events')]),
+        migrateVersionedSchema(b, readModels, [table(readModels, 'person_years')]),
+      ]);
+      const tables = await a.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema]);
+      expect(tables.rows.map((r) => r.tablename)).toEqual(['events', 'events_migrations', 'person_years', 'read_model_migrations']);
+    }
   });
 });

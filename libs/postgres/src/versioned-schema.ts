@@ -2,6 +2,7 @@
  * A PostgreSQL schema migrated in numbered steps, shared by the event store and the read models.
  * Imports nothing of ours: only the `pg` types.
  */
+import { createHash } from 'node:crypto';
 import type { ClientBase } from 'pg';
 
 export interface VersionedSchema {
@@ -12,7 +13,7 @@ export interface VersionedSchema {
   quoted: string;
   /** Table (in the schema) counting the applied steps; each store names its own, so two can share a schema. */
   versionTable: string;
-  /** Transaction-scoped advisory lock key (int8, as text) serialising the openers of this schema. */
+  /** Transaction-scoped advisory lock key (int8, as text) serialising this store's openers. */
   lockKey: string;
 }
 
@@ -20,15 +21,25 @@ export interface VersionedSchema {
 export type MigrationStep = (client: ClientBase) => Promise<void>;
 
 /**
- * Creates or upgrades the schema idempotently, in one transaction under an advisory lock:
- * concurrent `CREATE ... IF NOT EXISTS` can still collide in the catalogue, so openers queue
- * instead. A schema newer than the steps known here is refused rather than touched.
+ * The lock every opener of a schema takes first, whichever store it opens: two stores sharing a
+ * schema (the event store and the read models, say) would otherwise create it at once.
+ */
+function schemaLockKey(schema: string): string {
+  return createHash('sha256').update(`jx-schema:${schema}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Creates or upgrades the schema idempotently, in one transaction under advisory locks (the
+ * schema's, then the store's): concurrent `CREATE ... IF NOT EXISTS` can still collide in the
+ * catalogue, so openers queue instead. A schema newer than the steps known here is refused
+ * rather than touched.
  */
 export async function migrateVersionedSchema(client: ClientBase, target: VersionedSchema, steps: readonly MigrationStep[]): Promise<void> {
   const s = target.quoted;
   await client.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [target.lockKey]);
+    // Always in this order (schema, then store), so two openers never wait for each other in a cycle.
+    await client.query('SELECT pg_advisory_xact_lock($1::int8), pg_advisory_xact_lock($2::int8)', [schemaLockKey(target.schema), target.lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${s}.${target.versionTable} (
