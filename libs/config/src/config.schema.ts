@@ -25,7 +25,8 @@ export const envSchema = z.object({
     EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     EVENT_STORE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('event_store'),
-    READ_MODELS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('read_models'),
+    // 61 characters at most: the read models' second copy lives in the schema named with `_b` added.
+    READ_MODELS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, 'must be a lower-case SQL identifier of at most 61 characters').default('read_models'),
     JOBS_QUEUE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -').default('jx-jobs'),
     EVENTSTORE_URL: url(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']).optional(),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),

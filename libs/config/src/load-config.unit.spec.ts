@@ -49,10 +49,17 @@ describe('configuration (API.md, Running)', () => {
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ EVENT_STORE_SCHEMA: 'x'.repeat(64) }, 'EVENT_STORE_SCHEMA'],
+    [{ READ_MODELS_SCHEMA: 'x'.repeat(62) }, 'READ_MODELS_SCHEMA'],
+    [{ READ_MODELS_SCHEMA: 'Read-Models' }, 'READ_MODELS_SCHEMA'],
     [{ RUN_WORKER: 'false' }, 'RUN_WORKER'],
     [{ RUN_WORKER: 'false', REDIS_URL: 'redis://127.0.0.1:6379' }, 'DATABASE_URL'],
   ])('a wrong variable stops start-up with a message naming it: %j', (env, name) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);
+  });
+
+  it('takes schema names up to 63 characters, and up to 61 for the read models (their second copy adds `_b`)', () => {
+    expect(loadConfig({ EVENT_STORE_SCHEMA: 'e'.repeat(63), READ_MODELS_SCHEMA: 'r'.repeat(61) })).toMatchObject({ EVENT_STORE_SCHEMA: 'e'.repeat(63), READ_MODELS_SCHEMA: 'r'.repeat(61) });
   });
 });
