@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '@jx/config';
 import { createRootLogger, PinoLoggerService, type InfrastructureOverrides } from '@jx/platform';
 import { AppModule } from './app.module';
+import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-answer';
 import { ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
 import { declarePathParameters } from './http/openapi';
@@ -16,7 +17,7 @@ export const BODY_LIMIT = 64 * 1024;
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<NestFastifyApplication> {
   const root = createRootLogger(config.LOG_LEVEL);
   // maxParamLength: an over-long id must reach validation (400), not fall out of the router (404).
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID() });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
@@ -27,6 +28,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);
+  installClosingAnswer(fastify);
   // One line per request: the route pattern, never the URL (it holds person ids).
   fastify.addHook('onResponse', async (request, reply) => {
     if (!root.isLevelEnabled('info')) return;
