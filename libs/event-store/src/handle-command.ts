@@ -58,7 +58,11 @@ export async function handleCommand<R>(
   spec: CommandSpec<R>,
   options: { maxAttempts?: number; locks?: KeyedMutex } = {},
 ): Promise<CommandOutcome<R>> {
-  const maxAttempts = options.maxAttempts ?? 8;
+  // Commands are serialised per stream within a process, so the rivals are other processes: one
+  // of them sending many commands to a stream at once keeps taking it between another's read and
+  // append. 8 attempts left about one in 400 such commands with CONCURRENCY_CONFLICT (two API
+  // processes, 128 commands on one stream, in a review); each further attempt makes it rarer.
+  const maxAttempts = options.maxAttempts ?? 16;
   const relatedIds = [...new Set(spec.relatedStreams ?? [])].filter((id) => id !== spec.streamId);
   const locks = options.locks ?? defaultCommandLocks;
   return locks.runExclusive([spec.streamId, ...relatedIds], async () => {
