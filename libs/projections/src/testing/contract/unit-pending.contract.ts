@@ -20,18 +20,21 @@ export function unitPendingContract(factory: ReadModelFactory): void {
     afterEach(() => h.close());
 
     it('lists declared activities of the unit oldest first: declaredAt, then the order they were written', async () => {
+      // Written in another order than declared (a stream's times never go backwards, so across streams).
       const p1 = year('p1');
       await p1.open('u-nc', at(1));
       await p1.declare('a-late', at(10), { title: 'Late course', category: '8.4' });
-      await p1.declare('a-tie-first', at(5));
-      await p1.declare('a-tie-second', at(5));
+      const p3 = year('p3');
+      await p3.open('u-nc', at(1));
+      await p3.declare('a-tie-first', at(5));
+      await p3.declare('a-tie-second', at(5));
       const p2 = year('p2');
       await p2.open('u-nc', at(1));
       await p2.declare('b', at(7));
       await h.caughtUp();
 
       const page = await h.readModels.unitPending('u-nc', { limit: 100 });
-      expect(page.items.map((i) => `${i.personId}/${i.activityId}`)).toEqual(['p1/a-tie-first', 'p1/a-tie-second', 'p2/b', 'p1/a-late']);
+      expect(page.items.map((i) => `${i.personId}/${i.activityId}`)).toEqual(['p3/a-tie-first', 'p3/a-tie-second', 'p2/b', 'p1/a-late']);
       expect(page.items[3]).toEqual({ personId: 'p1', year: 2024, activityId: 'a-late', category: '8.4', title: 'Late course', declaredAt: at(10) });
       expect(page.nextCursor).toBeNull();
     });
@@ -92,9 +95,10 @@ export function unitPendingContract(factory: ReadModelFactory): void {
     });
 
     it('pages with an opaque cursor: no item lost or repeated, null after the last page', async () => {
-      const p1 = year('p1');
+      const [p1, p2] = [year('p1'), year('p2')];
       await p1.open('u-nc', at(1));
-      for (let i = 0; i < 5; i += 1) await p1.declare(`a${i}`, at(10 + (i % 2)));
+      await p2.open('u-nc', at(1));
+      for (let i = 0; i < 5; i += 1) await (i % 2 === 0 ? p1 : p2).declare(`a${i}`, at(10 + (i % 2)));
       await h.caughtUp();
       const all = await ids('u-nc');
 
@@ -109,7 +113,7 @@ export function unitPendingContract(factory: ReadModelFactory): void {
       } while (cursor !== null);
       expect(sizes).toEqual([2, 2, 1]);
       expect(seen).toEqual(all);
-      expect(all).toEqual(['p1/a0', 'p1/a2', 'p1/a4', 'p1/a1', 'p1/a3']);
+      expect(all).toEqual(['p1/a0', 'p1/a2', 'p1/a4', 'p2/a1', 'p2/a3']);
     });
 
     it('keeps a cursor valid while the list changes: the next page starts after the last item seen', async () => {
@@ -121,7 +125,10 @@ export function unitPendingContract(factory: ReadModelFactory): void {
       expect(first.items.map((i) => i.activityId)).toEqual(['a']);
 
       await p1.verify('b', 1, at(5));
-      await p1.declare('early', at(1));
+      // Declared before the cursor's item (in another person-year: a stream's times never go backwards).
+      const p2 = year('p2');
+      await p2.open('u-nc', at(1));
+      await p2.declare('early', at(1));
       await h.caughtUp();
       const rest = await h.readModels.unitPending('u-nc', { limit: 10, cursor: first.nextCursor });
       expect(rest).toEqual({ items: [expect.objectContaining({ activityId: 'c' })], nextCursor: null });
