@@ -116,6 +116,12 @@ it('a string with an unpaired UTF-16 surrogate is 400 INVALID_JSON and writes no
   expect(statement.body.activities[0].title.startsWith('😀 ')).toBe(true);
 });
 
+it('a body nested thousands deep holding an unpaired surrogate is 401 without a token and 400 with one, never 500', async () => {
+  const raw = `${'['.repeat(8000)}"\\ud800"${']'.repeat(8000)}`;
+  expectError(await t.call('POST', `${yearPath()}/activities`, { raw }), 401, 'UNAUTHENTICATED');
+  expectError(await withoutWrite(t, () => t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw })), 400, 'INVALID_JSON');
+});
+
 it('a non-JSON content type is 400 and writes nothing', async () => {
   const head = await t.head();
   const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });

@@ -10,12 +10,27 @@ import { INVALID_JSON, NOT_I_JSON, NOT_JSON } from './validation';
 /** A \uD800–\uDFFF escape: the only way an unpaired surrogate gets in (UTF-8 decoding never makes one). */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
-/** Every string of a parsed body, member names included, is well-formed UTF-16. */
-function wellFormed(value: unknown): boolean {
-  if (typeof value === 'string') return isWellFormedText(value);
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) return value.every(wellFormed);
-  return Object.entries(value).every(([key, member]) => isWellFormedText(key) && wellFormed(member));
+/**
+ * Every string of a parsed body, member names included, is well-formed UTF-16. A walk with a
+ * stack of its own: a body nested thousands deep (well within 64 KiB) must not overflow the call
+ * stack before authentication has answered.
+ */
+function wellFormed(body: unknown): boolean {
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (!isWellFormedText(value)) return false;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, member] of Object.entries(value)) {
+        if (!isWellFormedText(key)) return false;
+        pending.push(member);
+      }
+    }
+  }
+  return true;
 }
 
 export function installBodyParsers(fastify: FastifyInstance): void {
