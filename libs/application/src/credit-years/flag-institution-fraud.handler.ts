@@ -4,8 +4,9 @@
  */
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ActorClaims } from '@jx/domain';
+import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
 import type { CommandMetadata } from '../command-metadata';
 
@@ -28,13 +29,25 @@ type InstitutionFlag = Pick<InstitutionFraudFlagJob, 'institutionId' | 'year' | 
  * courses as a set) and person-year. Posting the same flag again — a client's retry, a job run
  * again after a crash, or a later post to reach registrations made since — flags every holder
  * that does not hold it yet, and nobody twice; a year whose flag from it was rescinded keeps its
- * rescission (FlagFraud's decider: a flag id the year already holds changes nothing).
+ * rescission. (FlagFraud's decider also knows the flag by its content, whatever its id.)
  */
 export function institutionFlagId(flag: InstitutionFlag, personId: string, year: number): string {
-  const courses = flag.courses === null ? null : [...new Set(flag.courses)].sort();
-  const key = JSON.stringify([flag.institutionId, flag.year, flag.reason, courses, personId, year]);
-  return `inst-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+  return `inst-${digest([...flagKey(flag), personId, year])}`;
 }
+
+/**
+ * The job of a post: the flag as it stands on the store as it is. The same post again before
+ * anything else was written — a client's retry, or one after a 503 whose enqueue landed late —
+ * finds the job already enqueued (and its progress); a post after other writes (registrations made
+ * since) is a job of its own, which reaches whoever does not hold the flag yet.
+ */
+export function institutionFlagJobId(flag: InstitutionFlag, storeHead: number): string {
+  return `iflag-${digest([...flagKey(flag), storeHead])}`;
+}
+
+/** One institution flag: institution, year, reason and courses as a set (who posts it does not count). */
+const flagKey = (flag: InstitutionFlag): unknown[] => [flag.institutionId, flag.year, flag.reason, flag.courses === null ? null : [...new Set(flag.courses)].sort()];
+const digest = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
 
 export class FlagInstitutionFraud extends Command<{ jobId: string }> {
   readonly type = 'FlagInstitutionFraud';
@@ -48,13 +61,15 @@ export class FlagInstitutionFraud extends Command<{ jobId: string }> {
 
 @CommandHandler(FlagInstitutionFraud)
 export class FlagInstitutionFraudHandler implements ICommandHandler<FlagInstitutionFraud> {
-  constructor(@Inject(JOB_QUEUE) private readonly jobs: JobQueue) {}
+  constructor(
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
 
   async execute({ data, metadata }: FlagInstitutionFraud): Promise<{ jobId: string }> {
     const job: InstitutionFraudFlagJob = { ...data, actor: metadata.actor, correlationId: metadata.correlationId };
-    // Every post runs (the flags it gives are the request's own, see institutionFlagId); attempts
-    // enough to wait out a rebuild of the read models (back-off doubling from 1 s).
-    const jobId = await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId: `iflag-${randomUUID()}`, attempts: 10 });
-    return { jobId };
+    const jobId = institutionFlagJobId(data, await this.events.headPosition());
+    // Attempts enough to wait out a rebuild of the read models (back-off doubling from 1 s).
+    return { jobId: await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId, attempts: 10 }) };
   }
 }

@@ -27,13 +27,32 @@ function holdsRegistration(state: CreditYearState, institutionId: string, course
   return false;
 }
 
+const sameCourses = (a: readonly string[] | null, b: readonly string[] | null): boolean => {
+  if (a === null || b === null) return a === b;
+  const set = new Set(a);
+  return new Set(b).size === set.size && b.every((c) => set.has(c));
+};
+
+/**
+ * The year already holds this institution flag — the same institution, reason and courses (as a
+ * set), standing or rescinded, whatever its id: posting it again reaches only years without it,
+ * and a rescission of it stands.
+ */
+function holdsInstitutionFlag(state: CreditYearState, cmd: FlagFraudCommand): boolean {
+  for (const f of state.flags.values()) {
+    if (f.institutionId === cmd.institutionId && f.reason === cmd.reason && sameCourses(f.courses, cmd.courses)) return true;
+  }
+  return false;
+}
+
 export function decideFlagFraud(cmd: FlagFraudCommand, current: CreditYearState | null, unit: UnitView, ctx: DecideContext): CreditYearDecision<{ flagged: boolean }> {
   const state = requireYear(current, cmd.personId, cmd.year);
   requireHrAuthority(ctx.actor);
   checkStoredScope(ctx.actor, state, unit);
   const ruleSetId = ctx.rules.idFor(state.field, state.year);
-  // A repeat of the same flag (an institution job retried) changes nothing.
+  // A repeat of the same flag (an institution job retried, or posted again) changes nothing.
   if (state.flags.has(cmd.flagId)) return { events: [], ruleSetId, result: { flagged: true } };
+  if (cmd.institutionId !== null && holdsInstitutionFlag(state, cmd)) return { events: [], ruleSetId, result: { flagged: true } };
   if (cmd.institutionId !== null && !holdsRegistration(state, cmd.institutionId, cmd.courses)) {
     return { events: [], ruleSetId, result: { flagged: false } };
   }

@@ -27,6 +27,16 @@ describe('FlagFraud (Art. 14)', () => {
     given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst1', courses: ['C2'] }), s, UNIT, ctx(actors.hr))).thenNothing();
     given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst9' }), s, UNIT, ctx(actors.hr))).thenNothing();
   });
+  it('the same institution flag (institution, reason, courses as a set) under another id changes nothing, standing or rescinded; another reason or course set is another flag', () => {
+    const instFlag = (flagId: string, courses: string[] | null, reason = 'forged certificate'): CreditYearEvent => ({ type: 'FraudFlagged', data: { flagId, reason, evidence: [], institutionId: 'inst1', courses } });
+    const held = [opened(), registered('a1', { contentKey: 'C1' }), registered('a2', { contentKey: 'C2' }), instFlag('old-id', ['C2', 'C1'])];
+    const post = (over: Partial<FlagFraudCommand>) => (s: Parameters<typeof decideFlagFraud>[1]) => decideFlagFraud(flag({ flagId: 'new-id', institutionId: 'inst1', ...over }), s, UNIT, ctx(actors.hr));
+    given(held).when(post({ courses: ['C1', 'C2', 'C1'] })).thenNothing();
+    given([...held, { type: 'FraudFlagRescinded', data: { flagId: 'old-id', reason: 'review' } }]).when(post({ courses: ['C1', 'C2'] })).thenNothing();
+    given(held).when(post({ courses: ['C1'] })).then([instFlag('new-id', ['C1'])]);
+    given(held).when(post({ courses: ['C1', 'C2'], reason: 'forged attendance' })).then([instFlag('new-id', ['C1', 'C2'], 'forged attendance')]);
+    given([opened(), registered('a1', { contentKey: 'C1' }), instFlag('old-id', null)]).when(post({ courses: null })).thenNothing();
+  });
 });
 
 describe('RescindFraudFlag (Art. 14)', () => {
