@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor, EventStore, StoredEvent } from './event-store.port';
-import { canonicalJson } from './jcs';
+import { canonicalJson, type CanonicalOptions } from './jcs';
 
 /**
  * The per-stream hash chain of API.md "History": each event's hash covers its predecessor's hash,
@@ -16,11 +16,15 @@ export interface ChainedFields {
   data: Record<string, unknown>;
 }
 
-/** Lowercase hex SHA-256 of the UTF-8 string prevHash + JCS({revision, type, at, actor, data}). */
-export function chainHash(prevHash: string, fields: ChainedFields): string {
+/**
+ * Lowercase hex SHA-256 of the UTF-8 string prevHash + JCS({revision, type, at, actor, data}).
+ * Appends refuse text with an unpaired surrogate (not I-JSON); verifiers pass `escape` for events
+ * stored before it was refused (see CanonicalOptions).
+ */
+export function chainHash(prevHash: string, fields: ChainedFields, options?: CanonicalOptions): string {
   const { revision, type, at, actor, data } = fields;
   // Only id and role of the actor are part of the chain (API.md), whatever else a caller attached.
-  const canonical = canonicalJson({ revision, type, at, actor: { id: actor.id, role: actor.role }, data });
+  const canonical = canonicalJson({ revision, type, at, actor: { id: actor.id, role: actor.role }, data }, options);
   return createHash('sha256').update(prevHash + canonical, 'utf8').digest('hex');
 }
 
@@ -54,7 +58,7 @@ export function verifyStreamChain(events: readonly StoredEvent[]): StreamChainRe
     if (event.prevHash !== prevHash) {
       return broken(expected, 'prev-hash-mismatch', `prevHash does not equal the previous event's hash`);
     }
-    if (chainHash(prevHash, chainedFieldsOf(event)) !== event.hash) {
+    if (chainHash(prevHash, chainedFieldsOf(event), { unpairedSurrogates: 'escape' }) !== event.hash) {
       return broken(expected, 'hash-mismatch', `stored hash does not match the event's content`);
     }
     prevHash = event.hash;

@@ -65,6 +65,19 @@ describe('verifyStreamChain', () => {
     expect(verifyStreamChain([])).toEqual({ ok: true });
   });
 
+  it('verifies an event stored before unpaired surrogates were refused, hashed with JSON.stringify\'s escape of them, and still detects it altered', () => {
+    const events = chainedStream(2);
+    const data = { title: 'lone \ud800 here' };
+    const fields = { revision: 1, type: 'Counted', at: events[1]!.metadata.at, actor, data };
+    // As the store hashed it then: JCS writing the lone surrogate as the escape \ud800.
+    const legacy = createHash('sha256').update(`${events[0]!.hash}{"actor":{"id":"u-1","role":"unit"},"at":"${fields.at}","data":{"title":"lone \\ud800 here"},"revision":1,"type":"Counted"}`, 'utf8').digest('hex');
+    expect(() => chainHash(events[0]!.hash, fields)).toThrow(/unpaired UTF-16 surrogate/);
+    events[1] = { ...events[1]!, data, hash: legacy };
+    expect(verifyStreamChain(events)).toEqual({ ok: true });
+    events[1] = { ...events[1]!, data: { title: 'lone \ud801 here' } };
+    expect(verifyStreamChain(events)).toMatchObject({ ok: false, revision: 1, reason: 'hash-mismatch' });
+  });
+
   it('names the altered event when its data changed', () => {
     const events = chainedStream(5);
     events[2] = { ...events[2]!, data: { n: 99 } };

@@ -24,19 +24,29 @@ export function isWellFormedText(text: string): boolean {
 
 const NOT_WELL_FORMED = 'holds an unpaired UTF-16 surrogate (not I-JSON, RFC 7493)';
 
-export function canonicalJson(value: unknown): string {
+export interface CanonicalOptions {
+  /**
+   * `refuse` (the default: what is hashed from now on) or `escape`: write one as JSON.stringify
+   * does (`\ud800`), which is how events stored before such text was refused were hashed, so that
+   * a verifier can still recompute them.
+   */
+  unpairedSurrogates?: 'refuse' | 'escape';
+}
+
+export function canonicalJson(value: unknown, options: CanonicalOptions = {}): string {
+  const strict = options.unpairedSurrogates !== 'escape';
   try {
-    return serialize(value);
+    return serialize(value, strict);
   } catch (error: unknown) {
     if (!(error instanceof NotJson)) throw error;
     // The fast pass builds no paths; only a refused value is walked again to name where it is.
-    throw new TypeError(`JCS: ${locate(value, '$') ?? '$'} ${error.message}`);
+    throw new TypeError(`JCS: ${locate(value, '$', strict) ?? '$'} ${error.message}`);
   }
 }
 
 class NotJson extends Error {}
 
-function serialize(value: unknown): string {
+function serialize(value: unknown, strict: boolean): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -45,12 +55,12 @@ function serialize(value: unknown): string {
       if (!Number.isFinite(value)) throw new NotJson(`is not a finite number (${value})`);
       return JSON.stringify(value);
     case 'string':
-      if (!isWellFormedText(value)) throw new NotJson(NOT_WELL_FORMED);
+      if (strict && !isWellFormedText(value)) throw new NotJson(NOT_WELL_FORMED);
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
         let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + serialize(value[i]);
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + serialize(value[i], strict);
         return `${out}]`;
       }
       const proto = Object.getPrototypeOf(value) as unknown;
@@ -62,8 +72,8 @@ function serialize(value: unknown): string {
       for (const key of Object.keys(record).sort()) {
         const member = record[key];
         if (member === undefined) continue;
-        if (!isWellFormedText(key)) throw new NotJson(`has a member name that ${NOT_WELL_FORMED}`);
-        out += `${first ? '' : ','}${JSON.stringify(key)}:${serialize(member)}`;
+        if (strict && !isWellFormedText(key)) throw new NotJson(`has a member name that ${NOT_WELL_FORMED}`);
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${serialize(member, strict)}`;
         first = false;
       }
       return `${out}}`;
@@ -74,15 +84,15 @@ function serialize(value: unknown): string {
 }
 
 /** The path of the first value the fast pass refuses, in the order it visits them. */
-function locate(value: unknown, path: string): string | null {
+function locate(value: unknown, path: string, strict: boolean): string | null {
   if (value === null) return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : path;
   if (typeof value === 'boolean') return null;
-  if (typeof value === 'string') return isWellFormedText(value) ? null : path;
+  if (typeof value === 'string') return !strict || isWellFormedText(value) ? null : path;
   if (typeof value !== 'object') return path;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = locate(value[i], `${path}[${i}]`);
+      const found = locate(value[i], `${path}[${i}]`, strict);
       if (found !== null) return found;
     }
     return null;
@@ -92,8 +102,8 @@ function locate(value: unknown, path: string): string | null {
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record).sort()) {
     if (record[key] === undefined) continue;
-    if (!isWellFormedText(key)) return path;
-    const found = locate(record[key], `${path}.${key}`);
+    if (strict && !isWellFormedText(key)) return path;
+    const found = locate(record[key], `${path}.${key}`, strict);
     if (found !== null) return found;
   }
   return null;
