@@ -73,8 +73,6 @@ export class CreditYearCommands {
     decide: (input: DecisionInput) => CreditYearDecision<R>,
     relatedStreams: readonly string[] = [],
   ): Promise<YearOutcome<R>> {
-    const now = this.clock.now().toISOString();
-    const ctx: DecideContext = { now, actor: meta.actor, rules: this.rules, yearClosesOn: this.settings.yearClosesOn };
     const outcome = await handleCommand(this.store, {
       streamId: creditYearStream(personId, year),
       relatedStreams,
@@ -82,9 +80,10 @@ export class CreditYearCommands {
         actor: { id: meta.actor.sub, role: meta.actor.role },
         correlationId: meta.correlationId,
         causationId: meta.causationId,
-        at: now,
       },
-      decide: ({ stream, related }) => {
+      now: () => this.clock.now().toISOString(),
+      decide: ({ stream, related, at }) => {
+        const ctx: DecideContext = { now: at, actor: meta.actor, rules: this.rules, yearClosesOn: this.settings.yearClosesOn };
         const relatedStates = new Map([...related].map(([id, events]) => [id, foldYear(events)]));
         const decision = decide({ state: foldYear(stream), related: relatedStates, ctx });
         return { events: decision.events as unknown as Array<{ type: string; data: Record<string, unknown> }>, ruleSetId: decision.ruleSetId, result: decision.result };

@@ -6,17 +6,28 @@ import {
 } from './event-store.port';
 import { KeyedMutex } from './keyed-mutex';
 
-export interface CommandContext { stream: readonly StoredEvent[]; related: ReadonlyMap<string, readonly StoredEvent[]> }
+export interface CommandContext {
+  stream: readonly StoredEvent[];
+  related: ReadonlyMap<string, readonly StoredEvent[]>;
+  /** The time this try decides at, and records its events at (ISO-8601). */
+  at: string;
+}
 export interface EventDraft { type: string; data: Record<string, unknown> }
 export interface Decision<R> { events: EventDraft[]; ruleSetId: string; result?: R }
-export interface CommandSpec<R> {
+interface CommandSpecBase<R> {
   streamId: string;
   /** Streams also read and guarded (their revision must not change before the append). */
   relatedStreams?: readonly string[];
-  metadata: Omit<EventMetadata, 'ruleSetId'>;
   /** Pure; throws a domain error to refuse. */
   decide(ctx: CommandContext): Decision<R>;
 }
+/**
+ * `now`: a clock read at every try, so that a command retried after a conflict (up to a second
+ * later, under contention) decides at the time it lands — the year may have closed meanwhile —
+ * and records its events at that time. Without it, every try uses `metadata.at`.
+ */
+export type CommandSpec<R> = CommandSpecBase<R> &
+  ({ metadata: Omit<EventMetadata, 'ruleSetId'>; now?: undefined } | { metadata: Omit<EventMetadata, 'ruleSetId' | 'at'>; now: () => string });
 export interface CommandOutcome<R> { events: StoredEvent[]; stream: StoredEvent[]; result: R | undefined }
 
 /** Another writer kept changing the stream (or a related one) through every attempt. */
@@ -81,9 +92,10 @@ export async function handleCommand<R>(
       const stream = await store.readStream(spec.streamId, read);
       const related = new Map(await Promise.all(relatedIds.map(async (id) => [id, await store.readStream(id, read)] as const)));
       const stale = async () => fromCache && !(await unchanged(store, spec.streamId, stream, related));
+      const at = spec.now === undefined ? spec.metadata.at : spec.now();
       let decision: Decision<R>;
       try {
-        decision = spec.decide({ stream, related });
+        decision = spec.decide({ stream, related, at });
       } catch (refusal: unknown) {
         if (await stale()) continue;
         throw refusal;
@@ -92,7 +104,7 @@ export async function handleCommand<R>(
         if (await stale()) continue;
         return { events: [], stream, result: decision.result };
       }
-      const metadata: EventMetadata = { ...spec.metadata, ruleSetId: decision.ruleSetId };
+      const metadata: EventMetadata = { ...spec.metadata, at, ruleSetId: decision.ruleSetId };
       const guards = relatedIds.map((id) => ({ streamId: id, expectedRevision: lastRevision(related.get(id) ?? []) }));
       try {
         const drafts = decision.events.map((e) => ({ type: e.type, data: e.data, metadata }));

@@ -23,7 +23,8 @@ export class PutUnitHandler implements ICommandHandler<PutUnit> {
     const { actor, correlationId, causationId } = metadata;
     const outcome = await handleCommand(this.store, {
       streamId: unitStream(data.unitId),
-      metadata: { actor: { id: actor.sub, role: actor.role }, correlationId, causationId, at: this.clock.now().toISOString() },
+      metadata: { actor: { id: actor.sub, role: actor.role }, correlationId, causationId },
+      now: () => this.clock.now().toISOString(),
       decide: ({ stream }) => ({
         events: decidePutUnit(data, foldUnit(stream), actor) as unknown as Array<{ type: string; data: Record<string, unknown> }>,
         ruleSetId: NO_RULE_SET,

@@ -109,6 +109,20 @@ export function handleCommandContract(current: CurrentStore): void {
       expect(outcome.events.map((e) => e.revision)).toEqual([2]);
     });
 
+    it('with a clock, every try decides at the time it is made and records its events at that time', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const { seen, decide } = addItem(streamId, 'mine');
+      const timeless = { actor: { id: 'user-1', role: 'professional' }, correlationId: 'corr-mine', causationId: null };
+      const times = ['2030-01-01T00:00:01.000Z', '2030-01-01T00:00:02.000Z', '2030-01-01T00:00:03.000Z', '2030-01-01T00:00:04.000Z'];
+      let reads = 0;
+      const spec: CommandSpec<{ item: string }> = { streamId, metadata: timeless, now: () => times[reads++]!, decide };
+      // A store whose cached reads may lag first tries on them; a rival then makes one more try.
+      const rivals = 1 + (current().cachedReadsMayLag === true ? 1 : 0);
+      const outcome = await handleCommand(withRivalWriter(current(), streamId, rivals), spec, { locks: new KeyedMutex() });
+      expect(seen.map((c) => c.at)).toEqual(times.slice(0, rivals + 1));
+      expect(outcome.events.map((e) => e.metadata.at)).toEqual([times[rivals]]);
+    });
+
     it('gives up with CONCURRENCY_CONFLICT after maxAttempts, having written nothing of its own', async () => {
       const streamId = uniqueStreamId('creditYear');
       const spec = addItem(streamId, 'mine');
