@@ -5,7 +5,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '@jx/domain';
-import { ConcurrencyConflictError } from '@jx/event-store';
+import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError } from '@jx/projections';
 import { describeError } from '@jx/platform';
@@ -46,6 +46,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   if (exception instanceof JobQueueUnavailableError) {
     // Nothing is known to be enqueued; a retry is safe (job ids are deterministic).
     return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the job queue is not answering; try again shortly' } };
+  }
+  if (exception instanceof EventStoreClosedError) {
+    // Only while shutting down (the stores close last, after HTTP): a retry elsewhere finds the real state.
+    return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the server is shutting down; send the request again' } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -1,5 +1,5 @@
 import { DomainError } from '@jx/domain';
-import { ConcurrencyConflictError } from '@jx/event-store';
+import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { toErrorResponse } from './error.filter';
 import { HttpError } from './http-error';
 
@@ -12,6 +12,10 @@ describe('the error format (API.md, Errors)', () => {
 
   it('a revision conflict that outlived every retry is 409 CONCURRENCY_CONFLICT', () => {
     expect(toErrorResponse(new ConcurrencyConflictError('creditYear-p1+2024', 5))).toEqual({ status: 409, body: { code: 'CONCURRENCY_CONFLICT', message: expect.any(String) } });
+  });
+
+  it('a store already closed (a request caught by shutdown) is 503 SERVICE_UNAVAILABLE', () => {
+    expect(toErrorResponse(new EventStoreClosedError())).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('shutting down') } });
   });
 
   it('edge errors keep their status and details; anything unexpected is a bare 500', () => {
