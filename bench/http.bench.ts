@@ -87,7 +87,8 @@ async function measured(server: ChildProcess, n: number, concurrency: number, se
 
 /**
  * Resolves once the API's read models hold every event its store holds (read from its files with
- * the product's own adapters): the projection's backlog after a load, polled every 2 ms.
+ * the product's own adapters: the embedded default only): the projection's backlog after a load,
+ * polled every 2 ms. A projection 30 s behind stops the bench.
  */
 function projectedIn(dir: string): { settle: () => Promise<void>; close: () => Promise<void> } {
   const events = openSqliteEventStore({ file: join(dir, 'events.sqlite') });
@@ -95,7 +96,11 @@ function projectedIn(dir: string): { settle: () => Promise<void>; close: () => P
   return {
     settle: async () => {
       const head = await events.headPosition();
-      while ((await readModels.checkpoint(READ_MODELS_CHECKPOINT)) < head) await new Promise((resolve) => setTimeout(resolve, 2));
+      const deadline = performance.now() + 30_000;
+      while ((await readModels.checkpoint(READ_MODELS_CHECKPOINT)) < head) {
+        if (performance.now() > deadline) throw new Error(`the API's read models did not reach position ${head} within 30 s (the bench reads the embedded default's files under DATA_DIR)`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
     },
     close: async () => {
       await events.close();

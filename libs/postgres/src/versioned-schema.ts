@@ -39,7 +39,8 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
   await client.query('BEGIN');
   try {
     // Always in this order (schema, then store), so two openers never wait for each other in a cycle.
-    await client.query('SELECT pg_advisory_xact_lock($1::int8), pg_advisory_xact_lock($2::int8)', [schemaLockKey(target.schema), target.lockKey]);
+    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [schemaLockKey(target.schema)]);
+    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [target.lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${s}.${target.versionTable} (
