@@ -15,11 +15,12 @@
  * Undefined object members are skipped, as `JSON.stringify` skips them when the event is stored.
  */
 
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** ES2024's String.prototype.isWellFormed (Node ≥ 20), typed here: the compiler's lib is older. */
+const wellFormed = (String.prototype as unknown as { isWellFormed: (this: string) => boolean }).isWellFormed;
 
 /** True when the string holds no unpaired UTF-16 surrogate (what I-JSON, RFC 7493, allows). */
 export function isWellFormedText(text: string): boolean {
-  return !UNPAIRED_SURROGATE.test(text);
+  return wellFormed.call(text);
 }
 
 const NOT_WELL_FORMED = 'holds an unpaired UTF-16 surrogate (not I-JSON, RFC 7493)';
