@@ -29,6 +29,14 @@ function schemaLockKey(schema: string): string {
 }
 
 /**
+ * Takes, until the transaction ends, the lock of a schema's creation: a step creating another
+ * schema of its own (the read models' second copy) takes it before `CREATE SCHEMA IF NOT EXISTS`.
+ */
+export async function lockSchema(client: ClientBase, schema: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1::int8)', [schemaLockKey(schema)]);
+}
+
+/**
  * Creates or upgrades the schema idempotently, in one transaction under advisory locks (the
  * schema's, then the store's): concurrent `CREATE ... IF NOT EXISTS` can still collide in the
  * catalogue, so openers queue instead. A schema newer than the steps known here is refused
@@ -39,7 +47,7 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
   await client.query('BEGIN');
   try {
     // Always in this order (schema, then store), so two openers never wait for each other in a cycle.
-    await client.query('SELECT pg_advisory_xact_lock($1::int8)', [schemaLockKey(target.schema)]);
+    await lockSchema(client, target.schema);
     await client.query('SELECT pg_advisory_xact_lock($1::int8)', [target.lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
