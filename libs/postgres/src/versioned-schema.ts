@@ -3,7 +3,7 @@
  * Imports nothing of ours: only the `pg` types.
  */
 import { createHash } from 'node:crypto';
-import type { ClientBase } from 'pg';
+import { escapeIdentifier, type ClientBase } from 'pg';
 
 export interface VersionedSchema {
   /** For messages: "event store", "read-model". */
@@ -29,11 +29,18 @@ function schemaLockKey(schema: string): string {
 }
 
 /**
- * Takes, until the transaction ends, the lock of a schema's creation: a step creating another
- * schema of its own (the read models' second copy) takes it before `CREATE SCHEMA IF NOT EXISTS`.
+ * Creates a schema unless it exists, under the lock of its creation (held until the transaction
+ * ends): for the schema of a store, and for a step creating another schema of its own (the read
+ * models' second copy). Existence is asked with a query of its own, not `IF NOT EXISTS`: waiting
+ * for an advisory lock does not make PostgreSQL take in the catalogue changes committed meanwhile,
+ * so `CREATE SCHEMA IF NOT EXISTS` right after it could still miss the schema the lock's previous
+ * holder created (seen here: duplicate key in pg_namespace, about once in 40 races); a query on
+ * pg_namespace takes a fresh snapshot and a lock that brings the catalogue caches up to date.
  */
-export async function lockSchema(client: ClientBase, schema: string): Promise<void> {
+export async function createSchemaOnce(client: ClientBase, schema: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1::int8)', [schemaLockKey(schema)]);
+  const existing = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (existing.rowCount === 0) await client.query(`CREATE SCHEMA ${escapeIdentifier(schema)}`);
 }
 
 /**
@@ -47,9 +54,8 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
   await client.query('BEGIN');
   try {
     // Always in this order (schema, then store), so two openers never wait for each other in a cycle.
-    await lockSchema(client, target.schema);
+    await createSchemaOnce(client, target.schema);
     await client.query('SELECT pg_advisory_xact_lock($1::int8)', [target.lockKey]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${s}.${target.versionTable} (
          version    integer     NOT NULL PRIMARY KEY,

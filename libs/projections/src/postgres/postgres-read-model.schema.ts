@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
-import { lockSchema, migrateVersionedSchema } from '@jx/postgres';
+import { createSchemaOnce, migrateVersionedSchema } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
@@ -139,8 +139,7 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
     // not in use while readers and live projections go on with the other, then puts it in use.
     async (c) => {
       const b = names.copies.b;
-      await lockSchema(c, `${names.schema}_b`);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${b}`);
+      await createSchemaOnce(c, `${names.schema}_b`);
       await c.query(schemaV1(b));
       await c.query(
         `ALTER TABLE ${s}.rebuild_state ADD COLUMN in_use text NOT NULL DEFAULT 'a' CHECK (in_use IN ('a', 'b'));
