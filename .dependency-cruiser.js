@@ -1,12 +1,13 @@
 /**
  * Arrows point inwards only (ARCHITECTURE.md): rules ← domain ← event-store, projections, jobs
- * ← application ← platform ← apps; postgres (shared PostgreSQL helpers) ← event-store, projections.
+ * ← application ← platform ← apps; postgres (shared PostgreSQL helpers) ← event-store, projections;
+ * sqlite (opening an embedded SQLite file) ← event-store, projections, jobs.
  * The build refuses the reverse.
  */
 const lib = (name) => `^libs/${name}/`;
 /** Specs and test fixtures may use test tools (fast-check, jest). */
 const TESTS = '(\\.spec\\.ts$|/testing/)';
-const ours = ['rules', 'domain', 'event-store', 'projections', 'jobs', 'config', 'application', 'platform', 'postgres'];
+const ours = ['rules', 'domain', 'event-store', 'projections', 'jobs', 'config', 'application', 'platform', 'postgres', 'sqlite'];
 const only = (name, allowed) => ({
   name: `${name}-imports-only-${allowed.join('-') || 'itself'}`,
   severity: 'error',
@@ -30,10 +31,11 @@ module.exports = {
       to: { pathNot: [lib('domain'), lib('rules'), '^node_modules/zod/'] },
     },
     only('postgres', []),
-    only('event-store', ['postgres']),
-    only('jobs', []),
+    only('sqlite', []),
+    only('event-store', ['postgres', 'sqlite']),
+    only('jobs', ['sqlite']),
     only('config', []),
-    only('projections', ['rules', 'domain', 'event-store', 'postgres']),
+    only('projections', ['rules', 'domain', 'event-store', 'postgres', 'sqlite']),
     only('application', ['rules', 'domain', 'event-store', 'jobs']),
     only('platform', ['rules', 'domain', 'event-store', 'jobs', 'projections', 'config', 'application']),
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

@@ -11,7 +11,7 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@jx/(rules|domain|event-store|projections|jobs|config|application|platform|postgres)$': '<rootDir>/libs/$1/src',
+  '^@jx/(rules|domain|event-store|projections|jobs|config|application|platform|postgres|sqlite)$': '<rootDir>/libs/$1/src',
   '^@jx/postgres/testing$': '<rootDir>/libs/postgres/src/testing',
 };
 const esm = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];

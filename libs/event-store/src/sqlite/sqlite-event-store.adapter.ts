@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile, type SqliteFileOptions } from '@jx/sqlite';
 import {
   EventStoreClosedError,
   WrongExpectedRevisionError,
@@ -25,7 +26,7 @@ import { migrate } from './sqlite-schema';
 import { MAX_REVISION, RecentStreams } from './recent-streams';
 import { OwnAppends } from './own-appends';
 
-export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+export type SqliteSynchronous = NonNullable<SqliteFileOptions['synchronous']>;
 
 export interface SqliteEventStoreOptions {
   /** Database file; its directory must exist (openSqliteEventStore creates it). */
@@ -46,7 +47,6 @@ export interface SqliteEventStoreOptions {
 const RECENT_STREAMS = 2000;
 /** This process's last appended events kept for its own subscriptions (about two full pages). */
 const OWN_APPENDS = 1024;
-const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 interface QueuedAppend {
   streamId: string;
@@ -83,12 +83,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    const synchronous = options.synchronous ?? 'NORMAL';
-    // Interpolated into a PRAGMA below, and it may come from configuration: accept only the modes.
-    if (!SYNCHRONOUS_MODES.includes(synchronous)) throw new RangeError(`synchronous must be one of ${SYNCHRONOUS_MODES.join(', ')}`);
-    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${synchronous}`);
+    this.db = openSqliteFile(options.file, { synchronous: options.synchronous ?? 'NORMAL', ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }) });
     try {
       migrate(this.db);
     } catch (error: unknown) {

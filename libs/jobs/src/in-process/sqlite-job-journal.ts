@@ -6,7 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '@jx/sqlite';
 import type { JobState } from '../job-queue.port';
 
 /** A job as the in-process queue holds it. */
@@ -43,11 +44,9 @@ export class SqliteJobJournal implements JobJournal {
   private readonly statements;
 
   constructor(file: string) {
-    this.db = new Database(file, { timeout: 5000 });
-    this.db.pragma('journal_mode = WAL');
     // NORMAL: a killed process loses nothing (the bytes are in the OS); an OS crash may lose the
     // last writes, as for the event store's embedded default.
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openSqliteFile(file, { synchronous: 'NORMAL' });
     this.db.exec('CREATE TABLE IF NOT EXISTS jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, record TEXT NOT NULL)');
     this.statements = {
       load: this.db.prepare<[], string>('SELECT record FROM jobs ORDER BY seq').pluck(),

@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '@jx/sqlite';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type {
   AuthorityPendingItem,
@@ -48,10 +49,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly snapshotTx;
 
   constructor(options: SqliteReadModelOptions) {
-    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
-    this.db.pragma('journal_mode = WAL');
     // NORMAL is enough: a lost last commit loses rows and checkpoint together, and is re-projected.
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openSqliteFile(options.file, { synchronous: 'NORMAL', ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }) });
     migrateReadModels(this.db);
     this.state = prepareStateStatements(this.db);
     this.copies = { a: prepareCopyStatements(this.db, 'a'), b: prepareCopyStatements(this.db, 'b') };

@@ -1,0 +1,1 @@
+export { openSqliteFile, type SqliteFileOptions } from './open-sqlite-file';

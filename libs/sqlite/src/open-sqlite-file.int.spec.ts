@@ -1,0 +1,64 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { openSqliteFile } from './open-sqlite-file';
+
+/**
+ * Another connection (a thread of its own, as another process would be) writing to a new file:
+ * it holds SQLite's RESERVED lock, uncommitted, for `holdMs`, then commits.
+ */
+async function writerHolding(file: string, holdMs: number): Promise<{ released: Promise<void> }> {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const Database = require('better-sqlite3');
+     const db = new Database(workerData.file);
+     db.exec('CREATE TABLE t (x)');
+     db.exec('BEGIN IMMEDIATE');
+     db.exec('INSERT INTO t VALUES (1)');
+     parentPort.postMessage('holding');
+     setTimeout(() => { db.exec('COMMIT'); db.close(); parentPort.postMessage('released'); }, workerData.holdMs);`,
+    { eval: true, workerData: { file, holdMs } },
+  );
+  const message = (wanted: string) => new Promise<void>((resolve, reject) => {
+    worker.on('message', (m) => m === wanted && resolve());
+    worker.once('error', reject);
+  });
+  const released = message('released').then(() => worker.terminate()).then(() => undefined);
+  await message('holding');
+  return { released };
+}
+
+describe('opening an embedded SQLite file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jx-sqlite-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('switching a new file to WAL while another connection writes to it: plain SQLite refuses at once, whatever the busy timeout', async () => {
+    const file = join(dir, 'plain.db');
+    const { released } = await writerHolding(file, 300);
+    const db = new Database(file, { timeout: 5000 });
+    // Had it waited (up to 5 s), the writer's commit after 300 ms would have let it through.
+    expect(() => db.pragma('journal_mode = WAL')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+    db.close();
+    await released;
+  });
+
+  it('openSqliteFile waits for the writer instead, then opens the file in WAL mode', async () => {
+    const file = join(dir, 'store.db');
+    const { released } = await writerHolding(file, 300);
+    const db = openSqliteFile(file, { busyTimeoutMs: 5000 });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT x FROM t').pluck().all()).toEqual([1]);
+    db.close();
+    await released;
+  });
+
+  it('refuses an unknown synchronous level before opening anything', () => {
+    expect(() => openSqliteFile(join(dir, 'x.db'), { synchronous: 'SOMETIMES' as 'FULL' })).toThrow(RangeError);
+    expect(existsSync(join(dir, 'x.db'))).toBe(false);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Opening an embedded SQLite file the way every store here does: WAL, a busy timeout, and the
+ * synchronous level asked for. Imports nothing of ours: only better-sqlite3.
+ */
+import Database from 'better-sqlite3';
+
+export interface SqliteFileOptions {
+  /** How long a connection waits for another one's lock (ms); 5,000 by default. */
+  busyTimeoutMs?: number;
+  /** `NORMAL` by default: a killed process loses nothing (its bytes are in the OS). */
+  synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+}
+
+const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Opens (creating) the file in WAL mode. Switching a new file to WAL needs it alone, and SQLite
+ * answers SQLITE_BUSY at once, without waiting out the busy timeout, when another connection is
+ * writing to it meanwhile (it would be a deadlock otherwise): two processes opening one new file
+ * together failed so, about one start in six here. The switch is tried again for as long as the
+ * busy timeout, with short pauses (it happens once per file, at open).
+ */
+export function openSqliteFile(file: string, options: SqliteFileOptions = {}): Database.Database {
+  const timeout = options.busyTimeoutMs ?? 5000;
+  const synchronous = options.synchronous ?? 'NORMAL';
+  // Interpolated into a PRAGMA below, and it may come from configuration: accept only the modes.
+  if (!SYNCHRONOUS.includes(synchronous)) throw new RangeError(`synchronous must be one of ${SYNCHRONOUS.join(', ')}`);
+  const db = new Database(file, { timeout });
+  try {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      try {
+        db.pragma('journal_mode = WAL');
+        break;
+      } catch (error: unknown) {
+        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+        Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+      }
+    }
+    db.pragma(`synchronous = ${synchronous}`);
+    return db;
+  } catch (error: unknown) {
+    db.close();
+    throw error;
+  }
+}
