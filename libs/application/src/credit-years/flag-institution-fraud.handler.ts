@@ -36,13 +36,15 @@ export function institutionFlagId(flag: InstitutionFlag, personId: string, year:
 }
 
 /**
- * The job of a post: the flag as it stands on the store as it is. The same post again before
- * anything else was written — a client's retry, or one after a 503 whose enqueue landed late —
- * finds the job already enqueued (and its progress); a post after other writes (registrations made
- * since) is a job of its own, which reaches whoever does not hold the flag yet.
+ * The job of a post: the flag, who posts it, and the store as it is (its last event: position and
+ * id, so a store restored or reset to the same length is another store). The same post again by
+ * the same official before anything else was written — a client's retry, or one after a 503 whose
+ * enqueue landed late — finds the job already enqueued (and its progress); a post after other
+ * writes (registrations made since), or by another official, is a job of its own, which reaches
+ * whoever does not hold the flag yet.
  */
-export function institutionFlagJobId(flag: InstitutionFlag, storeHead: number): string {
-  return `iflag-${digest([...flagKey(flag), storeHead])}`;
+export function institutionFlagJobId(flag: InstitutionFlag, actor: ActorClaims, storeHead: string): string {
+  return `iflag-${digest([...flagKey(flag), actor.sub, actor.role, storeHead])}`;
 }
 
 /** One institution flag: institution, year, reason and courses as a set (who posts it does not count). */
@@ -66,9 +68,18 @@ export class FlagInstitutionFraudHandler implements ICommandHandler<FlagInstitut
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
+  /** The store's last event, as `position:id` ('' when empty). */
+  private async storeHead(): Promise<string> {
+    const position = await this.events.headPosition();
+    if (position === 0) return '';
+    // The first event after position − 1 is the last one: no event lies beyond the head.
+    const [last] = await this.events.readAll(position - 1, 1);
+    return `${position}:${last?.id ?? ''}`;
+  }
+
   async execute({ data, metadata }: FlagInstitutionFraud): Promise<{ jobId: string }> {
     const job: InstitutionFraudFlagJob = { ...data, actor: metadata.actor, correlationId: metadata.correlationId };
-    const jobId = institutionFlagJobId(data, await this.events.headPosition());
+    const jobId = institutionFlagJobId(data, metadata.actor, await this.storeHead());
     // Attempts enough to wait out a rebuild of the read models (back-off doubling from 1 s).
     return { jobId: await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId, attempts: 10 }) };
   }

@@ -14,11 +14,15 @@ describe('an institution flag is known by its content (Art. 14)', () => {
     expect(institutionFlagId(flag, 'p1', 2025)).not.toBe(id);
   });
 
-  it('names the job after the flag and the store it was posted on: the same post with nothing written since is the same job', () => {
-    const job = institutionFlagJobId(flag, 41);
+  it('names the job after the flag, its poster and the store it was posted on: the same post with nothing written since is the same job', () => {
+    const hr = { sub: 'hr-1', role: 'authority' as const, region: '360000' };
+    const job = institutionFlagJobId(flag, hr, '41:e41');
     expect(job).toMatch(/^iflag-[0-9a-f]{40}$/);
-    expect(institutionFlagJobId({ ...flag, courses: ['C1', 'C2'] }, 41)).toBe(job);
-    expect(institutionFlagJobId(flag, 42)).not.toBe(job);
-    expect(institutionFlagJobId({ ...flag, reason: 'another' }, 41)).not.toBe(job);
+    expect(institutionFlagJobId({ ...flag, courses: ['C1', 'C2'] }, hr, '41:e41')).toBe(job);
+    expect(institutionFlagJobId(flag, hr, '42:e42')).not.toBe(job);
+    // The same length, another history (a store restored from a backup, or reset).
+    expect(institutionFlagJobId(flag, hr, '41:other')).not.toBe(job);
+    expect(institutionFlagJobId(flag, { ...hr, sub: 'hr-2' }, '41:e41')).not.toBe(job);
+    expect(institutionFlagJobId({ ...flag, reason: 'another' }, hr, '41:e41')).not.toBe(job);
   });
 });
