@@ -7,9 +7,11 @@ import { openSqliteFile } from './open-sqlite-file';
 
 /**
  * Another connection (a thread of its own, as another process would be) writing to a new file:
- * it holds SQLite's RESERVED lock, uncommitted, for `holdMs`, then commits.
+ * it holds SQLite's RESERVED lock, uncommitted, until told to commit (`release`). The word goes
+ * through shared memory, so it arrives even while this thread is blocked inside SQLite.
  */
-async function writerHolding(file: string, holdMs: number): Promise<{ released: Promise<void> }> {
+async function writerHolding(file: string): Promise<{ release: () => void; released: Promise<void> }> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      const Database = require('better-sqlite3');
@@ -18,8 +20,11 @@ async function writerHolding(file: string, holdMs: number): Promise<{ released: 
      db.exec('BEGIN IMMEDIATE');
      db.exec('INSERT INTO t VALUES (1)');
      parentPort.postMessage('holding');
-     setTimeout(() => { db.exec('COMMIT'); db.close(); parentPort.postMessage('released'); }, workerData.holdMs);`,
-    { eval: true, workerData: { file, holdMs } },
+     Atomics.wait(workerData.flag, 0, 0);
+     db.exec('COMMIT');
+     db.close();
+     parentPort.postMessage('released');`,
+    { eval: true, workerData: { file, flag } },
   );
   const message = (wanted: string) => new Promise<void>((resolve, reject) => {
     worker.on('message', (m) => m === wanted && resolve());
@@ -27,7 +32,11 @@ async function writerHolding(file: string, holdMs: number): Promise<{ released: 
   });
   const released = message('released').then(() => worker.terminate()).then(() => undefined);
   await message('holding');
-  return { released };
+  const release = () => {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  return { release, released };
 }
 
 describe('opening an embedded SQLite file', () => {
@@ -39,22 +48,36 @@ describe('opening an embedded SQLite file', () => {
 
   it('switching a new file to WAL while another connection writes to it: plain SQLite refuses at once, whatever the busy timeout', async () => {
     const file = join(dir, 'plain.db');
-    const { released } = await writerHolding(file, 300);
+    const { release, released } = await writerHolding(file);
     const db = new Database(file, { timeout: 5000 });
-    // Had it waited (up to 5 s), the writer's commit after 300 ms would have let it through.
-    expect(() => db.pragma('journal_mode = WAL')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
-    db.close();
-    await released;
+    try {
+      expect(() => db.pragma('journal_mode = WAL')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+    } finally {
+      db.close();
+      release();
+      await released;
+    }
   });
 
   it('openSqliteFile waits for the writer instead, then opens the file in WAL mode', async () => {
     const file = join(dir, 'store.db');
-    const { released } = await writerHolding(file, 300);
-    const db = openSqliteFile(file, { busyTimeoutMs: 5000 });
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT x FROM t').pluck().all()).toEqual([1]);
-    db.close();
-    await released;
+    const { release, released } = await writerHolding(file);
+    let refusals = 0;
+    // The writer commits once the switch was refused: the wait is then the only way through.
+    const onBusy = (): void => {
+      refusals += 1;
+      if (refusals === 1) release();
+    };
+    const db = openSqliteFile(file, { busyTimeoutMs: 5000, onBusy });
+    try {
+      expect(refusals).toBeGreaterThanOrEqual(1);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT x FROM t').pluck().all()).toEqual([1]);
+    } finally {
+      db.close();
+      release();
+      await released;
+    }
   });
 
   it('refuses an unknown synchronous level before opening anything', () => {

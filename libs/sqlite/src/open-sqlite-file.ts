@@ -9,6 +9,8 @@ export interface SqliteFileOptions {
   busyTimeoutMs?: number;
   /** `NORMAL` by default: a killed process loses nothing (its bytes are in the OS). */
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /** Told each time the switch to WAL was refused as busy, before the pause and the next try. */
+  onBusy?: () => void;
 }
 
 const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -29,13 +31,16 @@ export function openSqliteFile(file: string, options: SqliteFileOptions = {}): D
   if (!SYNCHRONOUS.includes(synchronous)) throw new RangeError(`synchronous must be one of ${SYNCHRONOUS.join(', ')}`);
   const db = new Database(file, { timeout });
   try {
-    const deadline = Date.now() + timeout;
+    const deadline = performance.now() + timeout;
     for (;;) {
       try {
         db.pragma('journal_mode = WAL');
         break;
       } catch (error: unknown) {
-        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+        // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, …).
+        const busy = String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
+        if (!busy || performance.now() >= deadline) throw error;
+        options.onBusy?.();
         Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
       }
     }
