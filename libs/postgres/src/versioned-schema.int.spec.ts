@@ -15,7 +15,7 @@ async function connect(): Promise<Client> {
 
 afterAll(async () => {
   const admin = await connect();
-  for (const n of [1, 2, 3]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
+  for (const n of [1, 2, 3, 4]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
   await Promise.all(clients.map((c) => c.end()));
 });
 
@@ -57,12 +57,16 @@ describe('a PostgreSQL schema migrated in numbered steps', () => {
     expect((await client.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(2);
   });
 
-  it('two stores (each its own lock key and version table) opening one new schema at once both succeed', async () => {
-    const schema = `${prefix}_3`;
+  it.each([
+    ['read committed', 3],
+    ['repeatable read', 4],
+  ])('two stores (each its own lock key and version table) opening one new schema at once both succeed (server default: %s)', async (isolation, n) => {
+    const schema = `${prefix}_${n}`;
     const store = (versionTable: string, lockKey: string): VersionedSchema => ({ ...targetFor(schema), versionTable, lockKey });
     const [events, readModels] = [store('events_migrations', '1001'), store('read_model_migrations', '1002')];
     for (let round = 0; round < 5; round++) {
       const [a, b] = await Promise.all([connect(), connect()]);
+      for (const c of [a, b]) await c.query(`SET default_transaction_isolation = '${isolation}'`);
       await a.query(`DROP SCHEMA IF EXISTS ${events.quoted} CASCADE`);
       await Promise.all([
         migrateVersionedSchema(a, events, [table(events, 'events')]),

@@ -30,12 +30,13 @@ function schemaLockKey(schema: string): string {
 
 /**
  * Creates a schema unless it exists, under the lock of its creation (held until the transaction
- * ends): for the schema of a store, and for a step creating another schema of its own (the read
- * models' second copy). Existence is asked with a query of its own, not `IF NOT EXISTS`: waiting
- * for an advisory lock does not make PostgreSQL take in the catalogue changes committed meanwhile,
- * so `CREATE SCHEMA IF NOT EXISTS` right after it could still miss the schema the lock's previous
- * holder created (seen here: duplicate key in pg_namespace, about once in 40 races); a query on
- * pg_namespace takes a fresh snapshot and a lock that brings the catalogue caches up to date.
+ * ends, so call it inside one that runs READ COMMITTED): for the schema of a store, and for a step
+ * creating another schema of its own (the read models' second copy). Existence is asked with a
+ * query of its own, not `IF NOT EXISTS`: waiting for an advisory lock does not make PostgreSQL take
+ * in the catalogue changes committed meanwhile, so `CREATE SCHEMA IF NOT EXISTS` right after it
+ * could still miss the schema the lock's previous holder created (seen here: duplicate key in
+ * pg_namespace, about once in 25 runs of five races); the query runs on a fresh snapshot, taken
+ * after the lock was had, and sees it.
  */
 export async function createSchemaOnce(client: ClientBase, schema: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1::int8)', [schemaLockKey(schema)]);
@@ -51,7 +52,9 @@ export async function createSchemaOnce(client: ClientBase, schema: string): Prom
  */
 export async function migrateVersionedSchema(client: ClientBase, target: VersionedSchema, steps: readonly MigrationStep[]): Promise<void> {
   const s = target.quoted;
-  await client.query('BEGIN');
+  // READ COMMITTED whatever the server's default: each statement must see what the lock's previous
+  // holder committed (under REPEATABLE READ the snapshot would predate the wait).
+  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   try {
     // Always in this order (schema, then store), so two openers never wait for each other in a cycle.
     await createSchemaOnce(client, target.schema);

@@ -42,7 +42,9 @@ export async function appendInTransaction(
   const client = await pool.connect();
   let unusable: Error | undefined;
   try {
-    await client.query('BEGIN');
+    // READ COMMITTED whatever the server's default: each step must see what the writers it waited
+    // for committed (under REPEATABLE READ a waited-for row update is a serialization failure).
+    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     const result = await appendSteps(client, sql, names, request);
     await client.query('COMMIT');
     return result;

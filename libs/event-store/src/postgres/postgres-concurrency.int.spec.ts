@@ -64,10 +64,12 @@ function processView(store: EventStore, streamId: string, meet: () => Promise<vo
 const items = (stream: readonly StoredEvent[]): unknown[] => stream.map((e) => e.data['item']);
 
 describe('PostgresEventStore under concurrent writers', () => {
-  it('two processes running handleCommand on one stream: every distinct command lands, conflicts re-read and re-decide', async () => {
+  it.each(['read committed', 'repeatable read'])('two processes running handleCommand on one stream: every distinct command lands, conflicts re-read and re-decide (server default: %s)', async (isolation) => {
     const streamId = uniqueStreamId('creditYear');
     const meet = barrier(2);
-    const processes = [await db.open({ pool: { max: 4 } }), await db.open({ pool: { max: 4 } })].map((s) => processView(s, streamId, meet));
+    // The connections' default isolation as a server could be configured: appends set their own.
+    const pool = { max: 4, options: `-c default_transaction_isolation=${isolation.replace(' ', '\\ ')}` };
+    const processes = [await db.open({ pool }), await db.open({ pool })].map((s) => processView(s, streamId, meet));
     const names = (p: string): string[] => [...Array(15).keys()].map((i) => `${p}-${i}`);
     await Promise.all(
       processes.map(({ store }, p) => {

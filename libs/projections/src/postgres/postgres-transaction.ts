@@ -8,7 +8,8 @@ export async function inTransaction(pool: Pool, work: (client: PoolClient) => Pr
   const client = await pool.connect();
   let discard: Error | undefined;
   try {
-    await client.query('BEGIN');
+    // READ COMMITTED whatever the server's default: the read models' locking relies on it.
+    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     const done = await work(client);
     await client.query(done ? 'COMMIT' : 'ROLLBACK');
     return done;
