@@ -6,7 +6,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
-import { JobQueueUnavailableError } from '@jx/jobs';
+import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError } from '@jx/projections';
 import { describeError } from '@jx/platform';
 import { HttpError } from './http-error';
@@ -47,7 +47,7 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     // Nothing is known to be enqueued; a retry is safe (job ids are deterministic).
     return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the job queue is not answering; try again shortly' } };
   }
-  if (exception instanceof EventStoreClosedError) {
+  if (exception instanceof EventStoreClosedError || exception instanceof JobQueueClosedError) {
     // Only while shutting down (the stores close last, after HTTP): a retry elsewhere finds the real state.
     return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the server is shutting down; send the request again' } };
   }

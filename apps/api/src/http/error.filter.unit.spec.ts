@@ -1,5 +1,6 @@
 import { DomainError } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
+import { JobQueueClosedError } from '@jx/jobs';
 import { toErrorResponse } from './error.filter';
 import { HttpError } from './http-error';
 
@@ -14,8 +15,10 @@ describe('the error format (API.md, Errors)', () => {
     expect(toErrorResponse(new ConcurrencyConflictError('creditYear-p1+2024', 5))).toEqual({ status: 409, body: { code: 'CONCURRENCY_CONFLICT', message: expect.any(String) } });
   });
 
-  it('a store already closed (a request caught by shutdown) is 503 SERVICE_UNAVAILABLE', () => {
-    expect(toErrorResponse(new EventStoreClosedError())).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('shutting down') } });
+  it('a store or job queue already closed (a request caught by shutdown) is 503 SERVICE_UNAVAILABLE', () => {
+    for (const closed of [new EventStoreClosedError(), new JobQueueClosedError()]) {
+      expect(toErrorResponse(closed)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('shutting down') } });
+    }
   });
 
   it('edge errors keep their status and details; anything unexpected is a bare 500', () => {
