@@ -40,7 +40,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     app,
     new DocumentBuilder()
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
-      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports.')
+      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again.')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),

@@ -24,7 +24,8 @@ interface CommandSpecBase<R> {
 /**
  * `now`: a clock read at every try, so that a command retried after a conflict (up to a second
  * later, under contention) decides at the time it lands — the year may have closed meanwhile —
- * and records its events at that time. Without it, every try uses `metadata.at`.
+ * and records its events at that time (a `metadata.at` given besides is not used). Without it,
+ * every try uses `metadata.at`.
  */
 export type CommandSpec<R> = CommandSpecBase<R> &
   ({ metadata: Omit<EventMetadata, 'ruleSetId'>; now?: undefined } | { metadata: Omit<EventMetadata, 'ruleSetId' | 'at'>; now: () => string });
