@@ -48,6 +48,15 @@ interface BullMqJobQueueSettings {
    * (an HTTP request must not hang while Redis is away). Default 5 s.
    */
   callTimeoutMs?: number;
+  /**
+   * How long a worker's hold on a running job lasts without being renewed (it renews at half of
+   * it), and how often workers look for jobs whose hold lapsed — a worker killed mid-job — to take
+   * them over. BullMQ's 30 s and 30 s left such a job "active" for up to a minute; 15 s and 5 s
+   * bound it by about 20 s. Shorter holds would take over jobs from a worker whose event loop is
+   * merely busy.
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export type BullMqJobQueueOptions = BullMqJobQueueSettings &
@@ -96,9 +105,13 @@ export class BullMqJobQueue implements JobQueue {
   private readonly setAsideMs: number;
   private readonly onError: (error: Error) => void;
   private readonly callTimeoutMs: number;
+  private readonly lockDurationMs: number;
+  private readonly stalledIntervalMs: number;
 
   constructor(options: BullMqJobQueueOptions) {
     this.callTimeoutMs = positiveInteger(options.callTimeoutMs ?? 5000, 'callTimeoutMs');
+    this.lockDurationMs = positiveInteger(options.lockDurationMs ?? 15_000, 'lockDurationMs');
+    this.stalledIntervalMs = positiveInteger(options.stalledIntervalMs ?? 5000, 'stalledIntervalMs');
     this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
     this.backoffDelayMs = nonNegative(options.backoffDelayMs ?? 1000, 'backoffDelayMs');
     this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
@@ -252,6 +265,8 @@ export class BullMqJobQueue implements JobQueue {
     const worker = new Worker<JobData, unknown, string>(this.queue.name, (job, token) => this.process(job, token), {
       ...this.sharedOptions(),
       concurrency: this.totalConcurrency(),
+      lockDuration: this.lockDurationMs,
+      stalledInterval: this.stalledIntervalMs,
     });
     worker.on('error', this.onError);
     worker.on('completed', () => this.changes.notify());

@@ -1,8 +1,14 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { deferred, Holds, within } from '../testing/async-helpers';
 import { JobQueueUnavailableError } from '../job-queue.port';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
 import { BullMqJobQueue } from './bullmq-job-queue.adapter';
-import { TestRedis } from '../testing/bullmq-test-redis';
+import { REDIS_URL, TestRedis } from '../testing/bullmq-test-redis';
+
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const STALLING_WORKER = resolve(__dirname, '../testing/stalling-worker.child.ts');
 
 const redis = new TestRedis();
 const holds = new Holds();
@@ -45,6 +51,37 @@ describe('BullMqJobQueue across processes', () => {
       jobId, name: 'fraud-flag', state: 'completed', progress: { done: 2, total: 2 }, attemptsMade: 1, result: { flagged: 2 },
     });
   });
+
+  it('takes over a job whose worker process was killed (SIGKILL) mid-run, once its hold on it lapsed', async () => {
+    const queueName = redis.queueName();
+    // The killed worker holds its jobs for 1 s (renewed every 0.5 s while it lives).
+    const child = spawn(process.execPath, ['--import', 'tsx', STALLING_WORKER, REDIS_URL, redis.prefix, queueName, '1000'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const started = new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('started ') && resolve(line.slice('started '.length)));
+      void exited.then(() => reject(new Error(`the stalling worker exited: ${stderr}`)));
+    });
+    try {
+      const api = redis.open({ queueName, ownConnection: true });
+      const jobId = await api.enqueue('stuck', {});
+      expect(await within(started, 'the child worker to take the job', 20_000)).toBe(jobId);
+      child.kill('SIGKILL');
+      await exited;
+      const survivor = redis.open({ queueName, ownConnection: true, stalledIntervalMs: 200 });
+      const ran = deferred();
+      survivor.registerProcessor('stuck', async () => {
+        ran.resolve();
+        return 'finished';
+      });
+      await within(ran.promise, 'another worker to take the job over', 10_000);
+      await within(survivor.whenIdle(), 'the survivor to be idle');
+      expect(await api.getJob(jobId)).toMatchObject({ jobId, state: 'completed', result: 'finished' });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
 
   it('keeps one job for a deterministic id enqueued by two processes', async () => {
     const queueName = redis.queueName();
