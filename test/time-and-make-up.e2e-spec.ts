@@ -82,6 +82,22 @@ it('RULES §4: and the other way round — a regular activity of the next year r
   expect(res.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
 });
 
+it("RULES §4: a make-up activity refuses the same content made up in the following year's own make-up, and the other way round", async () => {
+  // 2024's make-up activity (completed in 2025), then 2025's (completed in 2026) under the same key.
+  expect((await declare(2024, activity({ activityId: 'm24', completedOn: '2025-05-01', contentKey: 'COURSE-9' }))).status).toBe(201);
+  // The other order needs 2024's period to reach into 2026 (a legitimate reason extends it).
+  expect((await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'illness', until: '2026-12-31' } })).status).toBe(200);
+  t.clock.set('2026-06-01T02:00:00.000Z');
+  const head = await t.head();
+  const second = await declare(2025, activity({ activityId: 'm25', completedOn: '2026-05-01', contentKey: 'COURSE-9' }));
+  expect([second.status, second.body.error.code]).toEqual([409, 'CONTENT_ALREADY_COUNTED']);
+  expect(await t.head()).toBe(head);
+  expect((await declare(2025, activity({ activityId: 'm25', completedOn: '2026-05-01', contentKey: 'COURSE-10' }))).status).toBe(201);
+  const first = await declare(2024, activity({ activityId: 'm24b', completedOn: '2025-06-01', contentKey: 'COURSE-10' }));
+  expect([first.status, first.body.error.code]).toEqual([409, 'CONTENT_ALREADY_COUNTED']);
+  expect(await t.head()).toBe(head + 2);
+});
+
 it("RULES §4: a key the unit sets when verifying links content too — once the other year counts it, CONTENT_ALREADY_COUNTED and nothing written", async () => {
   expect((await declare(2024, activity({ activityId: 'm1', completedOn: '2025-05-01', contentKey: 'COURSE-9' }))).status).toBe(201);
   expect((await declare(2025, activity({ activityId: 'b1', completedOn: '2025-05-01' }))).status).toBe(201);

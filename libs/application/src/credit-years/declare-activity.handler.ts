@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { creditYearStream, decideDeclareActivity, neighbourYear, type DeclareActivityCommand, type DeclareActivityResult } from '@jx/domain';
+import { creditYearStream, decideDeclareActivity, neighbourYearsOf, type DeclareActivityCommand, type DeclareActivityResult } from '@jx/domain';
 import type { CommandMetadata } from '../command-metadata';
-import { CreditYearCommands } from '../credit-year-commands';
+import { CreditYearCommands, neighbourYears } from '../credit-year-commands';
 
 export type DeclareActivityAnswer = DeclareActivityResult & { revision: number; created: boolean };
 
@@ -18,14 +18,14 @@ export class DeclareActivityHandler implements ICommandHandler<DeclareActivity> 
 
   async execute({ data, metadata }: DeclareActivity): Promise<DeclareActivityAnswer> {
     const unit = await this.years.readUnit(data.unitId);
-    // The neighbouring year is read and guarded: CONTENT_ALREADY_COUNTED must hold under races.
-    const neighbour = creditYearStream(data.personId, neighbourYear(data));
+    // The neighbouring years are read and guarded: CONTENT_ALREADY_COUNTED must hold under races.
+    const neighbours = neighbourYearsOf(data).map((year) => creditYearStream(data.personId, year));
     const out = await this.years.run(
       data.personId,
       data.year,
       metadata,
-      ({ state, related, ctx }) => decideDeclareActivity(data, state, unit, related.get(neighbour) ?? null, ctx),
-      [neighbour],
+      ({ state, related, ctx }) => decideDeclareActivity(data, state, unit, neighbourYears(data.personId, related), ctx),
+      neighbours,
     );
     const result = out.result!;
     const created = out.appended.length > 0;

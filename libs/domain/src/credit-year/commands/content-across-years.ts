@@ -1,7 +1,8 @@
 /**
- * Art. 13 make-up (RULES.md §4): a make-up activity of year Y and a regular one of Y+1 are both
- * completed in Y+1, and the same content (its contentKey, else its activityId) counts in one of
- * the two years only, whichever came first. Checked when a declaration brings the content and when
+ * Art. 13 make-up (RULES.md §4): a make-up activity's content (its contentKey, else its
+ * activityId) counts in one year only: the same content in the following year's person-year —
+ * a regular activity of Y+1, or a make-up one of Y+1's own — refuses the other, whichever came
+ * first. Checked when a declaration brings the content and when
  * the unit (verifying) or the authority (finalising) links an activity to content by a key.
  */
 import { conflict } from '../../shared/domain-error';
@@ -18,28 +19,42 @@ export const contentNeighbourYears = (year: number): [number, number] => [year -
 
 export const contentOf = (activityId: string, contentKey: string | null): string => contentKey ?? activityId;
 
-/** The other person-year that may hold the same content: the next for make-up, else the previous. */
-export const contentNeighbour = (year: number, makeUp: boolean): number => (makeUp ? year + 1 : year - 1);
-
-/** Whether a year holds an active activity (make-up or regular, as asked) with this content. */
-export function holdsContent(state: CreditYearState | null, content: string, makeUp: boolean): boolean {
+/**
+ * Whether a year holds an active activity with this content: any activity, or (`makeUpOnly`) only
+ * its make-up activities.
+ */
+export function holdsContent(state: CreditYearState | null, content: string, makeUpOnly: boolean): boolean {
   if (state === null) return false;
   for (const a of state.activities.values()) {
-    if (!isActive(a) || a.data.makeUp !== makeUp) continue;
+    if (!isActive(a) || (makeUpOnly && !a.data.makeUp)) continue;
     if (contentOf(a.data.activityId, effectiveContentKey(a)) === content) return true;
   }
   return false;
 }
 
+/**
+ * The neighbouring year that already counts `content`, which an activity of `year` (make-up or
+ * not) is about to count; null when none does. A make-up activity of Y shares its content with
+ * every activity of Y+1, its following year: a regular one, or a make-up one of Y+1's own. So an
+ * activity of Y meets Y+1 when it is make-up, and meets Y-1's make-up activities in every case.
+ */
+export function yearCountingContent(year: number, makeUp: boolean, content: string, neighbours: NeighbourYears): number | null {
+  if (makeUp && holdsContent(neighbours(year + 1), content, false)) return year + 1;
+  if (holdsContent(neighbours(year - 1), content, true)) return year - 1;
+  return null;
+}
+
+/** The neighbouring years a decision about an activity of `year` reads (see yearCountingContent). */
+export const contentNeighbours = (year: number, makeUp: boolean): number[] => (makeUp ? [year - 1, year + 1] : [year - 1]);
+
 export const contentAlreadyCounted = (content: string, year: number) =>
   conflict('CONTENT_ALREADY_COUNTED', `content ${content} already counts in ${year}`, ARTICLE);
 
 /**
- * 409 CONTENT_ALREADY_COUNTED when the neighbouring year already counts `content`, the content an
+ * 409 CONTENT_ALREADY_COUNTED when a neighbouring year already counts `content`, the content an
  * activity of `year` is about to count under (a key being set, or its own content coming back).
  */
 export function refuseCountedNextDoor(year: number, activity: ActivityState, content: string, neighbours: NeighbourYears): void {
-  const makeUp = activity.data.makeUp;
-  const other = contentNeighbour(year, makeUp);
-  if (holdsContent(neighbours(other), content, !makeUp)) throw contentAlreadyCounted(content, other);
+  const other = yearCountingContent(year, activity.data.makeUp, content, neighbours);
+  if (other !== null) throw contentAlreadyCounted(content, other);
 }

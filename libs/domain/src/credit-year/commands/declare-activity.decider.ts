@@ -9,7 +9,7 @@ import type { CreditYearEvent, Evidence } from '../credit-year.events';
 import { isActive, type CreditYearState } from '../credit-year.state';
 import { evaluateYear } from '../statement';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
-import { contentAlreadyCounted, contentOf, holdsContent } from './content-across-years';
+import { contentAlreadyCounted, contentNeighbours, contentOf, yearCountingContent, type NeighbourYears } from './content-across-years';
 import { refuseVoided } from './guards';
 
 export interface DeclareActivityCommand {
@@ -38,9 +38,12 @@ export interface DeclareActivityResult {
   revision: number | null;
 }
 
-/** The other person-year that may hold the same content (RULES.md §4, make-up). */
-export function neighbourYear(cmd: DeclareActivityCommand): number {
-  return yearOf(cmd.activity.completedOn) > cmd.year ? cmd.year + 1 : cmd.year - 1;
+/**
+ * The neighbouring person-years that may hold the same content (RULES.md §4, make-up): both for an
+ * activity completed after the year (make-up, if the year is short), else the previous one.
+ */
+export function neighbourYearsOf(cmd: DeclareActivityCommand): number[] {
+  return contentNeighbours(cmd.year, yearOf(cmd.activity.completedOn) > cmd.year);
 }
 
 function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {
@@ -96,7 +99,7 @@ export function decideDeclareActivity(
   cmd: DeclareActivityCommand,
   state: CreditYearState | null,
   unit: UnitView,
-  neighbour: CreditYearState | null,
+  neighbours: NeighbourYears,
   ctx: DecideContext,
 ): CreditYearDecision<DeclareActivityResult> {
   const repeat = state === null ? null : exactRepeat(state, cmd, ctx);
@@ -124,9 +127,8 @@ export function decideDeclareActivity(
   }
   const content = contentOf(a.activityId, a.contentKey);
   // (An activity after a year that is not short is refused by its date below: no content to compare.)
-  if (afterYear === makeUp && holdsContent(neighbour, content, !makeUp)) {
-    throw contentAlreadyCounted(content, neighbourYear(cmd));
-  }
+  const countedIn = afterYear === makeUp ? yearCountingContent(cmd.year, makeUp, content, neighbours) : null;
+  if (countedIn !== null) throw contentAlreadyCounted(content, countedIn);
   refuseDates(cmd, state, makeUp, ctx);
   const registered = ctx.actor.role !== 'professional';
   const events: CreditYearEvent[] = [];

@@ -1,5 +1,15 @@
 import { actors, ctx, declared, given, opened, registered, UNIT, fold } from '../../testing/decider-spec';
-import { decideDeclareActivity, type DeclareActivityCommand } from './declare-activity.decider';
+import type { CreditYearState } from '../credit-year.state';
+import type { NeighbourYears } from './content-across-years';
+import { decideDeclareActivity, neighbourYearsOf, type DeclareActivityCommand } from './declare-activity.decider';
+
+/** Neighbouring person-years never written to (every year read answers nothing). */
+const none: NeighbourYears = () => null;
+/** The neighbouring years read for the decision, as given; asking for another fails the test. */
+const years = (byYear: Record<number, CreditYearState | null>): NeighbourYears => (year) => {
+  if (!(year in byYear)) throw new Error(`year ${year} was not read`);
+  return byYear[year]!;
+};
 
 const cmd = (overrides: Partial<DeclareActivityCommand['activity']> = {}, unitId = 'u1'): DeclareActivityCommand => ({
   personId: 'p1',
@@ -11,139 +21,151 @@ const cmd = (overrides: Partial<DeclareActivityCommand['activity']> = {}, unitId
 
 describe('DeclareActivity', () => {
   it('the first command opens the person-year with the unit industry as its field', () => {
-    given([]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).then([opened(), declared('a1')]);
+    given([]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).then([opened(), declared('a1')]);
   });
 
   it('Art. 12 ¶1: an institution registration is verified on registration', () => {
-    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.institution))).result();
+    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.institution))).result();
     expect(decision.events[0]!.type).toBe('ActivityRegistered');
     expect(decision.result).toEqual({ activityId: 'a1', status: 'verified', hours: 10, revision: null });
   });
 
   it('a repeat of the same body by the same actor changes nothing and answers the first revision', () => {
-    const decision = given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).result();
+    const decision = given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).result();
     expect(decision.events).toEqual([]);
     expect(decision.result).toEqual({ activityId: 'a1', status: 'declared', hours: 10, revision: 1 });
   });
 
   it('a retry is answered as the first time even once the year was voided (it asks nothing new)', () => {
     const flag = { type: 'FraudFlagged' as const, data: { flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null } };
-    const decision = given([opened(), declared('a1'), flag]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).result();
+    const decision = given([opened(), declared('a1'), flag]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).result();
     expect(decision.events).toEqual([]);
     expect(decision.result).toMatchObject({ activityId: 'a1', revision: 1 });
   });
 
   it('the same activityId by another actor, even with the same body, is ACTIVITY_ID_REUSED', () => {
-    given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx({ ...actors.pro, sub: 'someone-else' }))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
+    given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx({ ...actors.pro, sub: 'someone-else' }))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
   });
 
   it('the same activityId with another body is ACTIVITY_ID_REUSED', () => {
-    given([opened(), declared('a1', { requestDigest: 'other' })]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
+    given([opened(), declared('a1', { requestDigest: 'other' })]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
   });
 
   it('an unregistered unit is UNIT_NOT_FOUND', () => {
-    given([]).when((s) => decideDeclareActivity(cmd(), s, null, null, ctx(actors.pro))).thenRefuses('UNIT_NOT_FOUND', 'not_found');
+    given([]).when((s) => decideDeclareActivity(cmd(), s, null, none, ctx(actors.pro))).thenRefuses('UNIT_NOT_FOUND', 'not_found');
   });
 
   it('RULES §4: another unit than the one the year was opened with is UNIT_MISMATCH', () => {
-    given([opened()]).when((s) => decideDeclareActivity(cmd({}, 'u2'), s, { ...UNIT, unitId: 'u2' }, null, ctx(actors.pro))).thenRefuses('UNIT_MISMATCH', 'conflict');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({}, 'u2'), s, { ...UNIT, unitId: 'u2' }, none, ctx(actors.pro))).thenRefuses('UNIT_MISMATCH', 'conflict');
   });
 
   it('Art. 14: a voided year takes no declaration (YEAR_VOIDED)', () => {
     const flag = { type: 'FraudFlagged' as const, data: { flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null } };
-    given([opened(), flag]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('YEAR_VOIDED', 'conflict');
+    given([opened(), flag]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).thenRefuses('YEAR_VOIDED', 'conflict');
   });
 
   it('Art. 11: completedOn before the year is OUTSIDE_YEAR', () => {
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2023-12-31' }), s, UNIT, null, ctx(actors.pro))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2023-12-31' }), s, UNIT, none, ctx(actors.pro))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
   });
 
   it('RULES §4: completedOn later than today (China time) is COMPLETED_IN_FUTURE', () => {
     // 2024-06-01T16:30Z is already 2024-06-02 in China: the 2nd is today, the 3rd is the future.
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-02' }), s, UNIT, null, ctx(actors.pro, '2024-06-01T16:30:00.000Z'))).then([declared('a1', { completedOn: '2024-06-02' })]);
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-03' }), s, UNIT, null, ctx(actors.pro, '2024-06-01T16:30:00.000Z'))).thenRefuses('COMPLETED_IN_FUTURE', 'unprocessable');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-02' }), s, UNIT, none, ctx(actors.pro, '2024-06-01T16:30:00.000Z'))).then([declared('a1', { completedOn: '2024-06-02' })]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-03' }), s, UNIT, none, ctx(actors.pro, '2024-06-01T16:30:00.000Z'))).thenRefuses('COMPLETED_IN_FUTURE', 'unprocessable');
   });
 
   it('RULES §4: after the closing date a declaration of the year is YEAR_CLOSED', () => {
-    given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro, '2025-03-31T15:59:59.999Z'))).then([declared('a1')]);
-    given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro, '2025-03-31T16:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+    given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro, '2025-03-31T15:59:59.999Z'))).then([declared('a1')]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro, '2025-03-31T16:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
   });
 
   it('Art. 13: a make-up activity (completed in the following year) is taken while the year is short', () => {
-    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
+    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, none, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
     expect((decision.events[0]!.data as { makeUp: boolean }).makeUp).toBe(true);
   });
 
   it('Art. 13: a make-up activity reopens a finalised year', () => {
     const events = [opened(), { type: 'YearConfirmedByUnit' as const, data: { note: null } }, { type: 'YearFinalizedByAuthority' as const, data: { decision: 'approve' as const, adjustments: [] } }];
-    const decision = given(events).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
+    const decision = given(events).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, none, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
     expect(decision.events.map((e) => e.type)).toEqual(['YearReopened', 'ActivityDeclared']);
   });
 
   it('a finalised year takes no regular declaration (YEAR_FINALIZED)', () => {
     const events = [opened(), { type: 'YearConfirmedByUnit' as const, data: { note: null } }, { type: 'YearFinalizedByAuthority' as const, data: { decision: 'approve' as const, adjustments: [] } }];
-    given(events).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).thenRefuses('YEAR_FINALIZED', 'conflict');
+    given(events).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).thenRefuses('YEAR_FINALIZED', 'conflict');
   });
 
   describe('Art. 13: a year that is not short has no make-up period', () => {
     const full = [opened(), registered('pub', { hours: 30, measure: { hours: 30 } }), registered('pro', { subject: 'professional', hours: 60, measure: { hours: 60 } })];
     it('before it closes, an activity completed after it is outside the year (OUTSIDE_YEAR, 422)', () => {
-      given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-01-15' }), s, UNIT, null, ctx(actors.pro, '2025-02-01T00:00:00.000Z'))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
+      given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-01-15' }), s, UNIT, none, ctx(actors.pro, '2025-02-01T00:00:00.000Z'))).thenRefuses('OUTSIDE_YEAR', 'unprocessable');
     });
     it('once it closed, such a declaration is not make-up, so the closed year refuses it first (YEAR_CLOSED, 409)', () => {
-      given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, null, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+      given(full).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01' }), s, UNIT, none, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
     });
   });
 
   it('Art. 13: after the make-up period ends, make-up declarations are YEAR_CLOSED', () => {
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-12-31' }), s, UNIT, null, ctx(actors.pro, '2026-01-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-12-31' }), s, UNIT, none, ctx(actors.pro, '2026-01-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
   });
 
   it('RULES §4: the same content counted in the following year refuses a make-up activity (CONTENT_ALREADY_COUNTED)', () => {
     const next = fold([opened('p1', 2025), declared('b1', { completedOn: '2025-04-01', contentKey: 'K' })]);
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, next, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, years({ 2023: null, 2025: next }), ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
   });
 
   it('RULES §4: a make-up activity of the previous year refuses the same content in this year', () => {
     const previous = fold([opened('p1', 2023), declared('m1', { completedOn: '2024-02-01', contentKey: 'K', makeUp: true })]);
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ contentKey: 'K' }), s, UNIT, previous, ctx(actors.pro))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ contentKey: 'K' }), s, UNIT, years({ 2023: previous }), ctx(actors.pro))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+
+  it("RULES §4: a make-up activity refuses content the following year's own make-up counts, and the other way round", () => {
+    const nextMakeUp = fold([opened('p1', 2025), declared('m2', { completedOn: '2026-02-01', contentKey: 'K', makeUp: true })]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, years({ 2023: null, 2025: nextMakeUp }), ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+    const previousMakeUp = fold([opened('p1', 2023), declared('m0', { completedOn: '2024-02-01', contentKey: 'K', makeUp: true })]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, years({ 2023: previousMakeUp, 2025: null }), ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+
+  it('RULES §4: the years read for the content check: both neighbours for an activity after the year, else the previous one', () => {
+    expect(neighbourYearsOf(cmd({ completedOn: '2025-05-01' }))).toEqual([2023, 2025]);
+    expect(neighbourYearsOf(cmd())).toEqual([2023]);
   });
 
   it('RULES §4: withdrawn content in the other year no longer blocks', () => {
     const previous = fold([opened('p1', 2023), declared('m1', { completedOn: '2024-02-01', contentKey: 'K', makeUp: true }), { type: 'ActivityWithdrawn', data: { activityId: 'm1' } }]);
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ contentKey: 'K' }), s, UNIT, previous, ctx(actors.pro))).then([declared('a1', { contentKey: 'K' })]);
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ contentKey: 'K' }), s, UNIT, years({ 2023: previous }), ctx(actors.pro))).then([declared('a1', { contentKey: 'K' })]);
   });
 
   it('8(8): a second active points activity is POINTS_ALREADY_DECLARED', () => {
     given([opened(), declared('x1', { category: '8.8', subject: 'public', measure: { points: 5000 }, hours: 5 })])
-      .when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 } }), s, UNIT, null, ctx(actors.pro)))
+      .when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 } }), s, UNIT, none, ctx(actors.pro)))
       .thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
   });
 
   it('a declaration on a confirmed year returns it to open (YearReopened)', () => {
-    const decision = given([opened(), { type: 'YearConfirmedByUnit', data: { note: null } }]).when((s) => decideDeclareActivity(cmd(), s, UNIT, null, ctx(actors.pro))).result();
+    const decision = given([opened(), { type: 'YearConfirmedByUnit', data: { note: null } }]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).result();
     expect(decision.events.map((e) => e.type)).toEqual(['YearReopened', 'ActivityDeclared']);
   });
 
   it('an unknown unit is UNIT_NOT_FOUND even on a year already open (404 before 409)', () => {
-    given([opened()]).when((s) => decideDeclareActivity(cmd({}, 'ghost'), s, null, null, ctx(actors.pro))).thenRefuses('UNIT_NOT_FOUND', 'not_found');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({}, 'ghost'), s, null, none, ctx(actors.pro))).thenRefuses('UNIT_NOT_FOUND', 'not_found');
   });
 
   it('API.md order: what the stored year forbids (409) comes before a date rule (422)', () => {
     const points = declared('x1', { category: '8.8', subject: 'public', measure: { points: 5000 }, hours: 5 });
-    given([opened(), points]).when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 }, completedOn: '2023-12-31' }), s, UNIT, null, ctx(actors.pro))).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
-    given([opened(), points]).when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 }, completedOn: '2024-07-01' }), s, UNIT, null, ctx(actors.pro))).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
-    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-15' }), s, UNIT, null, ctx(actors.pro, '2026-03-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+    given([opened(), points]).when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 }, completedOn: '2023-12-31' }), s, UNIT, none, ctx(actors.pro))).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
+    given([opened(), points]).when((s) => decideDeclareActivity(cmd({ category: '8.8', subject: undefined, measure: { points: 3000 }, completedOn: '2024-07-01' }), s, UNIT, none, ctx(actors.pro))).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
+    given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-15' }), s, UNIT, none, ctx(actors.pro, '2026-03-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
   });
 
   it('RULES §4: once finalised, a year reopened by make-up still takes no regular declaration', () => {
     const events = [opened(), { type: 'YearConfirmedByUnit' as const, data: { note: null } }, { type: 'YearFinalizedByAuthority' as const, data: { decision: 'approve' as const, adjustments: [] } }, declared('m1', { completedOn: '2025-01-15', makeUp: true }), { type: 'YearReopened' as const, data: { activityId: 'm1', makeUp: true } }];
-    given(events).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-01' }), s, UNIT, null, ctx(actors.pro, '2025-02-01T00:00:00.000Z'))).thenRefuses('YEAR_FINALIZED', 'conflict');
+    given(events).when((s) => decideDeclareActivity(cmd({ completedOn: '2024-06-01' }), s, UNIT, none, ctx(actors.pro, '2025-02-01T00:00:00.000Z'))).thenRefuses('YEAR_FINALIZED', 'conflict');
   });
 
   it('content the authority adjusted to 0 counts nowhere, so it does not block the other year', () => {
     const rejectedInFinal = fold([opened('p1', 2025), registered('b1', { completedOn: '2025-04-01', contentKey: 'K' }), { type: 'YearConfirmedByUnit', data: { note: null } }, { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'b1', hours: 0, reason: 'forged', contentKey: null }] } }]);
-    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, rejectedInFinal, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
+    const decision = given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, years({ 2023: null, 2025: rejectedInFinal }), ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).result();
     expect(decision.events.map((e) => e.type)).toEqual(['ActivityDeclared']);
   });
 });

@@ -71,9 +71,18 @@ describe('Art. 13: a key the unit or the authority sets links content that count
   it("approving a regular activity under a key the previous year's make-up counts is CONTENT_ALREADY_COUNTED", () => {
     given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit), years(previousYearHolds))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
   });
-  it('only the other kind counts next door: a regular activity of the previous year, or make-up of the next, does not', () => {
+  it('a regular activity counts nothing next door but the previous year\'s make-up: neither a regular activity of the previous year nor any of the next', () => {
     const regularBefore = { 2023: [opened('p1', 2023), declared('m0', { completedOn: '2023-02-01', contentKey: 'K' })], 2025: [] };
     given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit), years(regularBefore))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: 'K' } }]);
+    const nextHoldsBoth = { 2023: [], 2025: [opened('p1', 2025), declared('r1', { completedOn: '2025-02-01', contentKey: 'K' }), declared('m1', { completedOn: '2026-02-01', contentKey: 'K', makeUp: true })] };
+    given([opened(), declared('a1')]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit), years(nextHoldsBoth))).then([{ type: 'ActivityVerifiedByUnit', data: { activityId: 'a1', hours: 10, reason: null, contentKey: 'K' } }]);
+  });
+  it("approving a make-up activity under a key the following year's own make-up counts is CONTENT_ALREADY_COUNTED", () => {
+    const nextMakeUp = { 2023: [], 2025: [opened('p1', 2025), declared('m1', { completedOn: '2026-02-01', contentKey: 'K', makeUp: true })] };
+    given([opened(), makeUp]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit, '2025-03-01T00:00:00.000Z'), years(nextMakeUp))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
+  });
+  it("approving a make-up activity under a key the previous year's make-up counts is CONTENT_ALREADY_COUNTED", () => {
+    given([opened(), makeUp]).when((s) => decideUnitVerify(verify({ contentKey: 'K' }), s, UNIT, ctx(actors.unit, '2025-03-01T00:00:00.000Z'), years(previousYearHolds))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
   });
   it('content next door that no longer counts (withdrawn) does not refuse the key', () => {
     const withdrawn = { 2023: [], 2025: [...nextYearHolds()[2025], { type: 'ActivityWithdrawn', data: { activityId: 'r1' } } as CreditYearEvent] };
