@@ -145,6 +145,21 @@ describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
     expect(above.body.error.code).toBe('HOURS_ABOVE_CLAIMED');
   });
 
+  it('an empty or blank reason is no reason: REASON_REQUIRED where one is needed, else 400 on the field; nothing written', async () => {
+    await declare(w.pro, activity());
+    const head = await t.head();
+    const verify = (body: Record<string, unknown>) => t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body });
+    for (const reason of ['', '   ', '\n\t']) {
+      expect([(await verify({ decision: 'reject', reason })).body.error.code, (await verify({ decision: 'approve', hours: 5, reason })).body.error.code]).toEqual(['REASON_REQUIRED', 'REASON_REQUIRED']);
+      const approve = await verify({ decision: 'approve', reason });
+      expect([approve.status, approve.body.error.code, approve.body.error.details]).toEqual([400, 'VALIDATION_FAILED', [{ field: 'reason', reason: 'must not be empty or blank' }]]);
+    }
+    const flag = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: '  ' } });
+    expect([flag.status, flag.body.error.details?.[0]?.field]).toEqual([400, 'reason']);
+    expect(await t.head()).toBe(head);
+    expect((await verify({ decision: 'reject', reason: 'not in the catalogue' })).status).toBe(200);
+  });
+
   it('finalising an open year is NOT_CONFIRMED; adjusting above the verified is HOURS_ABOVE_VERIFIED', async () => {
     await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
     const open = await t.call('POST', `${yearPath()}/finalization`, { token: w.hr, body: { decision: 'approve' } });

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { AuthorityFinalize, type CommandMetadata } from '@jx/application';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { hours, id, parseWith, printable, text } from '../../http/validation';
+import { hours, id, parseWith, printable, reasonText } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 
 const finalizeBody = z.strictObject({
   decision: z.literal('approve'),
   adjustments: z
-    .array(z.strictObject({ activityId: id, hours: hours(2000), reason: text(500), contentKey: printable(128).optional() }))
+    .array(z.strictObject({ activityId: id, hours: hours(2000), reason: reasonText, contentKey: printable(128).optional() }))
     .max(1000, 'at most 1000 adjustments')
     .refine((list) => new Set(list.map((a) => a.activityId)).size === list.length, 'each activity may be adjusted once')
     .optional(),

@@ -5,15 +5,15 @@ import { z } from 'zod';
 import { FlagFraud, FlagInstitutionFraud, RescindFraudFlag, type CommandMetadata } from '@jx/application';
 import { requireHr } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { evidence, id, parseWith, printable, text } from '../../http/validation';
+import { evidence, id, parseWith, printable, reasonText } from '../../http/validation';
 import { flagPath, personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 
-const flagBody = z.strictObject({ reason: text(500), evidence: evidence.optional() });
-const rescindBody = z.strictObject({ reason: text(500) });
+const flagBody = z.strictObject({ reason: reasonText, evidence: evidence.optional() });
+const rescindBody = z.strictObject({ reason: reasonText });
 const institutionFlagBody = z.strictObject({
   year: z.number().int('must be a whole number').min(2023).max(2100),
-  reason: text(500),
+  reason: reasonText,
   courses: z.array(printable(128)).min(1, 'name at least one course, or leave courses out').max(1000).optional(),
 });
 

@@ -4,7 +4,7 @@ import { UnitVerify, type CommandMetadata } from '@jx/application';
 import { HttpError } from '../../http/http-error';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { parseWith, validationError } from '../../http/validation';
+import { isBlank, parseWith, validationError } from '../../http/validation';
 import { activityPath } from '../person-year.path';
 import { unitVerifyBody } from './unit-verify.request.dto';
 import { Endpoint } from '../../http/openapi';
@@ -21,10 +21,13 @@ export class UnitVerifyController {
     requireRole(meta.actor, 'unit');
     const path = parseWith(activityPath, params);
     const dto = parseWith(unitVerifyBody, body);
-    // The reason first: API.md names REASON_REQUIRED for a rejection and for any `hours`.
-    if ((dto.decision === 'reject' || dto.hours !== undefined) && dto.reason === undefined) {
-      throw new HttpError(400, 'REASON_REQUIRED', 'a rejection, or hours other than the claimed, need a reason', '12');
+    // The reason first: API.md names REASON_REQUIRED for a rejection and for any `hours`, and an
+    // empty or blank reason is none. Where none is needed, one given must still say something.
+    const blank = dto.reason !== undefined && isBlank(dto.reason);
+    if ((dto.decision === 'reject' || dto.hours !== undefined) && (dto.reason === undefined || blank)) {
+      throw new HttpError(400, 'REASON_REQUIRED', 'a rejection, or hours other than the claimed, need a reason (not empty, not blank)', '12');
     }
+    if (blank) throw validationError([{ field: 'reason', reason: 'must not be empty or blank' }]);
     if (dto.decision === 'reject' && dto.hours !== undefined) throw validationError([{ field: 'hours', reason: 'is not given with a rejection (a rejection counts no hours)' }]);
     return this.bus.execute(
       new UnitVerify({ ...path, decision: dto.decision, hours: dto.hours ?? null, reason: dto.reason ?? null, contentKey: dto.contentKey ?? null }, meta),
