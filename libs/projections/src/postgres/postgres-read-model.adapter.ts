@@ -25,7 +25,7 @@ import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-mo
 import { batchColumns, pgText } from './postgres-read-model.columns';
 import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
 import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
-import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies } from './postgres-read-model.copies';
+import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies, isLockTimeout } from './postgres-read-model.copies';
 import {
   readModelSql,
   type ConfirmedRow,
@@ -126,6 +126,17 @@ export class PostgresReadModelStore implements ReadModelStore {
         if ((rebuilt.find((r) => r.name === name)?.position ?? 0) < position) throw new ReadModelsBehindError(name, position);
       }
       await this.copyInUse.markEnded(client, built, token);
+      // The copy just put out of use is emptied in the same transaction, but in a savepoint: a
+      // session outside holding one of its tables (pg_dump…) gives way after lock_timeout and the
+      // switch commits without it; the next rebuild then empties that copy, as it always does.
+      await client.query('SAVEPOINT empty_old_copy');
+      try {
+        await client.query(this.copies[state.in_use].empty);
+        await client.query('RELEASE SAVEPOINT empty_old_copy');
+      } catch (error: unknown) {
+        if (!isLockTimeout(error)) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT empty_old_copy');
+      }
     });
   }
 
@@ -201,9 +212,10 @@ export class PostgresReadModelStore implements ReadModelStore {
    * Every row of every table of the copy in use, in key order, as SQLite's dump shows it (booleans
    * as 0 and 1), so a rebuild can be compared with the live rows and either adapter's with the other's.
    */
-  async dump(): Promise<Record<ReadModelTable, unknown[]>> {
+  /** Every row of the copy in use (or of the other copy), for tests and parity checks. */
+  async dump(which: 'in-use' | 'out-of-use' = 'in-use'): Promise<Record<ReadModelTable, unknown[]>> {
     return this.read(async (_, client, inUse) => {
-      const copy = this.names.copies[inUse];
+      const copy = this.names.copies[which === 'in-use' ? inUse : otherCopy(inUse)];
       const dump = {} as Record<ReadModelTable, unknown[]>;
       for (const table of READ_MODEL_TABLES) {
         const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM ${copy}.${table} ORDER BY ${PRIMARY_KEYS[table]}`);

@@ -153,6 +153,26 @@ describe('PostgresReadModelStore schema', () => {
     }
   }, 20_000);
 
+  it('a session outside holding the copy a rebuild puts out of use does not hold up the switch: that copy keeps its rows until the next rebuild empties it', async () => {
+    const store = await pg.open();
+    await store.apply(batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]));
+    const outside = await pg.session();
+    try {
+      await store.beginRebuild('t');
+      await store.apply({ ...batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]), rebuildToken: 't' });
+      // The copy in use now (a: the schema itself) goes out of use at the end; a dump holds it.
+      await outside.query(`BEGIN; LOCK TABLE ${escapeIdentifier(store.names.schema)}.units IN ACCESS SHARE MODE`);
+      await store.endRebuild('t');
+      expect((await store.unitPending('u1', { limit: 10 })).items.map((x) => x.activityId)).toEqual(['a1']);
+      expect((await store.dump('out-of-use')).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+      await outside.query('COMMIT');
+      await store.beginRebuild('t2');
+      expect((await store.dump('out-of-use')).units).toEqual([]);
+    } finally {
+      await outside.query('ROLLBACK');
+    }
+  }, 20_000);
+
   it('shares a schema with the PostgreSQL event store: each keeps its own version table', async () => {
     const schema = pg.schema();
     const events = await openPostgresEventStore({ connectionString: DATABASE_URL, schema });

@@ -87,6 +87,8 @@ export class SqliteReadModelStore implements ReadModelStore {
         if ((this.copies[built].checkpoint.get(name) ?? 0) < position) throw new ReadModelsBehindError(name, position);
       }
       this.state.endRebuild.run(built, token);
+      // The copy just put out of use is emptied at once (readers in flight keep their snapshot).
+      for (const emptyTable of this.copies[state.in_use].empty) emptyTable.run();
     });
   }
 
@@ -183,10 +185,12 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /** Every row of every table of the copy in use, in key order: what a rebuild must reproduce exactly (tests, diagnosis). */
-  dump(): Record<ReadModelTable, unknown[]> {
+  /** Every row of the copy in use (or of the other copy), for tests and parity checks. */
+  dump(which: 'in-use' | 'out-of-use' = 'in-use'): Record<ReadModelTable, unknown[]> {
     return this.read((_, inUse) => {
+      const copy = which === 'in-use' ? inUse : otherCopy(inUse);
       const dump = {} as Record<ReadModelTable, unknown[]>;
-      for (const table of READ_MODEL_TABLES) dump[table] = this.db.prepare(`SELECT * FROM ${copyTable(inUse, table)} ORDER BY ${PRIMARY_KEYS[table]}`).all();
+      for (const table of READ_MODEL_TABLES) dump[table] = this.db.prepare(`SELECT * FROM ${copyTable(copy, table)} ORDER BY ${PRIMARY_KEYS[table]}`).all();
       return dump;
     });
   }

@@ -55,7 +55,7 @@ export class PostgresTestSchemas {
       const store = await this.open(options);
       return {
         store,
-        dump: () => store.dump(),
+        dump: (which) => store.dump(which),
         cleanup: async () => {
           await store.close();
           this.opened.delete(store);

@@ -16,7 +16,7 @@ import type { ReadModelDump, ReadModelFactory, ReadModelFixture } from './contra
 export interface ProjectedReadModels {
   readModels: ReadModelStore;
   runner: ProjectionRunner;
-  dump(): Promise<ReadModelDump>;
+  dump(which?: 'in-use' | 'out-of-use'): Promise<ReadModelDump>;
 }
 
 export interface ReadModelHarness extends ProjectedReadModels {
@@ -39,7 +39,7 @@ export async function readModelHarness(factory: ReadModelFactory, options: Proje
     const fixture = await from();
     const runner = new ProjectionRunner(events, fixture.store, new Projector(events, fixture.store, defaultRegistry()), runnerOptions);
     opened.push({ fixture, runner });
-    return { readModels: fixture.store, runner, dump: () => fixture.dump() };
+    return { readModels: fixture.store, runner, dump: (which) => fixture.dump(which) };
   };
   let main: ProjectedReadModels;
   try {

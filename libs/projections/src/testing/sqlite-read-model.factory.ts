@@ -11,7 +11,7 @@ export function sqliteReadModels(): ReadModelFactory {
     const store = openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
     return {
       store,
-      dump: async () => store.dump(),
+      dump: async (which) => store.dump(which),
       cleanup: async () => {
         await store.close();
         await rm(dir, { recursive: true, force: true });

@@ -7,7 +7,8 @@ export type ReadModelDump = Record<ReadModelTable, unknown[]>;
 /** A fresh, empty read-model store of the adapter under test, and what the contract needs around it. */
 export interface ReadModelFixture {
   store: ReadModelStore;
-  dump(): Promise<ReadModelDump>;
+  /** The copy in use, or the other copy (a rebuild's, or the one it put out of use). */
+  dump(which?: 'in-use' | 'out-of-use'): Promise<ReadModelDump>;
   /** Closes the store and removes whatever it stored (file, schema). */
   cleanup(): Promise<void>;
 }
