@@ -120,9 +120,27 @@ export class EventStoreClosedError extends Error {
   }
 }
 
+/** withStreamsLocked: another process held a stream's turn longer than the store waits for it. */
+export class StreamTurnTimeoutError extends Error {
+  constructor(readonly streamIds: readonly string[], waitedMs: number) {
+    super(`streams ${streamIds.join(', ')}: another process held their turn for more than ${waitedMs} ms`);
+    this.name = 'StreamTurnTimeoutError';
+  }
+}
+
 export interface EventStore {
   /** True when readStream(…, { allowCached: true }) may miss another process's latest appends. */
   readonly cachedReadsMayLag?: boolean;
+  /**
+   * Runs `work` holding the turn of these streams against other processes, where the store has
+   * such a lock, granted in the order asked (PostgreSQL: advisory locks). handleCommand takes it
+   * around read → decide → append, so that commands on one stream queue across processes as they
+   * do within one, instead of racing on its revision: a process sending many commands to a stream
+   * can then never starve another's into CONCURRENCY_CONFLICT. Without it, the revision alone
+   * arbitrates (re-read and re-decide, a bounded number of times). Throws StreamTurnTimeoutError
+   * when another process holds a turn too long.
+   */
+  withStreamsLocked?<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T>;
   append(
     streamId: string,
     events: readonly NewEvent[],

@@ -1,4 +1,5 @@
 import {
+  StreamTurnTimeoutError,
   WrongExpectedRevisionError,
   type EventMetadata,
   type EventStore,
@@ -68,16 +69,25 @@ async function unchanged(store: EventStore, streamId: string, stream: readonly S
 export async function handleCommand<R>(
   store: EventStore,
   spec: CommandSpec<R>,
-  options: { maxAttempts?: number; locks?: KeyedMutex } = {},
+  options: {
+    maxAttempts?: number;
+    locks?: KeyedMutex;
+    /** Take the store's cross-process turns where it has them (default true; see EventStore.withStreamsLocked). */
+    storeTurns?: boolean;
+  } = {},
 ): Promise<CommandOutcome<R>> {
-  // Commands are serialised per stream within a process, so the rivals are other processes: one
-  // of them sending many commands to a stream at once keeps taking it between another's read and
-  // append. 8 attempts left about one in 400 such commands with CONCURRENCY_CONFLICT (two API
-  // processes, 128 commands on one stream, in a review); each further attempt makes it rarer.
+  // Commands are serialised per stream within a process, and across processes where the store has
+  // turns (PostgreSQL). Without turns (EventStoreDB, or SQLite shared by processes) the rivals are
+  // other processes: one of them sending many commands to a stream at once keeps taking it between
+  // another's read and append. 8 attempts left about one in 400 such commands with
+  // CONCURRENCY_CONFLICT (two API processes, 128 commands on one stream, in a review; on PostgreSQL,
+  // before it had turns); each further attempt makes it rarer. With turns only a related stream's
+  // writers, whose turns a command does not hold, still race it.
   const maxAttempts = options.maxAttempts ?? 16;
   const relatedIds = [...new Set(spec.relatedStreams ?? [])].filter((id) => id !== spec.streamId);
   const locks = options.locks ?? defaultCommandLocks;
-  return locks.runExclusive([spec.streamId, ...relatedIds], async () => {
+  const streamIds = [spec.streamId, ...relatedIds];
+  const attempts = async (): Promise<CommandOutcome<R>> => {
     // Where reads may come from a cache, a first try decides on them, as a try of its own that
     // counts as no attempt: an append checks every revision read, and an answer without one (a
     // refusal, an idempotent repeat) is given only once fresh reads find the streams unchanged.
@@ -117,5 +127,17 @@ export async function handleCommand<R>(
       }
     }
     throw new ConcurrencyConflictError(spec.streamId, maxAttempts);
+  };
+  // Within the process first (cheap), then across processes where the store can: only one command
+  // per stream and process ever waits for the store's turn.
+  const takeTurns = options.storeTurns !== false && store.withStreamsLocked !== undefined;
+  return locks.runExclusive(streamIds, async () => {
+    if (!takeTurns) return attempts();
+    try {
+      return await store.withStreamsLocked!(streamIds, attempts);
+    } catch (error: unknown) {
+      if (error instanceof StreamTurnTimeoutError) throw new ConcurrencyConflictError(spec.streamId, 0);
+      throw error;
+    }
   });
 }

@@ -64,7 +64,7 @@ function processView(store: EventStore, streamId: string, meet: () => Promise<vo
 const items = (stream: readonly StoredEvent[]): unknown[] => stream.map((e) => e.data['item']);
 
 describe('PostgresEventStore under concurrent writers', () => {
-  it.each(['read committed', 'repeatable read'])('two processes running handleCommand on one stream: every distinct command lands, conflicts re-read and re-decide (server default: %s)', async (isolation) => {
+  it.each(['read committed', 'repeatable read'])('without turns, two processes running handleCommand on one stream: every distinct command lands, conflicts re-read and re-decide (server default: %s)', async (isolation) => {
     const streamId = uniqueStreamId('creditYear');
     const meet = barrier(2);
     // The connections' default isolation as a server could be configured: appends set their own.
@@ -74,7 +74,8 @@ describe('PostgresEventStore under concurrent writers', () => {
     await Promise.all(
       processes.map(({ store }, p) => {
         const locks = new KeyedMutex(); // per process: only the store arbitrates between the two
-        return Promise.all(names(`p${p}`).map((n) => handleCommand(store, addItem(streamId, n), { locks, maxAttempts: 30 })));
+        // Turns would queue the two instead: the revision alone arbitrates here (as on EventStoreDB).
+        return Promise.all(names(`p${p}`).map((n) => handleCommand(store, addItem(streamId, n), { locks, maxAttempts: 30, storeTurns: false })));
       }),
     );
     const stream = await processes[0]!.store.readStream(streamId);
@@ -82,6 +83,43 @@ describe('PostgresEventStore under concurrent writers', () => {
     expect(stream.map((e) => e.revision)).toEqual([...Array(30).keys()]);
     expect(processes[0]!.conflicts() + processes[1]!.conflicts()).toBeGreaterThanOrEqual(1);
     expect(await verifyChain(processes[1]!.store, { prefixes: [streamId] })).toMatchObject({ ok: true, eventsChecked: 30 });
+  });
+
+  it('with turns, commands on one stream from two processes queue: 2 × 60 distinct commands all land on their first attempt (API.md: none is lost)', async () => {
+    const streamId = uniqueStreamId('creditYear');
+    const processes = [await db.open({ pool: { max: 4 } }), await db.open({ pool: { max: 4 } })];
+    const names = (p: string): string[] => [...Array(60).keys()].map((i) => `${p}-${i}`);
+    await Promise.all(
+      processes.map((store, p) => {
+        const locks = new KeyedMutex();
+        // One attempt: a single revision conflict would fail the command (CONCURRENCY_CONFLICT).
+        return Promise.all(names(`p${p}`).map((n) => handleCommand(store, addItem(streamId, n), { locks, maxAttempts: 1 })));
+      }),
+    );
+    const stream = await processes[0]!.readStream(streamId);
+    expect(items(stream).sort()).toEqual([...names('p0'), ...names('p1')].sort());
+    expect(await verifyChain(processes[1]!, { prefixes: [streamId] })).toMatchObject({ ok: true, eventsChecked: 120 });
+  });
+
+  it("a stream's turn held by another process past the wait answers CONCURRENCY_CONFLICT, and a turn is freed when its work fails", async () => {
+    const streamId = uniqueStreamId('creditYear');
+    const holder = await db.open();
+    const waiter = await db.open({ turns: { waitMs: 300 } });
+    const [inside, held] = [deferred(), deferred()];
+    const holding = holder.withStreamsLocked([streamId], async () => {
+      inside.resolve();
+      await held.promise;
+      throw new Error('the work failed');
+    });
+    await inside.promise;
+    try {
+      await expect(handleCommand(waiter, addItem(streamId, 'late'), { locks: new KeyedMutex() })).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+    } finally {
+      held.resolve();
+    }
+    await expect(holding).rejects.toThrow('the work failed');
+    await handleCommand(waiter, addItem(streamId, 'after'), { locks: new KeyedMutex(), maxAttempts: 1 });
+    expect(items(await waiter.readStream(streamId))).toEqual(['after']);
   });
 
   it("appends with 'any' from two processes at once keep one unbroken chain", async () => {

@@ -18,6 +18,7 @@ import { appendInTransaction } from './postgres-append';
 import { toStoredEvent, type EventRow } from '../event-row';
 import { migrate, storeNames, type StoreNames } from './postgres-schema';
 import { eventStoreSql, type EventStoreSql } from './postgres-sql';
+import { StreamTurns, type StreamTurnOptions } from './postgres-stream-turns';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -25,8 +26,10 @@ export interface PostgresEventStoreOptions {
   schema?: string;
   /** How often subscriptions read when no NOTIFY arrived (default 1 s): the fallback only. */
   pollIntervalMs?: number;
-  /** Passed to pg's Pool (and, where they apply, to the LISTEN connection). */
+  /** Passed to pg's Pool (and, where they apply, to the LISTEN connection and the turns' pool). */
   pool?: Omit<PoolConfig, 'connectionString'>;
+  /** Cross-process turns on streams (withStreamsLocked): connections, wait (see StreamTurnOptions). */
+  turns?: StreamTurnOptions;
 }
 
 /** `revision` is an int column: a bound beyond it means "the whole stream". */
@@ -49,6 +52,7 @@ const MAX_REVISION = 2_147_483_647;
 export class PostgresEventStore implements EventStore {
   private readonly sql: EventStoreSql;
   private readonly notifications: AppendNotifications;
+  private readonly turns: StreamTurns;
   private readonly subscriptions = new Set<Subscription>();
   private closing: Promise<void> | undefined;
   /** The pool is (being) released: every call refuses, as the port says. */
@@ -59,9 +63,19 @@ export class PostgresEventStore implements EventStore {
     private readonly names: StoreNames,
     listenConfig: PoolConfig,
     private readonly pollIntervalMs: number,
+    turns: StreamTurnOptions = {},
   ) {
     this.sql = eventStoreSql(names.quoted);
     this.notifications = new AppendNotifications(listenConfig, names.channel, pollIntervalMs);
+    // A pool of its own: a connection holding a turn waits for the command's reads and append,
+    // which must never wait for a connection held by another turn.
+    this.turns = new StreamTurns(listenConfig, `jx-event-store:turns:${names.schema}`, turns);
+  }
+
+  /** Commands on one stream queue across processes (see EventStore.withStreamsLocked). */
+  async withStreamsLocked<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.turns.run(streamIds, work);
   }
 
   async append(
@@ -139,6 +153,7 @@ export class PostgresEventStore implements EventStore {
       this.subscriptions.clear();
       this.closed = true;
       await this.notifications.close();
+      await this.turns.close();
       await this.pool.end();
     })();
     return this.closing;
@@ -177,5 +192,5 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot open the PostgreSQL event store (schema ${names.schema}): ${reason}`, { cause: error });
   }
-  return new PostgresEventStore(pool, names, config, options.pollIntervalMs ?? 1000);
+  return new PostgresEventStore(pool, names, config, options.pollIntervalMs ?? 1000, options.turns);
 }
