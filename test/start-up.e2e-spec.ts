@@ -1,6 +1,6 @@
 /** `npm start`'s process: configuration checked at start, the development secret, graceful shutdown. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBuild, startServer } from './support/server-process';
@@ -35,6 +35,19 @@ it.each([
   });
   expect(run.status).toBe(1);
   expect(run.stderr).toContain(`${prefix}DATABASE_URL: cannot open the PostgreSQL`);
+});
+
+it.each([
+  ['the API', 'dist/apps/api/src/main.js', 'start-up failed: '],
+  ['the worker', 'dist/apps/worker/src/main.js', 'worker start-up failed: '],
+])('%s stops with DATA_DIR named when that folder cannot be made (a file stands in its way)', (_name, entry, prefix) => {
+  const file = join(dataDir, 'a-file');
+  writeFileSync(file, 'x');
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(file, 'data'), PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '' };
+  delete env.AUTH_JWT_SECRET;
+  const run = spawnSync(process.execPath, [entry], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`${prefix}DATA_DIR: `);
 });
 
 it('production refuses to start without AUTH_JWT_SECRET', () => {

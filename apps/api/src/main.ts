@@ -15,8 +15,13 @@ function developmentSecret(dataDir: string, fresh: string): string {
   } catch {
     // first start: keep the fresh one
   }
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${fresh}\n`, { mode: 0o600 });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${fresh}\n`, { mode: 0o600 });
+  } catch (e: unknown) {
+    // Named like the stores' own failures (platform/stores.ts): the variable that points there first.
+    throw new Error(`DATA_DIR: cannot keep the development secret in ${dataDir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return fresh;
 }
 

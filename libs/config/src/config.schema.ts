@@ -5,6 +5,9 @@
 import { z } from 'zod';
 
 const monthDay = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/** Days in each month of a common year (a closing day must exist every year: no 02-29). */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const existsEveryYear = (v: string): boolean => Number(v.slice(3)) <= DAYS_IN_MONTH[Number(v.slice(0, 2)) - 1]!;
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const url = (protocols: string[]) =>
   z.string().refine((v) => {
@@ -13,11 +16,16 @@ const url = (protocols: string[]) =>
     } catch {
       return false;
     }
-  }, `must be a URL starting with ${protocols.join(' or ')}//`);
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
 export const envSchema = z.object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535 (0: any free port)')
+      .transform(Number)
+      .refine((port) => port <= 65535, 'must be a whole number from 0 to 65535 (0: any free port)')
+      .default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
     // Any secret is accepted (API.md names no minimum); a short one is warned about at start-up.
@@ -33,7 +41,7 @@ export const envSchema = z.object({
     YEAR_CLOSES_ON: z
       .string()
       .regex(monthDay, 'must be MM-DD: a month 01–12 and a day of it, e.g. 03-31')
-      .refine((v) => v !== '02-29' && v !== '02-30' && v !== '02-31', 'must be a day every year has')
+      .refine(existsEveryYear, 'must be a day every year has (not 02-29, nor 04-31 and the like)')
       .default('03-31'),
     RUN_WORKER: bool.default(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

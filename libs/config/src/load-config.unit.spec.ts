@@ -40,9 +40,14 @@ describe('configuration (API.md, Running)', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '1e3' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '80.5' }, 'PORT'],
     [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE'],
     [{ YEAR_CLOSES_ON: '13-01' }, 'YEAR_CLOSES_ON'],
     [{ YEAR_CLOSES_ON: '02-29' }, 'YEAR_CLOSES_ON'],
+    [{ YEAR_CLOSES_ON: '04-31' }, 'YEAR_CLOSES_ON'],
+    [{ YEAR_CLOSES_ON: '11-31' }, 'YEAR_CLOSES_ON'],
     [{ RUN_WORKER: 'yes' }, 'RUN_WORKER'],
     [{ NODE_ENV: 'production' }, 'AUTH_JWT_SECRET'],
     [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
@@ -57,6 +62,15 @@ describe('configuration (API.md, Running)', () => {
   ])('a wrong variable stops start-up with a message naming it: %j', (env, name) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);
+  });
+
+  it('takes every day every year has as YEAR_CLOSES_ON, and ports 0 to 65535', () => {
+    for (const day of ['01-31', '02-28', '04-30', '06-30', '09-30', '11-30', '12-31']) expect(loadConfig({ YEAR_CLOSES_ON: day }).YEAR_CLOSES_ON).toBe(day);
+    for (const port of ['0', '8080', '65535']) expect(loadConfig({ PORT: port }).PORT).toBe(Number(port));
+  });
+
+  it('names the URL schemes a URL variable takes', () => {
+    expect(problemsOf({ REDIS_URL: 'http://x' })).toContain('REDIS_URL must be a URL starting with redis:// or rediss://');
   });
 
   it('takes schema names up to 63 characters, and up to 61 for the read models (their second copy adds `_b`)', () => {

@@ -3,16 +3,15 @@
  * runs on the embedded default (SQLite, in-process jobs) or the production stack.
  */
 import { Global, Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { join } from 'node:path';
 import { CLOCK, RULE_SETS, systemClock, WORKFLOW_SETTINGS, type Clock, type WorkflowSettings } from '@jx/application';
 import type { AppConfig } from '@jx/config';
 import { EVENT_STORE } from '@jx/event-store';
-import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE, openSqliteJobJournal } from '@jx/jobs';
+import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
 import { READ_MODEL_STORE } from '@jx/projections';
 import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
 import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
 import { describeError } from './redact';
-import { openEventStore, openReadModelStore } from './stores';
+import { openEventStore, openJobJournal, openReadModelStore } from './stores';
 import { APP_CONFIG } from './tokens';
 
 export { APP_CONFIG };
@@ -47,7 +46,7 @@ export class InfrastructureModule {
       config.REDIS_URL !== undefined
         ? BullMqJobsModule.forRoot({ redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError })
         : // In-process jobs keep their records beside the data, so an accepted job outlives a restart.
-          { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue({ journal: openSqliteJobJournal(join(config.DATA_DIR, 'jobs.sqlite')) }) };
+          { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue({ journal: openJobJournal(config) }) };
     // An imported module is re-exported as a whole (its JOB_QUEUE with it).
     const exported = [...providers.map((p) => (p as { provide: symbol }).provide), 'module' in jobs ? jobs : JOB_QUEUE];
     return {

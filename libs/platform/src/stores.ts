@@ -2,16 +2,29 @@
 import { join } from 'node:path';
 import type { AppConfig } from '@jx/config';
 import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { openSqliteJobJournal, type SqliteJobJournal } from '@jx/jobs';
 import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
 
 type StoreConfig = Pick<AppConfig, 'EVENT_STORE' | 'DATA_DIR' | 'DATABASE_URL' | 'EVENTSTORE_URL' | 'EVENT_STORE_SCHEMA' | 'READ_MODELS_SCHEMA'>;
 
 /** A store that cannot be opened stops start-up with the variable that points to it named first. */
+const named = (variable: string, error: unknown): Error =>
+  new Error(`${variable}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+
 async function pointedToBy<T>(variable: string, open: () => Promise<T>): Promise<T> {
   try {
     return await open();
   } catch (error: unknown) {
-    throw new Error(`${variable}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw named(variable, error);
+  }
+}
+
+/** The in-process jobs' journal (the embedded default), beside the events in DATA_DIR. */
+export function openJobJournal(config: Pick<AppConfig, 'DATA_DIR'>): SqliteJobJournal {
+  try {
+    return openSqliteJobJournal(join(config.DATA_DIR, 'jobs.sqlite'));
+  } catch (error: unknown) {
+    throw named('DATA_DIR', error);
   }
 }
 
