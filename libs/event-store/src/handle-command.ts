@@ -35,8 +35,8 @@ export interface CommandOutcome<R> { events: StoredEvent[]; stream: StoredEvent[
 /** Another writer kept changing the stream (or a related one) through every attempt. */
 export class ConcurrencyConflictError extends Error {
   readonly code = 'CONCURRENCY_CONFLICT';
-  constructor(readonly streamId: string, readonly attempts: number) {
-    super(`stream ${streamId}: still conflicting after ${attempts} attempts`);
+  constructor(readonly streamId: string, readonly attempts: number, detail = `still conflicting after ${attempts} attempts`) {
+    super(`stream ${streamId}: ${detail}`);
     this.name = 'ConcurrencyConflictError';
   }
 }
@@ -81,8 +81,8 @@ export async function handleCommand<R>(
   // other processes: one of them sending many commands to a stream at once keeps taking it between
   // another's read and append. 8 attempts left about one in 400 such commands with
   // CONCURRENCY_CONFLICT (two API processes, 128 commands on one stream, in a review; on PostgreSQL,
-  // before it had turns); each further attempt makes it rarer. With turns only a related stream's
-  // writers, whose turns a command does not hold, still race it.
+  // before it had turns); each further attempt makes it rarer. A command holds the turns of its
+  // related streams too, so with turns only writers that take none (a bare append) race it.
   const maxAttempts = options.maxAttempts ?? 16;
   const relatedIds = [...new Set(spec.relatedStreams ?? [])].filter((id) => id !== spec.streamId);
   const locks = options.locks ?? defaultCommandLocks;
@@ -136,7 +136,7 @@ export async function handleCommand<R>(
     try {
       return await store.withStreamsLocked!(streamIds, attempts);
     } catch (error: unknown) {
-      if (error instanceof StreamTurnTimeoutError) throw new ConcurrencyConflictError(spec.streamId, 0);
+      if (error instanceof StreamTurnTimeoutError) throw new ConcurrencyConflictError(spec.streamId, 0, 'another process held its turn too long');
       throw error;
     }
   });

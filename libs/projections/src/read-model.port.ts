@@ -167,8 +167,8 @@ export interface ReadModelStore {
   beginRebuild(token: string): Promise<void>;
   /**
    * Puts the rebuilt copy in use, in one transaction, once it has caught up with the copy in use
-   * (each of its checkpoints at or after theirs), and empties the copy it puts out of use (PostgreSQL:
-   * unless a session outside holds one of its tables, a pg_dump say; the next rebuild empties it then).
+   * (each of its checkpoints at or after theirs), then empties the copy it put out of use (best
+   * effort: the next rebuild empties it anyway; a snapshot taken before, a pg_dump's, still sees it).
    * Throws ReadModelsBehindError when the live projections are ahead (project further, then end
    * again), ReadModelsRebuildingError when another rebuild took over.
    */

@@ -1,9 +1,9 @@
-import { WrongExpectedRevisionError, type AppendResult, type EventStore, type StoredEvent } from '../event-store.port';
+import { EventStoreClosedError, WrongExpectedRevisionError, type AppendResult, type EventStore, type StoredEvent } from '../event-store.port';
 import { handleCommand, type CommandSpec } from '../handle-command';
 import { verifyChain } from '../hash-chain';
 import { KeyedMutex } from '../keyed-mutex';
 import { deferred, newEvent, uniqueStreamId } from '../testing';
-import { TestDatabase } from './postgres-test-database';
+import { TestDatabase, eventually } from './postgres-test-database';
 
 const db = new TestDatabase();
 beforeAll(() => db.setUp());
@@ -120,6 +120,51 @@ describe('PostgresEventStore under concurrent writers', () => {
     await expect(holding).rejects.toThrow('the work failed');
     await handleCommand(waiter, addItem(streamId, 'after'), { locks: new KeyedMutex(), maxAttempts: 1 });
     expect(items(await waiter.readStream(streamId))).toEqual(['after']);
+  });
+
+  it('a turn connection the server ends while its work runs does not bring the process down: the work completes, the next command takes a turn again', async () => {
+    const streamId = uniqueStreamId('creditYear');
+    const store = await db.open();
+    const [inside, go] = [deferred(), deferred()];
+    const holding = store.withStreamsLocked([streamId], async () => {
+      inside.resolve();
+      await go.promise;
+      return store.append(streamId, [newEvent('E0', { item: 'first' })], -1);
+    });
+    await inside.promise;
+    const [pid] = await db.turnBackends(true);
+    expect(pid).toBeDefined();
+    // As a restart, a failover or idle_session_timeout would: the session ends under the work.
+    await db.sql('SELECT pg_terminate_backend($1)', [pid]);
+    await eventually(async () => (await db.turnBackends(true)).length === 0, 'the terminated session to end');
+    go.resolve();
+    await holding;
+    await handleCommand(store, addItem(streamId, 'second'), { locks: new KeyedMutex(), maxAttempts: 1 });
+    expect(items(await store.readStream(streamId))).toEqual(['first', 'second']);
+  });
+
+  it('close() settles the commands waiting for a turn — on the server, or for a turn connection — with EventStoreClosedError', async () => {
+    const streamId = uniqueStreamId('creditYear');
+    const holder = await db.open();
+    const closing = await db.open({ turns: { connections: 1 } });
+    const [inside, held] = [deferred(), deferred()];
+    const holding = holder.withStreamsLocked([streamId], async () => {
+      inside.resolve();
+      await held.promise;
+    });
+    try {
+      await inside.promise;
+      const onTheServer = handleCommand(closing, addItem(streamId, 'a'), { locks: new KeyedMutex() });
+      await eventually(async () => (await db.turnBackends(false)).length === 1, 'the command to wait for its turn on the server');
+      const forAConnection = handleCommand(closing, addItem(uniqueStreamId('other'), 'b'), { locks: new KeyedMutex() });
+      await closing.close();
+      await expect(onTheServer).rejects.toBeInstanceOf(EventStoreClosedError);
+      await expect(forAConnection).rejects.toBeInstanceOf(EventStoreClosedError);
+    } finally {
+      held.resolve();
+      await holding;
+    }
+    expect(await holder.readStream(streamId)).toEqual([]);
   });
 
   it("appends with 'any' from two processes at once keep one unbroken chain", async () => {

@@ -18,7 +18,7 @@ import { appendInTransaction } from './postgres-append';
 import { toStoredEvent, type EventRow } from '../event-row';
 import { migrate, storeNames, type StoreNames } from './postgres-schema';
 import { eventStoreSql, type EventStoreSql } from './postgres-sql';
-import { StreamTurns, type StreamTurnOptions } from './postgres-stream-turns';
+import { StreamTurns, turnSettings, type StreamTurnOptions } from './postgres-stream-turns';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -69,7 +69,12 @@ export class PostgresEventStore implements EventStore {
     this.notifications = new AppendNotifications(listenConfig, names.channel, pollIntervalMs);
     // A pool of its own: a connection holding a turn waits for the command's reads and append,
     // which must never wait for a connection held by another turn.
-    this.turns = new StreamTurns(listenConfig, `jx-event-store:turns:${names.schema}`, turns);
+    this.turns = new StreamTurns(
+      listenConfig,
+      `jx-event-store:turns:${names.schema}`,
+      async (pids) => void (await this.pool.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids])),
+      turns,
+    );
   }
 
   /** Commands on one stream queue across processes (see EventStore.withStreamsLocked). */
@@ -170,6 +175,7 @@ export class PostgresEventStore implements EventStore {
  */
 export async function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
   const names = storeNames(options.schema ?? 'event_store');
+  turnSettings(options.turns); // refused before any connection is opened
   const config: PoolConfig = {
     // A writer stuck mid-append (a frozen process) would hold the global append lock: let the
     // server end such a session rather than stall every append behind it.

@@ -3,21 +3,27 @@
  * stream, taken in one order (so two commands can never wait for each other in a cycle) on
  * connections of their own. PostgreSQL grants a lock to its waiters in the order they asked, so
  * commands on one stream from several processes queue, as they do within one process.
+ * Session locks need a session of their own: not behind PgBouncer's transaction pooling.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { StreamTurnTimeoutError } from '../event-store.port';
+import { EventStoreClosedError, StreamTurnTimeoutError } from '../event-store.port';
 
-/** SQLSTATE of a lock wait that ran past lock_timeout. */
+/** SQLSTATEs of a lock wait ended by lock_timeout, and of a statement cancelled (statement_timeout, or close()). */
 const LOCK_NOT_AVAILABLE = '55P03';
+const QUERY_CANCELED = '57014';
 
 /** Takes the turns of the given streams (keys in one order), on behalf of one lock class (a schema). */
 const TAKE_TURNS = `SELECT pg_advisory_lock(hashtext($1::text), key)
   FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY 1) AS keys`;
 
+/** Each turn connection's limits, set once on it (idle_session_timeout exists from PostgreSQL 14 on). */
+const LIMITS = `SELECT set_config('lock_timeout', $1, false),
+  CASE WHEN current_setting('server_version_num')::int >= 140000 THEN set_config('idle_session_timeout', $2, false) END`;
+
 export interface StreamTurnOptions {
-  /** Connections holding turns at once in this process (default 16); more commands queue for one. */
+  /** Connections holding turns at once in this process (default 8); more commands queue for one. */
   connections?: number;
-  /** How long a command waits for another process's turn before it gives up (default 30 s). */
+  /** How long a command waits for each stream's turn held by another process (default 30 s). */
   waitMs?: number;
   /**
    * A connection that held a turn and said nothing for this long is ended by the server (PostgreSQL
@@ -26,53 +32,105 @@ export interface StreamTurnOptions {
   idleMs?: number;
 }
 
+/** The options with their defaults; a RangeError for a value PostgreSQL would read as "no limit". */
+export function turnSettings(options: StreamTurnOptions = {}): Required<StreamTurnOptions> {
+  const settings = { connections: options.connections ?? 8, waitMs: options.waitMs ?? 30_000, idleMs: options.idleMs ?? 120_000 };
+  for (const [name, value] of Object.entries(settings)) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`turns.${name} must be a whole number ≥ 1, got ${value}`);
+  }
+  return settings;
+}
+
+const errorCode = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
+
 export class StreamTurns {
   private readonly pool: Pool;
   private readonly waitMs: number;
+  private readonly idleMs: number;
+  private readonly limited = new WeakSet<PoolClient>();
+  /** Connections whose turn statement is running: close() cancels their waits on the server. */
+  private readonly waiting = new Set<PoolClient>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
 
-  /** `lockClass`: names the store (its schema), so stores in distinct schemas never share a turn. */
-  constructor(config: PoolConfig, private readonly lockClass: string, options: StreamTurnOptions = {}) {
-    this.waitMs = options.waitMs ?? 30_000;
-    const idleMs = options.idleMs ?? 120_000;
-    this.pool = new Pool({ ...config, max: options.connections ?? 16 });
+  /**
+   * `lockClass` names the store (its schema), so stores in distinct schemas never share a turn;
+   * `cancelBackends` cancels the statements running on these server processes (from another pool).
+   */
+  constructor(
+    config: PoolConfig,
+    private readonly lockClass: string,
+    private readonly cancelBackends: (pids: number[]) => Promise<void>,
+    options: StreamTurnOptions = {},
+  ) {
+    const { connections, waitMs, idleMs } = turnSettings(options);
+    this.waitMs = waitMs;
+    this.idleMs = idleMs;
+    // Idle turn connections are closed by the pool well before the server's idle_session_timeout.
+    this.pool = new Pool({ ...config, max: connections, idleTimeoutMillis: 10_000 });
     this.pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'EventStorePoolError'));
-    this.pool.on('connect', (client) => {
-      // Queued before any query of ours on this connection; idle_session_timeout exists from 14 on.
-      void client
-        .query(
-          `SELECT set_config('lock_timeout', $1, false),
-                  CASE WHEN current_setting('server_version_num')::int >= 140000 THEN set_config('idle_session_timeout', $2, false) END`,
-          [`${this.waitMs}ms`, `${idleMs}ms`],
-        )
-        .catch(() => undefined);
-    });
   }
 
-  async run<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
+  run<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new EventStoreClosedError());
+    const running = this.take(streamIds, work);
+    this.inFlight.add(running);
+    void running.then(
+      () => this.inFlight.delete(running),
+      () => this.inFlight.delete(running),
+    );
+    return running;
+  }
+
+  /**
+   * Refuses new turns, cancels the waits for turns on the server, lets the commands holding one
+   * finish (the store refuses their calls by now), then closes the connections.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pids = [...this.waiting].map((client) => (client as unknown as { processID?: number }).processID).filter((pid): pid is number => pid !== undefined);
+    if (pids.length > 0) await this.cancelBackends(pids).catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+    await this.pool.end();
+  }
+
+  private async take<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // Checked out, a client has no listener of the pool's: a session the server ends while the work
+    // runs (a restart, idle_session_timeout) must not crash the process. Its turns are gone with it;
+    // the work goes on, guarded by the revisions it read, and the connection is discarded.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
+      if (this.closed) throw new EventStoreClosedError();
+      if (!this.limited.has(client)) {
+        await client.query(LIMITS, [`${this.waitMs}ms`, `${this.idleMs}ms`]);
+        this.limited.add(client);
+      }
+      this.waiting.add(client);
       try {
         await client.query(TAKE_TURNS, [this.lockClass, [...streamIds]]);
       } catch (error: unknown) {
-        // Turns already granted by this statement are released below, with the connection's others.
-        if (typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE) {
-          throw new StreamTurnTimeoutError(streamIds, this.waitMs);
-        }
+        if (this.closed) throw new EventStoreClosedError();
+        const code = errorCode(error);
+        if (code === LOCK_NOT_AVAILABLE || code === QUERY_CANCELED) throw new StreamTurnTimeoutError(streamIds, this.waitMs);
         throw error;
+      } finally {
+        this.waiting.delete(client);
       }
       return await work();
     } finally {
-      client.release(await release(client));
+      // Turns already granted (all, or some before a failure) go with the connection's others.
+      const unusable = lost ?? (await unlockAll(client));
+      client.off('error', onError);
+      client.release(unusable);
     }
-  }
-
-  close(): Promise<void> {
-    return this.pool.end();
   }
 }
 
-/** Frees every turn the connection holds; a connection that cannot is ended (which frees them too). */
-async function release(client: PoolClient): Promise<Error | undefined> {
+/** Frees every turn the connection holds; a connection that cannot is discarded (which frees them too). */
+async function unlockAll(client: PoolClient): Promise<Error | undefined> {
   try {
     await client.query('SELECT pg_advisory_unlock_all()');
     return undefined;

@@ -63,6 +63,17 @@ export class TestDatabase {
     return rows[0]?.n ?? 0;
   }
 
+  /** Backends holding (or, `granted` false, waiting for) a stream turn of the store in `schema`. */
+  async turnBackends(granted: boolean, schema = this.schema): Promise<number[]> {
+    const { rows } = await this.sql<{ pid: number }>(
+      `SELECT DISTINCT pid FROM pg_locks
+       WHERE locktype = 'advisory' AND objsubid = 2 AND granted = $2 AND classid = hashtext($1)::oid
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [`jx-event-store:turns:${schema}`, granted],
+    );
+    return rows.map((r) => r.pid);
+  }
+
   /** Backends that completed `LISTEN channel` and sit idle on it. */
   async listeners(channel: string): Promise<number[]> {
     const { rows } = await this.sql<{ pid: number }>(

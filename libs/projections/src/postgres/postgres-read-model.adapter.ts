@@ -25,7 +25,7 @@ import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-mo
 import { batchColumns, pgText } from './postgres-read-model.columns';
 import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
 import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
-import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies, isLockTimeout } from './postgres-read-model.copies';
+import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies } from './postgres-read-model.copies';
 import {
   readModelSql,
   type ConfirmedRow,
@@ -117,6 +117,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async endRebuild(token: string): Promise<void> {
+    let putInUse: ReadModelCopy | undefined;
     await this.copyInUse.exclusively(async (client, state) => {
       refuseUnlessRebuildAllows(state.token, token);
       const built = otherCopy(state.in_use);
@@ -126,18 +127,25 @@ export class PostgresReadModelStore implements ReadModelStore {
         if ((rebuilt.find((r) => r.name === name)?.position ?? 0) < position) throw new ReadModelsBehindError(name, position);
       }
       await this.copyInUse.markEnded(client, built, token);
-      // The copy just put out of use is emptied in the same transaction, but in a savepoint: a
-      // session outside holding one of its tables (pg_dump…) gives way after lock_timeout and the
-      // switch commits without it; the next rebuild then empties that copy, as it always does.
-      await client.query('SAVEPOINT empty_old_copy');
-      try {
-        await client.query(this.copies[state.in_use].empty);
-        await client.query('RELEASE SAVEPOINT empty_old_copy');
-      } catch (error: unknown) {
-        if (!isLockTimeout(error)) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT empty_old_copy');
-      }
+      putInUse = built;
     });
+    if (putInUse !== undefined) await this.emptyOutOfUse(putInUse);
+  }
+
+  /**
+   * Empties the copy a rebuild has just put out of use, after the switch, holding the copies' lock
+   * shared as a reader does: nothing reads or writes that copy any more, and a rebuild that began
+   * since (whose batches write into it) is found and left alone. Best effort: the next rebuild
+   * empties it in any case, so a failure here only warns.
+   */
+  private async emptyOutOfUse(inUse: ReadModelCopy): Promise<void> {
+    try {
+      await this.copyInUse.read(async (client, state) => {
+        if (state.token === null && state.in_use === inUse) await client.query(this.copies[otherCopy(inUse)].deleteAll);
+      });
+    } catch (error: unknown) {
+      process.emitWarning(`the read-model copy put out of use was not emptied (the next rebuild will): ${error instanceof Error ? error.message : String(error)}`, 'ReadModelCleanup');
+    }
   }
 
   async rebuildState(): Promise<RebuildState> {

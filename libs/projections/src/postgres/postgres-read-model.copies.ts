@@ -16,7 +16,7 @@ const LOCK_ATTEMPTS = 60;
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /** Whether a query failed because a lock wait ran past lock_timeout. */
-export const isLockTimeout = (error: unknown): boolean =>
+const isLockTimeout = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
 
 export interface CopiesState {
