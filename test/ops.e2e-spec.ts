@@ -62,7 +62,17 @@ it('GET /api/docs declares, on every operation, its path parameters, its success
     }
   }
   const declare = paths['/api/persons/{personId}/years/{year}/activities']!.post!;
-  expect(Object.keys(declare.responses)).toEqual(expect.arrayContaining(['201', '200']));
+  expect(Object.keys(declare.responses)).toEqual(expect.arrayContaining(['201', '200', '400', '401', '413']));
+  // Every operation that takes a token says 400 and 401; every one with a body, 413; each error its own example code.
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (path === '/api/health' || path === '/api/docs') continue;
+      expect({ operation: `${method} ${path}`, statuses: Object.keys(operation.responses) }).toEqual({ operation: `${method} ${path}`, statuses: expect.arrayContaining(['400', '401', ...(method === 'get' || method === 'delete' ? [] : ['413'])]) });
+    }
+  }
+  const example = (status: string) => (declare.responses[status] as { content: { 'application/json': { schema: { properties: { error: { properties: { code: { example: string } } } } } } } }).content['application/json'].schema.properties.error.properties.code.example;
+  expect([example('401'), example('403'), example('409')]).toEqual(['UNAUTHENTICATED', 'FORBIDDEN', 'YEAR_VOIDED']);
+  expect(Object.keys(paths['/api/health']!.get!.responses).sort()).toEqual(['200', '503']);
   expect(declare.parameters!.find((p) => p.name === 'year')!.schema).toEqual({ type: 'integer', minimum: 2023, maximum: 2100 });
   expect(Object.keys(paths['/api/persons/{personId}/years/{year}/activities/{activityId}/verification']!.post!.responses)).toContain('200');
   const queryOf = (path: string) => (paths[path]!.get!.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();

@@ -14,21 +14,25 @@ export function jsonSchema(schema: ZodType): Schema {
   return rest;
 }
 
-const ERROR = {
+/** The error format (API.md), with the first code a status answers as its example. */
+const errorSchema = (example: string): Schema => ({
   type: 'object',
   properties: {
     error: {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', example: 'VALIDATION_FAILED' },
+        code: { type: 'string', example },
         message: { type: 'string' },
         article: { type: 'string', description: 'The article of 赣人社规〔2023〕2号 that applies' },
         details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } } },
       },
     },
   },
-};
+});
+const firstCode = (codes: string): string => /[A-Z][A-Z0-9_]+/.exec(codes)?.[0] ?? 'VALIDATION_FAILED';
+/** Every endpoint validates its path (and query, and body): 400 is always possible. */
+const VALIDATION = 'VALIDATION_FAILED (a path parameter, query parameter or body field, named in details), INVALID_JSON';
 
 export interface EndpointOptions {
   body?: ZodType;
@@ -54,9 +58,12 @@ export function Endpoint(summary: string, options: EndpointOptions = {}): Method
       const schema = field as ZodType;
       decorators.push(ApiQuery({ name, required: !schema.safeParse(undefined).success, schema: jsonSchema(schema) as never }));
     }
-    decorators.push(ApiResponse({ status: 401, description: 'UNAUTHENTICATED', schema: ERROR as never }));
-    for (const [code, codes] of Object.entries(options.errors ?? {})) {
-      decorators.push(ApiResponse({ status: Number(code), description: codes, schema: ERROR as never }));
+    const errors: Record<number, string> = { 401: 'UNAUTHENTICATED', 400: VALIDATION, ...options.errors };
+    if (options.body) errors[413] = 'PAYLOAD_TOO_LARGE (a body over 64 KiB)';
+    for (const [status, codes] of Object.entries(errors)) {
+      // An answer other than an error (a 200 that repeats a first answer) keeps its description only.
+      const schema = Number(status) >= 400 ? { schema: errorSchema(firstCode(codes)) as never } : {};
+      decorators.push(ApiResponse({ status: Number(status), description: codes, ...schema }));
     }
     applyDecorators(...decorators)(target, key, descriptor);
   };

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { HEALTH_CHECKS, type HealthChecks } from '@jx/platform';
 import { Public } from '../http/auth.guard';
-
 
 /** A dependency that does not answer within this is down: health must answer even then. */
 const CHECK_MS = 2000;
@@ -21,6 +21,9 @@ export class HealthController {
 
   /** 200 when the event store (and, where configured, Redis) answer; 503 naming what does not; the read models reported. */
   @Public()
+  @ApiOperation({ summary: 'Health (no token): 200 when the event store and, where configured, Redis answer; the read models are reported beside them' })
+  @ApiResponse({ status: 200, description: '{"status": "ok", "checks": {"eventStore": "up", …}}' })
+  @ApiResponse({ status: 503, description: '{"status": "unavailable", "checks": {…: "down"}}: a required dependency does not answer' })
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const all: HealthChecks = { eventStore: { required: true, ping: () => this.store.ping() }, ...this.checks };
