@@ -118,6 +118,8 @@ it('declarations before, during and after a rebuild all reach the inbox, which n
 }, 120_000);
 
 it('a rebuild run after an interrupted one says it takes over, and completes', async () => {
+  // A server started once on this DATA_DIR (its event store, still empty), then a rebuild interrupted.
+  await openSqliteEventStore({ file: join(dataDir, 'events.sqlite') }).close();
   const readModels = openSqliteReadModelStore({ file: join(dataDir, 'readmodels.sqlite') });
   await readModels.beginRebuild('interrupted');
   await readModels.close();

@@ -1,6 +1,6 @@
 /** Tamper: one stored event edited in the SQLite file; `npm run verify-chain` names its stream and revision. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,3 +57,18 @@ it('an edited event is named by stream and revision', async () => {
   expect(result.stdout).toContain('BROKEN creditYear-p2+2024 at revision 2');
   expect(result.stdout).not.toContain('creditYear-p1+2024');
 }, 60_000);
+
+it('on a DATA_DIR holding no event store it fails naming DATA_DIR, and makes none', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'jx-nostore-'));
+  try {
+    const failure = await run('npm', ['run', '-s', 'verify-chain'], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(empty, 'mistyped') } }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('DATA_DIR: no event store at');
+    expect(existsSync(join(empty, 'mistyped'))).toBe(false);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,6 @@
 /** The stores a maintenance command works on, from the same configuration as the server. */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfigOrExit, type AppConfig } from '@jx/config';
 import type { EventStore } from '@jx/event-store';
 import { openEventStore, openReadModelStore } from '@jx/platform';
@@ -6,6 +8,12 @@ import type { ReadModelStore } from '@jx/projections';
 
 export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => Promise<ReadModelStore> }> {
   const config = loadConfigOrExit(process.env, { checksTokens: false });
+  // A maintenance command never starts a store: on a mistyped DATA_DIR it would check, or rebuild
+  // from, an empty one it just made, and report success.
+  const file = join(config.DATA_DIR, 'events.sqlite');
+  if (config.EVENT_STORE === 'sqlite' && !existsSync(file)) {
+    fail(new Error(`DATA_DIR: no event store at ${resolve(file)} (set DATA_DIR, and EVENT_STORE and DATABASE_URL where the server uses them, as the server was started)`));
+  }
   const events = await openEventStore(config);
   // The same choice as the server's composition root.
   const readModels = (): Promise<ReadModelStore> => openReadModelStore(config);
