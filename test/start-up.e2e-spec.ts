@@ -76,3 +76,23 @@ it('the embedded default prints its development secret, keeps it across restarts
   }
   expect(second.child.signalCode ?? second.child.exitCode).not.toBeNull();
 }, 60_000);
+
+it('logs one JSON line per request: the route pattern (never the URL, which holds person ids), the status and, for a failure, its error code', async () => {
+  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  try {
+    expect((await fetch(`${server.baseUrl}/api/persons/person-secret-9/years/2024`)).status).toBe(401);
+    expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
+    const requests = () => server.output().split('\n').filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The line is written once the answer is sent: wait for both (no fixed sleep).
+    while (requests().length < 2) await new Promise((resolve) => setImmediate(resolve));
+    expect(requests()).toEqual([
+      expect.objectContaining({ method: 'GET', route: '/api/persons/:personId/years/:year', status: 401, code: 'UNAUTHENTICATED' }),
+      expect.objectContaining({ method: 'GET', route: '/api/health', status: 200 }),
+    ]);
+    expect(requests()[1]).not.toHaveProperty('code');
+    expect(server.output()).not.toContain('person-secret-9');
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}, 60_000);

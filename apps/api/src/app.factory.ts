@@ -7,7 +7,7 @@ import type { AppConfig } from '@jx/config';
 import { createRootLogger, PinoLoggerService, type InfrastructureOverrides } from '@jx/platform';
 import { AppModule } from './app.module';
 import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-answer';
-import { ErrorFilter } from './http/error.filter';
+import { answeredCodes, ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
 import { declarePathParameters } from './http/openapi';
 import { OPENAPI_DOCUMENT } from './ops/docs.http.controller';
@@ -29,10 +29,11 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);
   installClosingAnswer(fastify);
-  // One line per request: the route pattern, never the URL (it holds person ids).
+  // One line per request: the route pattern, never the URL (it holds person ids); a failure's error code.
   fastify.addHook('onResponse', async (request, reply) => {
     if (!root.isLevelEnabled('info')) return;
-    root.info({ reqId: request.id, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    const code = answeredCodes.get(request);
+    root.info({ reqId: request.id, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ...(code === undefined ? {} : { code }), ms: Math.round(reply.elapsedTime) }, 'request');
   });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

@@ -62,6 +62,9 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
 }
 
+/** The error code each failed request was answered with, for its request log line (never personal data). */
+export const answeredCodes = new WeakMap<object, string>();
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -69,6 +72,8 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(exception);
     if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
-    host.switchToHttp().getResponse<FastifyReply>().status(status).send({ error: body });
+    const http = host.switchToHttp();
+    answeredCodes.set(http.getRequest<object>(), body.code);
+    http.getResponse<FastifyReply>().status(status).send({ error: body });
   }
 }
