@@ -75,6 +75,7 @@ it('the embedded default prints its development secret, keeps it across restarts
     await second.exited;
   }
   expect(second.child.signalCode ?? second.child.exitCode).not.toBeNull();
+  expect(second.output()).toContain('SIGTERM: shutting down');
 }, 60_000);
 
 it('logs one JSON line per request: the route pattern (never the URL, which holds person ids), the status and, for a failure, its error code', async () => {

@@ -5,6 +5,8 @@ export const SHUTDOWN_DEADLINE_MS = 15_000;
 export function armShutdownDeadline(ms = SHUTDOWN_DEADLINE_MS): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // Said on stderr, beside the start-up messages: the JSON log lines stay on stdout.
+      process.stderr.write(`${signal}: shutting down (answers in flight finish, then the stores close; at most ${ms / 1000} s)\n`);
       setTimeout(() => {
         process.stderr.write(`shutdown took longer than ${ms / 1000} s; exiting\n`);
         process.exit(1);
