@@ -30,24 +30,29 @@ it.each([
 ])('%s stops with the variable named when a store it points to cannot be opened (nothing listens on port 1)', (_name, entry, prefix) => {
   const run = spawnSync(process.execPath, [entry], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', REDIS_URL: '' },
+    // The worker alone needs REDIS_URL too; nothing listens on port 1, so nothing is ever sent there.
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', REDIS_URL: 'redis://127.0.0.1:1' },
     encoding: 'utf8',
   });
   expect(run.status).toBe(1);
   expect(run.stderr).toContain(`${prefix}DATABASE_URL: cannot open the PostgreSQL`);
 });
 
-it.each([
-  ['the API', 'dist/apps/api/src/main.js', 'start-up failed: '],
-  ['the worker', 'dist/apps/worker/src/main.js', 'worker start-up failed: '],
-])('%s stops with DATA_DIR named when that folder cannot be made (a file stands in its way)', (_name, entry, prefix) => {
+it('the API stops with DATA_DIR named when that folder cannot be made (a file stands in its way)', () => {
   const file = join(dataDir, 'a-file');
   writeFileSync(file, 'x');
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(file, 'data'), PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '' };
   delete env.AUTH_JWT_SECRET;
-  const run = spawnSync(process.execPath, [entry], { cwd: ROOT, env, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env, encoding: 'utf8' });
   expect(run.status).toBe(1);
-  expect(run.stderr).toContain(`${prefix}DATA_DIR: `);
+  expect(run.stderr).toContain('start-up failed: DATA_DIR: ');
+});
+
+it('the worker alone refuses the embedded default (it serves APIs started with RUN_WORKER=false: REDIS_URL and DATABASE_URL)', () => {
+  const run = spawnSync(process.execPath, ['dist/apps/worker/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, REDIS_URL: '', DATABASE_URL: '' }, encoding: 'utf8' });
+  expect(run.status).toBe(78);
+  expect(run.stderr).toMatch(/REDIS_URL is required by the worker alone/);
+  expect(run.stderr).toMatch(/DATABASE_URL is required by the worker alone/);
 });
 
 it('production refuses to start without AUTH_JWT_SECRET', () => {

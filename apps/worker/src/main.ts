@@ -7,7 +7,7 @@ import { WorkerAppModule } from './worker-app.module';
 
 async function main(): Promise<void> {
   // The worker checks no token: it needs no AUTH_JWT_SECRET, even in production.
-  const config = loadConfigOrExit(process.env, { checksTokens: false });
+  const config = loadConfigOrExit(process.env, { checksTokens: false, separateWorker: true });
   armShutdownDeadline();
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), {
     logger: new PinoLoggerService(createRootLogger(config.LOG_LEVEL)),

@@ -18,6 +18,12 @@ export interface LoadOptions {
    * AUTH_JWT_SECRET. The worker and the maintenance commands never read it.
    */
   checksTokens?: boolean;
+  /**
+   * The worker alone (`npm run start:worker`): it serves APIs started with RUN_WORKER=false, which
+   * need REDIS_URL and DATABASE_URL; without them it would be a second job runner and projector
+   * beside an API that runs its own.
+   */
+  separateWorker?: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): AppConfig {
@@ -30,6 +36,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
   if ((options.checksTokens ?? true) && input.NODE_ENV === 'production' && input.AUTH_JWT_SECRET === undefined) {
     problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (options.separateWorker === true) {
+    for (const [name, what] of [['REDIS_URL', 'jobs'], ['DATABASE_URL', 'read models']] as const) {
+      if (input[name] === undefined) problems.push(`${name} is required by the worker alone (the ${what} it shares with APIs started with RUN_WORKER=false); on the embedded default, npm start runs the worker's processors in the API`);
+    }
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const secret = parsed.data.AUTH_JWT_SECRET;

@@ -69,6 +69,13 @@ describe('configuration (API.md, Running)', () => {
     for (const port of ['0', '8080', '65535']) expect(loadConfig({ PORT: port }).PORT).toBe(Number(port));
   });
 
+  it('the worker alone needs REDIS_URL and DATABASE_URL: it serves APIs started with RUN_WORKER=false', () => {
+    expect(() => loadConfig({}, { separateWorker: true })).toThrow(/REDIS_URL is required by the worker alone[^]*DATABASE_URL is required by the worker alone/);
+    const both = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' };
+    expect(loadConfig(both, { separateWorker: true })).toMatchObject(both);
+    expect(loadConfig({})).toMatchObject({ RUN_WORKER: true });
+  });
+
   it('names the URL schemes a URL variable takes', () => {
     expect(problemsOf({ REDIS_URL: 'http://x' })).toContain('REDIS_URL must be a URL starting with redis:// or rediss://');
   });
