@@ -167,8 +167,10 @@ export interface ReadModelStore {
   beginRebuild(token: string): Promise<void>;
   /**
    * Puts the rebuilt copy in use, in one transaction, once it has caught up with the copy in use
-   * (each of its checkpoints at or after theirs), then empties the copy it put out of use (best
-   * effort: the next rebuild empties it anyway; a snapshot taken before, a pg_dump's, still sees it).
+   * (each of its checkpoints at or after theirs). SQLite empties the copy it puts out of use in
+   * that transaction (readers in flight keep their snapshot); PostgreSQL leaves it to the next
+   * rebuild's begin (a TRUNCATE there would not be MVCC-safe for a pg_dump under way, and a DELETE
+   * invites an autovacuum that the next begin then waits behind).
    * Throws ReadModelsBehindError when the live projections are ahead (project further, then end
    * again), ReadModelsRebuildingError when another rebuild took over.
    */

@@ -58,7 +58,8 @@ export function Endpoint(summary: string, options: EndpointOptions = {}): Method
       const schema = field as ZodType;
       decorators.push(ApiQuery({ name, required: !schema.safeParse(undefined).success, schema: jsonSchema(schema) as never }));
     }
-    const errors: Record<number, string> = { 401: 'UNAUTHENTICATED', 400: VALIDATION, ...options.errors };
+    const own = options.errors?.[400];
+    const errors: Record<number, string> = { 401: 'UNAUTHENTICATED', ...options.errors, 400: own === undefined ? VALIDATION : `${own}; also ${VALIDATION}` };
     if (options.body) errors[413] = 'PAYLOAD_TOO_LARGE (a body over 64 KiB)';
     for (const [status, codes] of Object.entries(errors)) {
       // An answer other than an error (a 200 that repeats a first answer) keeps its description only.

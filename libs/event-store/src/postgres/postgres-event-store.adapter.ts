@@ -72,7 +72,7 @@ export class PostgresEventStore implements EventStore {
     this.turns = new StreamTurns(
       listenConfig,
       `jx-event-store:turns:${names.schema}`,
-      async (pids) => void (await this.pool.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids])),
+      async (pids) => void (await this.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids])),
       turns,
     );
   }

@@ -8,7 +8,7 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { EventStoreClosedError, StreamTurnTimeoutError } from '../event-store.port';
 
-/** SQLSTATEs of a lock wait ended by lock_timeout, and of a statement cancelled (statement_timeout, or close()). */
+/** SQLSTATEs of a lock wait ended by lock_timeout, and of a statement cancelled (statement_timeout). */
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
 
@@ -48,26 +48,28 @@ export class StreamTurns {
   private readonly waitMs: number;
   private readonly idleMs: number;
   private readonly limited = new WeakSet<PoolClient>();
-  /** Connections whose turn statement is running: close() cancels their waits on the server. */
+  /** Connections whose turn statement is running: close() ends their sessions, and so their waits. */
   private readonly waiting = new Set<PoolClient>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
   /**
    * `lockClass` names the store (its schema), so stores in distinct schemas never share a turn;
-   * `cancelBackends` cancels the statements running on these server processes (from another pool).
+   * `endBackends` ends these server processes' sessions (from another pool): unlike a cancel, which
+   * the server may drop while it still reads the statement, that cannot be lost.
    */
   constructor(
     config: PoolConfig,
     private readonly lockClass: string,
-    private readonly cancelBackends: (pids: number[]) => Promise<void>,
+    private readonly endBackends: (pids: number[]) => Promise<void>,
     options: StreamTurnOptions = {},
   ) {
     const { connections, waitMs, idleMs } = turnSettings(options);
     this.waitMs = waitMs;
     this.idleMs = idleMs;
-    // Idle turn connections are closed by the pool well before the server's idle_session_timeout.
-    this.pool = new Pool({ ...config, max: connections, idleTimeoutMillis: 10_000 });
+    // Idle turn connections are closed by the pool well before the server's idle_session_timeout
+    // (none kept open: min 0), and a server that does not answer fails a connect in 10 s.
+    this.pool = new Pool({ ...config, max: connections, min: 0, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000 });
     this.pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'EventStorePoolError'));
   }
 
@@ -83,13 +85,13 @@ export class StreamTurns {
   }
 
   /**
-   * Refuses new turns, cancels the waits for turns on the server, lets the commands holding one
-   * finish (the store refuses their calls by now), then closes the connections.
+   * Refuses new turns, ends the sessions waiting for a turn on the server, lets the commands holding
+   * one finish (the store refuses their calls by now), then closes the connections.
    */
   async close(): Promise<void> {
     this.closed = true;
     const pids = [...this.waiting].map((client) => (client as unknown as { processID?: number }).processID).filter((pid): pid is number => pid !== undefined);
-    if (pids.length > 0) await this.cancelBackends(pids).catch(() => undefined);
+    if (pids.length > 0) await this.endBackends(pids).catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
     await this.pool.end();
   }
@@ -108,13 +110,18 @@ export class StreamTurns {
         await client.query(LIMITS, [`${this.waitMs}ms`, `${this.idleMs}ms`]);
         this.limited.add(client);
       }
+      // Checked again with nothing awaited before the wait is registered: close() either refused
+      // this command or sees it waiting (and ends its session).
+      if (this.closed) throw new EventStoreClosedError();
       this.waiting.add(client);
       try {
         await client.query(TAKE_TURNS, [this.lockClass, [...streamIds]]);
       } catch (error: unknown) {
         if (this.closed) throw new EventStoreClosedError();
         const code = errorCode(error);
-        if (code === LOCK_NOT_AVAILABLE || code === QUERY_CANCELED) throw new StreamTurnTimeoutError(streamIds, this.waitMs);
+        // A wait cut short (lock_timeout, statement_timeout) or a connection lost meanwhile: the
+        // command did not start, and may simply be sent again (409 CONCURRENCY_CONFLICT).
+        if (code === LOCK_NOT_AVAILABLE || code === QUERY_CANCELED || lost !== undefined) throw new StreamTurnTimeoutError(streamIds, this.waitMs);
         throw error;
       } finally {
         this.waiting.delete(client);

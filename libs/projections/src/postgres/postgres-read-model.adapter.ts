@@ -117,7 +117,6 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async endRebuild(token: string): Promise<void> {
-    let putInUse: ReadModelCopy | undefined;
     await this.copyInUse.exclusively(async (client, state) => {
       refuseUnlessRebuildAllows(state.token, token);
       const built = otherCopy(state.in_use);
@@ -127,25 +126,7 @@ export class PostgresReadModelStore implements ReadModelStore {
         if ((rebuilt.find((r) => r.name === name)?.position ?? 0) < position) throw new ReadModelsBehindError(name, position);
       }
       await this.copyInUse.markEnded(client, built, token);
-      putInUse = built;
     });
-    if (putInUse !== undefined) await this.emptyOutOfUse(putInUse);
-  }
-
-  /**
-   * Empties the copy a rebuild has just put out of use, after the switch, holding the copies' lock
-   * shared as a reader does: nothing reads or writes that copy any more, and a rebuild that began
-   * since (whose batches write into it) is found and left alone. Best effort: the next rebuild
-   * empties it in any case, so a failure here only warns.
-   */
-  private async emptyOutOfUse(inUse: ReadModelCopy): Promise<void> {
-    try {
-      await this.copyInUse.read(async (client, state) => {
-        if (state.token === null && state.in_use === inUse) await client.query(this.copies[otherCopy(inUse)].deleteAll);
-      });
-    } catch (error: unknown) {
-      process.emitWarning(`the read-model copy put out of use was not emptied (the next rebuild will): ${error instanceof Error ? error.message : String(error)}`, 'ReadModelCleanup');
-    }
   }
 
   async rebuildState(): Promise<RebuildState> {

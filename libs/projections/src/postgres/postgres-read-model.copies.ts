@@ -15,10 +15,6 @@ const LOCK_ATTEMPTS = 60;
 /** SQLSTATE of a lock wait that ran past lock_timeout. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
-/** Whether a query failed because a lock wait ran past lock_timeout. */
-const isLockTimeout = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
-
 export interface CopiesState {
   token: string | null;
   in_use: ReadModelCopy;
@@ -68,7 +64,8 @@ export class ReadModelCopies {
         });
         return;
       } catch (error: unknown) {
-        if (!isLockTimeout(error) || attempt === LOCK_ATTEMPTS) throw error;
+        const lockTimedOut = typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
+        if (!lockTimedOut || attempt === LOCK_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.lockWaitMs * (1 + Math.random())));
       }
     }

@@ -153,25 +153,16 @@ describe('PostgresReadModelStore schema', () => {
     }
   }, 20_000);
 
-  it('the copy a rebuild puts out of use is emptied for everyone but a snapshot taken before (a pg_dump), which still sees it whole and holds nothing up', async () => {
+  it('keeps the copy a rebuild put out of use until the next rebuild empties it (emptying it at the switch would not be MVCC-safe, or would race autovacuum)', async () => {
     const store = await pg.open();
     await store.apply(batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]));
-    const outside = await pg.session();
-    try {
-      await store.beginRebuild('t');
-      await store.apply({ ...batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]), rebuildToken: 't' });
-      // A dump of the copy in use (a: the schema itself), which the rebuild is about to put out of use.
-      await outside.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-      const count = async () => (await outside.query(`SELECT count(*)::int AS n FROM ${escapeIdentifier(store.names.schema)}.units`)).rows[0].n;
-      expect(await count()).toBe(1);
-      await store.endRebuild('t');
-      expect((await store.unitPending('u1', { limit: 10 })).items.map((x) => x.activityId)).toEqual(['a1']);
-      expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
-      expect(await count()).toBe(1);
-    } finally {
-      await outside.query('ROLLBACK');
-    }
-  }, 20_000);
+    await store.beginRebuild('t');
+    await store.apply({ ...batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]), rebuildToken: 't' });
+    await store.endRebuild('t');
+    expect((await store.dump('out-of-use')).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+    await store.beginRebuild('t2');
+    expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+  });
 
   it('shares a schema with the PostgreSQL event store: each keeps its own version table', async () => {
     const schema = pg.schema();

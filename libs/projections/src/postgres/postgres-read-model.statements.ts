@@ -89,13 +89,6 @@ export function readModelSql(s: string) {
       WHERE (t.institution_id, t.content_key) IS DISTINCT FROM (excluded.institution_id, excluded.content_key)`,
     /** Empties this copy when a rebuild begins in it (ACCESS EXCLUSIVE: waits for the writers in flight). */
     empty: `TRUNCATE ${s}.checkpoints, ${s}.units, ${s}.person_years, ${s}.pending_activities, ${s}.institution_registrations`,
-    /**
-     * Empties this copy once a rebuild has put it out of use. DELETE, not TRUNCATE: a snapshot taken
-     * before (a pg_dump's) still sees its rows, and it waits for no lock such a session holds.
-     */
-    deleteAll: [
-      'institution_registrations', 'pending_activities', 'person_years', 'units', 'checkpoints',
-    ].map((table) => `DELETE FROM ${s}.${table}`).join('; '),
     checkpoints: `SELECT name, position FROM ${s}.checkpoints`,
 
     // Keyset pagination: rows strictly after the cursor's sort key, in index order.

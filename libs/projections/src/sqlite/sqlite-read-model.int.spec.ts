@@ -14,6 +14,22 @@ describeReadModelContract('sqlite', sqliteReadModels());
 describe('SqliteReadModelStore schema', () => {
   const unitChange = (unitId: string) => [{ kind: 'unit' as const, unit: { unitId, name: 'U', region: '360102', industry: 'general' } }];
 
+  it('empties the copy a rebuild puts out of use as it puts the rebuilt one in use', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
+    const store = openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
+    try {
+      await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1') });
+      await store.beginRebuild('t');
+      await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1'), rebuildToken: 't' });
+      await store.endRebuild('t');
+      expect(store.dump().units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+      expect(store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([1, 2])('migrates a version-%i file in place: its rows stay in use, and a rebuild then builds the second copy', async (version) => {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
     const file = join(dir, 'readmodels.sqlite');
