@@ -71,4 +71,4 @@ it('on a DATA_DIR holding no event store it fails naming DATA_DIR, and makes non
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
-});
+}, 60_000);
