@@ -75,7 +75,7 @@ export const text = (max: number) =>
     // UTF-16 length ≥ characters: only a long string needs counting.
     .refine((s) => s.length <= max || characterCount(s) <= max, `must be at most ${max} characters`)
     .meta({ maxLength: max });
-/** Blank: nothing but white space (a reason or a note of spaces says nothing). */
+/** Blank: nothing but white space (a reason of spaces says nothing). */
 export const isBlank = (s: string): boolean => s.trim() === '';
 /** A reason (API.md: 1–500 characters) that says something: a blank one is refused. */
 export const reasonText = text(500).refine((s) => !isBlank(s), 'must not be blank: say why');
