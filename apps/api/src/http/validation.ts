@@ -68,13 +68,14 @@ export function characterCount(s: string): number {
   }
   return count;
 }
-export const text = (max: number) =>
+/** A string of at most `max` characters (empty allowed). */
+const upTo = (max: number) =>
   z
     .string()
-    .min(1, 'must not be empty')
     // UTF-16 length ≥ characters: only a long string needs counting.
     .refine((s) => s.length <= max || characterCount(s) <= max, `must be at most ${max} characters`)
     .meta({ maxLength: max });
+export const text = (max: number) => upTo(max).refine((s) => s.length > 0, 'must not be empty').meta({ minLength: 1, maxLength: max });
 /** Blank: nothing but white space (a reason of spaces says nothing). */
 export const isBlank = (s: string): boolean => s.trim() === '';
 /** A reason (API.md: 1–500 characters) that says something: a blank one is refused. */
@@ -83,11 +84,7 @@ export const reasonText = text(500).refine((s) => !isBlank(s), 'must not be blan
  * A reason where API.md answers its absence with REASON_REQUIRED (UnitVerify): empty or blank
  * passes the schema, so that the controller can treat it as missing.
  */
-export const optionalReason = z
-  .string()
-  .refine((s) => s.length <= 500 || characterCount(s) <= 500, 'must be at most 500 characters')
-  .meta({ maxLength: 500 })
-  .optional();
+export const optionalReason = upTo(500).optional();
 export const printable = (max: number) =>
   text(max).regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must be printable characters');
 export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');
