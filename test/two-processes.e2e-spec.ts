@@ -49,3 +49,26 @@ it('40 declarations on one person-year through two processes at once all land', 
   const statement = await fetch(`${servers[1]!.baseUrl}/api/persons/p1/years/${year}`, { headers: { authorization: `Bearer ${pro}` } });
   expect(((await statement.json()) as { activities: unknown[] }).activities).toHaveLength(40);
 }, 60_000);
+
+it('a person-year opened by one process takes the industry the other process gave its unit just before', async () => {
+  const year = new Date().getUTCFullYear();
+  const hr = await sign({ role: 'authority', region: '360000' });
+  const putUnit = (server: ServerProcess, industry: string) =>
+    fetch(`${server.baseUrl}/api/units/u2`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U2', region: '360102', industry }) });
+  const declare = async (server: ServerProcess, personId: string) => {
+    const pro = await sign({ role: 'professional', personId, unitId: 'u2' });
+    const answer = await fetch(`${server.baseUrl}/api/persons/${personId}/years/${year}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pro}`, 'content-type': 'application/json' },
+      body: JSON.stringify(activity({ activityId: 'a1', completedOn: `${year}-01-01` })),
+    });
+    expect(answer.status).toBe(201);
+    const statement = await fetch(`${server.baseUrl}/api/persons/${personId}/years/${year}`, { headers: { authorization: `Bearer ${pro}` } });
+    return ((await statement.json()) as { field: string }).field;
+  };
+  expect((await putUnit(servers[0]!, 'general')).status).toBe(200);
+  // The second process reads the unit (and may keep it) while opening a first person-year under it.
+  expect(await declare(servers[1]!, 'q1')).toBe('general');
+  expect((await putUnit(servers[0]!, 'health')).status).toBe(200);
+  expect(await declare(servers[1]!, 'q2')).toBe('health');
+}, 60_000);

@@ -35,7 +35,20 @@ export const neighbourYears =
 export interface DecisionInput {
   state: CreditYearState | null;
   related: ReadonlyMap<string, CreditYearState | null>;
+  /** The unit named by `RunOptions.unitId`, as read for this try (null: not registered). */
+  unit: UnitState | null;
   ctx: DecideContext;
+}
+
+export interface RunOptions {
+  /** Other person-years read and guarded with the decision (see CommandSpec.relatedStreams). */
+  relatedStreams?: readonly string[];
+  /**
+   * A unit the decision reads, as a watched stream (CommandSpec.watchedStreams): every command of
+   * its staff reads it, so they must not queue on it, and a cached read of it is used only if it
+   * is still current at the append.
+   */
+  unitId?: string;
 }
 
 export interface YearOutcome<R> {
@@ -71,11 +84,13 @@ export class CreditYearCommands {
     year: number,
     meta: CommandMetadata,
     decide: (input: DecisionInput) => CreditYearDecision<R>,
-    relatedStreams: readonly string[] = [],
+    { relatedStreams = [], unitId }: RunOptions = {},
   ): Promise<YearOutcome<R>> {
+    const unitStreamId = unitId === undefined ? undefined : unitStream(unitId);
     const outcome = await handleCommand(this.store, {
       streamId: creditYearStream(personId, year),
       relatedStreams,
+      watchedStreams: unitStreamId === undefined ? [] : [unitStreamId],
       metadata: {
         actor: { id: meta.actor.sub, role: meta.actor.role },
         correlationId: meta.correlationId,
@@ -84,8 +99,9 @@ export class CreditYearCommands {
       now: () => this.clock.now().toISOString(),
       decide: ({ stream, related, at }) => {
         const ctx: DecideContext = { now: at, actor: meta.actor, rules: this.rules, yearClosesOn: this.settings.yearClosesOn };
-        const relatedStates = new Map([...related].map(([id, events]) => [id, foldYear(events)]));
-        const decision = decide({ state: foldYear(stream), related: relatedStates, ctx });
+        const relatedStates = new Map(relatedStreams.map((id) => [id, foldYear(related.get(id) ?? [])]));
+        const unit = unitStreamId === undefined ? null : foldUnit(related.get(unitStreamId) ?? []);
+        const decision = decide({ state: foldYear(stream), related: relatedStates, unit, ctx });
         return { events: decision.events as unknown as Array<{ type: string; data: Record<string, unknown> }>, ruleSetId: decision.ruleSetId, result: decision.result };
       },
     });

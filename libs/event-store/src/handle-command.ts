@@ -9,6 +9,7 @@ import { KeyedMutex } from './keyed-mutex';
 
 export interface CommandContext {
   stream: readonly StoredEvent[];
+  /** The related and the watched streams, as read for this try. */
   related: ReadonlyMap<string, readonly StoredEvent[]>;
   /** The time this try decides at, and records its events at (ISO-8601). */
   at: string;
@@ -19,6 +20,14 @@ interface CommandSpecBase<R> {
   streamId: string;
   /** Streams also read and guarded (their revision must not change before the append). */
   relatedStreams?: readonly string[];
+  /**
+   * Streams also read, but neither serialised on nor guarded when read afresh: streams that many
+   * commands read and that are rarely written (a unit's, read by every declaration of its staff).
+   * Serialising on them would queue those commands behind one another. A decision made on a cached
+   * read of one is appended only if it is still as read (a guard), so a cache never decides alone.
+   * The decider finds them in `related`.
+   */
+  watchedStreams?: readonly string[];
   /** Pure; throws a domain error to refuse. */
   decide(ctx: CommandContext): Decision<R>;
 }
@@ -85,6 +94,8 @@ export async function handleCommand<R>(
   // related streams too, so with turns only writers that take none (a bare append) race it.
   const maxAttempts = options.maxAttempts ?? 16;
   const relatedIds = [...new Set(spec.relatedStreams ?? [])].filter((id) => id !== spec.streamId);
+  const watchedIds = [...new Set(spec.watchedStreams ?? [])].filter((id) => id !== spec.streamId && !relatedIds.includes(id));
+  const readIds = [...relatedIds, ...watchedIds];
   const locks = options.locks ?? defaultCommandLocks;
   const streamIds = [spec.streamId, ...relatedIds];
   const attempts = async (): Promise<CommandOutcome<R>> => {
@@ -101,7 +112,7 @@ export async function handleCommand<R>(
       if (!fromCache) attempt += 1;
       const read = { allowCached: fromCache };
       const stream = await store.readStream(spec.streamId, read);
-      const related = new Map(await Promise.all(relatedIds.map(async (id) => [id, await store.readStream(id, read)] as const)));
+      const related = new Map(await Promise.all(readIds.map(async (id) => [id, await store.readStream(id, read)] as const)));
       const stale = async () => fromCache && !(await unchanged(store, spec.streamId, stream, related));
       const at = spec.now === undefined ? spec.metadata.at : spec.now();
       let decision: Decision<R>;
@@ -116,7 +127,8 @@ export async function handleCommand<R>(
         return { events: [], stream, result: decision.result };
       }
       const metadata: EventMetadata = { ...spec.metadata, at, ruleSetId: decision.ruleSetId };
-      const guards = relatedIds.map((id) => ({ streamId: id, expectedRevision: lastRevision(related.get(id) ?? []) }));
+      const guarded = fromCache ? readIds : relatedIds;
+      const guards = guarded.map((id) => ({ streamId: id, expectedRevision: lastRevision(related.get(id) ?? []) }));
       try {
         const drafts = decision.events.map((e) => ({ type: e.type, data: e.data, metadata }));
         const appended = await store.append(spec.streamId, drafts, lastRevision(stream), { guards });

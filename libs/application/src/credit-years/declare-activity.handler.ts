@@ -17,15 +17,14 @@ export class DeclareActivityHandler implements ICommandHandler<DeclareActivity> 
   constructor(private readonly years: CreditYearCommands) {}
 
   async execute({ data, metadata }: DeclareActivity): Promise<DeclareActivityAnswer> {
-    const unit = await this.years.readUnit(data.unitId);
     // The neighbouring years are read and guarded: CONTENT_ALREADY_COUNTED must hold under races.
     const neighbours = neighbourYearsOf(data).map((year) => creditYearStream(data.personId, year));
     const out = await this.years.run(
       data.personId,
       data.year,
       metadata,
-      ({ state, related, ctx }) => decideDeclareActivity(data, state, unit, neighbourYears(data.personId, related), ctx),
-      neighbours,
+      ({ state, related, unit, ctx }) => decideDeclareActivity(data, state, unit, neighbourYears(data.personId, related), ctx),
+      { relatedStreams: neighbours, unitId: data.unitId },
     );
     const result = out.result!;
     const created = out.appended.length > 0;

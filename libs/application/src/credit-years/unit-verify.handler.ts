@@ -25,7 +25,7 @@ export class UnitVerifyHandler implements ICommandHandler<UnitVerify> {
       data.year,
       metadata,
       ({ state, related, ctx }) => decideUnitVerify(data, state, unit, ctx, neighbourYears(data.personId, related)),
-      neighbours,
+      { relatedStreams: neighbours },
     );
     return this.statements.render(out.state!).activities.find((a) => a.activityId === data.activityId)!;
   }

@@ -47,7 +47,7 @@ export abstract class StatementCommandHandler<C extends YearCommand<YearKey>> {
       year,
       command.metadata,
       ({ state, related: read, ctx }) => this.decide(command.data, state, unit, ctx, neighbourYears(personId, read)),
-      related,
+      { relatedStreams: related },
     );
     return this.statements.render(out.state!);
   }
