@@ -28,10 +28,12 @@ export interface AppendRequest {
  * 1. lock the rows of the stream and of every guarded stream (creating absent ones at -1) and
  *    check the expected revision and the guards against what is committed: the locks keep them
  *    true until our commit, while appends to other streams go on in parallel;
- * 2. take the global append lock and read the stream's last hash;
- * 3. hash, then insert the events, move the stream row and NOTIFY in one statement; commit.
+ * 2. read the stream's last hash and compute the new events' chain;
+ * 3. take the global append lock, insert the events, move the stream row and NOTIFY in one
+ *    statement; commit.
  * Holding the global lock from the moment positions are drawn until commit is what makes
- * positions become visible in order (see postgres-event-store.adapter.ts).
+ * positions become visible in order (see postgres-event-store.adapter.ts). It is the one point
+ * where all appends queue, so it covers as little as it can: one statement and the commit.
  */
 export async function appendInTransaction(
   pool: Pool,
@@ -80,13 +82,12 @@ async function appendSteps(client: PoolClient, sql: EventStoreSql, names: StoreN
     if (actual !== guard.expectedRevision) throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
   }
 
-  const serialised = await client.query<{ hash: string | null; at: string | null }>(sql.serialise, [names.appendLockKey, streamId, current]);
-  const previous = serialised.rows[0];
-  const lastHash = current === -1 ? GENESIS_HASH : previous?.hash;
+  // The last event is committed and immutable, and our row lock keeps the stream from moving on:
+  // the chain is computed before the global lock, which then covers only the insert and the commit.
+  const previous = current === -1 ? undefined : (await client.query<{ hash: string; at: string }>(sql.lastEvent, [streamId, current])).rows[0];
   // Only a damaged table gets here: never restart a chain silently on top of a missing event.
-  if (lastHash === null || lastHash === undefined) throw new Error(`stream ${streamId}: event ${current} is missing from the store`);
-
-  const rows = chainRows(current, lastHash, events, inStreamOrder(ats, current === -1 ? null : previous?.at ?? null));
+  if (current !== -1 && previous === undefined) throw new Error(`stream ${streamId}: event ${current} is missing from the store`);
+  const rows = chainRows(current, previous?.hash ?? GENESIS_HASH, events, inStreamOrder(ats, previous?.at ?? null));
   const inserted = await client.query<{ position: string | number }>(sql.insert, [
     rows.map((r) => r.id),
     streamId,
@@ -99,6 +100,7 @@ async function appendSteps(client: PoolClient, sql: EventStoreSql, names: StoreN
     rows.map((r) => r.hash),
     current + events.length,
     names.channel,
+    names.appendLockKey,
   ]);
   // Hand back exactly what a read will return (parsed from the stored text, not the caller's objects).
   const stored: StoredEvent[] = rows.map((r, i) =>

@@ -15,20 +15,22 @@ export function eventStoreSql(s: string) {
       ON CONFLICT (stream_id) DO UPDATE SET revision = existing.revision
       RETURNING stream_id, revision`,
     /**
-     * The global append lock, and the last hash and time of the stream (a new statement, so it
-     * sees the events of the writer whose row lock we waited for).
+     * The last hash and time of the stream: a statement of its own after lockStreams, so that it
+     * sees the events of the writer whose row lock we waited for. No global lock is held yet.
      */
-    serialise: `
-      SELECT pg_advisory_xact_lock($1::int8), last.hash, last.at
-      FROM (SELECT 1) AS one
-      LEFT JOIN ${s}.events AS last ON last.stream_id = $2::text AND last.revision = $3::int`,
-    /** The events in revision order (so positions follow revisions), the stream row and the nudge. */
+    lastEvent: `SELECT hash, at FROM ${s}.events WHERE stream_id = $1 AND revision = $2`,
+    /**
+     * The events in revision order (so positions follow revisions), the stream row and the nudge.
+     * The global append lock ($12) is taken by the one-time filter (an InitPlan, run before the
+     * first row is produced), so positions are drawn only once it is held; it is kept until commit.
+     */
     insert: `
       WITH appended AS (
         INSERT INTO ${s}.events (id, stream_id, revision, type, data, metadata, at, prev_hash, hash)
         SELECT id, $2::text, revision, type, data::json, metadata::json, at, prev_hash, hash
         FROM unnest($1::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
              WITH ORDINALITY AS e(id, revision, type, data, metadata, at, prev_hash, hash, n)
+        WHERE (SELECT pg_advisory_xact_lock($12::int8)::text) = ''
         ORDER BY n
         RETURNING position, revision
       ), moved AS (
