@@ -11,7 +11,7 @@ import {
 import { inStreamOrder } from '../append-rules';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { metadataColumn, toStoredEvent } from '../event-row';
-import { STREAM_REVISION_CONSTRAINT, type StoreNames } from './postgres-schema';
+import { STREAM_REVISION_CONSTRAINT, WRONG_REVISION_SQLSTATE, type StoreNames } from './postgres-schema';
 import type { EventStoreSql } from './postgres-sql';
 
 export interface AppendRequest {
@@ -23,74 +23,116 @@ export interface AppendRequest {
   guards: readonly StreamGuard[];
 }
 
+/** The stream's last event as an append chains onto it: revision, hash and time (-1: none yet). */
+interface Link {
+  revision: number;
+  hash: string;
+  at: string | null;
+}
+
+const GENESIS: Link = { revision: -1, hash: GENESIS_HASH, at: null };
+
+/** Connections already set to READ COMMITTED for their autocommit statements (see readCommitted). */
+const readCommittedClients = new WeakSet<PoolClient>();
+
 /**
- * One append, one transaction (READ COMMITTED):
- * 1. lock the rows of the stream and of every guarded stream (creating absent ones at -1) and
- *    check the expected revision and the guards against what is committed: the locks keep them
- *    true until our commit, while appends to other streams go on in parallel;
- * 2. read the stream's last hash and compute the new events' chain;
- * 3. take the global append lock, insert the events, move the stream row and NOTIFY in one
- *    statement; commit.
+ * One append, one statement (append_events, postgres-schema.ts), in two round trips:
+ * 1. read the event the append chains onto — the one at the expected revision, committed and
+ *    immutable, so no lock is needed — and compute the new events' chain;
+ * 2. call append_events, which locks the stream's row and every guarded stream's, checks their
+ *    revisions and the link, takes the global append lock, inserts the events, moves the stream
+ *    row and NOTIFYs; the statement commits on its own.
  * Holding the global lock from the moment positions are drawn until commit is what makes
  * positions become visible in order (see postgres-event-store.adapter.ts). It is the one point
- * where all appends queue, so it covers as little as it can: one statement and the commit.
+ * where all appends queue, so it is held only on the server: no round trip to the client, and no
+ * wait for this process's event loop, happens while it is held.
  */
-export async function appendInTransaction(
-  pool: Pool,
-  sql: EventStoreSql,
-  names: StoreNames,
-  request: AppendRequest,
-): Promise<AppendResult> {
+export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreNames, request: AppendRequest): Promise<AppendResult> {
   const client = await pool.connect();
   let unusable: Error | undefined;
   try {
-    // READ COMMITTED whatever the server's default: each step must see what the writers it waited
-    // for committed (under REPEATABLE READ a waited-for row update is a serialization failure).
-    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-    const result = await appendSteps(client, sql, names, request);
-    await client.query('COMMIT');
-    return result;
+    const { streamId, expected } = request;
+    if (expected === 'any') return await appendAtHead(client, sql, names, request);
+    await readCommitted(client);
+    return await appendOnto(client, sql, names, request, await linkFor(client, sql, streamId, expected));
   } catch (error: unknown) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackFailed: unknown) {
-      // The connection is in an unknown state: the pool must not hand it out again.
-      unusable = rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed));
-      throw error;
-    }
-    if (isRevisionTaken(error)) throw await revisionTaken(client, sql, request);
-    throw error;
+    unusable = error instanceof ConnectionUnusable ? error : undefined;
+    const wrong = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(pool, sql, request) : undefined);
+    throw wrong ?? (unusable?.cause as Error | undefined) ?? error;
   } finally {
     client.release(unusable);
   }
 }
 
-async function appendSteps(client: PoolClient, sql: EventStoreSql, names: StoreNames, request: AppendRequest): Promise<AppendResult> {
-  const { streamId, events, ats, expected, guards } = request;
-  const ids = [...new Set([streamId, ...guards.map((g) => g.streamId)])].sort();
-  const locked = await client.query<{ stream_id: string; revision: number }>(sql.lockStreams, [ids]);
-  const revisions = new Map(locked.rows.map((row) => [row.stream_id, row.revision]));
-  const revisionOf = (id: string): number => {
-    const revision = revisions.get(id);
-    if (revision === undefined) throw new Error(`stream ${id} was not locked`); // cannot happen: every id got a row
-    return revision;
-  };
-  const current = revisionOf(streamId);
-  if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
-  for (const guard of guards) {
-    const actual = revisionOf(guard.streamId);
-    if (actual !== guard.expectedRevision) throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
-  }
+/** The connection is in an unknown state (a failed ROLLBACK): the pool must not hand it out again. */
+class ConnectionUnusable extends Error {}
 
-  // The last event is committed and immutable, and our row lock keeps the stream from moving on:
-  // the chain is computed before the global lock, which then covers only the insert and the commit.
-  const previous = current === -1 ? undefined : (await client.query<{ hash: string; at: string }>(sql.lastEvent, [streamId, current])).rows[0];
-  // Only a damaged table gets here: never restart a chain silently on top of a missing event.
-  if (current !== -1 && previous === undefined) throw new Error(`stream ${streamId}: event ${current} is missing from the store`);
-  const rows = chainRows(current, previous?.hash ?? GENESIS_HASH, events, inStreamOrder(ats, previous?.at ?? null));
-  const inserted = await client.query<{ position: string | number }>(sql.insert, [
-    rows.map((r) => r.id),
+/**
+ * append_events refuses to run under any isolation but READ COMMITTED (its checks must see what
+ * the writers they waited for committed), whatever the server's default or the connection
+ * string's options: each connection is set to it once, before its first append.
+ */
+async function readCommitted(client: PoolClient): Promise<void> {
+  if (readCommittedClients.has(client)) return;
+  await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  readCommittedClients.add(client);
+}
+
+/**
+ * 'any' asks for no particular revision, so the append is chained onto whatever is last once the
+ * stream's row is locked: in a transaction of its own, holding the rows append_events locks (in the
+ * same order) from the read of the last event to the commit. Writers of the same stream then queue
+ * instead of conflicting; the global lock is held across the COMMIT's round trip here.
+ */
+async function appendAtHead(client: PoolClient, sql: EventStoreSql, names: StoreNames, request: AppendRequest): Promise<AppendResult> {
+  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  try {
+    await client.query(sql.lockStreams, [lockOrder(request)]);
+    const { rows } = await client.query<{ revision: number; hash: string | null; at: string | null }>(sql.head, [request.streamId]);
+    const head = rows[0];
+    if (head !== undefined && head.revision >= 0 && head.hash === null) throw missingEvent(request.streamId, head.revision);
+    const link = head === undefined || head.revision === -1 ? GENESIS : { revision: head.revision, hash: head.hash!, at: head.at };
+    const result = await appendOnto(client, sql, names, request, link);
+    await client.query('COMMIT');
+    return result;
+  } catch (error: unknown) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      throw new ConnectionUnusable('ROLLBACK failed', { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function linkFor(client: PoolClient, sql: EventStoreSql, streamId: string, expected: number): Promise<Link> {
+  if (expected === -1) return GENESIS;
+  const { rows } = await client.query<{ hash: string; at: string }>(sql.lastEvent, [streamId, expected]);
+  const last = rows[0];
+  if (last !== undefined) return { revision: expected, hash: last.hash, at: last.at };
+  // Not there: the stream is elsewhere (the usual conflict), or the table is damaged.
+  const current = (await client.query<{ revision: number }>(sql.revision, [streamId])).rows[0]?.revision ?? -1;
+  if (current !== expected) throw new WrongExpectedRevisionError(streamId, expected, current);
+  throw missingEvent(streamId, expected);
+}
+
+/** Only a damaged table gets here: never restart a chain silently on top of a missing event. */
+const missingEvent = (streamId: string, revision: number): Error => new Error(`stream ${streamId}: event ${revision} is missing from the store`);
+
+/** Every row an append locks, sorted: two appends can never wait for each other in a cycle. */
+const lockOrder = ({ streamId, guards }: AppendRequest): string[] => [...new Set([streamId, ...guards.map((g) => g.streamId)])].sort();
+
+async function appendOnto(client: PoolClient, sql: EventStoreSql, names: StoreNames, request: AppendRequest, link: Link): Promise<AppendResult> {
+  const { streamId, events, ats, guards } = request;
+  const rows = chainRows(link.revision, link.hash, events, inStreamOrder(ats, link.at));
+  const inserted = await client.query<{ position: string | number }>(sql.append, [
     streamId,
+    link.revision,
+    link.hash,
+    lockOrder(request),
+    guards.map((g) => g.streamId),
+    guards.map((g) => g.expectedRevision),
+    rows.map((r) => r.id),
     rows.map((r) => r.revision),
     rows.map((r) => r.type),
     rows.map((r) => r.data),
@@ -98,9 +140,8 @@ async function appendSteps(client: PoolClient, sql: EventStoreSql, names: StoreN
     rows.map((r) => r.at),
     rows.map((r) => r.prevHash),
     rows.map((r) => r.hash),
-    current + events.length,
-    names.channel,
     names.appendLockKey,
+    names.channel,
   ]);
   // Hand back exactly what a read will return (parsed from the stored text, not the caller's objects).
   const stored: StoredEvent[] = rows.map((r, i) =>
@@ -108,6 +149,13 @@ async function appendSteps(client: PoolClient, sql: EventStoreSql, names: StoreN
   );
   const last = stored[stored.length - 1]!;
   return { revision: last.revision, position: last.position, events: stored };
+}
+
+/** append_events found a stream elsewhere than expected (its detail names which, in JSON). */
+function wrongRevision(error: unknown): WrongExpectedRevisionError | undefined {
+  if (!(error instanceof DatabaseError) || error.code !== WRONG_REVISION_SQLSTATE || error.detail === undefined) return undefined;
+  const { streamId, expected, actual } = JSON.parse(error.detail) as { streamId: string; expected: number; actual: number };
+  return new WrongExpectedRevisionError(streamId, expected, actual);
 }
 
 interface ChainedRow {
@@ -139,7 +187,7 @@ function isRevisionTaken(error: unknown): boolean {
   return error instanceof DatabaseError && error.code === '23505' && error.constraint === STREAM_REVISION_CONSTRAINT;
 }
 
-async function revisionTaken(client: PoolClient, sql: EventStoreSql, request: AppendRequest): Promise<WrongExpectedRevisionError> {
-  const { rows } = await client.query<{ revision: number }>(sql.lastRevisionInEvents, [request.streamId]);
+async function revisionTaken(pool: Pool, sql: EventStoreSql, request: AppendRequest): Promise<WrongExpectedRevisionError> {
+  const { rows } = await pool.query<{ revision: number }>(sql.lastRevisionInEvents, [request.streamId]);
   return new WrongExpectedRevisionError(request.streamId, request.expected, rows[0]?.revision ?? -1);
 }

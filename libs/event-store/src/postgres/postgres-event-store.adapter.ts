@@ -14,7 +14,7 @@ import {
 import { assertAppendable, normaliseInstant } from '../append-rules';
 import { trackedFollowAll } from '../follow-all';
 import { AppendNotifications } from './postgres-append-notifications';
-import { appendInTransaction } from './postgres-append';
+import { appendEvents } from './postgres-append';
 import { toStoredEvent, type EventRow } from '../event-row';
 import { migrate, storeNames, type StoreNames } from './postgres-schema';
 import { eventStoreSql, type EventStoreSql } from './postgres-sql';
@@ -94,7 +94,7 @@ export class PostgresEventStore implements EventStore {
     // Normalised before any lock is taken; an invalid instant throws RangeError first.
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
     const request = { streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [] };
-    const result = await appendInTransaction(this.pool, this.sql, this.names, request);
+    const result = await appendEvents(this.pool, this.sql, this.names, request);
     this.notifications.notify(); // this process's subscriptions need not wait for the NOTIFY
     return result;
   }
@@ -142,7 +142,7 @@ export class PostgresEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     this.assertOpen();
-    const { rows } = await this.pool.query<{ head: string | number }>(this.sql.head);
+    const { rows } = await this.pool.query<{ head: string | number }>(this.sql.headPosition);
     return Number(rows[0]?.head ?? 0);
   }
 

@@ -26,7 +26,7 @@ describe('PostgresEventStore schema', () => {
     await a!.append(streamId, [newEvent('E0')], -1);
     await Promise.all([b, c, d].map(async (s) => expect(await s!.readStream(streamId)).toHaveLength(1)));
     const { rows } = await db.sql(`SELECT version FROM ${db.table('schema_migrations', schema)}`);
-    expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(rows).toEqual([...Array(SCHEMA_VERSION).keys()].map((i) => ({ version: i + 1 })));
   });
 
   it('reopens an existing schema without touching its events', async () => {
@@ -37,6 +37,34 @@ describe('PostgresEventStore schema', () => {
     const again = await db.open({ schema });
     expect((await again.readStream('s-1')).map((e) => e.type)).toEqual(['E0']);
     await expect(again.append('s-1', [newEvent('E1')], 0)).resolves.toMatchObject({ revision: 1 });
+  });
+
+  it('upgrades a version 1 schema (appends in several statements) to append_events, keeping its events and their chain', async () => {
+    const schema = db.extraSchema();
+    const first = await db.open({ schema });
+    await first.append('s-1', [newEvent('E0'), newEvent('E1')], -1);
+    await first.close();
+    // Back to what version 1 left: no function, one migration recorded.
+    await db.sql(`DROP FUNCTION ${schema}.append_events`);
+    await db.sql(`DELETE FROM ${db.table('schema_migrations', schema)} WHERE version > 1`);
+    const again = await db.open({ schema });
+    await expect(again.append('s-1', [newEvent('E2')], 1)).resolves.toMatchObject({ revision: 2 });
+    const stream = await again.readStream('s-1');
+    expect(stream.map((e) => e.type)).toEqual(['E0', 'E1', 'E2']);
+    expect(verifyStreamChain(stream)).toEqual({ ok: true });
+    expect((await db.sql(`SELECT max(version) AS v FROM ${db.table('schema_migrations', schema)}`)).rows).toEqual([{ v: SCHEMA_VERSION }]);
+  });
+
+  it('append_events runs only under READ COMMITTED: its checks must see what the writers they waited for committed', async () => {
+    await db.open();
+    await db.sql('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      await expect(
+        db.sql(`SELECT * FROM ${db.schema}.append_events('s-rr', -1, $1, ARRAY['s-rr'], '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', 1, 'jx_test')`, ['0'.repeat(64)]),
+      ).rejects.toThrow(/only under READ COMMITTED/);
+    } finally {
+      await db.sql('ROLLBACK');
+    }
   });
 
   it('refuses a schema written by newer code, and leaves no pool open', async () => {

@@ -67,7 +67,22 @@ describe('hash chain against tampering with the PostgreSQL tables', () => {
   it('refuses to extend a stream whose last event is gone rather than restart its chain', async () => {
     await tamper(`DELETE FROM ${db.table('events')} WHERE stream_id = $1 AND revision = 3`, streams.unit);
     await expect(store.append(streams.unit, [newEvent('E4')], 3)).rejects.toThrow(/missing/);
+    await expect(store.append(streams.unit, [newEvent('E4')], 'any')).rejects.toThrow(/missing/);
     expect(await store.readStream(streams.unit)).toHaveLength(3);
+  });
+
+  it('append_events refuses a chain whose link is not the stream’s last event as stored, and writes nothing', async () => {
+    const last = (await store.readStream(streams.p1))[3]!;
+    // What a writer would send had the row been edited between its read of the link and its append.
+    const call = (prevHash: string) =>
+      db.sql(
+        `SELECT * FROM ${db.schema}.append_events($1, 3, $2, ARRAY[$1], '{}', '{}', ARRAY[gen_random_uuid()], ARRAY[4], ARRAY['E4'],
+           ARRAY['{}'], ARRAY['{}'], ARRAY[$3], ARRAY[$2], ARRAY[$4], 1, 'jx_test')`,
+        [streams.p1, prevHash, minutesAfterT0(9), 'd'.repeat(64)],
+      );
+    await expect(call('e'.repeat(64))).rejects.toThrow(/not the one the append was chained onto/);
+    expect(await store.readStream(streams.p1)).toHaveLength(4);
+    expect(last.hash).not.toBe('e'.repeat(64));
   });
 
   it('only checks the prefixes asked for', async () => {
