@@ -35,6 +35,9 @@ describe('statement time travel', () => {
     const r0 = await t.call('GET', `${yearPath()}?revision=0`, { token: w.regulator });
     expect(r0.body.activities).toEqual([]);
     expect((await t.call('GET', `${yearPath()}?revision=3`, { token: w.regulator })).body.error.code).toBe('REVISION_NOT_FOUND');
+    for (const huge of ['1000000000', '2147483648', '9007199254740993', '9'.repeat(400)]) {
+      expect((await t.call('GET', `${yearPath()}?revision=${huge}`, { token: w.regulator })).body.error.code).toBe('REVISION_NOT_FOUND');
+    }
   });
 
   it('before the first event is 404; asOf with revision is 400; an unknown ruleSet is 400', async () => {

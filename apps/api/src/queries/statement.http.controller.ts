@@ -12,7 +12,8 @@ import { ApiQuery } from '@nestjs/swagger';
 
 const statementQuery = z.strictObject({
   asOf: instant.optional(),
-  revision: z.string().regex(/^\d{1,9}$/, 'must be a whole number from 0').transform(Number).optional(),
+  // Any whole number: one past the last revision is 404 however large (beyond 2^53 it reads as 2^53 − 1, past any stream).
+  revision: z.string().regex(/^\d+$/, 'must be a whole number from 0').transform((s) => Math.min(Number(s), Number.MAX_SAFE_INTEGER)).optional(),
   ruleSet: z.string().max(64).optional(),
 });
 
