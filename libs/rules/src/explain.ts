@@ -38,6 +38,11 @@ export function explainActivity(c: CompiledRuleSet, py: PersonYearInput, i: numb
     // The hours were recorded at declaration (possibly under another rule set); they stand.
     out.push(step('CLAIMED_RECORDED', item.article, { claimed: a.claimed / 100 }, `申报时认定 ${formatHours(a.claimed)} 学时，以此为准`));
   }
+  // Art. 11 counts an activity in the year it was completed; one completed later counts here only
+  // as make-up for this short year (Art. 13, RULES.md §3–4).
+  if (Number(a.completedOn.slice(0, 4)) > py.year) {
+    out.push(step('ART13_MAKE_UP', '13', { completedOn: a.completedOn, year: py.year }, `${a.completedOn} 完成的补学，计入 ${py.year} 年度（第十三条）`));
+  }
   workflowSteps(a, py.finalized, out);
   if (voided) {
     out.push(step('ART14_VOIDED', '14', { counted: 0 }, '本年度学时认定分值因弄虚作假被取消（第十四条），本项计 0'));

@@ -48,6 +48,15 @@ describe('the workflow, Art. 11, the caps, Art. 14 and what is counted', () => {
     ]);
   });
 
+  it('a make-up activity (completed after the year) says it counts for the short year by Art. 13', () => {
+    const a = act({ activityId: 'x', category: '8.1', subject: 'public', hours: 30, verifiedHours: 30, completedOn: '2025-05-06', measure: { days: 3, extraMinutes: 270 } });
+    const py = personYear([a]);
+    expect(py.year).toBe(2024);
+    expect(steps(py, 'x').map((s) => s.code)).toEqual(['ART7_DAYS', 'ART13_MAKE_UP', 'UNIT_VERIFIED', 'COUNTED']);
+    expect(steps(py, 'x')[1]).toEqual({ code: 'ART13_MAKE_UP', article: '13', values: { completedOn: '2025-05-06', year: 2024 }, text: '2025-05-06 完成的补学，计入 2024 年度（第十三条）' });
+    expect(steps(one(act({ activityId: 'y', category: '8.1', hours: 2, completedOn: '2024-12-31', measure: { hours: 2 } })), 'y').map((s) => s.code)).not.toContain('ART13_MAKE_UP');
+  });
+
   it('the cap: "年度上限 10，已计 8.00，本项计 2.00"', () => {
     const py = personYear([
       act({ activityId: 'a', category: '8.3', hours: 8, completedOn: '2024-01-01' }),

@@ -16,8 +16,9 @@ export function decideSetField(cmd: SetFieldCommand, current: CreditYearState | 
   checkStoredScope(ctx.actor, state, unit);
   refuseVoided(state);
   // Art. 15: chosen before confirmation; a year once finalised keeps the field it was reviewed under.
-  if (state.workflow !== 'open' || state.finalizedOnce) {
-    throw conflict('YEAR_NOT_OPEN', `the field can change only before the year is confirmed (it is ${state.finalizedOnce ? 'finalised' : state.workflow})`, '15');
+  if (state.workflow !== 'open') throw conflict('YEAR_NOT_OPEN', `the field can change only while the year is open (it is ${state.workflow})`, '15');
+  if (state.finalizedOnce) {
+    throw conflict('YEAR_NOT_OPEN', 'the year was finalised under its field: reopened by a make-up declaration, it keeps that field, so the last finalisation stays comparable', '15');
   }
   const ruleSetId = ctx.rules.idFor(cmd.field, state.year);
   if (state.field === cmd.field) return { events: [], ruleSetId };
