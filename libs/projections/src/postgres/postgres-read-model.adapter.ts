@@ -25,7 +25,7 @@ import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-mo
 import { batchColumns, pgText } from './postgres-read-model.columns';
 import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
 import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
-import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies } from './postgres-read-model.copies';
+import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies, type CopiesState } from './postgres-read-model.copies';
 import {
   readModelSql,
   type ConfirmedRow,
@@ -58,6 +58,9 @@ const PRIMARY_KEYS: Record<ReadModelTable, string> = {
   pending_activities: 'person_id, year, activity_id',
   institution_registrations: 'person_id, year, activity_id',
 };
+
+/** Rows deleted per table and transaction when a copy out of use is emptied. */
+const EMPTY_BATCH_ROWS = 2000;
 
 const NO_COUNTS: ComplianceCounts = { personYears: 0, compliant: 0, nonCompliant: 0, voided: 0, finalized: 0, promotionDelays: 0 };
 
@@ -108,18 +111,17 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async beginRebuild(token: string): Promise<void> {
-    await this.copyInUse.exclusively(async (client, state) => {
-      await this.copyInUse.markBegun(client, token);
-      // Within the same lock_timeout: a session outside holding that copy (pg_dump…) cannot make
-      // every reader wait behind this for long.
-      await client.query(this.copies[otherCopy(state.in_use)].empty);
-    });
+    await this.copyInUse.exclusively((client) => this.copyInUse.markBegun(client, token));
+    // What the last rebuild's end left of the copy now out of use (it empties it too, unless it
+    // was cut short), before this rebuild writes into it; a rebuild begun after this one stops it.
+    await this.emptyOutOfUse((state) => state.token === token);
   }
 
   async endRebuild(token: string): Promise<void> {
+    let built: ReadModelCopy | undefined;
     await this.copyInUse.exclusively(async (client, state) => {
       refuseUnlessRebuildAllows(state.token, token);
-      const built = otherCopy(state.in_use);
+      built = otherCopy(state.in_use);
       const { rows: live } = await client.query<{ name: string; position: number }>(this.copies[state.in_use].checkpoints);
       const { rows: rebuilt } = await client.query<{ name: string; position: number }>(this.copies[built].checkpoints);
       for (const { name, position } of live) {
@@ -127,6 +129,31 @@ export class PostgresReadModelStore implements ReadModelStore {
       }
       await this.copyInUse.markEnded(client, built, token);
     });
+    // The copy just put out of use is emptied now rather than kept until the next rebuild; a
+    // rebuild begun meanwhile stops this (its own begin empties the copy). The switch stands
+    // whatever happens here: what is left is for the next begin.
+    await this.emptyOutOfUse((state) => state.token === null && state.in_use === built).catch((error: unknown) => {
+      process.emitWarning(`emptying the read-model copy put out of use stopped (${error instanceof Error ? error.message : String(error)}); the next rebuild empties the rest`, 'ReadModelCleanupWarning');
+    });
+  }
+
+  /**
+   * Empties the copy out of use in batches, each in a transaction of its own holding the copies'
+   * lock shared, so that a rebuild's begin or end waits for one batch at most and readers and
+   * writers of the copy in use never wait for it. Goes on while `still` holds for the state each
+   * batch finds, until a batch finds nothing left.
+   */
+  private async emptyOutOfUse(still: (state: CopiesState) => boolean): Promise<void> {
+    for (let deleted = 1; deleted > 0; ) {
+      deleted = 0;
+      const going = await inTransaction(this.pool, async (client) => {
+        const state = await this.copyInUse.shared(client);
+        if (!still(state)) return false;
+        for (const statement of this.copies[otherCopy(state.in_use)].emptyBatch) deleted += (await client.query(statement, [EMPTY_BATCH_ROWS])).rowCount ?? 0;
+        return true;
+      });
+      if (!going) return;
+    }
   }
 
   async rebuildState(): Promise<RebuildState> {

@@ -134,35 +134,44 @@ describe('PostgresReadModelStore schema', () => {
     }
   }, 20_000);
 
-  it('a session outside holding the copy a rebuild must empty does not stall readers: the begin gives way, then tries again', async () => {
-    const store = await pg.open();
-    await store.apply(batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]));
-    const outside = await pg.session();
-    await outside.query(`BEGIN; LOCK TABLE ${escapeIdentifier(`${store.names.schema}_b`)}.units IN ACCESS SHARE MODE`);
-    try {
-      let begun = false;
-      const beginning = store.beginRebuild('t').then(() => (begun = true));
-      // The copy in use is read, again and again, while the outside session still holds its lock.
-      for (let i = 0; i < 3; i++) expect((await store.unitPending('u1', { limit: 10 })).items.map((x) => x.activityId)).toEqual(['a1']);
-      expect(begun).toBe(false);
-      await outside.query('COMMIT');
-      await beginning;
-      expect((await store.rebuildState()).rebuildingSince).not.toBeNull();
-    } finally {
-      await outside.query('ROLLBACK');
-    }
-  }, 20_000);
-
-  it('keeps the copy a rebuild put out of use until the next rebuild empties it (emptying it at the switch would not be MVCC-safe, or would race autovacuum)', async () => {
+  it('empties the copy a rebuild put out of use at its end, MVCC-safe: a snapshot taken before (a pg_dump) still sees the rows, and holds nothing up', async () => {
     const store = await pg.open();
     await store.apply(batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]));
     await store.beginRebuild('t');
     await store.apply({ ...batch(1, [unit('u1'), declared('p1', [{ activityId: 'a1', position: 1 }])]), rebuildToken: 't' });
-    await store.endRebuild('t');
-    expect((await store.dump('out-of-use')).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+    const copyA = escapeIdentifier(store.names.schema);
+    // A dump under way: its snapshot predates the switch, and it has read the copy in use so far.
+    const dump = await pg.session();
+    await dump.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      expect((await dump.query(`SELECT unit_id FROM ${copyA}.units`)).rows).toEqual([{ unit_id: 'u1' }]);
+      await store.endRebuild('t');
+      expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+      expect((await store.unitPending('u1', { limit: 10 })).items.map((i) => i.activityId)).toEqual(['a1']);
+      // Still the rows as they were when the dump began, beside the state it read then.
+      expect((await dump.query(`SELECT unit_id FROM ${copyA}.units`)).rows).toEqual([{ unit_id: 'u1' }]);
+      expect((await dump.query(`SELECT activity_id FROM ${copyA}.pending_activities`)).rows).toEqual([{ activity_id: 'a1' }]);
+    } finally {
+      await dump.query('ROLLBACK');
+    }
+    // The next rebuild begins on an empty copy at once.
     await store.beginRebuild('t2');
     expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
-  });
+  }, 20_000);
+
+  it('a rebuild’s begin empties, in batches, what an end cut short left in the copy out of use', async () => {
+    const store = await pg.open();
+    await store.apply(batch(1, [unit('u1')]));
+    await store.beginRebuild('t');
+    await store.apply({ ...batch(1, Array.from({ length: 4500 }, (_, i) => unit(`u${i}`))), rebuildToken: 't' });
+    await store.endRebuild('t');
+    // What an end cut short (a crash) leaves: rows in the copy out of use, more than one batch.
+    const copyA = escapeIdentifier(store.names.schema);
+    await pg.sql(`INSERT INTO ${copyA}.units (unit_id, name, region, industry) SELECT 'x' || i, 'N', '360102', 'general' FROM generate_series(1, 4500) AS i`);
+    await store.beginRebuild('t2');
+    expect((await store.dump('out-of-use')).units).toEqual([]);
+    expect((await store.dump('in-use')).units).toHaveLength(4500);
+  }, 20_000);
 
   it('shares a schema with the PostgreSQL event store: each keeps its own version table', async () => {
     const schema = pg.schema();

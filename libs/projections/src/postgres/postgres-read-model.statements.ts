@@ -5,6 +5,8 @@
  * many person-years it touches.
  */
 
+import { READ_MODEL_TABLES } from '../sqlite/sqlite-read-model.schema';
+
 /** One person-year counts once in compliant, nonCompliant or voided (API.md, Compliance report). */
 const COUNTS = `
   count(*)::int AS person_years,
@@ -87,8 +89,14 @@ export function readModelSql(s: string) {
       ON CONFLICT (person_id, year, activity_id) DO UPDATE SET
         institution_id = excluded.institution_id, content_key = excluded.content_key
       WHERE (t.institution_id, t.content_key) IS DISTINCT FROM (excluded.institution_id, excluded.content_key)`,
-    /** Empties this copy when a rebuild begins in it (ACCESS EXCLUSIVE: waits for the writers in flight). */
-    empty: `TRUNCATE ${s}.checkpoints, ${s}.units, ${s}.person_years, ${s}.pending_activities, ${s}.institution_registrations`,
+    /**
+     * Empties this copy a batch ($1 rows) per table at a time, once it is out of use. DELETE, not
+     * TRUNCATE: a DELETE is MVCC-safe (a pg_dump whose snapshot predates it still dumps the rows,
+     * where a TRUNCATE would hand it an empty table beside a state saying the copy is in use), and
+     * it takes no ACCESS EXCLUSIVE lock, which would wait behind autovacuum (cleaning after these
+     * very deletes) and behind any session reading the copy.
+     */
+    emptyBatch: READ_MODEL_TABLES.map((t) => `DELETE FROM ${s}.${t} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${s}.${t} LIMIT $1))`),
     checkpoints: `SELECT name, position FROM ${s}.checkpoints`,
 
     // Keyset pagination: rows strictly after the cursor's sort key, in index order.
