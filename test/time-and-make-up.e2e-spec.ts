@@ -205,6 +205,22 @@ describe('Art. 13: promotion delay when the make-up period ends short', () => {
     expect(report.body.promotionDelays).toBe(1);
   });
 
+  it('is swept for as soon as a server starts, not only when its hourly schedule first comes round', async () => {
+    await declare(2024, activity({ completedOn: '2025-05-01' }));
+    await t.app.close();
+    // Restarted once the period has ended: nothing else asks for a sweep.
+    t = await startTestApp({ now: '2026-01-01T00:00:00.000Z', dataDir: t.dataDir });
+    const { PromotionDelaySweep } = await import('../apps/worker/src/jobs/promotion-delay-sweep.processor');
+    const { JOB_QUEUE } = await import('@jx/jobs');
+    const jobs = t.app.get(JOB_QUEUE);
+    const run = await t.app.get(PromotionDelaySweep).startupRun;
+    expect(run).toBe('promotion-delay-sweep:start:2026-01-01T00');
+    await jobs.whenIdle();
+    expect(await jobs.getJob(run!)).toMatchObject({ state: 'completed' });
+    const statement = (await t.call('GET', yearPath('p1', 2024), { token: w.pro })).body;
+    expect(statement.makeUp).toEqual({ until: '2025-12-31', reason: null, promotionDelay: true });
+  });
+
   it('is not recorded when a legitimate reason was recorded', async () => {
     await declare(2024, activity({ completedOn: '2025-05-01' }));
     await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'pregnancy' } });

@@ -60,8 +60,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { now?: string; rules?: RuleSetRegistry; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'jx-e2e-'));
+/** `dataDir`: the folder of an app closed before (`app.close()`, not `close()`, which deletes it): a restart. */
+export async function startTestApp(options: { now?: string; rules?: RuleSetRegistry; env?: Record<string, string>; dataDir?: string } = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'jx-e2e-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
   const clock = new TestClock(options.now ?? '2024-06-01T02:00:00.000Z');
   const app = await createApp(config, { clock, ...(options.rules ? { rules: options.rules } : {}) });

@@ -27,8 +27,20 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /**
+   * The run enqueued at start-up (its job id), or undefined if it could not be: a schedule's first
+   * run comes only after its interval, so a process restarted more often than that would never
+   * sweep. One per clock hour whatever the number of processes and restarts (a deterministic id).
+   */
+  startupRun: Promise<string | undefined> = Promise.resolve(undefined);
+
   onApplicationBootstrap(): void {
     this.jobs.registerProcessor<Record<string, never>>(PROMOTION_DELAY_SWEEP_JOB, (job) => this.sweep(job));
+    const hour = this.clock.now().toISOString().slice(0, 13);
+    this.startupRun = this.jobs.enqueue(PROMOTION_DELAY_SWEEP_JOB, {}, { jobId: `${PROMOTION_DELAY_SWEEP_JOB}:start:${hour}` }).catch((error: unknown) => {
+      this.logger.error({ err: describeError(error) }, 'could not enqueue the promotion-delay sweep at start-up; the hourly schedule runs it');
+      return undefined;
+    });
     // Not awaited: an unreachable Redis must not hold start-up (health reports it); retried hourly.
     const schedule = () =>
       this.jobs.schedule(PROMOTION_DELAY_SWEEP_JOB, EVERY_MS, {}).then(
