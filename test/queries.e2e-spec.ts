@@ -126,6 +126,12 @@ it('a cursor that no page handed out is 400 INVALID_CURSOR', async () => {
   const stranger = await t.token({ role: 'unit', unitId: 'u-unregistered' });
   expect((await t.call('GET', '/api/units/u-unregistered/pending?cursor=bogus', { token: stranger })).body.error.code).toBe('INVALID_CURSOR');
   expect((await t.call('GET', '/api/units/u-unregistered/pending', { token: stranger })).body.error.code).toBe('UNIT_NOT_FOUND');
+  // Well-formed but made up (a time no event has, a position below 1): refused too, not an empty page.
+  const madeUp = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  for (const cursor of [madeUp(['unit-pending', 'not-a-date', 1]), madeUp(['unit-pending', '2024-06-01T00:00:00.000Z', -1])]) {
+    expect((await t.call('GET', `/api/units/u1/pending?cursor=${cursor}`, { token: w.unit })).body.error.code).toBe('INVALID_CURSOR');
+  }
+  expect((await t.call('GET', `/api/authorities/pending?cursor=${madeUp(['authority-pending', '2024-06-01T00:00:00.000Z', 'p 1', 2024])}`, { token: w.regulator })).body.error.code).toBe('INVALID_CURSOR');
 });
 
 it('an industry authority asking the report by unit sees only its own field', async () => {

@@ -1,11 +1,11 @@
 /**
- * The inboxes' pages and keyset cursors. Cursors use the shared encoding (cursor.ts) under the
- * SQLite adapter's list tags, so a cursor stays valid whichever adapter serves the next page.
- * PostgreSQL binds the numeric parts as integers, so a number no page could have handed out (a
- * fraction, beyond 2^53) is refused as a foreign cursor rather than failing in the server.
+ * The inboxes' pages and keyset cursors. Cursors use the shared encoding and checks (cursor.ts)
+ * under the SQLite adapter's list tags, so a cursor stays valid whichever adapter serves the next
+ * page; a number no page could have handed out (a fraction, beyond 2^53) is refused there before
+ * PostgreSQL would fail to bind it.
  */
 import { decodeCursor, encodeCursor } from '../cursor';
-import { InvalidCursorError, type Page } from '../read-model.port';
+import type { Page } from '../read-model.port';
 
 const UNIT_PENDING = 'unit-pending';
 const AUTHORITY_PENDING = 'authority-pending';
@@ -16,8 +16,8 @@ export function unitCursor(declaredAt: string, position: number): string {
 
 /** [declaredAt, position] after which the next page starts. */
 export function decodeUnitCursor(cursor: string): [string, number] {
-  const [declaredAt, position] = decodeCursor(UNIT_PENDING, cursor, ['string', 'number']);
-  return [declaredAt as string, integer(position)];
+  const [declaredAt, position] = decodeCursor(UNIT_PENDING, cursor, ['instant', 'position']);
+  return [declaredAt as string, position as number];
 }
 
 export function authorityCursor(confirmedAt: string, personId: string, year: number): string {
@@ -26,13 +26,8 @@ export function authorityCursor(confirmedAt: string, personId: string, year: num
 
 /** [confirmedAt, personId, year] after which the next page starts. */
 export function decodeAuthorityCursor(cursor: string): [string, string, number] {
-  const [confirmedAt, personId, year] = decodeCursor(AUTHORITY_PENDING, cursor, ['string', 'string', 'number']);
-  return [confirmedAt as string, personId as string, integer(year)];
-}
-
-function integer(part: unknown): number {
-  if (typeof part !== 'number' || !Number.isSafeInteger(part)) throw new InvalidCursorError();
-  return part;
+  const [confirmedAt, personId, year] = decodeCursor(AUTHORITY_PENDING, cursor, ['instant', 'id', 'year']);
+  return [confirmedAt as string, personId as string, year as number];
 }
 
 /** `rows` holds up to limit + 1 rows: one more than the page says there is a next page, after the last kept. */

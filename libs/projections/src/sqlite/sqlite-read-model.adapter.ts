@@ -130,7 +130,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
     // '' sorts before every timestamp: no cursor means from the start.
-    const [afterAt, afterPosition] = (page.cursor ? decodeCursor(UNIT_PENDING, page.cursor, ['string', 'number']) : ['', 0]) as [string, number];
+    const [afterAt, afterPosition] = (page.cursor ? decodeCursor(UNIT_PENDING, page.cursor, ['instant', 'position']) : ['', 0]) as [string, number];
     const rows = this.read((copy) => copy.unitPending.all({ unitId, afterAt, afterPosition, limit: page.limit + 1 }));
     return paginate(rows, page.limit, (r) => encodeCursor(UNIT_PENDING, [r.declared_at, r.position]), (r) => ({
       personId: r.person_id,
@@ -144,7 +144,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>> {
     const [afterAt, afterPerson, afterYear] = (page.cursor
-      ? decodeCursor(AUTHORITY_PENDING, page.cursor, ['string', 'string', 'number'])
+      ? decodeCursor(AUTHORITY_PENDING, page.cursor, ['instant', 'id', 'year'])
       : ['', '', 0]) as [string, string, number];
     const { from, to } = regionRange(scope.region);
     const rows = this.read((copy) => copy.authorityPending.all({
