@@ -52,15 +52,36 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
   let unusable: Error | undefined;
   try {
     const { streamId, expected } = request;
+    await refuseBeyondColumn(client, sql, request);
     if (expected === 'any') return await appendAtHead(client, sql, names, request);
     await readCommitted(client);
     return await appendOnto(client, sql, names, request, await linkFor(client, sql, streamId, expected));
   } catch (error: unknown) {
-    unusable = error instanceof ConnectionUnusable ? error : undefined;
-    const wrong = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(pool, sql, request) : undefined);
-    throw wrong ?? (unusable?.cause as Error | undefined) ?? error;
+    if (error instanceof ConnectionUnusable) {
+      unusable = error;
+      throw error.cause;
+    }
+    // On the connection already held: another from the pool could wait for ever for one of those
+    // held by appends that are all here (a pool of appends stuck on one damaged stream).
+    throw wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request) : error);
   } finally {
     client.release(unusable);
+  }
+}
+
+/** `revision` is an int column: no stream is at a revision beyond it. */
+const MAX_REVISION = 2_147_483_647;
+
+/**
+ * A revision expected beyond the column's range is refused as any other wrong one, naming where
+ * the stream is, rather than failing to bind (the port takes any safe integer).
+ */
+async function refuseBeyondColumn(client: PoolClient, sql: EventStoreSql, { streamId, expected, guards }: AppendRequest): Promise<void> {
+  const expectations: Array<[string, ExpectedRevision]> = [[streamId, expected], ...guards.map((g): [string, ExpectedRevision] => [g.streamId, g.expectedRevision])];
+  for (const [id, revision] of expectations) {
+    if (revision === 'any' || revision <= MAX_REVISION) continue;
+    const current = (await client.query<{ revision: number }>(sql.revision, [id])).rows[0]?.revision ?? -1;
+    throw new WrongExpectedRevisionError(id, revision, current);
   }
 }
 
@@ -105,15 +126,15 @@ async function appendAtHead(client: PoolClient, sql: EventStoreSql, names: Store
   }
 }
 
+/** The event at the expected revision, read with the stream's revision in one snapshot. */
 async function linkFor(client: PoolClient, sql: EventStoreSql, streamId: string, expected: number): Promise<Link> {
   if (expected === -1) return GENESIS;
-  const { rows } = await client.query<{ hash: string; at: string }>(sql.lastEvent, [streamId, expected]);
-  const last = rows[0];
-  if (last !== undefined) return { revision: expected, hash: last.hash, at: last.at };
-  // Not there: the stream is elsewhere (the usual conflict), or the table is damaged.
-  const current = (await client.query<{ revision: number }>(sql.revision, [streamId])).rows[0]?.revision ?? -1;
+  const { rows } = await client.query<{ revision: number | null; hash: string | null; at: string | null }>(sql.linkAt, [streamId, expected]);
+  const current = rows[0]?.revision ?? -1;
+  // Elsewhere already: the usual conflict, refused without going further.
   if (current !== expected) throw new WrongExpectedRevisionError(streamId, expected, current);
-  throw missingEvent(streamId, expected);
+  if (rows[0]?.hash == null) throw missingEvent(streamId, expected);
+  return { revision: expected, hash: rows[0].hash, at: rows[0].at };
 }
 
 /** Only a damaged table gets here: never restart a chain silently on top of a missing event. */
@@ -187,7 +208,7 @@ function isRevisionTaken(error: unknown): boolean {
   return error instanceof DatabaseError && error.code === '23505' && error.constraint === STREAM_REVISION_CONSTRAINT;
 }
 
-async function revisionTaken(pool: Pool, sql: EventStoreSql, request: AppendRequest): Promise<WrongExpectedRevisionError> {
-  const { rows } = await pool.query<{ revision: number }>(sql.lastRevisionInEvents, [request.streamId]);
+async function revisionTaken(client: PoolClient, sql: EventStoreSql, request: AppendRequest): Promise<WrongExpectedRevisionError> {
+  const { rows } = await client.query<{ revision: number }>(sql.lastRevisionInEvents, [request.streamId]);
   return new WrongExpectedRevisionError(request.streamId, request.expected, rows[0]?.revision ?? -1);
 }

@@ -67,6 +67,15 @@ describe('PostgresEventStore schema', () => {
     }
   });
 
+  it('an expected revision beyond the column’s range is a wrong revision naming where the stream is, for the stream and for a guard', async () => {
+    const store = await db.open();
+    const [main, guarded] = [uniqueStreamId('s'), uniqueStreamId('g')];
+    await store.append(main, [newEvent('E0')], -1);
+    await expect(store.append(main, [newEvent('E1')], 2 ** 31)).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: main, expected: 2 ** 31, actual: 0 });
+    await expect(store.append(main, [newEvent('E1')], 0, { guards: [{ streamId: guarded, expectedRevision: 2 ** 40 }] })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: guarded, actual: -1 });
+    expect(await store.readStream(main)).toHaveLength(1);
+  });
+
   it('refuses a schema written by newer code, and leaves no pool open', async () => {
     const schema = db.extraSchema();
     await (await db.open({ schema })).close();

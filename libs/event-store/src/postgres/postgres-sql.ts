@@ -12,8 +12,15 @@ export function eventStoreSql(s: string) {
       INSERT INTO ${s}.streams AS existing (stream_id, revision)
       SELECT id, -1 FROM unnest($1::text[]) WITH ORDINALITY AS wanted(id, n) ORDER BY n
       ON CONFLICT (stream_id) DO UPDATE SET revision = existing.revision`,
-    /** The event an append expecting that revision chains onto (committed, so it never changes). */
-    lastEvent: `SELECT hash, at FROM ${s}.events WHERE stream_id = $1 AND revision = $2`,
+    /**
+     * The stream's revision and the event at the revision an append expects ($2), in one snapshot:
+     * the event it chains onto (committed, so it never changes) when the stream is there.
+     */
+    linkAt: `
+      SELECT streams.revision, link.hash, link.at
+      FROM (SELECT $1::text AS stream_id) AS wanted
+      LEFT JOIN ${s}.streams ON streams.stream_id = wanted.stream_id
+      LEFT JOIN ${s}.events AS link ON link.stream_id = wanted.stream_id AND link.revision = $2::int`,
     /** The stream's revision and last event, read in one snapshot (an append expecting 'any', its row locked). */
     head: `
       SELECT streams.revision, last.hash, last.at

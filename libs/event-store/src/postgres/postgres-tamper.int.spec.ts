@@ -85,6 +85,19 @@ describe('hash chain against tampering with the PostgreSQL tables', () => {
     expect(last.hash).not.toBe('e'.repeat(64));
   });
 
+  it('a revision taken behind the store’s back is refused as a wrong revision, on the append’s own connection (a pool of one does not hang)', async () => {
+    const small = await db.open({ pool: { max: 1 } });
+    await tamper(
+      `INSERT INTO ${db.table('events')} (id, stream_id, revision, type, data, metadata, at, prev_hash, hash)
+       SELECT gen_random_uuid(), stream_id, 4, 'Sneaked', '{}', '{}', at, hash, 'e' || substr(hash, 2) FROM ${db.table('events')} WHERE stream_id = $1 AND revision = 3`,
+      streams.p1,
+    );
+    // The streams row still says 3: the append passes its checks and meets the unique constraint.
+    await expect(small.append(streams.p1, [newEvent('E4')], 3)).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', expected: 3, actual: 4 });
+    await expect(small.append(streams.p1, [newEvent('E4')], 'any')).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', actual: 4 });
+    expect(await small.readStream(streams.p2)).toHaveLength(4);
+  });
+
   it('only checks the prefixes asked for', async () => {
     await tamper(`UPDATE ${db.table('events')} SET data = '{}' WHERE stream_id = $1 AND revision = 0`, streams.unit);
     expect(await report([`${prefix}creditYear-`])).toMatchObject({ ok: true, streamsChecked: 2 });
