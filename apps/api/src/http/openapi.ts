@@ -9,8 +9,8 @@ import { z, type ZodObject, type ZodType } from 'zod';
 
 type Schema = Record<string, unknown>;
 
-export function jsonSchema(schema: ZodType): Schema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
+export function jsonSchema(schema: ZodType, io: 'input' | 'output' = 'input'): Schema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Schema;
   return rest;
 }
 
@@ -40,6 +40,8 @@ export interface EndpointOptions {
   query?: ZodObject;
   /** What a success answers (its status is the route's: @HttpCode, else 201 for POST, else 200). */
   ok?: string;
+  /** Its body's schema (responses.ts; the end-to-end suite parses real answers with it). */
+  response?: ZodType;
   errors?: Record<number, string>;
 }
 
@@ -52,7 +54,8 @@ export function Endpoint(summary: string, options: EndpointOptions = {}): Method
     const handler = descriptor.value as object;
     const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
     const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200);
-    const decorators = [ApiOperation({ summary }), ApiBearerAuth(), ApiResponse({ status, description: options.ok ?? 'success' })];
+    const body = options.response ? { schema: jsonSchema(options.response, 'output') as never } : {};
+    const decorators = [ApiOperation({ summary }), ApiBearerAuth(), ApiResponse({ status, description: options.ok ?? 'success', ...body })];
     if (options.body) decorators.push(ApiBody({ schema: jsonSchema(options.body) as never }));
     for (const [name, field] of Object.entries(options.query?.shape ?? {})) {
       const schema = field as ZodType;
@@ -62,8 +65,8 @@ export function Endpoint(summary: string, options: EndpointOptions = {}): Method
     const errors: Record<number, string> = { 401: 'UNAUTHENTICATED', ...options.errors, 400: own === undefined ? VALIDATION : `${own}; also ${VALIDATION}` };
     if (options.body) errors[413] = 'PAYLOAD_TOO_LARGE (a body over 64 KiB)';
     for (const [status, codes] of Object.entries(errors)) {
-      // An answer other than an error (a 200 that repeats a first answer) keeps its description only.
-      const schema = Number(status) >= 400 ? { schema: errorSchema(firstCode(codes)) as never } : {};
+      // An answer other than an error (a 200 that repeats a first answer) has the success's body.
+      const schema = Number(status) >= 400 ? { schema: errorSchema(firstCode(codes)) as never } : body;
       decorators.push(ApiResponse({ status: Number(status), description: codes, ...schema }));
     }
     applyDecorators(...decorators)(target, key, descriptor);

@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { HEALTH_CHECKS, type HealthChecks } from '@jx/platform';
 import { Public } from '../http/auth.guard';
+import { jsonSchema } from '../http/openapi';
+import * as responses from '../http/responses';
 
 /** A dependency that does not answer within this is down: health must answer even then. */
 const CHECK_MS = 2000;
@@ -22,8 +24,8 @@ export class HealthController {
   /** 200 when the event store (and, where configured, Redis) answer; 503 naming what does not; the read models reported. */
   @Public()
   @ApiOperation({ summary: 'Health (no token): 200 when the event store and, where configured, Redis answer; the read models are reported beside them' })
-  @ApiResponse({ status: 200, description: '{"status": "ok", "checks": {"eventStore": "up", …}}' })
-  @ApiResponse({ status: 503, description: '{"status": "unavailable", "checks": {…: "down"}}: a required dependency does not answer' })
+  @ApiResponse({ status: 200, description: '{"status": "ok", "checks": {"eventStore": "up", …}}', schema: jsonSchema(responses.health, 'output') as never })
+  @ApiResponse({ status: 503, description: '{"status": "unavailable", "checks": {…: "down"}}: a required dependency does not answer', schema: jsonSchema(responses.health, 'output') as never })
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const all: HealthChecks = { eventStore: { required: true, ping: () => this.store.ping() }, ...this.checks };

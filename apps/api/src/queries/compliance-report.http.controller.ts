@@ -7,6 +7,7 @@ import { requireQueryRegion, requireRegion, requireRole } from '../http/policies
 import { Meta } from '../http/request-context';
 import { id, parseWith, region, validationError, yearParam } from '../http/validation';
 import { Endpoint } from '../http/openapi';
+import * as responses from '../http/responses';
 
 const reportQuery = z.strictObject({ year: yearParam, region: region.optional(), unitId: id.optional() });
 
@@ -15,7 +16,7 @@ export class ComplianceReportController {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore, @Inject(CreditYearCommands) private readonly years: CreditYearCommands) {}
 
   /** How many person-years of a year are compliant, short, voided, finalised, delayed — in scope. */
-  @Endpoint('Compliance report of a year for a region or a unit', { query: reportQuery, ok: '{year, scope: {region} | {unitId}, personYears, compliant, nonCompliant, voided, finalized, promotionDelays}', errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'UNIT_NOT_FOUND' } })
+  @Endpoint('Compliance report of a year for a region or a unit', { response: responses.complianceReport, query: reportQuery, ok: '{year, scope: {region} | {unitId}, personYears, compliant, nonCompliant, voided, finalized, promotionDelays}', errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'UNIT_NOT_FOUND' } })
   @Get()
   async report(@Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');

@@ -8,6 +8,7 @@ import { requireQueryRegion, requireRegion, requireRole } from '../http/policies
 import { Meta } from '../http/request-context';
 import { id, parseWith, region } from '../http/validation';
 import { Endpoint } from '../http/openapi';
+import * as responses from '../http/responses';
 
 const page = {
   limit: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).refine((n) => n >= 1 && n <= 1000, 'must be a whole number from 1 to 1000').optional(),
@@ -21,7 +22,7 @@ export class InboxesController {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore, @Inject(CreditYearCommands) private readonly years: CreditYearCommands) {}
 
   /** The unit's inbox: declarations awaiting its verification, oldest first. */
-  @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { query: z.strictObject(page), ok: '{items: [{personId, year, activityId, category, title, declaredAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN' } })
+  @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { response: responses.unitPending, query: z.strictObject(page), ok: '{items: [{personId, year, activityId, category, title, declaredAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN' } })
   @Get('units/:unitId/pending')
   async unitPending(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');
@@ -35,7 +36,7 @@ export class InboxesController {
   }
 
   /** The authority's inbox: confirmed person-years awaiting finalisation in its scope. */
-  @Endpoint('Authority inbox: confirmed person-years awaiting finalisation in scope, oldest first', { query: authorityQuery, ok: '{items: [{personId, year, unitId, confirmedAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
+  @Endpoint('Authority inbox: confirmed person-years awaiting finalisation in scope, oldest first', { response: responses.authorityPending, query: authorityQuery, ok: '{items: [{personId, year, unitId, confirmedAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
   @Get('authorities/pending')
   async authorityPending(@Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');

@@ -7,13 +7,14 @@ import { requireRole } from '../http/policies';
 import { Meta } from '../http/request-context';
 import { id, noQuery, parseWith } from '../http/validation';
 import { Endpoint } from '../http/openapi';
+import * as responses from '../http/responses';
 
 @Controller('api/jobs/:jobId')
 export class JobsController {
   constructor(@Inject(JOB_QUEUE) private readonly jobs: JobQueue) {}
 
   /** Progress of a long job (an institution-wide fraud flag). */
-  @Endpoint('Job progress (an institution-wide fraud flag)', { errors: { 400: 'VALIDATION_FAILED (the job id, or any query parameter: it takes none)', 403: 'FORBIDDEN', 404: 'JOB_NOT_FOUND', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s' } })
+  @Endpoint('Job progress (an institution-wide fraud flag)', { response: responses.job, errors: { 400: 'VALIDATION_FAILED (the job id, or any query parameter: it takes none)', 403: 'FORBIDDEN', 404: 'JOB_NOT_FOUND', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s' } })
   @Get()
   async job(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority', 'regulator');

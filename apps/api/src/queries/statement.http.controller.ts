@@ -8,6 +8,7 @@ import { instant, parseWith, validationError } from '../http/validation';
 import { personYearPath } from '../credit-years/person-year.path';
 import { PersonYearAccess } from './person-year-access';
 import { Endpoint } from '../http/openapi';
+import * as responses from '../http/responses';
 import { ApiQuery } from '@nestjs/swagger';
 
 const statementQuery = z.strictObject({
@@ -26,7 +27,7 @@ export class StatementController {
   ) {}
 
   /** The statement, now or as it stood (asOf / revision), under its rules or another (ruleSet). */
-  @Endpoint('Statement: totals per tier, compliance, shortfall, each activity with its derivation; asOf / revision travel in time, ruleSet recomputes', { errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, REVISION_NOT_FOUND' } })
+  @Endpoint('Statement: totals per tier, compliance, shortfall, each activity with its derivation; asOf / revision travel in time, ruleSet recomputes', { response: responses.statement, errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, REVISION_NOT_FOUND' } })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant with milliseconds and a zone' })
   @ApiQuery({ name: 'revision', required: false, description: 'stream revision (from 0)' })
   @ApiQuery({ name: 'ruleSet', required: false, description: 'recompute under another rule set; without it, the rule set configured now for (field, year), or — with asOf / revision — the one recorded with the last event then (history replays under the rules of its day, Art. 15)' })

@@ -8,6 +8,7 @@ import { forbiddenError } from '../http/http-error';
 import { Meta } from '../http/request-context';
 import { id, parseWith, region, text } from '../http/validation';
 import { Endpoint } from '../http/openapi';
+import * as responses from '../http/responses';
 
 const putUnitBody = z.strictObject({ name: text(200), region, industry: z.enum(FIELDS) });
 
@@ -16,7 +17,7 @@ export class PutUnitController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** A 人社 authority registers an employer in its region; re-putting updates it (as an event). */
-  @Endpoint('PutUnit: a 人社 authority registers or updates an employer within its region', { body: putUnitBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
+  @Endpoint('PutUnit: a 人社 authority registers or updates an employer within its region', { response: responses.unit, body: putUnitBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
   @Put()
   async put(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority');

@@ -7,6 +7,7 @@ import { Meta } from '../../http/request-context';
 import { hours, id, parseWith, printable, reasonText } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
+import * as responses from '../../http/responses';
 
 const finalizeBody = z.strictObject({
   decision: z.literal('approve'),
@@ -22,7 +23,7 @@ export class AuthorityFinalizeController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** 终审 (Art. 12 ¶3): final review of a confirmed year; `hours: 0` rejects an activity. */
-  @Endpoint('AuthorityFinalize (终审, Art. 12 ¶3): an authority covering the unit (and field) finalises a confirmed year', { body: finalizeBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, NOT_CONFIRMED, ACTIVITY_NOT_VERIFIED, CONTENT_ALREADY_COUNTED (a contentKey of an adjustment that the neighbouring year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_VERIFIED' } })
+  @Endpoint('AuthorityFinalize (终审, Art. 12 ¶3): an authority covering the unit (and field) finalises a confirmed year', { response: responses.statement, body: finalizeBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, NOT_CONFIRMED, ACTIVITY_NOT_VERIFIED, CONTENT_ALREADY_COUNTED (a contentKey of an adjustment that the neighbouring year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_VERIFIED' } })
   @Post()
   @HttpCode(200)
   async finalize(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

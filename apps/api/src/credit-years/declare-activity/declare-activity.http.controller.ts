@@ -12,12 +12,13 @@ import { parseWith, validationError } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { declareActivityBody, ITEMS_BY_ROLE } from './declare-activity.request.dto';
 import { Endpoint } from '../../http/openapi';
+import * as responses from '../../http/responses';
 
 @Controller('api/persons/:personId/years/:year/activities')
 export class DeclareActivityController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus, @Inject(RULE_SETS) private readonly rules: RuleSetRegistry) {}
 
-  @Endpoint('DeclareActivity: a professional declares (any item but 8.3), an institution registers 8.1/8.2 (body unitId), a unit registers 8.3', { body: declareActivityBody, ok: '{activityId, status: declared | verified, hours, revision}', errors: { 200: 'the same activityId, body and actor again: the first answer', 400: 'VALIDATION_FAILED, EVIDENCE_REQUIRED, INVALID_JSON', 403: 'FORBIDDEN, ITEM_NOT_ALLOWED_FOR_ROLE', 404: 'UNIT_NOT_FOUND', 409: 'YEAR_VOIDED, UNIT_MISMATCH, ACTIVITY_ID_REUSED, POINTS_ALREADY_DECLARED, YEAR_CLOSED, YEAR_FINALIZED, CONTENT_ALREADY_COUNTED, CONCURRENCY_CONFLICT', 422: 'OUTSIDE_YEAR, COMPLETED_IN_FUTURE' } })
+  @Endpoint('DeclareActivity: a professional declares (any item but 8.3), an institution registers 8.1/8.2 (body unitId), a unit registers 8.3', { response: responses.declared, body: declareActivityBody, ok: '{activityId, status: declared | verified, hours, revision}', errors: { 200: 'the same activityId, body and actor again: the first answer', 400: 'VALIDATION_FAILED, EVIDENCE_REQUIRED, INVALID_JSON', 403: 'FORBIDDEN, ITEM_NOT_ALLOWED_FOR_ROLE', 404: 'UNIT_NOT_FOUND', 409: 'YEAR_VOIDED, UNIT_MISMATCH, ACTIVITY_ID_REUSED, POINTS_ALREADY_DECLARED, YEAR_CLOSED, YEAR_FINALIZED, CONTENT_ALREADY_COUNTED, CONCURRENCY_CONFLICT', 422: 'OUTSIDE_YEAR, COMPLETED_IN_FUTURE' } })
   @Post()
   @HttpCode(201)
   async declare(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {

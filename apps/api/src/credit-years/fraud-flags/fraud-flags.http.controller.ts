@@ -8,6 +8,7 @@ import { Meta } from '../../http/request-context';
 import { evidence, id, parseWith, printable, reasonText } from '../../http/validation';
 import { flagPath, personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
+import * as responses from '../../http/responses';
 
 const flagBody = z.strictObject({ reason: reasonText, evidence: evidence.optional() });
 const rescindBody = z.strictObject({ reason: reasonText });
@@ -22,7 +23,7 @@ const institutionFlagBody = z.strictObject({
 export class FraudFlagsController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
-  @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year', { body: flagBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND' } })
+  @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year', { response: responses.flagged, body: flagBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND' } })
   @Post('persons/:personId/years/:year/fraud-flags')
   @HttpCode(201)
   async flag(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
@@ -35,7 +36,7 @@ export class FraudFlagsController {
     return { flagId: answer.flagId, status: answer.status };
   }
 
-  @Endpoint('RescindFraudFlag (Art. 14): the province 人社 authority restores the year', { body: rescindBody, errors: { 403: 'FORBIDDEN', 404: 'PERSON_YEAR_NOT_FOUND, FLAG_NOT_FOUND', 409: 'FLAG_ALREADY_RESCINDED' } })
+  @Endpoint('RescindFraudFlag (Art. 14): the province 人社 authority restores the year', { response: responses.statement, body: rescindBody, errors: { 403: 'FORBIDDEN', 404: 'PERSON_YEAR_NOT_FOUND, FLAG_NOT_FOUND', 409: 'FLAG_ALREADY_RESCINDED' } })
   @Post('persons/:personId/years/:year/fraud-flags/:flagId/rescission')
   @HttpCode(200)
   async rescind(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
@@ -45,7 +46,7 @@ export class FraudFlagsController {
     return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
   }
 
-  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses). The same flag (institution, year, reason, courses as a set, whoever posts it) posted again by the same official with nothing written since answers the same job; posted after other writes (registrations made since, say) or by another official, it is a new job, which flags each holder that does not hold it yet. Nobody is flagged twice by it, and a person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
+  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses). The same flag (institution, year, reason, courses as a set, whoever posts it) posted again by the same official with nothing written since answers the same job; posted after other writes (registrations made since, say) or by another official, it is a new job, which flags each holder that does not hold it yet. Nobody is flagged twice by it, and a person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { response: responses.jobAccepted, body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
   @Post('institutions/:institutionId/fraud-flags')
   @HttpCode(202)
   async flagInstitution(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

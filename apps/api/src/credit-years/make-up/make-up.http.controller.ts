@@ -7,6 +7,7 @@ import { Meta } from '../../http/request-context';
 import { date, parseWith, text, validationError } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
+import * as responses from '../../http/responses';
 
 const makeUpBody = z.strictObject({
   reason: z.enum(['injury', 'illness', 'pregnancy', 'other']),
@@ -19,7 +20,7 @@ export class MakeUpController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** Art. 13: a legitimate reason for a short year, possibly extending its make-up period. */
-  @Endpoint('MakeUpReason (Art. 13): the unit or an authority records a legitimate reason, possibly extending the period', { body: makeUpBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED' } })
+  @Endpoint('MakeUpReason (Art. 13): the unit or an authority records a legitimate reason, possibly extending the period', { response: responses.statement, body: makeUpBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED' } })
   @Post()
   @HttpCode(200)
   async record(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

@@ -8,6 +8,7 @@ import { Meta } from '../../http/request-context';
 import { parseWith } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
+import * as responses from '../../http/responses';
 
 const setFieldBody = z.strictObject({ field: z.enum(FIELDS) });
 
@@ -16,7 +17,7 @@ export class SetFieldController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** Art. 15: which field's rules the year follows (an accountant in a factory follows accounting's). */
-  @Endpoint('SetField (Art. 15): the unit, while the year is open', { body: setFieldBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED, YEAR_NOT_OPEN' } })
+  @Endpoint('SetField (Art. 15): the unit, while the year is open', { response: responses.statement, body: setFieldBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED, YEAR_NOT_OPEN' } })
   @Put()
   async setField(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');

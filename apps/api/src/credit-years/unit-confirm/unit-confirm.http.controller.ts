@@ -7,6 +7,7 @@ import { Meta } from '../../http/request-context';
 import { parseWith, text } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
+import * as responses from '../../http/responses';
 
 const unitConfirmBody = z.strictObject({ note: text(500).optional() });
 
@@ -15,7 +16,7 @@ export class UnitConfirmController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** Art. 12 ¶1: the unit confirms the person's total for the year. */
-  @Endpoint('UnitConfirm (Art. 12 ¶1): the unit confirms the year once nothing awaits verification', { body: unitConfirmBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED, YEAR_FINALIZED, PENDING_VERIFICATION' } })
+  @Endpoint('UnitConfirm (Art. 12 ¶1): the unit confirms the year once nothing awaits verification', { response: responses.statement, body: unitConfirmBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED, YEAR_FINALIZED, PENDING_VERIFICATION' } })
   @Post()
   @HttpCode(200)
   async confirm(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

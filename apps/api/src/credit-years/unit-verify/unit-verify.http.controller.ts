@@ -8,13 +8,14 @@ import { isBlank, parseWith, validationError } from '../../http/validation';
 import { activityPath } from '../person-year.path';
 import { unitVerifyBody } from './unit-verify.request.dto';
 import { Endpoint } from '../../http/openapi';
+import * as responses from '../../http/responses';
 
 @Controller('api/persons/:personId/years/:year/activities/:activityId/verification')
 export class UnitVerifyController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** 核定: the unit approves (possibly with fewer hours) or rejects a declaration. */
-  @Endpoint('UnitVerify (核定): the unit approves, possibly with fewer hours, or rejects', { body: unitVerifyBody, errors: { 400: 'VALIDATION_FAILED, REASON_REQUIRED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, ACTIVITY_NOT_DECLARED, CONTENT_ALREADY_COUNTED (a contentKey the neighbouring year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_CLAIMED' } })
+  @Endpoint('UnitVerify (核定): the unit approves, possibly with fewer hours, or rejects', { response: responses.activityStatement, body: unitVerifyBody, errors: { 400: 'VALIDATION_FAILED, REASON_REQUIRED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, ACTIVITY_NOT_DECLARED, CONTENT_ALREADY_COUNTED (a contentKey the neighbouring year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_CLAIMED' } })
   @Post()
   @HttpCode(200)
   async verify(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
