@@ -11,9 +11,10 @@ export function encodeCursor(list: string, key: readonly KeyPart[]): string {
 }
 
 /**
- * What each part of a sort key may be: exactly what a page hands out, so that a cursor made up
- * by hand (well-formed JSON, wrong values) is refused rather than read as a place in the list
- * that answers an empty or shifted page.
+ * What each part of a sort key may be: of the form a page hands out, so that a cursor made up by
+ * hand with values no page could hold ("not-a-date", a position of -1) is refused rather than
+ * read as a place in the list. One whose values have that form reads as "after that point" of the
+ * list, as keyset cursors do (cursors are not signed).
  */
 const roundTrips = (iso: string): boolean => {
   const time = Date.parse(iso);

@@ -158,19 +158,20 @@ export interface ReadModelStore {
   /** Last global position applied under `name`; 0 before the first batch. */
   checkpoint(name: string): Promise<number>;
   /**
-   * Starts a rebuild from zero into a second copy of the read models: in one transaction, marks a
-   * rebuild under `token` and empties that copy (rows and checkpoints). The copy in use is left as
-   * it is: readers and live projections go on with it, so no list is ever partial. Batches carrying
-   * the token write to the new copy. Begun again under another token (after a rebuild crashed), it
-   * takes over and starts the copy afresh.
+   * Starts a rebuild from zero into a second copy of the read models: marks a rebuild under
+   * `token` and empties that copy (rows and checkpoints) — in one transaction on SQLite; on
+   * PostgreSQL the mark first, then batched deletes, the mark taken back if they fail. The copy in
+   * use is left as it is: readers and live projections go on with it, so no list is ever partial.
+   * Batches carrying the token write to the new copy. Begun again under another token (after a
+   * rebuild crashed), it takes over and starts the copy afresh.
    */
   beginRebuild(token: string): Promise<void>;
   /**
    * Puts the rebuilt copy in use, in one transaction, once it has caught up with the copy in use
    * (each of its checkpoints at or after theirs). SQLite empties the copy it puts out of use in
-   * that transaction (readers in flight keep their snapshot); PostgreSQL leaves it to the next
-   * rebuild's begin (a TRUNCATE there would not be MVCC-safe for a pg_dump under way, and a DELETE
-   * invites an autovacuum that the next begin then waits behind).
+   * that transaction (readers in flight keep their snapshot); PostgreSQL right after, by batched
+   * DELETEs (MVCC-safe for a pg_dump under way, unlike TRUNCATE), giving up at the first lock it
+   * cannot have in time and leaving the rest to the next begin.
    * Throws ReadModelsBehindError when the live projections are ahead (project further, then end
    * again), ReadModelsRebuildingError when another rebuild took over.
    */

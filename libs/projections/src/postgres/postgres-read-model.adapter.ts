@@ -112,9 +112,16 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   async beginRebuild(token: string): Promise<void> {
     await this.copyInUse.exclusively((client) => this.copyInUse.markBegun(client, token));
-    // What the last rebuild's end left of the copy now out of use (it empties it too, unless it
-    // was cut short), before this rebuild writes into it; a rebuild begun after this one stops it.
-    await this.emptyOutOfUse((state) => state.token === token);
+    try {
+      // What the last rebuild's end left of the copy now out of use (it empties it too, unless it
+      // was cut short or gave way), before this rebuild writes into it; a rebuild begun after this
+      // one stops it. A lock held outside on that copy is waited out as exclusively() does.
+      await this.copyInUse.givingWay(() => this.emptyOutOfUse((state) => state.token === token));
+    } catch (error: unknown) {
+      // A begin that failed must not leave the rebuild looking under way.
+      await this.copyInUse.exclusively((client) => this.copyInUse.unmark(client, token)).catch(() => undefined);
+      throw error;
+    }
   }
 
   async endRebuild(token: string): Promise<void> {
@@ -131,7 +138,8 @@ export class PostgresReadModelStore implements ReadModelStore {
     });
     // The copy just put out of use is emptied now rather than kept until the next rebuild; a
     // rebuild begun meanwhile stops this (its own begin empties the copy). The switch stands
-    // whatever happens here: what is left is for the next begin.
+    // whatever happens here, and a lock held outside on that copy is not waited out: what is left
+    // is for the next begin.
     await this.emptyOutOfUse((state) => state.token === null && state.in_use === built).catch((error: unknown) => {
       process.emitWarning(`emptying the read-model copy put out of use stopped (${error instanceof Error ? error.message : String(error)}); the next rebuild empties the rest`, 'ReadModelCleanupWarning');
     });
@@ -140,13 +148,16 @@ export class PostgresReadModelStore implements ReadModelStore {
   /**
    * Empties the copy out of use in batches, each in a transaction of its own holding the copies'
    * lock shared, so that a rebuild's begin or end waits for one batch at most and readers and
-   * writers of the copy in use never wait for it. Goes on while `still` holds for the state each
-   * batch finds, until a batch finds nothing left.
+   * writers of the copy in use never wait for it. No lock is waited for longer than the rebuild
+   * lock wait: a session holding one on that copy (an index build) fails the batch with 55P03
+   * instead of holding the copies' lock, and every begin and reader queued behind it, for as long.
+   * Goes on while `still` holds for the state each batch finds, until a batch finds nothing left.
    */
   private async emptyOutOfUse(still: (state: CopiesState) => boolean): Promise<void> {
     for (let deleted = 1; deleted > 0; ) {
       deleted = 0;
       const going = await inTransaction(this.pool, async (client) => {
+        await this.copyInUse.limitLockWaits(client);
         const state = await this.copyInUse.shared(client);
         if (!still(state)) return false;
         for (const statement of this.copies[otherCopy(state.in_use)].emptyBatch) deleted += (await client.query(statement, [EMPTY_BATCH_ROWS])).rowCount ?? 0;

@@ -15,6 +15,8 @@ const LOCK_ATTEMPTS = 60;
 /** SQLSTATE of a lock wait that ran past lock_timeout. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
+const isLockTimeout = (error: unknown): boolean => typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
+
 export interface CopiesState {
   token: string | null;
   in_use: ReadModelCopy;
@@ -55,17 +57,30 @@ export class ReadModelCopies {
    * each try gives up after lockWaitMs and leaves the queue to drain before the next.
    */
   async exclusively(work: (client: PoolClient, state: CopiesState) => Promise<void>): Promise<void> {
+    await this.givingWay(() =>
+      inTransaction(this.pool, async (client) => {
+        await this.limitLockWaits(client);
+        await work(client, await this.lockAndRead(client, this.sql.exclusive));
+        return true;
+      }),
+    );
+  }
+
+  /** In the caller's transaction: no lock is waited for longer than lockWaitMs (then 55P03). */
+  async limitLockWaits(client: PoolClient): Promise<void> {
+    await client.query(this.sql.lockTimeout(this.lockWaitMs));
+  }
+
+  /**
+   * Runs `work` (a transaction that limits its lock waits) again after a lock wait ran out, pausing
+   * between tries so that the queue behind it drains, up to `attempts` times in all.
+   */
+  async givingWay<T>(work: () => Promise<T>, attempts = LOCK_ATTEMPTS): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await inTransaction(this.pool, async (client) => {
-          await client.query(this.sql.lockTimeout(this.lockWaitMs));
-          await work(client, await this.lockAndRead(client, this.sql.exclusive));
-          return true;
-        });
-        return;
+        return await work();
       } catch (error: unknown) {
-        const lockTimedOut = typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
-        if (!lockTimedOut || attempt === LOCK_ATTEMPTS) throw error;
+        if (!isLockTimeout(error) || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.lockWaitMs * (1 + Math.random())));
       }
     }
@@ -74,6 +89,11 @@ export class ReadModelCopies {
   /** Within exclusively(): a rebuild under `token` begins. */
   async markBegun(client: PoolClient, token: string): Promise<void> {
     await client.query(this.sql.begin, [pgText(token), new Date().toISOString()]);
+  }
+
+  /** Within exclusively(): the rebuild under `token` is no longer under way (its begin failed). */
+  async unmark(client: PoolClient, token: string): Promise<void> {
+    await client.query(this.sql.unmark, [pgText(token)]);
   }
 
   /** Within exclusively(): the rebuild under `token` ends, its copy put in use. */

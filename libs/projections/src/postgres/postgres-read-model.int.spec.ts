@@ -159,6 +159,47 @@ describe('PostgresReadModelStore schema', () => {
     expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
   }, 20_000);
 
+  /**
+   * A store whose rebuild 't' has projected unit u1 and is ready to end, with another session
+   * holding the lock CREATE INDEX takes (DELETE waits for it) on the units of the copy in use,
+   * the one the end puts out of use.
+   */
+  async function rebuildAgainstOutsideLock(rebuildLockWaitMs: number) {
+    const store = await pg.open({ rebuildLockWaitMs });
+    await store.apply(batch(1, [unit('u1')]));
+    await store.beginRebuild('t');
+    await store.apply({ ...batch(1, [unit('u1')]), rebuildToken: 't' });
+    const outside = await pg.session();
+    await outside.query(`BEGIN; LOCK TABLE ${escapeIdentifier(store.names.schema)}.units IN SHARE MODE`);
+    return { store, outside };
+  }
+
+  it('a lock held outside on the copy put out of use neither holds up the end nor fails it: the rest is for the next begin', async () => {
+    const { store, outside } = await rebuildAgainstOutsideLock(50);
+    try {
+      await store.endRebuild('t');
+      expect((await store.rebuildState()).rebuildingSince).toBeNull();
+      expect((await store.dump('out-of-use')).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+    } finally {
+      await outside.query('ROLLBACK');
+    }
+    await store.beginRebuild('t2');
+    expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+  }, 20_000);
+
+  it('a begin that cannot empty the copy (a lock held outside all along) fails without leaving the rebuild looking under way', async () => {
+    const { store, outside } = await rebuildAgainstOutsideLock(5);
+    try {
+      await store.endRebuild('t');
+      await expect(store.beginRebuild('t2')).rejects.toMatchObject({ code: '55P03' });
+      expect((await store.rebuildState()).rebuildingSince).toBeNull();
+      // Readers were never held up.
+      expect((await store.complianceReport(2024, { unitId: 'u1' })).personYears).toBe(0);
+    } finally {
+      await outside.query('ROLLBACK');
+    }
+  }, 20_000);
+
   it('a rebuild’s begin empties, in batches, what an end cut short left in the copy out of use', async () => {
     const store = await pg.open();
     await store.apply(batch(1, [unit('u1')]));

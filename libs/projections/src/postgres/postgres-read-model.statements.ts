@@ -36,6 +36,7 @@ export function rebuildStateSql(s: string, key: string) {
     lockTimeout: (ms: number) => `SET LOCAL lock_timeout = ${Math.trunc(ms)}`,
     begin: `UPDATE ${s}.rebuild_state SET token = $1, started_at = $2, generation = generation + 1 WHERE singleton = 1`,
     end: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL, in_use = $1 WHERE singleton = 1 AND token = $2`,
+    unmark: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL WHERE singleton = 1 AND token = $1`,
   };
 }
 
