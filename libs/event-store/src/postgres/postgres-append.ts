@@ -11,7 +11,7 @@ import {
 import { inStreamOrder } from '../append-rules';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { metadataColumn, toStoredEvent } from '../event-row';
-import { STREAM_REVISION_CONSTRAINT, WRONG_REVISION_SQLSTATE, type StoreNames } from './postgres-schema';
+import { MAX_REVISION, STREAM_REVISION_CONSTRAINT, WRONG_REVISION_SQLSTATE, type StoreNames } from './postgres-schema';
 import type { EventStoreSql } from './postgres-sql';
 
 export interface AppendRequest {
@@ -68,9 +68,6 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
     client.release(unusable);
   }
 }
-
-/** `revision` is an int column: no stream is at a revision beyond it. */
-const MAX_REVISION = 2_147_483_647;
 
 /**
  * A revision expected beyond the column's range is refused as any other wrong one, naming where

@@ -16,7 +16,7 @@ import { trackedFollowAll } from '../follow-all';
 import { AppendNotifications } from './postgres-append-notifications';
 import { appendEvents } from './postgres-append';
 import { toStoredEvent, type EventRow } from '../event-row';
-import { migrate, storeNames, type StoreNames } from './postgres-schema';
+import { MAX_REVISION, migrate, storeNames, type StoreNames } from './postgres-schema';
 import { eventStoreSql, type EventStoreSql } from './postgres-sql';
 import { StreamTurns, turnSettings, type StreamTurnOptions } from './postgres-stream-turns';
 
@@ -31,9 +31,6 @@ export interface PostgresEventStoreOptions {
   /** Cross-process turns on streams (withStreamsLocked): connections, wait (see StreamTurnOptions). */
   turns?: StreamTurnOptions;
 }
-
-/** `revision` is an int column: a bound beyond it means "the whole stream". */
-const MAX_REVISION = 2_147_483_647;
 
 /**
  * The PostgreSQL adapter (PostgreSQL 13+: xid8). Global order: positions come from an identity
@@ -101,6 +98,7 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
+    // A bound beyond the column means "the whole stream".
     const toRevision = Math.floor(Math.min(options.toRevision ?? MAX_REVISION, MAX_REVISION));
     const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStream, values: [streamId, toRevision], rowMode: 'array' });
     const events = rows.map(toStoredEvent);

@@ -7,6 +7,9 @@ export const SCHEMA_VERSION = 2;
 
 /** The unique constraint a second writer of the same revision runs into (see the append). */
 export const STREAM_REVISION_CONSTRAINT = 'events_stream_revision';
+/** `revision` is an int column: no stream is at a revision beyond it. */
+export const MAX_REVISION = 2_147_483_647;
+
 /** SQLSTATE raised by append_events when a stream is not at the revision expected (detail: JSON). */
 export const WRONG_REVISION_SQLSTATE = 'JXREV';
 
