@@ -20,8 +20,9 @@ export function requireHr(actor: ActorClaims, province = false): void {
   if (province && actor.region !== PROVINCE) throw forbiddenError('only the province (360000) may do this', 'FORBIDDEN', '14');
 }
 
-export function requireRegion(actor: ActorClaims, region: string): void {
-  if (!regionCovers(actor.region ?? '', region)) throw forbiddenError(`region ${region} is outside your scope`, 'OUT_OF_SCOPE');
+/** `stored`: the region is a stored unit's, not one the caller asked for, and is not named back. */
+export function requireRegion(actor: ActorClaims, region: string, stored = false): void {
+  if (!regionCovers(actor.region ?? '', region)) throw forbiddenError(stored ? 'this unit is outside your scope' : `region ${region} is outside your scope`, 'OUT_OF_SCOPE');
 }
 
 /**

@@ -27,7 +27,7 @@ export class ComplianceReportController {
     if (q.unitId !== undefined) {
       const unit = await this.years.readUnit(q.unitId);
       if (unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${q.unitId} is not registered`);
-      requireRegion(meta.actor, unit.region);
+      requireRegion(meta.actor, unit.region, true);
       return { year: q.year, scope: { unitId: q.unitId }, ...(await this.readModels.complianceReport(q.year, { unitId: q.unitId, ...industry })) };
     }
     const scope = q.region ?? meta.actor.region!;

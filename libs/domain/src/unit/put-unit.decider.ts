@@ -16,7 +16,7 @@ export interface PutUnitCommand {
 export function decidePutUnit(cmd: PutUnitCommand, current: UnitState | null, actor: ActorClaims): UnitEvent[] {
   const scope = actor.region ?? '';
   if (current !== null && !regionCovers(scope, current.region)) {
-    throw forbidden('OUT_OF_SCOPE', `unit ${cmd.unitId} is in region ${current.region}, outside your scope`);
+    throw forbidden('OUT_OF_SCOPE', `unit ${cmd.unitId} is registered outside your scope`);
   }
   if (
     current !== null &&

@@ -108,7 +108,9 @@ export function decideDeclareActivity(
   if (unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${cmd.unitId} is not registered`);
   if (state !== null) refuseVoided(state);
   if (state !== null && state.unitId !== cmd.unitId) {
-    throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}; a change of employer within a year is not handled`, '12');
+    // Another unit is not named: the caller may be an institution or a unit with no business knowing
+    // where this person works (the professional sees it in their statement).
+    throw conflict('UNIT_MISMATCH', 'this person-year belongs to another unit; a change of employer within a year is not handled', '12');
   }
   const field = state?.field ?? unit.industry;
   const ruleSetId = ctx.rules.idFor(field, cmd.year);

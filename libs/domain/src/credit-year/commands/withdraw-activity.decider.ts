@@ -18,7 +18,7 @@ export function decideWithdrawActivity(
   const state = requireYear(current, cmd.personId, cmd.year);
   const activity = requireActivity(state, cmd.activityId);
   refuseVoided(state);
-  if (ctx.actor.unitId !== state.unitId) throw conflict('UNIT_MISMATCH', `this person-year belongs to unit ${state.unitId}`, '12');
+  if (ctx.actor.unitId !== state.unitId) throw conflict('UNIT_MISMATCH', 'this person-year belongs to another unit', '12');
   if (activity.status !== 'declared') {
     throw conflict('ACTIVITY_NOT_DECLARED', `activity ${cmd.activityId} is ${activity.status}, no longer declared`, '12');
   }
