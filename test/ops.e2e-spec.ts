@@ -81,6 +81,17 @@ it('GET /api/docs declares, on every operation, its path parameters, its success
   expect(paths['/api/reports/compliance']!.get!.parameters!.find((p) => p.name === 'year')!.required).toBe(true);
 });
 
+it('a path the router cannot read (bad percent-encoding, an over-long segment) is 400 in the error format, without the URL echoed', async () => {
+  const head = await t.head();
+  for (const path of ['/api/persons/%ZZ/years/2024', '/api/persons/p%C0%AF/years/2024', `/api/persons/${'p'.repeat(5000)}/years/2024`]) {
+    const res = await t.call('GET', path);
+    expect({ path: path.slice(0, 40), status: res.status, code: res.body?.error?.code }).toEqual({ path: path.slice(0, 40), status: 400, code: 'VALIDATION_FAILED' });
+    expect(res.body.error.details).toEqual([{ field: 'path', reason: expect.any(String) }]);
+    expect(JSON.stringify(res.body)).not.toMatch(/%ZZ|%C0|ppppp/);
+  }
+  expect(await t.head()).toBe(head);
+});
+
 it('an unknown route is 404 in the error format', async () => {
   const res = await t.call('GET', '/api/nowhere', { token: w.pro });
   expect(res.status).toBe(404);

@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-answer';
 import { answeredCodes, ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
+import { unroutablePath } from './http/unroutable-path';
 import { declarePathParameters } from './http/openapi';
 import { OPENAPI_DOCUMENT } from './ops/docs.http.controller';
 
@@ -17,7 +18,7 @@ export const BODY_LIMIT = 64 * 1024;
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<NestFastifyApplication> {
   const root = createRootLogger(config.LOG_LEVEL);
   // maxParamLength: an over-long id must reach validation (400), not fall out of the router (404).
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), ...CLOSING_FASTIFY_OPTIONS });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors: unroutablePath, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
