@@ -48,11 +48,15 @@ export const badYear = fc.oneof(
 
 /** A string longer than `max`. */
 export const tooLong = (max: number) => fc.string({ unit: 'grapheme-ascii', minLength: max + 1, maxLength: max + 50 });
-/** A string that is empty or longer than `max` (text bounds 1–max). */
-export const badText = (max: number) => fc.oneof(fc.constant(''), tooLong(max), notString);
-/** A printable 1–max string field: empty, too long, control or surrogate characters, or not a string. */
+/**
+ * A 1–max text field gone wrong: empty, too long, not a string, blank, or holding a control
+ * character or a bidirectional override (refused in every text field, titles and reasons alike).
+ */
+export const badText = (max: number) =>
+  fc.oneof(fc.constant(''), tooLong(max), notString, fc.constantFrom('   ', ' \u200b ', 'a\u0000b', 'x\u001b[2Jy', 'invoice \u202eFDP.exe', 'a\u2066b'));
+/** A printable 1–max string field: as badText, plus line breaks, tabs, surrogates and format characters. */
 export const badPrintable = (max: number) =>
-  fc.oneof(badText(max), fc.constantFrom('a\u0000b', '\u0007', 'line\nbreak', 'tab\t', '\ud800', 'x\u001b[31m'));
+  fc.oneof(badText(max), fc.constantFrom('a\u0000b', '\u0007', 'line\nbreak', 'tab\t', '\ud800', 'x\u001b[31m', 'K\u200b1', 'K\u20281'));
 /** Not one of `values`. */
 export const notOneOf = (values: readonly string[]) =>
   fc.oneof(fc.string({ maxLength: 20 }), notString, fc.constantFrom(...values.map((v) => v.toUpperCase()), ...values.map((v) => ` ${v}`))).filter((v) => !values.includes(v as string));

@@ -75,18 +75,44 @@ const upTo = (max: number) =>
     // UTF-16 length ≥ characters: only a long string needs counting.
     .refine((s) => s.length <= max || characterCount(s) <= max, `must be at most ${max} characters`)
     .meta({ maxLength: max });
-export const text = (max: number) => upTo(max).refine((s) => s.length > 0, 'must not be empty').meta({ minLength: 1, maxLength: max });
-/** Blank: nothing but white space (a reason of spaces says nothing). */
-export const isBlank = (s: string): boolean => s.trim() === '';
+/**
+ * Characters no free text here may hold: C0 and C1 controls (NUL, ESC sequences that repaint a
+ * terminal, DEL) and the bidirectional overrides and isolates, which make a title or a reason read
+ * differently on screen from what is stored ("Trojan Source"). Multi-line text keeps tab and line
+ * breaks.
+ */
+const CONTROL_IN_LINE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+const NO_CONTROLS = 'must not hold control characters or bidirectional overrides';
+/** Blank: nothing but white space and invisible format characters (a reason of spaces says nothing). */
+export const isBlank = (s: string): boolean => s.replace(/[\s\p{Cf}]/gu, '') === '';
+const notEmpty = (max: number) => upTo(max).refine((s) => s.length > 0, 'must not be empty').meta({ minLength: 1, maxLength: max });
+/** One line that says something (a title, a name): 1–max characters. */
+export const line = (max: number) =>
+  notEmpty(max)
+    .refine((s) => !CONTROL_IN_LINE.test(s), NO_CONTROLS)
+    .refine((s) => !isBlank(s), 'must not be blank');
+/** Free text that says something, line breaks allowed (a note, a reason): 1–max characters. */
+export const text = (max: number) =>
+  notEmpty(max)
+    .refine((s) => !CONTROL_IN_TEXT.test(s), NO_CONTROLS)
+    .refine((s) => !isBlank(s), 'must not be blank');
 /** A reason (API.md: 1–500 characters) that says something: a blank one is refused. */
-export const reasonText = text(500).refine((s) => !isBlank(s), 'must not be blank: say why');
+export const reasonText = notEmpty(500)
+  .refine((s) => !CONTROL_IN_TEXT.test(s), NO_CONTROLS)
+  .refine((s) => !isBlank(s), 'must not be blank: say why');
 /**
  * A reason where API.md answers its absence with REASON_REQUIRED (UnitVerify): empty or blank
  * passes the schema, so that the controller can treat it as missing.
  */
-export const optionalReason = upTo(500).optional();
+export const optionalReason = upTo(500)
+  .refine((s) => !CONTROL_IN_TEXT.test(s), NO_CONTROLS)
+  .optional();
+/** API.md's "printable": visible characters and spaces, no control, format or separator characters, not blank. */
 export const printable = (max: number) =>
-  text(max).regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must be printable characters');
+  notEmpty(max)
+    .regex(/^[^\p{C}\p{Zl}\p{Zp}]+$/u, 'must be printable characters')
+    .refine((s) => !isBlank(s), 'must not be blank');
 export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
@@ -103,5 +129,5 @@ export const hours = (max: number) =>
     .max(max, `must be at most ${max}`)
     .refine((h) => tryFromHours(h) !== undefined, 'must have at most 2 decimals');
 export const evidence = z
-  .array(z.strictObject({ name: text(200), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters') }))
+  .array(z.strictObject({ name: line(200), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters') }))
   .max(20, 'at most 20 items');

@@ -1,4 +1,4 @@
-import { characterCount, printable, text } from './validation';
+import { characterCount, isBlank, line, optionalReason, printable, reasonText, text } from './validation';
 
 describe('bounds count characters as API.md does (code points, not UTF-16 units)', () => {
   const extB = '\u{20000}'; // 𠀀, CJK Extension B: one character, two UTF-16 units
@@ -14,5 +14,42 @@ describe('bounds count characters as API.md does (code points, not UTF-16 units)
     expect(text(200).safeParse(extB.repeat(201)).success).toBe(false);
     expect(printable(128).safeParse(extB.repeat(128)).success).toBe(true);
     expect(text(1).safeParse('').success).toBe(false);
+  });
+});
+
+describe('free text holds what it shows: no controls, no bidirectional overrides, not blank', () => {
+  const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: string) => schema.safeParse(v).success;
+
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['an ESC sequence', 'a\u001b[2Jb'],
+    ['DEL', 'a\u007fb'],
+    ['a C1 control', 'a\u0085b'],
+    ['a right-to-left override', 'invoice \u202eFDP.exe'],
+    ['a bidirectional isolate', 'a\u2066b\u2069'],
+  ])('a title, a reason, a note refuse %s', (_what, v) => {
+    expect([ok(line(200), v), ok(text(500), v), ok(reasonText, v), ok(optionalReason, v)]).toEqual([false, false, false, false]);
+  });
+
+  it('a title is one line; a note or a reason may break lines', () => {
+    expect(ok(line(200), 'a\nb')).toBe(false);
+    expect(ok(line(200), 'a\tb')).toBe(false);
+    expect([ok(text(500), 'first\nsecond'), ok(reasonText, 'first\r\nsecond\tthird')]).toEqual([true, true]);
+  });
+
+  it('blank is white space and invisible format characters only', () => {
+    expect(['   ', '\u200b', ' \u200b\u00a0', '\u3000'].map(isBlank)).toEqual([true, true, true, true]);
+    expect(isBlank(' 继续教育 ')).toBe(false);
+    expect([ok(line(200), '\u200b'), ok(text(500), '   '), ok(reasonText, '\u200b ')]).toEqual([false, false, false]);
+  });
+
+  it('a contentKey is printable: no format, control or separator characters, and not blank', () => {
+    expect(['course-2024/A 1', '课程·甲', 'K\u{20000}'].map((v) => ok(printable(128), v))).toEqual([true, true, true]);
+    expect(['K\u202e1', 'K\u200b1', 'K\u20281', 'K\uE0001', '   ', 'K\u00001'].map((v) => ok(printable(128), v))).toEqual([false, false, false, false, false, false]);
+  });
+
+  it('ordinary Chinese and mixed text passes', () => {
+    expect(ok(line(200), '专业技术人员继续教育（公需科目）2024 — Part 1')).toBe(true);
+    expect(ok(reasonText, '证书系伪造。\n见附件。')).toBe(true);
   });
 });

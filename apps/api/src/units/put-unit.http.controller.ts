@@ -6,11 +6,11 @@ import { FIELDS } from '@jx/domain';
 import { requireRegion, requireRole } from '../http/policies';
 import { forbiddenError } from '../http/http-error';
 import { Meta } from '../http/request-context';
-import { id, parseWith, region, text } from '../http/validation';
+import { id, line, parseWith, region } from '../http/validation';
 import { Endpoint } from '../http/openapi';
 import * as responses from '../http/responses';
 
-const putUnitBody = z.strictObject({ name: text(200), region, industry: z.enum(FIELDS) });
+const putUnitBody = z.strictObject({ name: line(200), region, industry: z.enum(FIELDS) });
 
 @Controller('api/units/:unitId')
 export class PutUnitController {

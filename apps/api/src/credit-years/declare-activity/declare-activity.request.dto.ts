@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '@jx/rules';
 import type { ActorRole } from '@jx/domain';
-import { date, evidence, id, printable, text } from '../../http/validation';
+import { date, evidence, id, line, printable } from '../../http/validation';
 
 /** RULES.md §2 measure fields; their per-item shape and bounds are checked by libs/rules. */
 const measure = z.strictObject({
@@ -19,7 +19,7 @@ export const declareActivityBody = z.strictObject({
   activityId: id,
   category: z.enum(CATEGORIES),
   subject: z.enum(['public', 'professional']).optional(),
-  title: text(200),
+  title: line(200),
   completedOn: date,
   measure: measure.optional(),
   contentKey: printable(128).optional(),
