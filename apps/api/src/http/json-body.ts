@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { isWellFormedText } from '@jx/event-store';
-import { INVALID_JSON, NOT_I_JSON, NOT_JSON } from './validation';
+import { DUPLICATE_NAMES, INVALID_JSON, NOT_I_JSON, NOT_JSON } from './validation';
 
 /** A \uD800–\uDFFF escape: the only way an unpaired surrogate gets in (UTF-8 decoding never makes one). */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
@@ -33,6 +33,35 @@ function wellFormed(body: unknown): boolean {
   return true;
 }
 
+/**
+ * Where a member name ends: a quote that no backslash escapes (an even run of them before it),
+ * then `:`. Inside a string a quote is always escaped, so this counts the member names as written.
+ */
+const MEMBER_NAME_END = /(?<!\\)(?:\\\\)*"\s*:/g;
+
+/** The members of every object in a parsed body (iteratively, as wellFormed walks it). */
+function memberCount(body: unknown): number {
+  let count = 0;
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (Array.isArray(value)) for (const item of value) pending.push(item);
+    else if (typeof value === 'object' && value !== null) {
+      const members = Object.values(value);
+      count += members.length;
+      for (const member of members) pending.push(member);
+    }
+  }
+  return count;
+}
+
+/**
+ * I-JSON (RFC 7493 §2.3): member names are unique. JSON.parse keeps the last of two, so a body
+ * could say one thing to a proxy that reads the first and another to this server: fewer members
+ * parsed than names written means a name was repeated.
+ */
+const hasDuplicateNames = (text: string, parsed: unknown): boolean => typeof parsed === 'object' && parsed !== null && [...text.matchAll(MEMBER_NAME_END)].length !== memberCount(parsed);
+
 export function installBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(/^application\/([\w.+-]+\+)?json(\s*;.*)?$/i, { parseAs: 'string' }, (_req, body, done) => {
@@ -45,6 +74,7 @@ export function installBodyParsers(fastify: FastifyInstance): void {
       return done(null, INVALID_JSON);
     }
     // I-JSON only (RFC 7493): the history's canonical form (RFC 8785) cannot write what it refuses.
+    if (hasDuplicateNames(text, parsed)) return done(null, DUPLICATE_NAMES);
     done(null, SURROGATE_ESCAPE.test(text) && !wellFormed(parsed) ? NOT_I_JSON : parsed);
   });
   // An empty body is no body whatever its type (`curl -X DELETE -d ''` says form-urlencoded).
