@@ -81,13 +81,14 @@ it('GET /api/docs declares, on every operation, its path parameters, its success
   expect(paths['/api/reports/compliance']!.get!.parameters!.find((p) => p.name === 'year')!.required).toBe(true);
 });
 
-it('a path the router cannot read (bad percent-encoding, an over-long segment) is 400 in the error format, without the URL echoed', async () => {
+it('a path the router cannot read (bad percent-encoding, an over-long segment) is 401 without a valid token, else 400, in the error format and without the URL echoed', async () => {
   const head = await t.head();
+  const forged = `${w.pro.slice(0, -2)}xx`;
   for (const path of ['/api/persons/%ZZ/years/2024', '/api/persons/p%C0%AF/years/2024', `/api/persons/${'p'.repeat(5000)}/years/2024`]) {
-    const res = await t.call('GET', path);
-    expect({ path: path.slice(0, 40), status: res.status, code: res.body?.error?.code }).toEqual({ path: path.slice(0, 40), status: 400, code: 'VALIDATION_FAILED' });
-    expect(res.body.error.details).toEqual([{ field: 'path', reason: expect.any(String) }]);
-    expect(JSON.stringify(res.body)).not.toMatch(/%ZZ|%C0|ppppp/);
+    const answers = { none: await t.call('GET', path), forged: await t.call('GET', path, { token: forged }), valid: await t.call('GET', path, { token: w.pro }) };
+    expect(Object.values(answers).map((a) => [a.status, a.body?.error?.code])).toEqual([[401, 'UNAUTHENTICATED'], [401, 'UNAUTHENTICATED'], [400, 'VALIDATION_FAILED']]);
+    expect(answers.valid.body.error.details).toEqual([{ field: 'path', reason: expect.any(String) }]);
+    expect(JSON.stringify(Object.values(answers).map((a) => a.body))).not.toMatch(/%ZZ|%C0|ppppp/);
   }
   expect(await t.head()).toBe(head);
 });
@@ -135,8 +136,16 @@ it('a member name repeated in one object is 400 INVALID_JSON and writes nothing 
   }
   expect(await t.head()).toBe(head);
   // A quote and a colon inside a string, escaped backslashes before a name's end: no repetition there.
-  const tricky = JSON.stringify(activity({ activityId: 'dupC', title: 'say \\": twice \\', contentKey: 'k\\' }));
-  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw: tricky })).status).toBe(201);
+  // Strings that begin with a colon (after spaces of any kind) are no names either.
+  const tricky = [
+    activity({ activityId: 'dupC', title: 'say \\": twice \\', contentKey: 'k\\' }),
+    activity({ activityId: 'dupD', title: ':) 公需科目', contentKey: '::course/2024', evidence: [{ name: ':cert.pdf', sha256: 'a'.repeat(64) }] }),
+    activity({ activityId: 'dupE', title: '\u3000:课程 \u00a0: 第二部分', contentKey: ' : k' }),
+  ];
+  for (const body of tricky) {
+    const raw = JSON.stringify(body, null, 1).replace('"title":', '"title" \r\n\t:');
+    expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw })).status).toBe(201);
+  }
 });
 
 it('a string with an unpaired UTF-16 surrogate is 400 INVALID_JSON and writes nothing: not I-JSON, which the hash chain (RFC 8785) requires', async () => {

@@ -1,6 +1,7 @@
 /** Builds the HTTP application (used by main and by the e2e tests, which inject a clock). */
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '@jx/config';
@@ -10,6 +11,7 @@ import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-an
 import { answeredCodes, ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
+import { AuthGuard } from './http/auth.guard';
 import { declarePathParameters } from './http/openapi';
 import { OPENAPI_DOCUMENT } from './ops/docs.http.controller';
 
@@ -18,7 +20,16 @@ export const BODY_LIMIT = 64 * 1024;
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<NestFastifyApplication> {
   const root = createRootLogger(config.LOG_LEVEL);
   // maxParamLength: an over-long id must reach validation (400), not fall out of the router (404).
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors: unroutablePath, ...CLOSING_FASTIFY_OPTIONS });
+  // Paths the router cannot read are answered before Nest's guard runs: a guard of their own, on the same secret.
+  const guard = new AuthGuard(config.jwtSecret, new Reflector());
+  const requestLine = (request: FastifyRequest, status: number, code: string | undefined, ms: number, route: string) => {
+    if (root.isLevelEnabled('info')) root.info({ reqId: request.id, method: request.method, route, status, ...(code === undefined ? {} : { code }), ms: Math.round(ms) }, 'request');
+  };
+  const frameworkErrors = unroutablePath({
+    authenticates: (header) => guard.authenticates(header),
+    logged: (request, status, code) => requestLine(request, status, code, 0, 'unreadable'),
+  });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
@@ -32,9 +43,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   installClosingAnswer(fastify);
   // One line per request: the route pattern, never the URL (it holds person ids); a failure's error code.
   fastify.addHook('onResponse', async (request, reply) => {
-    if (!root.isLevelEnabled('info')) return;
-    const code = answeredCodes.get(request);
-    root.info({ reqId: request.id, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ...(code === undefined ? {} : { code }), ms: Math.round(reply.elapsedTime) }, 'request');
+    requestLine(request, reply.statusCode, answeredCodes.get(request), reply.elapsedTime, request.routeOptions.url ?? 'unmatched');
   });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

@@ -15,6 +15,8 @@ const PUBLIC = 'jx:public';
 export const Public = () => SetMetadata(PUBLIC, true);
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** The scheme is case-insensitive (RFC 9110 §11.1). */
+const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/i;
 const REGION = /^\d{6}$/;
 const SCOPE_CLAIMS: Record<Role, ReadonlyArray<'personId' | 'unitId' | 'institutionId' | 'region'>> = {
   professional: ['personId', 'unitId'],
@@ -83,12 +85,23 @@ export class AuthGuard implements CanActivate {
     return actor;
   }
 
+  /** Whether an Authorization header carries a token this guard accepts (for answers given outside Nest's routing). */
+  authenticates(header: unknown): boolean {
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match) return false;
+    try {
+      this.actorOf(match[1]!);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    // The scheme is case-insensitive (RFC 9110 §11.1).
-    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(header) : null;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer token is required');
     try {
       // A copy: the request may not change what later requests with the same token are told.

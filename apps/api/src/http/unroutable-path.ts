@@ -1,19 +1,31 @@
 /**
  * A path the router cannot even read — bad percent-encoding (`%ZZ`), or a parameter longer than
- * the router takes — is answered 400 in the API's error format, as every malformed path is
- * (API.md). Fastify's own answer had another format, a 414, and echoed the URL, person ids and all.
- * No route means no endpoint to authenticate for: like an unknown route, it answers without a token.
+ * the router takes — is answered in the API's error format: 401 without a valid token (API.md
+ * checks authentication first), else 400, as every malformed path is. Fastify's own answer had
+ * another format, a 414 for the long one, and echoed the URL, person ids and all. The route, and so
+ * the role it needs (403), is not known here. Fastify answers these before any hook runs, so the
+ * request log line is written here.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { answeredCodes } from './error.filter';
 
 const REASONS: Record<string, string> = {
   FST_ERR_BAD_URL: 'is not a valid URL path (bad percent-encoding)',
   FST_ERR_MAX_PARAM_LENGTH: 'has a segment longer than 4096 characters',
 };
 
-export function unroutablePath(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const reason = REASONS[error.code] ?? 'cannot be read';
-  answeredCodes.set(request, 'VALIDATION_FAILED');
-  void reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: `path: ${reason}`, details: [{ field: 'path', reason }] } });
+export interface UnroutablePathDeps {
+  /** Whether the Authorization header carries a valid token (AuthGuard.authenticates). */
+  authenticates(header: unknown): boolean;
+  /** Writes the request log line (as the app's onResponse hook does for routed requests). */
+  logged(request: FastifyRequest, status: number, code: string): void;
+}
+
+export function unroutablePath(deps: UnroutablePathDeps) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const [status, code, message, details] = deps.authenticates(request.headers.authorization)
+      ? [400, 'VALIDATION_FAILED', `path: ${REASONS[error.code] ?? 'cannot be read'}`, [{ field: 'path', reason: REASONS[error.code] ?? 'cannot be read' }]]
+      : [401, 'UNAUTHENTICATED', 'a valid Authorization: Bearer token is required', undefined];
+    deps.logged(request, status, code);
+    void reply.code(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  };
 }

@@ -83,11 +83,16 @@ const upTo = (max: number) =>
  * differently on screen from what is stored ("Trojan Source"). Multi-line text keeps tab and line
  * breaks.
  */
-const CONTROL_IN_LINE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+const CONTROL_IN_LINE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 const NO_CONTROLS = 'must not hold control characters or bidirectional overrides';
-/** Blank: nothing but white space and invisible format characters (a reason of spaces says nothing). */
-export const isBlank = (s: string): boolean => s.replace(/[\s\p{Cf}]/gu, '') === '';
+/**
+ * Blank: nothing but white space and characters that show nothing on their own — format characters,
+ * the Hangul fillers, the blank Braille pattern, the combining grapheme joiner and variation
+ * selectors (a reason of spaces says nothing).
+ */
+const INVISIBLE = /[\s\p{Cf}\u115F\u1160\u3164\uFFA0\u2800\u034F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+export const isBlank = (s: string): boolean => s.replace(INVISIBLE, '') === '';
 const notEmpty = (max: number) => upTo(max).refine((s) => s.length > 0, 'must not be empty').meta({ minLength: 1, maxLength: max });
 /** One line that says something (a title, a name): 1–max characters. */
 export const line = (max: number) =>
@@ -110,10 +115,15 @@ export const reasonText = notEmpty(500)
 export const optionalReason = upTo(500)
   .refine((s) => !CONTROL_IN_TEXT.test(s), NO_CONTROLS)
   .optional();
-/** API.md's "printable": visible characters and spaces, no control, format or separator characters, not blank. */
+/**
+ * API.md's "printable", for keys that identify content: visible characters and spaces; no control,
+ * format (zero-width, bidi), private-use or line-separator characters — two keys that look alike
+ * must be alike — and not blank. (Emoji joined by U+200D are refused with the format characters;
+ * unassigned code points are not judged, so the answer does not hang on the runtime's Unicode.)
+ */
 export const printable = (max: number) =>
   notEmpty(max)
-    .regex(/^[^\p{C}\p{Zl}\p{Zp}]+$/u, 'must be printable characters')
+    .regex(/^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]+$/u, 'must be printable characters')
     .refine((s) => !isBlank(s), 'must not be blank');
 export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');
 

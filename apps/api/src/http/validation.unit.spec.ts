@@ -33,12 +33,15 @@ describe('free text holds what it shows: no controls, no bidirectional overrides
 
   it('a title is one line; a note or a reason may break lines', () => {
     expect(ok(line(200), 'a\nb')).toBe(false);
+    expect([ok(line(200), 'a\u2028b'), ok(line(200), 'a\u2029b')]).toEqual([false, false]);
+    expect(ok(line(200), '👩🏻‍💻 培训 🇨🇳')).toBe(true);
     expect(ok(line(200), 'a\tb')).toBe(false);
     expect([ok(text(500), 'first\nsecond'), ok(reasonText, 'first\r\nsecond\tthird')]).toEqual([true, true]);
   });
 
   it('blank is white space and invisible format characters only', () => {
-    expect(['   ', '\u200b', ' \u200b\u00a0', '\u3000'].map(isBlank)).toEqual([true, true, true, true]);
+    expect(['   ', '\u200b', ' \u200b\u00a0', '\u3000', '\u3164', '\u2800 ', '\ufe0f', '\u034f'].map(isBlank)).toEqual([true, true, true, true, true, true, true, true]);
+    expect(isBlank('👍\ufe0f')).toBe(false);
     expect(isBlank(' 继续教育 ')).toBe(false);
     expect([ok(line(200), '\u200b'), ok(text(500), '   '), ok(reasonText, '\u200b ')]).toEqual([false, false, false]);
   });
