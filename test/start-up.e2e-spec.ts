@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { requireBuild, startServer } from './support/server-process';
 
 const ROOT = join(__dirname, '..');
@@ -36,6 +37,30 @@ it.each([
   });
   expect(run.status).toBe(1);
   expect(run.stderr).toContain(`${prefix}DATABASE_URL: cannot open the PostgreSQL`);
+});
+
+it.each([
+  ['the API', 'dist/apps/api/src/main.js', 'start-up failed: '],
+  ['the worker', 'dist/apps/worker/src/main.js', 'worker start-up failed: '],
+])('%s stops with REDIS_URL named when its Redis has no such database, and writes nothing to database 0 (ioredis would go on there)', async (_name, entry, prefix) => {
+  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const databases = await configuredDatabases(url.toString());
+  url.pathname = `/${databases}`;
+  const queue = `start-up-db-${process.pid}`;
+  const run = spawnSync(process.execPath, [entry], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', REDIS_URL: url.toString(), JOBS_QUEUE: queue, RUN_WORKER: 'false', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' },
+    encoding: 'utf8',
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`${prefix}REDIS_URL: the server has no database ${databases} (ERR DB index is out of range)`);
+  url.pathname = '/0';
+  const db0 = new Redis(url.toString());
+  try {
+    expect(await db0.keys(`*${queue}*`)).toEqual([]);
+  } finally {
+    db0.disconnect();
+  }
 });
 
 it('the API stops with DATA_DIR named when that folder cannot be made (a file stands in its way)', () => {
@@ -105,3 +130,13 @@ it('logs one JSON line per request: the route pattern (never the URL, which hold
     await server.exited;
   }
 }, 60_000);
+
+/** How many databases the test Redis has (CONFIG GET databases): the first index it refuses. */
+async function configuredDatabases(url: string): Promise<number> {
+  const client = new Redis(url);
+  try {
+    return Number(((await client.config('GET', 'databases')) as string[])[1]);
+  } finally {
+    client.disconnect();
+  }
+}

@@ -9,14 +9,27 @@ const monthDay = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const existsEveryYear = (v: string): boolean => Number(v.slice(3)) <= DAYS_IN_MONTH[Number(v.slice(0, 2)) - 1]!;
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const parsedUrl = (v: string): URL | null => {
+  try {
+    return new URL(v);
+  } catch {
+    return null;
+  }
+};
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z
+    .string()
+    // Two messages: `postgres://h:99999/db` starts as asked but is no URL (its port is out of range).
+    .refine((v) => parsedUrl(v) !== null, 'is not a URL that can be read (check its port, host and escaping)')
+    .refine((v) => parsedUrl(v) === null || protocols.includes(parsedUrl(v)!.protocol), `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+/**
+ * The database of a Redis URL is its path (`/3`), as ioredis reads it; anything else there (or a
+ * `db` parameter) would reach Redis as `SELECT NaN` and stop the process with the driver's error.
+ */
+const redisDatabase = (v: string): boolean => {
+  const u = parsedUrl(v);
+  return u === null || (/^\/?(\d{1,9})?$/.test(u.pathname) && !u.searchParams.has('db'));
+};
 
 export const envSchema = z.object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -37,7 +50,7 @@ export const envSchema = z.object({
     READ_MODELS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, 'must be a lower-case SQL identifier of at most 61 characters').default('read_models'),
     JOBS_QUEUE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -').default('jx-jobs'),
     EVENTSTORE_URL: url(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']).optional(),
-    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    REDIS_URL: url(['redis:', 'rediss:']).refine(redisDatabase, 'names its database by a whole number as its path (redis://host:6379/0), and nothing else there').optional(),
     YEAR_CLOSES_ON: z
       .string()
       .regex(monthDay, 'must be MM-DD: a month 01–12 and a day of it, e.g. 03-31')

@@ -53,6 +53,10 @@ describe('configuration (API.md, Running)', () => {
     [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379/abc' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379/1/2' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379?db=x' }, 'REDIS_URL'],
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:99999/test' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ EVENT_STORE_SCHEMA: 'x'.repeat(64) }, 'EVENT_STORE_SCHEMA'],
     [{ READ_MODELS_SCHEMA: 'x'.repeat(62) }, 'READ_MODELS_SCHEMA'],
@@ -78,6 +82,15 @@ describe('configuration (API.md, Running)', () => {
 
   it('names the URL schemes a URL variable takes', () => {
     expect(problemsOf({ REDIS_URL: 'http://x' })).toContain('REDIS_URL must be a URL starting with redis:// or rediss://');
+  });
+
+  it('tells a URL it cannot read from one of another scheme (a port out of range is the former)', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://postgres@127.0.0.1:99999/test' })).toEqual(['DATABASE_URL is not a URL that can be read (check its port, host and escaping)']);
+  });
+
+  it('takes a Redis database as a whole number in the path, and no path at all', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379/', 'redis://127.0.0.1:6379/15', 'rediss://user:pw@h:6380/0']) expect(loadConfig({ REDIS_URL: url }).REDIS_URL).toBe(url);
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379/abc' })).toEqual([expect.stringMatching(/^REDIS_URL names its database by a whole number/)]);
   });
 
   it('takes schema names up to 63 characters, and up to 61 for the read models (their second copy adds `_b`)', () => {

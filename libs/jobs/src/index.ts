@@ -5,3 +5,4 @@ export * from './in-process/sqlite-job-journal';
 export * from './testing/manual-job-timers';
 export * from './bullmq/bullmq-job-queue.adapter';
 export * from './bullmq/bullmq-jobs.module';
+export * from './bullmq/redis-database';

@@ -6,3 +6,4 @@ export * from './health-checks';
 export * from './tokens';
 export * from './shutdown-deadline';
 export * from './stores';
+export * from './start-up-checks';
