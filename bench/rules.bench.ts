@@ -77,6 +77,7 @@ function activity(i: number, finalized: boolean): ActivityInput {
     status,
     verified,
     final,
+    finalRejected: final === 0,
     contentKey: rnd() < 0.08 ? pick(KEYS) : null,
   };
 }

@@ -67,7 +67,7 @@ describe('Art. 11: activities sharing a contentKey count once', () => {
 
   it('an authority-rejected activity (final 0) does not supersede in the final tier', () => {
     const e = evaluate(jx, finalizedYear([
-      act({ activityId: 'a', category: '8.1', hours: 20, finalHours: 0, contentKey: 'k' }),
+      act({ activityId: 'a', category: '8.1', hours: 20, finalHours: 0, finalRejected: true, contentKey: 'k' }),
       act({ activityId: 'b', category: '8.1', hours: 8, contentKey: 'k' }),
     ]));
     expect(counted(e)).toEqual({ a: 0, b: 8 });

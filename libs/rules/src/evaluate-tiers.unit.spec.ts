@@ -72,7 +72,7 @@ describe('compliance is judged on final once finalised, else on verified', () =>
 });
 
 describe('an authority\'s adjustment to 0 rejects the activity in the final tier only', () => {
-  const e = evaluate(jx, finalizedYear([...full, act({ activityId: 'x', category: '8.1', hours: 12, finalHours: 0 })]));
+  const e = evaluate(jx, finalizedYear([...full, act({ activityId: 'x', category: '8.1', hours: 12, finalHours: 0, finalRejected: true })]));
   const x = e.activities.find((a) => a.activityId === 'x')!;
 
   it('status shows rejected and it counts 0', () => {

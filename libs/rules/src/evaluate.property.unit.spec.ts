@@ -23,11 +23,12 @@ const activityArb = (keyScope: 'any' | 'category'): fc.Arbitrary<Omit<ActivityIn
       key: fc.option(fc.constantFrom('k1', 'k2', 'k3'), { freq: 2 }),
     })
     .map(({ category, subject, completedOn, claimed, status, cut, final, key }) => {
-      // Domain invariants (RULES.md §4): verified ≤ claimed, never 0; final ≤ verified, only when verified.
+      // Domain invariants (RULES.md §4): verified ≤ claimed, never 0; final ≤ verified, only when verified;
+      // a final of 0 is the authority's rejection (verified hours are never 0 here).
       const verified = status === 'verified' ? Math.max(1, Math.floor((claimed * cut) / 100)) : null;
       const finalHours = verified !== null && final !== null ? Math.floor((verified * final) / 100) : null;
       const contentKey = key === null ? null : keyScope === 'category' ? `${category}:${key}` : key;
-      return { category, subject, title: 't', completedOn, measure: {}, claimed: Math.max(claimed, verified ?? 0), status, verified, final: finalHours, contentKey };
+      return { category, subject, title: 't', completedOn, measure: {}, claimed: Math.max(claimed, verified ?? 0), status, verified, final: finalHours, finalRejected: finalHours === 0, contentKey };
     });
 
 const yearArb = (keyScope: 'any' | 'category' = 'any', maxLength = 30): fc.Arbitrary<PersonYearInput> =>
@@ -44,7 +45,7 @@ const yearArb = (keyScope: 'any' | 'category' = 'any', maxLength = 30): fc.Arbit
 
 const decidingHours = (py: PersonYearInput, a: ActivityInput): number | null =>
   py.finalized
-    ? a.final !== null && a.final > 0 ? a.final : null
+    ? a.final !== null && !a.finalRejected ? a.final : null
     : a.status === 'withdrawn' || a.status === 'rejected' ? null : a.status === 'verified' ? a.verified ?? a.claimed : a.verified;
 const h = (x: number): number => Math.round(x * 100);
 const RUNS = { numRuns: 300 };

@@ -77,7 +77,7 @@ export function evaluate(ruleSet: RuleSet, personYear: PersonYearInput, options?
       title: a.title,
       completedOn: a.completedOn,
       // An authority's adjustment to 0 rejects the activity in the final tier only (RULES.md §4).
-      status: a.final === 0 ? 'rejected' : a.status,
+      status: a.finalRejected ? 'rejected' : a.status,
       hours: {
         claimed: a.claimed / 100,
         verified: a.verified === null ? null : a.verified / 100,

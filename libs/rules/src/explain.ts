@@ -24,7 +24,7 @@ function workflowSteps(a: ActivityInput, finalized: boolean, out: ExplanationSte
   } else out.push(step('UNIT_PENDING', '12', values, '待用人单位核定'));
   if (!finalized) return;
   if (a.final === null) out.push(step('AUTHORITY_NOT_INCLUDED', '12', values, '未纳入最近一次终审'));
-  else if (a.final === 0) out.push(step('AUTHORITY_REJECTED', '12', values, '终审调整为 0：不予认定'));
+  else if (a.finalRejected) out.push(step('AUTHORITY_REJECTED', '12', values, '终审调整为 0：不予认定'));
   else if (a.final !== (a.verified ?? a.claimed)) {
     out.push(step('AUTHORITY_ADJUSTED', '12', values, `终审调整为 ${formatHours(a.final)} 学时（核定 ${formatHours(a.verified ?? a.claimed)} 学时）`));
   } else out.push(step('AUTHORITY_FINAL', '12', values, `终审认定 ${formatHours(a.final)} 学时`));

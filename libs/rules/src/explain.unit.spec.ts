@@ -119,7 +119,7 @@ describe('the workflow, Art. 11, the caps, Art. 14 and what is counted', () => {
   it('the authority\'s final review: adjusted, rejected, confirmed', () => {
     const py = finalizedYear([
       act({ activityId: 'adj', category: '8.1', hours: 8, finalHours: 5 }),
-      act({ activityId: 'rej', category: '8.1', hours: 8, finalHours: 0 }),
+      act({ activityId: 'rej', category: '8.1', hours: 8, finalHours: 0, finalRejected: true }),
       act({ activityId: 'ok', category: '8.1', hours: 8 }),
     ]);
     expect(texts(py, 'adj')).toEqual(expect.arrayContaining(['终审调整为 5.00 学时（核定 8.00 学时）', '计入专业科目 5.00 学时（终审结果）']));
@@ -136,5 +136,17 @@ describe('the workflow, Art. 11, the caps, Art. 14 and what is counted', () => {
       for (const s of a.explanation) expect(s).toEqual({ code: expect.stringMatching(/^[A-Z0-9_]+$/), article: expect.stringMatching(/^\d+(\(\d\))?$/), values: expect.any(Object), text: expect.any(String) });
       expect(a.explanation.at(-1)).toMatchObject({ code: 'COUNTED', values: { counted: a.hours.counted } });
     }
+  });
+});
+
+describe('a final of 0 that is no rejection (8(8) under 1,000 points, finalised as verified)', () => {
+  const py = finalizedYear([act({ activityId: 'pts', category: '8.8', hours: 0, finalHours: 0 })]);
+
+  it('stays in the final tier at 0, as finalised, with the status the unit gave', () => {
+    const e = evaluate(jx, py, { explain: true });
+    const pts = e.activities[0]!;
+    expect([pts.status, pts.hours, pts.notes]).toEqual(['verified', { claimed: 0, verified: 0, final: 0, counted: 0 }, []]);
+    expect(pts.explanation.map((s) => s.code)).toContain('AUTHORITY_FINAL');
+    expect(pts.explanation.map((s) => s.code)).not.toContain('AUTHORITY_REJECTED');
   });
 });

@@ -23,7 +23,7 @@ export type TierIndex = typeof DECLARED | typeof VERIFIED | typeof FINAL;
  * more activities with a content key). An activity's hours per tier, -1 when the tier lacks it:
  * declared — all but withdrawn and unit-rejected, at the claimed hours;
  * verified — unit-verified (or verified on registration), at the unit's hours;
- * final — part of the last finalisation at the authority's hours; 0 (rejected in 终审) is out.
+ * final — part of the last finalisation at the authority's hours; one it rejected (终审) is out.
  */
 export function readActivities(acts: readonly ActivityInput[], n: number, s: Scratch, categories: number): number {
   const { cat, pub, allHead, allNext, sortedFrom, keyed } = s;
@@ -49,7 +49,7 @@ export function readActivities(acts: readonly ActivityInput[], n: number, s: Scr
     const out = status === 'withdrawn' || status === 'rejected';
     const d = out ? -1 : a.claimed;
     const v = out ? -1 : status === 'verified' ? (a.verified ?? a.claimed) : (a.verified ?? -1);
-    const f = a.final !== null && a.final > 0 ? a.final : -1;
+    const f = a.final === null || a.finalRejected ? -1 : a.final;
     declared[i] = d;
     verified[i] = v;
     final[i] = f;

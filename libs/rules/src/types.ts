@@ -48,9 +48,15 @@ export interface ActivityInput {
   verified: Hundredths | null;
   /**
    * Hours in the last finalisation (the authority's adjustment, else the verified hours then);
-   * null when the activity was not part of the last finalisation. 0 = rejected by the authority.
+   * null when the activity was not part of the last finalisation.
    */
   final: Hundredths | null;
+  /**
+   * Whether the last finalisation rejected it: the authority adjusted it to 0 (RULES.md §4). Not
+   * the same as `final` 0: an activity that earns 0 hours (8(8) under 1,000 points) and was
+   * finalised as verified is counted at 0, not rejected.
+   */
+  finalRejected: boolean;
   /** Effective content key for Art. 11 (the authority's, else the unit's, else the declarer's). */
   contentKey: string | null;
 }

@@ -59,6 +59,9 @@ export function toRulesInput(state: CreditYearState, ruleSet?: RuleSet): PersonY
       status: a.status,
       verified: atMost(a.verified, claimed),
       final: atMost(a.final, claimed),
+      // RULES.md §4: an adjustment to 0 rejects it in the final tier; a final of 0 otherwise (8(8)
+      // under 1,000 points, or another rule set's hours) is counted at 0.
+      finalRejected: a.final !== null && a.adjustment === 0,
       contentKey: effectiveContentKey(a),
     });
   }

@@ -32,6 +32,7 @@ export function activity(spec: ActivitySpec): ActivityInput {
     claimed,
     verified,
     final: finalHours === undefined || finalHours === null ? null : fromHours(finalHours),
+    finalRejected: spec.finalRejected ?? false,
   };
 }
 
