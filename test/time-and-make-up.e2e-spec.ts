@@ -1,6 +1,7 @@
 /** RULES.md §4 over HTTP: China dates, closing, make-up (Art. 13), content counted once across years. */
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { undocumentedErrors } from './support/documented-errors';
 
 let t: TestApp;
 let w: World;
@@ -34,8 +35,9 @@ it('Art. 13: a short year takes make-up activities completed in the following ye
   expect(statement.body.makeUp).toEqual({ until: '2025-12-31', reason: null, promotionDelay: false });
 });
 
-it('Art. 13: completedOn after the make-up period is OUTSIDE_YEAR; later than today COMPLETED_IN_FUTURE', async () => {
-  expect((await declare(2024, activity({ completedOn: '2026-01-01' }))).body.error.code).toBe('OUTSIDE_YEAR');
+it('Art. 13: completedOn after the make-up period is no make-up: YEAR_CLOSED once the year closed (409 before 422), else OUTSIDE_YEAR; later than today COMPLETED_IN_FUTURE', async () => {
+  expect((await declare(2024, activity({ completedOn: '2026-01-01' }))).body.error.code).toBe('YEAR_CLOSED');
+  expect((await declare(2025, activity({ completedOn: '2027-01-01' }))).body.error.code).toBe('OUTSIDE_YEAR');
   expect((await declare(2025, activity({ completedOn: '2025-06-02' }))).body.error.code).toBe('COMPLETED_IN_FUTURE');
   expect((await declare(2025, activity({ completedOn: '2024-12-31' }))).status).toBe(422);
 });
@@ -227,4 +229,9 @@ describe('Art. 13: promotion delay when the make-up period ends short', () => {
     t.clock.set('2026-01-01T00:00:00.000Z');
     expect(await sweep()).toEqual({ recorded: 0 });
   });
+});
+
+it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
+  expect(t.errorAnswers.length).toBeGreaterThan(0);
+  expect(await undocumentedErrors(t)).toEqual([]);
 });

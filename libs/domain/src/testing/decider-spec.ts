@@ -49,7 +49,7 @@ export function given(events: readonly CreditYearEvent[]) {
         thenNothing() {
           expect(run().events).toEqual([]);
         },
-        thenRefuses(code: string, kind?: DomainError['kind']) {
+        thenRefuses(code: string, kind?: DomainError['kind'], message?: RegExp) {
           let error: unknown;
           try {
             run();
@@ -59,6 +59,7 @@ export function given(events: readonly CreditYearEvent[]) {
           expect(error).toBeInstanceOf(DomainError);
           expect((error as DomainError).code).toBe(code);
           if (kind) expect((error as DomainError).kind).toBe(kind);
+          if (message) expect((error as DomainError).message).toMatch(message);
         },
         result() {
           return run();

@@ -46,6 +46,9 @@ export function neighbourYearsOf(cmd: DeclareActivityCommand): number[] {
   return contentNeighbours(cmd.year, yearOf(cmd.activity.completedOn) > cmd.year);
 }
 
+/** The end of a year's make-up period: the latest `until` recorded, else the end of the following year (Art. 13). */
+const makeUpEnd = (year: number, state: CreditYearState | null): string => state?.makeUp.until ?? defaultMakeUpEnd(year);
+
 function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {
   if (state === null) return true;
   return !evaluateYear(state, ctx.rules.resolve(ctx.rules.idFor(state.field, state.year))).compliant;
@@ -60,7 +63,7 @@ function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {
 function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState | null, makeUp: boolean, ctx: DecideContext): void {
   const today = chinaDate(ctx.now);
   if (makeUp) {
-    const until = state?.makeUp.until ?? defaultMakeUpEnd(cmd.year);
+    const until = makeUpEnd(cmd.year, state);
     if (isPast(until, today)) throw conflict('YEAR_CLOSED', `the make-up period of ${cmd.year} ended on ${until}`, '13');
     return;
   }
@@ -70,15 +73,12 @@ function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState |
 }
 
 /** The dates a rule refuses given the stored year (422): outside the year and its make-up period, or in the future. */
-function refuseDates(cmd: DeclareActivityCommand, state: CreditYearState | null, makeUp: boolean, ctx: DecideContext): void {
+function refuseDates(cmd: DeclareActivityCommand, state: CreditYearState | null, short: boolean, makeUp: boolean, ctx: DecideContext): void {
   const done = cmd.activity.completedOn;
   if (yearOf(done) < cmd.year) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is before ${cmd.year}`, '11');
   if (yearOf(done) > cmd.year && !makeUp) {
+    if (short) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after the make-up period (ends ${makeUpEnd(cmd.year, state)})`, '13');
     throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after ${cmd.year}, which is not short, so it has no make-up period`, '13');
-  }
-  if (makeUp) {
-    const until = state?.makeUp.until ?? defaultMakeUpEnd(cmd.year);
-    if (done > until) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after the make-up period (ends ${until})`, '13');
   }
   const today = chinaDate(ctx.now);
   if (done > today) throw unprocessable('COMPLETED_IN_FUTURE', `completedOn ${done} is later than today (${today})`, '11');
@@ -122,16 +122,20 @@ export function decideDeclareActivity(
   if (!measured.ok) throw new DomainError('invalid', 'VALIDATION_FAILED', measured.errors.map((e) => `${e.field}: ${e.reason}`).join('; '), undefined, measured.errors);
   // API.md's order: what the stored state forbids (409) before what a rule refuses (422).
   const afterYear = yearOf(a.completedOn) > cmd.year;
-  const makeUp = afterYear && isShort(state, ctx);
+  const short = afterYear && isShort(state, ctx);
+  // Make-up: completed after the year, within its period, for a short year (RULES.md §4). One
+  // completed after the period is a regular declaration, refused as such: YEAR_CLOSED (409) once
+  // the year closed, else OUTSIDE_YEAR (422) by its date.
+  const makeUp = short && a.completedOn <= makeUpEnd(cmd.year, state);
   refuseByYearState(cmd, state, makeUp, ctx);
   if (a.category === '8.8' && state && [...state.activities.values()].some((x) => x.data.category === '8.8' && isActive(x))) {
     throw conflict('POINTS_ALREADY_DECLARED', 'this year already holds an active 学习强国 points activity', '8(8)');
   }
   const content = contentOf(a.activityId, a.contentKey);
-  // (An activity after a year that is not short is refused by its date below: no content to compare.)
+  // (An activity after a year that is not short, or after its period, is refused below: no content to compare.)
   const countedIn = afterYear === makeUp ? yearCountingContent(cmd.year, makeUp, content, neighbours) : null;
   if (countedIn !== null) throw contentAlreadyCounted(content, countedIn);
-  refuseDates(cmd, state, makeUp, ctx);
+  refuseDates(cmd, state, short, makeUp, ctx);
   const registered = ctx.actor.role !== 'professional';
   const events: CreditYearEvent[] = [];
   if (state === null) events.push({ type: 'PersonYearOpened', data: { personId: cmd.personId, year: cmd.year, unitId: cmd.unitId, field } });

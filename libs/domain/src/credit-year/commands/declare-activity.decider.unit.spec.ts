@@ -105,6 +105,18 @@ describe('DeclareActivity', () => {
     });
   });
 
+  describe('Art. 13: a short year\'s activity completed after its make-up period is no make-up', () => {
+    it('once the year closed, the closed year refuses it first (YEAR_CLOSED, 409, before its date\'s 422)', () => {
+      given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-02' }), s, UNIT, none, ctx(actors.pro, '2026-01-05T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+      given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-02' }), s, UNIT, none, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
+    });
+    it('before the year closes, its date refuses it (OUTSIDE_YEAR, 422, naming the period\'s end)', () => {
+      given([opened()])
+        .when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-02' }), s, UNIT, none, ctx(actors.pro, '2025-02-01T00:00:00.000Z')))
+        .thenRefuses('OUTSIDE_YEAR', 'unprocessable', /after the make-up period \(ends 2025-12-31\)/);
+    });
+  });
+
   it('Art. 13: after the make-up period ends, make-up declarations are YEAR_CLOSED', () => {
     given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-12-31' }), s, UNIT, none, ctx(actors.pro, '2026-01-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
   });
