@@ -7,6 +7,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { expectError, withoutWrite } from './support/matrix';
 import { SECRET, startTestApp, type TestApp } from './support/test-app';
+import { undocumentedErrors } from './support/documented-errors';
 
 let t: TestApp;
 let w: World;
@@ -155,4 +156,9 @@ describe('public routes need no token', () => {
   it('a bad token on a public route is ignored, not refused', async () => {
     expect((await t.call('GET', '/api/health', { headers: bearer('garbage') })).status).toBe(200);
   });
+});
+
+it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
+  expect(t.errorAnswers.length).toBeGreaterThan(0);
+  expect(await undocumentedErrors(t)).toEqual([]);
 });

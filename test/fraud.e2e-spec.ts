@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { undocumentedErrors } from './support/documented-errors';
 import { Projector, ProjectionRunner, READ_MODEL_STORE, type ReadModelBatch, type ReadModelStore } from '@jx/projections';
 import { defaultRegistry } from '@jx/rules';
 
@@ -218,3 +219,8 @@ async function pollJob(jobId: string) {
   await t.app.get<{ whenIdle(): Promise<void> }>(JOB_QUEUE).whenIdle();
   return (await t.call('GET', `/api/jobs/${jobId}`, { token: w.regulator })).body;
 }
+
+it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
+  expect(t.errorAnswers.length).toBeGreaterThan(0);
+  expect(await undocumentedErrors(t)).toEqual([]);
+});

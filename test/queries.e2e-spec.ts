@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@jx/event-store';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { undocumentedErrors } from './support/documented-errors';
 
 let t: TestApp;
 let w: World;
@@ -149,4 +150,9 @@ it('the inbox of a unit never registered is UNIT_NOT_FOUND', async () => {
   const res = await t.call('GET', '/api/units/ghost/pending', { token: ghost });
   expect(res.status).toBe(404);
   expect(res.body.error.code).toBe('UNIT_NOT_FOUND');
+});
+
+it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
+  expect(t.errorAnswers.length).toBeGreaterThan(0);
+  expect(await undocumentedErrors(t)).toEqual([]);
 });

@@ -20,6 +20,7 @@ import {
   type YearState,
 } from './support/matrix';
 import { startTestApp, type Answer, type TestApp } from './support/test-app';
+import { undocumentedErrors } from './support/documented-errors';
 
 let t: TestApp;
 let cast: Cast;
@@ -699,4 +700,9 @@ describe('409 YEAR_VOIDED before YEAR_CLOSED', () => {
     const res = await withoutWrite(t, async () => t.call('POST', `${yearUrl(target)}/activities`, { token: await cast.token('professional self', target), body }));
     expectError(res, 409, 'YEAR_VOIDED');
   });
+});
+
+it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
+  expect(t.errorAnswers.length).toBeGreaterThan(0);
+  expect(await undocumentedErrors(t)).toEqual([]);
 });

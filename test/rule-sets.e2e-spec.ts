@@ -6,6 +6,7 @@ import { DEFAULT_MAPPING, jx2023Trial, RuleSetRegistry } from '@jx/rules';
 import { healthTestRegistry, jx2023TrialHealthTest, JX_2023_TRIAL_HEALTH_TEST_ID } from '../libs/rules/src/testing';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { undocumentedErrors } from './support/documented-errors';
 
 let t: TestApp;
 let w: World;
@@ -74,4 +75,9 @@ it('Art. 15: history replays under the rules of its day — asOf / revision use 
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
+  expect(t.errorAnswers.length).toBeGreaterThan(0);
+  expect(await undocumentedErrors(t)).toEqual([]);
 });

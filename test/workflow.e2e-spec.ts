@@ -5,6 +5,7 @@
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { expectError, withoutWrite } from './support/matrix';
 import { startTestApp, type TestApp } from './support/test-app';
+import { undocumentedErrors } from './support/documented-errors';
 
 let t: TestApp;
 let w: World;
@@ -249,4 +250,9 @@ describe('RULES.md §3 through the API', () => {
     expect(statement.compliant).toBe(false);
     expect(statement.shortfall).toEqual({ public: 0.01, professional: 0 });
   });
+});
+
+it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
+  expect(t.errorAnswers.length).toBeGreaterThan(0);
+  expect(await undocumentedErrors(t)).toEqual([]);
 });

@@ -40,6 +40,16 @@ export interface Claims {
   industry?: string;
 }
 
+export interface ErrorAnswer {
+  method: string;
+  path: string;
+  status: number;
+  code: string | undefined;
+}
+
+/** The error answers of every TestApp of this test file (each file has its own modules). */
+const errorAnswers: ErrorAnswer[] = [];
+
 export interface Answer<T = any> {
   status: number;
   body: T;
@@ -57,6 +67,8 @@ export interface TestApp {
   projected(): Promise<void>;
   /** Every stored event position, to prove a refused request wrote nothing. */
   head(): Promise<number>;
+  /** Every error answer `call` received so far, from this app and the others of this test file (see documented-errors.ts). */
+  readonly errorAnswers: readonly ErrorAnswer[];
   close(): Promise<void>;
 }
 
@@ -73,6 +85,7 @@ export async function startTestApp(options: { now?: string; rules?: RuleSetRegis
   const store = app.get<EventStore>(EVENT_STORE);
   const key = new TextEncoder().encode(SECRET);
   return {
+    errorAnswers,
     app,
     clock,
     store,
@@ -93,7 +106,9 @@ export async function startTestApp(options: { now?: string; rules?: RuleSetRegis
       }
       const res = await fetch(`${baseUrl}${path}`, init);
       const text = await res.text();
-      return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+      const answer = { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+      if (res.status >= 400) errorAnswers.push({ method, path, status: res.status, code: answer.body?.error?.code });
+      return answer;
     },
     async projected() {
       if (!(await app.get(ReadModelsProjection).catchUp())) throw new Error('the read models did not catch up within 30 s');

@@ -22,7 +22,7 @@ export class InboxesController {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore, @Inject(CreditYearCommands) private readonly years: CreditYearCommands) {}
 
   /** The unit's inbox: declarations awaiting its verification, oldest first. */
-  @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { response: responses.unitPending, query: z.strictObject(page), ok: '{items: [{personId, year, activityId, category, title, declaredAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN' } })
+  @Endpoint('Unit inbox: declarations awaiting verification, oldest first (limit 1–1000, cursor)', { response: responses.unitPending, query: z.strictObject(page), ok: '{items: [{personId, year, activityId, category, title, declaredAt}], nextCursor}', errors: { 400: 'VALIDATION_FAILED, INVALID_CURSOR', 403: 'FORBIDDEN', 404: 'UNIT_NOT_FOUND' } })
   @Get('units/:unitId/pending')
   async unitPending(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');
