@@ -110,8 +110,9 @@ export class JobQueueClosedError extends Error {
  */
 export class JobQueueUnavailableError extends Error {
   readonly code = 'JOBS_UNAVAILABLE';
-  constructor(operation: string, timeoutMs: number) {
-    super(`the job queue did not answer ${operation} within ${timeoutMs} ms`);
+  /** `timeoutMs` null: refused at once, the connection being down. */
+  constructor(operation: string, timeoutMs: number | null) {
+    super(timeoutMs === null ? `the job queue refused ${operation} at once: its connection to Redis is down` : `the job queue did not answer ${operation} within ${timeoutMs} ms`);
     this.name = 'JobQueueUnavailableError';
   }
 }

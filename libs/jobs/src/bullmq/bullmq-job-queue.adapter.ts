@@ -122,7 +122,8 @@ export class BullMqJobQueue implements JobQueue {
       this.queue = options.queue;
       this.ownsQueue = false;
     } else {
-      const queueOptions = options.prefix === undefined ? { connection: options.connection } : { connection: options.connection, prefix: options.prefix };
+      const connection = isClient(options.connection) ? options.connection : { ...options.connection, ...FAIL_FAST };
+      const queueOptions = options.prefix === undefined ? { connection } : { connection, prefix: options.prefix };
       this.queue = new Queue<JobData, unknown, string>(options.queueName ?? DEFAULT_JOB_QUEUE_NAME, queueOptions);
       this.ownsQueue = true;
     }
@@ -176,7 +177,11 @@ export class BullMqJobQueue implements JobQueue {
     }
   }
 
-  /** The call's answer, or JobQueueUnavailableError once callTimeoutMs passed (the call may still land). */
+  /**
+   * The call's answer, or JobQueueUnavailableError: at once when the connection is down (the queue's
+   * connection fails fast, FAIL_FAST), else once callTimeoutMs passed — then the call may still land
+   * (Redis not reached yet since start-up, or slow to answer).
+   */
   private async withinCallTimeout<T>(operation: string, call: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -186,6 +191,9 @@ export class BullMqJobQueue implements JobQueue {
     call.catch(() => undefined);
     try {
       return await Promise.race([call, timeout]);
+    } catch (error: unknown) {
+      if (isConnectionLoss(error)) throw new JobQueueUnavailableError(operation, null);
+      throw error;
     } finally {
       clearTimeout(timer);
     }
@@ -379,15 +387,38 @@ export class BullMqJobQueue implements JobQueue {
     };
   }
 
-  /** Workers and events must address the very same queue: name, prefix and Redis. */
+  /**
+   * Workers and events must address the very same queue: name, prefix and Redis. Their blocking
+   * connections keep ioredis's offline queue (BullMQ asks for it): they wait out an outage.
+   */
   private sharedOptions(): { connection: ConnectionOptions; prefix?: string } {
-    const { connection, prefix } = this.queue.opts;
+    const { prefix } = this.queue.opts;
+    const connection = isClient(this.queue.opts.connection) ? this.queue.opts.connection : { ...this.queue.opts.connection, enableOfflineQueue: true };
     return prefix === undefined ? { connection } : { connection, prefix };
   }
 
   private assertOpen(): void {
     if (this.closing) throw new JobQueueClosedError();
   }
+}
+
+/**
+ * The queue's own connection (enqueue, getJob, schedules) fails fast while Redis is away, instead
+ * of holding the command in ioredis's offline queue: a command that answered 503 must not run
+ * when Redis comes back (an institution-wide flag the caller was told had failed). BullMQ
+ * recommends it for producers.
+ */
+export const FAIL_FAST = { enableOfflineQueue: false } as const;
+
+/** A client instance (ioredis) rather than connection options. */
+function isClient(connection: ConnectionOptions): boolean {
+  return typeof (connection as { duplicate?: unknown }).duplicate === 'function';
+}
+
+/** ioredis refusing a command because the connection is down (offline queue off, closed, out of retries). */
+function isConnectionLoss(error: unknown): boolean {
+  if (!hasMessage(error)) return false;
+  return /enableOfflineQueue|Connection is closed|max retries per request/i.test(error.message) || (error as { name?: unknown }).name === 'MaxRetriesPerRequestError';
 }
 
 /** Duck-typed: an error from another realm (a driver's, under Jest's VM) is no `instanceof Error`. */

@@ -4,7 +4,11 @@ import { createInterface } from 'node:readline';
 import { deferred, Holds, within } from '../testing/async-helpers';
 import { JobQueueUnavailableError } from '../job-queue.port';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
-import { BullMqJobQueue } from './bullmq-job-queue.adapter';
+import { BullMqJobQueue, FAIL_FAST } from './bullmq-job-queue.adapter';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { once } from 'node:events';
+import { TcpProxy } from '../testing/tcp-proxy';
 import { REDIS_URL, TestRedis } from '../testing/bullmq-test-redis';
 
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -224,6 +228,42 @@ describe('BullMqJobQueue while Redis is away', () => {
       await expect(queue.getJob('j-1')).rejects.toThrow('did not answer getJob within 200 ms');
     } finally {
       await within(queue.close(), 'close with Redis away');
+    }
+  });
+});
+
+describe('BullMqJobQueue when its connection to Redis drops', () => {
+  it('refuses enqueue at once (no offline queue), and the refused job never runs once Redis is back', async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    const via = new URL(REDIS_URL);
+    via.hostname = '127.0.0.1';
+    via.port = String(proxy.listeningPort);
+    // The client is this test's, to see it go down and come back. Retrying its commands without end,
+    // only the missing offline queue can refuse at once.
+    const client = new Redis(via.toString(), { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
+    client.on('error', () => undefined);
+    const bull = new Queue(redis.queueName('drop'), { connection: client, prefix: redis.prefix });
+    // A timeout far beyond the test's: only an immediate refusal passes.
+    const queue = new BullMqJobQueue({ queue: bull, callTimeoutMs: 600_000, onError: () => undefined });
+    try {
+      await queue.enqueue('flag', {}, { jobId: 'before' });
+      const down = once(client, 'reconnecting');
+      await proxy.cut();
+      await down;
+      await expect(queue.enqueue('flag', {}, { jobId: 'refused' })).rejects.toThrow(new JobQueueUnavailableError('enqueue', null));
+      const up = once(client, 'ready');
+      await proxy.resume();
+      await up;
+      // A command on the same connection after the outage: anything held back would have gone first.
+      await queue.enqueue('flag', {}, { jobId: 'after' });
+      expect(await bull.getJobState('refused')).toBe('unknown');
+      expect([await bull.getJobState('before'), await bull.getJobState('after')]).toEqual(['waiting', 'waiting']);
+    } finally {
+      await queue.close();
+      await bull.close();
+      client.disconnect();
+      await proxy.cut();
     }
   });
 });

@@ -47,6 +47,8 @@ describe('BullMqJobsModule', () => {
     // The same job, seen through BullMQ on the injected queue, still open (the prefix came from forRoot).
     expect(await queue.getJobState(jobId)).toBe('completed');
     expect(queue.opts.prefix).toBe(redis.prefix);
+    // The queue's own connection fails fast while Redis is away (a 503 must not land later).
+    expect(queue.opts.connection).toMatchObject({ enableOfflineQueue: false });
     await app.close();
   });
 });

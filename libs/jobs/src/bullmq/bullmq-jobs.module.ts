@@ -7,7 +7,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { JOB_QUEUE } from '../job-queue.port';
-import { BullMqJobQueue, DEFAULT_JOB_QUEUE_NAME, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
+import { BullMqJobQueue, DEFAULT_JOB_QUEUE_NAME, FAIL_FAST, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
 
 type AdapterSettings = Omit<BullMqJobQueueOptions, 'connection' | 'queue' | 'queueName' | 'prefix'>;
 
@@ -35,7 +35,8 @@ export class BullMqJobsModule {
       imports: [
         // Connection options rather than a client: BullMQ opens the connections it needs (workers
         // and events block on theirs) with the settings it requires.
-        BullModule.forRoot(prefix === undefined ? { connection: { url: redisUrl } } : { connection: { url: redisUrl }, prefix }),
+        // The queue's connection fails fast while Redis is away (FAIL_FAST); workers' wait it out.
+        BullModule.forRoot(prefix === undefined ? { connection: { url: redisUrl, ...FAIL_FAST } } : { connection: { url: redisUrl, ...FAIL_FAST }, prefix }),
         BullModule.registerQueue({ name: queueName }),
       ],
       providers: [

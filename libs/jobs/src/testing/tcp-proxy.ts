@@ -1,0 +1,55 @@
+/** A TCP forwarder a test can cut and resume, to take a server away from a client and bring it back. */
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+
+export class TcpProxy {
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+
+  private constructor(private readonly target: { host: string; port: number }) {}
+
+  /** Listens on a free port of 127.0.0.1 and forwards every connection to `target`. */
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target);
+    await proxy.listen(0);
+    return proxy;
+  }
+
+  get listeningPort(): number {
+    return this.port;
+  }
+
+  /** Stops listening and drops every connection (both ends), as a server that went away. */
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Listens again, on the same port. */
+  async resume(): Promise<void> {
+    await this.listen(this.port);
+  }
+
+  private async listen(port: number): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = createConnection(this.target);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('error', () => socket.destroy());
+        socket.on('close', () => this.sockets.delete(socket));
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    this.port = typeof address === 'object' && address !== null ? address.port : port;
+    this.server = server;
+  }
+}
