@@ -7,3 +7,4 @@ export * from './tokens';
 export * from './shutdown-deadline';
 export * from './stores';
 export * from './start-up-checks';
+export * from './unavailable';

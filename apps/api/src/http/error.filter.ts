@@ -8,7 +8,7 @@ import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError } from '@jx/projections';
-import { describeError } from '@jx/platform';
+import { describeError, isStoreUnavailable } from '@jx/platform';
 import { HttpError } from './http-error';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
@@ -59,6 +59,11 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, body: { code: NEST_CODES[status] ?? 'BAD_REQUEST', message: (exception as Error).message } };
   }
+  if (isStoreUnavailable(exception)) {
+    // Retryable: an outage, not a bad request. (A declaration whose answer was lost with the
+    // connection, sent again, answers as the first did, or 409 for a command already done.)
+    return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'a store is not answering; try again shortly' } };
+  }
   return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
 }
 
@@ -71,7 +76,8 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(exception);
-    if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
+    if (status === 503 && isStoreUnavailable(exception)) this.logger.warn({ err: describeError(exception) }, 'store unavailable');
+    else if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
     const http = host.switchToHttp();
     answeredCodes.set(http.getRequest<object>(), body.code);
     http.getResponse<FastifyReply>().status(status).send({ error: body });

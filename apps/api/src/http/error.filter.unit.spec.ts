@@ -21,6 +21,14 @@ describe('the error format (API.md, Errors)', () => {
     }
   });
 
+  it('a store that does not answer (refused, lost, timed out, shutting down) is 503 SERVICE_UNAVAILABLE, not 500', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    for (const outage of [refused, new Error('Connection terminated unexpectedly'), Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })]) {
+      expect(toErrorResponse(outage)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'a store is not answering; try again shortly' } });
+    }
+    expect(toErrorResponse(Object.assign(new Error('syntax error'), { code: '42601' })).status).toBe(500);
+  });
+
   it('edge errors keep their status and details; anything unexpected is a bare 500', () => {
     expect(toErrorResponse(new HttpError(400, 'VALIDATION_FAILED', 'm', undefined, [{ field: 'f', reason: 'r' }])).body.details).toEqual([{ field: 'f', reason: 'r' }]);
     expect(toErrorResponse(new Error('secret detail'))).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });

@@ -119,9 +119,10 @@ export class StreamTurns {
       } catch (error: unknown) {
         if (this.closed) throw new EventStoreClosedError();
         const code = errorCode(error);
-        // A wait cut short (lock_timeout, statement_timeout) or a connection lost meanwhile: the
-        // command did not start, and may simply be sent again (409 CONCURRENCY_CONFLICT).
-        if (code === LOCK_NOT_AVAILABLE || code === QUERY_CANCELED || lost !== undefined) throw new StreamTurnTimeoutError(streamIds, this.waitMs);
+        // A wait cut short (lock_timeout, statement_timeout): the command did not start, and may
+        // simply be sent again (409 CONCURRENCY_CONFLICT). A connection lost meanwhile is thrown as
+        // the driver reports it: the server is away (503), which is no conflict with another writer.
+        if (code === LOCK_NOT_AVAILABLE || code === QUERY_CANCELED) throw new StreamTurnTimeoutError(streamIds, this.waitMs);
         throw error;
       } finally {
         this.waiting.delete(client);

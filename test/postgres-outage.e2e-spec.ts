@@ -1,0 +1,54 @@
+/**
+ * PostgreSQL going away under a running API (EVENT_STORE=postgres, read models there too): its
+ * requests answer 503 SERVICE_UNAVAILABLE, retryable, not 500 INTERNAL; nothing is written; and
+ * the API serves again once PostgreSQL is back. The server is cut off through a TCP forwarder.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { TcpProxy } from '../libs/jobs/src/testing/tcp-proxy';
+import { activity, world, yearPath, type World } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `jx_outage_${randomBytes(4).toString('hex')}`;
+let proxy: TcpProxy;
+let t: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  const target = new URL(DATABASE_URL);
+  proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+  const via = new URL(DATABASE_URL);
+  via.hostname = '127.0.0.1';
+  via.port = String(proxy.listeningPort);
+  t = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'postgres', DATABASE_URL: via.toString(), EVENT_STORE_SCHEMA: schema, READ_MODELS_SCHEMA: `${schema}_rm` } });
+  w = await world(t);
+}, 30_000);
+afterAll(async () => {
+  await proxy?.resume().catch(() => undefined);
+  await t?.close();
+  await proxy?.cut();
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  for (const s of [schema, `${schema}_rm`, `${schema}_rm_b`]) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  await client.end();
+});
+
+it('answers 503 SERVICE_UNAVAILABLE while PostgreSQL is away, writes nothing, and serves again once it is back', async () => {
+  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'before' }) })).status).toBe(201);
+  const head = await t.head();
+  await proxy.cut();
+
+  const declared = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'during' }) });
+  const statement = await t.call('GET', yearPath(), { token: w.pro });
+  const inbox = await t.call('GET', '/api/units/u1/pending', { token: w.unit });
+  for (const answer of [declared, statement, inbox]) {
+    expect([answer.status, answer.body.error.code, answer.body.error.message]).toEqual([503, 'SERVICE_UNAVAILABLE', 'a store is not answering; try again shortly']);
+  }
+  expect((await t.call('GET', '/api/health')).status).toBe(503);
+
+  await proxy.resume();
+  expect(await t.head()).toBe(head);
+  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'during' }) })).status).toBe(201);
+  expect((await t.call('GET', yearPath(), { token: w.pro })).body.activities.map((a: { activityId: string }) => a.activityId)).toEqual(['before', 'during']);
+});
