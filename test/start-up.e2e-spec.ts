@@ -1,5 +1,6 @@
 /** `npm start`'s process: configuration checked at start, the development secret, graceful shutdown. */
 import { spawnSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,3 +141,36 @@ async function configuredDatabases(url: string): Promise<number> {
     client.disconnect();
   }
 }
+
+it('on SIGTERM, requests already on their way — on idle keep-alive connections and on new ones — are answered (200, or 503 with the connection closed), none reset', async () => {
+  // A grace far longer than the requests below take to arrive: they are sent as soon as the signal is seen.
+  const server = await startServer({ DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '3000' });
+  const get = (agent: Agent) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(`${server.baseUrl}/api/health`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const keptAlive = new Agent({ keepAlive: true, maxSockets: 8 });
+  const fresh = new Agent({ keepAlive: false });
+  try {
+    expect(await Promise.all(Array.from({ length: 8 }, () => get(keptAlive)))).toEqual(Array(8).fill(200));
+    server.child.kill('SIGTERM');
+    await server.printed('SIGTERM: shutting down');
+    const answers = await Promise.allSettled([...Array.from({ length: 8 }, () => get(keptAlive)), ...Array.from({ length: 8 }, () => get(fresh))]);
+    for (const answer of answers) {
+      expect(answer.status).toBe('fulfilled');
+      expect([200, 503]).toContain((answer as PromiseFulfilledResult<number>).value);
+    }
+    // It stops on its own, after the grace, within the shutdown deadline.
+    await server.exited;
+    expect(server.output()).not.toContain('shutdown took longer');
+  } finally {
+    keptAlive.destroy();
+    fresh.destroy();
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  }
+}, 30_000);

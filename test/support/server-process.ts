@@ -31,6 +31,8 @@ export interface ServerProcess {
   exited: Promise<number | null>;
   /** Everything it printed so far. */
   output(): string;
+  /** Resolves once it has printed `text` (stdout or stderr). */
+  printed(text: string): Promise<void>;
 }
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
@@ -53,15 +55,22 @@ async function startProcess(entry: string, env: Record<string, string>, readyLin
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
+  const waiting: Array<() => void> = [];
+  const printed = async (text: string): Promise<void> => {
+    while (!output.includes(text)) await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const wake of waiting.splice(0)) wake();
+  };
+  child.stderr!.on('data', append);
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    child.stdout!.on('data', (chunk: Buffer) => {
+      append(chunk);
       if (output.includes(readyLine)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    });
     // Keep reading after start-up so the child never blocks on a full pipe.
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
   });
-  return { child, baseUrl, exited, output: () => output };
+  return { child, baseUrl, exited, output: () => output, printed };
 }

@@ -75,7 +75,8 @@ export interface TestApp {
 /** `dataDir`: the folder of an app closed before (`app.close()`, not `close()`, which deletes it): a restart. */
 export async function startTestApp(options: { now?: string; rules?: RuleSetRegistry; env?: Record<string, string>; dataDir?: string } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'jx-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
+  // No shutdown grace: these apps are closed by the test, with nothing on its way to them.
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', SHUTDOWN_GRACE_MS: '0', ...options.env });
   const clock = new TestClock(options.now ?? '2024-06-01T02:00:00.000Z');
   const app = await createApp(config, { clock, ...(options.rules ? { rules: options.rules } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });

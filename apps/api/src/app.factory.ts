@@ -40,7 +40,8 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);
-  installClosingAnswer(fastify);
+  const graceMs = config.SHUTDOWN_GRACE_MS;
+  installClosingAnswer(fastify, graceMs > 0 ? { grace: () => new Promise((resolve) => setTimeout(resolve, graceMs)) } : {});
   // One line per request: the route pattern, never the URL (it holds person ids); a failure's error code.
   fastify.addHook('onResponse', async (request, reply) => {
     requestLine(request, reply.statusCode, answeredCodes.get(request), reply.elapsedTime, request.routeOptions.url ?? 'unmatched');

@@ -57,6 +57,14 @@ export const envSchema = z.object({
       .refine(existsEveryYear, 'must be a day every year has (not 02-29, nor 04-31 and the like)')
       .default('03-31'),
     RUN_WORKER: bool.default(true),
+    // On SIGTERM the API keeps listening this long, answering 503 (see closing-answer.ts), so that
+    // requests already on their way are answered rather than reset; within the 15 s deadline.
+    SHUTDOWN_GRACE_MS: z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a whole number of milliseconds from 0 to 10000')
+      .transform(Number)
+      .refine((ms) => ms <= 10_000, 'must be a whole number of milliseconds from 0 to 10000')
+      .default(1000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -13,7 +13,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 describe('configuration (API.md, Running)', () => {
   it('defaults give the embedded default with a printed development secret', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', EVENT_STORE: 'sqlite', YEAR_CLOSES_ON: '03-31', RUN_WORKER: true, devSecret: true });
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', EVENT_STORE: 'sqlite', YEAR_CLOSES_ON: '03-31', RUN_WORKER: true, SHUTDOWN_GRACE_MS: 1000, devSecret: true });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
 
@@ -49,6 +49,8 @@ describe('configuration (API.md, Running)', () => {
     [{ YEAR_CLOSES_ON: '04-31' }, 'YEAR_CLOSES_ON'],
     [{ YEAR_CLOSES_ON: '11-31' }, 'YEAR_CLOSES_ON'],
     [{ RUN_WORKER: 'yes' }, 'RUN_WORKER'],
+    [{ SHUTDOWN_GRACE_MS: '10001' }, 'SHUTDOWN_GRACE_MS'],
+    [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS'],
     [{ NODE_ENV: 'production' }, 'AUTH_JWT_SECRET'],
     [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],

@@ -68,3 +68,37 @@ describe('requests reaching a closing server', () => {
     await closing;
   });
 });
+
+describe('the grace when close begins', () => {
+  it('a request on an idle keep-alive connection, or on a new connection, is answered 503 during the grace instead of being reset', async () => {
+    let endGrace = (): void => undefined;
+    const grace = new Promise<void>((resolve) => (endGrace = resolve));
+    const app = Fastify(CLOSING_FASTIFY_OPTIONS);
+    const { closing } = installClosingAnswer(app, { grace: () => grace });
+    app.get('/fast', async () => ({ answered: 'fast' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const idle = rawConnection(port);
+    try {
+      idle.socket.write('GET /fast HTTP/1.1\r\nHost: test\r\n\r\n');
+      await idle.until('{"answered":"fast"}');
+      const closed = app.close();
+      await closing;
+      idle.socket.write('GET /fast HTTP/1.1\r\nHost: test\r\n\r\n');
+      await idle.until('SERVICE_UNAVAILABLE');
+      const fresh = rawConnection(port);
+      try {
+        fresh.socket.write('GET /fast HTTP/1.1\r\nHost: test\r\n\r\n');
+        await fresh.until('SERVICE_UNAVAILABLE');
+        expect(fresh.received()).toMatch(/^HTTP\/1\.1 503 /);
+      } finally {
+        fresh.socket.destroy();
+      }
+      endGrace();
+      await closed;
+    } finally {
+      endGrace();
+      idle.socket.destroy();
+    }
+  });
+});
