@@ -31,14 +31,17 @@ const redisDatabase = (v: string): boolean => {
   return u === null || (/^\/?(\d{1,9})?$/.test(u.pathname) && !u.searchParams.has('db'));
 };
 
+/** Digits only (no sign, exponent or fraction), from 0 to `max`. */
+const wholeNumber = (max: number, message: string) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, message)
+    .transform(Number)
+    .refine((n) => n <= max, message);
+
 export const envSchema = z.object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z
-      .string()
-      .regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535 (0: any free port)')
-      .transform(Number)
-      .refine((port) => port <= 65535, 'must be a whole number from 0 to 65535 (0: any free port)')
-      .default(3000),
+    PORT: wholeNumber(65_535, 'must be a whole number from 0 to 65535 (0: any free port)').default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
     // Any secret is accepted (API.md names no minimum); a short one is warned about at start-up.
@@ -59,12 +62,7 @@ export const envSchema = z.object({
     RUN_WORKER: bool.default(true),
     // On SIGTERM the API keeps listening this long, answering 503 (see closing-answer.ts), so that
     // requests already on their way are answered rather than reset; within the 15 s deadline.
-    SHUTDOWN_GRACE_MS: z
-      .string()
-      .regex(/^\d{1,5}$/, 'must be a whole number of milliseconds from 0 to 10000')
-      .transform(Number)
-      .refine((ms) => ms <= 10_000, 'must be a whole number of milliseconds from 0 to 10000')
-      .default(1000),
+    SHUTDOWN_GRACE_MS: wholeNumber(10_000, 'must be a whole number of milliseconds from 0 to 10000').default(1000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
