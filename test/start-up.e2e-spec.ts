@@ -132,6 +132,22 @@ it('logs one JSON line per request: the route pattern (never the URL, which hold
   }
 }, 60_000);
 
+it('logs a JSON line when a job starts and when it completes: its id, name, attempt, duration and counts (the sweep run at start-up)', async () => {
+  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  try {
+    await server.printed('"msg":"job completed"');
+    const lines = server.output().split('\n').filter((line) => line.includes('"context":"jobs"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const run = { jobId: expect.stringMatching(/^promotion-delay-sweep:start:\d{4}-\d\d-\d\dT\d\d$/), job: 'promotion-delay-sweep', attempt: 1 };
+    expect(lines).toEqual([
+      expect.objectContaining({ ...run, msg: 'job started' }),
+      expect.objectContaining({ ...run, msg: 'job completed', ms: expect.any(Number), result: { recorded: 0 } }),
+    ]);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}, 60_000);
+
 /** How many databases the test Redis has (CONFIG GET databases): the first index it refuses. */
 async function configuredDatabases(url: string): Promise<number> {
   const client = new Redis(url);

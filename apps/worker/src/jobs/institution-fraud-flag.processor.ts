@@ -9,6 +9,7 @@ import { FlagFraud, INSTITUTION_FRAUD_FLAG_JOB, institutionFlagId, type Institut
 import { JOB_QUEUE, type JobContext, type JobQueue } from '@jx/jobs';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { ReadModelsProjection } from '../projections/read-models.projection-service';
+import { logged } from './logged.processor';
 
 @Injectable()
 export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
@@ -20,7 +21,7 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.jobs.registerProcessor<InstitutionFraudFlagJob>(INSTITUTION_FRAUD_FLAG_JOB, (job) => this.process(job));
+    this.jobs.registerProcessor<InstitutionFraudFlagJob>(INSTITUTION_FRAUD_FLAG_JOB, logged((job) => this.process(job)));
   }
 
   async process(job: JobContext<InstitutionFraudFlagJob>): Promise<{ flagged: number }> {

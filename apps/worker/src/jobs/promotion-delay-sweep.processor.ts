@@ -11,6 +11,7 @@ import { chinaDate, SYSTEM_ACTOR } from '@jx/domain';
 import { JOB_QUEUE, type JobContext, type JobQueue } from '@jx/jobs';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { ReadModelsProjection } from '../projections/read-models.projection-service';
+import { logged } from './logged.processor';
 
 export const PROMOTION_DELAY_SWEEP_JOB = 'promotion-delay-sweep';
 const EVERY_MS = 60 * 60 * 1000;
@@ -35,7 +36,7 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
   startupRun: Promise<string | undefined> = Promise.resolve(undefined);
 
   onApplicationBootstrap(): void {
-    this.jobs.registerProcessor<Record<string, never>>(PROMOTION_DELAY_SWEEP_JOB, (job) => this.sweep(job));
+    this.jobs.registerProcessor<Record<string, never>>(PROMOTION_DELAY_SWEEP_JOB, logged((job) => this.sweep(job)));
     const hour = this.clock.now().toISOString().slice(0, 13);
     this.startupRun = this.jobs.enqueue(PROMOTION_DELAY_SWEEP_JOB, {}, { jobId: `${PROMOTION_DELAY_SWEEP_JOB}:start:${hour}` }).catch((error: unknown) => {
       this.logger.error({ err: describeError(error) }, 'could not enqueue the promotion-delay sweep at start-up; the hourly schedule runs it');

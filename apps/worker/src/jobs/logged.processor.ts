@@ -1,0 +1,33 @@
+/**
+ * One log line when a job attempt starts, and one when it completes or fails, with the job's id,
+ * name, attempt and duration: an operator sees what the worker does and how long it takes. The
+ * ids carry no personal data (a hash for an institution flag, the hour for a sweep); a result is
+ * logged only as its counts, an error as its name and message (describeError).
+ */
+import { Logger } from '@nestjs/common';
+import { describeError } from '@jx/platform';
+import type { JobData, JobProcessor } from '@jx/jobs';
+
+const logger = new Logger('jobs');
+
+/** Numbers only: `{ flagged: 3 }`, never data. */
+function counts(result: unknown): Record<string, number> {
+  if (typeof result !== 'object' || result === null) return {};
+  return Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+}
+
+export function logged<D extends JobData>(run: JobProcessor<D>): JobProcessor<D> {
+  return async (job) => {
+    const line = { jobId: job.id, job: job.name, attempt: job.attempt };
+    const started = performance.now();
+    logger.log(line, 'job started');
+    try {
+      const result = await run(job);
+      logger.log({ ...line, ms: Math.round(performance.now() - started), result: counts(result) }, 'job completed');
+      return result;
+    } catch (error: unknown) {
+      logger.warn({ ...line, ms: Math.round(performance.now() - started), err: describeError(error) }, 'job attempt failed');
+      throw error;
+    }
+  };
+}
