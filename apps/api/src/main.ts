@@ -1,7 +1,7 @@
 /** `npm start`: serves the API (and, unless RUN_WORKER=false, the worker's processors). */
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@jx/config';
-import { armShutdownDeadline, checkBeforeStart } from '@jx/platform';
+import { armShutdownDeadline, checkBeforeStart, createRootLogger, logProcessWarnings } from '@jx/platform';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app.factory';
@@ -28,6 +28,7 @@ function developmentSecret(dataDir: string, fresh: string): string {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   armShutdownDeadline();
+  logProcessWarnings(createRootLogger(config.LOG_LEVEL));
   for (const warning of await checkBeforeStart(config)) process.stderr.write(`warning: ${warning}\n`);
   if (config.devSecret) {
     config.jwtSecret = developmentSecret(config.DATA_DIR, config.jwtSecret);

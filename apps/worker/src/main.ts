@@ -2,16 +2,18 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@jx/config';
-import { armShutdownDeadline, checkBeforeStart, createRootLogger, PinoLoggerService } from '@jx/platform';
+import { armShutdownDeadline, checkBeforeStart, createRootLogger, logProcessWarnings, PinoLoggerService } from '@jx/platform';
 import { WorkerAppModule } from './worker-app.module';
 
 async function main(): Promise<void> {
   // The worker checks no token: it needs no AUTH_JWT_SECRET, even in production.
   const config = loadConfigOrExit(process.env, { checksTokens: false, separateWorker: true });
   armShutdownDeadline();
+  const root = createRootLogger(config.LOG_LEVEL);
+  logProcessWarnings(root);
   for (const warning of await checkBeforeStart(config)) process.stderr.write(`warning: ${warning}\n`);
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), {
-    logger: new PinoLoggerService(createRootLogger(config.LOG_LEVEL)),
+    logger: new PinoLoggerService(root),
     // A store that cannot be opened rejects here: main names it and exits (see apps/api's factory).
     abortOnError: false,
   });

@@ -8,3 +8,4 @@ export * from './shutdown-deadline';
 export * from './stores';
 export * from './start-up-checks';
 export * from './unavailable';
+export * from './process-warnings';
