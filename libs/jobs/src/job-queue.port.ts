@@ -40,6 +40,26 @@ export interface JobContext<D> {
   /** 1 for the first attempt. */
   attempt: number;
   reportProgress(done: number, total: number): Promise<void>;
+  /**
+   * Aborted once this process closes the queue (it shuts down). A long job should then stop at
+   * its next safe point by throwing JobInterruptedError: it goes back to waiting, the attempt not
+   * counted, and runs again (from the start: processors are idempotent) in another worker or
+   * after the restart — rather than run on until the shutdown deadline kills the process.
+   */
+  signal: AbortSignal;
+}
+
+/** Thrown by a processor that stopped because its `signal` was aborted (see JobContext.signal). */
+export class JobInterruptedError extends Error {
+  constructor(detail = 'the process is shutting down') {
+    super(`job interrupted: ${detail}`);
+    this.name = 'JobInterruptedError';
+  }
+}
+
+/** Throws JobInterruptedError once the job's process shuts down: call it between safe steps. */
+export function stopIfInterrupted(job: Pick<JobContext<unknown>, 'signal'>): void {
+  if (job.signal.aborted) throw new JobInterruptedError();
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { FlagFraud, INSTITUTION_FRAUD_FLAG_JOB, institutionFlagId, type InstitutionFraudFlagJob } from '@jx/application';
-import { JOB_QUEUE, type JobContext, type JobQueue } from '@jx/jobs';
+import { JOB_QUEUE, stopIfInterrupted, type JobContext, type JobQueue } from '@jx/jobs';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { ReadModelsProjection } from '../projections/read-models.projection-service';
 import { logged } from './logged.processor';
@@ -34,6 +34,8 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
     await job.reportProgress(0, holders.length);
     let flagged = 0;
     for (const [i, holder] of holders.entries()) {
+      // Shutting down: stop between two flags; the job runs again (each flag is idempotent).
+      stopIfInterrupted(job);
       const flagId = institutionFlagId(job.data, holder.personId, holder.year);
       const answer = await this.bus.execute(
         new FlagFraud({ ...holder, flagId, reason, evidence: [], institutionId, courses }, { actor, correlationId, causationId: job.id }),

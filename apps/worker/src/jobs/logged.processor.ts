@@ -6,7 +6,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { describeError } from '@jx/platform';
-import type { JobData, JobProcessor } from '@jx/jobs';
+import { JobInterruptedError, type JobData, type JobProcessor } from '@jx/jobs';
 
 const logger = new Logger('jobs');
 
@@ -26,7 +26,9 @@ export function logged<D extends JobData>(run: JobProcessor<D>): JobProcessor<D>
       logger.log({ ...line, ms: Math.round(performance.now() - started), result: counts(result) }, 'job completed');
       return result;
     } catch (error: unknown) {
-      logger.warn({ ...line, ms: Math.round(performance.now() - started), err: describeError(error) }, 'job attempt failed');
+      const ms = Math.round(performance.now() - started);
+      if (error instanceof JobInterruptedError) logger.log({ ...line, ms }, 'job interrupted by the shutdown; it runs again');
+      else logger.warn({ ...line, ms, err: describeError(error) }, 'job attempt failed');
       throw error;
     }
   };

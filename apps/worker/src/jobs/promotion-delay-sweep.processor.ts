@@ -8,7 +8,7 @@ import { describeError } from '@jx/platform';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, RecordPromotionDelay, type Clock } from '@jx/application';
 import { chinaDate, SYSTEM_ACTOR } from '@jx/domain';
-import { JOB_QUEUE, type JobContext, type JobQueue } from '@jx/jobs';
+import { JOB_QUEUE, stopIfInterrupted, type JobContext, type JobQueue } from '@jx/jobs';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { ReadModelsProjection } from '../projections/read-models.projection-service';
 import { logged } from './logged.processor';
@@ -55,7 +55,7 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
   }
 
   /** Records every due delay; returns how many were recorded. */
-  async sweep(job?: Pick<JobContext<unknown>, 'id' | 'reportProgress'>): Promise<{ recorded: number }> {
+  async sweep(job?: Pick<JobContext<unknown>, 'id' | 'reportProgress' | 'signal'>): Promise<{ recorded: number }> {
     if (!(await this.projection.catchUp())) throw new Error('the read models did not catch up; the sweep will run again');
     const today = chinaDate(this.clock.now());
     let recorded = 0;
@@ -64,6 +64,8 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
       const due = (await this.readModels.promotionDelayCandidates(today, BATCH)).filter((c) => !seen.has(`${c.personId}+${c.year}`));
       if (due.length === 0) break;
       for (const [i, candidate] of due.entries()) {
+        // Shutting down: stop between two candidates; the sweep runs again (each is decided anew).
+        if (job) stopIfInterrupted(job);
         seen.add(`${candidate.personId}+${candidate.year}`);
         const answer = await this.bus.execute(new RecordPromotionDelay(candidate, { actor: SYSTEM_ACTOR, correlationId: job?.id ?? 'sweep', causationId: job?.id ?? null }));
         if (answer.recorded) recorded += 1;

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, QueueEvents, WaitingError, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import {
+  JobInterruptedError,
   JobQueueClosedError,
   JobQueueUnavailableError,
   type EnqueueOptions,
@@ -99,6 +100,8 @@ export class BullMqJobQueue implements JobQueue {
   /** Gated jobs go back to the wait list one after another, in a set order (see ConcurrencyGate.shut). */
   private putBackChain: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  /** Aborted at close: running jobs stop at their next safe point (JobContext.signal). */
+  private readonly stopping = new AbortController();
   private readonly attempts: number;
   private readonly backoffDelayMs: number;
   private readonly keepFinished: number;
@@ -261,6 +264,7 @@ export class BullMqJobQueue implements JobQueue {
   private async shutDown(): Promise<void> {
     // Job schedulers stay: they live in Redis and are shared with the other processes.
     for (const { gate } of this.processors.values()) gate.shut();
+    this.stopping.abort();
     this.changes.notify();
     // Waits for the jobs running here; a closing worker takes no further job. With none running
     // there is nothing to wait for: a forced close does not wait for a Redis that went away.
@@ -290,6 +294,10 @@ export class BullMqJobQueue implements JobQueue {
       if (!(await processor.gate.enter())) return await this.putBack(job, token);
       try {
         return await this.runAttempt(job, processor.run);
+      } catch (error: unknown) {
+        // Stopped for the shutdown: back to the wait list, no attempt counted, for another worker.
+        if (error instanceof JobInterruptedError) return await this.putBack(job, token);
+        throw error;
       } finally {
         processor.gate.leave();
       }
@@ -306,6 +314,7 @@ export class BullMqJobQueue implements JobQueue {
       name: job.name,
       data: job.data,
       attempt: job.attemptsMade + 1,
+      signal: this.stopping.signal,
       reportProgress: async (done, total) => {
         // A late report from an attempt that already ended must not overwrite the outcome.
         if (!ended) await job.updateProgress({ done, total });
@@ -314,6 +323,7 @@ export class BullMqJobQueue implements JobQueue {
     try {
       return await Promise.resolve().then(() => run(context));
     } catch (error: unknown) {
+      if (error instanceof JobInterruptedError) throw error;
       // BullMQ records `error.message`: a thrown string would leave no reason at all.
       throw hasMessage(error) ? error : new Error(String(error));
     } finally {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { deferred, Holds, within } from '../testing/async-helpers';
-import { JobQueueUnavailableError } from '../job-queue.port';
+import { JobQueueUnavailableError, stopIfInterrupted } from '../job-queue.port';
+import { toBullMqJobId } from './bullmq-job-ids';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
 import { BullMqJobQueue, FAIL_FAST } from './bullmq-job-queue.adapter';
 import { Queue } from 'bullmq';
@@ -264,6 +265,36 @@ describe('BullMqJobQueue when its connection to Redis drops', () => {
       await bull.close();
       client.disconnect();
       await proxy.cut();
+    }
+  });
+});
+
+describe('BullMqJobQueue at close', () => {
+  it('a long job stops when its signal says so (JobInterruptedError): back to waiting for another worker, no attempt counted, progress kept until it runs', async () => {
+    const queueName = redis.queueName('interrupt');
+    const first = redis.open({ queueName, ownConnection: true });
+    const inside = deferred();
+    first.registerProcessor('fan-out', async (job) => {
+      await job.reportProgress(1, 3);
+      inside.resolve();
+      await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+      stopIfInterrupted(job);
+      return 'not reached';
+    });
+    const jobId = await first.enqueue('fan-out', {}, { attempts: 1 });
+    await within(inside.promise, 'the job to start');
+    // close() waits for the running job: it ends because the processor stopped.
+    await within(first.close(), 'close');
+    const bull = redis.bullQueue(queueName);
+    try {
+      const job = (await bull.getJob(toBullMqJobId(jobId)))!;
+      expect([await job.getState(), job.attemptsMade]).toEqual(['waiting', 0]);
+      const second = redis.open({ queueName, ownConnection: true });
+      second.registerProcessor('fan-out', async () => 'flagged');
+      await within(second.whenIdle(), 'the second worker to run it');
+      expect(await second.getJob(jobId)).toMatchObject({ state: 'completed', result: 'flagged', attemptsMade: 1 });
+    } finally {
+      await bull.close();
     }
   });
 });

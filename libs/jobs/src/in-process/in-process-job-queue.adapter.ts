@@ -9,7 +9,7 @@
  * shows it). Production uses the BullMQ adapter.
  */
 import { randomUUID } from 'node:crypto';
-import {
+import { JobInterruptedError,
   JobQueueClosedError,
   type EnqueueOptions,
   type JobData,
@@ -61,6 +61,7 @@ export class InProcessJobQueue implements JobQueue {
   private idleWaiters: Array<() => void> = [];
   private runSequence = 0;
   private closed = false;
+  private readonly stopping = new AbortController();
   private readonly attempts: number;
   private readonly backoffMs: (attemptsMade: number) => number;
   private readonly timers: JobTimers;
@@ -220,6 +221,8 @@ export class InProcessJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Long jobs stop at their next safe point (JobInterruptedError) instead of holding close up.
+    this.stopping.abort();
     for (const id of [...this.schedules.keys()]) await this.unschedule(id);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.notifyIfIdle();
@@ -268,6 +271,7 @@ export class InProcessJobQueue implements JobQueue {
       name: job.name,
       data: job.data,
       attempt,
+      signal: this.stopping.signal,
       reportProgress: async (done: number, total: number): Promise<void> => {
         // A late report from an attempt that already ended must not overwrite the outcome.
         if (job.state !== 'active' || job.attemptsMade !== attempt) return;
@@ -285,7 +289,12 @@ export class InProcessJobQueue implements JobQueue {
       failure = { error };
     }
     this.activeCount.set(job.name, (this.activeCount.get(job.name) ?? 1) - 1);
-    if (failure === null) {
+    if (failure !== null && failure.error instanceof JobInterruptedError) {
+      // Stopped for the shutdown: not an attempt that failed. Waiting again, it runs at the next
+      // start (journaled) or is dropped with the process (no journal).
+      job.attemptsMade -= 1;
+      job.state = 'waiting';
+    } else if (failure === null) {
       job.state = 'completed';
       delete job.error;
       job.finishedSeq = ++this.finishSequence;

@@ -7,6 +7,7 @@ import { describeJobQueueContract } from '../testing/job-queue.contract';
 import { deferred, settle } from '../testing/async-helpers';
 import { ManualJobTimers } from '../testing/manual-job-timers';
 import { InProcessJobQueue } from './in-process-job-queue.adapter';
+import { stopIfInterrupted } from '../job-queue.port';
 import { openSqliteJobJournal } from './sqlite-job-journal';
 
 let dir: string;
@@ -129,6 +130,27 @@ describe('InProcessJobQueue with a journal', () => {
     await b.whenIdle();
     expect(bRan).toBe(false);
     expect(await b.getJob('iflag-1')).toMatchObject({ state: 'completed', result: { flagged: 5 } });
+  });
+
+  it('a long job stops at close when its signal says so (JobInterruptedError): waiting again, the attempt not counted, it runs at the next start', async () => {
+    const stopping = start();
+    const inside = deferred();
+    stopping.registerProcessor('fan-out', async (job) => {
+      await job.reportProgress(1, 3);
+      inside.resolve();
+      await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+      stopIfInterrupted(job);
+      return 'not reached';
+    });
+    const jobId = await stopping.enqueue('fan-out', {}, { attempts: 1 });
+    await inside.promise;
+    // close() waits for running attempts: it ends because the processor stopped.
+    await stopping.close();
+    const next = start();
+    expect(await next.getJob(jobId)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
+    next.registerProcessor('fan-out', async () => 'flagged');
+    await next.whenIdle();
+    expect(await next.getJob(jobId)).toMatchObject({ state: 'completed', result: 'flagged', attemptsMade: 1 });
   });
 
   it('a job whose attempt fails while the queue closes waits for the next start (attempts left) instead of failing', async () => {

@@ -72,7 +72,7 @@ function runningContract(current: CurrentQueue, holds: Holds): void {
 
   it('hands the processor its id, name, data and attempt', async () => {
     const queue = current();
-    const seen: Array<Omit<JobContext<{ year: number }>, 'reportProgress'>> = [];
+    const seen: Array<Omit<JobContext<{ year: number }>, 'reportProgress' | 'signal'>> = [];
     queue.registerProcessor<{ year: number }>('echo', async ({ id, name, data, attempt }) => void seen.push({ id, name, data, attempt }));
     const jobId = await queue.enqueue('echo', { year: 2024 });
     await within(queue.whenIdle(), 'idle');
