@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { deferred, Holds, within } from '../testing/async-helpers';
-import { JobQueueUnavailableError, stopIfInterrupted } from '../job-queue.port';
+import { deferred, Holds, stopsAtShutdown, within } from '../testing/async-helpers';
+import { JobQueueUnavailableError } from '../job-queue.port';
 import { toBullMqJobId } from './bullmq-job-ids';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
 import { BullMqJobQueue, FAIL_FAST } from './bullmq-job-queue.adapter';
@@ -274,13 +274,7 @@ describe('BullMqJobQueue at close', () => {
     const queueName = redis.queueName('interrupt');
     const first = redis.open({ queueName, ownConnection: true });
     const inside = deferred();
-    first.registerProcessor('fan-out', async (job) => {
-      await job.reportProgress(1, 3);
-      inside.resolve();
-      await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
-      stopIfInterrupted(job);
-      return 'not reached';
-    });
+    first.registerProcessor('fan-out', stopsAtShutdown(inside));
     const jobId = await first.enqueue('fan-out', {}, { attempts: 1 });
     await within(inside.promise, 'the job to start');
     // close() waits for the running job: it ends because the processor stopped.

@@ -4,10 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
-import { deferred, settle } from '../testing/async-helpers';
+import { deferred, settle, stopsAtShutdown } from '../testing/async-helpers';
 import { ManualJobTimers } from '../testing/manual-job-timers';
 import { InProcessJobQueue } from './in-process-job-queue.adapter';
-import { stopIfInterrupted } from '../job-queue.port';
 import { openSqliteJobJournal } from './sqlite-job-journal';
 
 let dir: string;
@@ -135,13 +134,7 @@ describe('InProcessJobQueue with a journal', () => {
   it('a long job stops at close when its signal says so (JobInterruptedError): waiting again, the attempt not counted, it runs at the next start', async () => {
     const stopping = start();
     const inside = deferred();
-    stopping.registerProcessor('fan-out', async (job) => {
-      await job.reportProgress(1, 3);
-      inside.resolve();
-      await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
-      stopIfInterrupted(job);
-      return 'not reached';
-    });
+    stopping.registerProcessor('fan-out', stopsAtShutdown(inside));
     const jobId = await stopping.enqueue('fan-out', {}, { attempts: 1 });
     await inside.promise;
     // close() waits for running attempts: it ends because the processor stopped.

@@ -1,3 +1,4 @@
+import { stopIfInterrupted, type JobData, type JobProcessor } from '../job-queue.port';
 /**
  * Synchronisation for job queue tests: a test waits for what the processor signals, never for a
  * length of time. A deadline only turns "never happened" into a readable failure.
@@ -51,4 +52,18 @@ export class Holds {
     for (const held of this.held) held.resolve();
     this.held = [];
   }
+}
+
+/**
+ * A long job that behaves as JobContext.signal asks: it reports some progress, says it started,
+ * then stops with JobInterruptedError once its queue closes.
+ */
+export function stopsAtShutdown(started: Deferred<void>): JobProcessor<JobData> {
+  return async (job) => {
+    await job.reportProgress(1, 3);
+    started.resolve();
+    await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+    stopIfInterrupted(job);
+    return 'not reached';
+  };
 }
