@@ -1,8 +1,8 @@
-import { stopIfInterrupted, type JobData, type JobProcessor } from '../job-queue.port';
 /**
  * Synchronisation for job queue tests: a test waits for what the processor signals, never for a
  * length of time. A deadline only turns "never happened" into a readable failure.
  */
+import { stopIfInterrupted, type JobData, type JobProcessor } from '../job-queue.port';
 
 export interface Deferred<T> {
   promise: Promise<T>;
