@@ -61,9 +61,18 @@ export function isVoided(state: CreditYearState): boolean {
   return false;
 }
 
+/**
+ * Rejected in the final tier: the last finalisation holds the authority's adjustment to 0 (RULES.md
+ * §4). Not the same as a final of 0: an 8(8) under 1,000 points finalised as verified earns 0 hours
+ * and is still active (it keeps the year's one 8(8), and its content).
+ */
+export function rejectedByAuthority(a: ActivityState): boolean {
+  return a.final !== null && a.adjustment === 0;
+}
+
 /** Still counting somewhere: not withdrawn, not rejected by the unit, not adjusted to 0 by the authority. */
 export function isActive(a: ActivityState): boolean {
-  return a.status !== 'withdrawn' && a.status !== 'rejected' && a.final !== 0;
+  return a.status !== 'withdrawn' && a.status !== 'rejected' && !rejectedByAuthority(a);
 }
 
 export function effectiveContentKey(a: ActivityState): string | null {

@@ -3,7 +3,7 @@
  * rules. Because it is a fold, `asOf`, `revision` and `ruleSet` what-ifs are exact and free.
  */
 import { evaluate, validateMeasure, type ActivityInput, type Evaluation, type Hundredths, type PersonYearInput, type RuleSet, type YearStatus } from '@jx/rules';
-import { effectiveContentKey, isVoided, type ActivityState, type CreditYearState } from './credit-year.state';
+import { effectiveContentKey, isVoided, rejectedByAuthority, type ActivityState, type CreditYearState } from './credit-year.state';
 import type { ActivityData } from './credit-year.events';
 
 export interface Statement extends Omit<Evaluation, 'ruleSet'> {
@@ -61,7 +61,7 @@ export function toRulesInput(state: CreditYearState, ruleSet?: RuleSet): PersonY
       final: atMost(a.final, claimed),
       // RULES.md §4: an adjustment to 0 rejects it in the final tier; a final of 0 otherwise (8(8)
       // under 1,000 points, or another rule set's hours) is counted at 0.
-      finalRejected: a.final !== null && a.adjustment === 0,
+      finalRejected: rejectedByAuthority(a),
       contentKey: effectiveContentKey(a),
     });
   }

@@ -1,7 +1,7 @@
 /** AuthorityFinalize (终审, Art. 12 ¶3): final review of a confirmed year, with adjustments. */
 import { conflict, unprocessable } from '../../shared/domain-error';
 import type { Adjustment } from '../credit-year.events';
-import { effectiveContentKey, toHundredths, type CreditYearState } from '../credit-year.state';
+import { effectiveContentKey, rejectedByAuthority, toHundredths, type CreditYearState } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
 import { contentOf, refuseCountedNextDoor, type NeighbourYears } from './content-across-years';
 import { checkStoredScope, refuseVoided, requireActivity, requireYear } from './guards';
@@ -35,7 +35,7 @@ export function decideAuthorityFinalize(
   // back an activity an earlier finalisation adjusted to 0 (it counted nowhere meanwhile, so the
   // neighbouring year may have taken the same content). An adjustment to 0 counts nowhere.
   for (const { adj, activity } of targets) {
-    if (adj.hours === 0 || (adj.contentKey === null && activity.final !== 0)) continue;
+    if (adj.hours === 0 || (adj.contentKey === null && !rejectedByAuthority(activity))) continue;
     const content = adj.contentKey ?? contentOf(activity.data.activityId, effectiveContentKey(activity));
     refuseCountedNextDoor(state.year, activity, content, neighbours);
   }

@@ -154,6 +154,20 @@ describe('DeclareActivity', () => {
       .thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
   });
 
+  it('8(8): one finalised at 0 hours (under 1,000 points) is still active — a make-up 8(8) is POINTS_ALREADY_DECLARED; adjusted to 0 by the authority it is not', () => {
+    const points = declared('x1', { category: '8.8', subject: 'public', measure: { points: 500 }, hours: 0 });
+    const verified = { type: 'ActivityVerifiedByUnit' as const, data: { activityId: 'x1', hours: 0, reason: null, contentKey: null } };
+    const confirmed = { type: 'YearConfirmedByUnit' as const, data: { note: null } };
+    const finalized = (adjustments: Array<{ activityId: string; hours: number; reason: string; contentKey: null }>) => ({ type: 'YearFinalizedByAuthority' as const, data: { decision: 'approve' as const, adjustments } });
+    const makeUpPoints = cmd({ category: '8.8', subject: undefined, measure: { points: 3000 }, completedOn: '2025-02-01' });
+    const at = ctx(actors.pro, '2025-06-01T00:00:00.000Z');
+    given([opened(), points, verified, confirmed, finalized([])]).when((s) => decideDeclareActivity(makeUpPoints, s, UNIT, years({ 2023: null, 2025: null }), at)).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
+    const rejected = given([opened(), points, verified, confirmed, finalized([{ activityId: 'x1', hours: 0, reason: 'forged', contentKey: null }])])
+      .when((s) => decideDeclareActivity(makeUpPoints, s, UNIT, years({ 2023: null, 2025: null }), at))
+      .result();
+    expect(rejected.events.map((e) => e.type)).toEqual(['YearReopened', 'ActivityDeclared']);
+  });
+
   it('a declaration on a confirmed year returns it to open (YearReopened)', () => {
     const decision = given([opened(), { type: 'YearConfirmedByUnit', data: { note: null } }]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).result();
     expect(decision.events.map((e) => e.type)).toEqual(['YearReopened', 'ActivityDeclared']);
