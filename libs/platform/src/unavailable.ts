@@ -6,14 +6,19 @@
  * node-postgres by Node's socket codes, SQLSTATE classes or bare messages; SQLite by SQLITE_BUSY.
  */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections; class 08 is tested apart. */
-const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-const MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|The database connection is not open)/;
+/**
+ * admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, and the connection
+ * exceptions of class 08 — but not 08P01 (protocol_violation: a wrong number of bind parameters,
+ * a bug in the code, which must stay a logged 500).
+ */
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+/** node-postgres losing or failing its connection (no code). */
+const MESSAGES = /^(Connection terminated|Client has encountered a connection error)/;
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 3) return false;
   const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
-  if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_BUSY')) return true;
+  if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || code === 'SQLITE_BUSY')) return true;
   if (typeof message === 'string' && MESSAGES.test(message)) return true;
   // AggregateError (a host with several addresses, every one refused) and wrapped errors.
   const inner = (error as { errors?: unknown }).errors;

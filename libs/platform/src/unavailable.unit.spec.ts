@@ -13,7 +13,6 @@ describe('a store that does not answer, told from a request or code that is wron
     ['a connection exception (class 08)', withCode('08006')],
     ['SQLite busy beyond its timeout', withCode('SQLITE_BUSY')],
     ['node-postgres losing its connection', new Error('Connection terminated unexpectedly')],
-    ['node-postgres\'s pool timing out', new Error('timeout exceeded when trying to connect')],
     ['every address of a host refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
     ['an outage wrapped as a cause', new Error('append failed', { cause: withCode('ECONNRESET') })],
   ])('%s is unavailable', (_what, error) => {
@@ -22,6 +21,8 @@ describe('a store that does not answer, told from a request or code that is wron
 
   it.each([
     ['a syntax error (42601)', withCode('42601')],
+    ['a protocol violation (08P01: wrong bind parameters, a bug)', withCode('08P01')],
+    ['better-sqlite3 used after close (a bug: shutdown has its own error)', new Error('The database connection is not open')],
     ['a unique violation (23505)', withCode('23505')],
     ['SQLite constraint', withCode('SQLITE_CONSTRAINT')],
     ['a plain error', new Error('boom')],
