@@ -16,12 +16,9 @@ let t: TestApp;
 let w: World;
 
 beforeAll(async () => {
-  const target = new URL(DATABASE_URL);
-  proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-  const via = new URL(DATABASE_URL);
-  via.hostname = '127.0.0.1';
-  via.port = String(proxy.listeningPort);
-  t = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'postgres', DATABASE_URL: via.toString(), EVENT_STORE_SCHEMA: schema, READ_MODELS_SCHEMA: `${schema}_rm` } });
+  const forwarded = await TcpProxy.forUrl(DATABASE_URL, 5432);
+  proxy = forwarded.proxy;
+  t = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'postgres', DATABASE_URL: forwarded.url, EVENT_STORE_SCHEMA: schema, READ_MODELS_SCHEMA: `${schema}_rm` } });
   w = await world(t);
 }, 30_000);
 afterAll(async () => {

@@ -270,7 +270,7 @@ export class BullMqJobQueue implements JobQueue {
     // there is nothing to wait for: a forced close does not wait for a Redis that went away.
     await this.worker?.close(this.running === 0);
     await this.events?.close();
-    if (this.ownsQueue) await this.queue.close();
+    if (this.ownsQueue) await closeOrDisconnect(this.queue);
   }
 
   private startWorker(): Worker<JobData, unknown, string> {
@@ -419,6 +419,19 @@ export class BullMqJobQueue implements JobQueue {
  * recommends it for producers.
  */
 export const FAIL_FAST = { enableOfflineQueue: false } as const;
+
+/**
+ * BullMQ's close sends QUIT, which a connection without an offline queue refuses while Redis is
+ * away: close then rejects and leaves ioredis reconnecting for ever (a process that does not exit).
+ * Nothing is pending on a producer's connection by then, so dropping it is the close.
+ */
+export async function closeOrDisconnect(queue: Queue): Promise<void> {
+  try {
+    await queue.close();
+  } catch {
+    await queue.disconnect();
+  }
+}
 
 /** A client instance (ioredis) rather than connection options. */
 function isClient(connection: ConnectionOptions): boolean {

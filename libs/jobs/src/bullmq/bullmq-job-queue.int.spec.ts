@@ -235,14 +235,10 @@ describe('BullMqJobQueue while Redis is away', () => {
 
 describe('BullMqJobQueue when its connection to Redis drops', () => {
   it('refuses enqueue at once (no offline queue), and the refused job never runs once Redis is back', async () => {
-    const target = new URL(REDIS_URL);
-    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
-    const via = new URL(REDIS_URL);
-    via.hostname = '127.0.0.1';
-    via.port = String(proxy.listeningPort);
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
     // The client is this test's, to see it go down and come back. Retrying its commands without end,
     // only the missing offline queue can refuse at once.
-    const client = new Redis(via.toString(), { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
+    const client = new Redis(via, { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
     client.on('error', () => undefined);
     const bull = new Queue(redis.queueName('drop'), { connection: client, prefix: redis.prefix });
     // A timeout far beyond the test's: only an immediate refusal passes.
@@ -264,6 +260,23 @@ describe('BullMqJobQueue when its connection to Redis drops', () => {
       await queue.close();
       await bull.close();
       client.disconnect();
+      await proxy.cut();
+    }
+  });
+});
+
+describe('BullMqJobQueue closing while Redis is away', () => {
+  it('close resolves (BullMQ\'s QUIT is refused without an offline queue: the connection is dropped instead)', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const lost = deferred();
+    // Owning its queue (connection options), as the adapter does outside Nest.
+    const queue = new BullMqJobQueue({ connection: { url: via }, queueName: redis.queueName('away'), prefix: redis.prefix, onError: () => lost.resolve() });
+    try {
+      await queue.enqueue('flag', {}, { jobId: 'before' });
+      await proxy.cut();
+      await within(lost.promise, 'the connection to be lost');
+      await expect(within(queue.close(), 'close with Redis away')).resolves.toBeUndefined();
+    } finally {
       await proxy.cut();
     }
   });

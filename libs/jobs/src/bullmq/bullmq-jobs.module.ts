@@ -43,7 +43,14 @@ export class BullMqJobsModule {
         {
           provide: JOB_QUEUE,
           inject: [getQueueToken(queueName)],
-          useFactory: (queue: Queue) => new BullMqJobQueue({ ...settings, queue }),
+          useFactory: (queue: Queue) => {
+            // @nestjs/bullmq closes the queue at shutdown; with FAIL_FAST that close fails while
+            // Redis is away, and the connection would go on reconnecting: disconnect then.
+            const owned = queue as Queue & { onApplicationShutdown?: () => Promise<void> };
+            const nestShutdown = owned.onApplicationShutdown?.bind(queue);
+            if (nestShutdown) owned.onApplicationShutdown = () => nestShutdown().catch(() => queue.disconnect());
+            return new BullMqJobQueue({ ...settings, queue });
+          },
         },
       ],
       exports: [JOB_QUEUE, BullModule],

@@ -16,6 +16,15 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** A forwarder to the server of a URL (`redis://…`, `postgres://…`), and that URL pointed at it. */
+  static async forUrl(url: string, defaultPort: number): Promise<{ proxy: TcpProxy; url: string }> {
+    const target = new URL(url);
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || defaultPort) });
+    target.hostname = '127.0.0.1';
+    target.port = String(proxy.listeningPort);
+    return { proxy, url: target.toString() };
+  }
+
   get listeningPort(): number {
     return this.port;
   }
