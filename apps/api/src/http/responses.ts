@@ -95,7 +95,7 @@ export const health = z.strictObject({
   status: z.enum(['ok', 'unavailable']),
   checks: z.record(z.string(), z.enum(['up', 'down'])).describe('eventStore, and redis and readModels where configured'),
   readModelsLag: z
-    .strictObject({ events: count, seconds: z.number().nonnegative() })
+    .strictObject({ caughtUp: z.boolean(), seconds: z.number().nonnegative() })
     .nullable()
-    .describe('how far inboxes and reports are behind the events: positions not yet projected and the age of the oldest (0 and 0 when caught up); null when either store does not answer. Reported, never deciding the status'),
+    .describe('whether inboxes and reports hold every event, else the age in seconds of the oldest they lack (0 when caught up); null when a store does not answer. Reported, never deciding the status'),
 });
