@@ -11,6 +11,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[] };
   restart?: string;
+  stop_grace_period?: string;
 }
 
 const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -45,6 +46,11 @@ describe('docker-compose.yml', () => {
     expect(api?.environment?.AUTH_JWT_SECRET).toBeDefined();
     expect(worker?.environment?.AUTH_JWT_SECRET).toBeUndefined();
     expect(worker?.environment?.NODE_ENV).toBe('production');
+  });
+
+  it('gives the API and the worker longer to stop than their own 15 s shutdown deadline (Docker kills after 10 s by default)', () => {
+    const { api, worker } = compose.services;
+    for (const s of [api, worker]) expect(s?.stop_grace_period).toBe('20s');
   });
 
   it('takes secrets from the environment, never from the file', () => {

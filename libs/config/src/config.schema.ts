@@ -62,7 +62,7 @@ export const envSchema = z.object({
     RUN_WORKER: bool.default(true),
     // On SIGTERM the API keeps listening this long, answering 503 (see closing-answer.ts), so that
     // requests already on their way are answered rather than reset; within the 15 s deadline.
-    SHUTDOWN_GRACE_MS: wholeNumber(10_000, 'must be a whole number of milliseconds from 0 to 10000').default(1000),
+    SHUTDOWN_GRACE_MS: wholeNumber(5000, 'must be a whole number of milliseconds from 0 to 5000').default(1000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -49,7 +49,7 @@ describe('configuration (API.md, Running)', () => {
     [{ YEAR_CLOSES_ON: '04-31' }, 'YEAR_CLOSES_ON'],
     [{ YEAR_CLOSES_ON: '11-31' }, 'YEAR_CLOSES_ON'],
     [{ RUN_WORKER: 'yes' }, 'RUN_WORKER'],
-    [{ SHUTDOWN_GRACE_MS: '10001' }, 'SHUTDOWN_GRACE_MS'],
+    [{ SHUTDOWN_GRACE_MS: '5001' }, 'SHUTDOWN_GRACE_MS'],
     [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS'],
     [{ NODE_ENV: 'production' }, 'AUTH_JWT_SECRET'],
     [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],

@@ -416,9 +416,11 @@ export class BullMqJobQueue implements JobQueue {
  * The queue's own connection (enqueue, getJob, schedules) fails fast while Redis is away, instead
  * of holding the command in ioredis's offline queue: a command that answered 503 must not run
  * when Redis comes back (an institution-wide flag the caller was told had failed). BullMQ
- * recommends it for producers.
+ * recommends it for producers. Nor are commands that were sent but unanswered when the connection
+ * dropped sent again on reconnecting (ioredis's default): their callers were answered 503 already.
+ * Such a command may still have run on the server: a retry finds its job (a deterministic id).
  */
-export const FAIL_FAST = { enableOfflineQueue: false } as const;
+export const FAIL_FAST = { enableOfflineQueue: false, autoResendUnfulfilledCommands: false } as const;
 
 /**
  * BullMQ's close sends QUIT, which a connection without an offline queue refuses while Redis is

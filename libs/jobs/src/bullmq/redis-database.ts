@@ -41,7 +41,9 @@ export async function checkRedisDatabase(url: string, timeoutMs = 2000): Promise
       return 'unreachable';
     }
     try {
-      await client.select(database);
+      // Database 0 is where a connection starts: no SELECT (a proxy or an ACL may refuse the command).
+      if (database === 0) await client.ping();
+      else await client.select(database);
     } catch (error: unknown) {
       if (!(error instanceof ReplyError)) return 'unreachable';
       // The refusal on connecting, when there was one, says more (a SELECT refused after a refused AUTH).
