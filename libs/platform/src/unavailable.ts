@@ -12,8 +12,12 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
  * a bug in the code, which must stay a logged 500).
  */
 const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
-/** node-postgres losing or failing its connection (no code). */
-const MESSAGES = /^(Connection terminated|Client has encountered a connection error)/;
+/**
+ * node-postgres losing or failing its connection (no code), or its pool not connecting within
+ * connectionTimeoutMillis (a server that does not answer; also a pool whose clients are all busy:
+ * load to shed, so a 503 as well).
+ */
+const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 3) return false;

@@ -13,6 +13,8 @@ describe('a store that does not answer, told from a request or code that is wron
     ['a connection exception (class 08)', withCode('08006')],
     ['SQLite busy beyond its timeout', withCode('SQLITE_BUSY')],
     ['node-postgres losing its connection', new Error('Connection terminated unexpectedly')],
+    ['node-postgres timing out a connection', new Error('Connection terminated due to connection timeout')],
+    ['node-postgres\'s pool not connecting in time', new Error('timeout exceeded when trying to connect')],
     ['every address of a host refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
     ['an outage wrapped as a cause', new Error('append failed', { cause: withCode('ECONNRESET') })],
   ])('%s is unavailable', (_what, error) => {

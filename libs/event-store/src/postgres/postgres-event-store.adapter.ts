@@ -178,6 +178,9 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     // A writer stuck mid-append (a frozen process) would hold the global append lock: let the
     // server end such a session rather than stall every append behind it.
     idle_in_transaction_session_timeout: 30_000,
+    // A server that does not answer (a network black hole) fails a new connection after 10 s —
+    // a 503 — instead of holding the request for as long as the operating system waits.
+    connectionTimeoutMillis: 10_000,
     ...options.pool,
     connectionString: options.connectionString,
   };

@@ -289,6 +289,9 @@ export async function openPostgresReadModelStore(options: PostgresReadModelOptio
     // A writer frozen mid-page would hold the checkpoint row: let the server end that session
     // rather than stall every other runner behind it.
     idle_in_transaction_session_timeout: 30_000,
+    // A server that does not answer (a network black hole) fails a new connection after 10 s —
+    // a 503 — instead of holding the request for as long as the operating system waits.
+    connectionTimeoutMillis: 10_000,
     ...options.pool,
     connectionString: options.connectionString,
     types: readModelPoolTypes,
