@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { JOB_QUEUE, type JobQueue } from '../job-queue.port';
-import { within } from '../testing/async-helpers';
+import { deferred, within } from '../testing/async-helpers';
+import { TcpProxy } from '../testing/tcp-proxy';
 import { BullMqJobQueue } from './bullmq-job-queue.adapter';
 import { BullMqJobsModule } from './bullmq-jobs.module';
 import { REDIS_URL, TestRedis } from '../testing/bullmq-test-redis';
@@ -51,4 +52,27 @@ describe('BullMqJobsModule', () => {
     expect(queue.opts.connection).toMatchObject({ enableOfflineQueue: false });
     await app.close();
   });
+
+  it('closes while Redis is away: the queue\'s connection is dropped rather than left reconnecting (its QUIT is refused without an offline queue)', async () => {
+    const queueName = redis.adoptQueueName('module-away');
+    const { proxy, url } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const lost = deferred();
+    @Module({ imports: [BullMqJobsModule.forRoot({ redisUrl: url, queueName, prefix: redis.prefix, onError: () => lost.resolve() })] })
+    class AwayModule {}
+    const app = await NestFactory.createApplicationContext(AwayModule, { logger: false });
+    try {
+      const jobs = app.get<JobQueue>(JOB_QUEUE);
+      await jobs.enqueue('flag', {}, { jobId: 'before' });
+      await proxy.cut();
+      await within(lost.promise, 'the connection to be lost');
+      // As the composition root does on shutdown: the port first, then Nest (which closes the queue).
+      await jobs.close();
+      await within(app.close(), 'app.close with Redis away');
+      const client = await (app.get(getQueueToken(queueName)) as unknown as { getBackend(): { client: Promise<{ status: string }> } }).getBackend().client;
+      expect(client.status).toBe('end');
+    } finally {
+      await proxy.cut();
+    }
+  });
 });
+
