@@ -20,15 +20,19 @@ const activityArb = (keyScope: 'any' | 'category'): fc.Arbitrary<Omit<ActivityIn
       status: fc.constantFrom('declared' as const, 'verified' as const, 'verified' as const, 'rejected' as const, 'withdrawn' as const),
       cut: fc.integer({ min: 0, max: 100 }),
       final: fc.option(fc.integer({ min: 0, max: 100 }), { freq: 2 }),
+      adjustedToZero: fc.boolean(),
       key: fc.option(fc.constantFrom('k1', 'k2', 'k3'), { freq: 2 }),
     })
-    .map(({ category, subject, completedOn, claimed, status, cut, final, key }) => {
-      // Domain invariants (RULES.md §4): verified ≤ claimed, never 0; final ≤ verified, only when verified;
-      // a final of 0 is the authority's rejection (verified hours are never 0 here).
-      const verified = status === 'verified' ? Math.max(1, Math.floor((claimed * cut) / 100)) : null;
+    .map(({ category, subject, completedOn, claimed, status, cut, final, adjustedToZero, key }) => {
+      // Domain invariants (RULES.md §4): verified ≤ claimed, never 0 unless the claim is 0 (an 8(8)
+      // under 1,000 points, approved as claimed); final ≤ verified, only when verified. A final of 0
+      // from verified hours above 0 is the authority's rejection; from 0 verified hours, it may be
+      // the hours as finalised or an adjustment to 0.
+      const verified = status === 'verified' ? (claimed === 0 ? 0 : Math.max(1, Math.floor((claimed * cut) / 100))) : null;
       const finalHours = verified !== null && final !== null ? Math.floor((verified * final) / 100) : null;
+      const finalRejected = finalHours === 0 && (verified! > 0 || adjustedToZero);
       const contentKey = key === null ? null : keyScope === 'category' ? `${category}:${key}` : key;
-      return { category, subject, title: 't', completedOn, measure: {}, claimed: Math.max(claimed, verified ?? 0), status, verified, final: finalHours, finalRejected: finalHours === 0, contentKey };
+      return { category, subject, title: 't', completedOn, measure: {}, claimed: Math.max(claimed, verified ?? 0), status, verified, final: finalHours, finalRejected, contentKey };
     });
 
 const yearArb = (keyScope: 'any' | 'category' = 'any', maxLength = 30): fc.Arbitrary<PersonYearInput> =>
@@ -109,5 +113,16 @@ describe('evaluator properties', () => {
       const strip = (e: Evaluation): Evaluation => ({ ...e, activities: e.activities.map((a) => ({ ...a, explanation: [] })) });
       expect(strip(evaluate(jx, py))).toEqual(evaluate(jx, py, { explain: false }));
     }), { numRuns: 200 });
+  });
+
+  it('an activity shows rejected exactly when the unit or the authority rejected it (a final of 0 alone is no rejection)', () => {
+    fc.assert(fc.property(yearArb(), (py) => {
+      const e = evaluate(jx, py, { explain: true });
+      py.activities.forEach((a, i) => {
+        const shown = e.activities[i]!;
+        expect(shown.status === 'rejected').toBe(a.status === 'rejected' || a.finalRejected);
+        expect(shown.explanation.some((s) => s.code === 'AUTHORITY_REJECTED')).toBe(py.finalized && a.finalRejected && a.status !== 'withdrawn' && a.status !== 'rejected');
+      });
+    }), RUNS);
   });
 });
