@@ -3,7 +3,9 @@
  * server shutting down or full — rather than that the request or the code is wrong. Such a
  * failure answers 503 (try again), not 500: nothing is wrong with the request, and the client
  * cannot tell a retryable outage from a bug otherwise. Drivers report it in their own words:
- * node-postgres by Node's socket codes, SQLSTATE classes or bare messages; SQLite by SQLITE_BUSY.
+ * node-postgres by Node's socket codes, SQLSTATE classes or bare messages; SQLite by SQLITE_BUSY;
+ * the EventStoreDB client by its command errors' `type` (gRPC UNAVAILABLE, DEADLINE_EXCEEDED, or a
+ * node that is not the cluster's leader).
  */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
@@ -18,10 +20,12 @@ const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001',
  * load to shed, so a 503 as well).
  */
 const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 3) return false;
-  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
+  const { code, message, cause, type } = error as { code?: unknown; message?: unknown; cause?: unknown; type?: unknown };
+  if (typeof type === 'string' && ESDB_TYPES.has(type)) return true;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || code === 'SQLITE_BUSY')) return true;
   if (typeof message === 'string' && MESSAGES.test(message)) return true;
   // AggregateError (a host with several addresses, every one refused) and wrapped errors.

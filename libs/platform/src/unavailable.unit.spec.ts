@@ -1,4 +1,14 @@
+import { convertToCommandError } from '@eventstore/db-client';
 import { isStoreUnavailable } from './unavailable';
+
+/** gRPC status codes (grpc.status). */
+const status = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+
+/** What the EventStoreDB client throws for a gRPC failure: its own conversion, as the adapter sees it. */
+function esdbError(code: number, exception: Record<string, string> = {}): Error {
+  const metadata = { getMap: () => exception, get: (key: string) => (key in exception ? [exception[key]] : []) };
+  return convertToCommandError(Object.assign(new Error(`gRPC ${code}`), { code, details: 'd', metadata }) as never) as Error;
+}
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -17,6 +27,9 @@ describe('a store that does not answer, told from a request or code that is wron
     ['node-postgres\'s pool not connecting in time', new Error('timeout exceeded when trying to connect')],
     ['every address of a host refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
     ['an outage wrapped as a cause', new Error('append failed', { cause: withCode('ECONNRESET') })],
+    ['EventStoreDB unavailable (gRPC UNAVAILABLE)', esdbError(status.UNAVAILABLE)],
+    ['EventStoreDB past its deadline', esdbError(status.DEADLINE_EXCEEDED)],
+    ['an EventStoreDB node that is not the leader', esdbError(status.NOT_FOUND, { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' })],
   ])('%s is unavailable', (_what, error) => {
     expect(isStoreUnavailable(error)).toBe(true);
   });
@@ -27,6 +40,8 @@ describe('a store that does not answer, told from a request or code that is wron
     ['better-sqlite3 used after close (a bug: shutdown has its own error)', new Error('The database connection is not open')],
     ['a unique violation (23505)', withCode('23505')],
     ['SQLite constraint', withCode('SQLITE_CONSTRAINT')],
+    ['EventStoreDB wrong expected version', esdbError(status.FAILED_PRECONDITION, { exception: 'wrong-expected-version', 'stream-name': 's', 'expected-version': '1', 'actual-version': '2' })],
+    ['EventStoreDB access denied', esdbError(status.PERMISSION_DENIED, { exception: 'access-denied' })],
     ['a plain error', new Error('boom')],
     ['not an error', 'ECONNREFUSED'],
     ['an aggregate with one real failure', new AggregateError([withCode('ECONNREFUSED'), new Error('boom')])],
