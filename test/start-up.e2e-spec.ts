@@ -101,6 +101,15 @@ it('the embedded default prints its development secret, keeps it across restarts
     expect(second.output()).toContain(kept);
     const health = await fetch(`${second.baseUrl}/api/health`);
     expect(health.status).toBe(200);
+    // `npm run token` without AUTH_JWT_SECRET signs with the secret kept in DATA_DIR: the server takes it.
+    const cli = spawnSync(process.execPath, ['dist/apps/api/src/cli/issue-token.js', 'role=authority', 'region=360000'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, AUTH_JWT_SECRET: '' }, encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    const put = await fetch(`${second.baseUrl}/api/units/u1`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${cli.stdout.trim()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Unit One', region: '360102', industry: 'general' }),
+    });
+    expect(put.status).toBe(200);
   } finally {
     second.child.kill('SIGTERM');
     await second.exited;

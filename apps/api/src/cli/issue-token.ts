@@ -1,14 +1,30 @@
 /**
  * `npm run token -- role=professional personId=p1 unitId=u1 [sub=…] [hours=8]`: prints an HS256
- * token signed with AUTH_JWT_SECRET, for trying the API (README). Not part of the served API.
+ * token signed with AUTH_JWT_SECRET — or, without it and outside production, with the development
+ * secret `npm start` keeps in DATA_DIR — for trying the API (README). Not part of the served API.
  */
 import { createSigner } from 'fast-jwt';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { claimsOf } from '../http/auth.guard';
 
+/** AUTH_JWT_SECRET, else the embedded default's development secret (main.ts keeps it there), else null. */
+function secretInUse(): string | null {
+  const set = process.env.AUTH_JWT_SECRET;
+  if (set) return set;
+  if (process.env.NODE_ENV === 'production') return null;
+  try {
+    const kept = readFileSync(join(process.env.DATA_DIR || './data', 'dev-jwt-secret'), 'utf8').trim();
+    return kept.length >= 32 ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
-  const secret = process.env.AUTH_JWT_SECRET;
-  if (!secret) {
-    process.stderr.write('set AUTH_JWT_SECRET to the secret the server uses (it prints its development secret at start-up)\n');
+  const secret = secretInUse();
+  if (secret === null) {
+    process.stderr.write('set AUTH_JWT_SECRET to the secret the server uses (without it, npm start keeps its development secret in DATA_DIR/dev-jwt-secret, which this command reads)\n');
     process.exit(2);
   }
   const claims: Record<string, string> = {};
