@@ -144,19 +144,19 @@ export class BullMqJobQueue implements JobQueue {
     const jobId = options.jobId ?? randomUUID();
     const attempts = positiveInteger(options.attempts ?? this.attempts, 'attempts');
     // An id BullMQ still knows is not added again: the existing job comes back (its "duplicated" event).
-    await this.withinCallTimeout('enqueue', this.addOrRetry(name, data, attempts, toBullMqJobId(jobId)));
+    await this.withinCallTimeout('enqueue', () => this.addOrRetry(name, data, attempts, toBullMqJobId(jobId)));
     return jobId;
   }
 
   async getJob(jobId: string): Promise<JobView | null> {
     if (jobId.length === 0) return null;
-    return this.withinCallTimeout('getJob', (async () => {
+    return this.withinCallTimeout('getJob', async () => {
       for (const id of bullMqJobIdCandidates(jobId)) {
         const view = await this.readJob(id);
         if (view) return view;
       }
       return null;
-    })());
+    });
   }
 
   /** Adds the job; one that failed under that id runs again (its attempts start over). */
@@ -182,17 +182,21 @@ export class BullMqJobQueue implements JobQueue {
 
   /**
    * The call's answer, or JobQueueUnavailableError: at once when the connection is down (the queue's
-   * connection fails fast, FAIL_FAST), else once callTimeoutMs passed — then the call may still land
-   * (Redis not reached yet since start-up, or slow to answer).
+   * connection fails fast, FAIL_FAST), else once callTimeoutMs passed. The call is made only once
+   * the queue has reached Redis: until its first connection BullMQ holds every call and sends it
+   * whenever Redis comes, so an enqueue answered 503 would run later. A call sent to a Redis slow
+   * to answer may still land after its timeout.
    */
-  private async withinCallTimeout<T>(operation: string, call: Promise<T>): Promise<T> {
+  private async withinCallTimeout<T>(operation: string, makeCall: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new JobQueueUnavailableError(operation, this.callTimeoutMs)), this.callTimeoutMs);
     });
-    // A call that fails after the timeout already answered must not surface as an unhandled rejection.
-    call.catch(() => undefined);
     try {
+      await Promise.race([this.queue.waitUntilReady(), timeout]);
+      const call = makeCall();
+      // A call that fails after the timeout already answered must not surface as an unhandled rejection.
+      call.catch(() => undefined);
       return await Promise.race([call, timeout]);
     } catch (error: unknown) {
       if (isConnectionLoss(error)) throw new JobQueueUnavailableError(operation, null);

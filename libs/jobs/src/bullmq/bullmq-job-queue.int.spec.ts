@@ -233,6 +233,32 @@ describe('BullMqJobQueue while Redis is away', () => {
   });
 });
 
+describe('BullMqJobQueue that has not reached Redis since it was made', () => {
+  it('sends nothing before its first connection: an enqueue refused meanwhile never lands once Redis comes', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    await proxy.cut(); // Redis away from the start
+    const client = new Redis(via, { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
+    client.on('error', () => undefined);
+    const bull = new Queue(redis.queueName('never'), { connection: client, prefix: redis.prefix });
+    bull.on('error', () => undefined);
+    const queue = new BullMqJobQueue({ queue: bull, callTimeoutMs: 200, onError: () => undefined });
+    try {
+      await expect(queue.enqueue('flag', {}, { jobId: 'refused' })).rejects.toThrow(new JobQueueUnavailableError('enqueue', 200));
+      await proxy.resume();
+      await bull.waitUntilReady();
+      // Commands on one connection run in order: a call held since before would have gone first.
+      await queue.enqueue('flag', {}, { jobId: 'after' });
+      expect(await bull.getJobState('refused')).toBe('unknown');
+      expect(await bull.getJobState('after')).toBe('waiting');
+    } finally {
+      await queue.close();
+      await bull.close();
+      client.disconnect();
+      await proxy.cut();
+    }
+  });
+});
+
 describe('BullMqJobQueue when its connection to Redis drops', () => {
   it('refuses enqueue at once (no offline queue), and the refused job never runs once Redis is back', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
