@@ -4,6 +4,22 @@ import { expectError, withoutWrite } from './support/matrix';
 import { startTestApp, type TestApp } from './support/test-app';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 import { ReadModelsProjection } from '../apps/worker/src/projections/read-models.projection-service';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+
+/** Sends bytes as they are (no HTTP client would send these) and reads the answer until the server closes. */
+async function rawExchange(request: string): Promise<{ status: number; headers: string; body: any }> {
+  const { hostname, port } = new URL(t.baseUrl);
+  const socket = connect({ host: hostname, port: Number(port) });
+  await once(socket, 'connect');
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (text += chunk));
+  socket.write(request);
+  await once(socket, 'close');
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: JSON.parse(body) };
+}
 
 let t: TestApp;
 let w: World;
@@ -118,6 +134,19 @@ it('an unknown route is 404 in the error format', async () => {
   expect(res.body.error.code).toBe('NOT_FOUND');
 });
 
+it('what the HTTP parser refuses is answered in the error format too: 431 for headers beyond 16 KiB (an over-long token), 400 MALFORMED_REQUEST for bytes that are not HTTP/1.1', async () => {
+  const long = await t.token({ role: 'regulator', region: '360000', pad: 'x'.repeat(20_000) } as never);
+  const tooLarge = await rawExchange(`GET ${yearPath()}/history HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${long}\r\n\r\n`);
+  expect([tooLarge.status, tooLarge.body]).toEqual([431, { error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String) } }]);
+  expect(tooLarge.headers).toContain('content-type: application/json');
+  const body = JSON.stringify(activity());
+  const smuggled = await withoutWrite(t, () =>
+    rawExchange(`POST ${yearPath()}/activities HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${w.pro}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\ntransfer-encoding: chunked\r\n\r\n${body}`),
+  );
+  expect([smuggled.status, smuggled.body.error.code]).toEqual([400, 'MALFORMED_REQUEST']);
+  expect((await rawExchange('NOT HTTP AT ALL\r\n\r\n')).body.error.code).toBe('MALFORMED_REQUEST');
+});
+
 it('a body over 64 KiB is 413 and writes nothing', async () => {
   const head = await t.head();
   const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ title: 'x'.repeat(70 * 1024) }) });
@@ -186,6 +215,30 @@ it('a body nested thousands deep holding an unpaired surrogate is 401 without a 
   const raw = `${'['.repeat(8000)}"\\ud800"${']'.repeat(8000)}`;
   expectError(await t.call('POST', `${yearPath()}/activities`, { raw }), 401, 'UNAUTHENTICATED');
   expectError(await withoutWrite(t, () => t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw })), 400, 'INVALID_JSON');
+});
+
+it('a body that is not UTF-8, one declared in another charset and a compressed one are 400 INVALID_JSON and write nothing (never read as mojibake or U+FFFD)', async () => {
+  const text = JSON.stringify(activity({ activityId: 'latin', title: 'Caf\u00e9 training' }));
+  const latin1 = Buffer.from(text, 'latin1'); // é as the single byte E9: not UTF-8
+  for (const [raw, headers] of [
+    [latin1, {}],
+    [latin1, { 'content-type': 'application/json; charset=ISO-8859-1' }],
+    [text, { 'content-type': 'application/json; charset="latin1"' }],
+    [text, { 'content-encoding': 'gzip' }],
+  ] as const) {
+    const res = await withoutWrite(t, () => t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw, headers }));
+    expectError(res, 400, 'INVALID_JSON');
+  }
+  // UTF-8 declared, in any spelling, or an identity encoding: taken, the title as sent.
+  for (const [id, headers] of [
+    ['utf8a', { 'content-type': 'application/json; charset=UTF-8' }],
+    ['utf8b', { 'content-type': 'application/json;charset="utf8"', 'content-encoding': 'identity' }],
+  ] as const) {
+    const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw: Buffer.from(JSON.stringify(activity({ activityId: id, title: 'Café 课程' }))), headers });
+    expect(res.status).toBe(201);
+  }
+  const statement = await t.call('GET', yearPath(), { token: w.pro });
+  expect(statement.body.activities.filter((a: { activityId: string }) => a.activityId.startsWith('utf8')).map((a: { title: string }) => a.title)).toEqual(['Café 课程', 'Café 课程']);
 });
 
 it('a non-JSON content type is 400 and writes nothing', async () => {

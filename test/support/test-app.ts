@@ -62,7 +62,7 @@ export interface TestApp {
   baseUrl: string;
   dataDir: string;
   token(claims: Claims, expiresIn?: string): Promise<string>;
-  call<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Answer<T>>;
+  call<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> }): Promise<Answer<T>>;
   /** Resolves once the read models include every event appended so far. */
   projected(): Promise<void>;
   /** Every stored event position, to prove a refused request wrote nothing. */

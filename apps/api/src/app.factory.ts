@@ -11,6 +11,7 @@ import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-an
 import { answeredCodes, ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
+import { clientErrorAnswer } from './http/client-error';
 import { AuthGuard } from './http/auth.guard';
 import { declarePathParameters } from './http/openapi';
 import { OPENAPI_DOCUMENT } from './ops/docs.http.controller';
@@ -29,7 +30,10 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     authenticates: (header) => guard.authenticates(header),
     logged: (request, status, code) => requestLine(request, status, code, 0, 'unreadable'),
   });
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors, ...CLOSING_FASTIFY_OPTIONS });
+  const clientErrorHandler = clientErrorAnswer((status, code) => {
+    if (root.isLevelEnabled('info')) root.info({ method: null, route: 'unparsed', status, code, ms: 0 }, 'request');
+  });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors, clientErrorHandler, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
@@ -52,7 +56,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     app,
     new DocumentBuilder()
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
-      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again.')
+      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST (both in the error format, connection closed, nothing read or written).')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),

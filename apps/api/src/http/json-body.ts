@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { isWellFormedText } from '@jx/event-store';
-import { DUPLICATE_NAMES, INVALID_JSON, NOT_I_JSON, NOT_JSON } from './validation';
+import { DUPLICATE_NAMES, ENCODED, INVALID_JSON, NOT_I_JSON, NOT_JSON, NOT_UTF8 } from './validation';
 
 /** A \uD800–\uDFFF escape: the only way an unpaired surrogate gets in (UTF-8 decoding never makes one). */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
@@ -80,10 +80,31 @@ function memberCount(body: unknown): number {
  */
 const hasDuplicateNames = (text: string, parsed: unknown): boolean => typeof parsed === 'object' && parsed !== null && memberNamesWritten(text) !== memberCount(parsed);
 
+/** Strict UTF-8: decoding as a string would turn bytes that are not UTF-8 into U+FFFD, silently stored. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A `charset` parameter other than UTF-8's (JSON is UTF-8, RFC 8259 §8.1: a latin1 body would be misread). */
+const otherCharset = (contentType: string | undefined): boolean => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
+  return charset !== undefined && !/^utf-?8$/i.test(charset);
+};
+
+/** A body sent compressed (or otherwise encoded): not decoded here, so not read as if it were not. */
+const encoded = (header: string | string[] | undefined): boolean => header !== undefined && String(header).trim().toLowerCase() !== 'identity';
+
 export function installBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(/^application\/([\w.+-]+\+)?json(\s*;.*)?$/i, { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
+  fastify.addContentTypeParser(/^application\/([\w.+-]+\+)?json(\s*;.*)?$/i, { parseAs: 'buffer' }, (req, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.length === 0) return done(null, undefined);
+    if (encoded(req.headers['content-encoding'])) return done(null, ENCODED);
+    if (otherCharset(req.headers['content-type'])) return done(null, NOT_UTF8);
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return done(null, NOT_UTF8);
+    }
     if (text.trim() === '') return done(null, undefined);
     let parsed: unknown;
     try {

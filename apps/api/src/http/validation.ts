@@ -12,6 +12,8 @@ export const INVALID_JSON = Symbol('INVALID_JSON');
 export const NOT_JSON = Symbol('NOT_JSON');
 export const NOT_I_JSON = Symbol('NOT_I_JSON');
 export const DUPLICATE_NAMES = Symbol('DUPLICATE_NAMES');
+export const NOT_UTF8 = Symbol('NOT_UTF8');
+export const ENCODED = Symbol('ENCODED');
 
 export type Detail = { field: string; reason: string };
 
@@ -37,6 +39,8 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown, prefix = ''): T
   if (value === INVALID_JSON) throw validationError([{ field: 'body', reason: 'is not valid JSON' }], 'INVALID_JSON');
   if (value === NOT_JSON) throw validationError([{ field: 'body', reason: 'must be application/json' }], 'INVALID_JSON');
   if (value === DUPLICATE_NAMES) throw validationError([{ field: 'body', reason: 'repeats a member name in one object: not I-JSON (RFC 7493), and which value counts would be ambiguous' }], 'INVALID_JSON');
+  if (value === NOT_UTF8) throw validationError([{ field: 'body', reason: 'is not UTF-8 (RFC 8259): bytes that are not UTF-8, or another charset declared' }], 'INVALID_JSON');
+  if (value === ENCODED) throw validationError([{ field: 'body', reason: 'has a Content-Encoding: send it uncompressed' }], 'INVALID_JSON');
   if (value === NOT_I_JSON) throw validationError([{ field: 'body', reason: 'holds a string with an unpaired UTF-16 surrogate (\\uD800–\\uDFFF alone): not I-JSON (RFC 7493), which the hash chain (RFC 8785) requires' }], 'INVALID_JSON');
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(detailsOf(result.error, prefix));
