@@ -79,6 +79,9 @@ const badCredentials: BadCredential[] = [
   { rule: 'an authority with a non-numeric region', headers: async () => bearer(await signed({ sub: 'x', role: 'authority', region: '36a100' })) },
   { rule: 'a regulator with an empty region', headers: async () => bearer(await signed({ sub: 'x', role: 'regulator', region: '' })) },
   { rule: 'an industry authority of a field no rule set knows', headers: async () => bearer(await signed({ sub: 'x', role: 'authority', region: '360000', industry: 'nonsense' })) },
+  // industry narrows an authority to one field: on another role it would be ignored, and a regulator meant for one field would read them all.
+  { rule: 'a regulator with an industry claim (authorities only)', headers: async () => bearer(await signed({ sub: 'x', role: 'regulator', region: '360000', industry: 'health' })) },
+  { rule: 'a professional with an industry claim (authorities only)', headers: async () => bearer(await signed({ ...P1, industry: 'general' })) },
 ];
 
 describe('401 UNAUTHENTICATED: the token is missing, bad, expired, not HS256, or lacks its role and scope', () => {

@@ -45,6 +45,9 @@ export function claimsOf(payload: Record<string, unknown>): ActorClaims {
     if (!ok) throw unauthorized(`a ${role} token needs a valid ${claim} claim`);
     actor[claim] = value as string;
   }
+  // Only an authority may be narrowed to a field (API.md): ignored on another role, the claim would
+  // leave a regulator meant for one field reading them all.
+  if (role !== 'authority' && payload.industry !== undefined) throw unauthorized(`industry is a claim of authority tokens only, not of a ${role} token`);
   if (role === 'authority' && payload.industry !== undefined) {
     // A field no rule set knows would scope the authority to nothing: refused like any bad scope claim.
     if (typeof payload.industry !== 'string' || !isField(payload.industry)) throw unauthorized('industry must be one of the configured fields');
