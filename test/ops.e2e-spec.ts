@@ -248,6 +248,27 @@ it('a non-JSON content type is 400 and writes nothing', async () => {
   expect(await t.head()).toBe(head);
 });
 
+it('a command with a query parameter is 400 and writes nothing: every write takes its input from the path and the body only (as a read refuses parameters it does not take)', async () => {
+  await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'q-base' }) });
+  const commands: Array<[string, string, string, unknown]> = [
+    ['PUT', '/api/units/u1', w.hr, { name: 'Unit u1', region: '360102', industry: 'general' }],
+    ['POST', `${yearPath()}/activities`, w.pro, activity({ activityId: 'q-new' })],
+    ['DELETE', `${yearPath()}/activities/q-base`, w.pro, undefined],
+    ['POST', `${yearPath()}/activities/q-base/verification`, w.unit, { decision: 'approve' }],
+    ['PUT', `${yearPath()}/field`, w.unit, { field: 'general' }],
+    ['POST', `${yearPath()}/unit-confirmation`, w.unit, {}],
+    ['POST', `${yearPath()}/finalization`, w.hr, { decision: 'approve' }],
+    ['POST', `${yearPath()}/fraud-flags`, w.hr, { reason: 'forged certificate' }],
+    ['POST', `${yearPath()}/fraud-flags/f1/rescission`, w.hr, { reason: 'review' }],
+    ['POST', '/api/institutions/inst1/fraud-flags', w.hr, { year: 2024, reason: 'forged' }],
+    ['POST', `${yearPath()}/make-up`, w.unit, { reason: 'illness' }],
+  ];
+  for (const [method, path, token, body] of commands) {
+    const res = await withoutWrite(t, () => t.call(method, `${path}?unitId=u2`, { token, body }));
+    expect([method, path, res.status, res.body.error.code, res.body.error.details]).toEqual([method, path, 400, 'VALIDATION_FAILED', [{ field: 'unitId', reason: 'unknown field' }]]);
+  }
+});
+
 it('400 names the field and the reason; unknown fields are refused', async () => {
   const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ colour: 'red', measure: { days: 1.5 } }) });
   expect(res.status).toBe(400);

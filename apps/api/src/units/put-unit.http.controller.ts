@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { PutUnit, type CommandMetadata } from '@jx/application';
@@ -6,7 +6,7 @@ import { FIELDS } from '@jx/domain';
 import { requireRegion, requireRole } from '../http/policies';
 import { forbiddenError } from '../http/http-error';
 import { Meta } from '../http/request-context';
-import { id, line, parseWith, region } from '../http/validation';
+import { id, line, parseWith, region, noQuery } from '../http/validation';
 import { Endpoint } from '../http/openapi';
 import * as responses from '../http/responses';
 
@@ -19,10 +19,11 @@ export class PutUnitController {
   /** A 人社 authority registers an employer in its region; re-putting updates it (as an event). */
   @Endpoint('PutUnit: a 人社 authority registers or updates an employer within its region', { response: responses.unit, body: putUnitBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE' } })
   @Put()
-  async put(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async put(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority');
     if (meta.actor.industry !== undefined) throw forbiddenError('only a 人社 authority registers units');
     const { unitId } = parseWith(z.strictObject({ unitId: id }), params);
+    parseWith(noQuery, query);
     const dto = parseWith(putUnitBody, body);
     requireRegion(meta.actor, dto.region);
     const unit = await this.bus.execute(new PutUnit({ unitId, ...dto }, meta));

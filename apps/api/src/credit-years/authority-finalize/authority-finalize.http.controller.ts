@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { AuthorityFinalize, type CommandMetadata } from '@jx/application';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { hours, id, parseWith, printable, reasonText } from '../../http/validation';
+import { hours, id, parseWith, printable, reasonText, noQuery } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 import * as responses from '../../http/responses';
@@ -26,9 +26,10 @@ export class AuthorityFinalizeController {
   @Endpoint('AuthorityFinalize (终审, Art. 12 ¶3): an authority covering the unit (and field) finalises a confirmed year', { response: responses.statement, body: finalizeBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, NOT_CONFIRMED, ACTIVITY_NOT_VERIFIED, CONTENT_ALREADY_COUNTED (a contentKey of an adjustment that the neighbouring year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_VERIFIED' } })
   @Post()
   @HttpCode(200)
-  async finalize(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async finalize(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'authority');
     const path = parseWith(personYearPath, params);
+    parseWith(noQuery, query);
     const dto = parseWith(finalizeBody, body);
     const adjustments = (dto.adjustments ?? []).map((a) => ({ ...a, contentKey: a.contentKey ?? null }));
     return this.bus.execute(new AuthorityFinalize({ ...path, adjustments }, meta));

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { CATEGORIES, validateMeasure, type Category, type RuleSetRegistry } from
 import { forbiddenError, HttpError } from '../../http/http-error';
 import { requireOwnPerson, requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { parseWith, validationError } from '../../http/validation';
+import { parseWith, validationError, noQuery } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { declareActivityBody, ITEMS_BY_ROLE } from './declare-activity.request.dto';
 import { Endpoint } from '../../http/openapi';
@@ -21,7 +21,7 @@ export class DeclareActivityController {
   @Endpoint('DeclareActivity: a professional declares (any item but 8.3), an institution registers 8.1/8.2 (body unitId), a unit registers 8.3', { response: responses.declared, body: declareActivityBody, ok: '{activityId, status: declared | verified, hours, revision}', errors: { 200: 'the same activityId, body and actor again: the first answer', 400: 'VALIDATION_FAILED, EVIDENCE_REQUIRED, INVALID_JSON', 403: 'FORBIDDEN, ITEM_NOT_ALLOWED_FOR_ROLE', 404: 'UNIT_NOT_FOUND', 409: 'YEAR_VOIDED, UNIT_MISMATCH, ACTIVITY_ID_REUSED, POINTS_ALREADY_DECLARED, YEAR_CLOSED, YEAR_FINALIZED, CONTENT_ALREADY_COUNTED, CONCURRENCY_CONFLICT', 422: 'OUTSIDE_YEAR, COMPLETED_IN_FUTURE' } })
   @Post()
   @HttpCode(201)
-  async declare(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  async declare(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     const { actor } = meta;
     requireRole(actor, 'professional', 'institution', 'unit');
     requireOwnPerson(actor, (params as { personId?: string }).personId ?? '');
@@ -30,6 +30,7 @@ export class DeclareActivityController {
       throw forbiddenError(`a ${actor.role} may not declare item ${String(category)}`, 'ITEM_NOT_ALLOWED_FOR_ROLE', '12');
     }
     const path = parseWith(personYearPath, params);
+    parseWith(noQuery, query);
     const dto = parseWith(declareActivityBody, body);
     if (actor.role === 'institution' ? dto.unitId === undefined : dto.unitId !== undefined) {
       throw validationError([{ field: 'unitId', reason: actor.role === 'institution' ? 'is required for an institution' : 'must not be given: it comes from the token' }]);

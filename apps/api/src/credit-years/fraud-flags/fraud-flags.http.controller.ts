@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FlagFraud, FlagInstitutionFraud, RescindFraudFlag, type CommandMetadata } from '@jx/application';
 import { requireHr } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { evidence, id, parseWith, printable, reasonText } from '../../http/validation';
+import { evidence, id, parseWith, printable, reasonText, noQuery } from '../../http/validation';
 import { flagPath, personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 import * as responses from '../../http/responses';
@@ -26,9 +26,10 @@ export class FraudFlagsController {
   @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year', { response: responses.flagged, body: flagBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND' } })
   @Post('persons/:personId/years/:year/fraud-flags')
   @HttpCode(201)
-  async flag(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async flag(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireHr(meta.actor);
     const path = parseWith(personYearPath, params);
+    parseWith(noQuery, query);
     const dto = parseWith(flagBody, body);
     const answer = await this.bus.execute(
       new FlagFraud({ ...path, flagId: randomUUID(), reason: dto.reason, evidence: dto.evidence ?? [], institutionId: null, courses: null }, meta),
@@ -39,9 +40,10 @@ export class FraudFlagsController {
   @Endpoint('RescindFraudFlag (Art. 14): the province 人社 authority restores the year', { response: responses.statement, body: rescindBody, errors: { 403: 'FORBIDDEN', 404: 'PERSON_YEAR_NOT_FOUND, FLAG_NOT_FOUND', 409: 'FLAG_ALREADY_RESCINDED' } })
   @Post('persons/:personId/years/:year/fraud-flags/:flagId/rescission')
   @HttpCode(200)
-  async rescind(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async rescind(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireHr(meta.actor, true);
     const path = parseWith(flagPath, params);
+    parseWith(noQuery, query);
     const dto = parseWith(rescindBody, body);
     return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
   }
@@ -49,9 +51,10 @@ export class FraudFlagsController {
   @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses). The same flag (institution, year, reason, courses as a set, whoever posts it) posted again by the same official with nothing written since answers the same job; posted after other writes (registrations made since, say) or by another official, it is a new job, which flags each holder that does not hold it yet. Nobody is flagged twice by it, and a person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { response: responses.jobAccepted, body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
   @Post('institutions/:institutionId/fraud-flags')
   @HttpCode(202)
-  async flagInstitution(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async flagInstitution(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireHr(meta.actor, true);
     const { institutionId } = parseWith(z.strictObject({ institutionId: id }), params);
+    parseWith(noQuery, query);
     const dto = parseWith(institutionFlagBody, body);
     return this.bus.execute(new FlagInstitutionFraud({ institutionId, year: dto.year, reason: dto.reason, courses: dto.courses ?? null }, meta));
   }

@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { MakeUpReason, type CommandMetadata } from '@jx/application';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { date, parseWith, text, validationError } from '../../http/validation';
+import { date, parseWith, text, validationError, noQuery } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 import * as responses from '../../http/responses';
@@ -23,9 +23,10 @@ export class MakeUpController {
   @Endpoint('MakeUpReason (Art. 13): the unit or an authority records a legitimate reason, possibly extending the period', { response: responses.statement, body: makeUpBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED' } })
   @Post()
   @HttpCode(200)
-  async record(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async record(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit', 'authority');
     const path = parseWith(personYearPath, params);
+    parseWith(noQuery, query);
     const dto = parseWith(makeUpBody, body);
     if (dto.until !== undefined && dto.until <= `${path.year}-12-31`) {
       throw validationError([{ field: 'until', reason: `must be after the year ${path.year}` }]);

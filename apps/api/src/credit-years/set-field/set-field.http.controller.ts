@@ -1,11 +1,11 @@
-import { Body, Controller, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { SetField, type CommandMetadata } from '@jx/application';
 import { FIELDS } from '@jx/domain';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { parseWith } from '../../http/validation';
+import { parseWith, noQuery } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 import * as responses from '../../http/responses';
@@ -19,9 +19,10 @@ export class SetFieldController {
   /** Art. 15: which field's rules the year follows (an accountant in a factory follows accounting's). */
   @Endpoint('SetField (Art. 15): the unit, while the year is open', { response: responses.statement, body: setFieldBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED, YEAR_NOT_OPEN' } })
   @Put()
-  async setField(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async setField(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');
     const path = parseWith(personYearPath, params);
+    parseWith(noQuery, query);
     const dto = parseWith(setFieldBody, body);
     return this.bus.execute(new SetField({ ...path, field: dto.field }, meta));
   }

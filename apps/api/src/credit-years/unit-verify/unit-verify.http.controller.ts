@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { UnitVerify, type CommandMetadata } from '@jx/application';
 import { HttpError } from '../../http/http-error';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { isBlank, parseWith, validationError } from '../../http/validation';
+import { isBlank, parseWith, validationError, noQuery } from '../../http/validation';
 import { activityPath } from '../person-year.path';
 import { unitVerifyBody } from './unit-verify.request.dto';
 import { Endpoint } from '../../http/openapi';
@@ -18,9 +18,10 @@ export class UnitVerifyController {
   @Endpoint('UnitVerify (核定): the unit approves, possibly with fewer hours, or rejects', { response: responses.activityStatement, body: unitVerifyBody, errors: { 400: 'VALIDATION_FAILED, REASON_REQUIRED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, ACTIVITY_NOT_DECLARED, CONTENT_ALREADY_COUNTED (a contentKey the neighbouring year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_CLAIMED' } })
   @Post()
   @HttpCode(200)
-  async verify(@Param() params: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async verify(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
     requireRole(meta.actor, 'unit');
     const path = parseWith(activityPath, params);
+    parseWith(noQuery, query);
     const dto = parseWith(unitVerifyBody, body);
     // The reason first: API.md names REASON_REQUIRED for a rejection and for any `hours`, and an
     // empty or blank reason is none. Where none is needed, one given must still say something.
