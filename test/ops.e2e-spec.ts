@@ -128,6 +128,24 @@ it('a path the router cannot read (bad percent-encoding, an over-long segment) i
   expect(await t.head()).toBe(head);
 });
 
+it('every answer, success or error, forbids caches to keep it and browsers to sniff it (personal data)', async () => {
+  await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'cache-1' }) });
+  const answers = [
+    await fetch(`${t.baseUrl}${yearPath()}`, { headers: { authorization: `Bearer ${w.pro}` } }),
+    await fetch(`${t.baseUrl}${yearPath()}/history`),
+    await fetch(`${t.baseUrl}/api/health`),
+    await fetch(`${t.baseUrl}/api/persons/%ZZ/years/2024`),
+  ];
+  expect(answers.map((r) => [r.status, r.headers.get('cache-control'), r.headers.get('x-content-type-options')])).toEqual([
+    [200, 'no-store', 'nosniff'],
+    [401, 'no-store', 'nosniff'],
+    [200, 'no-store', 'nosniff'],
+    [401, 'no-store', 'nosniff'],
+  ]);
+  const refused = await rawExchange('NOT HTTP AT ALL\r\n\r\n');
+  expect(refused.headers).toContain('cache-control: no-store');
+});
+
 it('an unknown route is 404 in the error format', async () => {
   const res = await t.call('GET', '/api/nowhere', { token: w.pro });
   expect(res.status).toBe(404);

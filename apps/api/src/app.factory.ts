@@ -12,6 +12,7 @@ import { answeredCodes, ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
 import { clientErrorAnswer } from './http/client-error';
+import { SECURITY_HEADERS } from './http/security-headers';
 import { AuthGuard } from './http/auth.guard';
 import { declarePathParameters } from './http/openapi';
 import { OPENAPI_DOCUMENT } from './ops/docs.http.controller';
@@ -44,6 +45,11 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);
+  // First of the hooks: every answer, the closing 503 included, carries them.
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
   const graceMs = config.SHUTDOWN_GRACE_MS;
   installClosingAnswer(fastify, graceMs > 0 ? { grace: () => new Promise((resolve) => setTimeout(resolve, graceMs)) } : {});
   // One line per request: the route pattern, never the URL (it holds person ids); a failure's error code.

@@ -7,6 +7,7 @@
  * request log line is written here.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { SECURITY_HEADERS } from './security-headers';
 
 const REASONS: Record<string, string> = {
   FST_ERR_BAD_URL: 'is not a valid URL path (bad percent-encoding)',
@@ -26,6 +27,6 @@ export function unroutablePath(deps: UnroutablePathDeps) {
       ? [400, 'VALIDATION_FAILED', `path: ${REASONS[error.code] ?? 'cannot be read'}`, [{ field: 'path', reason: REASONS[error.code] ?? 'cannot be read' }]]
       : [401, 'UNAUTHENTICATED', 'a valid Authorization: Bearer token is required', undefined];
     deps.logged(request, status, code);
-    void reply.code(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+    void reply.code(status).headers(SECURITY_HEADERS).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
   };
 }
