@@ -2,7 +2,8 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@jx/config';
 import { armShutdownDeadline, checkBeforeStart, createRootLogger, logProcessWarnings } from '@jx/platform';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makePrivateFolder } from '@jx/sqlite';
 import { join } from 'node:path';
 import { createApp } from './app.factory';
 
@@ -16,7 +17,7 @@ function developmentSecret(dataDir: string, fresh: string): string {
     // first start: keep the fresh one
   }
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateFolder(dataDir);
     writeFileSync(file, `${fresh}\n`, { mode: 0o600 });
   } catch (e: unknown) {
     // Named like the stores' own failures (platform/stores.ts): the variable that points there first.

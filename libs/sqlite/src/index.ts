@@ -1,1 +1,1 @@
-export { openSqliteFile, type SqliteFileOptions } from './open-sqlite-file';
+export { makePrivateFolder, openSqliteFile, type SqliteFileOptions } from './open-sqlite-file';

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { openSqliteFile } from './open-sqlite-file';
+import { makePrivateFolder, openSqliteFile } from './open-sqlite-file';
 
 /**
  * Another connection (a thread of its own, as another process would be) writing to a new file:
@@ -83,5 +83,24 @@ describe('opening an embedded SQLite file', () => {
   it('refuses an unknown synchronous level before opening anything', () => {
     expect(() => openSqliteFile(join(dir, 'x.db'), { synchronous: 'SOMETIMES' as 'FULL' })).toThrow(RangeError);
     expect(existsSync(join(dir, 'x.db'))).toBe(false);
+  });
+});
+
+describe('makePrivateFolder: the data folder holds personal data', () => {
+  it('creates the folder and its missing parents readable by this user only, whatever the umask lets files be', () => {
+    const root = mkdtempSync(join(tmpdir(), 'jx-private-'));
+    const previous = process.umask(0o022);
+    try {
+      makePrivateFolder(join(root, 'a', 'data'));
+      expect([statSync(join(root, 'a')).mode & 0o777, statSync(join(root, 'a', 'data')).mode & 0o777]).toEqual([0o700, 0o700]);
+      // One the operator made keeps its mode.
+      mkdirSync(join(root, 'shared'), { mode: 0o750 });
+      chmodSync(join(root, 'shared'), 0o750);
+      makePrivateFolder(join(root, 'shared'));
+      expect(statSync(join(root, 'shared')).mode & 0o777).toBe(0o750);
+    } finally {
+      process.umask(previous);
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

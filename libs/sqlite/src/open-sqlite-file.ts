@@ -3,6 +3,7 @@
  * synchronous level asked for. Imports nothing of ours: only better-sqlite3.
  */
 import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
 
 export interface SqliteFileOptions {
   /** How long a connection waits for another one's lock (ms); 5,000 by default. */
@@ -50,4 +51,13 @@ export function openSqliteFile(file: string, options: SqliteFileOptions = {}): D
     db.close();
     throw error;
   }
+}
+
+/**
+ * Creates a data folder (and its missing parents) readable by this process's user only: the files
+ * SQLite makes in it take the umask's mode (often world-readable), and they hold personal data.
+ * A folder that exists already keeps the mode its operator gave it.
+ */
+export function makePrivateFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
 }

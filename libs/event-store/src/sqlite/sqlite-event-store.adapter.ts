@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openSqliteFile, type SqliteFileOptions } from '@jx/sqlite';
+import { makePrivateFolder, openSqliteFile, type SqliteFileOptions } from '@jx/sqlite';
 import {
   EventStoreClosedError,
   WrongExpectedRevisionError,
@@ -325,6 +324,6 @@ export class SqliteEventStore implements EventStore {
 
 /** Opens (creating its directory and schema if needed) the embedded store. */
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
-  mkdirSync(dirname(options.file), { recursive: true });
+  makePrivateFolder(dirname(options.file));
   return new SqliteEventStore(options);
 }

@@ -4,10 +4,9 @@
  * process starts (processors are idempotent), and finished ones still answer `getJob`. One row per
  * job, its record as JSON, in enqueue order.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '@jx/sqlite';
+import { makePrivateFolder, openSqliteFile } from '@jx/sqlite';
 import type { JobState } from '../job-queue.port';
 
 /** A job as the in-process queue holds it. */
@@ -82,6 +81,6 @@ export class SqliteJobJournal implements JobJournal {
 
 /** Opens (creating its directory and table if needed) the journal in `file`. */
 export function openSqliteJobJournal(file: string): SqliteJobJournal {
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateFolder(dirname(file));
   return new SqliteJobJournal(file);
 }

@@ -3,10 +3,9 @@
  * never inside, the event store's). It holds two copies of the tables: readers and live projections
  * use one while a rebuild builds the other, which is then put in use in one transaction.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '@jx/sqlite';
+import { makePrivateFolder, openSqliteFile } from '@jx/sqlite';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type {
   AuthorityPendingItem,
@@ -213,6 +212,6 @@ function paginate<R, T>(rows: R[], limit: number, cursorOf: (row: R) => string, 
 
 /** Opens (creating its directory and schema if needed) the embedded read-model store. */
 export function openSqliteReadModelStore(options: SqliteReadModelOptions): SqliteReadModelStore {
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  if (options.file !== ':memory:') makePrivateFolder(dirname(options.file));
   return new SqliteReadModelStore(options);
 }
