@@ -4,6 +4,7 @@
  * format, and a 401 on a write endpoint writes nothing.
  */
 import { SignJWT, type JWTPayload } from 'jose';
+import { createHmac } from 'node:crypto';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { expectError, withoutWrite } from './support/matrix';
 import { SECRET, startTestApp, type TestApp } from './support/test-app';
@@ -29,6 +30,13 @@ async function signed(payload: JWTPayload, options: { alg?: string; secret?: str
   const jwt = new SignJWT(payload).setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' }).setIssuedAt();
   if (options.exp !== null) jwt.setExpirationTime(options.exp ?? inOneHour());
   return jwt.sign(key(options.secret ?? SECRET));
+}
+
+/** A token whose header and claims are the texts given (a name written twice, say), signed with the secret by hand. */
+function signedText(header: string, claims: string): string {
+  const b64 = (text: string) => Buffer.from(text).toString('base64url');
+  const input = `${b64(header)}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
 }
 
 /** An unsigned token (`alg: none`), built by hand: jose refuses to produce one. */
@@ -79,6 +87,9 @@ const badCredentials: BadCredential[] = [
   { rule: 'an authority with a non-numeric region', headers: async () => bearer(await signed({ sub: 'x', role: 'authority', region: '36a100' })) },
   { rule: 'a regulator with an empty region', headers: async () => bearer(await signed({ sub: 'x', role: 'regulator', region: '' })) },
   { rule: 'an industry authority of a field no rule set knows', headers: async () => bearer(await signed({ sub: 'x', role: 'authority', region: '360000', industry: 'nonsense' })) },
+  // A gateway reading the first of two values would see another actor than this server, which reads the last.
+  { rule: 'a claim written twice (role: regulator, then authority)', headers: async () => bearer(signedText('{"alg":"HS256","typ":"JWT"}', `{"sub":"x","role":"regulator","region":"360000","role":"authority","exp":${inOneHour()}}`)) },
+  { rule: 'a header member written twice (alg: none, then HS256)', headers: async () => bearer(signedText('{"alg":"none","alg":"HS256"}', JSON.stringify({ ...P1, exp: inOneHour() }))) },
   // industry narrows an authority to one field: on another role it would be ignored, and a regulator meant for one field would read them all.
   { rule: 'a regulator with an industry claim (authorities only)', headers: async () => bearer(await signed({ sub: 'x', role: 'regulator', region: '360000', industry: 'health' })) },
   { rule: 'a professional with an industry claim (authorities only)', headers: async () => bearer(await signed({ ...P1, industry: 'general' })) },
@@ -118,6 +129,12 @@ describe('401 UNAUTHENTICATED: the token is missing, bad, expired, not HS256, or
 });
 
 describe('a valid token is accepted', () => {
+  it('a token signed by hand with each name once declares (the check on repeated names refuses only repetitions)', async () => {
+    const token = signedText('{"alg":"HS256","typ":"JWT"}', JSON.stringify({ ...P1, exp: inOneHour(), note: 'a "role": inside a string' }));
+    const res = await t.call('POST', `${yearPath()}/activities`, { headers: bearer(token), body: activity({ activityId: 'auth-hand' }) });
+    expect(res.status).toBe(201);
+  });
+
   it('an HS256 token with exp, role and scope claims declares (201)', async () => {
     const res = await t.call('POST', `${yearPath()}/activities`, { headers: bearer(await signed(P1)), body: activity({ activityId: 'auth-ok' }) });
     expect(res.status).toBe(201);
