@@ -4,6 +4,7 @@
  * a field added, renamed or dropped fails there), so the two cannot drift apart.
  */
 import { z } from 'zod';
+import { ROLES } from '@jx/domain';
 
 const hours = z.number().describe('学时, at most 2 decimals');
 const subjectTotals = z.strictObject({ public: hours, professional: hours, total: hours });
@@ -57,7 +58,9 @@ export const historyEntry = z.strictObject({
   revision: z.number().int(),
   type: z.string(),
   at: instant,
-  actor: z.strictObject({ id: z.string(), role: z.string() }),
+  actor: z
+    .strictObject({ id: z.string().describe('the token’s sub'), role: z.enum([...ROLES, 'system']) })
+    .describe('who wrote the event: a token’s sub and role, or role `system` (id `system:scheduler`) for what the product records itself: a promotion delay when a make-up period ends (Art. 13)'),
   data: z.record(z.string(), z.unknown()),
   hash: z.string().describe('lowercase SHA-256 hex of prevHash + RFC 8785 JSON of {revision, type, at, actor, data}'),
   prevHash: z.string().describe('the previous event’s hash; 64 zeros for the first'),
