@@ -243,20 +243,27 @@ it('a body that is not UTF-8, one declared in another charset and a compressed o
     [latin1, { 'content-type': 'application/json; charset=ISO-8859-1' }],
     [text, { 'content-type': 'application/json; charset="latin1"' }],
     [text, { 'content-encoding': 'gzip' }],
+    [latin1, { 'content-type': 'application/json; charset=us-ascii' }], // labelled ASCII, but a byte above 0x7F
   ] as const) {
     const res = await withoutWrite(t, () => t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw, headers }));
     expectError(res, 400, 'INVALID_JSON');
   }
-  // UTF-8 declared, in any spelling, or an identity encoding: taken, the title as sent.
-  for (const [id, headers] of [
-    ['utf8a', { 'content-type': 'application/json; charset=UTF-8' }],
-    ['utf8b', { 'content-type': 'application/json;charset="utf8"', 'content-encoding': 'identity' }],
+  // UTF-8 declared in any spelling, or its subset US-ASCII (escapes only), an empty charset, an
+  // identity encoding, a leading byte order mark: taken, the title as sent.
+  const utf8 = (id: string) => Buffer.from(JSON.stringify(activity({ activityId: id, title: 'Café 课程' })));
+  const ascii = (id: string) => Buffer.from(JSON.stringify(activity({ activityId: id, title: 'Café 课程' })).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  for (const [raw, headers] of [
+    [utf8('utf8a'), { 'content-type': 'application/json; charset=UTF-8' }],
+    [utf8('utf8b'), { 'content-type': 'application/json;charset="utf8"', 'content-encoding': 'identity' }],
+    [ascii('utf8c'), { 'content-type': 'application/json; charset=us-ascii' }],
+    [utf8('utf8d'), { 'content-type': 'application/json; charset=' }],
+    [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8('utf8e')]), {}],
   ] as const) {
-    const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw: Buffer.from(JSON.stringify(activity({ activityId: id, title: 'Café 课程' }))), headers });
-    expect(res.status).toBe(201);
+    const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw, headers });
+    expect([headers, res.status]).toEqual([headers, 201]);
   }
   const statement = await t.call('GET', yearPath(), { token: w.pro });
-  expect(statement.body.activities.filter((a: { activityId: string }) => a.activityId.startsWith('utf8')).map((a: { title: string }) => a.title)).toEqual(['Café 课程', 'Café 课程']);
+  expect(statement.body.activities.filter((a: { activityId: string }) => a.activityId.startsWith('utf8')).map((a: { title: string }) => a.title)).toEqual(Array(5).fill('Café 课程'));
 });
 
 it('a non-JSON content type is 400 and writes nothing', async () => {

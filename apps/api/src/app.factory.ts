@@ -11,7 +11,7 @@ import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-an
 import { answeredCodes, ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
-import { clientErrorAnswer } from './http/client-error';
+import { clientErrorAnswer, expectationFailedAnswer } from './http/client-error';
 import { SECURITY_HEADERS } from './http/security-headers';
 import { AuthGuard } from './http/auth.guard';
 import { declarePathParameters } from './http/openapi';
@@ -31,9 +31,10 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     authenticates: (header) => guard.authenticates(header),
     logged: (request, status, code) => requestLine(request, status, code, 0, 'unreadable'),
   });
-  const clientErrorHandler = clientErrorAnswer((status, code) => {
+  const unparsed = (status: number, code: string) => {
     if (root.isLevelEnabled('info')) root.info({ method: null, route: 'unparsed', status, code, ms: 0 }, 'request');
-  });
+  };
+  const clientErrorHandler = clientErrorAnswer(unparsed);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors, clientErrorHandler, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
@@ -45,6 +46,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);
+  fastify.server.on('checkExpectation', expectationFailedAnswer(unparsed));
   // First of the hooks: every answer, the closing 503 included, carries them.
   fastify.addHook('onRequest', (_request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
@@ -62,7 +64,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     app,
     new DocumentBuilder()
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
-      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST (both in the error format, connection closed, nothing read or written).')
+      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one whose headers do not arrive in time is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written).')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),

@@ -86,21 +86,38 @@ describe('opening an embedded SQLite file', () => {
   });
 });
 
-describe('makePrivateFolder: the data folder holds personal data', () => {
-  it('creates the folder and its missing parents readable by this user only, whatever the umask lets files be', () => {
-    const root = mkdtempSync(join(tmpdir(), 'jx-private-'));
-    const previous = process.umask(0o022);
-    try {
-      makePrivateFolder(join(root, 'a', 'data'));
-      expect([statSync(join(root, 'a')).mode & 0o777, statSync(join(root, 'a', 'data')).mode & 0o777]).toEqual([0o700, 0o700]);
-      // One the operator made keeps its mode.
-      mkdirSync(join(root, 'shared'), { mode: 0o750 });
-      chmodSync(join(root, 'shared'), 0o750);
-      makePrivateFolder(join(root, 'shared'));
-      expect(statSync(join(root, 'shared')).mode & 0o777).toBe(0o750);
-    } finally {
-      process.umask(previous);
-      rmSync(root, { recursive: true, force: true });
-    }
+describe('the data folder and files hold personal data: readable by this user only', () => {
+  let root: string;
+  let previous: number;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'jx-private-'));
+    previous = process.umask(0o022); // files and folders would be world-readable
+  });
+  afterEach(() => {
+    process.umask(previous);
+    rmSync(root, { recursive: true, force: true });
+  });
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('makePrivateFolder creates the folder 0700, its missing parents as any folder (they may be shared), and leaves an existing one as its operator made it', () => {
+    makePrivateFolder(join(root, 'a', 'data'));
+    expect([mode(join(root, 'a')), mode(join(root, 'a', 'data'))]).toEqual([0o755, 0o700]);
+    mkdirSync(join(root, 'shared'), { mode: 0o750 });
+    chmodSync(join(root, 'shared'), 0o750);
+    makePrivateFolder(join(root, 'shared'));
+    expect(mode(join(root, 'shared'))).toBe(0o750);
+  });
+
+  it('openSqliteFile creates the database 0600, and SQLite its -wal and -shm files alike; an existing file keeps its mode', () => {
+    const file = join(root, 'events.sqlite');
+    const db = openSqliteFile(file);
+    db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+    expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+    db.close();
+    const shared = join(root, 'shared.sqlite');
+    new Database(shared).close();
+    chmodSync(shared, 0o640);
+    openSqliteFile(shared).close();
+    expect(mode(shared)).toBe(0o640);
   });
 });

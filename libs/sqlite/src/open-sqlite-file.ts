@@ -3,7 +3,8 @@
  * synchronous level asked for. Imports nothing of ours: only better-sqlite3.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface SqliteFileOptions {
   /** How long a connection waits for another one's lock (ms); 5,000 by default. */
@@ -30,6 +31,9 @@ export function openSqliteFile(file: string, options: SqliteFileOptions = {}): D
   const synchronous = options.synchronous ?? 'NORMAL';
   // Interpolated into a PRAGMA below, and it may come from configuration: accept only the modes.
   if (!SYNCHRONOUS.includes(synchronous)) throw new RangeError(`synchronous must be one of ${SYNCHRONOUS.join(', ')}`);
+  // Created readable and writable by this user only, before SQLite opens it: SQLite gives its -wal
+  // and -shm files the database file's mode. They hold personal data. An existing file keeps its mode.
+  if (file !== ':memory:' && file !== '') createPrivately(file);
   const db = new Database(file, { timeout });
   try {
     const deadline = performance.now() + timeout;
@@ -53,11 +57,25 @@ export function openSqliteFile(file: string, options: SqliteFileOptions = {}): D
   }
 }
 
+/** Creates an empty file (an empty SQLite database) with mode 0600, unless it exists. */
+function createPrivately(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /**
- * Creates a data folder (and its missing parents) readable by this process's user only: the files
- * SQLite makes in it take the umask's mode (often world-readable), and they hold personal data.
- * A folder that exists already keeps the mode its operator gave it.
+ * Creates a data folder readable by this process's user only (its missing parents take the umask's
+ * mode, as any folder would: they may be shared). A folder that exists keeps the mode its operator
+ * gave it; the files opened in it are private in any case (openSqliteFile).
  */
 export function makePrivateFolder(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

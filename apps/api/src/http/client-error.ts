@@ -1,30 +1,69 @@
 /**
  * A request Node's HTTP parser refuses before any route or hook — headers beyond 16 KiB (an
- * over-long token or query string), or bytes that are not HTTP/1.1 (both Transfer-Encoding and
- * Content-Length, a control character in a header) — answered in the API's error format, as every
- * error is (API.md). Fastify's default answer had a shape of its own. Nothing of such a request
- * was read, so nothing is known of its route or its token, and the connection is closed.
+ * over-long token or query string), bytes that are not HTTP/1.1 (both Transfer-Encoding and
+ * Content-Length, a control character in a header), headers not received in time — answered in
+ * the API's error format, as every error is (API.md). Fastify's default answer had a shape of its
+ * own. Nothing of such a request was read, so nothing is known of its route or its token.
+ *
+ * The connection is done with: nothing more is read from it (a client that went on sending after
+ * a 408 had its request parsed and run), and it is destroyed once the answer is out. When a
+ * response to an earlier request on the connection (HTTP pipelining) is still being made, an
+ * answer written now would be read as that one's: nothing is written, and the connection closes
+ * after that response instead.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { SECURITY_HEADERS } from './security-headers';
 
 const ANSWERS: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'the request line and headers exceed 16 KiB'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'PAYLOAD_TOO_LARGE', 'the chunk extensions are too large'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'the request was not received in time'],
 };
 const HEADER_LINES = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
 const MALFORMED: [number, string, string] = [400, 'MALFORMED_REQUEST', 'the request is not valid HTTP/1.1'];
+/** A client that does not read its answer does not hold the connection longer than this. */
+const LINGER_MS = 5000;
+
+type ServerSocket = Socket & { _httpMessage?: ServerResponse & { req?: IncomingMessage } };
 
 /** Fastify's `clientErrorHandler`; `logged` writes the request log line (no route was matched). */
 export function clientErrorAnswer(logged: (status: number, code: string) => void) {
-  return (error: Error & { code?: string }, socket: Socket): void => {
-    // A reset connection is gone: nobody to answer.
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const answered = new WeakSet<Socket>();
+  return (error: Error & { code?: string }, socket: ServerSocket): void => {
+    // A reset connection is gone; one answered already has nothing more to say (nor to log).
+    if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+    answered.add(socket);
+    socket.pause();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
     const [status, code, message] = ANSWERS[error.code ?? ''] ?? MALFORMED;
     logged(status, code);
-    if (!socket.writable) return void socket.destroy();
+    const inFlight = socket._httpMessage;
+    if (inFlight !== undefined && inFlight.req?.complete !== false) {
+      // The earlier request's response goes out, then the connection closes.
+      inFlight.shouldKeepAlive = false;
+      if (inFlight.writableFinished) socket.destroy();
+      else inFlight.once('finish', () => socket.end());
+      return;
+    }
+    // The request in flight is this broken one, and its answer begun: nothing sound can follow.
+    if (inFlight?.headersSent === true || !socket.writable) return void socket.destroy();
     const body = JSON.stringify({ error: { code, message } });
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}\r\n${body}`);
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
+    socket.end(`${head}\r\n${body}`, () => socket.destroy());
+  };
+}
+
+/**
+ * The server's `checkExpectation` listener: an `Expect` header other than `100-continue` is
+ * answered 417 in the error format (Node's own answer has no body), and the request is not run.
+ */
+export function expectationFailedAnswer(logged: (status: number, code: string) => void) {
+  return (_request: IncomingMessage, response: ServerResponse): void => {
+    logged(417, 'EXPECTATION_FAILED');
+    const body = JSON.stringify({ error: { code: 'EXPECTATION_FAILED', message: 'only Expect: 100-continue is understood' } });
+    response.shouldKeepAlive = false;
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...SECURITY_HEADERS }).end(body);
   };
 }

@@ -34,13 +34,20 @@ function wellFormed(body: unknown): boolean {
   return true;
 }
 
-/** Strict UTF-8: decoding as a string would turn bytes that are not UTF-8 into U+FFFD, silently stored. */
+/**
+ * Strict UTF-8: decoding as a string would turn bytes that are not UTF-8 into U+FFFD, silently
+ * stored. A leading byte order mark is dropped (RFC 8259 §8.1 lets a parser ignore it).
+ */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A `charset` parameter other than UTF-8's (JSON is UTF-8, RFC 8259 §8.1: a latin1 body would be misread). */
+/**
+ * A `charset` parameter naming neither UTF-8 nor its subset US-ASCII (JSON is UTF-8, RFC 8259 §8.1:
+ * a latin1 body would be misread). An empty one says nothing. ASCII-labelled bytes above 0x7F are
+ * still refused by the UTF-8 decoding unless they are UTF-8.
+ */
 const otherCharset = (contentType: string | undefined): boolean => {
   const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
-  return charset !== undefined && !/^utf-?8$/i.test(charset);
+  return charset !== undefined && charset !== '' && !/^(utf-?8|us-ascii|ascii)$/i.test(charset);
 };
 
 /** A body sent compressed (or otherwise encoded): not decoded here, so not read as if it were not. */
