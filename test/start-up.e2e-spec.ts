@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { requireBuild, startServer } from './support/server-process';
+import { killGroup, requireBuild, startServer, startWithNpm } from './support/server-process';
 
 const ROOT = join(__dirname, '..');
 let dataDir: string;
@@ -88,6 +88,20 @@ it('production refuses to start without AUTH_JWT_SECRET', () => {
   expect(run.status).toBe(78);
   expect(run.stderr).toMatch(/AUTH_JWT_SECRET is required when NODE_ENV=production/);
 });
+
+it('npm start: a SIGTERM sent to npm (as a supervisor sends it to the process it started) stops the server, which closes its stores first', async () => {
+  const npm = await startWithNpm({ DATA_DIR: dataDir, AUTH_JWT_SECRET: '' });
+  try {
+    expect((await fetch(`${npm.baseUrl}/api/health`)).status).toBe(200);
+    npm.child.kill('SIGTERM');
+    await npm.exited;
+    // npm returns once its script has: by then the server has shut down, not been left behind.
+    expect(npm.output()).toContain('SIGTERM: shutting down');
+    await expect(fetch(`${npm.baseUrl}/api/health`)).rejects.toThrow();
+  } finally {
+    killGroup(npm); // a server left behind (the shell did not pass the signal on) must not outlive the test
+  }
+}, 120_000);
 
 it('the embedded default prints its development secret, keeps it across restarts, and stops on SIGTERM', async () => {
   const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_JWT_SECRET: '' };

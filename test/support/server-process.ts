@@ -37,16 +37,33 @@ export interface ServerProcess {
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  return startProcess('dist/apps/api/src/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'listening on', `http://127.0.0.1:${port}`);
+  return startProcess([process.execPath, 'dist/apps/api/src/main.js'], { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'listening on', `http://127.0.0.1:${port}`);
+}
+
+/** `npm start` itself, as a newcomer or a supervisor runs it: npm, its shell, the build, then node. */
+export async function startWithNpm(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  // A process group of its own, so a test can end whatever npm leaves behind (killGroup).
+  return startProcess(['npm', 'start'], { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'listening on', `http://127.0.0.1:${port}`, true);
+}
+
+/** Ends a process started in a group of its own and everything it started, wherever they were reparented. */
+export function killGroup(server: ServerProcess): void {
+  try {
+    process.kill(-server.child.pid!, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
 }
 
 /** The worker alone (`npm run start:worker`): projections and job processors, no HTTP. */
 export function startWorker(env: Record<string, string>): Promise<ServerProcess> {
-  return startProcess('dist/apps/worker/src/main.js', env, 'worker ready', '');
+  return startProcess([process.execPath, 'dist/apps/worker/src/main.js'], env, 'worker ready', '');
 }
 
-async function startProcess(entry: string, env: Record<string, string>, readyLine: string, baseUrl: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [entry], {
+async function startProcess([command, ...args]: [string, ...string[]], env: Record<string, string>, readyLine: string, baseUrl: string, detached = false): Promise<ServerProcess> {
+  const child = spawn(command, args, {
+    detached,
     cwd: ROOT,
     // The embedded default unless the test names the servers: CI exports DATABASE_URL and
     // REDIS_URL for the adapter suites, which would otherwise switch these processes over.
