@@ -3,6 +3,9 @@
  * DATABASE_URL (default: the local test database). Fails, never skips, when PostgreSQL is down.
  */
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -23,6 +26,8 @@ afterAll(async () => {
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await client.query(`DROP SCHEMA IF EXISTS ${schema}_rm CASCADE`);
   await client.query(`DROP SCHEMA IF EXISTS ${schema}_rm_b CASCADE`);
+  // What a maintenance command would have created on a mistyped schema, had it (the test below).
+  for (const suffix of ['_typo', '_typo_rm', '_typo_rm_b']) await client.query(`DROP SCHEMA IF EXISTS ${schema}${suffix} CASCADE`);
   await client.end();
 });
 
@@ -55,4 +60,32 @@ it('a refused command writes nothing to PostgreSQL', async () => {
   const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'a1', title: 'another body' }) });
   expect(res.body.error.code).toBe('ACTIVITY_ID_REUSED');
   expect(await t.head()).toBe(head);
+});
+
+describe('maintenance commands on PostgreSQL', () => {
+  const cli = (name: string, env: Record<string, string>) =>
+    promisify(execFile)(process.execPath, [join(__dirname, '..', 'dist/apps/worker/src/cli', `${name}.js`)], { env: { ...process.env, EVENT_STORE: 'postgres', DATABASE_URL, ...env } }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  const schemaExists = async (name: string) => {
+    const client = new Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [name])).rowCount === 1;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('verify-chain checks the store EVENT_STORE_SCHEMA names; a schema holding none fails naming EVENT_STORE_SCHEMA (exit 1) and is not created — never a false OK', async () => {
+    const sound = await cli('verify-chain', { EVENT_STORE_SCHEMA: schema });
+    expect([sound.code, sound.stdout]).toEqual([0, expect.stringMatching(/^OK: [1-9]\d* streams/m)]);
+    const typo = `${schema}_typo`;
+    for (const name of ['verify-chain', 'projections-rebuild']) {
+      const refused = await cli(name, { EVENT_STORE_SCHEMA: typo, READ_MODELS_SCHEMA: `${typo}_rm` });
+      expect([name, refused.code, refused.stderr.trim()]).toEqual([name, 1, `EVENT_STORE_SCHEMA: schema ${typo} holds no event store`]);
+    }
+    expect([await schemaExists(typo), await schemaExists(`${typo}_rm`)]).toEqual([false, false]);
+  }, 60_000);
 });

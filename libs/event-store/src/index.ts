@@ -6,7 +6,7 @@ export {
   type SqliteEventStoreOptions,
   type SqliteSynchronous,
 } from './sqlite/sqlite-event-store.adapter';
-export { PostgresEventStore, openPostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.adapter';
+export { NoEventStoreError, PostgresEventStore, openPostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.adapter';
 export {
   handleCommand,
   ConcurrencyConflictError,

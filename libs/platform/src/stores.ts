@@ -1,7 +1,7 @@
 /** The stores configuration picks: one place for the server's composition root and the maintenance CLIs. */
 import { join } from 'node:path';
 import type { AppConfig } from '@jx/config';
-import { openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
+import { NoEventStoreError, openEventStoreDbEventStore, openPostgresEventStore, openSqliteEventStore, type EventStore } from '@jx/event-store';
 import { openSqliteJobJournal, type SqliteJobJournal } from '@jx/jobs';
 import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
 
@@ -28,13 +28,18 @@ export function openJobJournal(config: Pick<AppConfig, 'DATA_DIR'>): SqliteJobJo
   }
 }
 
-export async function openEventStore(config: StoreConfig): Promise<EventStore> {
+/** `existingOnly` (maintenance commands): a PostgreSQL schema holding no event store is refused, with EVENT_STORE_SCHEMA named, and none is created. */
+export async function openEventStore(config: StoreConfig, { existingOnly = false }: { existingOnly?: boolean } = {}): Promise<EventStore> {
   switch (config.EVENT_STORE) {
     case 'sqlite':
       return pointedToBy('DATA_DIR', async () => openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') }));
     case 'postgres':
       // DATABASE_URL is required with postgres (checked by the configuration).
-      return pointedToBy('DATABASE_URL', () => openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA }));
+      try {
+        return await pointedToBy('DATABASE_URL', () => openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA, existingOnly }));
+      } catch (error: unknown) {
+        throw error instanceof Error && error.cause instanceof NoEventStoreError ? named('EVENT_STORE_SCHEMA', error.cause) : error;
+      }
     case 'eventstoredb':
       // EVENTSTORE_URL is required with eventstoredb (checked by the configuration).
       return pointedToBy('EVENTSTORE_URL', async () => openEventStoreDbEventStore({ connectionString: config.EVENTSTORE_URL! }));

@@ -8,13 +8,13 @@ import type { ReadModelStore } from '@jx/projections';
 
 export async function openStores(): Promise<{ config: AppConfig; events: EventStore; readModels: () => Promise<ReadModelStore> }> {
   const config = loadConfigOrExit(process.env, { checksTokens: false });
-  // A maintenance command never starts a store: on a mistyped DATA_DIR it would check, or rebuild
-  // from, an empty one it just made, and report success.
+  // A maintenance command never starts a store: on a mistyped DATA_DIR (or EVENT_STORE_SCHEMA) it
+  // would check, or rebuild from, an empty one it just made, and report success.
   const file = join(config.DATA_DIR, 'events.sqlite');
   if (config.EVENT_STORE === 'sqlite' && !existsSync(file)) {
     fail(new Error(`DATA_DIR: no event store at ${resolve(file)} (set DATA_DIR, and EVENT_STORE and DATABASE_URL where the server uses them, as the server was started)`));
   }
-  const events = await openEventStore(config);
+  const events = await openEventStore(config, { existingOnly: true });
   // The same choice as the server's composition root.
   const readModels = (): Promise<ReadModelStore> => openReadModelStore(config);
   return { config, events, readModels };

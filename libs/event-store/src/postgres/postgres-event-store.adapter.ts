@@ -30,6 +30,19 @@ export interface PostgresEventStoreOptions {
   pool?: Omit<PoolConfig, 'connectionString'>;
   /** Cross-process turns on streams (withStreamsLocked): connections, wait (see StreamTurnOptions). */
   turns?: StreamTurnOptions;
+  /**
+   * Open only a store that exists (maintenance commands): a schema holding none fails with
+   * NoEventStoreError, and nothing is created — a mistyped schema would otherwise be checked, or
+   * rebuilt from, empty, and reported sound.
+   */
+  existingOnly?: boolean;
+}
+
+export class NoEventStoreError extends Error {
+  constructor(readonly schema: string) {
+    super(`schema ${schema} holds no event store`);
+    this.name = 'NoEventStoreError';
+  }
 }
 
 /**
@@ -190,12 +203,17 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   try {
     const client = await pool.connect();
     try {
+      if (options.existingOnly === true) {
+        const { rows } = await client.query<{ events: string | null }>('SELECT to_regclass($1)::text AS events', [`${names.quoted}.events`]);
+        if (rows[0]?.events == null) throw new NoEventStoreError(names.schema);
+      }
       await migrate(client, names);
     } finally {
       client.release();
     }
   } catch (error: unknown) {
     await pool.end().catch(() => undefined);
+    if (error instanceof NoEventStoreError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot open the PostgreSQL event store (schema ${names.schema}): ${reason}`, { cause: error });
   }
