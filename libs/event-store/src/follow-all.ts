@@ -10,6 +10,12 @@ export interface FollowSource {
 }
 
 export const DEFAULT_PAGE_SIZE = 256;
+/**
+ * A page that keeps failing (a store away) is retried after the poll interval, then twice as long
+ * after each further failure, up to this (or the poll interval, if longer): a store away for an hour
+ * is asked about once every few seconds, not four times a second, and each failure reported.
+ */
+export const MAX_RETRY_WAIT_MS = 5000;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -32,6 +38,8 @@ class FollowingSubscription implements Subscription {
   private cutShort: (() => void) | undefined;
   private readonly unlisten: () => void;
   private readonly done: Promise<void>;
+  /** Failures of the same page in a row. */
+  private failures = 0;
 
   constructor(
     private readonly source: FollowSource,
@@ -70,6 +78,7 @@ class FollowingSubscription implements Subscription {
           await this.options.handle(page);
           this.position = page[page.length - 1]!.position;
         }
+        this.failures = 0;
         // A full page means we are still catching up: read on without waiting — but after the
         // event loop's other work (requests, in the API's process), not ahead of all of it.
         if (page.length === pageSize) {
@@ -80,8 +89,10 @@ class FollowingSubscription implements Subscription {
         await this.gather();
       } catch (error: unknown) {
         this.report(error);
-        // Retry the same page, but never faster than the poll interval.
-        await this.idle(true);
+        this.failures += 1;
+        // Retry the same page, never faster than the poll interval, slower after each failure.
+        const poll = this.source.pollIntervalMs;
+        await this.idle(true, Math.min(poll * 2 ** (this.failures - 1), Math.max(poll, MAX_RETRY_WAIT_MS)));
       }
     }
   }
@@ -102,14 +113,14 @@ class FollowingSubscription implements Subscription {
     });
   }
 
-  /** Waits for a nudge, the poll interval, or close. */
-  private idle(ignorePending: boolean): Promise<void> {
+  /** Waits for a nudge, `ms` (the poll interval by default), or close. */
+  private idle(ignorePending: boolean, ms = this.source.pollIntervalMs): Promise<void> {
     if (this.closed || (this.pending && !ignorePending)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wake = undefined;
         resolve();
-      }, this.source.pollIntervalMs);
+      }, ms);
       const wake = (): void => {
         // After a failure only close cuts the back-off short; appends wait for the timer.
         if (ignorePending && !this.closed) {
