@@ -9,3 +9,4 @@ export * from './stores';
 export * from './start-up-checks';
 export * from './unavailable';
 export * from './process-warnings';
+export * from './repeated-failures';

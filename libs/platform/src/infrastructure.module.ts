@@ -10,7 +10,7 @@ import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
 import { READ_MODEL_STORE } from '@jx/projections';
 import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
 import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
-import { describeError } from './redact';
+import { logRepeatedFailures } from './repeated-failures';
 import { openEventStore, openJobJournal, openReadModelStore } from './stores';
 import { APP_CONFIG } from './tokens';
 
@@ -21,11 +21,12 @@ export interface InfrastructureOverrides {
   rules?: RuleSetRegistry;
 }
 
-/** Redis or BullMQ errors outside any call (a lost connection): into the structured log, not stderr. */
+/**
+ * Redis or BullMQ errors outside any call (a lost connection): into the structured log, not stderr,
+ * and not once per reconnection attempt while Redis is away.
+ */
 const jobsLogger = new Logger('jobs');
-function logJobsError(error: Error): void {
-  jobsLogger.error({ err: describeError(error) }, 'BullMQ or Redis error');
-}
+const logJobsError = logRepeatedFailures((fields) => jobsLogger.error(fields, 'BullMQ or Redis error'));
 
 @Global()
 @Module({})

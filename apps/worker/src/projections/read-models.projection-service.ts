@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { RULE_SETS } from '@jx/application';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { ProjectionRunner, Projector, READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
-import { describeError } from '@jx/platform';
+import { logRepeatedFailures } from '@jx/platform';
 import type { RuleSetRegistry } from '@jx/rules';
 
 @Injectable()
@@ -26,9 +26,8 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
     });
   }
 
-  private pageFailed(error: unknown): void {
-    this.logger.error({ err: describeError(error) }, 'projection page failed; retrying');
-  }
+  /** Retried with a growing wait (followAll); logged once per kind and window, not per attempt. */
+  private readonly pageFailed = logRepeatedFailures((fields) => this.logger.error(fields, 'projection page failed; retrying'));
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.start();

@@ -1,0 +1,38 @@
+/**
+ * A failure reported on every retry — a store or Redis away, asked again every few seconds, or
+ * ioredis reconnecting — would fill the log with one line per attempt. The first of a kind (same
+ * error name and message) is logged at once; the same again only once `windowMs` has passed since
+ * it was last logged, with how many were left out meanwhile (`repeated`).
+ */
+import { describeError } from './redact';
+
+export interface RepeatedFailuresOptions {
+  /** Default 30 s. */
+  windowMs?: number;
+  /** Default Date.now; tests move it. */
+  now?: () => number;
+}
+
+/** Kinds remembered at once (the oldest forgotten first): errors of many kinds are logged, not kept. */
+const KINDS = 100;
+
+export function logRepeatedFailures(
+  log: (fields: { err: { name: string; message: string }; repeated?: number }) => void,
+  { windowMs = 30_000, now = Date.now }: RepeatedFailuresOptions = {},
+): (error: unknown) => void {
+  const kinds = new Map<string, { loggedAt: number; leftOut: number }>();
+  return (error: unknown) => {
+    const err = describeError(error);
+    const kind = `${err.name}: ${err.message}`;
+    const at = now();
+    const known = kinds.get(kind);
+    if (known !== undefined && at - known.loggedAt < windowMs) {
+      known.leftOut += 1;
+      return;
+    }
+    kinds.delete(kind);
+    kinds.set(kind, { loggedAt: at, leftOut: 0 });
+    if (kinds.size > KINDS) kinds.delete(kinds.keys().next().value!);
+    log(known !== undefined && known.leftOut > 0 ? { err, repeated: known.leftOut } : { err });
+  };
+}
