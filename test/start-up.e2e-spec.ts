@@ -1,5 +1,7 @@
 /** `npm start`'s process: configuration checked at start, the development secret, graceful shutdown. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +10,14 @@ import Redis from 'ioredis';
 import { killGroup, requireBuild, startServer, startWithNpm } from './support/server-process';
 
 const ROOT = join(__dirname, '..');
+
+/** A child's exit code and output, awaited (spawnSync would block the listener the test holds). */
+function spawnAsync(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+}
 let dataDir: string;
 beforeAll(() => requireBuild());
 beforeEach(() => {
@@ -62,6 +72,29 @@ it.each([
   } finally {
     db0.disconnect();
   }
+});
+
+it('the API stops with PORT named when its port is in use, and with HOST named when that is no address of this machine (exit 1, as a store it cannot open)', async () => {
+  const taken = createServer();
+  taken.listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const run = (env: Record<string, string>) =>
+      spawnAsync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, REDIS_URL: '', DATABASE_URL: '', ...env } });
+    const inUse = await run({ PORT: String(port), HOST: '127.0.0.1' });
+    expect([inUse.code, inUse.stderr]).toEqual([1, expect.stringContaining(`start-up failed: PORT: ${port} is in use on 127.0.0.1 (listen EADDRINUSE`)]);
+    // 192.0.2.1 (TEST-NET-1) is nobody's address here.
+    const notHere = await run({ PORT: '0', HOST: '192.0.2.1' });
+    expect([notHere.code, notHere.stderr]).toEqual([1, expect.stringContaining('start-up failed: HOST: 192.0.2.1 is no address of this machine (listen EADDRNOTAVAIL')]);
+  } finally {
+    taken.close();
+  }
+});
+
+it('the API stops with DATA_DIR named, at once, when that folder cannot be made under /proc (Node\'s recursive mkdir would spin there for ever)', () => {
+  const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: '/proc/jx-no-such/data', PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: '' }, encoding: 'utf8', timeout: 30_000 });
+  expect([run.status, run.stderr]).toEqual([1, expect.stringContaining('start-up failed: DATA_DIR: ')]);
 });
 
 it('the API stops with DATA_DIR named when that folder cannot be made (a file stands in its way)', () => {

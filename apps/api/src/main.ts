@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { makePrivateFolder } from '@jx/sqlite';
 import { join } from 'node:path';
 import { createApp } from './app.factory';
+import { listenRefused, urlHost } from './listen-refused';
 
 /** The embedded default keeps its development secret beside its data, so tokens survive a restart. */
 function developmentSecret(dataDir: string, fresh: string): string {
@@ -36,10 +37,15 @@ async function main(): Promise<void> {
     process.stdout.write(`AUTH_JWT_SECRET is not set: this process signs and checks tokens with the development secret\n  ${config.jwtSecret}\n(kept in DATA_DIR/dev-jwt-secret; set AUTH_JWT_SECRET to choose your own, required when NODE_ENV=production)\n`);
   }
   const app = await createApp(config);
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error: unknown) {
+    await app.close().catch(() => undefined);
+    throw listenRefused(error, config.HOST, config.PORT);
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
-  process.stdout.write(`listening on http://${config.HOST}:${port}/api (OpenAPI at /api/docs)\n`);
+  process.stdout.write(`listening on http://${urlHost(config.HOST)}:${port}/api (OpenAPI at /api/docs)\n`);
 }
 
 main().catch((e: unknown) => {

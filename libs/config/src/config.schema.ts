@@ -39,6 +39,10 @@ const wholeNumber = (max: number, message: string) =>
     .transform(Number)
     .refine((n) => n <= max, message);
 
+/** PostgreSQL refuses to create schemas named pg_… ("unacceptable schema name"): refused here, named. */
+const notReserved = (schema: string): boolean => !schema.startsWith('pg_');
+const RESERVED = 'must not begin with pg_ (PostgreSQL keeps those names for itself)';
+
 export const envSchema = z.object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: wholeNumber(65_535, 'must be a whole number from 0 to 65535 (0: any free port)').default(3000),
@@ -48,16 +52,17 @@ export const envSchema = z.object({
     AUTH_JWT_SECRET: z.string().min(1).optional(),
     EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-    EVENT_STORE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('event_store'),
+    EVENT_STORE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').refine(notReserved, RESERVED).default('event_store'),
     // 61 characters at most: the read models' second copy lives in the schema named with `_b` added.
-    READ_MODELS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, 'must be a lower-case SQL identifier of at most 61 characters').default('read_models'),
+    READ_MODELS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, 'must be a lower-case SQL identifier of at most 61 characters').refine(notReserved, RESERVED).default('read_models'),
     JOBS_QUEUE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -').default('jx-jobs'),
     EVENTSTORE_URL: url(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']).optional(),
     REDIS_URL: url(['redis:', 'rediss:']).refine(redisDatabase, 'names its database by a whole number as its path (redis://host:6379/0), and nothing else there').optional(),
     YEAR_CLOSES_ON: z
       .string()
       .regex(monthDay, 'must be MM-DD: a month 01–12 and a day of it, e.g. 03-31')
-      .refine(existsEveryYear, 'must be a day every year has (not 02-29, nor 04-31 and the like)')
+      // Only once the shape is right (abort: a malformed value is told its shape, not this too).
+      .refine(existsEveryYear, { message: 'must be a day every year has (not 02-29, nor 04-31 and the like)', when: (payload) => payload.issues.length === 0 })
       .default('03-31'),
     RUN_WORKER: bool.default(true),
     // On SIGTERM the API keeps listening this long, answering 503 (see closing-answer.ts), so that

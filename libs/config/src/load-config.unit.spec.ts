@@ -63,11 +63,18 @@ describe('configuration (API.md, Running)', () => {
     [{ EVENT_STORE_SCHEMA: 'x'.repeat(64) }, 'EVENT_STORE_SCHEMA'],
     [{ READ_MODELS_SCHEMA: 'x'.repeat(62) }, 'READ_MODELS_SCHEMA'],
     [{ READ_MODELS_SCHEMA: 'Read-Models' }, 'READ_MODELS_SCHEMA'],
+    [{ EVENT_STORE_SCHEMA: 'pg_events' }, 'EVENT_STORE_SCHEMA'],
+    [{ READ_MODELS_SCHEMA: 'pg_probe' }, 'READ_MODELS_SCHEMA'],
     [{ RUN_WORKER: 'false' }, 'RUN_WORKER'],
     [{ RUN_WORKER: 'false', REDIS_URL: 'redis://127.0.0.1:6379' }, 'DATABASE_URL'],
   ])('a wrong variable stops start-up with a message naming it: %j', (env, name) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);
+  });
+
+  it('a malformed YEAR_CLOSES_ON is told its shape, and only that (not also that the day is missing from some years)', () => {
+    expect(problemsOf({ YEAR_CLOSES_ON: '3-31' })).toEqual(['YEAR_CLOSES_ON must be MM-DD: a month 01–12 and a day of it, e.g. 03-31']);
+    expect(problemsOf({ YEAR_CLOSES_ON: '02-29' })).toEqual(['YEAR_CLOSES_ON must be a day every year has (not 02-29, nor 04-31 and the like)']);
   });
 
   it('takes every day every year has as YEAR_CLOSES_ON, and ports 0 to 65535', () => {

@@ -108,6 +108,10 @@ describe('the data folder and files hold personal data: readable by this user on
     expect(mode(join(root, 'shared'))).toBe(0o750);
   });
 
+  it('makePrivateFolder fails, rather than spin, where mkdir answers ENOENT under a folder that exists (/proc: Node\'s recursive mkdir loops there for ever)', () => {
+    expect(() => makePrivateFolder('/proc/jx-no-such/data')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
   it('openSqliteFile creates the database 0600, and SQLite its -wal and -shm files alike; an existing file keeps its mode', () => {
     const file = join(root, 'events.sqlite');
     const db = openSqliteFile(file);

@@ -3,8 +3,8 @@
  * synchronous level asked for. Imports nothing of ours: only better-sqlite3.
  */
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export interface SqliteFileOptions {
   /** How long a connection waits for another one's lock (ms); 5,000 by default. */
@@ -72,10 +72,16 @@ function createPrivately(file: string): void {
  * gave it; the files opened in it are private in any case (openSqliteFile).
  */
 export function makePrivateFolder(dir: string): void {
-  mkdirSync(dirname(dir), { recursive: true });
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const target = resolve(dir);
+  const missing: string[] = [];
+  for (let d = target; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d);
+  // Top down, one level at a time: Node's recursive mkdir spins for ever where mkdir answers
+  // ENOENT for a parent that exists (under /proc); here that ENOENT is the answer.
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, d === target ? { mode: 0o700 } : {});
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }
