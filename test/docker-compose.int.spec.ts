@@ -12,6 +12,7 @@ interface Service {
   healthcheck?: { test?: string[] };
   restart?: string;
   stop_grace_period?: string;
+  ports?: string[];
 }
 
 const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -51,6 +52,16 @@ describe('docker-compose.yml', () => {
   it('gives the API and the worker longer to stop than their own 15 s shutdown deadline (Docker kills after 10 s by default)', () => {
     const { api, worker } = compose.services;
     for (const s of [api, worker]) expect(s?.stop_grace_period).toBe('20s');
+  });
+
+  it('publishes on the host, on 127.0.0.1 only, the API and EventStoreDB (its contract suite runs from the host) — not PostgreSQL or Redis, whose ports a host running `npm test` holds already', () => {
+    const published = Object.entries(compose.services)
+      .filter(([, s]) => s.ports !== undefined)
+      .map(([name, s]) => [name, s.ports]);
+    expect(published).toEqual([
+      ['eventstoredb', ['127.0.0.1:2113:2113']],
+      ['api', ['127.0.0.1:3000:3000']],
+    ]);
   });
 
   it('takes secrets from the environment, never from the file', () => {
