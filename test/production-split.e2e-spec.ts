@@ -107,3 +107,25 @@ it('the worker projects the inbox and runs the institution-wide flag the API enq
   expect((await call('GET', `/api/persons/p2/years/${year}`, hr)).body.status).toBe('voided');
   expect((await call('GET', `/api/persons/p1/years/${year}`, hr)).body.status).toBe('open');
 }, 60_000);
+
+it('a worker started while its Redis is away says so — projections run, job processors wait for Redis — and how it stops', async () => {
+  const env = {
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    EVENT_STORE: 'postgres',
+    DATABASE_URL,
+    EVENT_STORE_SCHEMA: `jx_split_ev_${tag}`,
+    READ_MODELS_SCHEMA: `jx_split_rm_${tag}`,
+    // Nothing listens on port 1.
+    REDIS_URL: 'redis://127.0.0.1:1',
+    JOBS_QUEUE: `jx-split-away-${tag}`,
+    AUTH_JWT_SECRET: '',
+  };
+  const away = await startWorker(env);
+  away.child.kill('SIGTERM');
+  await away.exited;
+  expect(away.output()).toContain('warning: REDIS_URL: Redis did not answer at start-up; the job processors begin once it does; the projections run meanwhile');
+  expect(away.output()).toContain('worker ready: projections running; job processors waiting for Redis (REDIS_URL)');
+  expect(away.output()).toContain('SIGTERM: shutting down (running jobs stop at their next safe point, then the stores close; at most 15 s)');
+  expect(away.output()).not.toMatch(/endpoints|answers in flight/);
+}, 60_000);

@@ -29,9 +29,9 @@ function developmentSecret(dataDir: string, fresh: string): string {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  armShutdownDeadline();
+  armShutdownDeadline('api');
   logProcessWarnings(createRootLogger(config.LOG_LEVEL));
-  for (const warning of await checkBeforeStart(config)) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of (await checkBeforeStart(config, 'api')).warnings) process.stderr.write(`warning: ${warning}\n`);
   if (config.devSecret) {
     config.jwtSecret = developmentSecret(config.DATA_DIR, config.jwtSecret);
     process.stdout.write(`AUTH_JWT_SECRET is not set: this process signs and checks tokens with the development secret\n  ${config.jwtSecret}\n(kept in DATA_DIR/dev-jwt-secret; set AUTH_JWT_SECRET to choose your own, required when NODE_ENV=production)\n`);

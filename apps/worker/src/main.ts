@@ -8,10 +8,11 @@ import { WorkerAppModule } from './worker-app.module';
 async function main(): Promise<void> {
   // The worker checks no token: it needs no AUTH_JWT_SECRET, even in production.
   const config = loadConfigOrExit(process.env, { checksTokens: false, separateWorker: true });
-  armShutdownDeadline();
+  armShutdownDeadline('worker');
   const root = createRootLogger(config.LOG_LEVEL);
   logProcessWarnings(root);
-  for (const warning of await checkBeforeStart(config)) process.stderr.write(`warning: ${warning}\n`);
+  const { warnings, redisAnswered } = await checkBeforeStart(config, 'worker');
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), {
     logger: new PinoLoggerService(root),
     // A store that cannot be opened rejects here: main names it and exits (see apps/api's factory).
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.init();
-  process.stdout.write('worker ready: projections and job processors running\n');
+  process.stdout.write(`worker ready: projections running; job processors ${redisAnswered ? 'running' : 'waiting for Redis (REDIS_URL)'}\n`);
 }
 
 main().catch((e: unknown) => {

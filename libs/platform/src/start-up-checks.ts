@@ -6,9 +6,19 @@
 import type { AppConfig } from '@jx/config';
 import { checkRedisDatabase } from '@jx/jobs';
 
-/** Resolves with warnings to print (a dependency not answering yet); rejects naming the variable. */
-export async function checkBeforeStart(config: Pick<AppConfig, 'REDIS_URL'>): Promise<string[]> {
-  if (config.REDIS_URL === undefined) return [];
+/** What a process does meanwhile when Redis does not answer at start-up. */
+const MEANWHILE = {
+  api: 'health says so, and the job endpoints answer 503 until it does',
+  worker: 'the job processors begin once it does; the projections run meanwhile',
+} as const;
+
+/**
+ * Resolves with warnings to print (a dependency not answering yet) and whether Redis answered;
+ * rejects naming the variable.
+ */
+export async function checkBeforeStart(config: Pick<AppConfig, 'REDIS_URL'>, process: keyof typeof MEANWHILE): Promise<{ warnings: string[]; redisAnswered: boolean }> {
+  if (config.REDIS_URL === undefined) return { warnings: [], redisAnswered: true };
   const redis = await checkRedisDatabase(config.REDIS_URL);
-  return redis === 'unreachable' ? ['REDIS_URL: Redis did not answer at start-up; health says so, and the job endpoints answer 503 until it does'] : [];
+  if (redis !== 'unreachable') return { warnings: [], redisAnswered: true };
+  return { warnings: [`REDIS_URL: Redis did not answer at start-up; ${MEANWHILE[process]}`], redisAnswered: false };
 }
