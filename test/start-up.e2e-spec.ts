@@ -136,6 +136,22 @@ it('npm start: a SIGTERM sent to npm (as a supervisor sends it to the process it
   }
 }, 120_000);
 
+it('npm run token refuses what would make a useless or ambiguous token, saying which argument (exit 1)', () => {
+  const token = (...args: string[]) => spawnSync(process.execPath, ['dist/apps/api/src/cli/issue-token.js', ...args], { cwd: ROOT, env: { ...process.env, AUTH_JWT_SECRET: 'cli-secret-cli-secret-cli-secret-cli-00' }, encoding: 'utf8' });
+  const cases: Array<[string[], string]> = [
+    [['role=authority', 'region=360000', 'hours=0'], 'hours must be a number of hours above 0 (at most a year), got 0'],
+    [['role=authority', 'region=360000', 'hours=-1'], 'hours must be a number of hours above 0 (at most a year), got -1'],
+    [['role=authority', 'region=360000', 'hours=abc'], 'hours must be a number of hours above 0 (at most a year), got abc'],
+    [['role=unit', 'unitId=u1', 'unitId=u2'], 'unitId is given twice'],
+    [['role=authority'], 'an authority token needs a valid region claim'],
+  ];
+  for (const [args, message] of cases) {
+    const run = token(...args);
+    expect([args, run.status, run.stdout, run.stderr.trim()]).toEqual([args, 1, '', message]);
+  }
+  expect(token('role=authority', 'region=360000', 'hours=0.5').status).toBe(0);
+});
+
 it('the embedded default prints its development secret, keeps it across restarts, and stops on SIGTERM', async () => {
   const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_JWT_SECRET: '' };
   const first = await startServer(env);

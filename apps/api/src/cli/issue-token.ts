@@ -31,9 +31,12 @@ async function main(): Promise<void> {
   for (const arg of process.argv.slice(2)) {
     const [key, ...rest] = arg.split('=');
     if (!key || rest.length === 0) throw new Error(`expected key=value, got ${arg}`);
+    // The server refuses a token that writes a claim twice: so does this.
+    if (key in claims) throw new Error(`${key} is given twice`);
     claims[key] = rest.join('=');
   }
   const hours = Number(claims.hours ?? '8');
+  if (!(Number.isFinite(hours) && hours > 0 && hours <= 24 * 366)) throw new Error(`hours must be a number of hours above 0 (at most a year), got ${claims.hours}`);
   delete claims.hours;
   const sub = claims.sub ?? `${claims.role ?? 'user'}-cli`;
   // Refuse what the server would refuse (an unknown role, a missing or malformed scope claim).

@@ -27,6 +27,9 @@ const SCOPE_CLAIMS: Record<Role, ReadonlyArray<'personId' | 'unitId' | 'institut
   regulator: ['region'],
 };
 
+/** Said of a token in messages: "an authority token", "a unit token". */
+const A_ROLE: Record<Role, string> = { professional: 'a professional', institution: 'an institution', unit: 'a unit', authority: 'an authority', regulator: 'a regulator' };
+
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   actor?: ActorClaims;
@@ -43,12 +46,12 @@ export function claimsOf(payload: Record<string, unknown>): ActorClaims {
   for (const claim of SCOPE_CLAIMS[role as Role]) {
     const value = payload[claim];
     const ok = typeof value === 'string' && (claim === 'region' ? REGION : ID).test(value);
-    if (!ok) throw unauthorized(`a ${role} token needs a valid ${claim} claim`);
+    if (!ok) throw unauthorized(`${A_ROLE[role as Role]} token needs a valid ${claim} claim`);
     actor[claim] = value as string;
   }
   // Only an authority may be narrowed to a field (API.md): ignored on another role, the claim would
   // leave a regulator meant for one field reading them all.
-  if (role !== 'authority' && payload.industry !== undefined) throw unauthorized(`industry is a claim of authority tokens only, not of a ${role} token`);
+  if (role !== 'authority' && payload.industry !== undefined) throw unauthorized(`industry is a claim of authority tokens only, not of ${A_ROLE[role as Role]} token`);
   if (role === 'authority' && payload.industry !== undefined) {
     // A field no rule set knows would scope the authority to nothing: refused like any bad scope claim.
     if (typeof payload.industry !== 'string' || !isField(payload.industry)) throw unauthorized('industry must be one of the configured fields');

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { connect, type Socket } from 'node:net';
 import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './closing-answer';
+import { answeredCodes } from './error.filter';
 
 /** A raw keep-alive connection, to send the next request on it exactly when the test wants. */
 function rawConnection(port: number): { socket: Socket; received: () => string; until: (text: string) => Promise<void> } {
@@ -46,6 +47,9 @@ describe('requests reaching a closing server', () => {
       return { answered: 'slow' };
     });
     app.get('/fast', async () => ({ answered: 'fast' }));
+    // What the request log line (app.factory.ts) is told of each answer.
+    const logged: Array<[number, string | undefined]> = [];
+    app.addHook('onResponse', async (request, reply) => void logged.push([reply.statusCode, answeredCodes.get(request)]));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
     const conn = rawConnection(port);
@@ -66,6 +70,10 @@ describe('requests reaching a closing server', () => {
     expect(second.toLowerCase()).toContain('connection: close');
     expect(JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('shutting down') } });
     await closing;
+    expect(logged).toEqual([
+      [200, undefined],
+      [503, 'SERVICE_UNAVAILABLE'],
+    ]);
   });
 });
 

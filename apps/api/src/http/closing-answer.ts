@@ -6,6 +6,7 @@
  * answers instead, before authentication and everything else.
  */
 import type { FastifyInstance } from 'fastify';
+import { answeredCodes } from './error.filter';
 
 export const CLOSING_FASTIFY_OPTIONS = { return503OnClosing: false } as const;
 
@@ -29,8 +30,9 @@ export function installClosingAnswer(fastify: FastifyInstance, options: ClosingO
     began();
     await options.grace?.();
   });
-  fastify.addHook('onRequest', async (_request, reply) => {
+  fastify.addHook('onRequest', async (request, reply) => {
     if (!closing) return undefined;
+    answeredCodes.set(request, 'SERVICE_UNAVAILABLE'); // for the request log line, as every error's
     reply.code(503).header('connection', 'close');
     reply.send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'the server is shutting down; send the request again (to another instance, or once it is back)' } });
     return reply; // answered: nothing after this hook runs
