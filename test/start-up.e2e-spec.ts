@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -95,6 +95,12 @@ it('the API stops with PORT named when its port is in use, and with HOST named w
 it('the API stops with DATA_DIR named, at once, when that folder cannot be made under /proc (Node\'s recursive mkdir would spin there for ever)', () => {
   const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: '/proc/jx-no-such/data', PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: '' }, encoding: 'utf8', timeout: 30_000 });
   expect([run.status, run.stderr]).toEqual([1, expect.stringContaining('start-up failed: DATA_DIR: ')]);
+});
+
+it('the API stops with DATA_DIR and the file named when SQLite cannot open a store file (a folder stands in its place)', () => {
+  mkdirSync(join(dataDir, 'events.sqlite'));
+  const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: 's'.repeat(40) }, encoding: 'utf8' });
+  expect([run.status, run.stderr]).toEqual([1, expect.stringContaining(`start-up failed: DATA_DIR: ${join(dataDir, 'events.sqlite')}: unable to open database file`)]);
 });
 
 it('the API stops with DATA_DIR named when that folder cannot be made (a file stands in its way)', () => {

@@ -19,10 +19,21 @@ async function pointedToBy<T>(variable: string, open: () => Promise<T>): Promise
   }
 }
 
+/** SQLite's own refusals (`unable to open database file`) name no file: the file is said first. */
+function openingFile<T>(file: string, open: () => T): T {
+  try {
+    return open();
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw message.includes(file) ? error : new Error(`${file}: ${message}`, { cause: error });
+  }
+}
+
 /** The in-process jobs' journal (the embedded default), beside the events in DATA_DIR. */
 export function openJobJournal(config: Pick<AppConfig, 'DATA_DIR'>): SqliteJobJournal {
   try {
-    return openSqliteJobJournal(join(config.DATA_DIR, 'jobs.sqlite'));
+    const file = join(config.DATA_DIR, 'jobs.sqlite');
+    return openingFile(file, () => openSqliteJobJournal(file));
   } catch (error: unknown) {
     throw named('DATA_DIR', error);
   }
@@ -32,7 +43,10 @@ export function openJobJournal(config: Pick<AppConfig, 'DATA_DIR'>): SqliteJobJo
 export async function openEventStore(config: StoreConfig, { existingOnly = false }: { existingOnly?: boolean } = {}): Promise<EventStore> {
   switch (config.EVENT_STORE) {
     case 'sqlite':
-      return pointedToBy('DATA_DIR', async () => openSqliteEventStore({ file: join(config.DATA_DIR, 'events.sqlite') }));
+      return pointedToBy('DATA_DIR', async () => {
+        const file = join(config.DATA_DIR, 'events.sqlite');
+        return openingFile(file, () => openSqliteEventStore({ file }));
+      });
     case 'postgres':
       // DATABASE_URL is required with postgres (checked by the configuration).
       try {
@@ -51,5 +65,8 @@ export async function openReadModelStore(config: StoreConfig): Promise<ReadModel
   const url = config.DATABASE_URL;
   return url !== undefined
     ? pointedToBy('DATABASE_URL', () => openPostgresReadModelStore({ connectionString: url, schema: config.READ_MODELS_SCHEMA }))
-    : pointedToBy('DATA_DIR', async () => openSqliteReadModelStore({ file: join(config.DATA_DIR, 'readmodels.sqlite') }));
+    : pointedToBy('DATA_DIR', async () => {
+        const file = join(config.DATA_DIR, 'readmodels.sqlite');
+        return openingFile(file, () => openSqliteReadModelStore({ file }));
+      });
 }
