@@ -10,6 +10,7 @@ import { clientErrorAnswer, expectationFailedAnswer } from './client-error';
 let server: Server;
 let ran: string[];
 let logged: Array<[number, string]>;
+const LINGER_MS = 100;
 
 beforeEach(async () => {
   ran = [];
@@ -17,9 +18,10 @@ beforeEach(async () => {
   server = createServer({ headersTimeout: 300, requestTimeout: 1000, connectionsCheckingInterval: 50 }, (request, response) => {
     ran.push(`${request.method} ${request.url}`);
     response.setHeader('content-type', 'application/json');
-    response.end('{"ok":true}');
+    // /slow answers three lingers later: a handler waiting for a store, say.
+    setTimeout(() => response.end('{"ok":true}'), request.url === '/slow' ? 3 * LINGER_MS : 0);
   });
-  server.on('clientError', clientErrorAnswer((status, code) => logged.push([status, code])));
+  server.on('clientError', clientErrorAnswer((status, code) => logged.push([status, code]), { lingerMs: LINGER_MS }));
   server.on('checkExpectation', expectationFailedAnswer((status, code) => logged.push([status, code])));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -71,6 +73,14 @@ describe('clientErrorAnswer: what the HTTP parser refuses gets one answer in the
     expect(statusLines(c.received())).toEqual(['HTTP/1.1 200 OK']);
     expect(c.received().endsWith('{"ok":true}')).toBe(true);
     expect(logged).toEqual([[400, 'MALFORMED_REQUEST']]);
+  });
+
+  it('the good request in flight gets its answer however long its handler takes (the linger counts from that answer, not from the parser error)', async () => {
+    const c = await open();
+    c.socket.write('GET /slow HTTP/1.1\r\nhost: x\r\n\r\nNOT HTTP AT ALL\r\n\r\n');
+    await c.closed;
+    expect([ran, statusLines(c.received())]).toEqual([['GET /slow'], ['HTTP/1.1 200 OK']]);
+    expect(c.received().endsWith('{"ok":true}')).toBe(true);
   });
 
   it('headers over the limit: one 431 HEADERS_TOO_LARGE and one log line, however much the client goes on sending', async () => {

@@ -24,34 +24,42 @@ const ANSWERS: Record<string, [number, string, string]> = {
 const HEADER_LINES = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
 const MALFORMED: [number, string, string] = [400, 'MALFORMED_REQUEST', 'the request is not valid HTTP/1.1'];
 /** A client that does not read its answer does not hold the connection longer than this. */
-const LINGER_MS = 5000;
+const DEFAULT_LINGER_MS = 5000;
+
+/** Ends the connection (after `last`), destroying it once that is out — or after `lingerMs`, if the client does not read. */
+function lingerThenDestroy(socket: Socket, lingerMs: number, last?: string): void {
+  setTimeout(() => socket.destroy(), lingerMs).unref();
+  const destroy = () => socket.destroy();
+  if (last === undefined) socket.end(destroy);
+  else socket.end(last, destroy);
+}
 
 type ServerSocket = Socket & { _httpMessage?: ServerResponse & { req?: IncomingMessage } };
 
 /** Fastify's `clientErrorHandler`; `logged` writes the request log line (no route was matched). */
-export function clientErrorAnswer(logged: (status: number, code: string) => void) {
+export function clientErrorAnswer(logged: (status: number, code: string) => void, { lingerMs = DEFAULT_LINGER_MS }: { lingerMs?: number } = {}) {
   const answered = new WeakSet<Socket>();
   return (error: Error & { code?: string }, socket: ServerSocket): void => {
     // A reset connection is gone; one answered already has nothing more to say (nor to log).
     if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
     answered.add(socket);
     socket.pause();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
     const [status, code, message] = ANSWERS[error.code ?? ''] ?? MALFORMED;
     logged(status, code);
     const inFlight = socket._httpMessage;
     if (inFlight !== undefined && inFlight.req?.complete !== false) {
       // The earlier request's response goes out, then the connection closes.
+      // However long it takes (a handler may wait for a store): the linger counts from its end.
       inFlight.shouldKeepAlive = false;
       if (inFlight.writableFinished) socket.destroy();
-      else inFlight.once('finish', () => socket.end());
+      else inFlight.once('finish', () => lingerThenDestroy(socket, lingerMs));
       return;
     }
     // The request in flight is this broken one, and its answer begun: nothing sound can follow.
     if (inFlight?.headersSent === true || !socket.writable) return void socket.destroy();
     const body = JSON.stringify({ error: { code, message } });
     const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
-    socket.end(`${head}\r\n${body}`, () => socket.destroy());
+    lingerThenDestroy(socket, lingerMs, `${head}\r\n${body}`);
   };
 }
 
