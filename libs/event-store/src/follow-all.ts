@@ -12,10 +12,11 @@ export interface FollowSource {
 export const DEFAULT_PAGE_SIZE = 256;
 /**
  * A page that keeps failing (a store away) is retried after the poll interval, then twice as long
- * after each further failure, up to this (or the poll interval, if longer): a store away for an hour
- * is asked about once every few seconds, not four times a second, and each failure reported.
+ * after each further failure, up to this (or the poll interval, if longer): once the store is back,
+ * read models still reflect a command within API.md's 2 s (this, plus a batch delay of 250 ms).
+ * The log is spared by the reporter (platform's logRepeatedFailures), not by waiting longer.
  */
-export const MAX_RETRY_WAIT_MS = 5000;
+export const MAX_RETRY_WAIT_MS = 1000;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
