@@ -156,6 +156,8 @@ it('npm run token refuses what would make a useless or ambiguous token, saying w
     expect([args, run.status, run.stdout, run.stderr.trim()]).toEqual([args, 1, '', message]);
   }
   expect(token('role=authority', 'region=360000', 'hours=0.5').status).toBe(0);
+  // A name every object inherits is no claim given before.
+  expect(token('role=authority', 'region=360000', 'toString=x').status).toBe(0);
 });
 
 it('the embedded default prints its development secret, keeps it across restarts, and stops on SIGTERM', async () => {

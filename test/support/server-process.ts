@@ -40,11 +40,14 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   return startProcess([process.execPath, 'dist/apps/api/src/main.js'], { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'listening on', `http://127.0.0.1:${port}`);
 }
 
-/** `npm start` itself, as a newcomer or a supervisor runs it: npm, its shell, the build, then node. */
+/**
+ * `npm start` itself, as a newcomer or a supervisor runs it: npm, its shell, then node — without
+ * its `prestart` build, which would rewrite dist/ under the other e2e files' processes.
+ */
 export async function startWithNpm(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   // A process group of its own, so a test can end whatever npm leaves behind (killGroup).
-  return startProcess(['npm', 'start'], { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'listening on', `http://127.0.0.1:${port}`, true);
+  return startProcess(['npm', 'start', '--ignore-scripts'], { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'listening on', `http://127.0.0.1:${port}`, true);
 }
 
 /** Ends a process started in a group of its own and everything it started, wherever they were reparented. */

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     const [key, ...rest] = arg.split('=');
     if (!key || rest.length === 0) throw new Error(`expected key=value, got ${arg}`);
     // The server refuses a token that writes a claim twice: so does this.
-    if (key in claims) throw new Error(`${key} is given twice`);
+    if (Object.hasOwn(claims, key)) throw new Error(`${key} is given twice`);
     claims[key] = rest.join('=');
   }
   const hours = Number(claims.hours ?? '8');
