@@ -69,7 +69,7 @@ function createPrivately(file: string): void {
 /**
  * Creates a data folder readable by this process's user only (its missing parents take the umask's
  * mode, as any folder would: they may be shared). A folder that exists keeps the mode its operator
- * gave it; the files opened in it are private in any case (openSqliteFile).
+ * gave it; the files the stores create in it are 0600 in any case (openSqliteFile).
  */
 export function makePrivateFolder(dir: string): void {
   const target = resolve(dir);

@@ -233,15 +233,30 @@ describe('BullMqJobQueue while Redis is away', () => {
   });
 });
 
+/**
+ * The adapter on a BullMQ queue given a connection of the test's own through `via` (as Nest gives
+ * it one), to see that connection go down and come back. Retrying its commands without end, only
+ * the missing offline queue (FAIL_FAST) can refuse at once.
+ */
+function queueVia(via: string, name: string, callTimeoutMs: number): { client: Redis; bull: Queue; queue: BullMqJobQueue } {
+  const client = new Redis(via, { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
+  client.on('error', () => undefined);
+  const bull = new Queue(redis.queueName(name), { connection: client, prefix: redis.prefix });
+  bull.on('error', () => undefined);
+  return { client, bull, queue: new BullMqJobQueue({ queue: bull, callTimeoutMs, onError: () => undefined }) };
+}
+
+async function closeAll({ queue, bull, client }: { queue: BullMqJobQueue; bull: Queue; client: Redis }): Promise<void> {
+  await queue.close();
+  await bull.close();
+  client.disconnect();
+}
+
 describe('BullMqJobQueue that has not reached Redis since it was made', () => {
   it('sends nothing before its first connection: an enqueue refused meanwhile never lands once Redis comes', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
     await proxy.cut(); // Redis away from the start
-    const client = new Redis(via, { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
-    client.on('error', () => undefined);
-    const bull = new Queue(redis.queueName('never'), { connection: client, prefix: redis.prefix });
-    bull.on('error', () => undefined);
-    const queue = new BullMqJobQueue({ queue: bull, callTimeoutMs: 200, onError: () => undefined });
+    const { client, bull, queue } = queueVia(via, 'never', 200);
     try {
       await expect(queue.enqueue('flag', {}, { jobId: 'refused' })).rejects.toThrow(new JobQueueUnavailableError('enqueue', 200));
       await proxy.resume();
@@ -251,9 +266,7 @@ describe('BullMqJobQueue that has not reached Redis since it was made', () => {
       expect(await bull.getJobState('refused')).toBe('unknown');
       expect(await bull.getJobState('after')).toBe('waiting');
     } finally {
-      await queue.close();
-      await bull.close();
-      client.disconnect();
+      await closeAll({ queue, bull, client });
       await proxy.cut();
     }
   });
@@ -262,13 +275,8 @@ describe('BullMqJobQueue that has not reached Redis since it was made', () => {
 describe('BullMqJobQueue when its connection to Redis drops', () => {
   it('refuses enqueue at once (no offline queue), and the refused job never runs once Redis is back', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
-    // The client is this test's, to see it go down and come back. Retrying its commands without end,
-    // only the missing offline queue can refuse at once.
-    const client = new Redis(via, { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
-    client.on('error', () => undefined);
-    const bull = new Queue(redis.queueName('drop'), { connection: client, prefix: redis.prefix });
     // A timeout far beyond the test's: only an immediate refusal passes.
-    const queue = new BullMqJobQueue({ queue: bull, callTimeoutMs: 600_000, onError: () => undefined });
+    const { client, bull, queue } = queueVia(via, 'drop', 600_000);
     try {
       await queue.enqueue('flag', {}, { jobId: 'before' });
       const down = once(client, 'reconnecting');
@@ -283,9 +291,7 @@ describe('BullMqJobQueue when its connection to Redis drops', () => {
       expect(await bull.getJobState('refused')).toBe('unknown');
       expect([await bull.getJobState('before'), await bull.getJobState('after')]).toEqual(['waiting', 'waiting']);
     } finally {
-      await queue.close();
-      await bull.close();
-      client.disconnect();
+      await closeAll({ queue, bull, client });
       await proxy.cut();
     }
   });
