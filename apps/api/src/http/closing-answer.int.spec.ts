@@ -110,3 +110,20 @@ describe('the grace when close begins', () => {
     }
   });
 });
+
+describe('the grace when the server never listened', () => {
+  it('is skipped: a server whose port was refused closes at once (nobody can be on the way to it)', async () => {
+    const app = Fastify(CLOSING_FASTIFY_OPTIONS);
+    let graceAsked = false;
+    installClosingAnswer(app, { grace: () => ((graceAsked = true), new Promise<void>(() => undefined)) });
+    const taken = Fastify();
+    await taken.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await expect(app.listen({ port: (taken.server.address() as { port: number }).port, host: '127.0.0.1' })).rejects.toThrow(/EADDRINUSE/);
+      await app.close();
+      expect(graceAsked).toBe(false);
+    } finally {
+      await taken.close();
+    }
+  });
+});

@@ -28,7 +28,8 @@ export function installClosingAnswer(fastify: FastifyInstance, options: ClosingO
   fastify.addHook('preClose', async () => {
     closing = true;
     began();
-    await options.grace?.();
+    // Nobody can be on the way to a server that never listened (its port was refused): no grace.
+    if (fastify.server.listening) await options.grace?.();
   });
   fastify.addHook('onRequest', async (request, reply) => {
     if (!closing) return undefined;
