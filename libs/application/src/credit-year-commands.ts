@@ -59,6 +59,9 @@ export interface YearOutcome<R> {
   result: R | undefined;
 }
 
+/** The person-year was opened, by a command at the same time, after its unit was read. */
+class UnitReadBeforeOpening extends Error {}
+
 @Injectable()
 export class CreditYearCommands {
   constructor(
@@ -77,6 +80,40 @@ export class CreditYearCommands {
     const head = await this.store.readStream(creditYearStream(personId, year), { toRevision: 0 });
     const unitId = (head[0]?.data as { unitId?: string } | undefined)?.unitId;
     return unitId === undefined ? null : this.readUnit(unitId);
+  }
+
+  /**
+   * `run`, for a decision that judges scope on the person-year's unit (`unit` below), read before
+   * the year's stream. A year opened in between — by a declaration sent at the same time — came
+   * with a unit the decision was not given, and an authority covering it was refused 403, an answer
+   * no serial order gives: the unit is then read again and the command decided afresh. A year's
+   * unit never changes once opened, so once is enough.
+   */
+  async runWithYearUnit<R>(
+    personId: string,
+    year: number,
+    meta: CommandMetadata,
+    readUnit: () => Promise<UnitState | null>,
+    decide: (input: DecisionInput & { unit: UnitState | null }) => CreditYearDecision<R>,
+    options: RunOptions = {},
+  ): Promise<YearOutcome<R>> {
+    for (let attempt = 1; ; attempt++) {
+      const unit = await readUnit();
+      try {
+        return await this.run(
+          personId,
+          year,
+          meta,
+          (input) => {
+            if (attempt === 1 && input.state !== null && input.state.unitId !== unit?.unitId) throw new UnitReadBeforeOpening();
+            return decide({ ...input, unit });
+          },
+          options,
+        );
+      } catch (error: unknown) {
+        if (!(error instanceof UnitReadBeforeOpening)) throw error;
+      }
+    }
   }
 
   async run<R>(

@@ -22,8 +22,13 @@ export class FlagFraudHandler implements ICommandHandler<FlagFraud> {
   constructor(private readonly years: CreditYearCommands) {}
 
   async execute({ data, metadata }: FlagFraud): Promise<FlagFraudAnswer> {
-    const unit = await this.years.unitOfYear(data.personId, data.year);
-    const out = await this.years.run(data.personId, data.year, metadata, ({ state, ctx }) => decideFlagFraud(data, state, unit, ctx));
+    const out = await this.years.runWithYearUnit(
+      data.personId,
+      data.year,
+      metadata,
+      () => this.years.unitOfYear(data.personId, data.year),
+      ({ state, unit, ctx }) => decideFlagFraud(data, state, unit, ctx),
+    );
     return { flagId: data.flagId, status: 'voided', flagged: out.result?.flagged ?? false };
   }
 }

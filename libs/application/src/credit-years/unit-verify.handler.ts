@@ -17,14 +17,14 @@ export class UnitVerifyHandler implements ICommandHandler<UnitVerify> {
   constructor(private readonly years: CreditYearCommands, private readonly statements: Statements) {}
 
   async execute({ data, metadata }: UnitVerify): Promise<ActivityStatement> {
-    const unit = await this.years.unitOfYear(data.personId, data.year);
     // A key set on approval is checked against the neighbouring years, read and guarded (Art. 13).
     const neighbours = data.decision === 'approve' && data.contentKey !== null ? contentNeighbourYears(data.year).map((y) => creditYearStream(data.personId, y)) : [];
-    const out = await this.years.run(
+    const out = await this.years.runWithYearUnit(
       data.personId,
       data.year,
       metadata,
-      ({ state, related, ctx }) => decideUnitVerify(data, state, unit, ctx, neighbourYears(data.personId, related)),
+      () => this.years.unitOfYear(data.personId, data.year),
+      ({ state, unit, related, ctx }) => decideUnitVerify(data, state, unit, ctx, neighbourYears(data.personId, related)),
       { relatedStreams: neighbours },
     );
     return this.statements.render(out.state!).activities.find((a) => a.activityId === data.activityId)!;

@@ -39,14 +39,14 @@ export abstract class StatementCommandHandler<C extends YearCommand<YearKey>> {
   }
 
   async execute(command: C): Promise<Statement> {
-    const unit = await this.unitFor(command);
     const { personId, year } = command.data;
     const related = this.neighbourYears(command).map((y) => creditYearStream(personId, y));
-    const out = await this.years.run(
+    const out = await this.years.runWithYearUnit(
       personId,
       year,
       command.metadata,
-      ({ state, related: read, ctx }) => this.decide(command.data, state, unit, ctx, neighbourYears(personId, read)),
+      () => this.unitFor(command),
+      ({ state, unit, related: read, ctx }) => this.decide(command.data, state, unit, ctx, neighbourYears(personId, read)),
       { relatedStreams: related },
     );
     return this.statements.render(out.state!);
