@@ -79,7 +79,11 @@ it('GET /api/health answers 503 naming the event store when it does not answer',
 it('GET /api/docs serves the OpenAPI description with the request schemas', async () => {
   const res = await t.call('GET', '/api/docs');
   expect(res.status).toBe(200);
-  expect(res.body.openapi).toMatch(/^3\./);
+  // 3.1: its schemas are JSON Schema 2020-12 (type lists, type null, const, propertyNames), which 3.0 refuses.
+  expect(res.body.openapi).toBe('3.1.0');
+  const text = JSON.stringify(res.body);
+  expect(text).toContain('"type":"null"');
+  expect(text).not.toContain('"nullable"'); // 3.0's way, meaningless in 3.1
   const declare = res.body.paths['/api/persons/{personId}/years/{year}/activities'].post;
   expect(declare.requestBody.content['application/json'].schema.properties.category.enum).toContain('8.1');
   expect(declare.requestBody.content['application/json'].schema.additionalProperties).toBe(false);

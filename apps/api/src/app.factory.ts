@@ -66,6 +66,9 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
       .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one whose headers do not arrive in time is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written).')
       .setVersion('1')
+      // The request and answer schemas are JSON Schema 2020-12 (zod's toJSONSchema: type lists,
+      // const, propertyNames, type null): OpenAPI 3.1's dialect, not 3.0's.
+      .setOpenAPIVersion('3.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   ));
