@@ -96,9 +96,12 @@ export interface SubscribeOptions {
   batchDelayMs?: number;
   /**
    * Called when `handle` (or a read) fails. The subscription keeps its position and offers the
-   * same page again after the poll interval: it never skips. Default: a process warning.
+   * same page again after a wait (the poll interval, growing up to 1 s): it never skips. Default: a
+   * process warning.
    */
   onError?(error: unknown): void;
+  /** Called when a read and its page succeed again after one or more failures. */
+  onRecovered?(): void;
 }
 
 export class WrongExpectedRevisionError extends Error {

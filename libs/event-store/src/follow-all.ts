@@ -79,7 +79,10 @@ class FollowingSubscription implements Subscription {
           await this.options.handle(page);
           this.position = page[page.length - 1]!.position;
         }
-        this.failures = 0;
+        if (this.failures > 0) {
+          this.failures = 0;
+          this.options.onRecovered?.();
+        }
         // A full page means we are still catching up: read on without waiting — but after the
         // event loop's other work (requests, in the API's process), not ahead of all of it.
         if (page.length === pageSize) {

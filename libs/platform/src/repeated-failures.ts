@@ -16,12 +16,21 @@ export interface RepeatedFailuresOptions {
 /** Kinds remembered at once (the oldest forgotten first): errors of many kinds are logged, not kept. */
 const KINDS = 100;
 
+export interface RepeatedFailureLog {
+  (error: unknown): void;
+  /**
+   * The failures stopped: each kind logged gets a last line (`stopped: true`, with `repeated` when
+   * some were left out since its last line), and every kind starts afresh.
+   */
+  recovered(): void;
+}
+
 export function logRepeatedFailures(
-  log: (fields: { err: { name: string; message: string }; repeated?: number }) => void,
+  log: (fields: { err: { name: string; message: string }; repeated?: number; stopped?: true }) => void,
   { windowMs = 30_000, now = Date.now }: RepeatedFailuresOptions = {},
-): (error: unknown) => void {
-  const kinds = new Map<string, { loggedAt: number; leftOut: number }>();
-  return (error: unknown) => {
+): RepeatedFailureLog {
+  const kinds = new Map<string, { err: { name: string; message: string }; loggedAt: number; leftOut: number }>();
+  const report = (error: unknown): void => {
     const err = describeError(error);
     const kind = `${err.name}: ${err.message}`;
     const at = now();
@@ -31,8 +40,14 @@ export function logRepeatedFailures(
       return;
     }
     kinds.delete(kind);
-    kinds.set(kind, { loggedAt: at, leftOut: 0 });
+    kinds.set(kind, { err, loggedAt: at, leftOut: 0 });
     if (kinds.size > KINDS) kinds.delete(kinds.keys().next().value!);
     log(known !== undefined && known.leftOut > 0 ? { err, repeated: known.leftOut } : { err });
   };
+  return Object.assign(report, {
+    recovered(): void {
+      for (const { err, leftOut } of kinds.values()) log(leftOut > 0 ? { err, repeated: leftOut, stopped: true } : { err, stopped: true });
+      kinds.clear();
+    },
+  });
 }

@@ -1,9 +1,9 @@
-import { logRepeatedFailures } from './repeated-failures';
+import { logRepeatedFailures, type RepeatedFailureLog } from './repeated-failures';
 
 describe('logRepeatedFailures: a failure reported on every retry is logged once per window, with how many were left out', () => {
   let clock = 0;
-  let lines: Array<{ err: { name: string; message: string }; repeated?: number }>;
-  let report: (error: unknown) => void;
+  let lines: Array<{ err: { name: string; message: string }; repeated?: number; stopped?: true }>;
+  let report: RepeatedFailureLog;
   beforeEach(() => {
     clock = 0;
     lines = [];
@@ -26,6 +26,23 @@ describe('logRepeatedFailures: a failure reported on every retry is logged once 
     report(new TypeError('connect ECONNREFUSED'));
     report(new Error('the database system is shutting down'));
     expect(lines.map((l) => `${l.err.name}: ${l.err.message}`)).toEqual(['Error: connect ECONNREFUSED', 'TypeError: connect ECONNREFUSED', 'Error: the database system is shutting down']);
+  });
+
+  it('once the failures stop, says so for each kind logged, with how many were left out since its last line, and starts afresh', () => {
+    report(new Error('connect ECONNREFUSED'));
+    clock = 100;
+    report(new Error('connect ECONNREFUSED'));
+    report(new Error('connect ECONNREFUSED'));
+    report(new TypeError('bad page'));
+    report.recovered();
+    expect(lines.slice(2)).toEqual([
+      { err: { name: 'Error', message: 'connect ECONNREFUSED' }, repeated: 2, stopped: true },
+      { err: { name: 'TypeError', message: 'bad page' }, stopped: true },
+    ]);
+    report.recovered();
+    expect(lines).toHaveLength(4);
+    report(new Error('connect ECONNREFUSED'));
+    expect(lines[4]).toEqual({ err: { name: 'Error', message: 'connect ECONNREFUSED' } });
   });
 
   it('keeps the personal data out as every log line does (the message is redacted)', () => {

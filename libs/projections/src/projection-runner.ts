@@ -14,6 +14,8 @@ export interface ProjectionRunnerOptions {
   batchDelayMs?: number;
   /** A failed page is retried by the subscription after its poll interval; this hears about it. */
   onError?: (error: unknown) => void;
+  /** Pages succeed again after failures. */
+  onRecovered?: () => void;
 }
 
 export type RebuildProgress = (done: number, total: number) => void;
@@ -47,12 +49,13 @@ export class ProjectionRunner {
     if (this.subscription !== null) return;
     this.stopped = false;
     this.advance(await this.readModels.checkpoint(this.projector.checkpointName));
-    const { pageSize, onError, batchDelayMs } = this.options;
+    const { pageSize, onError, onRecovered, batchDelayMs } = this.options;
     this.subscription = this.events.subscribeToAll({
       fromPosition: this.position,
       handle: (page) => this.handle(page),
       ...(pageSize === undefined ? {} : { pageSize }),
       ...(onError === undefined ? {} : { onError }),
+      ...(onRecovered === undefined ? {} : { onRecovered }),
       ...(batchDelayMs === undefined ? {} : { batchDelayMs }),
     });
   }

@@ -23,11 +23,14 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
       // Well inside API.md's 2 s, and one read-model transaction per burst instead of per append.
       batchDelayMs: 250,
       onError: (error) => this.pageFailed(error),
+      onRecovered: () => this.pageFailed.recovered(),
     });
   }
 
   /** Retried with a growing wait (followAll); logged once per kind and window, not per attempt. */
-  private readonly pageFailed = logRepeatedFailures((fields) => this.logger.error(fields, 'projection page failed; retrying'));
+  private readonly pageFailed = logRepeatedFailures((fields) =>
+    fields.stopped ? this.logger.warn(fields, 'projection pages succeed again') : this.logger.error(fields, 'projection page failed; retrying'),
+  );
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.start();

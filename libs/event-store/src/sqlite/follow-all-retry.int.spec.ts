@@ -26,9 +26,11 @@ it('a page failing again and again is retried after the poll interval, then twic
   const start = Date.now();
   const attempts: number[] = [];
   let failuresLeft = 5;
+  let recoveries = 0;
   const subscription = store.subscribeToAll({
     fromPosition: 0,
     onError: () => undefined,
+    onRecovered: () => (recoveries += 1),
     handle: async () => {
       attempts.push(Date.now() - start);
       if (failuresLeft-- > 0) throw new Error('read models away');
@@ -37,6 +39,7 @@ it('a page failing again and again is retried after the poll interval, then twic
   try {
     await jest.advanceTimersByTimeAsync(5000);
     expect(attempts).toEqual([0, 100, 300, 700, 1500, 2500]);
+    expect(recoveries).toBe(1); // told once, when the page went through
     // Delivered at last: the next failure waits the poll interval again, not 1 s.
     failuresLeft = 1;
     await store.append('s-1', [newEvent('E1')], 0);
