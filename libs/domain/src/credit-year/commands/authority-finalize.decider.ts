@@ -1,7 +1,7 @@
 /** AuthorityFinalize (终审, Art. 12 ¶3): final review of a confirmed year, with adjustments. */
 import { conflict, unprocessable } from '../../shared/domain-error';
 import type { Adjustment } from '../credit-year.events';
-import { effectiveContentKey, rejectedByAuthority, toHundredths, type CreditYearState } from '../credit-year.state';
+import { effectiveContentKey, isActive, rejectedByAuthority, toHundredths, type CreditYearState } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
 import { contentOf, refuseCountedNextDoor, type NeighbourYears } from './content-across-years';
 import { checkStoredScope, refuseVoided, requireActivity, requireYear } from './guards';
@@ -39,6 +39,7 @@ export function decideAuthorityFinalize(
     const content = adj.contentKey ?? contentOf(activity.data.activityId, effectiveContentKey(activity));
     refuseCountedNextDoor(state.year, activity, content, neighbours);
   }
+  refuseSecondActivePoints(state, cmd.adjustments);
   for (const { adj, activity } of targets) {
     if (toHundredths(adj.hours) > activity.verified!) {
       throw unprocessable('HOURS_ABOVE_VERIFIED', `hours ${adj.hours} for ${adj.activityId} exceed the verified ${activity.verified! / 100}`, '12');
@@ -48,4 +49,21 @@ export function decideAuthorityFinalize(
     events: [{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: cmd.adjustments } }],
     ruleSetId: ctx.rules.idFor(state.field, state.year),
   };
+}
+
+/**
+ * Decision (8(8)): at most one active points activity. An adjustment above 0 brings back one an
+ * earlier finalisation adjusted to 0, and another may have been declared meanwhile: counted as the
+ * year would stand after these adjustments (one brought back while the other goes to 0 is fine).
+ */
+function refuseSecondActivePoints(state: CreditYearState, adjustments: readonly Adjustment[]): void {
+  const adjusted = new Map(adjustments.map((a) => [a.activityId, a.hours]));
+  let active = 0;
+  for (const a of state.activities.values()) {
+    if (a.data.category !== '8.8') continue;
+    const hours = adjusted.get(a.data.activityId);
+    const activeAfter = hours === undefined ? isActive(a) : hours > 0 && (isActive(a) || rejectedByAuthority(a));
+    if (activeAfter) active += 1;
+  }
+  if (active > 1) throw conflict('POINTS_ALREADY_DECLARED', 'these adjustments would leave two active 学习强国 points activities in this year', '8(8)');
 }

@@ -104,6 +104,24 @@ describe('Art. 13: a key the unit or the authority sets links content that count
     given([opened(), verifiedMakeUp, confirmed, toZero, ...reconfirmed]).when((s) => decideAuthorityFinalize(back, s, UNIT, later, years(nextYearHolds()))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
     given([opened(), verifiedMakeUp, confirmed, toZero, ...reconfirmed]).when((s) => decideAuthorityFinalize(back, s, UNIT, later, years({ 2023: [], 2025: [] }))).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: back.adjustments } }]);
   });
+  it('8(8): bringing back above 0 a points activity a finalisation set to 0, while another was declared meanwhile, is POINTS_ALREADY_DECLARED; swapping the two in one finalisation passes', () => {
+    const points = (id: string, completedOn: string): CreditYearEvent[] => [
+      declared(id, { category: '8.8', subject: 'public', measure: { points: 12_000 }, hours: 12, completedOn }),
+      { type: 'ActivityVerifiedByUnit', data: { activityId: id, hours: 12, reason: null, contentKey: null } },
+    ];
+    const toZero: CreditYearEvent = { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'g1', hours: 0, reason: 'forged', contentKey: null }] } };
+    const history = [opened(), ...points('g1', '2024-03-01'), confirmed, toZero, { type: 'YearReopened', data: { activityId: 'g2', makeUp: false } } as CreditYearEvent, ...points('g2', '2024-04-01'), confirmed];
+    const finalize = (adjustments: Array<{ activityId: string; hours: number }>) => ({ ...key, adjustments: adjustments.map((a) => ({ ...a, reason: 're-review', contentKey: null })) });
+    const at = ctx(actors.hr, '2024-06-01T00:00:00.000Z');
+    given(history).when((s) => decideAuthorityFinalize(finalize([{ activityId: 'g1', hours: 12 }]), s, UNIT, at, years({ 2023: [], 2025: [] }))).thenRefuses('POINTS_ALREADY_DECLARED', 'conflict');
+    const swap = finalize([
+      { activityId: 'g1', hours: 12 },
+      { activityId: 'g2', hours: 0 },
+    ]);
+    given(history).when((s) => decideAuthorityFinalize(swap, s, UNIT, at, years({ 2023: [], 2025: [] }))).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: swap.adjustments } }]);
+    // Adjusting the one active points activity, or none, is no second one.
+    given(history).when((s) => decideAuthorityFinalize(finalize([{ activityId: 'g2', hours: 10 }]), s, UNIT, at, none)).then([{ type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: finalize([{ activityId: 'g2', hours: 10 }]).adjustments } }]);
+  });
   it("an authority's adjustment under a key the following year counts is CONTENT_ALREADY_COUNTED; to 0 it counts nowhere and passes", () => {
     const verifiedMakeUp = registered('a1', { completedOn: '2025-02-01', makeUp: true });
     const adjust = (hours: number) => ({ ...key, adjustments: [{ activityId: 'a1', hours, reason: 'same course', contentKey: 'K' }] });
