@@ -8,11 +8,11 @@ const STOPPING = {
 } as const;
 
 /** For a process entry point: arms a hard exit once SIGTERM or SIGINT arrives (Nest's hooks run meanwhile). */
-export function armShutdownDeadline(process_: keyof typeof STOPPING, ms = SHUTDOWN_DEADLINE_MS): void {
+export function armShutdownDeadline(kind: keyof typeof STOPPING, ms = SHUTDOWN_DEADLINE_MS): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // Said on stderr, beside the start-up messages: the JSON log lines stay on stdout.
-      process.stderr.write(`${signal}: shutting down (${STOPPING[process_]}; at most ${ms / 1000} s)\n`);
+      process.stderr.write(`${signal}: shutting down (${STOPPING[kind]}; at most ${ms / 1000} s)\n`);
       setTimeout(() => {
         process.stderr.write(`shutdown took longer than ${ms / 1000} s; exiting\n`);
         process.exit(1);

@@ -16,9 +16,9 @@ const MEANWHILE = {
  * Resolves with warnings to print (a dependency not answering yet) and whether Redis answered;
  * rejects naming the variable.
  */
-export async function checkBeforeStart(config: Pick<AppConfig, 'REDIS_URL'>, process: keyof typeof MEANWHILE): Promise<{ warnings: string[]; redisAnswered: boolean }> {
+export async function checkBeforeStart(config: Pick<AppConfig, 'REDIS_URL'>, kind: keyof typeof MEANWHILE): Promise<{ warnings: string[]; redisAnswered: boolean }> {
   if (config.REDIS_URL === undefined) return { warnings: [], redisAnswered: true };
   const redis = await checkRedisDatabase(config.REDIS_URL);
   if (redis !== 'unreachable') return { warnings: [], redisAnswered: true };
-  return { warnings: [`REDIS_URL: Redis did not answer at start-up; ${MEANWHILE[process]}`], redisAnswered: false };
+  return { warnings: [`REDIS_URL: Redis did not answer at start-up; ${MEANWHILE[kind]}`], redisAnswered: false };
 }
