@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 
 /** Sends bytes as they are (no HTTP client would send these) and reads the answer until the server closes. */
-async function rawExchange(request: string): Promise<{ status: number; headers: string; body: any }> {
+/** Writes `request` (raw bytes, any number of requests) on a connection of its own; everything received until it closes. */
+async function rawText(request: string): Promise<string> {
   const { hostname, port } = new URL(t.baseUrl);
   const socket = connect({ host: hostname, port: Number(port) });
   await once(socket, 'connect');
@@ -17,6 +18,11 @@ async function rawExchange(request: string): Promise<{ status: number; headers: 
   socket.on('data', (chunk: string) => (text += chunk));
   socket.write(request);
   await once(socket, 'close');
+  return text;
+}
+
+async function rawExchange(request: string): Promise<{ status: number; headers: string; body: any }> {
+  const text = await rawText(request);
   const [head = '', body = ''] = text.split('\r\n\r\n');
   return { status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: JSON.parse(body) };
 }
@@ -167,6 +173,19 @@ it('what the HTTP parser refuses is answered in the error format too: 431 for he
   );
   expect([smuggled.status, smuggled.body.error.code]).toEqual([400, 'MALFORMED_REQUEST']);
   expect((await rawExchange('NOT HTTP AT ALL\r\n\r\n')).body.error.code).toBe('MALFORMED_REQUEST');
+});
+
+it('requests pipelined before bytes that are not HTTP: each is run and gets its own answer, in order, before the connection closes', async () => {
+  const post = (id: string) => {
+    const body = JSON.stringify(activity({ activityId: id }));
+    return `POST ${yearPath()}/activities HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${w.pro}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+  };
+  const text = await rawText(`${post('pipe1')}${post('pipe2')}NOT HTTP AT ALL\r\n\r\n`);
+  expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 201', 'HTTP/1.1 201']);
+  expect([...text.matchAll(/"activityId":"(pipe\d)"/g)].map((m) => m[1])).toEqual(['pipe1', 'pipe2']);
+  const history = await t.call('GET', `${yearPath()}/history`, { token: w.pro });
+  const declared = (history.body as Array<{ type: string; data: { activityId?: string } }>).filter((e) => e.type === 'ActivityDeclared').map((e) => e.data.activityId);
+  expect(declared.filter((id) => id?.startsWith('pipe'))).toEqual(['pipe1', 'pipe2']);
 });
 
 it('a body over 64 KiB is 413 and writes nothing', async () => {

@@ -11,7 +11,7 @@ import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-an
 import { answeredCodes, ErrorFilter } from './http/error.filter';
 import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
-import { clientErrorAnswer, expectationFailedAnswer } from './http/client-error';
+import { clientErrorAnswers } from './http/client-error';
 import { SECURITY_HEADERS } from './http/security-headers';
 import { AuthGuard } from './http/auth.guard';
 import { declarePathParameters } from './http/openapi';
@@ -34,8 +34,8 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   const unparsed = (status: number, code: string) => {
     if (root.isLevelEnabled('info')) root.info({ method: null, route: 'unparsed', status, code, ms: 0 }, 'request');
   };
-  const clientErrorHandler = clientErrorAnswer(unparsed);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors, clientErrorHandler, ...CLOSING_FASTIFY_OPTIONS });
+  const parserRefusals = clientErrorAnswers(unparsed);
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors, clientErrorHandler: parserRefusals.clientError, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
@@ -46,7 +46,8 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsers(fastify);
-  fastify.server.on('checkExpectation', expectationFailedAnswer(unparsed));
+  fastify.server.on('request', parserRefusals.track);
+  fastify.server.on('checkExpectation', parserRefusals.expectationFailed);
   // First of the hooks: every answer, the closing 503 included, carries them.
   fastify.addHook('onRequest', (_request, reply, done) => {
     reply.headers(SECURITY_HEADERS);

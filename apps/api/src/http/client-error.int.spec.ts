@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { clientErrorAnswer, expectationFailedAnswer } from './client-error';
+import { clientErrorAnswers } from './client-error';
 
 /**
  * A real Node HTTP server with the handler (as Fastify installs it), short header timeouts so a
@@ -21,8 +21,10 @@ beforeEach(async () => {
     // /slow answers three lingers later: a handler waiting for a store, say.
     setTimeout(() => response.end('{"ok":true}'), request.url === '/slow' ? 3 * LINGER_MS : 0);
   });
-  server.on('clientError', clientErrorAnswer((status, code) => logged.push([status, code]), { lingerMs: LINGER_MS }));
-  server.on('checkExpectation', expectationFailedAnswer((status, code) => logged.push([status, code])));
+  const answers = clientErrorAnswers((status, code) => logged.push([status, code]), { lingerMs: LINGER_MS });
+  server.on('request', answers.track);
+  server.on('clientError', answers.clientError);
+  server.on('checkExpectation', answers.expectationFailed);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
 });
@@ -45,7 +47,8 @@ async function open(allowHalfOpen = false): Promise<{ socket: Socket; received: 
   return { socket, received: () => text, ended, closed };
 }
 
-const statusLines = (text: string) => text.split('\r\n').filter((line) => line.startsWith('HTTP/1.1 '));
+/** Every status line, wherever it starts (a response follows the previous body without a line break). */
+const statusLines = (text: string) => text.match(/HTTP\/1\.1 \d{3} [^\r]*/g) ?? [];
 
 describe('clientErrorAnswer: what the HTTP parser refuses gets one answer in the error format, then the connection is done with', () => {
   it('headers not received in time: 408 REQUEST_TIMEOUT, the connection closed, and the rest of the request, sent after, never runs', async () => {
@@ -72,6 +75,15 @@ describe('clientErrorAnswer: what the HTTP parser refuses gets one answer in the
     expect(ran).toEqual(['GET /first']);
     expect(statusLines(c.received())).toEqual(['HTTP/1.1 200 OK']);
     expect(c.received().endsWith('{"ok":true}')).toBe(true);
+    expect(logged).toEqual([[400, 'MALFORMED_REQUEST']]);
+  });
+
+  it('two good requests pipelined before a malformed one: each gets its own answer, in order, and the connection closes after the last', async () => {
+    const c = await open();
+    c.socket.write('GET /slow HTTP/1.1\r\nhost: x\r\n\r\nGET /second HTTP/1.1\r\nhost: x\r\n\r\nNOT HTTP AT ALL\r\n\r\n');
+    await c.closed;
+    expect([ran, statusLines(c.received())]).toEqual([['GET /slow', 'GET /second'], ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']]);
+    expect(c.received().match(/\{"ok":true\}/g)).toHaveLength(2);
     expect(logged).toEqual([[400, 'MALFORMED_REQUEST']]);
   });
 

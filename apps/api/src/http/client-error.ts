@@ -6,10 +6,10 @@
  * own. Nothing of such a request was read, so nothing is known of its route or its token.
  *
  * The connection is done with: nothing more is read from it (a client that went on sending after
- * a 408 had its request parsed and run), and it is destroyed once the answer is out. When a
- * response to an earlier request on the connection (HTTP pipelining) is still being made, an
- * answer written now would be read as that one's: nothing is written, and the connection closes
- * after that response instead.
+ * a 408 had its request parsed and run), and it is destroyed once the answer is out. When
+ * responses to earlier requests on the connection (HTTP pipelining) are still being made, an
+ * answer written now would be read as one of theirs: nothing is written, and the connection
+ * closes after the last of them instead — each earlier request, run already, gets its answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -34,44 +34,68 @@ function lingerThenDestroy(socket: Socket, lingerMs: number, last?: string): voi
   else socket.end(last, destroy);
 }
 
-type ServerSocket = Socket & { _httpMessage?: ServerResponse & { req?: IncomingMessage } };
+/** What the parser refused, answered on one connection (see clientErrorAnswers). */
+export interface ClientErrorAnswers {
+  /**
+   * The server's `request` listener: the responses of each connection not finished yet, in the
+   * order of their requests. Node runs pipelined requests at once and writes their responses one
+   * after the other; only the one being written is attached to the socket.
+   */
+  track(request: IncomingMessage, response: ServerResponse): void;
+  /** Fastify's `clientErrorHandler` (the server's `clientError` listener). */
+  clientError(error: Error & { code?: string }, socket: Socket): void;
+  /**
+   * The server's `checkExpectation` listener: an `Expect` header other than `100-continue` is
+   * answered 417 in the error format (Node's own answer has no body), and the request is not run.
+   */
+  expectationFailed(request: IncomingMessage, response: ServerResponse): void;
+}
 
-/** Fastify's `clientErrorHandler`; `logged` writes the request log line (no route was matched). */
-export function clientErrorAnswer(logged: (status: number, code: string) => void, { lingerMs = DEFAULT_LINGER_MS }: { lingerMs?: number } = {}) {
+/** `logged` writes the request log line of an answer given here (no route was matched). */
+export function clientErrorAnswers(logged: (status: number, code: string) => void, { lingerMs = DEFAULT_LINGER_MS }: { lingerMs?: number } = {}): ClientErrorAnswers {
   const answered = new WeakSet<Socket>();
-  return (error: Error & { code?: string }, socket: ServerSocket): void => {
+  const unfinished = new WeakMap<Socket, ServerResponse[]>();
+  const track = (request: IncomingMessage, response: ServerResponse): void => {
+    const socket = request.socket;
+    const list = unfinished.get(socket) ?? [];
+    if (list.length === 0) unfinished.set(socket, list);
+    list.push(response);
+    // 'close' follows 'finish' (or an abort); a response finished but not closed yet is skipped below.
+    response.once('close', () => {
+      const at = list.indexOf(response);
+      if (at >= 0) list.splice(at, 1);
+    });
+  };
+  const clientError = (error: Error & { code?: string }, socket: Socket): void => {
     // A reset connection is gone; one answered already has nothing more to say (nor to log).
     if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
     answered.add(socket);
     socket.pause();
     const [status, code, message] = ANSWERS[error.code ?? ''] ?? MALFORMED;
     logged(status, code);
-    const inFlight = socket._httpMessage;
-    if (inFlight !== undefined && inFlight.req?.complete !== false) {
-      // The earlier request's response goes out, then the connection closes.
-      // However long it takes (a handler may wait for a store): the linger counts from its end.
-      inFlight.shouldKeepAlive = false;
-      if (inFlight.writableFinished) socket.destroy();
-      else inFlight.once('finish', () => lingerThenDestroy(socket, lingerMs));
+    const pending = (unfinished.get(socket) ?? []).filter((response) => !response.writableFinished);
+    // A request whose body was being read when the parser failed is the broken one itself.
+    const broken = pending.at(-1)?.req.complete === false ? pending.pop() : undefined;
+    const last = pending.at(-1);
+    if (last !== undefined) {
+      // Whole requests before it: their responses go out, in order, then the connection closes,
+      // however long they take (a handler may wait for a store): the linger counts from the last.
+      last.shouldKeepAlive = false;
+      last.once('finish', () => lingerThenDestroy(socket, lingerMs));
       return;
     }
-    // The request in flight is this broken one, and its answer begun: nothing sound can follow.
-    if (inFlight?.headersSent === true || !socket.writable) return void socket.destroy();
+    // The broken request's own answer begun: nothing sound can follow.
+    if (broken?.headersSent === true || !socket.writable) return void socket.destroy();
     const body = JSON.stringify({ error: { code, message } });
     const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
     lingerThenDestroy(socket, lingerMs, `${head}\r\n${body}`);
   };
-}
-
-/**
- * The server's `checkExpectation` listener: an `Expect` header other than `100-continue` is
- * answered 417 in the error format (Node's own answer has no body), and the request is not run.
- */
-export function expectationFailedAnswer(logged: (status: number, code: string) => void) {
-  return (_request: IncomingMessage, response: ServerResponse): void => {
+  const expectationFailed = (request: IncomingMessage, response: ServerResponse): void => {
+    track(request, response);
     logged(417, 'EXPECTATION_FAILED');
     const body = JSON.stringify({ error: { code: 'EXPECTATION_FAILED', message: 'only Expect: 100-continue is understood' } });
     response.shouldKeepAlive = false;
     response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...SECURITY_HEADERS }).end(body);
   };
+  return { track, clientError, expectationFailed };
 }
