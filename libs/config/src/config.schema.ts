@@ -52,6 +52,9 @@ export const envSchema = z.object({
     AUTH_JWT_SECRET: z.string().min(1).optional(),
     EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    // A PostgreSQL statement taking longer is cancelled by the server, and one whose server stays
+    // silent (a network black hole) is given up by the client soon after: 503, not a request held for minutes.
+    DATABASE_QUERY_TIMEOUT_MS: wholeNumber(600_000, 'must be a whole number of milliseconds from 100 to 600000').refine((n) => n >= 100, 'must be a whole number of milliseconds from 100 to 600000').default(30_000),
     EVENT_STORE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').refine(notReserved, RESERVED).default('event_store'),
     // 61 characters at most: the read models' second copy lives in the schema named with `_b` added.
     READ_MODELS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, 'must be a lower-case SQL identifier of at most 61 characters').refine(notReserved, RESERVED).default('read_models'),

@@ -13,7 +13,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 describe('configuration (API.md, Running)', () => {
   it('defaults give the embedded default with a printed development secret', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', EVENT_STORE: 'sqlite', YEAR_CLOSES_ON: '03-31', RUN_WORKER: true, SHUTDOWN_GRACE_MS: 1000, devSecret: true });
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', EVENT_STORE: 'sqlite', YEAR_CLOSES_ON: '03-31', RUN_WORKER: true, SHUTDOWN_GRACE_MS: 1000, DATABASE_QUERY_TIMEOUT_MS: 30_000, devSecret: true });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
 
@@ -51,6 +51,9 @@ describe('configuration (API.md, Running)', () => {
     [{ RUN_WORKER: 'yes' }, 'RUN_WORKER'],
     [{ SHUTDOWN_GRACE_MS: '5001' }, 'SHUTDOWN_GRACE_MS'],
     [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS'],
+    [{ DATABASE_QUERY_TIMEOUT_MS: '99' }, 'DATABASE_QUERY_TIMEOUT_MS'],
+    [{ DATABASE_QUERY_TIMEOUT_MS: '600001' }, 'DATABASE_QUERY_TIMEOUT_MS'],
+    [{ DATABASE_QUERY_TIMEOUT_MS: '30s' }, 'DATABASE_QUERY_TIMEOUT_MS'],
     [{ NODE_ENV: 'production' }, 'AUTH_JWT_SECRET'],
     [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],

@@ -5,7 +5,7 @@ import { NoEventStoreError, openEventStoreDbEventStore, openPostgresEventStore, 
 import { openSqliteJobJournal, type SqliteJobJournal } from '@jx/jobs';
 import { openPostgresReadModelStore, openSqliteReadModelStore, type ReadModelStore } from '@jx/projections';
 
-type StoreConfig = Pick<AppConfig, 'EVENT_STORE' | 'DATA_DIR' | 'DATABASE_URL' | 'EVENTSTORE_URL' | 'EVENT_STORE_SCHEMA' | 'READ_MODELS_SCHEMA'>;
+type StoreConfig = Pick<AppConfig, 'EVENT_STORE' | 'DATA_DIR' | 'DATABASE_URL' | 'EVENTSTORE_URL' | 'EVENT_STORE_SCHEMA' | 'READ_MODELS_SCHEMA' | 'DATABASE_QUERY_TIMEOUT_MS'>;
 
 /** A store that cannot be opened stops start-up with the variable that points to it named first. */
 const named = (variable: string, error: unknown): Error =>
@@ -50,7 +50,7 @@ export async function openEventStore(config: StoreConfig, { existingOnly = false
     case 'postgres':
       // DATABASE_URL is required with postgres (checked by the configuration).
       try {
-        return await pointedToBy('DATABASE_URL', () => openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA, existingOnly }));
+        return await pointedToBy('DATABASE_URL', () => openPostgresEventStore({ connectionString: config.DATABASE_URL!, schema: config.EVENT_STORE_SCHEMA, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, existingOnly }));
       } catch (error: unknown) {
         throw error instanceof Error && error.cause instanceof NoEventStoreError ? named('EVENT_STORE_SCHEMA', error.cause) : error;
       }
@@ -64,7 +64,7 @@ export async function openEventStore(config: StoreConfig, { existingOnly = false
 export async function openReadModelStore(config: StoreConfig): Promise<ReadModelStore> {
   const url = config.DATABASE_URL;
   return url !== undefined
-    ? pointedToBy('DATABASE_URL', () => openPostgresReadModelStore({ connectionString: url, schema: config.READ_MODELS_SCHEMA }))
+    ? pointedToBy('DATABASE_URL', () => openPostgresReadModelStore({ connectionString: url, schema: config.READ_MODELS_SCHEMA, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS }))
     : pointedToBy('DATA_DIR', async () => {
         const file = join(config.DATA_DIR, 'readmodels.sqlite');
         return openingFile(file, () => openSqliteReadModelStore({ file }));

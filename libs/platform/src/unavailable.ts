@@ -9,17 +9,19 @@
  */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
- * admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, and the connection
- * exceptions of class 08 — but not 08P01 (protocol_violation: a wrong number of bind parameters,
- * a bug in the code, which must stay a logged 500).
+ * admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, query_canceled (a
+ * statement past DATABASE_QUERY_TIMEOUT_MS: a server too busy to answer in time), and the
+ * connection exceptions of class 08 — but not 08P01 (protocol_violation: a wrong number of bind
+ * parameters, a bug in the code, which must stay a logged 500).
  */
-const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '08000', '08001', '08003', '08004', '08006']);
 /**
- * node-postgres losing or failing its connection (no code), or its pool not connecting within
+ * node-postgres losing or failing its connection (no code), its pool not connecting within
  * connectionTimeoutMillis (a server that does not answer; also a pool whose clients are all busy:
- * load to shed, so a 503 as well).
+ * load to shed, so a 503 as well), or a query unanswered within its query_timeout (a server gone
+ * silent on an open connection).
  */
-const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout)/;
 const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {

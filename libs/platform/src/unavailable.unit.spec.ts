@@ -20,6 +20,8 @@ describe('a store that does not answer, told from a request or code that is wron
     ['PostgreSQL shutting down (57P01)', withCode('57P01')],
     ['PostgreSQL starting up (57P03)', withCode('57P03')],
     ['too many connections (53300)', withCode('53300')],
+    ['a statement cancelled past its statement_timeout (57014)', withCode('57014')],
+    ['node-postgres giving up a query its server left unanswered (query_timeout)', new Error('Query read timeout')],
     ['a connection exception (class 08)', withCode('08006')],
     ['SQLite busy beyond its timeout', withCode('SQLITE_BUSY')],
     ['node-postgres losing its connection', new Error('Connection terminated unexpectedly')],

@@ -1,1 +1,2 @@
 export * from './versioned-schema';
+export * from './query-timeouts';

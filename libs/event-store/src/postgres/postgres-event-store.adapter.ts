@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
+import { queryTimeouts } from '@jx/postgres';
 import {
   EventStoreClosedError,
   type AppendOptions,
@@ -28,6 +29,8 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** Passed to pg's Pool (and, where they apply, to the LISTEN connection and the turns' pool). */
   pool?: Omit<PoolConfig, 'connectionString'>;
+  /** How long a statement may take (default 30 s; see queryTimeouts in @jx/postgres). */
+  queryTimeoutMs?: number;
   /** Cross-process turns on streams (withStreamsLocked): connections, wait (see StreamTurnOptions). */
   turns?: StreamTurnOptions;
   /**
@@ -187,6 +190,7 @@ export class PostgresEventStore implements EventStore {
 export async function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
   const names = storeNames(options.schema ?? 'event_store');
   turnSettings(options.turns); // refused before any connection is opened
+  queryTimeouts(options.queryTimeoutMs);
   const config: PoolConfig = {
     // A writer stuck mid-append (a frozen process) would hold the global append lock: let the
     // server end such a session rather than stall every append behind it.
@@ -194,6 +198,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     // A server that does not answer (a network black hole) fails a new connection after 10 s —
     // a 503 — instead of holding the request for as long as the operating system waits.
     connectionTimeoutMillis: 10_000,
+    ...queryTimeouts(options.queryTimeoutMs),
     ...options.pool,
     connectionString: options.connectionString,
   };

@@ -1,4 +1,8 @@
-/** A TCP forwarder a test can cut and resume, to take a server away from a client and bring it back. */
+/**
+ * A TCP forwarder a test can cut and resume, to take a server away from a client and bring it
+ * back, or freeze and thaw, to make it fall silent with every connection left open (a network
+ * black hole) and then deliver what was held.
+ */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 
@@ -6,6 +10,8 @@ export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  /** While frozen, the bytes each way, in order, to be delivered on thaw. */
+  private held: Array<[Socket, Buffer]> | null = null;
 
   private constructor(private readonly target: { host: string; port: number }) {}
 
@@ -38,6 +44,18 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Forwards nothing more, either way, and closes nothing: both ends wait, as for a silent network. */
+  freeze(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers what was held while frozen, and forwards again. */
+  thaw(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const [to, chunk] of held) if (!to.destroyed) to.write(chunk);
+  }
+
   /** Listens again, on the same port. */
   async resume(): Promise<void> {
     await this.listen(this.port);
@@ -51,7 +69,13 @@ export class TcpProxy {
         socket.on('error', () => socket.destroy());
         socket.on('close', () => this.sockets.delete(socket));
       }
-      client.pipe(upstream).pipe(client);
+      const forward = (from: Socket, to: Socket) =>
+        from.on('data', (chunk: Buffer) => {
+          if (this.held !== null) this.held.push([to, chunk]);
+          else if (!to.destroyed) to.write(chunk);
+        });
+      forward(client, upstream);
+      forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });

@@ -6,6 +6,7 @@
  * tables (the schema and the schema + `_b`): one in use, the other built by a rebuild.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { queryTimeouts } from '@jx/postgres';
 import type {
   AuthorityPendingItem,
   ComplianceCounts,
@@ -43,6 +44,8 @@ export interface PostgresReadModelOptions {
   schema?: string;
   /** Passed to pg's Pool (its type parsers excepted: the adapter sets those). */
   pool?: Omit<PoolConfig, 'connectionString'>;
+  /** How long a statement may take (default 30 s; see queryTimeouts in @jx/postgres). */
+  queryTimeoutMs?: number;
   /**
    * How long a rebuild's begin or end waits, per try, for the readers and writers in flight (the
    * ones asking meanwhile wait behind it); it gives way and tries again after that. Default 500 ms.
@@ -292,6 +295,7 @@ export async function openPostgresReadModelStore(options: PostgresReadModelOptio
     // A server that does not answer (a network black hole) fails a new connection after 10 s —
     // a 503 — instead of holding the request for as long as the operating system waits.
     connectionTimeoutMillis: 10_000,
+    ...queryTimeouts(options.queryTimeoutMs),
     ...options.pool,
     connectionString: options.connectionString,
     types: readModelPoolTypes,
