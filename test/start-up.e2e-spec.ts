@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -74,19 +74,23 @@ it.each([
   }
 });
 
-it('the API stops with PORT named when its port is in use, and with HOST named when that is no address of this machine (exit 1, as a store it cannot open)', async () => {
+it('the API stops with PORT named when its port is in use, and with HOST named when that is no address of this machine (exit 1, as a store it cannot open), before it opens a store or keeps a secret in DATA_DIR', async () => {
   const taken = createServer();
   taken.listen(0, '127.0.0.1');
   await once(taken, 'listening');
   const port = (taken.address() as AddressInfo).port;
   try {
+    // A DATA_DIR not made yet: a start refused its address opens no store and keeps no secret there.
+    const untouched = join(dataDir, 'never-made');
     const run = (env: Record<string, string>) =>
-      spawnAsync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, REDIS_URL: '', DATABASE_URL: '', ...env } });
+      spawnAsync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: untouched, REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: '', ...env } });
     const inUse = await run({ PORT: String(port), HOST: '127.0.0.1' });
     expect([inUse.code, inUse.stderr]).toEqual([1, expect.stringContaining(`start-up failed: PORT: ${port} is in use on 127.0.0.1 (listen EADDRINUSE`)]);
+    expect(existsSync(untouched)).toBe(false);
     // 192.0.2.1 (TEST-NET-1) is nobody's address here.
     const notHere = await run({ PORT: '0', HOST: '192.0.2.1' });
     expect([notHere.code, notHere.stderr]).toEqual([1, expect.stringContaining('start-up failed: HOST: 192.0.2.1 is no address of this machine (listen EADDRNOTAVAIL')]);
+    expect(existsSync(untouched)).toBe(false);
   } finally {
     taken.close();
   }

@@ -3,6 +3,8 @@
  * (platform/stores.ts), the variable that points there first. Node's own message (`listen
  * EADDRINUSE …`, `getaddrinfo ENOTFOUND …`) names neither PORT nor HOST.
  */
+import { createServer } from 'node:net';
+
 export function listenRefused(error: unknown, host: string, port: number): Error {
   const { code, message } = error as NodeJS.ErrnoException;
   const because = `(${message})`;
@@ -19,6 +21,26 @@ export function listenRefused(error: unknown, host: string, port: number): Error
       return new Error(`HOST: ${host} is no address of this machine ${because}`, { cause: error });
     default:
       return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Refuses, before anything is opened or run, an address this process could not listen on: a
+ * second `npm start` on a port in use must not open the stores, keep a secret or run the worker's
+ * processors (a sweep, a projection) and only then fail. Listening for real may still fail after
+ * (another process taking the port meanwhile); that failure is reported the same way.
+ */
+export async function refuseUnlistenable(host: string, port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port, host, exclusive: true }, resolve);
+    });
+  } catch (error: unknown) {
+    throw listenRefused(error, host, port);
+  } finally {
+    await new Promise((resolve) => (probe.listening ? probe.close(resolve) : resolve(undefined)));
   }
 }
 

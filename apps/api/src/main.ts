@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { makePrivateFolder } from '@jx/sqlite';
 import { join } from 'node:path';
 import { createApp } from './app.factory';
-import { listenRefused, urlHost } from './listen-refused';
+import { listenRefused, refuseUnlistenable, urlHost } from './listen-refused';
 
 /** The embedded default keeps its development secret beside its data, so tokens survive a restart. */
 function developmentSecret(dataDir: string, fresh: string): string {
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   armShutdownDeadline('api');
   logProcessWarnings(createRootLogger(config.LOG_LEVEL));
+  await refuseUnlistenable(config.HOST, config.PORT);
   for (const warning of (await checkBeforeStart(config, 'api')).warnings) process.stderr.write(`warning: ${warning}\n`);
   if (config.devSecret) {
     config.jwtSecret = developmentSecret(config.DATA_DIR, config.jwtSecret);
