@@ -26,7 +26,9 @@ export interface InfrastructureOverrides {
  * and not once per reconnection attempt while Redis is away.
  */
 const jobsLogger = new Logger('jobs');
-const logJobsError = logRepeatedFailures((fields) => jobsLogger.error(fields, 'BullMQ or Redis error'));
+const logJobsError = logRepeatedFailures((fields) =>
+  fields.stopped ? jobsLogger.warn(fields, 'Redis answers again') : jobsLogger.error(fields, 'BullMQ or Redis error'),
+);
 
 @Global()
 @Module({})
@@ -45,7 +47,7 @@ export class InfrastructureModule {
     // REDIS_URL set: jobs go through BullMQ (@nestjs/bullmq), shared by the API and the workers.
     const jobs: DynamicModule | Provider =
       config.REDIS_URL !== undefined
-        ? BullMqJobsModule.forRoot({ redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError })
+        ? BullMqJobsModule.forRoot({ redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError, onRecovered: () => logJobsError.recovered() })
         : // In-process jobs keep their records beside the data, so an accepted job outlives a restart.
           { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue({ journal: openJobJournal(config) }) };
     // An imported module is re-exported as a whole (its JOB_QUEUE with it).

@@ -44,6 +44,8 @@ interface BullMqJobQueueSettings {
   idlePollMs?: number;
   /** Redis or worker errors outside any call (a lost connection); default: printed to stderr. */
   onError?: (error: Error) => void;
+  /** After errors reported through onError: a connection to Redis is ready again (once per spell of errors). */
+  onRecovered?: () => void;
   /**
    * How long `enqueue` and `getJob` wait for Redis before failing with JobQueueUnavailableError
    * (an HTTP request must not hang while Redis is away). Default 5 s.
@@ -107,6 +109,10 @@ export class BullMqJobQueue implements JobQueue {
   private readonly keepFinished: number;
   private readonly setAsideMs: number;
   private readonly onError: (error: Error) => void;
+  /** Errors were reported through onError since a connection was last ready. */
+  private failing = false;
+  /** Each connection's 'ready' (ioredis emits it again after every reconnection). */
+  private readonly onReady: () => void;
   private readonly callTimeoutMs: number;
   private readonly lockDurationMs: number;
   private readonly stalledIntervalMs: number;
@@ -120,7 +126,16 @@ export class BullMqJobQueue implements JobQueue {
     this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
     this.setAsideMs = nonNegative(options.setAsideMs ?? 5000, 'setAsideMs');
     this.changes = new ChangeSignal(positiveInteger(options.idlePollMs ?? 250, 'idlePollMs'));
-    this.onError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
+    const reportError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
+    this.onError = (error) => {
+      this.failing = true;
+      reportError(error);
+    };
+    this.onReady = () => {
+      if (!this.failing) return;
+      this.failing = false;
+      options.onRecovered?.();
+    };
     if ('queue' in options) {
       this.queue = options.queue;
       this.ownsQueue = false;
@@ -131,6 +146,12 @@ export class BullMqJobQueue implements JobQueue {
       this.ownsQueue = true;
     }
     this.queue.on('error', this.onError);
+    this.watchReady(this.queue.getBackend().client);
+  }
+
+  /** Not before a first connection: until then nothing was reported that a 'ready' could end. */
+  private watchReady(client: Promise<{ on(event: 'ready', listener: () => void): unknown }>): void {
+    client.then((c) => c.on('ready', this.onReady)).catch(() => undefined);
   }
 
   /** The BullMQ queue's name (also its workers' and events'). */
@@ -285,6 +306,7 @@ export class BullMqJobQueue implements JobQueue {
       stalledInterval: this.stalledIntervalMs,
     });
     worker.on('error', this.onError);
+    this.watchReady(worker.getBackend().client);
     worker.on('completed', () => this.changes.notify());
     worker.on('failed', () => this.changes.notify());
     return worker;
@@ -382,6 +404,7 @@ export class BullMqJobQueue implements JobQueue {
     if (this.events) return;
     const events = new QueueEvents(this.queue.name, this.sharedOptions());
     events.on('error', this.onError);
+    this.watchReady(events.getBackend().client);
     for (const change of CHANGES) events.on(change, () => this.changes.notify());
     this.events = events;
   }

@@ -53,6 +53,37 @@ describe('BullMqJobsModule', () => {
     await app.close();
   });
 
+  it('reports a lost connection through onError, and its return through onRecovered, then serves again', async () => {
+    const queueName = redis.adoptQueueName('module-recovered');
+    const { proxy, url } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const lost = deferred();
+    const recovered = deferred();
+    let recoveries = 0;
+    const onRecovered = () => {
+      recoveries += 1;
+      recovered.resolve();
+    };
+    @Module({ imports: [BullMqJobsModule.forRoot({ redisUrl: url, queueName, prefix: redis.prefix, onError: () => lost.resolve(), onRecovered })] })
+    class BackModule {}
+    const app = await NestFactory.createApplicationContext(BackModule, { logger: false });
+    try {
+      const jobs = app.get<JobQueue>(JOB_QUEUE);
+      await jobs.enqueue('flag', {}, { jobId: 'before' });
+      // Ready before any error: nothing to recover from.
+      expect(recoveries).toBe(0);
+      await proxy.cut();
+      await within(lost.promise, 'the connection to be lost');
+      await proxy.resume();
+      await within(recovered.promise, 'the connection to be ready again');
+      await jobs.enqueue('flag', {}, { jobId: 'after' });
+      expect((await jobs.getJob('after'))?.state).toBe('waiting');
+      await jobs.close();
+    } finally {
+      await app.close();
+      await proxy.cut();
+    }
+  });
+
   it('closes while Redis is away: the queue\'s connection is dropped rather than left reconnecting (its QUIT is refused without an offline queue)', async () => {
     const queueName = redis.adoptQueueName('module-away');
     const { proxy, url } = await TcpProxy.forUrl(REDIS_URL, 6379);
