@@ -67,4 +67,5 @@ it('answers 503 when PostgreSQL falls silent with its connections open (a networ
   const after = await t.call('GET', yearPath(), { token: w.pro });
   expect(after.status).toBe(200);
   expect(after.body.activities.map((a: { activityId: string }) => a.activityId)).toContain('before-silence');
-});
+  // Bounded by the query timeout, plus the pool's 10 s connect timeout should a request need a fresh connection.
+}, 30_000);

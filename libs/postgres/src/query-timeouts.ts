@@ -1,3 +1,5 @@
+import { Client, type ClientConfig } from 'pg';
+
 /**
  * How long a PostgreSQL statement may take. The server cancels one still running after
  * `queryTimeoutMs` (statement_timeout, SQLSTATE 57014: nothing of it committed); the client gives
@@ -12,4 +14,33 @@ const CLIENT_MARGIN_MS = 1000;
 export function queryTimeouts(queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): { statement_timeout: number; query_timeout: number } {
   if (!Number.isSafeInteger(queryTimeoutMs) || queryTimeoutMs < 1) throw new RangeError(`queryTimeoutMs must be a whole number of ms ≥ 1, got ${queryTimeoutMs}`);
   return { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + CLIENT_MARGIN_MS };
+}
+
+/**
+ * node-postgres gave up waiting for a query's answer (query_timeout). The statement may still be
+ * running on the server, or the server may never answer: the connection is not to be used again —
+ * not even for a ROLLBACK or an unlock, which would queue behind the unanswered statement and hold
+ * the request for another whole timeout. Discarding it ends the session, and with it the
+ * transaction and the session's locks.
+ */
+export function isQueryReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
+/**
+ * Runs `work` on a connection of its own, opened with the pool's settings but without the
+ * statement bounds: a migration may wait for another process's (under advisory locks), and a step
+ * may take long; neither may be cut off half-way by a timeout meant for requests.
+ */
+export async function withUnboundedConnection<T>(config: ClientConfig, work: (client: Client) => Promise<T>): Promise<T> {
+  const { statement_timeout: _statement, query_timeout: _query, ...unbounded } = config;
+  const client = new Client(unbounded);
+  // A connection lost meanwhile also fails the statement in flight, which reports it.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import { isQueryReadTimeout } from '@jx/postgres';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -61,6 +62,10 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
       unusable = error;
       throw error.cause;
     }
+    if (isQueryReadTimeout(error)) {
+      unusable = error as Error;
+      throw error;
+    }
     // On the connection already held: another from the pool could wait for ever for one of those
     // held by appends that are all here (a pool of appends stuck on one damaged stream).
     throw wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request) : error);
@@ -82,7 +87,7 @@ async function refuseBeyondColumn(client: PoolClient, sql: EventStoreSql, { stre
   }
 }
 
-/** The connection is in an unknown state (a failed ROLLBACK): the pool must not hand it out again. */
+/** The connection is in an unknown state (a failed ROLLBACK, a statement unanswered): the pool must not hand it out again. */
 class ConnectionUnusable extends Error {}
 
 /**
@@ -114,6 +119,7 @@ async function appendAtHead(client: PoolClient, sql: EventStoreSql, names: Store
     await client.query('COMMIT');
     return result;
   } catch (error: unknown) {
+    if (isQueryReadTimeout(error)) throw new ConnectionUnusable('a statement got no answer', { cause: error });
     try {
       await client.query('ROLLBACK');
     } catch {

@@ -1,5 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
-import { queryTimeouts } from '@jx/postgres';
+import { queryTimeouts, withUnboundedConnection } from '@jx/postgres';
 import {
   EventStoreClosedError,
   type AppendOptions,
@@ -206,16 +206,13 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   // An idle client losing its connection is emitted on the pool; unhandled, it would crash the process.
   pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'EventStorePoolError'));
   try {
-    const client = await pool.connect();
-    try {
+    await withUnboundedConnection(config, async (client) => {
       if (options.existingOnly === true) {
         const { rows } = await client.query<{ events: string | null }>('SELECT to_regclass($1)::text AS events', [`${names.quoted}.events`]);
         if (rows[0]?.events == null) throw new NoEventStoreError(names.schema);
       }
       await migrate(client, names);
-    } finally {
-      client.release();
-    }
+    });
   } catch (error: unknown) {
     await pool.end().catch(() => undefined);
     if (error instanceof NoEventStoreError) throw error;

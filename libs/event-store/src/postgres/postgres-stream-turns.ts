@@ -6,6 +6,7 @@
  * Session locks need a session of their own: not behind PgBouncer's transaction pooling.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { isQueryReadTimeout } from '@jx/postgres';
 import { EventStoreClosedError, StreamTurnTimeoutError } from '../event-store.port';
 
 /** SQLSTATEs of a lock wait ended by lock_timeout, and of a statement cancelled (statement_timeout). */
@@ -104,10 +105,15 @@ export class StreamTurns {
     let lost: Error | undefined;
     const onError = (error: Error) => (lost = error);
     client.on('error', onError);
+    // A statement of this connection unanswered: discarded without an unlock (see isQueryReadTimeout).
+    const unanswered = (error: unknown): never => {
+      if (isQueryReadTimeout(error)) lost ??= error as Error;
+      throw error;
+    };
     try {
       if (this.closed) throw new EventStoreClosedError();
       if (!this.limited.has(client)) {
-        await client.query(LIMITS, [`${this.waitMs}ms`, `${this.idleMs}ms`]);
+        await client.query(LIMITS, [`${this.waitMs}ms`, `${this.idleMs}ms`]).catch(unanswered);
         this.limited.add(client);
       }
       // Checked again with nothing awaited before the wait is registered: close() either refused
@@ -115,7 +121,7 @@ export class StreamTurns {
       if (this.closed) throw new EventStoreClosedError();
       this.waiting.add(client);
       try {
-        await client.query(TAKE_TURNS, [this.lockClass, [...streamIds]]);
+        await client.query(TAKE_TURNS, [this.lockClass, [...streamIds]]).catch(unanswered);
       } catch (error: unknown) {
         if (this.closed) throw new EventStoreClosedError();
         const code = errorCode(error);

@@ -6,7 +6,7 @@
  * tables (the schema and the schema + `_b`): one in use, the other built by a rebuild.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { queryTimeouts } from '@jx/postgres';
+import { queryTimeouts, withUnboundedConnection } from '@jx/postgres';
 import type {
   AuthorityPendingItem,
   ComplianceCounts,
@@ -288,7 +288,7 @@ export async function openPostgresReadModelStore(options: PostgresReadModelOptio
   const lockWaitMs = options.rebuildLockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   // lock_timeout 0 would mean no limit: the one thing the setting is there to prevent.
   if (!Number.isSafeInteger(lockWaitMs) || lockWaitMs < 1) throw new RangeError(`rebuildLockWaitMs must be a whole number of ms ≥ 1, got ${lockWaitMs}`);
-  const pool = new Pool({
+  const config: PoolConfig = {
     // A writer frozen mid-page would hold the checkpoint row: let the server end that session
     // rather than stall every other runner behind it.
     idle_in_transaction_session_timeout: 30_000,
@@ -299,16 +299,12 @@ export async function openPostgresReadModelStore(options: PostgresReadModelOptio
     ...options.pool,
     connectionString: options.connectionString,
     types: readModelPoolTypes,
-  });
+  };
+  const pool = new Pool(config);
   // An idle client losing its connection is emitted on the pool; unhandled, it would crash the process.
   pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'ReadModelPoolError'));
   try {
-    const client = await pool.connect();
-    try {
-      await migrateReadModelSchema(client, names);
-    } finally {
-      client.release();
-    }
+    await withUnboundedConnection(config, (client) => migrateReadModelSchema(client, names));
   } catch (error: unknown) {
     await pool.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { isQueryReadTimeout } from '@jx/postgres';
 
 /**
  * Runs `work` in one transaction on one pooled connection: committed when it returns true, rolled
@@ -14,6 +15,11 @@ export async function inTransaction(pool: Pool, work: (client: PoolClient) => Pr
     await client.query(done ? 'COMMIT' : 'ROLLBACK');
     return done;
   } catch (error: unknown) {
+    // A statement unanswered: the connection is discarded at once (the server ends the transaction).
+    if (isQueryReadTimeout(error)) {
+      discard = error as Error;
+      throw error;
+    }
     // A connection that cannot even roll back is discarded rather than handed to the next caller.
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
       discard = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
