@@ -56,6 +56,20 @@ export interface AppendOptions {
    * check across two streams (e.g. CONTENT_ALREADY_COUNTED between a year and the next).
    */
   guards?: readonly StreamGuard[];
+  /**
+   * The event at the expected revision, as the caller read it: an adapter may chain the new events
+   * onto it instead of reading it again (PostgreSQL: one round trip less). What it says is still
+   * checked when the append commits, so a wrong one is refused, never chained onto.
+   */
+  link?: ChainLink;
+}
+
+/** An event as the next one in its stream is chained onto it (API.md, History). */
+export interface ChainLink {
+  revision: number;
+  hash: string;
+  /** Its `metadata.at`: a later event is recorded no earlier. */
+  at: string;
 }
 
 export interface AppendResult {
@@ -152,6 +166,12 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /** The whole stream (or up to a revision / instant); [] when it does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /**
+   * Several whole streams at once, each as readStream gives it ([] when absent), keyed by id:
+   * where the store can read them in one request (PostgreSQL: one statement, one snapshot), a
+   * command reads its person-year and the streams it depends on in one round trip.
+   */
+  readStreams?(streamIds: readonly string[], options?: Pick<ReadStreamOptions, 'allowCached'>): Promise<Map<string, StoredEvent[]>>;
   /** Current revision of a stream, -1 when absent. */
   streamRevision(streamId: string): Promise<number | -1>;
   /** Events with position > fromPosition, in global order, at most `limit`. */

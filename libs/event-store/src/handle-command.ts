@@ -69,9 +69,25 @@ const backOff = (attempt: number): Promise<void> =>
  * processes' appends. Stored events never change, so the same length means the same events.
  */
 async function unchanged(store: EventStore, streamId: string, stream: readonly StoredEvent[], related: ReadonlyMap<string, readonly StoredEvent[]>): Promise<boolean> {
-  if ((await store.readStream(streamId)).length !== stream.length) return false;
-  for (const [id, events] of related) if ((await store.readStream(id)).length !== events.length) return false;
+  const now = await readAll(store, streamId, [...related.keys()], {});
+  if (now.stream.length !== stream.length) return false;
+  for (const [id, events] of related) if (now.related.get(id)!.length !== events.length) return false;
   return true;
+}
+
+/** A command's stream and the streams it reads besides: in one request where the store can. */
+async function readAll(
+  store: EventStore,
+  streamId: string,
+  readIds: readonly string[],
+  read: { allowCached?: boolean },
+): Promise<{ stream: StoredEvent[]; related: Map<string, StoredEvent[]> }> {
+  if (store.readStreams !== undefined && readIds.length > 0) {
+    const streams = await store.readStreams([streamId, ...readIds], read);
+    return { stream: streams.get(streamId)!, related: new Map(readIds.map((id) => [id, streams.get(id)!])) };
+  }
+  const stream = await store.readStream(streamId, read);
+  return { stream, related: new Map(await Promise.all(readIds.map(async (id) => [id, await store.readStream(id, read)] as const))) };
 }
 
 /** Read → decide → append under the revisions read; on a conflict re-read and re-decide. */
@@ -111,8 +127,7 @@ export async function handleCommand<R>(
       cachedTry = false;
       if (!fromCache) attempt += 1;
       const read = { allowCached: fromCache };
-      const stream = await store.readStream(spec.streamId, read);
-      const related = new Map(await Promise.all(readIds.map(async (id) => [id, await store.readStream(id, read)] as const)));
+      const { stream, related } = await readAll(store, spec.streamId, readIds, read);
       const stale = async () => fromCache && !(await unchanged(store, spec.streamId, stream, related));
       const at = spec.now === undefined ? spec.metadata.at : spec.now();
       let decision: Decision<R>;
@@ -131,7 +146,9 @@ export async function handleCommand<R>(
       const guards = guarded.map((id) => ({ streamId: id, expectedRevision: lastRevision(related.get(id) ?? []) }));
       try {
         const drafts = decision.events.map((e) => ({ type: e.type, data: e.data, metadata }));
-        const appended = await store.append(spec.streamId, drafts, lastRevision(stream), { guards });
+        const last = stream[stream.length - 1];
+        const link = last === undefined ? {} : { link: { revision: last.revision, hash: last.hash, at: last.metadata.at } };
+        const appended = await store.append(spec.streamId, drafts, lastRevision(stream), { guards, ...link });
         return { events: appended.events, stream: [...stream, ...appended.events], result: decision.result };
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -7,6 +7,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type StoredEvent,
+  type ChainLink,
   type StreamGuard,
 } from '../event-store.port';
 import { inStreamOrder } from '../append-rules';
@@ -22,6 +23,8 @@ export interface AppendRequest {
   ats: readonly string[];
   expected: ExpectedRevision;
   guards: readonly StreamGuard[];
+  /** The event at `expected` as the caller read it (AppendOptions.link); append_events checks it. */
+  link?: ChainLink;
 }
 
 /** The stream's last event as an append chains onto it: revision, hash and time (-1: none yet). */
@@ -56,7 +59,10 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
     await refuseBeyondColumn(client, sql, request);
     if (expected === 'any') return await appendAtHead(client, sql, names, request);
     await readCommitted(client);
-    return await appendOnto(client, sql, names, request, await linkFor(client, sql, streamId, expected));
+    // A link the caller read is checked by append_events (the stream's revision, and the event's
+    // hash): a stale or wrong one is refused there, as a revision conflict or a broken chain.
+    const link = request.link?.revision === expected ? request.link : await linkFor(client, sql, streamId, expected);
+    return await appendOnto(client, sql, names, request, link);
   } catch (error: unknown) {
     if (error instanceof ConnectionUnusable) {
       unusable = error;

@@ -106,10 +106,19 @@ export class PostgresEventStore implements EventStore {
     assertAppendable(events, expectedRevision);
     // Normalised before any lock is taken; an invalid instant throws RangeError first.
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
-    const request = { streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [] };
+    const request = { streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [], ...(options.link === undefined ? {} : { link: options.link }) };
     const result = await appendEvents(this.pool, this.sql, this.names, request);
     this.notifications.notify(); // this process's subscriptions need not wait for the NOTIFY
     return result;
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    this.assertOpen();
+    const ids = [...new Set(streamIds)];
+    const streams = new Map(ids.map((id) => [id, [] as StoredEvent[]]));
+    const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStreams, values: [ids], rowMode: 'array' });
+    for (const row of rows) streams.get(row[2])!.push(toStoredEvent(row));
+    return streams;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

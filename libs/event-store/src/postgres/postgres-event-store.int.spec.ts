@@ -131,6 +131,20 @@ describe('PostgresEventStore storage', () => {
     expect(await store.headPosition()).toBe(head);
   });
 
+  it('reads several streams in one statement, each exactly as readStream gives it, an absent one as [] and a repeated id once', async () => {
+    const store = await db.open();
+    const [a, b, absent] = [uniqueStreamId('a'), uniqueStreamId('b'), uniqueStreamId('absent')];
+    await store.append(a, [newEvent('A0'), newEvent('A1')], -1);
+    await store.append(b, [newEvent('B0')], -1);
+    await store.append(a, [newEvent('A2')], 1);
+    const read = await store.readStreams([b, a, absent, a]);
+    expect([...read.keys()]).toEqual([b, a, absent]);
+    expect(read.get(a)).toEqual(await store.readStream(a));
+    expect(read.get(b)).toEqual(await store.readStream(b));
+    expect(read.get(absent)).toEqual([]);
+    expect(read.get(a)!.map((e) => e.type)).toEqual(['A0', 'A1', 'A2']);
+  });
+
   it('a guard on an absent stream keeps it absent to readers and still lets it be created', async () => {
     const store = await db.open();
     const [main, guarded] = [uniqueStreamId('main'), uniqueStreamId('guarded')];

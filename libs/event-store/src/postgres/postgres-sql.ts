@@ -37,6 +37,7 @@ export function eventStoreSql(s: string) {
     lastRevisionInEvents: `SELECT COALESCE(max(revision), -1) AS revision FROM ${s}.events WHERE stream_id = $1`,
     revision: `SELECT revision FROM ${s}.streams WHERE stream_id = $1`,
     readStream: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision`,
+    readStreams: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, revision`,
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
     // starts_with, not LIKE: `_` and `%` in a prefix are plain characters. -1 rows are not streams.
     listStreams: `SELECT stream_id FROM ${s}.streams WHERE revision >= 0 AND starts_with(stream_id, $1) ORDER BY stream_id`,

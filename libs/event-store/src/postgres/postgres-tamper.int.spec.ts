@@ -85,6 +85,16 @@ describe('hash chain against tampering with the PostgreSQL tables', () => {
     expect(last.hash).not.toBe('e'.repeat(64));
   });
 
+  it('an append given a link (the event it continues, as the caller read it) is refused when that is not the stored event, and writes nothing', async () => {
+    const last = (await store.readStream(streams.p1))[3]!;
+    const link = { revision: 3, hash: 'e'.repeat(64), at: last.metadata.at };
+    await expect(store.append(streams.p1, [newEvent('E4')], 3, { link })).rejects.toThrow(/not the one the append was chained onto/);
+    expect(await store.readStream(streams.p1)).toHaveLength(4);
+    // The link as read chains on, and the stream verifies.
+    await store.append(streams.p1, [newEvent('E4')], 3, { link: { revision: 3, hash: last.hash, at: last.metadata.at } });
+    expect(await report()).toMatchObject({ ok: true, eventsChecked: 13 });
+  });
+
   it('a revision taken behind the store’s back is refused as a wrong revision, on the append’s own connection (a pool of one does not hang)', async () => {
     const small = await db.open({ pool: { max: 1 } });
     await tamper(

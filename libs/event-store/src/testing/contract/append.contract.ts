@@ -123,6 +123,20 @@ export function appendContract(current: CurrentStore): void {
       expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['E0', 'E1', 'E2']);
     });
 
+    it('an append given the link of the event it continues (as read) is chained exactly as one without it; a stale one is a conflict', async () => {
+      const store = current();
+      const streamId = uniqueStreamId('s');
+      await store.append(streamId, [newEvent('E0'), newEvent('E1')], -1);
+      const read = await store.readStream(streamId);
+      const linkOf = (e: (typeof read)[number]) => ({ revision: e.revision, hash: e.hash, at: e.metadata.at });
+      const linked = await store.append(streamId, [newEvent('E2')], 1, { link: linkOf(read[1]!) });
+      expect(linked.events[0]).toMatchObject({ revision: 2, prevHash: read[1]!.hash });
+      expect(verifyStreamChain(await store.readStream(streamId))).toMatchObject({ ok: true });
+      // Read before E2: its expected revision no longer holds, whatever the link says.
+      await expect(store.append(streamId, [newEvent('Stale')], 1, { link: linkOf(read[1]!) })).rejects.toMatchObject({ expected: 1, actual: 2 });
+      expect(await store.streamRevision(streamId)).toBe(2);
+    });
+
     it("'any' appends to a new or an existing stream", async () => {
       const store = current();
       const streamId = uniqueStreamId('s');

@@ -27,17 +27,27 @@ function addItem(streamId: string, item: string, relatedStreams: string[] = []):
  */
 function withRivalWriter(store: EventStore, streamId: string, times: number): EventStore {
   let remaining = times;
-  const readStream: EventStore['readStream'] = async (id, options) => {
-    const events = await store.readStream(id, options);
-    if (id === streamId && remaining > 0) {
+  const rivalAfterReading = async (ids: readonly string[]): Promise<void> => {
+    if (ids.includes(streamId) && remaining > 0) {
       remaining -= 1;
       await store.append(streamId, [newEvent('RivalWrote')], 'any');
     }
+  };
+  const readStream: EventStore['readStream'] = async (id, options) => {
+    const events = await store.readStream(id, options);
+    await rivalAfterReading([id]);
     return events;
+  };
+  // Where the store reads several streams at once, the rival writes after that read just the same.
+  const readStreams: EventStore['readStreams'] = async (ids, options) => {
+    const streams = await store.readStreams!(ids, options);
+    await rivalAfterReading(ids);
+    return streams;
   };
   return new Proxy(store, {
     get: (target, prop) => {
       if (prop === 'readStream') return readStream;
+      if (prop === 'readStreams' && target.readStreams !== undefined) return readStreams;
       const value: unknown = Reflect.get(target, prop);
       return typeof value === 'function' ? value.bind(target) : value;
     },
