@@ -8,7 +8,9 @@
  *     hot code with TurboFan in background threads, and the API has much more code than the
  *     baselines: perf showed TurboFan at ≈ 14 % of the API's CPU over its first 8,000 commands and
  *     ≈ 0 after, so a short warm-up measured the compiler more than the server.
- *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"LOG_LEVEL":"error"}'
+ *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"LOG_LEVEL":"error"}', or the
+ *     production stack's stores: '{"EVENT_STORE":"postgres","DATABASE_URL":"postgres://…","EVENT_STORE_SCHEMA":"bench_es","READ_MODELS_SCHEMA":"bench_rm"}'
+ *     (the baselines stay on SQLite; drop those schemas afterwards)
  *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=prof'
  *   BENCH_BASELINE_NODE_ARGS: node flags for the two baselines' processes (to profile them alike)
  * After each load of the API, the next load waits until the API's read models have caught up (its
@@ -23,8 +25,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { openSqliteEventStore } from '@jx/event-store';
-import { openSqliteReadModelStore, READ_MODELS_CHECKPOINT } from '@jx/projections';
+import { openPostgresEventStore, openSqliteEventStore } from '@jx/event-store';
+import { openPostgresReadModelStore, openSqliteReadModelStore, READ_MODELS_CHECKPOINT } from '@jx/projections';
 import { load, send, type LoadResult } from './http-client';
 
 const ROOT = join(__dirname, '..');
@@ -86,13 +88,18 @@ async function measured(server: ChildProcess, n: number, concurrency: number, se
 }
 
 /**
- * Resolves once the API's read models hold every event its store holds (read from its files with
- * the product's own adapters: the embedded default only): the projection's backlog after a load,
- * polled every 2 ms. A projection 30 s behind stops the bench.
+ * Resolves once the API's read models hold every event its store holds (read with the product's
+ * own adapters: its files under DATA_DIR, or the PostgreSQL schemas BENCH_APP_ENV names): the
+ * projection's backlog after a load, polled every 2 ms. A projection 30 s behind stops the bench.
  */
-function projectedIn(dir: string): { settle: () => Promise<void>; close: () => Promise<void> } {
-  const events = openSqliteEventStore({ file: join(dir, 'events.sqlite') });
-  const readModels = openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
+async function projectedIn(dir: string, env: Record<string, string>): Promise<{ settle: () => Promise<void>; close: () => Promise<void> }> {
+  const onPostgres = env.EVENT_STORE === 'postgres' && env.DATABASE_URL !== undefined;
+  const events = onPostgres
+    ? await openPostgresEventStore({ connectionString: env.DATABASE_URL!, ...(env.EVENT_STORE_SCHEMA === undefined ? {} : { schema: env.EVENT_STORE_SCHEMA }) })
+    : openSqliteEventStore({ file: join(dir, 'events.sqlite') });
+  const readModels = onPostgres
+    ? await openPostgresReadModelStore({ connectionString: env.DATABASE_URL!, ...(env.READ_MODELS_SCHEMA === undefined ? {} : { schema: env.READ_MODELS_SCHEMA }) })
+    : openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
   return {
     settle: async () => {
       const head = await events.headPosition();
@@ -121,11 +128,12 @@ async function main(): Promise<void> {
   const sign = (claims: Record<string, string>) => new SignJWT({ sub: `${claims.role}-bench`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const baselineArgs = (process.env.BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dirs[0]!, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31', ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>) });
+  const appEnv = JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>;
+  const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dirs[0]!, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31', ...appEnv });
   // `--import tsx` rather than tsx's CLI: one process per server, whose CPU time is then its own.
   const bare = await start([...baselineArgs, '--import', 'tsx', 'bench/bare-server.ts'], { DATA_DIR: dirs[1]!, PORT: '0' });
   const nest = await start([...baselineArgs, '--import', 'tsx', 'bench/nest-bare-server.ts'], { DATA_DIR: dirs[2]!, PORT: '0' });
-  const appProjected = projectedIn(dirs[0]!);
+  const appProjected = await projectedIn(dirs[0]!, appEnv);
   try {
     const hr = await sign({ role: 'authority', region: '360000' });
     await fetch(`${app.url}/api/units/u1`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U', region: '360102', industry: 'general' }) });
