@@ -122,6 +122,26 @@ describe('PostgresEventStore under concurrent writers', () => {
     expect(items(await waiter.readStream(streamId))).toEqual(['after']);
   });
 
+  it("a stream's turn is waited for as long as the turn wait says, even beyond the statement bound (DATABASE_QUERY_TIMEOUT_MS): the command then lands", async () => {
+    const streamId = uniqueStreamId('creditYear');
+    const holder = await db.open();
+    const waiter = await db.open({ queryTimeoutMs: 200, turns: { waitMs: 10_000 } });
+    const [inside, held] = [deferred(), deferred()];
+    const holding = holder.withStreamsLocked([streamId], async () => {
+      inside.resolve();
+      await held.promise;
+    });
+    await inside.promise;
+    const command = handleCommand(waiter, addItem(streamId, 'waited'), { locks: new KeyedMutex(), maxAttempts: 1 });
+    // Held well past the statement bound (and its client margin), then let go.
+    const waitingLong = "SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory' AND state = 'active' AND now() - query_start > interval '1.5 seconds'";
+    await eventually(async () => ((await db.sql(waitingLong)).rowCount ?? 0) > 0, 'the command to wait for the turn past the statement bound');
+    held.resolve();
+    await holding;
+    await command;
+    expect(items(await waiter.readStream(streamId))).toEqual(['waited']);
+  });
+
   it('a turn connection the server ends while its work runs does not bring the process down: the work completes, the next command takes a turn again', async () => {
     const streamId = uniqueStreamId('creditYear');
     const store = await db.open();

@@ -70,7 +70,11 @@ export class StreamTurns {
     this.idleMs = idleMs;
     // Idle turn connections are closed by the pool well before the server's idle_session_timeout
     // (none kept open: min 0), and a server that does not answer fails a connect in 10 s.
-    this.pool = new Pool({ ...config, max: connections, min: 0, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000 });
+    // A turn's wait is bounded by lock_timeout (waitMs, set on each connection), not by the
+    // statement bound meant for requests (DATABASE_QUERY_TIMEOUT_MS), which would cut it short; the
+    // client still gives up on a server that stays silent past the wait and that bound.
+    const queryTimeout = config.query_timeout === undefined ? {} : { query_timeout: config.query_timeout + waitMs };
+    this.pool = new Pool({ ...config, statement_timeout: 0, ...queryTimeout, max: connections, min: 0, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000 });
     this.pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'EventStorePoolError'));
   }
 
