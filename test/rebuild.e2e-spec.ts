@@ -125,7 +125,7 @@ it('a rebuild run after an interrupted one says it takes over, and completes', a
   await readModels.close();
   const env = { DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '' };
   const { stdout } = await run('npm', ['run', '-s', 'projections:rebuild'], { cwd: ROOT, env: { ...process.env, ...env } });
-  expect(stdout).toMatch(/a rebuild begun at \S+ did not end \(interrupted\?\): this one takes over/);
+  expect(stdout).toMatch(/a rebuild begun at \S+ has not ended \(interrupted, or still running elsewhere\): this one takes over, and that one stops/);
   expect(stdout).toMatch(/rebuilt up to position 0, now in use/);
   const again = openSqliteReadModelStore({ file: join(dataDir, 'readmodels.sqlite') });
   expect((await again.rebuildState()).rebuildingSince).toBeNull();

@@ -4,7 +4,7 @@ export { encodeCursor, decodeCursor } from './cursor';
 export { regionRange } from './region-scope';
 export { projectCreditYear, type RuleSets } from './credit-year.projection';
 export { projectUnit } from './unit.projection';
-export { Projector, READ_MODELS_CHECKPOINT } from './projector';
+export { DamagedStreamError, Projector, READ_MODELS_CHECKPOINT } from './projector';
 export { ProjectionRunner, type ProjectionRunnerOptions, type RebuildProgress } from './projection-runner';
 export {
   SqliteReadModelStore,

@@ -10,6 +10,17 @@ import { projectCreditYear, type RuleSets } from './credit-year.projection';
 import type { PersonYearSnapshot, ReadModelChange, ReadModelStore } from './read-model.port';
 import { projectUnit } from './unit.projection';
 
+/**
+ * A stream whose events up to a revision are fewer than that revision says (an event deleted or
+ * renumbered behind the store's back): nothing can be projected from it until it is repaired.
+ */
+export class DamagedStreamError extends Error {
+  constructor(readonly streamId: string, revision: number, found: number) {
+    super(`${streamId}: ${found} events read up to revision ${revision}, where there must be ${revision + 1}: the event store is damaged there (npm run verify-chain names the break)`);
+    this.name = 'DamagedStreamError';
+  }
+}
+
 /** The checkpoint of the read models fed by this projector. */
 export const READ_MODELS_CHECKPOINT = 'read-models';
 
@@ -78,8 +89,8 @@ export class Projector {
       [...touched].map(async ([streamId, inPage]) => {
         const revision = inPage[inPage.length - 1]!.revision;
         const { stream, previous } = await this.streamUpTo(streamId, inPage);
-        // The page holds that revision, so the store must too: anything shorter is a broken read.
-        if (stream.length !== revision + 1) throw new Error(`${streamId}: read ${stream.length} events up to revision ${revision}`);
+        // The page holds that revision, so the store must too: anything shorter is a damaged store.
+        if (stream.length !== revision + 1) throw new DamagedStreamError(streamId, revision, stream.length);
         const snapshot = projectCreditYear(stream, this.rules);
         this.remember(streamId, { events: stream, snapshot });
         return { snapshot, previous };

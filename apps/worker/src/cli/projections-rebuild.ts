@@ -4,7 +4,7 @@
  * projecting with the copy in use meanwhile: no list is ever partial. Interrupted, it leaves the
  * copy in use as it was; run it again to rebuild.
  */
-import { Projector, ProjectionRunner } from '@jx/projections';
+import { DamagedStreamError, Projector, ProjectionRunner, ReadModelsRebuildingError } from '@jx/projections';
 import { defaultRegistry } from '@jx/rules';
 import { fail, openStores } from './open-stores';
 
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const models = await readModels();
   const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));
   const { rebuildingSince } = await models.rebuildState();
-  if (rebuildingSince !== null) process.stdout.write(`a rebuild begun at ${rebuildingSince} did not end (interrupted?): this one takes over\n`);
+  if (rebuildingSince !== null) process.stdout.write(`a rebuild begun at ${rebuildingSince} has not ended (interrupted, or still running elsewhere): this one takes over, and that one stops\n`);
   let lastPrinted = -1;
   const rebuilt = runner.rebuild((done, total) => {
     const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   });
   const position = await rebuilt.catch((error: unknown) => {
     // Half-built, the new copy is never put in use: the one in use goes on, whole.
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nthe read models in use are unchanged: run npm run projections:rebuild again to rebuild them`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ReadModelsRebuildingError) throw new Error(`${message}\nanother rebuild took over and goes on; the read models in use stay as they are until it ends`);
+    if (error instanceof DamagedStreamError) throw new Error(`${message}\nthe read models in use are unchanged; repair the event store, then run npm run projections:rebuild again`);
+    throw new Error(`${message}\nthe read models in use are unchanged: run npm run projections:rebuild again to rebuild them`);
   });
   process.stdout.write(`rebuilt up to position ${position}, now in use\n`);
   await models.close();
