@@ -89,6 +89,16 @@ describe('clientErrorAnswer: what the HTTP parser refuses gets one answer in the
     expect(logged).toEqual([[400, 'MALFORMED_REQUEST']]);
   });
 
+  it('a request answered before its body turned out malformed (an early refusal) gets that one answer, not a second', async () => {
+    const c = await open();
+    c.socket.write('POST /early HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n');
+    // Its handler answers without reading the body (as a 401 would); then the body breaks the chunked framing.
+    await new Promise<void>((resolve) => c.socket.on('data', () => c.received().includes('HTTP/1.1 200') && resolve()));
+    c.socket.write('zz\r\nnot a chunk\r\n');
+    await c.closed;
+    expect(statusLines(c.received())).toEqual(['HTTP/1.1 200 OK']);
+  });
+
   it('the good request in flight gets its answer however long its handler takes (the linger counts from that answer, not from the parser error)', async () => {
     const c = await open();
     c.socket.write('GET /slow HTTP/1.1\r\nhost: x\r\n\r\nNOT HTTP AT ALL\r\n\r\n');

@@ -55,8 +55,11 @@ export interface ClientErrorAnswers {
 export function clientErrorAnswers(logged: (status: number, code: string) => void, { lingerMs = DEFAULT_LINGER_MS }: { lingerMs?: number } = {}): ClientErrorAnswers {
   const answered = new WeakSet<Socket>();
   const unfinished = new WeakMap<Socket, ServerResponse[]>();
+  /** Each connection's latest response, finished or not: the one whose body may be the broken part. */
+  const latest = new WeakMap<Socket, ServerResponse>();
   const track = (request: IncomingMessage, response: ServerResponse): void => {
     const socket = request.socket;
+    latest.set(socket, response);
     const list = unfinished.get(socket) ?? [];
     if (list.length === 0) unfinished.set(socket, list);
     list.push(response);
@@ -73,9 +76,20 @@ export function clientErrorAnswers(logged: (status: number, code: string) => voi
     socket.pause();
     const [status, code, message] = ANSWERS[error.code ?? ''] ?? MALFORMED;
     logged(status, code);
-    const pending = (unfinished.get(socket) ?? []).filter((response) => !response.writableFinished);
     // A request whose body was being read when the parser failed is the broken one itself.
-    const broken = pending.at(-1)?.req.complete === false ? pending.pop() : undefined;
+    const newest = latest.get(socket);
+    const broken = newest?.req.complete === false ? newest : undefined;
+    const pending = (unfinished.get(socket) ?? []).filter((response) => !response.writableFinished && response !== broken);
+    // The broken request answered already (an early refusal, before its body): that answer is its
+    // only one, and the last on the connection; it goes out after those before it, then the
+    // connection ends. Alone, it was written in full already: a linger from now bounds it.
+    if (broken?.headersSent === true) {
+      if (broken.writableFinished) return lingerThenDestroy(socket, lingerMs);
+      if (pending.length === 0) setTimeout(() => socket.destroy(), lingerMs).unref();
+      broken.shouldKeepAlive = false;
+      broken.once('finish', () => lingerThenDestroy(socket, lingerMs));
+      return;
+    }
     const last = pending.at(-1);
     if (last !== undefined) {
       // Whole requests before it: their responses go out, in order, then the connection closes,
@@ -84,8 +98,7 @@ export function clientErrorAnswers(logged: (status: number, code: string) => voi
       last.once('finish', () => lingerThenDestroy(socket, lingerMs));
       return;
     }
-    // The broken request's own answer begun: nothing sound can follow.
-    if (broken?.headersSent === true || !socket.writable) return void socket.destroy();
+    if (!socket.writable) return void socket.destroy();
     const body = JSON.stringify({ error: { code, message } });
     const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
     lingerThenDestroy(socket, lingerMs, `${head}\r\n${body}`);
