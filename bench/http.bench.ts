@@ -92,20 +92,24 @@ async function measured(server: ChildProcess, n: number, concurrency: number, se
  * own adapters: its files under DATA_DIR, or the PostgreSQL schemas BENCH_APP_ENV names): the
  * projection's backlog after a load, polled every 2 ms. A projection 30 s behind stops the bench.
  */
-async function projectedIn(dir: string, env: Record<string, string>): Promise<{ settle: () => Promise<void>; close: () => Promise<void> }> {
-  const onPostgres = env.EVENT_STORE === 'postgres' && env.DATABASE_URL !== undefined;
-  const events = onPostgres
-    ? await openPostgresEventStore({ connectionString: env.DATABASE_URL!, ...(env.EVENT_STORE_SCHEMA === undefined ? {} : { schema: env.EVENT_STORE_SCHEMA }) })
-    : openSqliteEventStore({ file: join(dir, 'events.sqlite') });
-  const readModels = onPostgres
-    ? await openPostgresReadModelStore({ connectionString: env.DATABASE_URL!, ...(env.READ_MODELS_SCHEMA === undefined ? {} : { schema: env.READ_MODELS_SCHEMA }) })
-    : openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
+async function projectedIn(dir: string, env: NodeJS.ProcessEnv): Promise<{ settle: () => Promise<void>; close: () => Promise<void> }> {
+  // As the API decides (platform/stores.ts): events in PostgreSQL with EVENT_STORE=postgres, read
+  // models there whenever DATABASE_URL is set.
+  const url = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  const events =
+    env.EVENT_STORE === 'postgres' && url !== undefined
+      ? await openPostgresEventStore({ connectionString: url, ...(env.EVENT_STORE_SCHEMA ? { schema: env.EVENT_STORE_SCHEMA } : {}) })
+      : openSqliteEventStore({ file: join(dir, 'events.sqlite') });
+  const readModels =
+    url !== undefined
+      ? await openPostgresReadModelStore({ connectionString: url, ...(env.READ_MODELS_SCHEMA ? { schema: env.READ_MODELS_SCHEMA } : {}) })
+      : openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
   return {
     settle: async () => {
       const head = await events.headPosition();
       const deadline = performance.now() + 30_000;
       while ((await readModels.checkpoint(READ_MODELS_CHECKPOINT)) < head) {
-        if (performance.now() > deadline) throw new Error(`the API's read models did not reach position ${head} within 30 s (the bench reads the embedded default's files under DATA_DIR)`);
+        if (performance.now() > deadline) throw new Error(`the API's read models did not reach position ${head} within 30 s (read where the API keeps them: DATA_DIR, or the PostgreSQL schemas)`);
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },
@@ -133,7 +137,8 @@ async function main(): Promise<void> {
   // `--import tsx` rather than tsx's CLI: one process per server, whose CPU time is then its own.
   const bare = await start([...baselineArgs, '--import', 'tsx', 'bench/bare-server.ts'], { DATA_DIR: dirs[1]!, PORT: '0' });
   const nest = await start([...baselineArgs, '--import', 'tsx', 'bench/nest-bare-server.ts'], { DATA_DIR: dirs[2]!, PORT: '0' });
-  const appProjected = await projectedIn(dirs[0]!, appEnv);
+  // The API's environment: this process's, BENCH_APP_ENV over it (see start).
+  const appProjected = await projectedIn(dirs[0]!, { ...process.env, ...appEnv });
   try {
     const hr = await sign({ role: 'authority', region: '360000' });
     await fetch(`${app.url}/api/units/u1`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U', region: '360102', industry: 'general' }) });

@@ -58,18 +58,12 @@ export interface AppendOptions {
   guards?: readonly StreamGuard[];
   /**
    * The event at the expected revision, as the caller read it: an adapter may chain the new events
-   * onto it instead of reading it again (PostgreSQL: one round trip less). What it says is still
-   * checked when the append commits, so a wrong one is refused, never chained onto.
+   * onto it instead of reading it again (PostgreSQL: one round trip less). It is used only when its
+   * own hash covers what it says (its time included) and it is the event at the expected revision
+   * of this stream; and that hash must be the stored event's when the append commits. Anything
+   * else is read afresh or refused, never chained onto.
    */
-  link?: ChainLink;
-}
-
-/** An event as the next one in its stream is chained onto it (API.md, History). */
-export interface ChainLink {
-  revision: number;
-  hash: string;
-  /** Its `metadata.at`: a later event is recorded no earlier. */
-  at: string;
+  link?: StoredEvent;
 }
 
 export interface AppendResult {

@@ -147,8 +147,7 @@ export async function handleCommand<R>(
       try {
         const drafts = decision.events.map((e) => ({ type: e.type, data: e.data, metadata }));
         const last = stream[stream.length - 1];
-        const link = last === undefined ? {} : { link: { revision: last.revision, hash: last.hash, at: last.metadata.at } };
-        const appended = await store.append(spec.streamId, drafts, lastRevision(stream), { guards, ...link });
+        const appended = await store.append(spec.streamId, drafts, lastRevision(stream), { guards, ...(last === undefined ? {} : { link: last }) });
         return { events: appended.events, stream: [...stream, ...appended.events], result: decision.result };
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { connectForTests, DATABASE_URL } from './testing';
-import { isQueryReadTimeout, queryTimeouts, withUnboundedConnection } from './query-timeouts';
+import { isQueryReadTimeout, queryTimeouts, withMigrationConnection } from './query-timeouts';
 
 // Touches nothing but fails loudly, as every PostgreSQL spec does, when the server is unreachable.
 beforeAll(async () => {
@@ -37,8 +37,10 @@ describe('statement bounds of the PostgreSQL pools (DATABASE_QUERY_TIMEOUT_MS)',
     expect(isQueryReadTimeout(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toBe(false);
   });
 
-  it('leave out the connection of a migration: it may wait for another process\'s and run long', async () => {
-    const seen = await withUnboundedConnection({ connectionString: DATABASE_URL, ...queryTimeouts(300) }, async (client) => {
+  it('leave out the connection of a migration: it may wait for another process\'s and run long, whatever default the connection string or the database sets', async () => {
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set('options', '-c statement_timeout=100');
+    const seen = await withMigrationConnection({ connectionString: url.toString(), ...queryTimeouts(300) }, async (client) => {
       await client.query('SELECT pg_sleep(0.5)');
       return (await client.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout;
     });

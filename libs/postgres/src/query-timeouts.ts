@@ -28,17 +28,25 @@ export function isQueryReadTimeout(error: unknown): boolean {
 }
 
 /**
- * Runs `work` on a connection of its own, opened with the pool's settings but without the
- * statement bounds: a migration may wait for another process's (under advisory locks), and a step
- * may take long; neither may be cut off half-way by a timeout meant for requests.
+ * How long a migration's statement may go unanswered before the client gives up: a server that
+ * went silent at start-up then fails the start (a supervisor starts it again) instead of hanging it.
  */
-export async function withUnboundedConnection<T>(config: ClientConfig, work: (client: Client) => Promise<T>): Promise<T> {
-  const { statement_timeout: _statement, query_timeout: _query, ...unbounded } = config;
-  const client = new Client(unbounded);
+export const MIGRATION_QUERY_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Runs `work` on a connection of its own, opened with the pool's settings but not the requests'
+ * statement bound: a migration may wait for another process's (under advisory locks), and a step
+ * may take long; neither may be cut off half-way by a timeout meant for requests (nor by a default
+ * the database or role sets). Only a server silent for MIGRATION_QUERY_TIMEOUT_MS ends it.
+ */
+export async function withMigrationConnection<T>(config: ClientConfig, work: (client: Client) => Promise<T>): Promise<T> {
+  const { statement_timeout: _requestsBound, ...rest } = config;
+  const client = new Client({ ...rest, query_timeout: MIGRATION_QUERY_TIMEOUT_MS });
   // A connection lost meanwhile also fails the statement in flight, which reports it.
   client.on('error', () => undefined);
   await client.connect();
   try {
+    await client.query("SELECT set_config('statement_timeout', '0', false)");
     return await work(client);
   } finally {
     await client.end().catch(() => undefined);

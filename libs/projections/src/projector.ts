@@ -16,7 +16,7 @@ import { projectUnit } from './unit.projection';
  */
 export class DamagedStreamError extends Error {
   constructor(readonly streamId: string, revision: number, found: number) {
-    super(`${streamId}: ${found} events read up to revision ${revision}, where there must be ${revision + 1}: the event store is damaged there (npm run verify-chain names the break)`);
+    super(`${streamId}: ${found} events read up to revision ${revision}, where there must be ${revision + 1}: the event store is damaged there (npm run verify-chain names the break; if it finds none, the read lagged: try again)`);
     this.name = 'DamagedStreamError';
   }
 }

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const position = await rebuilt.catch((error: unknown) => {
     // Half-built, the new copy is never put in use: the one in use goes on, whole.
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ReadModelsRebuildingError) throw new Error(`${message}\nanother rebuild took over and goes on; the read models in use stay as they are until it ends`);
+    if (error instanceof ReadModelsRebuildingError) throw new Error(`${message}\nanother rebuild took this one over (it goes on, or has ended already): this one stops, and what that one puts in use stands`);
     if (error instanceof DamagedStreamError) throw new Error(`${message}\nthe read models in use are unchanged; repair the event store, then run npm run projections:rebuild again`);
     throw new Error(`${message}\nthe read models in use are unchanged: run npm run projections:rebuild again to rebuild them`);
   });

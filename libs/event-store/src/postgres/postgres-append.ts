@@ -7,11 +7,10 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type StoredEvent,
-  type ChainLink,
   type StreamGuard,
 } from '../event-store.port';
-import { inStreamOrder } from '../append-rules';
-import { GENESIS_HASH, chainHash } from '../hash-chain';
+import { inStreamOrder, normaliseInstant } from '../append-rules';
+import { GENESIS_HASH, chainHash, chainedFieldsOf } from '../hash-chain';
 import { metadataColumn, toStoredEvent } from '../event-row';
 import { MAX_REVISION, STREAM_REVISION_CONSTRAINT, WRONG_REVISION_SQLSTATE, type StoreNames } from './postgres-schema';
 import type { EventStoreSql } from './postgres-sql';
@@ -23,8 +22,8 @@ export interface AppendRequest {
   ats: readonly string[];
   expected: ExpectedRevision;
   guards: readonly StreamGuard[];
-  /** The event at `expected` as the caller read it (AppendOptions.link); append_events checks it. */
-  link?: ChainLink;
+  /** The event at `expected` as the caller read it (AppendOptions.link; see trustedLink). */
+  link?: StoredEvent;
 }
 
 /** The stream's last event as an append chains onto it: revision, hash and time (-1: none yet). */
@@ -59,10 +58,7 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
     await refuseBeyondColumn(client, sql, request);
     if (expected === 'any') return await appendAtHead(client, sql, names, request);
     await readCommitted(client);
-    // A link the caller read is checked by append_events (the stream's revision, and the event's
-    // hash): a stale or wrong one is refused there, as a revision conflict or a broken chain.
-    const link = request.link?.revision === expected ? request.link : await linkFor(client, sql, streamId, expected);
-    return await appendOnto(client, sql, names, request, link);
+    return await appendOnto(client, sql, names, request, trustedLink(request) ?? (await linkFor(client, sql, streamId, expected)));
   } catch (error: unknown) {
     if (error instanceof ConnectionUnusable) {
       unusable = error;
@@ -74,7 +70,9 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
     }
     // On the connection already held: another from the pool could wait for ever for one of those
     // held by appends that are all here (a pool of appends stuck on one damaged stream).
-    throw wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request) : error);
+    const refusal = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request).catch((e: unknown) => e) : error);
+    if (isQueryReadTimeout(refusal)) unusable = refusal as Error;
+    throw refusal;
   } finally {
     client.release(unusable);
   }
@@ -133,6 +131,18 @@ async function appendAtHead(client: PoolClient, sql: EventStoreSql, names: Store
     }
     throw error;
   }
+}
+
+/**
+ * The caller's link (the event it read at the expected revision), when it can stand in for a read:
+ * of this stream, at that revision, and its hash recomputed over what it says (its time included,
+ * which orders the new events). append_events then checks that hash is the stored event's, and the
+ * stream's revision: a stale or forged link is refused there, never chained onto.
+ */
+function trustedLink({ streamId, expected, link }: AppendRequest): Link | undefined {
+  if (link === undefined || typeof expected !== 'number' || expected < 0 || link.revision !== expected || link.streamId !== streamId) return undefined;
+  if (chainHash(link.prevHash, chainedFieldsOf(link)) !== link.hash) return undefined;
+  return { revision: link.revision, hash: link.hash, at: normaliseInstant(link.metadata.at) };
 }
 
 /** The event at the expected revision, read with the stream's revision in one snapshot. */

@@ -142,6 +142,36 @@ describe('PostgresEventStore under concurrent writers', () => {
     expect(items(await waiter.readStream(streamId))).toEqual(['waited']);
   });
 
+  it("a command's turns on several streams may take the turn wait for each of them (lock_timeout is per stream): the client waits that long too, and the command lands", async () => {
+    const [main, related] = [uniqueStreamId('creditYear'), uniqueStreamId('creditYear')];
+    // Turns are taken in the order of their keys: the stream whose key comes first is waited for first.
+    const { rows } = await db.sql('SELECT hashtext($1) < hashtext($2) AS first', [main, related]);
+    const [first, second] = (rows[0] as { first: boolean }).first ? [main, related] : [related, main];
+    const waiter = await db.open({ queryTimeoutMs: 200, turns: { waitMs: 3000 } });
+    const holders = await Promise.all([db.open(), db.open()]);
+    const held = [deferred(), deferred()];
+    const inside = [deferred(), deferred()];
+    const holding = [first, second].map((streamId, i) =>
+      holders[i]!.withStreamsLocked([streamId], async () => {
+        inside[i]!.resolve();
+        await held[i]!.promise;
+      }),
+    );
+    await Promise.all(inside.map((d) => d.promise));
+    const spec = { ...addItem(main, 'both'), relatedStreams: [related] };
+    const command = handleCommand(waiter, spec, { locks: new KeyedMutex(), maxAttempts: 1 });
+    const turnsWaitedFor = (ms: number) => async () =>
+      ((await db.sql(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory' AND state = 'active' AND now() - query_start > interval '${ms} milliseconds'`)).rowCount ?? 0) > 0;
+    // Each stream's wait stays under its 3 s; together they pass the client's bound plus one wait (4.2 s).
+    await eventually(turnsWaitedFor(2500), 'the first turn to be waited for 2.5 s');
+    held[0]!.resolve();
+    await eventually(turnsWaitedFor(4500), 'the turns to be waited for 4.5 s in all');
+    held[1]!.resolve();
+    await Promise.all(holding);
+    await command;
+    expect(items(await waiter.readStream(main))).toEqual(['both']);
+  }, 20_000);
+
   it('a turn connection the server ends while its work runs does not bring the process down: the work completes, the next command takes a turn again', async () => {
     const streamId = uniqueStreamId('creditYear');
     const store = await db.open();

@@ -1,5 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
-import { queryTimeouts, withUnboundedConnection } from '@jx/postgres';
+import { queryTimeouts, withMigrationConnection } from '@jx/postgres';
 import {
   EventStoreClosedError,
   type AppendOptions,
@@ -215,7 +215,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   // An idle client losing its connection is emitted on the pool; unhandled, it would crash the process.
   pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'EventStorePoolError'));
   try {
-    await withUnboundedConnection(config, async (client) => {
+    await withMigrationConnection(config, async (client) => {
       if (options.existingOnly === true) {
         const { rows } = await client.query<{ events: string | null }>('SELECT to_regclass($1)::text AS events', [`${names.quoted}.events`]);
         if (rows[0]?.events == null) throw new NoEventStoreError(names.schema);

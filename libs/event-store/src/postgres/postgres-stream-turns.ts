@@ -17,8 +17,12 @@ const QUERY_CANCELED = '57014';
 const TAKE_TURNS = `SELECT pg_advisory_lock(hashtext($1::text), key)
   FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY 1) AS keys`;
 
-/** Each turn connection's limits, set once on it (idle_session_timeout exists from PostgreSQL 14 on). */
-const LIMITS = `SELECT set_config('lock_timeout', $1, false),
+/**
+ * Each turn connection's limits, set once on it (idle_session_timeout exists from PostgreSQL 14 on).
+ * A turn's wait is bounded by lock_timeout, per stream, not by a statement bound (the requests'
+ * DATABASE_QUERY_TIMEOUT_MS, or a default the database or role sets), which would cut it short.
+ */
+const LIMITS = `SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', '0', false),
   CASE WHEN current_setting('server_version_num')::int >= 140000 THEN set_config('idle_session_timeout', $2, false) END`;
 
 export interface StreamTurnOptions {
@@ -47,6 +51,8 @@ const errorCode = (error: unknown): unknown => (typeof error === 'object' && err
 export class StreamTurns {
   private readonly pool: Pool;
   private readonly waitMs: number;
+  /** The client's bound on an answer (query_timeout), when the store has one. */
+  private readonly clientBoundMs: number | undefined;
   private readonly idleMs: number;
   private readonly limited = new WeakSet<PoolClient>();
   /** Connections whose turn statement is running: close() ends their sessions, and so their waits. */
@@ -70,11 +76,11 @@ export class StreamTurns {
     this.idleMs = idleMs;
     // Idle turn connections are closed by the pool well before the server's idle_session_timeout
     // (none kept open: min 0), and a server that does not answer fails a connect in 10 s.
-    // A turn's wait is bounded by lock_timeout (waitMs, set on each connection), not by the
-    // statement bound meant for requests (DATABASE_QUERY_TIMEOUT_MS), which would cut it short; the
-    // client still gives up on a server that stays silent past the wait and that bound.
-    const queryTimeout = config.query_timeout === undefined ? {} : { query_timeout: config.query_timeout + waitMs };
-    this.pool = new Pool({ ...config, statement_timeout: 0, ...queryTimeout, max: connections, min: 0, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000 });
+    // The statement bound is replaced by lock_timeout on each connection (LIMITS); the client's
+    // bound (query_timeout) stays, and a turn's wait adds waitMs per stream to it (see run).
+    const { statement_timeout: _requestsBound, ...turnConfig } = config;
+    this.clientBoundMs = config.query_timeout;
+    this.pool = new Pool({ ...turnConfig, max: connections, min: 0, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000 });
     this.pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'EventStorePoolError'));
   }
 
@@ -125,7 +131,10 @@ export class StreamTurns {
       if (this.closed) throw new EventStoreClosedError();
       this.waiting.add(client);
       try {
-        await client.query(TAKE_TURNS, [this.lockClass, [...streamIds]]).catch(unanswered);
+        // lock_timeout bounds each stream's wait: a command's turns may take waitMs per stream.
+        const keys = new Set(streamIds).size;
+        const bound = this.clientBoundMs === undefined ? {} : { query_timeout: this.clientBoundMs + keys * this.waitMs };
+        await client.query({ text: TAKE_TURNS, values: [this.lockClass, [...streamIds]], ...bound }).catch(unanswered);
       } catch (error: unknown) {
         if (this.closed) throw new EventStoreClosedError();
         const code = errorCode(error);

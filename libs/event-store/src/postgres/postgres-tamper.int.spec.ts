@@ -1,4 +1,4 @@
-import { verifyChain } from '../hash-chain';
+import { chainHash, chainedFieldsOf, verifyChain } from '../hash-chain';
 import { minutesAfterT0, newEvent, uniqueStreamId } from '../testing';
 import type { PostgresEventStore } from './postgres-event-store.adapter';
 import { TestDatabase } from './postgres-test-database';
@@ -87,11 +87,13 @@ describe('hash chain against tampering with the PostgreSQL tables', () => {
 
   it('an append given a link (the event it continues, as the caller read it) is refused when that is not the stored event, and writes nothing', async () => {
     const last = (await store.readStream(streams.p1))[3]!;
-    const link = { revision: 3, hash: 'e'.repeat(64), at: last.metadata.at };
-    await expect(store.append(streams.p1, [newEvent('E4')], 3, { link })).rejects.toThrow(/not the one the append was chained onto/);
+    // Consistent in itself (its hash covers what it says), but not what the store holds at revision 3.
+    const forged = { ...last, data: { ...last.data, m: 99 } };
+    forged.hash = chainHash(forged.prevHash, chainedFieldsOf(forged));
+    await expect(store.append(streams.p1, [newEvent('E4')], 3, { link: forged })).rejects.toThrow(/not the one the append was chained onto/);
     expect(await store.readStream(streams.p1)).toHaveLength(4);
     // The link as read chains on, and the stream verifies.
-    await store.append(streams.p1, [newEvent('E4')], 3, { link: { revision: 3, hash: last.hash, at: last.metadata.at } });
+    await store.append(streams.p1, [newEvent('E4')], 3, { link: last });
     expect(await report()).toMatchObject({ ok: true, eventsChecked: 13 });
   });
 

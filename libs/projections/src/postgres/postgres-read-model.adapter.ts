@@ -6,7 +6,7 @@
  * tables (the schema and the schema + `_b`): one in use, the other built by a rebuild.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { queryTimeouts, withUnboundedConnection } from '@jx/postgres';
+import { queryTimeouts, withMigrationConnection } from '@jx/postgres';
 import type {
   AuthorityPendingItem,
   ComplianceCounts,
@@ -304,7 +304,7 @@ export async function openPostgresReadModelStore(options: PostgresReadModelOptio
   // An idle client losing its connection is emitted on the pool; unhandled, it would crash the process.
   pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'ReadModelPoolError'));
   try {
-    await withUnboundedConnection(config, (client) => migrateReadModelSchema(client, names));
+    await withMigrationConnection(config, (client) => migrateReadModelSchema(client, names));
   } catch (error: unknown) {
     await pool.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);

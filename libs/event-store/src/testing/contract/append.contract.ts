@@ -128,13 +128,28 @@ export function appendContract(current: CurrentStore): void {
       const streamId = uniqueStreamId('s');
       await store.append(streamId, [newEvent('E0'), newEvent('E1')], -1);
       const read = await store.readStream(streamId);
-      const linkOf = (e: (typeof read)[number]) => ({ revision: e.revision, hash: e.hash, at: e.metadata.at });
-      const linked = await store.append(streamId, [newEvent('E2')], 1, { link: linkOf(read[1]!) });
+      const linked = await store.append(streamId, [newEvent('E2')], 1, { link: read[1]! });
       expect(linked.events[0]).toMatchObject({ revision: 2, prevHash: read[1]!.hash });
       expect(verifyStreamChain(await store.readStream(streamId))).toMatchObject({ ok: true });
       // Read before E2: its expected revision no longer holds, whatever the link says.
-      await expect(store.append(streamId, [newEvent('Stale')], 1, { link: linkOf(read[1]!) })).rejects.toMatchObject({ expected: 1, actual: 2 });
+      await expect(store.append(streamId, [newEvent('Stale')], 1, { link: read[1]! })).rejects.toMatchObject({ expected: 1, actual: 2 });
       expect(await store.streamRevision(streamId)).toBe(2);
+    });
+
+    it('a link that is not the event at the expected revision of this stream, or whose hash does not cover it, is never chained onto', async () => {
+      const store = current();
+      const [streamId, other] = [uniqueStreamId('s'), uniqueStreamId('other')];
+      await store.append(streamId, [newEvent('E0')], -1, {});
+      await store.append(other, [newEvent('O0', {}, { at: '2999-01-01T00:00:00.000Z' })], -1);
+      const [e0] = await store.readStream(streamId);
+      const [o0] = await store.readStream(other);
+      // A time it does not have (not what its hash covers), another stream's event, a link given to a new stream.
+      await store.append(streamId, [newEvent('E1')], 0, { link: { ...e0!, metadata: { ...e0!.metadata, at: '2999-01-01T00:00:00.000Z' } } });
+      await store.append(streamId, [newEvent('E2')], 1, { link: { ...o0!, revision: 1 } });
+      const fresh = uniqueStreamId('fresh');
+      await store.append(fresh, [newEvent('F0')], -1, { link: e0! });
+      for (const id of [streamId, fresh]) expect(verifyStreamChain(await store.readStream(id))).toMatchObject({ ok: true });
+      expect((await store.readStream(streamId)).map((e) => e.metadata.at < '2999')).toEqual([true, true, true]);
     });
 
     it("'any' appends to a new or an existing stream", async () => {
