@@ -30,6 +30,7 @@ export function isQueryReadTimeout(error: unknown): boolean {
 /**
  * How long a migration's statement may go unanswered before the client gives up: a server that
  * went silent at start-up then fails the start (a supervisor starts it again) instead of hanging it.
+ * It bounds a wait for another opener's migration too (the advisory lock is one statement).
  */
 export const MIGRATION_QUERY_TIMEOUT_MS = 10 * 60_000;
 
@@ -46,7 +47,7 @@ export async function withMigrationConnection<T>(config: ClientConfig, work: (cl
   client.on('error', () => undefined);
   await client.connect();
   try {
-    await client.query("SELECT set_config('statement_timeout', '0', false)");
+    await client.query("SELECT set_config('statement_timeout', '0', false), set_config('lock_timeout', '0', false)");
     return await work(client);
   } finally {
     await client.end().catch(() => undefined);

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
+import { isQueryReadTimeout } from './query-timeouts';
 
 export interface VersionedSchema {
   /** For messages: "event store", "read-model". */
@@ -76,7 +77,9 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
     }
     await client.query('COMMIT');
   } catch (error: unknown) {
-    await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
+    // A statement unanswered: no ROLLBACK queued behind it; the caller closes the connection,
+    // which ends the transaction (see isQueryReadTimeout).
+    if (!isQueryReadTimeout(error)) await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
     throw error;
   }
 }

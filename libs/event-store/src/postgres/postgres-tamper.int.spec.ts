@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { chainHash, chainedFieldsOf, verifyChain } from '../hash-chain';
 import { minutesAfterT0, newEvent, uniqueStreamId } from '../testing';
 import type { PostgresEventStore } from './postgres-event-store.adapter';
@@ -95,6 +96,21 @@ describe('hash chain against tampering with the PostgreSQL tables', () => {
     // The link as read chains on, and the stream verifies.
     await store.append(streams.p1, [newEvent('E4')], 3, { link: last });
     expect(await report()).toMatchObject({ ok: true, eventsChecked: 13 });
+  });
+
+  it('a stream whose last event predates the refusal of unpaired surrogates (hashed escaped) still takes commands: its link is checked as its hash was made', async () => {
+    const last = (await store.readStream(streams.p1))[3]!;
+    const legacy = { ...last, id: randomUUID(), revision: 4, type: 'Legacy', data: { text: 'a\ud800b' }, prevHash: last.hash, metadata: { ...last.metadata, at: minutesAfterT0(4) } };
+    legacy.hash = chainHash(legacy.prevHash, chainedFieldsOf(legacy), { unpairedSurrogates: 'escape' });
+    await tamper(
+      `INSERT INTO ${db.table('events')} (id, stream_id, revision, type, data, metadata, at, prev_hash, hash) VALUES ($1, $2, 4, 'Legacy', $3, $4, $5, $6, $7)`,
+      legacy.id, streams.p1, JSON.stringify(legacy.data), JSON.stringify({ actor: last.metadata.actor, correlationId: 'c', causationId: null, ruleSetId: 'r' }), legacy.metadata.at, legacy.prevHash, legacy.hash,
+    );
+    await tamper(`UPDATE ${db.table('streams')} SET revision = 4 WHERE stream_id = $1`, streams.p1);
+    const read = (await store.readStream(streams.p1))[4]!;
+    await store.append(streams.p1, [newEvent('After')], 4, { link: read });
+    expect((await store.readStream(streams.p1)).map((e) => e.type)).toEqual(['E0', 'E1', 'E2', 'E3', 'Legacy', 'After']);
+    expect(await report()).toMatchObject({ ok: true });
   });
 
   it('a revision taken behind the store’s back is refused as a wrong revision, on the append’s own connection (a pool of one does not hang)', async () => {
