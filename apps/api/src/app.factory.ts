@@ -31,7 +31,8 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     authenticates: (header) => guard.authenticates(header),
     logged: (request, status, code) => requestLine(request, status, code, 0, 'unreadable'),
   });
-  const unparsed = (status: number, code: string) => {
+  // status null: refused without an answer of its own (the connection closed after those already due).
+  const unparsed = (status: number | null, code: string) => {
     if (root.isLevelEnabled('info')) root.info({ method: null, route: 'unparsed', status, code, ms: 0 }, 'request');
   };
   const parserRefusals = clientErrorAnswers(unparsed);

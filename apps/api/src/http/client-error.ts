@@ -51,8 +51,12 @@ export interface ClientErrorAnswers {
   expectationFailed(request: IncomingMessage, response: ServerResponse): void;
 }
 
-/** `logged` writes the request log line of an answer given here (no route was matched). */
-export function clientErrorAnswers(logged: (status: number, code: string) => void, { lingerMs = DEFAULT_LINGER_MS }: { lingerMs?: number } = {}): ClientErrorAnswers {
+/**
+ * `logged` writes the request log line of what the parser refused (no route was matched): the
+ * status answered, or null when no answer of its own was written (the connection closed after the
+ * answers already due on it).
+ */
+export function clientErrorAnswers(logged: (status: number | null, code: string) => void, { lingerMs = DEFAULT_LINGER_MS }: { lingerMs?: number } = {}): ClientErrorAnswers {
   const answered = new WeakSet<Socket>();
   const unfinished = new WeakMap<Socket, ServerResponse[]>();
   /** Each connection's latest response, finished or not: the one whose body may be the broken part. */
@@ -75,7 +79,6 @@ export function clientErrorAnswers(logged: (status: number, code: string) => voi
     answered.add(socket);
     socket.pause();
     const [status, code, message] = ANSWERS[error.code ?? ''] ?? MALFORMED;
-    logged(status, code);
     // A request whose body was being read when the parser failed is the broken one itself.
     const newest = latest.get(socket);
     const broken = newest?.req.complete === false ? newest : undefined;
@@ -83,6 +86,7 @@ export function clientErrorAnswers(logged: (status: number, code: string) => voi
     // The broken request answered already (an early refusal, before its body): that answer is its
     // only one, and the last on the connection; it goes out after those before it, then the
     // connection ends. Alone, it was written in full already: a linger from now bounds it.
+    if (broken?.headersSent === true || pending.length > 0 || !socket.writable) logged(null, code);
     if (broken?.headersSent === true) {
       if (broken.writableFinished) return lingerThenDestroy(socket, lingerMs);
       if (pending.length === 0) setTimeout(() => socket.destroy(), lingerMs).unref();
@@ -99,6 +103,7 @@ export function clientErrorAnswers(logged: (status: number, code: string) => voi
       return;
     }
     if (!socket.writable) return void socket.destroy();
+    logged(status, code);
     const body = JSON.stringify({ error: { code, message } });
     const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
     lingerThenDestroy(socket, lingerMs, `${head}\r\n${body}`);
