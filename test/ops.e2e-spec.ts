@@ -112,7 +112,11 @@ it('GET /api/docs declares, on every operation, its path parameters, its success
   for (const [path, item] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (path === '/api/health' || path === '/api/docs') continue;
-      expect({ operation: `${method} ${path}`, statuses: Object.keys(operation.responses) }).toEqual({ operation: `${method} ${path}`, statuses: expect.arrayContaining(['400', '401', ...(method === 'get' || method === 'delete' ? [] : ['413'])]) });
+      expect({ operation: `${method} ${path}`, statuses: Object.keys(operation.responses) }).toEqual({ operation: `${method} ${path}`, statuses: expect.arrayContaining(['400', '401', '503', ...(method === 'get' || method === 'delete' ? [] : ['413'])]) });
+      // Every command that appends may answer CONCURRENCY_CONFLICT (past its retries); a job's acceptance (202) appends nothing.
+      const appends = method !== 'get' && !('202' in operation.responses);
+      const conflict = String((operation.responses['409'] as { description?: string } | undefined)?.description ?? '').includes('CONCURRENCY_CONFLICT');
+      expect({ operation: `${method} ${path}`, conflict }).toEqual({ operation: `${method} ${path}`, conflict: appends });
     }
   }
   const example = (status: string) => (declare.responses[status] as { content: { 'application/json': { schema: { properties: { error: { properties: { code: { example: string } } } } } } } }).content['application/json'].schema.properties.error.properties.code.example;

@@ -45,6 +45,9 @@ export interface EndpointOptions {
   errors?: Record<number, string>;
 }
 
+const CONFLICT = 'CONCURRENCY_CONFLICT';
+const UNAVAILABLE = 'SERVICE_UNAVAILABLE (a store not answering, or the server shutting down: send the request again)';
+
 /**
  * Documents one endpoint: who may call it, its body and query, what a success answers and the
  * error codes it may answer. Put it above the route decorators: it reads their method and status.
@@ -64,6 +67,9 @@ export function Endpoint(summary: string, options: EndpointOptions = {}): Method
     const own = options.errors?.[400];
     const errors: Record<number, string> = { 401: 'UNAUTHENTICATED', ...options.errors, 400: own === undefined ? VALIDATION : `${own}; also ${VALIDATION}` };
     if (options.body) errors[413] = 'PAYLOAD_TOO_LARGE (a body over 64 KiB)';
+    // Any command that appends may meet writers of the same stream elsewhere past its retries.
+    if (method !== RequestMethod.GET && status !== 202 && !(errors[409] ?? '').includes(CONFLICT)) errors[409] = errors[409] === undefined ? CONFLICT : `${errors[409]}, ${CONFLICT}`;
+    errors[503] = errors[503] === undefined ? UNAVAILABLE : `${errors[503]}; also ${UNAVAILABLE}`;
     for (const [status, codes] of Object.entries(errors)) {
       // An answer other than an error (a 200 that repeats a first answer) has the success's body.
       const schema = Number(status) >= 400 ? { schema: errorSchema(firstCode(codes)) as never } : body;
