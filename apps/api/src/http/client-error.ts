@@ -64,14 +64,11 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
   const track = (request: IncomingMessage, response: ServerResponse): void => {
     const socket = request.socket;
     latest.set(socket, response);
-    const list = unfinished.get(socket) ?? [];
-    if (list.length === 0) unfinished.set(socket, list);
+    const list = unfinished.get(socket);
+    if (list === undefined) return void unfinished.set(socket, [response]);
+    // Responses finish in the order of their requests: the finished ones are at the front.
+    while (list.length > 0 && (list[0]!.writableFinished || list[0]!.destroyed)) list.shift();
     list.push(response);
-    // 'close' follows 'finish' (or an abort); a response finished but not closed yet is skipped below.
-    response.once('close', () => {
-      const at = list.indexOf(response);
-      if (at >= 0) list.splice(at, 1);
-    });
   };
   const clientError = (error: Error & { code?: string }, socket: Socket): void => {
     // A reset connection is gone; one answered already has nothing more to say (nor to log).
@@ -82,7 +79,7 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
     // A request whose body was being read when the parser failed is the broken one itself.
     const newest = latest.get(socket);
     const broken = newest?.req.complete === false ? newest : undefined;
-    const pending = (unfinished.get(socket) ?? []).filter((response) => !response.writableFinished && response !== broken);
+    const pending = (unfinished.get(socket) ?? []).filter((response) => !response.writableFinished && !response.destroyed && response !== broken);
     // The broken request answered already (an early refusal, before its body): that answer is its
     // only one, and the last on the connection; it goes out after those before it, then the
     // connection ends. Alone, it was written in full already: a linger from now bounds it.
