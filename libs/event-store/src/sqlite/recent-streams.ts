@@ -8,9 +8,13 @@ interface CachedStream {
   completeAt: number;
 }
 
+/** What an entry costs the cache: its events, and one for the entry itself (an absent stream's). */
+const weightOf = (entry: CachedStream): number => entry.events.length + 1;
+
 /**
  * Stored events never change, so the prefix of a recently read stream is kept (a bounded cache,
- * least recently read dropped first) and only the rows after it are read: a command on a long
+ * least recently read dropped first, bounded by the events it holds rather than by streams: a
+ * command also reads a person's other years, mostly empty, which cost it next to nothing) and only the rows after it are read: a command on a long
  * stream no longer parses the whole stream each time. An entry read or extended while no other
  * connection has committed since (SQLite's data_version) is the whole stream, so it is answered
  * without a query — absent streams included; otherwise the rows after the prefix are read, which
@@ -18,7 +22,10 @@ interface CachedStream {
  */
 export class RecentStreams {
   private readonly recent = new Map<string, CachedStream>();
+  /** The weight of every entry held (weightOf). */
+  private held = 0;
 
+  /** `capacity`: the events held at most (each entry counting one more). */
   constructor(private readonly capacity: number) {}
 
   /**
@@ -36,11 +43,11 @@ export class RecentStreams {
     const known = this.recent.get(streamId);
     const prefix = known?.events ?? [];
     // Stored events never change: a prefix that covers the revision asked for needs no check.
-    if (toRevision < prefix.length) return prefix.slice(0, toRevision + 1);
-    if (allowCached && known !== undefined && known.completeAt !== NOT_COMPLETE) return prefix.slice();
+    if (toRevision < prefix.length) return this.touched(streamId, known!, prefix.slice(0, toRevision + 1));
+    if (allowCached && known !== undefined && known.completeAt !== NOT_COMPLETE) return this.touched(streamId, known, prefix.slice());
     // Asked before the rows are read: an entry is never marked complete at a later version than it is.
     const version = dataVersion();
-    if (known !== undefined && known.completeAt === version) return prefix.slice();
+    if (known !== undefined && known.completeAt === version) return this.touched(streamId, known, prefix.slice());
     const tail = readAfter(prefix.length - 1);
     const events = tail.length === 0 ? prefix : prefix.concat(tail);
     // Only an unbounded read proves that nothing follows.
@@ -52,7 +59,7 @@ export class RecentStreams {
   extend(streamId: string, appended: readonly StoredEvent[]): void {
     const known = this.recent.get(streamId);
     if (known === undefined || known.events.length !== appended[0]?.revision) {
-      this.recent.delete(streamId);
+      this.forget(streamId);
       return;
     }
     this.remember(streamId, { events: known.events.concat(appended), completeAt: known.completeAt });
@@ -60,12 +67,29 @@ export class RecentStreams {
 
   /** Read afresh next time (an append whose outcome is not known for sure). */
   forget(streamId: string): void {
+    const known = this.recent.get(streamId);
+    if (known === undefined) return;
     this.recent.delete(streamId);
+    this.held -= weightOf(known);
+  }
+
+  /** A stream answered from the cache becomes its most recently read. */
+  private touched(streamId: string, entry: CachedStream, events: StoredEvent[]): StoredEvent[] {
+    this.recent.delete(streamId);
+    this.recent.set(streamId, entry);
+    return events;
+  }
+
+  /** The events and entries held, as the capacity counts them. */
+  get weight(): number {
+    return this.held;
   }
 
   private remember(streamId: string, entry: CachedStream): void {
-    this.recent.delete(streamId);
+    this.forget(streamId);
     this.recent.set(streamId, entry);
-    if (this.recent.size > this.capacity) this.recent.delete(this.recent.keys().next().value!);
+    this.held += weightOf(entry);
+    // The least recently read go first; the entry just kept stays, even alone above the capacity.
+    while (this.held > this.capacity && this.recent.size > 1) this.forget(this.recent.keys().next().value!);
   }
 }
