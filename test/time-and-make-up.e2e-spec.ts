@@ -173,6 +173,51 @@ it('RULES §4: under concurrent requests the same content lands in exactly one o
   }
 });
 
+describe('RULES §4 under a make-up period extended beyond the following year: the content still counts in one year only', () => {
+  // 2024 is short; a reason extends its make-up period to the end of 2026.
+  beforeEach(async () => {
+    expect((await declare(2024, activity({ activityId: 'first', completedOn: '2025-05-01' }))).status).toBe(201);
+    expect((await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'illness', until: '2026-12-31' } })).status).toBe(200);
+    t.clock.set('2026-06-01T02:00:00.000Z');
+  });
+
+  it('a make-up activity completed in 2026 refuses the same content in 2026, and nothing is written', async () => {
+    expect((await declare(2024, activity({ activityId: 'm24', completedOn: '2026-05-01', contentKey: 'COURSE-7' }))).status).toBe(201);
+    const head = await t.head();
+    const res = await declare(2026, activity({ activityId: 'b26', completedOn: '2026-05-02', contentKey: 'COURSE-7' }));
+    expect([res.status, res.body.error]).toEqual([409, { code: 'CONTENT_ALREADY_COUNTED', message: 'content COURSE-7 already counts in 2024', article: '13' }]);
+    expect(await t.head()).toBe(head);
+  });
+
+  it('and the other way round: 2026 holding the content refuses the make-up activity of 2024', async () => {
+    expect((await declare(2026, activity({ activityId: 'b26', completedOn: '2026-05-02', contentKey: 'COURSE-7' }))).status).toBe(201);
+    const res = await declare(2024, activity({ activityId: 'm24', completedOn: '2026-05-01', contentKey: 'COURSE-7' }));
+    expect([res.status, res.body.error.code]).toEqual([409, 'CONTENT_ALREADY_COUNTED']);
+  });
+
+  it('a key the unit sets when verifying in 2026 meets the make-up activity of 2024', async () => {
+    expect((await declare(2024, activity({ activityId: 'm24', completedOn: '2026-05-01', contentKey: 'COURSE-7' }))).status).toBe(201);
+    expect((await declare(2026, activity({ activityId: 'b26', completedOn: '2026-05-02' }))).status).toBe(201);
+    const res = await t.call('POST', `${yearPath('p1', 2026)}/activities/b26/verification`, { token: w.unit, body: { decision: 'approve', contentKey: 'COURSE-7' } });
+    expect([res.status, res.body.error.code]).toEqual([409, 'CONTENT_ALREADY_COUNTED']);
+  });
+
+  it('content made up with an activity completed in 2025 leaves 2026 free to count it again', async () => {
+    expect((await declare(2024, activity({ activityId: 'm24', completedOn: '2025-05-01', contentKey: 'COURSE-7' }))).status).toBe(201);
+    expect((await declare(2026, activity({ activityId: 'b26', completedOn: '2026-05-02', contentKey: 'COURSE-7' }))).status).toBe(201);
+  });
+
+  it('under concurrent requests the same content lands in exactly one of 2024 and 2026', async () => {
+    for (let i = 0; i < 10; i++) {
+      const answers = await Promise.all([
+        declare(2024, activity({ activityId: `m${i}`, completedOn: '2026-05-01', contentKey: `RACE-${i}` })),
+        declare(2026, activity({ activityId: `b${i}`, completedOn: '2026-05-01', contentKey: `RACE-${i}` })),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    }
+  });
+});
+
 it('Art. 13: a make-up activity reopens a finalised short year; totals.final shows the last finalisation meanwhile', async () => {
   t.clock.set('2024-12-01T02:00:00.000Z');
   await t.call('POST', `${yearPath('p1', 2024)}/activities`, { token: w.institution, body: activity({ unitId: 'u1', evidence: undefined }) });

@@ -4,6 +4,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  chinaDate,
   creditYearStream,
   foldCreditYear,
   foldUnit,
@@ -13,6 +14,7 @@ import {
   type DecideContext,
   type NeighbourYears,
   type UnitState,
+  yearOf,
 } from '@jx/domain';
 import { EVENT_STORE, handleCommand, type EventStore, type StoredEvent } from '@jx/event-store';
 import type { RuleSetRegistry } from '@jx/rules';
@@ -70,6 +72,14 @@ export class CreditYearCommands {
     @Inject(RULE_SETS) readonly rules: RuleSetRegistry,
     @Inject(WORKFLOW_SETTINGS) private readonly settings: WorkflowSettings,
   ) {}
+
+  /**
+   * The last person-year a decision taken now may have to read for content (content-across-years):
+   * this year in China, and the next in case a year turns between choosing the streams and deciding.
+   */
+  lastYearToRead(): number {
+    return yearOf(chinaDate(this.clock.now())) + 1;
+  }
 
   async readUnit(unitId: string): Promise<UnitState | null> {
     return foldUnit(await this.store.readStream(unitStream(unitId)));

@@ -17,8 +17,8 @@ export class DeclareActivityHandler implements ICommandHandler<DeclareActivity> 
   constructor(private readonly years: CreditYearCommands) {}
 
   async execute({ data, metadata }: DeclareActivity): Promise<DeclareActivityAnswer> {
-    // The neighbouring years are read and guarded: CONTENT_ALREADY_COUNTED must hold under races.
-    const neighbours = neighbourYearsOf(data).map((year) => creditYearStream(data.personId, year));
+    // The years that may count the same content are read and guarded: CONTENT_ALREADY_COUNTED must hold under races.
+    const neighbours = neighbourYearsOf(data, this.years.lastYearToRead()).map((year) => creditYearStream(data.personId, year));
     const out = await this.years.run(
       data.personId,
       data.year,

@@ -1,7 +1,7 @@
 /** The unit's and the authority's statement-returning commands (RULES.md §4, Arts. 12–15). */
 import { CommandHandler } from '@nestjs/cqrs';
 import {
-  contentNeighbourYears,
+  contentYearsOfStored,
   decideAuthorityFinalize,
   decideMakeUpReason,
   decideRescindFraudFlag,
@@ -48,10 +48,10 @@ export class AuthorityFinalizeHandler extends StatementCommandHandler<AuthorityF
 
   /**
    * An adjustment above 0 may make content count (a key, or an activity adjusted to 0 before):
-   * checked against the neighbouring years (Art. 13), which the stream alone cannot rule out here.
+   * checked against the other years (Art. 13), which the stream alone cannot rule out here.
    */
   protected override neighbourYears({ data }: AuthorityFinalize): number[] {
-    return data.adjustments.some((a) => a.hours > 0) ? contentNeighbourYears(data.year) : [];
+    return data.adjustments.some((a) => a.hours > 0) ? contentYearsOfStored(data.year, this.years.lastYearToRead()) : [];
   }
 }
 

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { contentNeighbourYears, creditYearStream, decideUnitVerify, type UnitVerifyCommand } from '@jx/domain';
+import { contentYearsOfStored, creditYearStream, decideUnitVerify, type UnitVerifyCommand } from '@jx/domain';
 import type { ActivityStatement } from '@jx/rules';
 import type { CommandMetadata } from '../command-metadata';
 import { CreditYearCommands, neighbourYears } from '../credit-year-commands';
@@ -17,8 +17,8 @@ export class UnitVerifyHandler implements ICommandHandler<UnitVerify> {
   constructor(private readonly years: CreditYearCommands, private readonly statements: Statements) {}
 
   async execute({ data, metadata }: UnitVerify): Promise<ActivityStatement> {
-    // A key set on approval is checked against the neighbouring years, read and guarded (Art. 13).
-    const neighbours = data.decision === 'approve' && data.contentKey !== null ? contentNeighbourYears(data.year).map((y) => creditYearStream(data.personId, y)) : [];
+    // A key set on approval is checked against the other years, read and guarded (Art. 13).
+    const neighbours = data.decision === 'approve' && data.contentKey !== null ? contentYearsOfStored(data.year, this.years.lastYearToRead()).map((y) => creditYearStream(data.personId, y)) : [];
     const out = await this.years.runWithYearUnit(
       data.personId,
       data.year,

@@ -15,7 +15,7 @@ export class UnitVerifyController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** 核定: the unit approves (possibly with fewer hours) or rejects a declaration. */
-  @Endpoint('UnitVerify (核定): the unit approves, possibly with fewer hours, or rejects', { response: responses.activityStatement, body: unitVerifyBody, errors: { 400: 'VALIDATION_FAILED, REASON_REQUIRED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, ACTIVITY_NOT_DECLARED, CONTENT_ALREADY_COUNTED (a contentKey the neighbouring year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_CLAIMED' } })
+  @Endpoint('UnitVerify (核定): the unit approves, possibly with fewer hours, or rejects', { response: responses.activityStatement, body: unitVerifyBody, errors: { 400: 'VALIDATION_FAILED, REASON_REQUIRED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, ACTIVITY_NOT_DECLARED, CONTENT_ALREADY_COUNTED (a contentKey another year already counts, Art. 13), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_CLAIMED' } })
   @Post()
   @HttpCode(200)
   async verify(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

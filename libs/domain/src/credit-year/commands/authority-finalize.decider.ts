@@ -1,5 +1,6 @@
 /** AuthorityFinalize (终审, Art. 12 ¶3): final review of a confirmed year, with adjustments. */
 import { conflict, unprocessable } from '../../shared/domain-error';
+import { chinaDate } from '../../shared/china-time';
 import type { Adjustment } from '../credit-year.events';
 import { effectiveContentKey, isActive, rejectedByAuthority, toHundredths, type CreditYearState } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
@@ -33,11 +34,11 @@ export function decideAuthorityFinalize(
   }
   // Content starts to count under an adjustment above 0 that links it by a key, or that brings
   // back an activity an earlier finalisation adjusted to 0 (it counted nowhere meanwhile, so the
-  // neighbouring year may have taken the same content). An adjustment to 0 counts nowhere.
+  // another year may have taken the same content). An adjustment to 0 counts nowhere.
   for (const { adj, activity } of targets) {
     if (adj.hours === 0 || (adj.contentKey === null && !rejectedByAuthority(activity))) continue;
     const content = adj.contentKey ?? contentOf(activity.data.activityId, effectiveContentKey(activity));
-    refuseCountedNextDoor(state.year, activity, content, neighbours);
+    refuseCountedNextDoor(state.year, activity, content, neighbours, chinaDate(ctx.now));
   }
   refuseSecondActivePoints(state, cmd.adjustments);
   for (const { adj, activity } of targets) {

@@ -9,7 +9,7 @@ import type { CreditYearEvent, Evidence } from '../credit-year.events';
 import { isActive, type CreditYearState } from '../credit-year.state';
 import { evaluateYear } from '../statement';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
-import { contentAlreadyCounted, contentNeighbours, contentOf, yearCountingContent, type NeighbourYears } from './content-across-years';
+import { contentAlreadyCounted, contentOf, contentYears, yearCountingContent, type NeighbourYears } from './content-across-years';
 import { refuseVoided } from './guards';
 
 export interface DeclareActivityCommand {
@@ -39,11 +39,12 @@ export interface DeclareActivityResult {
 }
 
 /**
- * The neighbouring person-years that may hold the same content (RULES.md §4, make-up): both for an
- * activity completed after the year (make-up, if the year is short), else the previous one.
+ * The other person-years that may hold the same content (RULES.md §4, make-up; content-across-years):
+ * the earlier ones, and for an activity completed after the year (make-up, if the year is short)
+ * the later ones up to its completion; none after `lastYear`.
  */
-export function neighbourYearsOf(cmd: DeclareActivityCommand): number[] {
-  return contentNeighbours(cmd.year, yearOf(cmd.activity.completedOn) > cmd.year);
+export function neighbourYearsOf(cmd: DeclareActivityCommand, lastYear: number): number[] {
+  return contentYears(cmd.year, yearOf(cmd.activity.completedOn), lastYear);
 }
 
 /** The end of a year's make-up period: the latest `until` recorded, else the end of the following year (Art. 13). */
@@ -133,7 +134,7 @@ export function decideDeclareActivity(
   }
   const content = contentOf(a.activityId, a.contentKey);
   // (An activity after a year that is not short, or after its period, is refused below: no content to compare.)
-  const countedIn = afterYear === makeUp ? yearCountingContent(cmd.year, makeUp, content, neighbours) : null;
+  const countedIn = afterYear === makeUp ? yearCountingContent(cmd.year, { makeUp, completedOn: a.completedOn }, content, neighbours, chinaDate(ctx.now)) : null;
   if (countedIn !== null) throw contentAlreadyCounted(content, countedIn);
   refuseDates(cmd, state, short, makeUp, ctx);
   const registered = ctx.actor.role !== 'professional';

@@ -1,6 +1,6 @@
 import { actors, ctx, declared, given, opened, registered, UNIT, fold } from '../../testing/decider-spec';
 import type { CreditYearState } from '../credit-year.state';
-import type { NeighbourYears } from './content-across-years';
+import { contentYearsOfStored, type NeighbourYears } from './content-across-years';
 import { decideDeclareActivity, neighbourYearsOf, type DeclareActivityCommand } from './declare-activity.decider';
 
 /** Neighbouring person-years never written to (every year read answers nothing). */
@@ -138,9 +138,52 @@ describe('DeclareActivity', () => {
     given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2025-05-01', contentKey: 'K' }), s, UNIT, years({ 2023: previousMakeUp, 2025: null }), ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict');
   });
 
-  it('RULES §4: the years read for the content check: both neighbours for an activity after the year, else the previous one', () => {
-    expect(neighbourYearsOf(cmd({ completedOn: '2025-05-01' }))).toEqual([2023, 2025]);
-    expect(neighbourYearsOf(cmd())).toEqual([2023]);
+  it('RULES §4: the years read for the content check: every earlier one, and for an activity after the year those up to its completion', () => {
+    expect(neighbourYearsOf(cmd({ completedOn: '2025-05-01' }), 2026)).toEqual([2023, 2025]);
+    expect(neighbourYearsOf(cmd({ completedOn: '2026-05-01' }), 2026)).toEqual([2023, 2025, 2026]);
+    expect(neighbourYearsOf(cmd(), 2026)).toEqual([2023]);
+    expect(neighbourYearsOf({ ...cmd({ completedOn: '2026-05-01' }), year: 2026 }, 2027)).toEqual([2023, 2024, 2025]);
+  });
+
+  it('the years read stop at the last year asked for: a date or a year far ahead reads no more than today does', () => {
+    expect(neighbourYearsOf(cmd({ completedOn: '2099-01-01' }), 2027)).toEqual([2023, 2025, 2026, 2027]);
+    expect(neighbourYearsOf({ ...cmd({ completedOn: '2100-01-01' }), year: 2100 }, 2027)).toEqual([2023, 2024, 2025, 2026, 2027]);
+    expect(contentYearsOfStored(2025, 2027)).toEqual([2023, 2024, 2026, 2027]);
+    expect(contentYearsOfStored(2023, 2024)).toEqual([2024]);
+  });
+
+  describe('RULES §4 under a make-up period extended beyond the following year: content counts in one year only', () => {
+    // 2024 is short; a reason extends its make-up period to mid-2026.
+    const extended = [opened(), { type: 'MakeUpGranted' as const, data: { reason: 'illness' as const, note: null, until: '2026-06-30' } }];
+    const inApril2026 = ctx(actors.pro, '2026-04-01T00:00:00.000Z');
+
+    it('a make-up activity completed two years on meets that year (CONTENT_ALREADY_COUNTED naming 2026)', () => {
+      const twoOn = fold([opened('p1', 2026), declared('b1', { completedOn: '2026-02-01', contentKey: 'K' })]);
+      given(extended)
+        .when((s) => decideDeclareActivity(cmd({ completedOn: '2026-03-01', contentKey: 'K' }), s, UNIT, years({ 2023: null, 2025: null, 2026: twoOn }), inApril2026))
+        .thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict', /already counts in 2026/);
+    });
+
+    it('the year it was completed in meets it the other way round', () => {
+      const earlier = fold([...extended, declared('m1', { completedOn: '2026-03-01', contentKey: 'K', makeUp: true })]);
+      given([opened('p1', 2026)])
+        .when((s) => decideDeclareActivity({ ...cmd({ completedOn: '2026-02-01', contentKey: 'K' }), year: 2026 }, s, UNIT, years({ 2023: null, 2024: earlier, 2025: null }), inApril2026))
+        .thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict', /already counts in 2024/);
+    });
+
+    it('and so does the following year, as RULES.md names it', () => {
+      const following = fold([opened('p1', 2025), declared('b1', { completedOn: '2025-02-01', contentKey: 'K' })]);
+      given(extended)
+        .when((s) => decideDeclareActivity(cmd({ completedOn: '2026-03-01', contentKey: 'K' }), s, UNIT, years({ 2023: null, 2025: following, 2026: null }), inApril2026))
+        .thenRefuses('CONTENT_ALREADY_COUNTED', 'conflict', /already counts in 2025/);
+    });
+
+    it('a make-up activity completed in the following year leaves the year after it free', () => {
+      const earlier = fold([...extended, declared('m1', { completedOn: '2025-03-01', contentKey: 'K', makeUp: true })]);
+      given([opened('p1', 2026)])
+        .when((s) => decideDeclareActivity({ ...cmd({ completedOn: '2026-02-01', contentKey: 'K' }), year: 2026 }, s, UNIT, years({ 2023: null, 2024: earlier, 2025: null }), inApril2026))
+        .then([declared('a1', { completedOn: '2026-02-01', contentKey: 'K' })]);
+    });
   });
 
   it('RULES §4: withdrawn content in the other year no longer blocks', () => {

@@ -1,5 +1,6 @@
 /** UnitVerify (核定, Art. 12 ¶1–2): the unit approves, possibly with fewer hours, or rejects. */
 import { conflict, unprocessable } from '../../shared/domain-error';
+import { chinaDate } from '../../shared/china-time';
 import type { CreditYearState } from '../credit-year.state';
 import { toHundredths } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
@@ -39,7 +40,7 @@ export function decideUnitVerify(
       ruleSetId,
     };
   }
-  if (cmd.contentKey !== null) refuseCountedNextDoor(state.year, activity, cmd.contentKey, neighbours);
+  if (cmd.contentKey !== null) refuseCountedNextDoor(state.year, activity, cmd.contentKey, neighbours, chinaDate(ctx.now));
   if (cmd.hours !== null && toHundredths(cmd.hours) > activity.claimed) {
     throw unprocessable('HOURS_ABOVE_CLAIMED', `hours ${cmd.hours} exceed the claimed ${activity.data.hours}`, '12');
   }
