@@ -43,7 +43,10 @@ export class RecentStreams {
     const known = this.recent.get(streamId);
     const prefix = known?.events ?? [];
     // Stored events never change: a prefix that covers the revision asked for needs no check.
-    if (toRevision < prefix.length) return this.touched(streamId, known!, prefix.slice(0, toRevision + 1));
+    if (toRevision < prefix.length) {
+      // Nothing cached and a revision below 0 asked for: nothing to answer, and nothing to keep.
+      return known === undefined ? [] : this.touched(streamId, known, prefix.slice(0, toRevision + 1));
+    }
     if (allowCached && known !== undefined && known.completeAt !== NOT_COMPLETE) return this.touched(streamId, known, prefix.slice());
     // Asked before the rows are read: an entry is never marked complete at a later version than it is.
     const version = dataVersion();

@@ -66,4 +66,15 @@ describe('RecentStreams: a cache bounded by the events it holds', () => {
     cache.extend('s', events(9).slice(7)); // revisions 7–8 after 0–4: a gap
     expect(cache.weight).toBe(0);
   });
+
+  it('a revision below 0 on a stream not cached answers nothing and keeps nothing', () => {
+    const cache = new RecentStreams(3);
+    const answer = cache.read('x', -1, { dataVersion: () => 1, allowCached: false }, () => []);
+    expect(answer).toEqual([]);
+    expect(cache.weight).toBe(0);
+    const { read } = reader(cache, { a: 2, b: 5 });
+    read('a');
+    read('b'); // over the capacity: a goes, b stays alone
+    expect(cache.weight).toBe(6);
+  });
 });
