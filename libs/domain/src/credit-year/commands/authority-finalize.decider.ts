@@ -33,7 +33,7 @@ export function decideAuthorityFinalize(
     }
   }
   // Content starts to count under an adjustment above 0 that links it by a key, or that brings
-  // back an activity an earlier finalisation adjusted to 0 (it counted nowhere meanwhile, so the
+  // back an activity an earlier finalisation adjusted to 0 (it counted nowhere meanwhile, so
   // another year may have taken the same content). An adjustment to 0 counts nowhere.
   for (const { adj, activity } of targets) {
     if (adj.hours === 0 || (adj.contentKey === null && !rejectedByAuthority(activity))) continue;
