@@ -113,6 +113,11 @@ export class BullMqJobQueue implements JobQueue {
   private failing = false;
   /** Each connection's 'ready' (ioredis emits it again after every reconnection). */
   private readonly onReady: () => void;
+  /**
+   * Undoes what this adapter attached to connections and to a queue it was given: a connection
+   * may be shared (the caller's client, another adapter's queue), and outlives this adapter.
+   */
+  private readonly detach: Array<() => void> = [];
   private readonly callTimeoutMs: number;
   private readonly lockDurationMs: number;
   private readonly stalledIntervalMs: number;
@@ -146,12 +151,19 @@ export class BullMqJobQueue implements JobQueue {
       this.ownsQueue = true;
     }
     this.queue.on('error', this.onError);
+    this.detach.push(() => this.queue.off('error', this.onError));
     this.watchReady(this.queue.getBackend().client);
   }
 
   /** Not before a first connection: until then nothing was reported that a 'ready' could end. */
-  private watchReady(client: Promise<{ on(event: 'ready', listener: () => void): unknown }>): void {
-    client.then((c) => c.on('ready', this.onReady)).catch(() => undefined);
+  private watchReady(client: Promise<{ on(event: 'ready', listener: () => void): unknown; off(event: 'ready', listener: () => void): unknown }>): void {
+    client
+      .then((c) => {
+        if (this.closing !== undefined) return; // connected after close began: nothing to watch
+        c.on('ready', this.onReady);
+        this.detach.push(() => c.off('ready', this.onReady));
+      })
+      .catch(() => undefined);
   }
 
   /** The BullMQ queue's name (also its workers' and events'). */
@@ -296,6 +308,7 @@ export class BullMqJobQueue implements JobQueue {
     await this.worker?.close(this.running === 0);
     await this.events?.close();
     if (this.ownsQueue) await closeOrDisconnect(this.queue);
+    for (const undo of this.detach.splice(0)) undo();
   }
 
   private startWorker(): Worker<JobData, unknown, string> {

@@ -220,6 +220,30 @@ describe('BullMqJobQueue across processes', () => {
   });
 });
 
+describe('BullMqJobQueue on connections it shares', () => {
+  afterEach(() => redis.closeQueues());
+
+  it('closing it leaves nothing of its own on a shared connection, or on a queue it was given', async () => {
+    const shared = redis.connection;
+    const readyBefore = shared.listenerCount('ready');
+    for (let i = 0; i < 3; i++) {
+      const adapter = redis.open();
+      await adapter.enqueue('noted', {}); // connected: it (and BullMQ) watch the connection's 'ready' now
+      expect(shared.listenerCount('ready')).toBeGreaterThan(readyBefore);
+      await adapter.close();
+      expect(shared.listenerCount('ready')).toBe(readyBefore);
+    }
+    const bull = redis.bullQueue(redis.queueName());
+    const errorsBefore = bull.listenerCount('error');
+    const given = new BullMqJobQueue({ queue: bull, onError: () => undefined });
+    await given.enqueue('noted', {});
+    expect(bull.listenerCount('error')).toBe(errorsBefore + 1);
+    await given.close();
+    expect(bull.listenerCount('error')).toBe(errorsBefore);
+    await bull.close();
+  });
+});
+
 describe('BullMqJobQueue while Redis is away', () => {
   it('enqueue and getJob fail with JobQueueUnavailableError after callTimeoutMs instead of hanging; close still ends', async () => {
     // Nothing listens on port 1: ioredis keeps reconnecting, as it does while Redis is down.
