@@ -85,10 +85,20 @@ export interface ChainReport {
   broken: BrokenStream[];
 }
 
-/** Verifies every stream whose id starts with one of `prefixes` (default: all streams). */
+/** How far a verification has come: streams checked of those it lists at its start. */
+export interface ChainProgress {
+  streamsChecked: number;
+  streamsTotal: number;
+  eventsChecked: number;
+}
+
+/**
+ * Verifies every stream whose id starts with one of `prefixes` (default: all streams);
+ * `onProgress` is told after each stream (a long store takes minutes on PostgreSQL).
+ */
 export async function verifyChain(
   store: EventStore,
-  options: { prefixes?: readonly string[] } = {},
+  options: { prefixes?: readonly string[]; onProgress?: (progress: ChainProgress) => void } = {},
 ): Promise<ChainReport> {
   const prefixes = options.prefixes ?? [''];
   const streamIds = [...new Set((await Promise.all(prefixes.map((p) => store.listStreams(p)))).flat())].sort();
@@ -99,6 +109,7 @@ export async function verifyChain(
     const events = await store.readStream(streamId);
     report.streamsChecked += 1;
     report.eventsChecked += events.length;
+    options.onProgress?.({ streamsChecked: report.streamsChecked, streamsTotal: streamIds.length, eventsChecked: report.eventsChecked });
     const result = verifyStreamChain(events);
     if (!result.ok) {
       report.broken.push({ streamId, revision: result.revision, reason: result.reason, message: result.message });

@@ -29,6 +29,7 @@ export {
   type ChainReport,
   type ChainedFields,
   type StreamChainReport,
+  type ChainProgress,
 } from './hash-chain';
 export { canonicalJson, isWellFormedText } from './jcs';
 export { followAll, type FollowSource } from './follow-all';

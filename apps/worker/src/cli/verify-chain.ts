@@ -7,7 +7,15 @@ import { fail, openStores } from './open-stores';
 
 async function main(): Promise<void> {
   const { events } = await openStores();
-  const report = await verifyChain(events);
+  let lastPrinted = -1;
+  const report = await verifyChain(events, {
+    onProgress: ({ streamsChecked, streamsTotal, eventsChecked }) => {
+      const pct = Math.floor((streamsChecked / streamsTotal) * 100);
+      if (pct === lastPrinted) return;
+      lastPrinted = pct;
+      process.stdout.write(`verifying hash chains: ${streamsChecked}/${streamsTotal} streams (${pct}%), ${eventsChecked} events\n`);
+    },
+  });
   await events.close();
   for (const b of report.broken) {
     process.stdout.write(`BROKEN ${b.streamId} at revision ${b.revision}: ${b.reason} (${b.message})\n`);

@@ -87,6 +87,19 @@ describe('hash chain against tampering with the SQLite file', () => {
     }
   });
 
+  it('tells its progress after each stream, up to every stream it listed', async () => {
+    const store = openSqliteEventStore({ file });
+    try {
+      const seen: Array<[number, number, number]> = [];
+      const report = await verifyChain(store, { onProgress: (p) => seen.push([p.streamsChecked, p.streamsTotal, p.eventsChecked]) });
+      expect(seen.map(([checked]) => checked)).toEqual(Array.from({ length: report.streamsChecked }, (_, i) => i + 1));
+      expect(seen.every(([, total]) => total === report.streamsChecked)).toBe(true);
+      expect(seen[seen.length - 1]![2]).toBe(report.eventsChecked);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('only checks the prefixes asked for', async () => {
     tamper(`UPDATE events SET data = '{}' WHERE stream_id = ? AND revision = ?`, 'unit-u1', 0);
     const store = openSqliteEventStore({ file });
