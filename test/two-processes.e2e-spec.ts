@@ -72,3 +72,27 @@ it('a person-year opened by one process takes the industry the other process gav
   expect((await putUnit(servers[0]!, 'health')).status).toBe(200);
   expect(await declare(servers[1]!, 'q2')).toBe('health');
 }, 60_000);
+
+it('RULES §4: the same content sent at once through two processes to a short year (make-up) and to the year it was completed in lands in one of them — also under an extended period', async () => {
+  const year = new Date().getUTCFullYear();
+  const hr = await sign({ role: 'authority', region: '360000' });
+  const put = await fetch(`${servers[0]!.baseUrl}/api/units/u3`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U3', region: '360102', industry: 'general' }) });
+  expect(put.status).toBe(200);
+  const pro = await sign({ role: 'professional', personId: 'r1', unitId: 'u3' });
+  const unit = await sign({ role: 'unit', unitId: 'u3' });
+  const call = (server: ServerProcess, path: string, token: string, body: unknown) =>
+    fetch(`${server.baseUrl}/api/persons/r1/years/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string } } }));
+  // Two years back is short (never written to) and closed: a reason extends its period into this year.
+  expect((await call(servers[0]!, `${year - 2}/make-up`, unit, { reason: 'illness', until: `${year}-12-31` })).status).toBe(200);
+  for (const shortYear of [year - 1, year - 2]) {
+    for (let i = 0; i < 8; i++) {
+      const content = { contentKey: `SAME-${shortYear}-${i}`, completedOn: `${year}-01-01` };
+      const answers = await Promise.all([
+        call(servers[0]!, `${shortYear}/activities`, pro, activity({ activityId: `m${shortYear}-${i}`, ...content })),
+        call(servers[1]!, `${year}/activities`, pro, activity({ activityId: `r${shortYear}-${i}`, ...content })),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(answers.find((a) => a.status === 409)!.body.error!.code).toBe('CONTENT_ALREADY_COUNTED');
+    }
+  }
+}, 60_000);
