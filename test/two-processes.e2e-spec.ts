@@ -74,7 +74,8 @@ it('a person-year opened by one process takes the industry the other process gav
 }, 60_000);
 
 it('RULES §4: the same content sent at once through two processes to a short year (make-up) and to the year it was completed in lands in one of them — also under an extended period', async () => {
-  const year = new Date().getUTCFullYear();
+  // This year in China (RULES.md §4): the years' closing and make-up periods are counted in China dates.
+  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
   const hr = await sign({ role: 'authority', region: '360000' });
   const put = await fetch(`${servers[0]!.baseUrl}/api/units/u3`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U3', region: '360102', industry: 'general' }) });
   expect(put.status).toBe(200);
