@@ -89,21 +89,3 @@ describe('maintenance commands on PostgreSQL', () => {
     expect([await schemaExists(typo), await schemaExists(`${typo}_rm`)]).toEqual([false, false]);
   }, 60_000);
 });
-
-it('RULES §4 on PostgreSQL: content made up in an extended period and declared in the year it was completed in lands once, sent at once', async () => {
-  // 2024 short for c1; a reason extends its make-up period through 2026; now is mid-2026.
-  const pro = await t.token({ role: 'professional', personId: 'c1', unitId: 'u1' });
-  t.clock.set('2025-02-01T02:00:00.000Z');
-  expect((await t.call('POST', `${yearPath('c1')}/activities`, { token: pro, body: activity({ activityId: 'opening', completedOn: '2024-12-01' }) })).status).toBe(201);
-  expect((await t.call('POST', `${yearPath('c1')}/make-up`, { token: w.unit, body: { reason: 'illness', until: '2026-12-31' } })).status).toBe(200);
-  t.clock.set('2026-06-01T02:00:00.000Z');
-  for (let i = 0; i < 8; i++) {
-    const content = { contentKey: `PG-SAME-${i}`, completedOn: '2026-05-01' };
-    const answers = await Promise.all([
-      t.call('POST', `${yearPath('c1', 2024)}/activities`, { token: pro, body: activity({ activityId: `m${i}`, ...content }) }),
-      t.call('POST', `${yearPath('c1', 2026)}/activities`, { token: pro, body: activity({ activityId: `r${i}`, ...content }) }),
-    ]);
-    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
-    expect(answers.find((a) => a.status === 409)!.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
-  }
-});

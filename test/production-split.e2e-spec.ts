@@ -22,6 +22,8 @@ const sign = (claims: Record<string, string>) =>
 
 let dataDir: string;
 let api: ServerProcess;
+/** A second API beside the first, as a deployment runs several: their commands meet only in PostgreSQL. */
+let api2: ServerProcess;
 let worker: ServerProcess;
 
 beforeAll(async () => {
@@ -42,10 +44,11 @@ beforeAll(async () => {
   // The worker checks no token: in production it starts without AUTH_JWT_SECRET.
   worker = await startWorker({ ...env, AUTH_JWT_SECRET: '' });
   api = await startServer({ ...env, RUN_WORKER: 'false' });
+  api2 = await startServer({ ...env, RUN_WORKER: 'false' });
 }, 60_000);
 
 afterAll(async () => {
-  for (const p of [api, worker]) {
+  for (const p of [api, api2, worker]) {
     if (!p) continue;
     p.child.kill('SIGTERM');
     await p.exited;
@@ -62,8 +65,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${api.baseUrl}${path}`, {
+async function call(method: string, path: string, token: string, body?: unknown, via: ServerProcess = api) {
+  const res = await fetch(`${via.baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -128,4 +131,26 @@ it('a worker started while its Redis is away says so — projections run, job pr
   expect(away.output()).toContain('worker ready: projections running; job processors waiting for Redis (REDIS_URL)');
   expect(away.output()).toContain('SIGTERM: shutting down (running jobs stop at their next safe point, then the stores close; at most 15 s)');
   expect(away.output()).not.toMatch(/endpoints|answers in flight/);
+}, 60_000);
+
+it('RULES §4 across two API processes on PostgreSQL: the same content sent at once to a short year (make-up) and to the year it was completed in lands once — also under an extended period', async () => {
+  // This year in China (RULES.md §4): closing dates and make-up periods are China dates.
+  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+  const hr = await sign({ role: 'authority', region: '360000' });
+  expect((await call('PUT', '/api/units/u9', hr, { name: 'U9', region: '360102', industry: 'general' })).status).toBe(200);
+  const pro = await sign({ role: 'professional', personId: 'r1', unitId: 'u9' });
+  const unit = await sign({ role: 'unit', unitId: 'u9' });
+  // Two years back is short (never written to) and closed: a reason extends its period into this year.
+  expect((await call('POST', `/api/persons/r1/years/${year - 2}/make-up`, unit, { reason: 'illness', until: `${year}-12-31` })).status).toBe(200);
+  for (const shortYear of [year - 1, year - 2]) {
+    for (let i = 0; i < 8; i++) {
+      const content = { contentKey: `SAME-${shortYear}-${i}`, completedOn: `${year}-01-01` };
+      const answers = await Promise.all([
+        call('POST', `/api/persons/r1/years/${shortYear}/activities`, pro, activity({ activityId: `m${shortYear}-${i}`, ...content }), api),
+        call('POST', `/api/persons/r1/years/${year}/activities`, pro, activity({ activityId: `r${shortYear}-${i}`, ...content }), api2),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(answers.find((a) => a.status === 409)!.body.error.code).toBe('CONTENT_ALREADY_COUNTED');
+    }
+  }
 }, 60_000);

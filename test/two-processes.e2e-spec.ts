@@ -10,6 +10,8 @@ import { activity } from './support/fixtures';
 import { requireBuild, startServer, type ServerProcess } from './support/server-process';
 
 const SECRET = 'two-processes-secret-two-processes-00000';
+/** This year in China (RULES.md §4): closing dates and make-up periods are China dates. */
+const chinaYear = () => new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 const sign = (claims: Record<string, string>) =>
   new SignJWT({ sub: `${claims.role}-2p`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
 
@@ -30,7 +32,7 @@ afterAll(async () => {
 });
 
 it('40 declarations on one person-year through two processes at once all land', async () => {
-  const year = new Date().getUTCFullYear();
+  const year = chinaYear();
   const hr = await sign({ role: 'authority', region: '360000' });
   const put = await fetch(`${servers[0]!.baseUrl}/api/units/u1`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U', region: '360102', industry: 'general' }) });
   expect(put.status).toBe(200);
@@ -51,7 +53,7 @@ it('40 declarations on one person-year through two processes at once all land', 
 }, 60_000);
 
 it('a person-year opened by one process takes the industry the other process gave its unit just before', async () => {
-  const year = new Date().getUTCFullYear();
+  const year = chinaYear();
   const hr = await sign({ role: 'authority', region: '360000' });
   const putUnit = (server: ServerProcess, industry: string) =>
     fetch(`${server.baseUrl}/api/units/u2`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U2', region: '360102', industry }) });
@@ -74,8 +76,7 @@ it('a person-year opened by one process takes the industry the other process gav
 }, 60_000);
 
 it('RULES §4: the same content sent at once through two processes to a short year (make-up) and to the year it was completed in lands in one of them — also under an extended period', async () => {
-  // This year in China (RULES.md §4): the years' closing and make-up periods are counted in China dates.
-  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+  const year = chinaYear();
   const hr = await sign({ role: 'authority', region: '360000' });
   const put = await fetch(`${servers[0]!.baseUrl}/api/units/u3`, { method: 'PUT', headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'U3', region: '360102', industry: 'general' }) });
   expect(put.status).toBe(200);
