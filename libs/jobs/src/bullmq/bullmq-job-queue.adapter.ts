@@ -305,10 +305,21 @@ export class BullMqJobQueue implements JobQueue {
     this.changes.notify();
     // Waits for the jobs running here; a closing worker takes no further job. With none running
     // there is nothing to wait for: a forced close does not wait for a Redis that went away.
-    await this.worker?.close(this.running === 0);
-    await this.events?.close();
-    if (this.ownsQueue) await closeOrDisconnect(this.queue);
+    // Every step is taken even if one before it failed (an owned queue left open keeps a process
+    // alive); the first failure is then reported.
+    const failures: unknown[] = [];
+    const step = async (close: () => Promise<void> | undefined): Promise<void> => {
+      try {
+        await close();
+      } catch (error: unknown) {
+        failures.push(error);
+      }
+    };
+    await step(() => this.worker?.close(this.running === 0));
+    await step(() => (this.events ? closeOrDisconnect(this.events) : undefined));
+    if (this.ownsQueue) await step(() => closeOrDisconnect(this.queue));
     for (const undo of this.detach.splice(0)) undo();
+    if (failures.length > 0) throw failures[0];
   }
 
   private startWorker(): Worker<JobData, unknown, string> {
@@ -463,16 +474,34 @@ export class BullMqJobQueue implements JobQueue {
 export const FAIL_FAST = { enableOfflineQueue: false, autoResendUnfulfilledCommands: false } as const;
 
 /**
- * BullMQ's close sends QUIT, which a connection without an offline queue refuses while Redis is
- * away: close then rejects and leaves ioredis reconnecting for ever (a process that does not exit).
- * Nothing is pending on a producer's connection by then, so dropping it is the close.
+ * Closes a Queue or QueueEvents of BullMQ whether or not Redis is there. BullMQ's close waits on
+ * the connection: QUIT, which a connection without an offline queue refuses while Redis is away
+ * (close rejected, and ioredis went on reconnecting for ever: a process that did not exit);
+ * QueueEvents' disconnect, which waits for an 'end' that ioredis never emits for a connection that
+ * is reconnecting, or for a first connection that never comes (close waited for ever). A
+ * connection that is not ready is dropped without waiting instead (BullMQ's forced close, as
+ * Worker.close(true) does for its own); nothing is pending on it by then.
  */
-export async function closeOrDisconnect(queue: Queue): Promise<void> {
-  try {
-    await queue.close();
-  } catch {
-    await queue.disconnect();
+export async function closeOrDisconnect(closable: Queue | QueueEvents): Promise<void> {
+  const backend = closable.getBackend();
+  // BullMQ's status: the first connection was made (until then, `client` waits for it).
+  const connected = backend.connection.status === 'ready';
+  if (connected) {
+    const client = await backend.client;
+    if (client.status === 'ready') {
+      try {
+        return await closable.close();
+      } catch {
+        // Redis went away meanwhile: stop reconnecting, nothing else is left.
+        return void client.disconnect();
+      }
+    }
   }
+  await backend.close(true);
+  if (connected) return closable.close(); // finds the connection closed: resolves at once
+  // Never connected: QueueEvents' close would wait for that first connection, which the forced
+  // close stopped ioredis trying to make. Still called, to end its loop and mark it closed.
+  void closable.close().catch(() => undefined);
 }
 
 /** A client instance (ioredis) rather than connection options. */

@@ -336,6 +336,34 @@ describe('BullMqJobQueue closing while Redis is away', () => {
       await proxy.cut();
     }
   });
+
+  it('a processing adapter closes too: its worker and its queue events, connected before Redis went', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const lost = deferred();
+    const queue = new BullMqJobQueue({ connection: { url: via }, queueName: redis.queueName('away-worker'), prefix: redis.prefix, onError: () => lost.resolve() });
+    try {
+      queue.registerProcessor('flag', async () => 'done');
+      await queue.enqueue('flag', {}, { jobId: 'before' });
+      await within(queue.whenIdle(), 'the job to run');
+      // The queue's connection, the worker's two and the queue events' one.
+      await within(proxy.whenConnections(4), 'four connections');
+      await proxy.cut();
+      await within(lost.promise, 'the connection to be lost');
+      await expect(within(queue.close(), 'close with Redis away')).resolves.toBeUndefined();
+    } finally {
+      await proxy.cut();
+    }
+  });
+
+  it('a processing adapter that never reached Redis closes too', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    await proxy.cut(); // Redis away from the start
+    const queue = new BullMqJobQueue({ connection: { url: via }, queueName: redis.queueName('never-worker'), prefix: redis.prefix, callTimeoutMs: 200, onError: () => undefined });
+    queue.registerProcessor('flag', async () => 'done');
+    // Starts the queue events (their connection, never made): idle never comes without Redis.
+    queue.whenIdle().catch(() => undefined);
+    await expect(within(queue.close(), 'close with Redis away')).resolves.toBeUndefined();
+  });
 });
 
 describe('BullMqJobQueue at close', () => {

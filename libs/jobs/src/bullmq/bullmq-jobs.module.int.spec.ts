@@ -105,5 +105,30 @@ describe('BullMqJobsModule', () => {
       await proxy.cut();
     }
   });
+
+  it('closes while Redis is away with a processor running here too (its worker and queue events): every connection dropped', async () => {
+    const queueName = redis.adoptQueueName('module-away-worker');
+    const { proxy, url } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const lost = deferred();
+    @Module({ imports: [BullMqJobsModule.forRoot({ redisUrl: url, queueName, prefix: redis.prefix, onError: () => lost.resolve() })] })
+    class AwayWorkerModule {}
+    const app = await NestFactory.createApplicationContext(AwayWorkerModule, { logger: false });
+    try {
+      const jobs = app.get<JobQueue>(JOB_QUEUE);
+      jobs.registerProcessor('flag', async () => 'done');
+      await jobs.enqueue('flag', {}, { jobId: 'before' });
+      await within(jobs.whenIdle(), 'the job to run');
+      // The queue's connection, the worker's two and the queue events' one.
+      await within(proxy.whenConnections(4), 'four connections');
+      await proxy.cut();
+      await within(lost.promise, 'the connection to be lost');
+      await within(jobs.close(), 'the port\'s close with Redis away');
+      await within(app.close(), 'app.close with Redis away');
+      const client = await (app.get(getQueueToken(queueName)) as unknown as { getBackend(): { client: Promise<{ status: string }> } }).getBackend().client;
+      expect(client.status).toBe('end');
+    } finally {
+      await proxy.cut();
+    }
+  });
 });
 

@@ -7,7 +7,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { JOB_QUEUE } from '../job-queue.port';
-import { BullMqJobQueue, DEFAULT_JOB_QUEUE_NAME, FAIL_FAST, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
+import { BullMqJobQueue, closeOrDisconnect, DEFAULT_JOB_QUEUE_NAME, FAIL_FAST, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
 
 type AdapterSettings = Omit<BullMqJobQueueOptions, 'connection' | 'queue' | 'queueName' | 'prefix'>;
 
@@ -44,11 +44,10 @@ export class BullMqJobsModule {
           provide: JOB_QUEUE,
           inject: [getQueueToken(queueName)],
           useFactory: (queue: Queue) => {
-            // @nestjs/bullmq closes the queue at shutdown; with FAIL_FAST that close fails while
-            // Redis is away, and the connection would go on reconnecting: disconnect then.
-            const owned = queue as Queue & { onApplicationShutdown?: () => Promise<void> };
-            const nestShutdown = owned.onApplicationShutdown?.bind(queue);
-            if (nestShutdown) owned.onApplicationShutdown = () => nestShutdown().catch(() => queue.disconnect());
+            // @nestjs/bullmq closes the queue at shutdown (after its @Processor workers: none here,
+            // processors go through the port). While Redis is away that close is refused or waits
+            // for ever, and the connection went on reconnecting: closeOrDisconnect drops it instead.
+            (queue as Queue & { onApplicationShutdown?: () => Promise<void> }).onApplicationShutdown = () => closeOrDisconnect(queue);
             return new BullMqJobQueue({ ...settings, queue });
           },
         },

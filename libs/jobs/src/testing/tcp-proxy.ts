@@ -10,6 +10,9 @@ export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  /** Clients' connections open now, and who waits for a number of them. */
+  private clients = 0;
+  private countWaiters: Array<{ count: number; resolve: () => void }> = [];
   /** While frozen, the bytes each way, in order, to be delivered on thaw. */
   private held: Array<[Socket, Buffer]> | null = null;
 
@@ -33,6 +36,19 @@ export class TcpProxy {
 
   get listeningPort(): number {
     return this.port;
+  }
+
+  /** Resolves once at least `count` clients' connections are open through this proxy. */
+  whenConnections(count: number): Promise<void> {
+    if (this.clients >= count) return Promise.resolve();
+    return new Promise((resolve) => this.countWaiters.push({ count, resolve }));
+  }
+
+  private counted(change: number): void {
+    this.clients += change;
+    const reached = this.countWaiters.filter((w) => this.clients >= w.count);
+    this.countWaiters = this.countWaiters.filter((w) => this.clients < w.count);
+    for (const w of reached) w.resolve();
   }
 
   /** Stops listening and drops every connection (both ends), as a server that went away. */
@@ -64,6 +80,8 @@ export class TcpProxy {
   private async listen(port: number): Promise<void> {
     const server = createServer((client) => {
       const upstream = createConnection(this.target);
+      this.counted(1);
+      client.once('close', () => this.counted(-1));
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('error', () => socket.destroy());
