@@ -5,7 +5,8 @@ import { deferred, Holds, stopsAtShutdown, within } from '../testing/async-helpe
 import { JobQueueUnavailableError } from '../job-queue.port';
 import { toBullMqJobId } from './bullmq-job-ids';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
-import { BullMqJobQueue, FAIL_FAST } from './bullmq-job-queue.adapter';
+import { FAIL_FAST } from './bullmq-connections';
+import { BullMqJobQueue } from './bullmq-job-queue.adapter';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { once } from 'node:events';

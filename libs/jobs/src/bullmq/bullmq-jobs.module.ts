@@ -7,7 +7,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { JOB_QUEUE } from '../job-queue.port';
-import { BullMqJobQueue, closeOrDisconnect, DEFAULT_JOB_QUEUE_NAME, FAIL_FAST, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
+import { closeOrDisconnect, FAIL_FAST } from './bullmq-connections';
+import { BullMqJobQueue, DEFAULT_JOB_QUEUE_NAME, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
 
 type AdapterSettings = Omit<BullMqJobQueueOptions, 'connection' | 'queue' | 'queueName' | 'prefix'>;
 

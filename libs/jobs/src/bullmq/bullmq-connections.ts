@@ -1,0 +1,62 @@
+/**
+ * The BullMQ adapter's connections to Redis: how the queue's own fails fast, how each is closed
+ * whether or not Redis is there, and how a lost connection is recognised.
+ */
+import type { ConnectionOptions, Queue, QueueEvents } from 'bullmq';
+
+/**
+ * The queue's own connection (enqueue, getJob, schedules) fails fast while Redis is away, instead
+ * of holding the command in ioredis's offline queue: a command that answered 503 must not run
+ * when Redis comes back (an institution-wide flag the caller was told had failed). BullMQ
+ * recommends it for producers. Nor are commands that were sent but unanswered when the connection
+ * dropped sent again on reconnecting (ioredis's default): their callers were answered 503 already.
+ * Such a command may still have run on the server: a retry finds its job (a deterministic id).
+ */
+export const FAIL_FAST = { enableOfflineQueue: false, autoResendUnfulfilledCommands: false } as const;
+
+/**
+ * Closes a Queue or QueueEvents of BullMQ whether or not Redis is there. BullMQ's close waits on
+ * the connection: QUIT, which a connection without an offline queue refuses while Redis is away
+ * (close rejected, and ioredis went on reconnecting for ever: a process that did not exit);
+ * QueueEvents' disconnect, which waits for an 'end' that ioredis never emits for a connection that
+ * is reconnecting, or for a first connection that never comes (close waited for ever). A
+ * connection that is not ready is dropped without waiting instead (BullMQ's forced close, as
+ * Worker.close(true) does for its own); nothing is pending on it by then.
+ */
+export async function closeOrDisconnect(closable: Queue | QueueEvents): Promise<void> {
+  const backend = closable.getBackend();
+  // BullMQ's status: the first connection was made (until then, `client` waits for it).
+  const connected = backend.connection.status === 'ready';
+  if (connected) {
+    const client = await backend.client;
+    if (client.status === 'ready') {
+      try {
+        return await closable.close();
+      } catch {
+        // Redis went away meanwhile: stop reconnecting, nothing else is left.
+        return void client.disconnect();
+      }
+    }
+  }
+  await backend.close(true);
+  if (connected) return closable.close(); // finds the connection closed: resolves at once
+  // Never connected: QueueEvents' close would wait for that first connection, which the forced
+  // close stopped ioredis trying to make. Still called, to end its loop and mark it closed.
+  void closable.close().catch(() => undefined);
+}
+
+/** A client instance (ioredis) rather than connection options. */
+export function isClient(connection: ConnectionOptions): boolean {
+  return typeof (connection as { duplicate?: unknown }).duplicate === 'function';
+}
+
+/** ioredis refusing a command because the connection is down (offline queue off, closed, out of retries). */
+export function isConnectionLoss(error: unknown): boolean {
+  if (!hasMessage(error)) return false;
+  return /enableOfflineQueue|Connection is closed|max retries per request/i.test(error.message) || (error as { name?: unknown }).name === 'MaxRetriesPerRequestError';
+}
+
+/** Duck-typed: an error from another realm (a driver's, under Jest's VM) is no `instanceof Error`. */
+export function hasMessage(error: unknown): error is { message: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+}
