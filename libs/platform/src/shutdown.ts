@@ -4,6 +4,23 @@ import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
 
+/**
+ * Runs every close in order, each even if one before it failed (a job queue that could not close
+ * cleanly must not leave the stores open: SQLite's WAL checkpoint, PostgreSQL's pool), then
+ * rejects with the first failure.
+ */
+export async function closeInOrder(closes: ReadonlyArray<() => Promise<void>>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const close of closes) {
+    try {
+      await close();
+    } catch (error: unknown) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+}
+
 @Injectable()
 export class PortsShutdown implements OnApplicationShutdown {
   constructor(
@@ -13,8 +30,6 @@ export class PortsShutdown implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.jobs.close();
-    await this.readModels.close();
-    await this.events.close();
+    await closeInOrder([() => this.jobs.close(), () => this.readModels.close(), () => this.events.close()]);
   }
 }

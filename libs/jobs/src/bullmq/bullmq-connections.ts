@@ -21,7 +21,10 @@ export const FAIL_FAST = { enableOfflineQueue: false, autoResendUnfulfilledComma
  * QueueEvents' disconnect, which waits for an 'end' that ioredis never emits for a connection that
  * is reconnecting, or for a first connection that never comes (close waited for ever). A
  * connection that is not ready is dropped without waiting instead (BullMQ's forced close, as
- * Worker.close(true) does for its own); nothing is pending on it by then.
+ * Worker.close(true) does for its own). Nothing the product needs is pending on it by then; a
+ * queue events' blocking read may stay pending, with BullMQ's watchdog timer on it for up to 11 s,
+ * which Jest notices ("did not exit") but a process does not wait for: Nest ends it with the
+ * re-raised stop signal once shutdown is done.
  */
 export async function closeOrDisconnect(closable: Queue | QueueEvents): Promise<void> {
   const backend = closable.getBackend();

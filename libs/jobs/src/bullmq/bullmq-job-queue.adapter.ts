@@ -61,6 +61,13 @@ interface BullMqJobQueueSettings {
    */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * How many times a job may be taken over from a worker that stopped holding it before BullMQ
+   * fails it for good, without running it again and whatever its attempts. BullMQ's default (1)
+   * failed an institution-wide flag after its worker was killed twice (a crash loop, a rolling
+   * restart), leaving most of its person-years unflagged. Default 10.
+   */
+  maxStalledCount?: number;
 }
 
 export type BullMqJobQueueOptions = BullMqJobQueueSettings &
@@ -103,6 +110,9 @@ export class BullMqJobQueue implements JobQueue {
   /** Gated jobs go back to the wait list one after another, in a set order (see ConcurrencyGate.shut). */
   private putBackChain: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  /** Settles when close begins: a wait on Redis that close cut off (never reached) ends with it. */
+  private readonly closeBegan: Promise<'closed'>;
+  private beginClose: () => void = () => undefined;
   /** Aborted at close: running jobs stop at their next safe point (JobContext.signal). */
   private readonly stopping = new AbortController();
   private readonly attempts: number;
@@ -122,18 +132,23 @@ export class BullMqJobQueue implements JobQueue {
   private readonly callTimeoutMs: number;
   private readonly lockDurationMs: number;
   private readonly stalledIntervalMs: number;
+  private readonly maxStalledCount: number;
 
   constructor(options: BullMqJobQueueOptions) {
     this.callTimeoutMs = positiveInteger(options.callTimeoutMs ?? 5000, 'callTimeoutMs');
     this.lockDurationMs = positiveInteger(options.lockDurationMs ?? 15_000, 'lockDurationMs');
     this.stalledIntervalMs = positiveInteger(options.stalledIntervalMs ?? 5000, 'stalledIntervalMs');
+    this.maxStalledCount = positiveInteger(options.maxStalledCount ?? 10, 'maxStalledCount');
     this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
     this.backoffDelayMs = nonNegative(options.backoffDelayMs ?? 1000, 'backoffDelayMs');
     this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
     this.setAsideMs = nonNegative(options.setAsideMs ?? 5000, 'setAsideMs');
+    this.closeBegan = new Promise((resolve) => (this.beginClose = () => resolve('closed')));
     this.changes = new ChangeSignal(positiveInteger(options.idlePollMs ?? 250, 'idlePollMs'));
     const reportError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
     this.onError = (error) => {
+      // Closing drops connections, some mid-connect: what they report then is the close itself.
+      if (this.closing !== undefined) return;
       this.failing = true;
       reportError(error);
     };
@@ -282,7 +297,13 @@ export class BullMqJobQueue implements JobQueue {
     while (!this.closing) {
       const change = this.changes.next();
       try {
-        if (!(await this.hasWork())) return;
+        const work = this.hasWork();
+        const found = await Promise.race([work, this.closeBegan]);
+        if (found === 'closed') {
+          work.catch(() => undefined); // its connection was dropped: it may never settle, or fail
+          return;
+        }
+        if (!found) return;
         await change.happened;
       } catch (error: unknown) {
         // Closed under our feet: nothing will start any more, which is idle.
@@ -303,6 +324,7 @@ export class BullMqJobQueue implements JobQueue {
     // Job schedulers stay: they live in Redis and are shared with the other processes.
     for (const { gate } of this.processors.values()) gate.shut();
     this.stopping.abort();
+    this.beginClose();
     this.changes.notify();
     // Waits for the jobs running here; a closing worker takes no further job. With none running
     // there is nothing to wait for: a forced close does not wait for a Redis that went away.
@@ -329,6 +351,7 @@ export class BullMqJobQueue implements JobQueue {
       concurrency: this.totalConcurrency(),
       lockDuration: this.lockDurationMs,
       stalledInterval: this.stalledIntervalMs,
+      maxStalledCount: this.maxStalledCount,
     });
     worker.on('error', this.onError);
     this.watchReady(worker.getBackend().client);

@@ -45,9 +45,10 @@ export class BullMqJobsModule {
           provide: JOB_QUEUE,
           inject: [getQueueToken(queueName)],
           useFactory: (queue: Queue) => {
-            // @nestjs/bullmq closes the queue at shutdown (after its @Processor workers: none here,
-            // processors go through the port). While Redis is away that close is refused or waits
-            // for ever, and the connection went on reconnecting: closeOrDisconnect drops it instead.
+            // @nestjs/bullmq closes the queue at shutdown, after the workers given to registerQueue's
+            // `processors`, and honours forceDisconnectOnShutdown: neither is used here (processors
+            // go through the port). While Redis is away that close was refused, and the connection
+            // went on reconnecting: closeOrDisconnect drops it instead.
             (queue as Queue & { onApplicationShutdown?: () => Promise<void> }).onApplicationShutdown = () => closeOrDisconnect(queue);
             return new BullMqJobQueue({ ...settings, queue });
           },
