@@ -47,7 +47,10 @@ export class InfrastructureModule {
     // REDIS_URL set: jobs go through BullMQ (@nestjs/bullmq), shared by the API and the workers.
     const jobs: DynamicModule | Provider =
       config.REDIS_URL !== undefined
-        ? BullMqJobsModule.forRoot({ redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError, onRecovered: () => logJobsError.recovered() })
+        ? BullMqJobsModule.forRoot({
+            redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError, onRecovered: () => logJobsError.recovered(),
+            onJobFailedUnrun: (job, reason) => jobsLogger.error({ ...job, reason }, 'job failed for good without running (post it again)'),
+          })
         : // In-process jobs keep their records beside the data, so an accepted job outlives a restart.
           { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue({ journal: openJobJournal(config) }) };
     // An imported module is re-exported as a whole (its JOB_QUEUE with it).

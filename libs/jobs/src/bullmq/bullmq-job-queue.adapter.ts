@@ -48,6 +48,11 @@ interface BullMqJobQueueSettings {
   /** After errors reported through onError: a connection to Redis is ready again (once per spell of errors). */
   onRecovered?: () => void;
   /**
+   * A job BullMQ failed for good without running it — taken over more than `maxStalledCount`
+   * times. No processor ran, so no processor logs it; default: printed to stderr.
+   */
+  onJobFailedUnrun?: (job: { jobId: string; name: string }, reason: string) => void;
+  /**
    * How long `enqueue` and `getJob` wait for Redis before failing with JobQueueUnavailableError
    * (an HTTP request must not hang while Redis is away). Default 5 s.
    */
@@ -120,6 +125,7 @@ export class BullMqJobQueue implements JobQueue {
   private readonly keepFinished: number;
   private readonly setAsideMs: number;
   private readonly onError: (error: Error) => void;
+  private readonly onJobFailedUnrun: NonNullable<BullMqJobQueueSettings['onJobFailedUnrun']>;
   /** Errors were reported through onError since a connection was last ready. */
   private failing = false;
   /** Each connection's 'ready' (ioredis emits it again after every reconnection). */
@@ -146,6 +152,7 @@ export class BullMqJobQueue implements JobQueue {
     this.closeBegan = new Promise((resolve) => (this.beginClose = () => resolve('closed')));
     this.changes = new ChangeSignal(positiveInteger(options.idlePollMs ?? 250, 'idlePollMs'));
     const reportError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
+    this.onJobFailedUnrun = options.onJobFailedUnrun ?? ((job, reason) => console.error(`[jobs] BullMQ failed job ${job.jobId} (${job.name}) without running it: ${reason}`));
     this.onError = (error) => {
       // Closing drops connections, some mid-connect: what they report then is the close itself.
       if (this.closing !== undefined) return;
@@ -356,7 +363,11 @@ export class BullMqJobQueue implements JobQueue {
     worker.on('error', this.onError);
     this.watchReady(worker.getBackend().client);
     worker.on('completed', () => this.changes.notify());
-    worker.on('failed', () => this.changes.notify());
+    worker.on('failed', (job) => {
+      this.changes.notify();
+      // BullMQ's deferred failure: the stall limit, found by a worker's stalled-job check.
+      if (job?.deferredFailure) this.onJobFailedUnrun({ jobId: fromBullMqJobId(job.id ?? ''), name: job.name }, job.deferredFailure);
+    });
     return worker;
   }
 

@@ -81,28 +81,25 @@ describe('BullMqJobQueue across processes', () => {
   }, 40_000);
 
   it('takes over a job whose worker was killed twice (a crash loop, a rolling restart) and completes it: a second stall does not fail it', async () => {
-    const queueName = redis.queueName();
-    const api = redis.open({ queueName, ownConnection: true });
-    const jobId = await api.enqueue('stuck', {});
-    const first = stallingWorker(queueName);
-    try {
-      expect(await within(first.started, 'the first worker to take the job', 20_000)).toBe(jobId);
-      await first.kill();
-      // The second looks for lapsed holds every 0.2 s: it takes the job over once the first's lapses.
-      const second = stallingWorker(queueName, 200);
-      try {
-        expect(await within(second.started, 'the second worker to take the job over', 20_000)).toBe(jobId);
-        await second.kill();
-      } finally {
-        await second.kill();
-      }
-      const survivor = redis.open({ queueName, ownConnection: true, stalledIntervalMs: 200 });
-      survivor.registerProcessor('stuck', async () => 'finished');
-      await within(survivor.whenIdle(), 'the survivor to be idle', 15_000);
-      expect(await api.getJob(jobId)).toMatchObject({ jobId, state: 'completed', result: 'finished' });
-    } finally {
-      await first.kill();
-    }
+    const { api, jobId, queueName } = await stalledTwice();
+    const survivor = redis.open({ queueName, ownConnection: true, stalledIntervalMs: 200 });
+    survivor.registerProcessor('stuck', async () => 'finished');
+    await within(survivor.whenIdle(), 'the survivor to be idle', 15_000);
+    expect(await api.getJob(jobId)).toMatchObject({ jobId, state: 'completed', result: 'finished' });
+  }, 60_000);
+
+  it('reports a job BullMQ fails without running it, past maxStalledCount: no processor ran to log it', async () => {
+    const { api, jobId, queueName } = await stalledTwice();
+    const reported = deferred<{ job: { jobId: string; name: string }; reason: string }>();
+    let ran = false;
+    const survivor = redis.open({ queueName, ownConnection: true, stalledIntervalMs: 200, maxStalledCount: 1, onJobFailedUnrun: (job, reason) => reported.resolve({ job, reason }) });
+    survivor.registerProcessor('stuck', async () => {
+      ran = true;
+      return 'finished';
+    });
+    expect(await within(reported.promise, 'the failure to be reported', 15_000)).toEqual({ job: { jobId, name: 'stuck' }, reason: expect.stringContaining('stalled') });
+    expect(await api.getJob(jobId)).toMatchObject({ jobId, state: 'failed' });
+    expect(ran).toBe(false);
   }, 60_000);
 
   it('keeps one job for a deterministic id enqueued by two processes', async () => {
@@ -428,4 +425,25 @@ function stallingWorker(queueName: string, stalledIntervalMs?: number): { starte
       await exited;
     },
   };
+}
+
+/** A `stuck` job taken by a worker process that is killed, then taken over by a second that is killed too. */
+async function stalledTwice(): Promise<{ api: BullMqJobQueue; jobId: string; queueName: string }> {
+  const queueName = redis.queueName();
+  const api = redis.open({ queueName, ownConnection: true });
+  const jobId = await api.enqueue('stuck', {});
+  const first = stallingWorker(queueName);
+  try {
+    expect(await within(first.started, 'the first worker to take the job', 20_000)).toBe(jobId);
+  } finally {
+    await first.kill();
+  }
+  // The second looks for lapsed holds every 0.2 s: it takes the job over once the first's lapses.
+  const second = stallingWorker(queueName, 200);
+  try {
+    expect(await within(second.started, 'the second worker to take the job over', 20_000)).toBe(jobId);
+  } finally {
+    await second.kill();
+  }
+  return { api, jobId, queueName };
 }
