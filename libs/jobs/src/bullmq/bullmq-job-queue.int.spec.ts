@@ -5,7 +5,7 @@ import { deferred, Holds, stopsAtShutdown, within } from '../testing/async-helpe
 import { JobQueueUnavailableError } from '../job-queue.port';
 import { toBullMqJobId } from './bullmq-job-ids';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
-import { FAIL_FAST } from './bullmq-connections';
+import { FAIL_FAST, QUICK_END } from './bullmq-connections';
 import { BullMqJobQueue } from './bullmq-job-queue.adapter';
 import { Queue, type QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
@@ -366,6 +366,23 @@ describe('BullMqJobQueue closing while Redis is away', () => {
       await expect(within(queue.close(), 'close with Redis away')).resolves.toBeUndefined();
     } finally {
       await proxy.cut();
+    }
+  });
+
+  it('every connection it opens destroys a socket it ends after a quarter second, not ioredis\u2019s 2 s: a socket dropped with Redis away had closed already, and its timer kept a closed process alive', async () => {
+    const queue = redis.open({ queueName: redis.queueName('quick-end'), ownConnection: true });
+    try {
+      queue.registerProcessor('flag', async () => 'done');
+      await queue.enqueue('flag', {});
+      await within(queue.whenIdle(), 'the job to run');
+      type Backend = { connection: { client: Promise<Redis> }; blockingConnection?: { client: Promise<Redis> } };
+      const peek = queue as unknown as { queue: Queue; worker: { getBackend(): Backend }; events: QueueEvents };
+      const backends = [peek.queue.getBackend() as unknown as Backend, peek.worker.getBackend(), peek.events.getBackend() as unknown as Backend];
+      const clients = await Promise.all(backends.flatMap((b) => [b.connection.client, ...(b.blockingConnection ? [b.blockingConnection.client] : [])]));
+      expect(clients).toHaveLength(4); // the queue's, the worker's and its blocking one, the events'
+      for (const client of clients) expect(client.options.disconnectTimeout).toBe(QUICK_END.disconnectTimeout);
+    } finally {
+      await queue.close();
     }
   });
 

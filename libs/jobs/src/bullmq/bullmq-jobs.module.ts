@@ -7,7 +7,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { JOB_QUEUE } from '../job-queue.port';
-import { closeOrDisconnect, FAIL_FAST } from './bullmq-connections';
+import { closeOrDisconnect, FAIL_FAST, QUICK_END } from './bullmq-connections';
 import { BullMqJobQueue, DEFAULT_JOB_QUEUE_NAME, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
 
 type AdapterSettings = Omit<BullMqJobQueueOptions, 'connection' | 'queue' | 'queueName' | 'prefix'>;
@@ -37,7 +37,7 @@ export class BullMqJobsModule {
         // Connection options rather than a client: BullMQ opens the connections it needs (workers
         // and events block on theirs) with the settings it requires.
         // The queue's connection fails fast while Redis is away (FAIL_FAST); workers' wait it out.
-        BullModule.forRoot(prefix === undefined ? { connection: { url: redisUrl, ...FAIL_FAST } } : { connection: { url: redisUrl, ...FAIL_FAST }, prefix }),
+        BullModule.forRoot(prefix === undefined ? { connection: { url: redisUrl, ...FAIL_FAST, ...QUICK_END } } : { connection: { url: redisUrl, ...FAIL_FAST, ...QUICK_END }, prefix }),
         BullModule.registerQueue({ name: queueName }),
       ],
       providers: [
