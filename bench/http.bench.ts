@@ -1,8 +1,9 @@
 /**
  * `npm run bench:http` (not a test): DeclareActivity over HTTP against a bare Fastify route that
  * performs the same append on the same store, both measured in this run; then a 60-event
- * statement read (by a reader process of its own, bench/statement-reader.ts). Prints commands/s,
- * p50 and p99 for each and their ratio.
+ * statement read (by a reader process of its own, bench/statement-reader.ts), against the same
+ * answer served as a fixed text by the bare server. Prints commands/s, p50 and p99 for each and
+ * their ratio.
  *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
  *   BENCH_WARMUP (default 3000): commands each server gets before anything is measured. V8 compiles
  *     hot code with TurboFan in background threads, and the API has much more code than the
@@ -185,10 +186,17 @@ async function main(): Promise<void> {
     const history = await (await fetch(`${app.url}/api/persons/stmt/years/${YEAR}/history`, { headers: { authorization: `Bearer ${reader}` } })).json() as unknown[];
     // Read by a process of its own: the load generator, after its ≈ 20,000 requests and ~100 open
     // keep-alive sockets, adds its own pauses to every latency it measures (≈ 0.2 ms at p50 here).
-    const read = JSON.parse(execFileSync(process.execPath, [require.resolve('tsx/cli'), 'bench/statement-reader.ts'], {
-      cwd: ROOT, env: { ...process.env, STATEMENT_URL: `${app.url}/api/persons/stmt/years/${YEAR}`, STATEMENT_TOKEN: reader },
+    const readBy = (url: string) => JSON.parse(execFileSync(process.execPath, [require.resolve('tsx/cli'), 'bench/statement-reader.ts'], {
+      cwd: ROOT, env: { ...process.env, STATEMENT_URL: url, STATEMENT_TOKEN: reader },
     }).toString()) as LoadResult;
+    const statementUrl = `${app.url}/api/persons/stmt/years/${YEAR}`;
+    // Its baseline: the very same answer, as a fixed text on the bare server (same bytes, same HTTP).
+    const answer = (await send(statementUrl, 'GET', { authorization: `Bearer ${reader}` })).text;
+    await send(`${bare.url}/api/fixed-answer`, 'PUT', { 'content-type': 'text/plain; charset=utf-8' }, answer);
+    const fixed = readBy(`${bare.url}/api/fixed-answer`);
+    const read = readBy(statementUrl);
     console.log(`statement read   ${history.length}-event stream: p50 ${read.p50.toFixed(2)} ms   p99 ${read.p99.toFixed(2)} ms (target p99 ≤ 5 ms)`);
+    console.log(`                 the same ${(Buffer.byteLength(answer) / 1024).toFixed(0)} KiB as a fixed answer of the bare server: p50 ${fixed.p50.toFixed(2)} ms   p99 ${fixed.p99.toFixed(2)} ms (the machine's share)`);
   } finally {
     const exited = (c: ChildProcess) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)));
     await appProjected.close();
