@@ -11,7 +11,7 @@
  *     ≈ 0 after, so a short warm-up measured the compiler more than the server.
  *   BENCH_APP_ENV: extra JSON environment for the API process, e.g. '{"LOG_LEVEL":"error"}', or the
  *     production stack's stores: '{"EVENT_STORE":"postgres","DATABASE_URL":"postgres://…","EVENT_STORE_SCHEMA":"bench_es","READ_MODELS_SCHEMA":"bench_rm"}'
- *     (the baselines stay on SQLite; drop those schemas afterwards)
+ *     (the baselines stay on SQLite; drop those schemas afterwards, and the read models' second copy: bench_rm_b)
  *   BENCH_APP_NODE_ARGS: node flags for the API process, e.g. '--cpu-prof --cpu-prof-dir=prof'
  *   BENCH_BASELINE_NODE_ARGS: node flags for the two baselines' processes (to profile them alike)
  * After each load of the API, the next load waits until the API's read models have caught up (its

@@ -234,6 +234,20 @@ describe('PostgresReadModelStore schema', () => {
     await expect(openPostgresReadModelStore({ connectionString: DATABASE_URL, schema })).rejects.toThrow(/newer than this code/);
   });
 
+  it('refuses, naming it, a second-copy schema left with tables by an install whose own schema was dropped, and changes nothing', async () => {
+    const schema = pg.schema();
+    await (await pg.open({ schema })).close();
+    await pg.sql(`DROP SCHEMA ${escapeIdentifier(schema)} CASCADE`); // the copy, ${schema}_b, left behind
+    const tables = async (name: string) => Number((await pg.sql(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = $1`, [name])).rows[0].n);
+    const left = await tables(`${schema}_b`);
+    expect(left).toBeGreaterThan(0);
+    await expect(openPostgresReadModelStore({ connectionString: DATABASE_URL, schema })).rejects.toThrow(
+      new RegExp(`schema ${schema}_b, where the read models' second copy goes, already holds tables.*drop schema ${schema}_b as well`),
+    );
+    expect(await tables(`${schema}_b`)).toBe(left);
+    expect((await pg.sql(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema])).rowCount).toBe(0);
+  });
+
   it('refuses a rebuild lock wait that is not a whole number of ms ≥ 1 (0 would be no limit at all)', async () => {
     for (const rebuildLockWaitMs of [0, -5, 1.5, Number.NaN]) {
       await expect(openPostgresReadModelStore({ connectionString: DATABASE_URL, schema: pg.schema(), rebuildLockWaitMs })).rejects.toThrow(RangeError);

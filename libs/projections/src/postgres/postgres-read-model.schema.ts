@@ -139,6 +139,7 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
     // not in use while readers and live projections go on with the other, then puts it in use.
     async (c) => {
       const b = names.copies.b;
+      await refuseLeftTables(c, `${names.schema}_b`, names.schema);
       await createSchemaOnce(c, `${names.schema}_b`);
       await c.query(schemaV1(b));
       await c.query(
@@ -148,4 +149,18 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
       );
     },
   ]);
+}
+
+/**
+ * The second copy's schema is made with the read models' own (v3): tables already in it were left by
+ * an earlier install whose schema was dropped without it (or are someone else's). Creating the copy
+ * failed on them with a bare "relation … already exists" naming neither schema; nothing is dropped
+ * here, since a schema of that name may hold another application's tables.
+ */
+async function refuseLeftTables(client: ClientBase, copySchema: string, schema: string): Promise<void> {
+  const { rows } = await client.query<{ tables: string }>('SELECT count(*) AS tables FROM pg_tables WHERE schemaname = $1', [copySchema]);
+  if (Number(rows[0]?.tables ?? 0) === 0) return;
+  throw new Error(
+    `schema ${copySchema}, where the read models' second copy goes, already holds tables (left by an earlier install whose schema ${schema} was dropped without it?): drop schema ${copySchema} as well, or name another READ_MODELS_SCHEMA`,
+  );
 }
