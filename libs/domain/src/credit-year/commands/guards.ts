@@ -21,9 +21,15 @@ export function refuseVoided(state: CreditYearState): void {
   if (isVoided(state)) throw conflict('YEAR_VOIDED', 'this year is voided by a fraud flag', '14');
 }
 
+/** Whether checkStoredScope needs the year's unit: its region decides only an authority's or a regulator's scope. */
+export function scopeNeedsUnit(actor: ActorClaims): boolean {
+  return actor.role === 'authority' || actor.role === 'regulator';
+}
+
 /**
  * Stored scope (API.md): a unit acts on its own staff's years; an authority or regulator on
- * years of units in its region, an industry authority only in its own field.
+ * years of units in its region (`unit`: read for them only, see scopeNeedsUnit), an industry
+ * authority only in its own field.
  */
 export function checkStoredScope(actor: ActorClaims, state: CreditYearState, unit: UnitState | null): void {
   const ok = (() => {
