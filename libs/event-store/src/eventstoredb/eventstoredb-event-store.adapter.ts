@@ -12,20 +12,7 @@
  * - `namespace` prefixes every stream, so that several stores (tests) share one server; reads of
  *   $all keep to the namespace and skip system events.
  */
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  jsonEvent,
-  NO_STREAM,
-  START,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  type AllStreamResolvedEvent,
-  type JSONType,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+import { EventStoreDBClient, jsonEvent, NO_STREAM, WrongExpectedVersionError, type JSONType } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import { assertAppendable, inStreamOrder, normaliseInstant } from '../append-rules';
 import {
@@ -33,7 +20,6 @@ import {
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
-  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -44,17 +30,18 @@ import {
 } from '../event-store.port';
 import { trackedFollowAll } from '../follow-all';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
+import { EsdbReads, type StoredMetadata } from './eventstoredb-reads';
 
 export interface EventStoreDbOptions {
   /** `esdb://host:2113?tls=false` */
   connectionString: string;
-  /** Prefix of every stream this store writes and reads (letters, digits, `_`); none by default. */
+  /**
+   * Prefix of every stream this store writes and reads (letters and digits: with `_` allowed, the
+   * streams of namespace `a_` would have begun with namespace `a`'s prefix); none by default.
+   */
   namespace?: string;
   pollIntervalMs?: number;
 }
-
-type StoredMetadata = EventMetadata & { prevHash: string; hash: string };
-type AnyRecorded = { streamId: string; id: string; revision: bigint; type: string; data: unknown; metadata: unknown; position?: { commit: bigint } };
 
 const ANY_RETRIES = 5;
 
@@ -62,14 +49,16 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly prefix: string;
+  private readonly reads: EsdbReads;
   readonly pollIntervalMs: number;
   private closing: Promise<void> | undefined;
   /** The client is (being) disposed: every call refuses, as the port says. */
   private closed = false;
 
   constructor(private readonly client: EventStoreDBClient, options: Omit<EventStoreDbOptions, 'connectionString'> = {}) {
-    if (options.namespace !== undefined && !/^[A-Za-z0-9_]{1,64}$/.test(options.namespace)) throw new RangeError('namespace: letters, digits or _');
+    if (options.namespace !== undefined && !/^[A-Za-z0-9]{1,64}$/.test(options.namespace)) throw new RangeError('namespace: 1 to 64 letters or digits');
     this.prefix = options.namespace ? `${options.namespace}__` : '';
+    this.reads = new EsdbReads(client, this.prefix, () => this.closed);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
   }
 
@@ -82,11 +71,11 @@ export class EventStoreDbEventStore implements EventStore {
       if (actual !== guard.expectedRevision) throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
     }
     for (let attempt = 1; ; attempt += 1) {
-      const last = await this.lastEvent(streamId);
+      const last = await this.reads.lastEvent(streamId);
       const current = last === null ? -1 : last.revision;
       if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
       try {
-        return await this.appendAt(streamId, events, inStreamOrder(ats, last?.at ?? null), current, last?.hash ?? GENESIS_HASH);
+        return await this.appendAt(streamId, events, inStreamOrder(ats, last?.metadata.at ?? null), current, last?.hash ?? GENESIS_HASH);
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         // Another writer moved the stream after our read: 'any' tries again on the new end.
@@ -106,56 +95,29 @@ export class EventStoreDbEventStore implements EventStore {
     });
     await this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
     for (const listener of this.listeners) listener();
-    const written = await this.readStream(streamId);
-    const appended = written.slice(current + 1, current + 1 + events.length);
+    const appended = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + events.length });
     const lastEvent = appended[appended.length - 1]!;
     return { revision: lastEvent.revision, position: lastEvent.position, events: appended };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
-    const events: StoredEvent[] = [];
-    try {
-      for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: START, direction: FORWARDS })) {
-        const event = this.toStored(resolved);
-        if (event === null) continue;
-        if (options.toRevision !== undefined && event.revision > options.toRevision) break;
-        if (options.toTime !== undefined && event.metadata.at > normaliseInstant(options.toTime)) break;
-        events.push(event);
-      }
-    } catch (error: unknown) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
-    return events;
+    return this.reads.readStream(streamId, options);
   }
 
   async streamRevision(streamId: string): Promise<number | -1> {
     this.assertOpen();
-    return (await this.lastEvent(streamId))?.revision ?? -1;
+    return (await this.reads.lastEvent(streamId))?.revision ?? -1;
   }
 
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
     this.assertOpen();
-    const out: StoredEvent[] = [];
-    const from = fromPosition <= 0 ? START : { commit: BigInt(fromPosition), prepare: BigInt(fromPosition) };
-    for await (const resolved of this.client.readAll({ fromPosition: from, direction: FORWARDS })) {
-      const event = this.toStored(resolved);
-      if (event === null || event.position <= fromPosition) continue;
-      out.push(event);
-      if (out.length >= limit) break;
-    }
-    return out;
+    return this.reads.readAllAfter(fromPosition, limit);
   }
 
   async listStreams(prefix: string): Promise<string[]> {
     this.assertOpen();
-    const ids = new Set<string>();
-    for await (const resolved of this.client.readAll({ fromPosition: START, direction: FORWARDS })) {
-      const event = this.toStored(resolved);
-      if (event !== null && event.streamId.startsWith(prefix)) ids.add(event.streamId);
-    }
-    return [...ids].sort();
+    return this.reads.listStreams(prefix);
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
@@ -176,16 +138,12 @@ export class EventStoreDbEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     this.assertOpen();
-    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS })) {
-      const event = this.toStored(resolved);
-      if (event !== null) return event.position;
-    }
-    return 0;
+    return this.reads.headPosition();
   }
 
   async ping(): Promise<void> {
     this.assertOpen();
-    for await (const _ of this.client.readAll({ fromPosition: START, maxCount: 1 })) break;
+    await this.reads.ping();
   }
 
   close(): Promise<void> {
@@ -199,40 +157,6 @@ export class EventStoreDbEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError();
-  }
-
-  private async lastEvent(streamId: string): Promise<{ revision: number; hash: string; at: string } | null> {
-    try {
-      for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
-        const event = this.toStored(resolved);
-        if (event !== null) return { revision: event.revision, hash: event.hash, at: event.metadata.at };
-      }
-    } catch (error: unknown) {
-      if (error instanceof StreamNotFoundError) return null;
-      throw error;
-    }
-    return null;
-  }
-
-  /** Our events of this namespace as StoredEvents; null for system events and other namespaces. */
-  private toStored(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | null {
-    const recorded = resolved.event as AnyRecorded | undefined;
-    if (recorded === undefined || recorded.type.startsWith('$') || recorded.streamId.startsWith('$')) return null;
-    if (!recorded.streamId.startsWith(this.prefix)) return null;
-    const meta = recorded.metadata as StoredMetadata | undefined;
-    if (meta === undefined || typeof meta.hash !== 'string') return null;
-    const { prevHash, hash, ...metadata } = meta;
-    return {
-      id: recorded.id,
-      streamId: recorded.streamId.slice(this.prefix.length),
-      revision: Number(recorded.revision),
-      position: Number(recorded.position?.commit ?? resolved.commitPosition ?? 0n),
-      type: recorded.type,
-      data: recorded.data as Record<string, unknown>,
-      metadata,
-      prevHash,
-      hash,
-    };
   }
 }
 

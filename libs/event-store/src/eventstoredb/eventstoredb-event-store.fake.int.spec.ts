@@ -3,9 +3,13 @@
  * (testing/in-memory-esdb-client.ts), because no EventStoreDB server can run here. It checks the
  * adapter's own logic; the real server is checked by eventstoredb-event-store.int.spec.ts.
  */
+import { EventStoreClosedError, type NewEvent } from '../event-store.port';
 import { describeEventStoreContract } from '../testing';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
 import { InMemoryEsdbClient } from './testing/in-memory-esdb-client';
+
+const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
+const events = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ type: 'T', data: { n: i }, metadata: meta }));
 
 describeEventStoreContract('eventstoredb adapter on a client fake', async () => {
   const store = new EventStoreDbEventStore(new InMemoryEsdbClient().asClient(), { namespace: 'contract', pollIntervalMs: 20 });
@@ -17,12 +21,57 @@ describe('namespaces on one server', () => {
     const client = new InMemoryEsdbClient().asClient();
     const a = new EventStoreDbEventStore(client, { namespace: 'a' });
     const b = new EventStoreDbEventStore(client, { namespace: 'b' });
-    const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
     await a.append('s-1', [{ type: 'T', data: { n: 1 }, metadata: meta }], -1);
     await b.append('s-1', [{ type: 'T', data: { n: 2 }, metadata: meta }], -1);
     expect((await a.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }]);
     expect(await a.listStreams('')).toEqual(['s-1']);
     expect((await b.readAll(0, 10)).map((e) => e.data)).toEqual([{ n: 2 }]);
     expect(await a.headPosition()).toBeLessThan(await b.headPosition());
+  });
+
+  it('takes letters and digits only: with `_`, namespace a_ (prefix a___) would have shown its streams to namespace a (prefix a__)', () => {
+    const client = new InMemoryEsdbClient().asClient();
+    for (const namespace of ['a_', '_', 'a-b', '', 'x'.repeat(65)]) expect(() => new EventStoreDbEventStore(client, { namespace })).toThrow(RangeError);
+  });
+});
+
+
+describe('reads on the real client’s terms (a read stays open until read to its end or cancelled; dispose() waits for it)', () => {
+  it('leaves no read open, whatever stops it early: a bound, a page limit, the first event found', async () => {
+    const fake = new InMemoryEsdbClient();
+    const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
+    await store.append('s-1', events(8), -1);
+    await store.append('s-2', events(3), -1);
+    const second = (await store.readAll(0, 100))[1]!.position;
+    await store.readStream('s-1', { toRevision: 2 });
+    await store.readStream('s-1', { toTime: '2023-12-31T00:00:00.000Z' });
+    await store.readAll(0, 2);
+    await store.readAll(second, 1);
+    await store.readAll(second + 1, 1); // not a record's position: found by a scan
+    await store.streamRevision('s-1');
+    await store.headPosition();
+    await store.ping();
+    await store.listStreams('s-');
+    expect(fake.openReadCount).toBe(0);
+    await expect(store.close()).resolves.toBeUndefined();
+  });
+
+  it('a read cut short by close refuses (EventStoreClosedError) instead of answering part of the stream', async () => {
+    const store = new EventStoreDbEventStore(new InMemoryEsdbClient().asClient(), { namespace: 'r' });
+    await store.append('long', events(200), -1);
+    const reading = store.readStream('long');
+    await store.close();
+    await expect(reading).rejects.toThrow(EventStoreClosedError);
+  });
+
+  it('reads pages of $all beyond one read (512 records), in order, each event once', async () => {
+    const store = new EventStoreDbEventStore(new InMemoryEsdbClient().asClient(), { namespace: 'r' });
+    for (let i = 0; i < 6; i++) await store.append(`s-${i}`, events(100), -1); // with the fake's system records: 607 records, two reads
+    const all = await store.readAll(0, 1000);
+    expect(all).toHaveLength(600);
+    expect(all.map((e) => `${e.streamId}/${e.revision}`)).toEqual(Array.from({ length: 600 }, (_, i) => `s-${Math.floor(i / 100)}/${i % 100}`));
+    expect(await store.readAll(all[549]!.position, 1000)).toEqual(all.slice(550));
+    expect(await store.headPosition()).toBe(all[599]!.position);
+    await store.close();
   });
 });

@@ -1,10 +1,14 @@
 /**
  * A FAKE of the few @eventstore/db-client calls the adapter makes, for this machine where no
- * EventStoreDB server can run. It follows the server's documented behaviour (optimistic expected
- * revisions, StreamNotFoundError on reading an absent stream, inclusive $all positions, system
- * events in $all, JSON round trips) so that the adapter's own logic — hash chain, revisions,
- * namespaces, filtering, paging — runs through the shared contract. It proves nothing about the
- * server itself: that is the job of the real contract run with EVENTSTORE_URL.
+ * EventStoreDB server can run. It follows the server's and the client's behaviour (optimistic
+ * expected revisions, StreamNotFoundError on reading an absent stream, inclusive $all positions
+ * that must be a record's start, system events in $all, JSON round trips, maxCount) so that the
+ * adapter's own logic — hash chain, revisions, namespaces, filtering, paging — runs through the
+ * shared contract. Like the real client, a read stays open until it is read to its end or
+ * cancelled — leaving a `for await` early does not end it (its ReadStream) — and dispose() waits
+ * for open reads: here it refuses instead of waiting for ever, naming how many were left open.
+ * It proves nothing about the server itself: that is the job of the real contract run with
+ * EVENTSTORE_URL.
  */
 import { StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
 
@@ -24,8 +28,61 @@ type Position = { commit: bigint; prepare: bigint };
 type ReadOptions = { fromRevision?: 'start' | 'end' | bigint; fromPosition?: 'start' | 'end' | Position; direction?: 'forwards' | 'backwards'; maxCount?: number | bigint };
 type Draft = { id: string; type: string; data: unknown; metadata?: unknown };
 
+/**
+ * A read as the client gives it: async-iterable, with cancel(). Open until read to its end,
+ * refused (the server's error ends the call), or cancelled; leaving a `for await` early abandons
+ * it, still open.
+ */
+class FakeRead<T> implements AsyncIterable<T> {
+  /** Left by its reader before its end, without cancel(). */
+  abandoned = false;
+  private cut = false;
+
+  constructor(
+    private readonly open: Set<FakeRead<unknown>>,
+    /** The records, computed at the first step (a refusal is thrown there, as the server's error). */
+    private readonly records: () => T[],
+  ) {
+    open.add(this);
+  }
+
+  async cancel(): Promise<void> {
+    this.open.delete(this);
+  }
+
+  /** dispose() cancels the reads still being read: the client then just ends them, without an error. */
+  cutShort(): void {
+    this.cut = true;
+    this.open.delete(this);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    let items: T[] | undefined;
+    let next = 0;
+    return {
+      next: async () => {
+        try {
+          items ??= this.records();
+        } catch (refusal: unknown) {
+          this.open.delete(this);
+          throw refusal;
+        }
+        if (!this.cut && next < items.length) return { value: items[next++]!, done: false };
+        this.open.delete(this);
+        return { value: undefined, done: true };
+      },
+      // Leaving a `for await` early ends only the client's side: the call stays open.
+      return: async () => {
+        if (this.open.has(this)) this.abandoned = true;
+        return { value: undefined, done: true };
+      },
+    };
+  }
+}
+
 export class InMemoryEsdbClient {
   private readonly log: Row[] = [];
+  private readonly openReads = new Set<FakeRead<unknown>>();
   private readonly heads = new Map<string, number>();
   private position = 1000n;
 
@@ -54,35 +111,53 @@ export class InMemoryEsdbClient {
     return { success: true, nextExpectedRevision: BigInt(revision), position: this.log[this.log.length - 1]!.position };
   }
 
-  async *readStream(streamName: string, options: ReadOptions = {}): AsyncGenerator<{ event: Row }> {
-    if (!this.heads.has(streamName)) throw new StreamNotFoundError(undefined, streamName);
-    let rows = this.log.filter((r) => r.streamId === streamName);
-    if (options.direction === 'backwards') {
-      rows = rows.reverse();
-      if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision <= (options.fromRevision as bigint));
-    } else if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision >= (options.fromRevision as bigint));
-    yield* this.limited(rows, options.maxCount);
+  readStream(streamName: string, options: ReadOptions = {}): FakeRead<{ event: Row }> {
+    return this.read(() => {
+      if (!this.heads.has(streamName)) throw new StreamNotFoundError(undefined, streamName);
+      let rows = this.log.filter((r) => r.streamId === streamName);
+      if (options.direction === 'backwards') {
+        rows = rows.reverse();
+        if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision <= (options.fromRevision as bigint));
+      } else if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision >= (options.fromRevision as bigint));
+      return this.limited(rows, options.maxCount).map((event) => ({ event }));
+    });
   }
 
-  async *readAll(options: ReadOptions = {}): AsyncGenerator<{ event: Row; commitPosition: bigint }> {
-    let rows = [...this.log];
-    const from = options.fromPosition;
-    if (options.direction === 'backwards') {
-      rows = rows.reverse();
-      if (typeof from === 'object') rows = rows.filter((r) => r.position.commit <= from.commit);
-    } else if (typeof from === 'object') rows = rows.filter((r) => r.position.commit >= from.commit);
-    for await (const { event } of this.limited(rows, options.maxCount)) yield { event, commitPosition: event.position.commit };
+  readAll(options: ReadOptions = {}): FakeRead<{ event: Row; commitPosition: bigint }> {
+    return this.read(() => {
+      let rows = [...this.log];
+      const from = options.fromPosition;
+      // The server repositions its log reader there: a position must be where a record starts.
+      if (typeof from === 'object' && !rows.some((r) => r.position.commit === from.commit)) throw new Error(`fake EventStoreDB: ${from.commit} is not a record's position`);
+      if (options.direction === 'backwards') {
+        rows = rows.reverse();
+        if (typeof from === 'object') rows = rows.filter((r) => r.position.commit < from.commit);
+      } else if (typeof from === 'object') rows = rows.filter((r) => r.position.commit >= from.commit);
+      return this.limited(rows, options.maxCount).map((event) => ({ event, commitPosition: event.position.commit }));
+    });
   }
 
-  async dispose(): Promise<void> {}
+  /** Reads still open: the real client's dispose() would wait for the abandoned ones for ever. */
+  get openReadCount(): number {
+    return this.openReads.size;
+  }
+
+  async dispose(): Promise<void> {
+    const abandoned = [...this.openReads].filter((r) => r.abandoned).length;
+    if (abandoned > 0) throw new Error(`fake EventStoreDB client: ${abandoned} read(s) left open, neither read to their end nor cancelled (the real client's dispose() would wait for them for ever)`);
+    for (const read of [...this.openReads]) read.cutShort();
+  }
 
   asClient(): EventStoreDBClient {
     return this as unknown as EventStoreDBClient;
   }
 
-  private async *limited(rows: Row[], maxCount: number | bigint | undefined): AsyncGenerator<{ event: Row }> {
-    const max = maxCount === undefined ? Number.MAX_SAFE_INTEGER : Number(maxCount);
-    for (const event of rows.slice(0, max)) yield { event };
+  private read<T>(records: () => T[]): FakeRead<T> {
+    return new FakeRead(this.openReads as Set<FakeRead<unknown>>, records);
+  }
+
+  private limited(rows: Row[], maxCount: number | bigint | undefined): Row[] {
+    return maxCount === undefined ? rows : rows.slice(0, Number(maxCount));
   }
 
   private systemEvent(streamId: string): void {

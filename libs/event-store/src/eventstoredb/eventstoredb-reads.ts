@@ -1,0 +1,228 @@
+/**
+ * The EventStoreDB adapter's reads, on the official client. Two facts of that client shape them:
+ * - A read is a gRPC call that leaving a `for await` early does not end: the client keeps it (and
+ *   its HTTP/2 stream) until it is read to its end or cancelled, and `dispose()` waits for every
+ *   such call. So every read here is read to its end or cancelled (`consume`): a read left open
+ *   made close hang, and a hundred of them (EventStoreDB's streams per connection) froze the client.
+ * - A `$all` position is where a record starts in the transaction log: the server repositions its
+ *   reader there and reads a record, so a number that is not a record's start is refused (or read
+ *   as garbage). Positions this store hands out are records' own; any other number is found by
+ *   scanning (readAllAfter).
+ */
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  type AllStreamResolvedEvent,
+  type EventStoreDBClient,
+  type Position,
+  type ResolvedEvent,
+  type StreamingRead,
+} from '@eventstore/db-client';
+import { normaliseInstant } from '../append-rules';
+import { EventStoreClosedError, type EventMetadata, type ReadStreamOptions, type StoredEvent } from '../event-store.port';
+
+export type StoredMetadata = EventMetadata & { prevHash: string; hash: string };
+type AnyRecorded = { streamId: string; id: string; revision: bigint; type: string; data: unknown; metadata: unknown; position?: Position };
+
+/** Records per read of `$all`: a bounded call, read to its end. */
+export const ALL_PAGE = 512;
+
+export class EsdbReads {
+  constructor(
+    private readonly client: EventStoreDBClient,
+    /** Prefix of this store's streams ('' for none). */
+    private readonly prefix: string,
+    private readonly isClosed: () => boolean,
+  ) {}
+
+  /**
+   * Reads a call to its end, or cancels it when `visit` returns false or anything throws (the
+   * call would otherwise stay open, see above). A close meanwhile cancels the call, which the client
+   * then ends without an error: what was read is not the whole answer, and the store refuses.
+   */
+  async consume<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void): Promise<void> {
+    let ended = false;
+    try {
+      for await (const item of read) if (visit(item) === false) return;
+      ended = true;
+    } finally {
+      if (!ended) await read.cancel();
+    }
+    if (this.isClosed()) throw new EventStoreClosedError();
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions & { fromRevision?: number } = {}): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    const toTime = options.toTime === undefined ? undefined : normaliseInstant(options.toTime);
+    const from = options.fromRevision ?? 0;
+    // Bounded on the server when a last revision is asked for: revisions are consecutive.
+    const to = options.toRevision === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(Math.min(options.toRevision, Number.MAX_SAFE_INTEGER));
+    const count = to === Number.MAX_SAFE_INTEGER ? undefined : to - from + 1;
+    if (count !== undefined && count <= 0) return [];
+    const read = this.client.readStream(this.prefix + streamId, { fromRevision: from === 0 ? START : BigInt(from), direction: FORWARDS, ...(count === undefined ? {} : { maxCount: BigInt(count) }) });
+    try {
+      await this.consume(read, (resolved) => {
+        const event = this.toStored(resolved);
+        if (event === null) return true;
+        if (toTime !== undefined && event.metadata.at > toTime) return false;
+        events.push(event);
+        return true;
+      });
+    } catch (error: unknown) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  /** The stream's last event (one record, read to its end), or null. */
+  async lastEvent(streamId: string): Promise<StoredEvent | null> {
+    let last: StoredEvent | null = null;
+    try {
+      await this.consume(this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }), (resolved) => {
+        last = this.toStored(resolved);
+      });
+    } catch (error: unknown) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+    return last;
+  }
+
+  /**
+   * This store's events after `after` (exclusive), in `$all`'s order, at most `limit`. A position
+   * this store handed out is a record's start and is read from directly (the read is inclusive: its
+   * first record must be the one there, which proves it); any other number — between records,
+   * beyond the end — is refused by the server, so the log is scanned from its start instead.
+   */
+  async readAllAfter(after: number, limit: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    if (limit <= 0) return out;
+    const take = (resolved: AllStreamResolvedEvent): boolean => {
+      const event = this.toStored(resolved);
+      if (event === null || event.position <= after) return true;
+      out.push(event);
+      return out.length < limit;
+    };
+    if (after <= 0) {
+      await this.forwards(START, take);
+      return out;
+    }
+    const at: Position = { commit: BigInt(after), prepare: BigInt(after) };
+    let proven: boolean | undefined;
+    try {
+      await this.forwards(at, (resolved) => {
+        proven ??= commitOf(resolved) === at.commit;
+        return proven && take(resolved);
+      });
+    } catch (error: unknown) {
+      if (proven === true || this.isClosed()) throw error;
+      proven = false; // refused: not a record's start
+    }
+    if (proven === true) return out;
+    const end = await this.lastRecordPosition();
+    if (end === undefined || end <= at.commit) return out; // nothing after it
+    await this.forwards(START, take);
+    return out;
+  }
+
+  /** The position of this store's last event, 0 when it has none. */
+  async headPosition(): Promise<number> {
+    let head = 0;
+    await this.pages(END, BACKWARDS, (resolved) => {
+      const event = this.toStored(resolved);
+      if (event === null) return true;
+      head = event.position;
+      return false;
+    });
+    return head;
+  }
+
+  async listStreams(prefix: string): Promise<string[]> {
+    const ids = new Set<string>();
+    await this.forwards(START, (resolved) => {
+      const event = this.toStored(resolved);
+      if (event !== null && event.streamId.startsWith(prefix)) ids.add(event.streamId);
+    });
+    return [...ids].sort();
+  }
+
+  /** One record of `$all`, read to its end: the server answers. */
+  async ping(): Promise<void> {
+    await this.consume(this.client.readAll({ fromPosition: START, direction: FORWARDS, maxCount: 1 }), () => undefined);
+  }
+
+  /** Our events of this namespace as StoredEvents; null for system events, other namespaces and other writers' events. */
+  toStored(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | null {
+    const recorded = resolved.event as AnyRecorded | undefined;
+    if (recorded === undefined || recorded.type.startsWith('$') || recorded.streamId.startsWith('$')) return null;
+    if (!recorded.streamId.startsWith(this.prefix)) return null;
+    const meta = recorded.metadata as Partial<StoredMetadata> | null | undefined;
+    if (typeof meta !== 'object' || meta === null || typeof meta.hash !== 'string' || typeof meta.prevHash !== 'string') return null;
+    const { prevHash, hash, ...metadata } = meta as StoredMetadata;
+    return {
+      id: recorded.id,
+      streamId: recorded.streamId.slice(this.prefix.length),
+      revision: Number(recorded.revision),
+      position: Number(recorded.position?.commit ?? (resolved as AllStreamResolvedEvent).commitPosition ?? 0n),
+      type: recorded.type,
+      data: recorded.data as Record<string, unknown>,
+      metadata,
+      prevHash,
+      hash,
+    };
+  }
+
+  private forwards(from: Position | typeof START, visit: (resolved: AllStreamResolvedEvent) => boolean | void): Promise<void> {
+    return this.pages(from, FORWARDS, visit);
+  }
+
+  /**
+   * `$all` in bounded reads, each read to its end, the next one from the last record's own
+   * position (the record there comes again first, and is skipped), until `visit` returns false or
+   * a read comes back short (the end of the log).
+   */
+  private async pages(from: Position | typeof START | typeof END, direction: typeof FORWARDS | typeof BACKWARDS, visit: (resolved: AllStreamResolvedEvent) => boolean | void): Promise<void> {
+    let next = from;
+    let seen: bigint | undefined;
+    for (;;) {
+      let records = 0;
+      let last: Position | undefined;
+      let stopped = false;
+      await this.consume(this.client.readAll({ fromPosition: next, direction, maxCount: ALL_PAGE }), (resolved) => {
+        records += 1;
+        const position = positionOf(resolved);
+        if (seen !== undefined && position !== undefined && position.commit === seen) return true; // the page's first: seen already
+        last = position;
+        if (visit(resolved) === false) {
+          stopped = true;
+          return false;
+        }
+        return true;
+      });
+      if (stopped || records < ALL_PAGE || last === undefined) return;
+      next = last;
+      seen = last.commit;
+    }
+  }
+
+  /** The position of the log's last record (any writer's), or undefined for an empty log. */
+  private async lastRecordPosition(): Promise<bigint | undefined> {
+    let end: bigint | undefined;
+    await this.consume(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }), (resolved) => {
+      end = commitOf(resolved);
+    });
+    return end;
+  }
+}
+
+function positionOf(resolved: AllStreamResolvedEvent): Position | undefined {
+  const own = (resolved.event as AnyRecorded | undefined)?.position;
+  if (own !== undefined) return own;
+  return resolved.commitPosition === undefined ? undefined : { commit: resolved.commitPosition, prepare: resolved.commitPosition };
+}
+
+const commitOf = (resolved: AllStreamResolvedEvent): bigint | undefined => positionOf(resolved)?.commit;
