@@ -8,7 +8,9 @@
  * - Guards across streams (CONTENT_ALREADY_COUNTED) cannot be atomic: EventStoreDB appends to one
  *   stream at a time. They are checked just before the append; a writer landing on the guarded
  *   stream in between is not seen. The SQLite and PostgreSQL adapters check them atomically.
- * - Global positions are the transaction-log commit positions (increasing, not consecutive).
+ * - Global positions are the transaction-log commit positions (increasing, not consecutive): each
+ *   event appended over gRPC has its own; events of an old-style TCP transaction, which this store
+ *   never writes, would share one.
  * - `namespace` prefixes every stream, so that several stores (tests) share one server; reads of
  *   $all keep to the namespace and skip system events.
  */

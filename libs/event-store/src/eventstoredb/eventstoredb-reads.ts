@@ -98,9 +98,10 @@ export class EsdbReads {
    * first record must be the one there, which proves it); any other number — between records,
    * beyond the end — is refused by the server, so the log is scanned from its start instead.
    */
-  async readAllAfter(after: number, limit: number): Promise<StoredEvent[]> {
+  async readAllAfter(fromPosition: number, limit: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
     if (limit <= 0) return out;
+    const after = Math.floor(fromPosition); // positions are whole: > 1.5 is ≥ 2
     const take = (resolved: AllStreamResolvedEvent): boolean => {
       const event = this.toStored(resolved);
       if (event === null || event.position <= after) return true;
@@ -187,7 +188,8 @@ export class EsdbReads {
    */
   private async pages(from: Position | typeof START | typeof END, direction: typeof FORWARDS | typeof BACKWARDS, visit: (resolved: AllStreamResolvedEvent) => boolean | void): Promise<void> {
     let next = from;
-    let seen: bigint | undefined;
+    /** The record the next read starts with (a forwards read includes it), whole: events of one transaction share a commit position. */
+    let seen: Position | undefined;
     for (;;) {
       let records = 0;
       let last: Position | undefined;
@@ -195,7 +197,7 @@ export class EsdbReads {
       await this.consume(this.client.readAll({ fromPosition: next, direction, maxCount: ALL_PAGE }), (resolved) => {
         records += 1;
         const position = positionOf(resolved);
-        if (seen !== undefined && position !== undefined && position.commit === seen) return true; // the page's first: seen already
+        if (seen !== undefined && position !== undefined && position.commit === seen.commit && position.prepare === seen.prepare) return true; // seen already
         last = position;
         if (visit(resolved) === false) {
           stopped = true;
@@ -205,7 +207,7 @@ export class EsdbReads {
       });
       if (stopped || records < ALL_PAGE || last === undefined) return;
       next = last;
-      seen = last.commit;
+      seen = last;
     }
   }
 
