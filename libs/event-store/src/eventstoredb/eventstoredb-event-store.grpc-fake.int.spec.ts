@@ -1,0 +1,55 @@
+/**
+ * The shared contract through the EventStoreDB adapter and the REAL client (@eventstore/db-client
+ * over grpc-js), against a FAKE gRPC server (testing/fake-esdb-server.ts), because no EventStoreDB
+ * server can run here. Unlike the client fake beside it, this runs the client's own code: its reads
+ * (a call stays open until read to its end or cancelled, and dispose() waits for it), its
+ * BatchAppend and its error conversion. The real server is checked by eventstoredb-event-store.int.spec.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { NewEvent } from '../event-store.port';
+import { describeEventStoreContract } from '../testing';
+import { openEventStoreDbEventStore, type EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+import { startFakeEventStoreDb, type FakeEventStoreDb } from './testing/fake-esdb-server';
+
+/** A server for the tests of one describe (a store of a namespace reads the others' records too, as on a real server). */
+function serverPerDescribe(): { open: () => EventStoreDbEventStore } {
+  let server: FakeEventStoreDb;
+  beforeAll(async () => {
+    server = await startFakeEventStoreDb();
+  });
+  afterAll(() => server.close());
+  return { open: () => openEventStoreDbEventStore({ connectionString: server.url, namespace: `t${randomBytes(6).toString('hex')}`, pollIntervalMs: 20 }) };
+}
+
+describe('a fake server shared by the contract’s stores', () => {
+  const { open } = serverPerDescribe();
+  describeEventStoreContract('eventstoredb adapter, real client, fake gRPC server', async () => {
+    const store = open();
+    return { store, cleanup: () => store.close() };
+  });
+});
+
+describe('the real client against the fake server', () => {
+  const { open } = serverPerDescribe();
+  const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
+  // Large enough that a read the client stops taking stays open on the server (HTTP/2 flow control).
+  const large = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ type: 'T', data: { n: i, text: 'x'.repeat(2000) }, metadata: meta }));
+
+  it('150 reads stopped early in a row (a page limit, a first event found), then another read: answered, and close ends (calls left open froze the client after 100, and dispose() waited for them)', async () => {
+    const store = open();
+    await store.append('big', large(60), -1);
+    for (let i = 0; i < 75; i++) expect(await store.readAll(0, 1)).toHaveLength(1);
+    for (let i = 0; i < 75; i++) expect(await store.readStream('big', { toTime: '2023-01-01T00:00:00.000Z' })).toEqual([]);
+    expect(await store.readStream('big')).toHaveLength(60);
+    await store.close();
+  });
+
+  it('reads from a number between two records (which the server refuses) what follows it', async () => {
+    const store = open();
+    await store.append('s-1', large(2), -1);
+    const [first, second] = await store.readAll(0, 10);
+    expect(await store.readAll(first!.position + 1, 10)).toEqual([second]);
+    expect(await store.readAll(second!.position + 1, 10)).toEqual([]);
+    await store.close();
+  });
+});
