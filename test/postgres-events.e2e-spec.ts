@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { activity, world, yearPath, type World } from './support/fixtures';
+import { itKeepsCommandsOnThisStore } from './support/store-wiring';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -44,23 +45,7 @@ it('runs the workflow, time travel and the history chain on PostgreSQL', async (
   expect(history[1].prevHash).toBe(history[0].hash);
 });
 
-it('parallel declarations on one person-year all land; projections follow', async () => {
-  const answers = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => t.call('POST', `${yearPath('p2')}/activities`, { token: w.institution, body: activity({ activityId: `r${i}`, unitId: 'u1', evidence: undefined }) })),
-  );
-  expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
-  await t.call('POST', `${yearPath('p2')}/unit-confirmation`, { token: w.unit, body: {} });
-  await t.projected();
-  const inbox = await t.call('GET', '/api/authorities/pending', { token: w.hr });
-  expect(inbox.body.items).toEqual([expect.objectContaining({ personId: 'p2', year: 2024, unitId: 'u1' })]);
-});
-
-it('a refused command writes nothing to PostgreSQL', async () => {
-  const head = await t.head();
-  const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'a1', title: 'another body' }) });
-  expect(res.body.error.code).toBe('ACTIVITY_ID_REUSED');
-  expect(await t.head()).toBe(head);
-});
+itKeepsCommandsOnThisStore('PostgreSQL', () => ({ t, w }));
 
 describe('maintenance commands on PostgreSQL', () => {
   const cli = (name: string, env: Record<string, string>) =>
