@@ -192,7 +192,8 @@ async function main(): Promise<void> {
     const statementUrl = `${app.url}/api/persons/stmt/years/${YEAR}`;
     // Its baseline: the very same answer, as a fixed text on the bare server (same bytes, same HTTP).
     const answer = (await send(statementUrl, 'GET', { authorization: `Bearer ${reader}` })).text;
-    await send(`${bare.url}/api/fixed-answer`, 'PUT', { 'content-type': 'text/plain; charset=utf-8' }, answer);
+    const put = await send(`${bare.url}/api/fixed-answer`, 'PUT', { 'content-type': 'text/plain; charset=utf-8' }, answer);
+    if (put.status !== 204) throw new Error(`the bare server did not take the fixed answer: ${put.status} ${put.text}`);
     const fixed = readBy(`${bare.url}/api/fixed-answer`);
     const read = readBy(statementUrl);
     console.log(`statement read   ${history.length}-event stream: p50 ${read.p50.toFixed(2)} ms   p99 ${read.p99.toFixed(2)} ms (target p99 ≤ 5 ms)`);

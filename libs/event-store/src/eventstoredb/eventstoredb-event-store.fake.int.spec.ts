@@ -74,4 +74,14 @@ describe('reads on the real client’s terms (a read stays open until read to it
     expect(await store.headPosition()).toBe(all[599]!.position);
     await store.close();
   });
+
+  it('finds its head behind more than a read of other writers\u2019 records (backwards, page by page)', async () => {
+    const client = new InMemoryEsdbClient().asClient();
+    const ours = new EventStoreDbEventStore(client, { namespace: 'a' });
+    const theirs = new EventStoreDbEventStore(client, { namespace: 'b' });
+    const [last] = (await ours.append('s-1', events(1), -1)).events;
+    for (let i = 0; i < 4; i++) await theirs.append(`s-${i}`, events(200), -1); // 800 of theirs (and system records) after ours
+    expect(await ours.headPosition()).toBe(last!.position);
+    await ours.close();
+  });
 });

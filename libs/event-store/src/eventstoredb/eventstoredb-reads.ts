@@ -1,13 +1,16 @@
 /**
  * The EventStoreDB adapter's reads, on the official client. Two facts of that client shape them:
- * - A read is a gRPC call that leaving a `for await` early does not end: the client keeps it (and
- *   its HTTP/2 stream) until it is read to its end or cancelled, and `dispose()` waits for every
- *   such call. So every read here is read to its end or cancelled (`consume`): a read left open
- *   made close hang, and a hundred of them (EventStoreDB's streams per connection) froze the client.
+ * - A read is a gRPC call that leaving a `for await` early does not end: the client keeps tracking
+ *   it, and the server keeps its HTTP/2 stream while it has more to send, until the call is read to
+ *   its end or cancelled. `dispose()` cancels the calls it tracks, but waited for ever on one whose
+ *   answer the server had already sent in full (seen with the real client: a single abandoned
+ *   one-record read, as the adapter's revision lookup was, hung close); and calls held open on the
+ *   server count against its streams per connection (100 by default). So every read here is read
+ *   to its end or cancelled (`consume`).
  * - A `$all` position is where a record starts in the transaction log: the server repositions its
- *   reader there and reads a record, so a number that is not a record's start is refused (or read
- *   as garbage). Positions this store hands out are records' own; any other number is found by
- *   scanning (readAllAfter).
+ *   reader there, so a number that is not a record's start is refused (InvalidArgument in the
+ *   server's source, which the client reports as UnknownError). Positions this store hands out are
+ *   records' own; any other number is found by scanning (readAllAfter).
  */
 import {
   BACKWARDS,
@@ -15,6 +18,7 @@ import {
   FORWARDS,
   START,
   StreamNotFoundError,
+  UnknownError,
   type AllStreamResolvedEvent,
   type EventStoreDBClient,
   type Position,
@@ -120,8 +124,10 @@ export class EsdbReads {
         return proven && take(resolved);
       });
     } catch (error: unknown) {
-      if (proven === true || this.isClosed()) throw error;
-      proven = false; // refused: not a record's start
+      // Only the server's refusal of the position; anything else (unavailable, a deadline, not the
+      // leader) is the caller's to retry, not a reason to scan the whole log.
+      if (proven !== undefined || !(error instanceof UnknownError)) throw error;
+      proven = false;
     }
     if (proven === true) return out;
     const end = await this.lastRecordPosition();

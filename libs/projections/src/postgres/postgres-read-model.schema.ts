@@ -158,7 +158,8 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
  * here, since a schema of that name may hold another application's tables.
  */
 async function refuseLeftTables(client: ClientBase, copySchema: string, schema: string): Promise<void> {
-  const { rows } = await client.query<{ tables: string }>('SELECT count(*) AS tables FROM pg_tables WHERE schemaname = $1', [copySchema]);
+  // Any relation (table, view, sequence, index) would collide with the copy's.
+  const { rows } = await client.query<{ tables: string }>('SELECT count(*) AS tables FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1', [copySchema]);
   if (Number(rows[0]?.tables ?? 0) === 0) return;
   throw new Error(
     `schema ${copySchema}, where the read models' second copy goes, already holds tables (left by an earlier install whose schema ${schema} was dropped without it?): drop schema ${copySchema} as well, or name another READ_MODELS_SCHEMA`,

@@ -7,8 +7,9 @@
  * - Streams/Read: a stream (forwards from the start or a revision, backwards from the end, a
  *   count; StreamNotFound) and $all (forwards from the start or a position, inclusive; backwards
  *   from the end or a position, exclusive; a count). A $all position must be where a record
- *   starts: any other number before the end is refused (status UNKNOWN, as the server's read error
- *   path), past the end reads nothing;
+ *   starts: any other number before the end is refused (InvalidArgument, "Trying to read from an
+ *   invalid position.", as the server's source answers an invalid read position; not seen from a
+ *   running server), past the end reads nothing;
  * - Streams/BatchAppend: expected revisions (no stream, exists, a revision, any), refused with the
  *   WrongExpectedVersion detail the client turns into WrongExpectedVersionError.
  * Each event is a record of its own, commit = prepare = its log position, and system records
@@ -115,7 +116,7 @@ function select(log: Log, options: pb.ReadReq.Options): LogRecord[] | 'not-found
   const all = options.getAll()!;
   if (all.hasPosition()) {
     const from = Number(all.getPosition()!.getCommitPosition());
-    if (from < log.end && !log.records.some((r) => r.position === from)) return { refused: `Error while reading: invalid record at position ${from}` };
+    if (from < log.end && !log.records.some((r) => r.position === from)) return { refused: 'Trying to read from an invalid position.' };
     return backwards ? log.records.filter((r) => r.position < from).reverse() : log.records.filter((r) => r.position >= from);
   }
   if (all.hasEnd()) return backwards ? [...log.records].reverse() : [];
@@ -215,7 +216,7 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
       }
       if (!Array.isArray(selected)) {
         finish();
-        call.emit('error', { code: grpc.status.UNKNOWN, details: selected.refused });
+        call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: selected.refused });
         return;
       }
       const records = selected.slice(0, Number(options.getCount()));

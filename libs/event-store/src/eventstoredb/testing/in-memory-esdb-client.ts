@@ -5,12 +5,13 @@
  * that must be a record's start, system events in $all, JSON round trips, maxCount) so that the
  * adapter's own logic — hash chain, revisions, namespaces, filtering, paging — runs through the
  * shared contract. Like the real client, a read stays open until it is read to its end or
- * cancelled — leaving a `for await` early does not end it (its ReadStream) — and dispose() waits
- * for open reads: here it refuses instead of waiting for ever, naming how many were left open.
+ * cancelled — leaving a `for await` early does not end it (its ReadStream) — and dispose() waited
+ * for ever on such a read whose answer had been sent in full: here dispose() refuses any read left
+ * so, naming how many (stricter than the client, which ends those the server is still sending).
  * It proves nothing about the server itself: that is the job of the real contract run with
  * EVENTSTORE_URL.
  */
-import { StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
+import { StreamNotFoundError, UnknownError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
 
 interface Row {
   streamId: string;
@@ -128,7 +129,8 @@ export class InMemoryEsdbClient {
       let rows = [...this.log];
       const from = options.fromPosition;
       // The server repositions its log reader there: a position must be where a record starts.
-      if (typeof from === 'object' && !rows.some((r) => r.position.commit === from.commit)) throw new Error(`fake EventStoreDB: ${from.commit} is not a record's position`);
+      const beforeEnd = typeof from === 'object' && this.log.some((r) => r.position.commit > from.commit);
+      if (typeof from === 'object' && beforeEnd && !rows.some((r) => r.position.commit === from.commit)) throw new UnknownError({ code: 3, details: 'Trying to read from an invalid position.', message: '3 INVALID_ARGUMENT: Trying to read from an invalid position.' } as never);
       if (options.direction === 'backwards') {
         rows = rows.reverse();
         if (typeof from === 'object') rows = rows.filter((r) => r.position.commit < from.commit);
