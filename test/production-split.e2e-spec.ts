@@ -7,18 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer, startWorker, type ServerProcess } from './support/server-process';
+import { caller, signer, workerProjectsAndRunsTheFlag } from './support/split-stack';
 
 const SECRET = 'production-split-secret-production-split';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const tag = randomBytes(4).toString('hex');
-const sign = (claims: Record<string, string>) =>
-  new SignJWT({ sub: `${claims.role}-split`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+const sign = signer(SECRET, 'split');
+const call = caller(() => api);
 
 let dataDir: string;
 let api: ServerProcess;
@@ -65,25 +65,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call(method: string, path: string, token: string, body?: unknown, via: ServerProcess = api) {
-  const res = await fetch(`${via.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-/** The worker projects asynchronously: ask again until the answer holds, within a deadline. */
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, deadlineMs = 10_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 it('the API answers health with its event store and Redis', async () => {
   const res = await fetch(`${api.baseUrl}/api/health`);
   expect(res.status).toBe(200);
@@ -91,24 +72,7 @@ it('the API answers health with its event store and Redis', async () => {
 });
 
 it('the worker projects the inbox and runs the institution-wide flag the API enqueued', async () => {
-  const year = new Date().getUTCFullYear();
-  const hr = await sign({ role: 'authority', region: '360000' });
-  const unit = await sign({ role: 'unit', unitId: 'u1' });
-  const inst = await sign({ role: 'institution', institutionId: 'inst1' });
-  expect((await call('PUT', '/api/units/u1', hr, { name: 'U', region: '360102', industry: 'general' })).status).toBe(200);
-  const pro = await sign({ role: 'professional', personId: 'p1', unitId: 'u1' });
-  expect((await call('POST', `/api/persons/p1/years/${year}/activities`, pro, activity({ completedOn: `${year}-01-02` }))).status).toBe(201);
-  expect((await call('POST', `/api/persons/p2/years/${year}/activities`, inst, activity({ unitId: 'u1', evidence: undefined, completedOn: `${year}-01-02`, contentKey: 'C1' }))).status).toBe(201);
-
-  const inbox = await eventually(() => call('GET', '/api/units/u1/pending', unit), (r) => r.body.items.length === 1);
-  expect(inbox.body.items).toEqual([expect.objectContaining({ personId: 'p1', activityId: 'a1' })]);
-
-  const accepted = await call('POST', '/api/institutions/inst1/fraud-flags', hr, { year, reason: 'forged registrations', courses: ['C1'] });
-  expect(accepted.status).toBe(202);
-  const job = await eventually(() => call('GET', `/api/jobs/${accepted.body.jobId}`, hr), (r) => r.body.state === 'completed' || r.body.state === 'failed');
-  expect(job.body).toEqual({ jobId: accepted.body.jobId, state: 'completed', progress: { done: 1, total: 1 } });
-  expect((await call('GET', `/api/persons/p2/years/${year}`, hr)).body.status).toBe('voided');
-  expect((await call('GET', `/api/persons/p1/years/${year}`, hr)).body.status).toBe('open');
+  await workerProjectsAndRunsTheFlag(call, sign);
 }, 60_000);
 
 it('a worker started while its Redis is away says so — projections run, job processors wait for Redis — and how it stops', async () => {

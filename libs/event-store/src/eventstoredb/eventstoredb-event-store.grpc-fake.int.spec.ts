@@ -33,6 +33,7 @@ describe('the real client against the fake server', () => {
   const { open } = serverPerDescribe();
   const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
   // Large enough that a read the client stops taking stays open on the server (HTTP/2 flow control).
+  const events = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ type: 'T', data: { n: i }, metadata: meta }));
   const large = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ type: 'T', data: { n: i, text: 'x'.repeat(2000) }, metadata: meta }));
 
   it('150 reads stopped early in a row (a page limit, a first event found), then another read: answered, and close ends (dispose() waited for ever on a read left open whose answer the server had sent in full)', async () => {
@@ -41,6 +42,15 @@ describe('the real client against the fake server', () => {
     for (let i = 0; i < 75; i++) expect(await store.readAll(0, 1)).toHaveLength(1);
     for (let i = 0; i < 75; i++) expect(await store.readStream('big', { toTime: '2023-01-01T00:00:00.000Z' })).toEqual([]);
     expect(await store.readStream('big')).toHaveLength(60);
+    await store.close();
+  });
+
+  it('reads stopped early whose answer the server had already sent in full (a small log) leave nothing open: close ends', async () => {
+    const store = open();
+    await store.append('small', events(3), -1);
+    expect(await store.readAll(0, 1)).toHaveLength(1);
+    expect(await store.readStream('small', { toTime: '2023-01-01T00:00:00.000Z' })).toEqual([]);
+    expect(await store.headPosition()).toBeGreaterThan(0); // its last record is another writer's
     await store.close();
   });
 

@@ -1,12 +1,12 @@
 /**
  * The EventStoreDB adapter's reads, on the official client. Two facts of that client shape them:
  * - A read is a gRPC call that leaving a `for await` early does not end: the client keeps tracking
- *   it, and the server keeps its HTTP/2 stream while it has more to send, until the call is read to
- *   its end or cancelled. `dispose()` cancels the calls it tracks, but waited for ever on one whose
- *   answer the server had already sent in full (seen with the real client: a single abandoned
- *   one-record read, as the adapter's revision lookup was, hung close); and calls held open on the
- *   server count against its streams per connection (100 by default). So every read here is read
- *   to its end or cancelled (`consume`).
+ *   it, and the server keeps its HTTP/2 stream while it has more to send. `dispose()` cancels the
+ *   calls it tracks, but waited for ever on one whose answer the server had already sent in full
+ *   (seen with the real client: a single abandoned one-record read, as the adapter's revision
+ *   lookup was, hung close); and calls held open on the server count against its streams per
+ *   connection (100 by default). So every read here is read to its end, cancelled first when the
+ *   rest is not wanted (`consume`).
  * - A `$all` position is where a record starts in the transaction log: the server repositions its
  *   reader there, so a number that is not a record's start is refused (InvalidArgument in the
  *   server's source, which the client reports as UnknownError). Positions this store hands out are
@@ -43,19 +43,31 @@ export class EsdbReads {
   ) {}
 
   /**
-   * Reads a call to its end, or cancels it when `visit` returns false or anything throws (the
-   * call would otherwise stay open, see above). A close meanwhile cancels the call, which the client
-   * then ends without an error: what was read is not the whole answer, and the store refuses.
+   * Reads a call to its end. Once `visit` returns false (or throws), the call is cancelled — the
+   * server stops sending — and what had already arrived is read on to the end without visiting it:
+   * leaving the loop instead would drop the client's reader while the gRPC stream, if the server had
+   * already sent everything, kept the rest unread and never finished; dispose() then waited for it
+   * for ever (the API hung at close after an institution flag's two reads). A close meanwhile
+   * cancels the call too, which the client then ends without an error: what was read is not the
+   * whole answer, and the store refuses.
    */
   async consume<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void): Promise<void> {
-    let ended = false;
-    try {
-      for await (const item of read) if (visit(item) === false) return;
-      ended = true;
-    } finally {
-      if (!ended) await read.cancel();
+    let stopped = false;
+    let failure: { error: unknown } | undefined;
+    let cancelled: Promise<void> | undefined;
+    for await (const item of read) {
+      if (stopped) continue;
+      try {
+        stopped = visit(item) === false;
+      } catch (error: unknown) {
+        failure = { error };
+        stopped = true;
+      }
+      if (stopped) cancelled = read.cancel();
     }
-    if (this.isClosed()) throw new EventStoreClosedError();
+    await cancelled;
+    if (failure !== undefined) throw failure.error;
+    if (!stopped && this.isClosed()) throw new EventStoreClosedError();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions & { fromRevision?: number } = {}): Promise<StoredEvent[]> {

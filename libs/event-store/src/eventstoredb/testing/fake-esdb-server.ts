@@ -46,6 +46,8 @@ export interface FakeEventStoreDb {
   url: string;
   /** Read calls the server is still answering (neither ended nor cancelled by the client). */
   openReads(): number;
+  /** Those calls' requests, for a message (stream or $all, direction, from, count). */
+  openReadRequests(): string[];
   close(): Promise<void>;
 }
 
@@ -123,6 +125,18 @@ function select(log: Log, options: pb.ReadReq.Options): LogRecord[] | 'not-found
   return backwards ? [] : [...log.records];
 }
 
+function describe(options: pb.ReadReq.Options): string {
+  const direction = options.getReadDirection() === pb.ReadReq.Options.ReadDirection.BACKWARDS ? 'backwards' : 'forwards';
+  const stream = options.getStream();
+  if (stream !== undefined) {
+    const from = stream.hasRevision() ? stream.getRevision() : stream.hasEnd() ? 'end' : 'start';
+    return `${text(stream.getStreamIdentifier()!.getStreamName_asU8())} ${direction} from ${from}, count ${options.getCount()}`;
+  }
+  const all = options.getAll()!;
+  const from = all.hasPosition() ? all.getPosition()!.getCommitPosition() : all.hasEnd() ? 'end' : 'start';
+  return `$all ${direction} from ${from}, count ${options.getCount()}`;
+}
+
 function wrongExpectedVersion(options: pb.BatchAppendReq.Options, current: number): status.Status {
   const wrong = new shared.WrongExpectedVersion();
   if (current === -1) wrong.setCurrentNoStream(new shared.Empty());
@@ -178,7 +192,7 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
   const log = new Log();
   log.system('$epoch-information', '$epoch-information');
   log.system('$settings', '$settings');
-  let open = 0;
+  const open = new Map<object, string>();
   const server = new grpc.Server();
   server.addService(ServerFeaturesService, {
     getSupportedMethods(_call: grpc.ServerUnaryCall<shared.Empty, features.SupportedMethods>, callback: grpc.sendUnaryData<features.SupportedMethods>) {
@@ -195,14 +209,14 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
   });
   server.addService(StreamsService, {
     read(call: grpc.ServerWritableStream<pb.ReadReq, pb.ReadResp>) {
-      open += 1;
+      const options = call.request.getOptions()!;
+      open.set(call, describe(options));
       let done = false;
       const finish = () => {
-        if (!done) open -= 1;
+        open.delete(call);
         done = true;
       };
       call.on('cancelled', finish);
-      const options = call.request.getOptions()!;
       const selected = select(log, options);
       if (selected === 'not-found') {
         const notFound = new pb.ReadResp.StreamNotFound();
@@ -265,7 +279,8 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
   );
   return {
     url: `esdb://127.0.0.1:${port}?tls=false`,
-    openReads: () => open,
+    openReads: () => open.size,
+    openReadRequests: () => [...open.values()],
     close: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
