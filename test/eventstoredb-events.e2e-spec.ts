@@ -49,3 +49,22 @@ it('verify-chain checks every stream in EventStoreDB (the maintenance command on
   });
   expect(stdout).toMatch(/^OK: [1-9]\d* streams/m);
 }, 60_000);
+
+it('answers 503 SERVICE_UNAVAILABLE while EventStoreDB is away, writes nothing, and serves again once it is back', async () => {
+  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'o-before' }) })).status).toBe(201);
+  const head = await t.head();
+  const { port, log } = server;
+  await server.close();
+  const declared = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'o-during' }) });
+  const statement = await t.call('GET', yearPath(), { token: w.pro });
+  for (const answer of [declared, statement]) {
+    expect([answer.status, answer.body.error.code, answer.body.error.message]).toEqual([503, 'SERVICE_UNAVAILABLE', 'a store is not answering; try again shortly']);
+  }
+  expect((await t.call('GET', '/api/health')).status).toBe(503);
+
+  server = await startFakeEventStoreDb({ port, log }); // the same server back, with its events
+  expect(await t.head()).toBe(head);
+  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'o-during' }) })).status).toBe(201);
+  expect((await t.call('GET', yearPath(), { token: w.pro })).body.activities.map((a: { activityId: string }) => a.activityId)).toEqual(expect.arrayContaining(['o-before', 'o-during']));
+  expect((await t.call('GET', '/api/health')).status).toBe(200);
+});

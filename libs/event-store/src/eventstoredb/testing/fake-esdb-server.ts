@@ -41,9 +41,14 @@ interface LogRecord {
   created: bigint;
 }
 
+/** A server's records, kept to start it again (an outage, then the same server back). */
+export type FakeLog = Log;
+
 export interface FakeEventStoreDb {
   /** `esdb://127.0.0.1:<port>?tls=false` */
   url: string;
+  port: number;
+  log: FakeLog;
   /** Read calls the server is still answering (neither ended nor cancelled by the client). */
   openReads(): number;
   /** Those calls' requests, for a message (stream or $all, direction, from, count). */
@@ -188,10 +193,13 @@ function appendBatch(log: Log, correlationId: string, options: pb.BatchAppendReq
   return response;
 }
 
-export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
-  const log = new Log();
-  log.system('$epoch-information', '$epoch-information');
-  log.system('$settings', '$settings');
+/** Starts a server, on a free port unless told one (`log`: a stopped server's, to start it again with its events). */
+export async function startFakeEventStoreDb(options: { port?: number; log?: FakeLog } = {}): Promise<FakeEventStoreDb> {
+  const log = options.log ?? new Log();
+  if (options.log === undefined) {
+    log.system('$epoch-information', '$epoch-information');
+    log.system('$settings', '$settings');
+  }
   const open = new Map<object, string>();
   const server = new grpc.Server();
   server.addService(ServerFeaturesService, {
@@ -275,10 +283,12 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   return {
     url: `esdb://127.0.0.1:${port}?tls=false`,
+    port,
+    log,
     openReads: () => open.size,
     openReadRequests: () => [...open.values()],
     close: () =>
