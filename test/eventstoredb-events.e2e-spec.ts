@@ -5,10 +5,12 @@
  * configuration, commands, the projections' subscription over $all, queries, health, shutdown —
  * not the server itself (README: how to run the real contract).
  */
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFakeEventStoreDb, type FakeEventStoreDb } from '../libs/event-store/src/eventstoredb/testing/fake-esdb-server';
+import { dumpReadModels } from './support/embedded-files';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { itKeepsCommandsOnThisStore } from './support/store-wiring';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -48,6 +50,27 @@ it('verify-chain checks every stream in EventStoreDB (the maintenance command on
     env: { ...process.env, EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: server.url },
   });
   expect(stdout).toMatch(/^OK: [1-9]\d* streams/m);
+}, 60_000);
+
+it('projections:rebuild beside the running server rebuilds the read models from EventStoreDB to what they were', async () => {
+  await t.projected();
+  const file = join(t.dataDir, 'readmodels.sqlite');
+  const before = dumpReadModels(file);
+  const generation = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare<[], number>('SELECT generation FROM rebuild_state WHERE singleton = 1').pluck().get() ?? 0;
+    } finally {
+      db.close();
+    }
+  };
+  const rebuilds = generation();
+  await promisify(execFile)(process.execPath, [join(__dirname, '..', 'dist/apps/worker/src/cli/projections-rebuild.js')], {
+    env: { ...process.env, EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: server.url, DATA_DIR: t.dataDir, DATABASE_URL: '', REDIS_URL: '' },
+  });
+  expect(generation()).toBe(rebuilds + 1); // built afresh into the other copy, now in use
+  expect(dumpReadModels(file)).toEqual(before);
+  expect(before.person_years).not.toEqual([]);
 }, 60_000);
 
 it('answers 503 SERVICE_UNAVAILABLE while EventStoreDB is away, writes nothing, and serves again once it is back', async () => {

@@ -11,13 +11,14 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer, startWorker, type ServerProcess } from './support/server-process';
-import { caller, signer, workerProjectsAndRunsTheFlag } from './support/split-stack';
+import { tokenSigner } from './support/embedded-files';
+import { caller, workerProjectsAndRunsTheFlag } from './support/split-stack';
 
 const SECRET = 'production-split-secret-production-split';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const tag = randomBytes(4).toString('hex');
-const sign = signer(SECRET, 'split');
+const sign = tokenSigner(SECRET, 'split');
 const call = caller(() => api);
 
 let dataDir: string;

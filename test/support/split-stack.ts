@@ -1,13 +1,9 @@
 /** What the suites of a production split (an API with RUN_WORKER=false beside a worker process) share. */
-import { SignJWT } from 'jose';
 import { activity } from './fixtures';
 import type { ServerProcess } from './server-process';
 
 export type Call = (method: string, path: string, token: string, body?: unknown, via?: ServerProcess) => Promise<{ status: number; body: any }>;
 export type Sign = (claims: Record<string, string>) => Promise<string>;
-
-export const signer = (secret: string, suite: string): Sign => (claims) =>
-  new SignJWT({ sub: `${claims.role}-${suite}`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
 
 /** Calls the API (`api()` unless told `via`), answering status and JSON body. */
 export const caller = (api: () => ServerProcess): Call => async (method, path, token, body, via = api()) => {
