@@ -90,4 +90,4 @@ it('answers 503 SERVICE_UNAVAILABLE while EventStoreDB is away, writes nothing, 
   expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'o-during' }) })).status).toBe(201);
   expect((await t.call('GET', yearPath(), { token: w.pro })).body.activities.map((a: { activityId: string }) => a.activityId)).toEqual(expect.arrayContaining(['o-before', 'o-during']));
   expect((await t.call('GET', '/api/health')).status).toBe(200);
-});
+}, 60_000);

@@ -55,15 +55,22 @@ export class EsdbReads {
     let stopped = false;
     let failure: { error: unknown } | undefined;
     let cancelled: Promise<void> | undefined;
-    for await (const item of read) {
-      if (stopped) continue;
-      try {
-        stopped = visit(item) === false;
-      } catch (error: unknown) {
-        failure = { error };
-        stopped = true;
+    try {
+      for await (const item of read) {
+        if (stopped) continue;
+        try {
+          stopped = visit(item) === false;
+        } catch (error: unknown) {
+          failure = { error };
+          stopped = true;
+        }
+        if (stopped) cancelled = read.cancel();
       }
-      if (stopped) cancelled = read.cancel();
+    } catch (error: unknown) {
+      // The read failed: end its call too (a failure of the client's reader could leave it live).
+      if (cancelled === undefined) void read.cancel().catch(() => undefined);
+      // After the answer was complete (the rest unwanted), a failure while draining changes nothing.
+      if (!stopped) throw error;
     }
     await cancelled;
     if (failure !== undefined) throw failure.error;

@@ -49,7 +49,10 @@ export interface FakeEventStoreDb {
   url: string;
   port: number;
   log: FakeLog;
-  /** Read calls the server is still answering (neither ended nor cancelled by the client). */
+  /**
+   * Read calls the server is still sending (neither ended by it nor cancelled by the client). A call
+   * it has answered in full but whose answer the client never read is not among them.
+   */
   openReads(): number;
   /** Those calls' requests, for a message (stream or $all, direction, from, count). */
   openReadRequests(): string[];
