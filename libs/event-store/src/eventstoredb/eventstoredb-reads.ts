@@ -118,8 +118,8 @@ export class EsdbReads {
   /**
    * This store's events after `after` (exclusive), in `$all`'s order, at most `limit`. A position
    * this store handed out is a record's start and is read from directly (the read is inclusive: its
-   * first record must be the one there, which proves it); any other number — between records,
-   * beyond the end — is refused by the server, so the log is scanned from its start instead.
+   * first record must be the one there, which proves it). A number between records is refused by
+   * the server, and the log is then scanned from its start; one beyond the end reads nothing.
    */
   async readAllAfter(fromPosition: number, limit: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
