@@ -36,6 +36,20 @@ describe('namespaces on one server', () => {
 });
 
 
+describe('a stream another writer wrote to', () => {
+  it('is refused, naming the stream and the revision, rather than taken as empty (every append then failed as a conflict with no end)', async () => {
+    const fake = new InMemoryEsdbClient();
+    const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
+    await store.append('s-1', events(1), -1);
+    await fake.appendToStream('r__s-1', [{ id: 'f1', type: 'SomethingElse', data: { x: 1 } }]);
+    const refusal = /stream s-1: its last event \(revision 1\) was not written by this store/;
+    await expect(store.streamRevision('s-1')).rejects.toThrow(refusal);
+    await expect(store.append('s-1', events(1), 1)).rejects.toThrow(refusal);
+    expect((await store.readStream('s-1')).map((e) => e.revision)).toEqual([0]);
+    await store.close();
+  });
+});
+
 describe('reads on the real client’s terms (a read stays open until read to its end or cancelled; dispose() waits for it)', () => {
   it('leaves no read open, whatever stops it early: a bound, a page limit, the first event found', async () => {
     const fake = new InMemoryEsdbClient();

@@ -101,17 +101,25 @@ export class EsdbReads {
     return events;
   }
 
-  /** The stream's last event (one record, read to its end), or null. */
+  /**
+   * The stream's last event (one record, read to its end), or null for an absent stream. A last
+   * event this store did not write (another writer's, with no hash-chain link) is refused: the
+   * stream's revision and chain cannot be told from it, and taking the stream as empty made every
+   * append to it fail as a conflict with no end.
+   */
   async lastEvent(streamId: string): Promise<StoredEvent | null> {
     let last: StoredEvent | null = null;
+    let foreign: bigint | undefined;
     try {
       await this.consume(this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }), (resolved) => {
         last = this.toStored(resolved);
+        if (last === null) foreign = (resolved.event as AnyRecorded | undefined)?.revision;
       });
     } catch (error: unknown) {
       if (error instanceof StreamNotFoundError) return null;
       throw error;
     }
+    if (foreign !== undefined) throw new Error(`stream ${streamId}: its last event (revision ${foreign}) was not written by this store (no hash-chain link); refusing to read its revision or append to it`);
     return last;
   }
 
