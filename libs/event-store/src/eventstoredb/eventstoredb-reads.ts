@@ -32,7 +32,7 @@ export type StoredMetadata = EventMetadata & { prevHash: string; hash: string };
 type AnyRecorded = { streamId: string; id: string; revision: bigint; type: string; data: unknown; metadata: unknown; position?: Position };
 
 /** Records per read of `$all`: a bounded call, read to its end. */
-export const ALL_PAGE = 512;
+const ALL_PAGE = 512;
 
 export class EsdbReads {
   constructor(

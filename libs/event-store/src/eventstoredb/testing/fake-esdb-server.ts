@@ -49,13 +49,6 @@ export interface FakeEventStoreDb {
   url: string;
   port: number;
   log: FakeLog;
-  /**
-   * Read calls the server is still sending (neither ended by it nor cancelled by the client). A call
-   * it has answered in full but whose answer the client never read is not among them.
-   */
-  openReads(): number;
-  /** Those calls' requests, for a message (stream or $all, direction, from, count). */
-  openReadRequests(): string[];
   close(): Promise<void>;
 }
 
@@ -133,18 +126,6 @@ function select(log: Log, options: pb.ReadReq.Options): LogRecord[] | 'not-found
   return backwards ? [] : [...log.records];
 }
 
-function describe(options: pb.ReadReq.Options): string {
-  const direction = options.getReadDirection() === pb.ReadReq.Options.ReadDirection.BACKWARDS ? 'backwards' : 'forwards';
-  const stream = options.getStream();
-  if (stream !== undefined) {
-    const from = stream.hasRevision() ? stream.getRevision() : stream.hasEnd() ? 'end' : 'start';
-    return `${text(stream.getStreamIdentifier()!.getStreamName_asU8())} ${direction} from ${from}, count ${options.getCount()}`;
-  }
-  const all = options.getAll()!;
-  const from = all.hasPosition() ? all.getPosition()!.getCommitPosition() : all.hasEnd() ? 'end' : 'start';
-  return `$all ${direction} from ${from}, count ${options.getCount()}`;
-}
-
 function wrongExpectedVersion(options: pb.BatchAppendReq.Options, current: number): status.Status {
   const wrong = new shared.WrongExpectedVersion();
   if (current === -1) wrong.setCurrentNoStream(new shared.Empty());
@@ -203,7 +184,6 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
     log.system('$epoch-information', '$epoch-information');
     log.system('$settings', '$settings');
   }
-  const open = new Map<object, string>();
   const server = new grpc.Server();
   server.addService(ServerFeaturesService, {
     getSupportedMethods(_call: grpc.ServerUnaryCall<shared.Empty, features.SupportedMethods>, callback: grpc.sendUnaryData<features.SupportedMethods>) {
@@ -221,13 +201,10 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
   server.addService(StreamsService, {
     read(call: grpc.ServerWritableStream<pb.ReadReq, pb.ReadResp>) {
       const options = call.request.getOptions()!;
-      open.set(call, describe(options));
       let done = false;
-      const finish = () => {
-        open.delete(call);
+      call.on('cancelled', () => {
         done = true;
-      };
-      call.on('cancelled', finish);
+      });
       const selected = select(log, options);
       if (selected === 'not-found') {
         const notFound = new pb.ReadResp.StreamNotFound();
@@ -235,12 +212,10 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
         const response = new pb.ReadResp();
         response.setStreamNotFound(notFound);
         call.write(response);
-        finish();
         call.end();
         return;
       }
       if (!Array.isArray(selected)) {
-        finish();
         call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: selected.refused });
         return;
       }
@@ -256,7 +231,7 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
           }
         }
         if (!done) {
-          finish();
+          done = true;
           call.end();
         }
       };
@@ -292,8 +267,6 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
     url: `esdb://127.0.0.1:${port}?tls=false`,
     port,
     log,
-    openReads: () => open.size,
-    openReadRequests: () => [...open.values()],
     close: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
