@@ -4,17 +4,36 @@
  */
 const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
 
+/**
+ * The last instant asked for (its text, or its milliseconds for a Date) and its date: one command
+ * asks for the date of its instant several times.
+ */
+let lastInstant: string | number = NaN;
+let lastDate = '';
+
 /** The China calendar date (YYYY-MM-DD) of an instant. */
 export function chinaDate(instant: string | Date): string {
-  const ms = (typeof instant === 'string' ? Date.parse(instant) : instant.getTime()) + CST_OFFSET_MS;
-  return new Date(ms).toISOString().slice(0, 10);
+  const key = typeof instant === 'string' ? instant : instant.getTime();
+  if (key === lastInstant) return lastDate;
+  const date = new Date((typeof key === 'string' ? Date.parse(key) : key) + CST_OFFSET_MS).toISOString().slice(0, 10);
+  lastInstant = key;
+  lastDate = date;
+  return date;
 }
 
-/** True for a YYYY-MM-DD string that names a date that exists. */
+const YYYY_MM_DD = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** True for a YYYY-MM-DD string that names a date that exists (proleptic Gregorian calendar). */
 export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00.000Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  const m = YYYY_MM_DD.exec(value);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 export function yearOf(date: string): number {
