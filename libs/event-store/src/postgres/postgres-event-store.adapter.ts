@@ -14,6 +14,7 @@ import {
 } from '../event-store.port';
 import { assertAppendable, normaliseInstant } from '../append-rules';
 import { trackedFollowAll } from '../follow-all';
+import { MAX_REVISION as CACHE_WHOLE_STREAM, RecentStreams, type PendingRead } from '../recent-streams';
 import { AppendNotifications } from './postgres-append-notifications';
 import { appendEvents } from './postgres-append';
 import { toStoredEvent, type EventRow } from '../event-row';
@@ -62,7 +63,21 @@ export class NoEventStoreError extends Error {
  * two-part checkpoint; this port's checkpoint is one position and positions must increase in
  * delivery order. The xid8 column is still recorded, for diagnosis.
  */
+/** Events held at most by the cache of recently read streams (as the SQLite adapter's). */
+const RECENT_EVENTS = 40_000;
+
 export class PostgresEventStore implements EventStore {
+  /**
+   * Recently read streams are kept (RecentStreams) and extended by this process's appends only:
+   * a read that allows it (a command's first try, handleCommand) may miss another process's
+   * appends, which the append's revision checks then find. Every other read asks for the rows
+   * after the prefix held: one round trip as before, but the prefix is not read and parsed again.
+   */
+  readonly cachedReadsMayLag = true;
+  private readonly recent = new RecentStreams(RECENT_EVENTS);
+  /** PostgreSQL has no data version to tell that nothing was committed since: each read gets one of its own. */
+  private reads = 0;
+  private readonly readVersion = (): number => ++this.reads;
   private readonly sql: EventStoreSql;
   private readonly notifications: AppendNotifications;
   private readonly turns: StreamTurns;
@@ -107,26 +122,51 @@ export class PostgresEventStore implements EventStore {
     // Normalised before any lock is taken; an invalid instant throws RangeError first.
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
     const request = { streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [], ...(options.link === undefined ? {} : { link: options.link }) };
-    const result = await appendEvents(this.pool, this.sql, this.names, request);
+    let result: AppendResult;
+    try {
+      result = await appendEvents(this.pool, this.sql, this.names, request);
+    } catch (error: unknown) {
+      // Refused, or its outcome unknown (no answer): read afresh next time, never trusted from the cache.
+      this.recent.forget(streamId);
+      throw error;
+    }
+    this.recent.extend(streamId, result.events);
     this.notifications.notify(); // this process's subscriptions need not wait for the NOTIFY
     return result;
   }
 
-  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+  async readStreams(streamIds: readonly string[], options: Pick<ReadStreamOptions, 'allowCached'> = {}): Promise<Map<string, StoredEvent[]>> {
     this.assertOpen();
-    const ids = [...new Set(streamIds)];
-    const streams = new Map(ids.map((id) => [id, [] as StoredEvent[]]));
-    const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStreams, values: [ids], rowMode: 'array' });
-    for (const row of rows) streams.get(row[2])!.push(toStoredEvent(row));
+    const read = { dataVersion: this.readVersion, allowCached: options.allowCached === true };
+    const streams = new Map<string, StoredEvent[]>();
+    const pending: PendingRead[] = [];
+    for (const id of new Set(streamIds)) {
+      const plan = this.recent.plan(id, CACHE_WHOLE_STREAM, read);
+      if ('answer' in plan) streams.set(id, plan.answer);
+      else pending.push(plan);
+    }
+    if (pending.length === 0) return streams;
+    const values = [pending.map((p) => p.streamId), pending.map((p) => p.after)];
+    const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStreams, values, rowMode: 'array' });
+    const tails = new Map<string, StoredEvent[]>(pending.map((p) => [p.streamId, []]));
+    for (const row of rows) tails.get(row[2])!.push(toStoredEvent(row));
+    for (const plan of pending) streams.set(plan.streamId, this.recent.settle(plan, tails.get(plan.streamId)!));
     return streams;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
-    // A bound beyond the column means "the whole stream".
-    const toRevision = Math.floor(Math.min(options.toRevision ?? MAX_REVISION, MAX_REVISION));
-    const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStream, values: [streamId, toRevision], rowMode: 'array' });
-    const events = rows.map(toStoredEvent);
+    // A bound at or beyond the column's range means "the whole stream".
+    const bound = Math.floor(options.toRevision ?? CACHE_WHOLE_STREAM);
+    const toRevision = bound >= MAX_REVISION ? CACHE_WHOLE_STREAM : bound;
+    const plan = this.recent.plan(streamId, toRevision, { dataVersion: this.readVersion, allowCached: options.allowCached === true });
+    let events: StoredEvent[];
+    if ('answer' in plan) events = plan.answer;
+    else {
+      const values = [streamId, plan.after, Math.min(toRevision, MAX_REVISION)];
+      const { rows } = await this.pool.query<EventRow>({ text: this.sql.readStream, values, rowMode: 'array' });
+      events = this.recent.settle(plan, rows.map(toStoredEvent));
+    }
     if (options.toTime === undefined) return events;
     // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
     // not a filter, so a skewed clock can never hand a fold an event without its predecessors.

@@ -1,6 +1,6 @@
 import { WrongExpectedRevisionError } from '../event-store.port';
 import { verifyStreamChain } from '../hash-chain';
-import { Collector, describeEventStoreContract, newEvent, uniqueStreamId } from '../testing';
+import { Collector, describeCachedReadsAcrossInstances, describeEventStoreContract, newEvent, uniqueStreamId } from '../testing';
 import { openPostgresEventStore } from './postgres-event-store.adapter';
 import { SCHEMA_VERSION, storeNames } from './postgres-schema';
 import { DATABASE_URL, TestDatabase, eventually } from './postgres-test-database';
@@ -14,6 +14,11 @@ afterAll(() => db.tearDown());
 describeEventStoreContract('postgres', async () => {
   const store = await openPostgresEventStore({ connectionString: DATABASE_URL, schema: db.schema, pollIntervalMs: 20 });
   return { store, cleanup: () => store.close() };
+});
+
+describe('PostgresEventStore instances on one schema', () => {
+  afterEach(() => db.closeStores());
+  describeCachedReadsAcrossInstances(() => db.open());
 });
 
 describe('PostgresEventStore schema', () => {

@@ -36,8 +36,12 @@ export function eventStoreSql(s: string) {
       ORDER BY appended.n`,
     lastRevisionInEvents: `SELECT COALESCE(max(revision), -1) AS revision FROM ${s}.events WHERE stream_id = $1`,
     revision: `SELECT revision FROM ${s}.streams WHERE stream_id = $1`,
-    readStream: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision`,
-    readStreams: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, revision`,
+    /** A stream's events after revision $2 (the prefix already held), up to $3. */
+    readStream: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision > $2 AND revision <= $3 ORDER BY revision`,
+    /** Several streams' events, each after its own revision ($2, in the order of $1). */
+    readStreams: `
+      SELECT ${EVENT_COLUMNS} FROM ${s}.events JOIN unnest($1::text[], $2::int[]) AS held(stream_id, held_to) USING (stream_id)
+      WHERE revision > held.held_to ORDER BY stream_id, revision`,
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
     // starts_with, not LIKE: `_` and `%` in a prefix are plain characters. -1 rows are not streams.
     listStreams: `SELECT stream_id FROM ${s}.streams WHERE revision >= 0 AND starts_with(stream_id, $1) ORDER BY stream_id`,

@@ -22,7 +22,7 @@ import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { metadataColumn, toStoredEvent, type EventRow } from '../event-row';
 import { EVENT_COLUMNS } from './sqlite-event-row';
 import { migrate } from './sqlite-schema';
-import { MAX_REVISION, RecentStreams } from './recent-streams';
+import { MAX_REVISION, RecentStreams } from '../recent-streams';
 import { OwnAppends } from './own-appends';
 
 export type SqliteSynchronous = NonNullable<SqliteFileOptions['synchronous']>;

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../event-store.port';
+import type { StoredEvent } from './event-store.port';
 
 export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 const NOT_COMPLETE = -1;
@@ -8,17 +8,28 @@ interface CachedStream {
   completeAt: number;
 }
 
+/** A read planned (RecentStreams.plan) whose rows after `after` are to be read, up to `toRevision`. */
+export interface PendingRead {
+  readonly streamId: string;
+  readonly toRevision: number;
+  readonly version: number;
+  readonly prefix: StoredEvent[];
+  readonly after: number;
+}
+
 /** What an entry costs the cache: its events, and one for the entry itself (an absent stream's). */
 const weightOf = (entry: CachedStream): number => entry.events.length + 1;
 
 /**
  * Stored events never change, so the prefix of a recently read stream is kept (a bounded cache,
  * least recently read dropped first, bounded by the events it holds rather than by streams: a
- * command also reads a person's other years, mostly empty, which cost it next to nothing) and only the rows after it are read: a command on a long
- * stream no longer parses the whole stream each time. An entry read or extended while no other
- * connection has committed since (SQLite's data_version) is the whole stream, so it is answered
- * without a query — absent streams included; otherwise the rows after the prefix are read, which
- * finds other processes' appends.
+ * command also reads a person's other years, mostly empty, which cost it next to nothing) and only
+ * the rows after it are read: a command on a long stream no longer parses the whole stream each
+ * time. An entry read or extended while no other connection has committed since (a data version:
+ * SQLite's data_version) is the whole stream, so it is answered without a query — absent streams
+ * included; otherwise the rows after the prefix are read, which finds other processes' appends. A
+ * store with no such version (PostgreSQL) gives each read a version of its own, so that only a
+ * read that allows a lagging answer (`allowCached`) is answered without asking for the rows.
  */
 export class RecentStreams {
   private readonly recent = new Map<string, CachedStream>();
@@ -40,18 +51,31 @@ export class RecentStreams {
     { dataVersion, allowCached }: { dataVersion: () => number; allowCached: boolean },
     readAfter: (revision: number) => StoredEvent[],
   ): StoredEvent[] {
+    const plan = this.plan(streamId, toRevision, { dataVersion, allowCached });
+    return 'answer' in plan ? plan.answer : this.settle(plan, readAfter(plan.after));
+  }
+
+  /**
+   * The first half of a read, for a store whose rows arrive asynchronously: either the answer, or
+   * the rows to read (those after `after`, up to the revision asked for), to be handed to settle.
+   */
+  plan(streamId: string, toRevision: number, { dataVersion, allowCached }: { dataVersion: () => number; allowCached: boolean }): { answer: StoredEvent[] } | PendingRead {
     const known = this.recent.get(streamId);
     const prefix = known?.events ?? [];
     // Stored events never change: a prefix that covers the revision asked for needs no check.
     if (toRevision < prefix.length) {
       // Nothing cached and a revision below 0 asked for: nothing to answer, and nothing to keep.
-      return known === undefined ? [] : this.touched(streamId, known, prefix.slice(0, toRevision + 1));
+      return { answer: known === undefined ? [] : this.touched(streamId, known, prefix.slice(0, toRevision + 1)) };
     }
-    if (allowCached && known !== undefined && known.completeAt !== NOT_COMPLETE) return this.touched(streamId, known, prefix.slice());
+    if (allowCached && known !== undefined && known.completeAt !== NOT_COMPLETE) return { answer: this.touched(streamId, known, prefix.slice()) };
     // Asked before the rows are read: an entry is never marked complete at a later version than it is.
     const version = dataVersion();
-    if (known !== undefined && known.completeAt === version) return this.touched(streamId, known, prefix.slice());
-    const tail = readAfter(prefix.length - 1);
+    if (known !== undefined && known.completeAt === version) return { answer: this.touched(streamId, known, prefix.slice()) };
+    return { streamId, toRevision, version, prefix, after: prefix.length - 1 };
+  }
+
+  /** The second half: the rows read after the prefix join it, and the stream is kept. */
+  settle({ streamId, toRevision, version, prefix }: PendingRead, tail: readonly StoredEvent[]): StoredEvent[] {
     const events = tail.length === 0 ? prefix : prefix.concat(tail);
     // Only an unbounded read proves that nothing follows.
     this.remember(streamId, { events, completeAt: toRevision === MAX_REVISION ? version : NOT_COMPLETE });

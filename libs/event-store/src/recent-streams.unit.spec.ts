@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../event-store.port';
+import type { StoredEvent } from './event-store.port';
 import { MAX_REVISION, RecentStreams } from './recent-streams';
 
 const events = (n: number) => Array.from({ length: n }, (_, revision) => ({ revision }) as StoredEvent);
