@@ -60,13 +60,12 @@ export class RecentStreams {
    * the rows to read (those after `after`, up to the revision asked for), to be handed to settle.
    */
   plan(streamId: string, toRevision: number, { dataVersion, allowCached }: { dataVersion: () => number; allowCached: boolean }): { answer: StoredEvent[] } | PendingRead {
+    // No revision below 0: nothing to answer, and nothing to keep (a slice would count from the end).
+    if (toRevision < 0) return { answer: [] };
     const known = this.recent.get(streamId);
     const prefix = known?.events ?? [];
     // Stored events never change: a prefix that covers the revision asked for needs no check.
-    if (toRevision < prefix.length) {
-      // Nothing cached and a revision below 0 asked for: nothing to answer, and nothing to keep.
-      return { answer: known === undefined ? [] : this.touched(streamId, known, prefix.slice(0, toRevision + 1)) };
-    }
+    if (toRevision < prefix.length) return { answer: this.touched(streamId, known!, prefix.slice(0, toRevision + 1)) };
     if (allowCached && known !== undefined && known.completeAt !== NOT_COMPLETE) return { answer: this.touched(streamId, known, prefix.slice()) };
     // Asked before the rows are read: an entry is never marked complete at a later version than it is.
     const version = dataVersion();
@@ -77,6 +76,10 @@ export class RecentStreams {
   /** The second half: the rows read after the prefix join it, and the stream is kept. */
   settle({ streamId, toRevision, version, prefix }: PendingRead, tail: readonly StoredEvent[]): StoredEvent[] {
     const events = tail.length === 0 ? prefix : prefix.concat(tail);
+    // An append of this process that committed while the rows were read has extended the entry
+    // beyond them meanwhile: the entry stays, and the read is answered as it stood when it was made.
+    const known = this.recent.get(streamId);
+    if (known !== undefined && known.events.length > events.length) return events.slice();
     // Only an unbounded read proves that nothing follows.
     this.remember(streamId, { events, completeAt: toRevision === MAX_REVISION ? version : NOT_COMPLETE });
     return events.slice();

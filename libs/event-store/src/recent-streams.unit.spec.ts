@@ -77,4 +77,27 @@ describe('RecentStreams: a cache bounded by the events it holds', () => {
     read('b'); // over the capacity: a goes, b stays alone
     expect(cache.weight).toBe(6);
   });
+
+  it('a revision below 0 answers nothing, also of a cached stream (never a slice from its end)', () => {
+    const cache = new RecentStreams(100);
+    const { read } = reader(cache, { s: 5 });
+    expect(read('s')).toHaveLength(5);
+    for (const toRevision of [-1, -2, -5]) {
+      expect(cache.read('s', toRevision, { dataVersion: () => 1, allowCached: true }, () => events(5))).toEqual([]);
+    }
+  });
+
+  it('a read whose rows arrive after an append of this process extended the entry does not set the entry back', () => {
+    const cache = new RecentStreams(100);
+    const { read } = reader(cache, { s: 1 });
+    read('s');
+    // A read planned now (nothing after revision 0 yet), answered only after the process appended revision 1.
+    const pending = cache.plan('s', MAX_REVISION, { dataVersion: () => 2, allowCached: false });
+    if ('answer' in pending) throw new Error('expected a read of the rows');
+    cache.extend('s', events(2).slice(1));
+    expect(cache.settle(pending, [])).toHaveLength(1); // the read, as it stood when made
+    // The entry still holds the append: a read allowed to lag is not sent back before it.
+    const cached = cache.plan('s', MAX_REVISION, { dataVersion: () => 3, allowCached: true });
+    expect('answer' in cached && cached.answer.map((e) => e.revision)).toEqual([0, 1]);
+  });
 });

@@ -20,6 +20,13 @@ export function readsContract(current: CurrentStore): void {
       expect(await store.readStream(streamId, { toRevision: 99 })).toHaveLength(5);
     });
 
+    it('a toRevision below 0 reads nothing, also of a stream just read whole (where a store caches it)', async () => {
+      const streamId = await fiveMinutes();
+      const store = current();
+      expect(await store.readStream(streamId)).toHaveLength(5);
+      for (const toRevision of [-1, -2, -4]) expect(await store.readStream(streamId, { toRevision })).toEqual([]);
+    });
+
     it('toTime is inclusive and compares instants, whatever the zone it is written in', async () => {
       const streamId = await fiveMinutes();
       const store = current();
