@@ -49,6 +49,9 @@ export class NoEventStoreError extends Error {
   }
 }
 
+/** Events held at most by the cache of recently read streams (as the SQLite adapter's). */
+const RECENT_EVENTS = 40_000;
+
 /**
  * The PostgreSQL adapter (PostgreSQL 13+: xid8). Global order: positions come from an identity
  * sequence, and a sequence alone hands out numbers in the order transactions *draw* them, not the
@@ -63,9 +66,6 @@ export class NoEventStoreError extends Error {
  * two-part checkpoint; this port's checkpoint is one position and positions must increase in
  * delivery order. The xid8 column is still recorded, for diagnosis.
  */
-/** Events held at most by the cache of recently read streams (as the SQLite adapter's). */
-const RECENT_EVENTS = 40_000;
-
 export class PostgresEventStore implements EventStore {
   /**
    * Recently read streams are kept (RecentStreams) and extended by this process's appends only:
