@@ -1,5 +1,6 @@
 /** RULES.md §4 over HTTP: China dates, closing, make-up (Art. 13), content counted once across years. */
 import { activity, world, yearPath, type World } from './support/fixtures';
+import { expectError, withoutWrite } from './support/matrix';
 import { startTestApp, type TestApp } from './support/test-app';
 import { undocumentedErrors } from './support/documented-errors';
 
@@ -69,6 +70,14 @@ it('MakeUpReason: until must be after the year (400)', async () => {
   await declare(2025, activity({ completedOn: '2025-05-01' }));
   const res = await t.call('POST', `${yearPath('p1', 2025)}/make-up`, { token: w.unit, body: { reason: 'injury', until: '2025-12-31' } });
   expect(res.status).toBe(400);
+});
+
+it('MakeUpReason: a unit opens a year never written to once it has begun (a person ill all year), never a year to come (404, nothing written)', async () => {
+  const future = await withoutWrite(t, () => t.call('POST', `${yearPath('p7', 2026)}/make-up`, { token: w.unit, body: { reason: 'pregnancy' } }));
+  expectError(future, 404, 'PERSON_YEAR_NOT_FOUND');
+  expect((await t.call('GET', yearPath('p7', 2026), { token: w.hr })).status).toBe(404);
+  const current = await t.call('POST', `${yearPath('p7', 2025)}/make-up`, { token: w.unit, body: { reason: 'pregnancy' } });
+  expect([current.status, current.body.unitId, current.body.makeUp.reason]).toEqual([200, 'u1', 'pregnancy']);
 });
 
 it('RULES §4: content counts in one year only — a make-up activity refuses the same content in the next year', async () => {

@@ -56,6 +56,12 @@ describe('MakeUpReason (Art. 13)', () => {
   it('a unit may open a year never written to (it is short too)', () => {
     given([]).when((s) => decideMakeUpReason({ ...key, reason: 'pregnancy', note: null, until: null }, s, UNIT, ctx(actors.unit))).then([opened(), { type: 'MakeUpGranted', data: { reason: 'pregnancy', note: null, until: null } }]);
   });
+  it('a unit cannot open a year that has not begun (404): it would tie the person\'s future year to that unit', () => {
+    given([]).when((s) => decideMakeUpReason({ ...key, year: 2025, reason: 'pregnancy', note: null, until: null }, s, UNIT, ctx(actors.unit, '2024-12-31T15:59:59.999Z'))).thenRefuses('PERSON_YEAR_NOT_FOUND', 'not_found');
+    given([]).when((s) => decideMakeUpReason({ ...key, year: 2025, reason: 'pregnancy', note: null, until: null }, s, UNIT, ctx(actors.unit, '2024-12-31T16:00:00.000Z'))).then([
+      opened('p1', 2025), { type: 'MakeUpGranted', data: { reason: 'pregnancy', note: null, until: null } },
+    ]);
+  });
   it('an authority cannot open a year never written to (404)', () => {
     given([]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.hr))).thenRefuses('PERSON_YEAR_NOT_FOUND', 'not_found');
   });

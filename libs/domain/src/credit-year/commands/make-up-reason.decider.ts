@@ -3,6 +3,7 @@
  * pregnancy, other) for a short year, possibly extending its make-up period. Changes no totals.
  */
 import type { Field } from '@jx/rules';
+import { chinaDate, yearOf } from '../../shared/china-time';
 import { notFound } from '../../shared/domain-error';
 import type { MakeUpGranted } from '../credit-year.events';
 import type { CreditYearEvent } from '../credit-year.events';
@@ -19,12 +20,20 @@ export interface MakeUpReasonCommand {
   until: string | null;
 }
 
-/** A unit may record a reason on a year never written to ("a year never written to is short too"). */
+/**
+ * A unit may record a reason on a year never written to ("a year never written to is short too"),
+ * which opens it with the unit: a person ill all year may then make it up beyond the default
+ * period. Not on a year that has not begun: nothing can be short there yet, and opening it would
+ * tie a person's future year to whichever unit asked first.
+ */
 export function decideMakeUpReason(cmd: MakeUpReasonCommand, current: CreditYearState | null, unit: UnitView, ctx: DecideContext): CreditYearDecision {
   const events: CreditYearEvent[] = [];
   let field: Field;
   if (current === null) {
-    if (ctx.actor.role !== 'unit') throw notFound('PERSON_YEAR_NOT_FOUND', `no records for person ${cmd.personId} in ${cmd.year}`);
+    const notBegun = cmd.year > yearOf(chinaDate(ctx.now));
+    if (ctx.actor.role !== 'unit' || notBegun) {
+      throw notFound('PERSON_YEAR_NOT_FOUND', `no records for person ${cmd.personId} in ${cmd.year}${notBegun ? ' (a year that has not begun)' : ''}`);
+    }
     if (unit === null) throw notFound('UNIT_NOT_FOUND', `unit ${ctx.actor.unitId ?? ''} is not registered`);
     field = unit.industry;
     events.push({ type: 'PersonYearOpened', data: { personId: cmd.personId, year: cmd.year, unitId: unit.unitId, field } });
