@@ -128,6 +128,16 @@ describe('401 UNAUTHENTICATED: the token is missing, bad, expired, not HS256, or
   });
 });
 
+describe('a Content-Type that names no media type is refused in its turn (API.md: 401, then 403, then 400), never 415 before them', () => {
+  it.each(['', ';', 'application/json, text/plain', 'undefined'])('Content-Type %j: 401 without a token, 403 for a regulator, 400 for a professional; nothing written', async (type) => {
+    const send = (headers: Record<string, string>) =>
+      withoutWrite(t, () => t.call('POST', `${yearPath()}/activities`, { headers: { 'content-type': type, ...headers }, raw: JSON.stringify(activity({ activityId: 'ct-probe' })) }));
+    expectError(await send({}), 401, 'UNAUTHENTICATED');
+    expectError(await send(bearer(await t.token({ role: 'regulator', region: '360000' }))), 403);
+    expectError(await send(bearer(await signed(P1))), 400, 'INVALID_JSON');
+  });
+});
+
 describe('a valid token is accepted', () => {
   it('a token signed by hand with each name once declares (the check on repeated names refuses only repetitions)', async () => {
     const token = signedText('{"alg":"HS256","typ":"JWT"}', JSON.stringify({ ...P1, exp: inOneHour(), note: 'a "role": inside a string' }));
