@@ -5,6 +5,7 @@
  */
 import { SignJWT, type JWTPayload } from 'jose';
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { expectError, withoutWrite } from './support/matrix';
 import { SECRET, startTestApp, type TestApp } from './support/test-app';
@@ -72,6 +73,10 @@ const badCredentials: BadCredential[] = [
   { rule: 'HS384 with the same secret (HS256 only)', headers: async () => bearer(await signed(P1, { alg: 'HS384' })) },
   { rule: 'an unknown role', headers: async () => bearer(await signed({ ...P1, role: 'admin' })) },
   { rule: 'a sub holding an unpaired UTF-16 surrogate (sub is recorded in the hash chain, RFC 8785)', headers: async () => bearer(await signed({ ...P1, sub: 'user-\ud800' })) },
+  { rule: 'a sub holding a control character (the actor recorded in the history)', headers: async () => bearer(await signed({ ...P1, sub: 'user\u0000admin' })) },
+  { rule: 'a sub holding a bidirectional override (it would read differently on screen)', headers: async () => bearer(await signed({ ...P1, sub: 'user-\u202eadmin' })) },
+  { rule: 'an exp written as 1e400 (read as Infinity: a token that never expires)', headers: async () => bearer(signedText('{"alg":"HS256","typ":"JWT"}', '{"sub":"user-p1","role":"professional","personId":"p1","unitId":"u1","exp":1e400}')) },
+  { rule: 'an exp after 9999-12-31', headers: async () => bearer(await signed(P1, { exp: 253_402_300_800 })) },
   { rule: 'no role at all', headers: async () => bearer(await signed({ sub: 'user-p1', personId: 'p1', unitId: 'u1' })) },
   { rule: 'a role of the wrong case (Professional)', headers: async () => bearer(await signed({ ...P1, role: 'Professional' })) },
   { rule: 'a professional without personId', headers: async () => bearer(await signed({ sub: 'x', role: 'professional', unitId: 'u1' })) },
@@ -125,6 +130,34 @@ describe('401 UNAUTHENTICATED: the token is missing, bad, expired, not HS256, or
       expectError(await withoutWrite(t, () => t.call(method, path, { headers: bearer(forged), body })), 401, 'UNAUTHENTICATED');
     }
     expectError(await withoutWrite(t, () => t.call('DELETE', `${yearPath()}/activities/a1`, { headers: bearer(forgedPro) })), 401, 'UNAUTHENTICATED');
+  });
+});
+
+/** One request as raw HTTP/1.1, for what fetch cannot send (two header lines of one name); resolves with the status. */
+function rawStatus(path: string, headerLines: string[], body: string): Promise<number> {
+  const { hostname, port } = new URL(t.baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.end([`POST ${path} HTTP/1.1`, `host: ${hostname}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close', ...headerLines, '', body].join('\r\n'));
+    });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1])));
+    socket.on('error', reject);
+  });
+}
+
+describe('two Authorization headers: 401, whichever comes first (Node reads the first, a gateway in front may read the other)', () => {
+  it('a professional token and an authority token, in either order, are refused and write nothing', async () => {
+    const pro = `authorization: Bearer ${await signed(P1)}`;
+    const hr = `authorization: Bearer ${await signed({ sub: 'hr', role: 'authority', region: '360000' })}`;
+    const body = JSON.stringify(activity({ activityId: 'two-headers' }));
+    const before = await t.head();
+    expect(await rawStatus(`${yearPath()}/activities`, [pro, hr], body)).toBe(401);
+    expect(await rawStatus(`${yearPath()}/activities`, [hr, pro], body)).toBe(401);
+    expect(await t.head()).toBe(before);
+    // One of them alone is taken (the helper itself is sound).
+    expect(await rawStatus(`${yearPath()}/activities`, [pro], body)).toBe(201);
   });
 });
 

@@ -9,6 +9,7 @@ import { isField, ROLES, type ActorClaims, type Role } from '@jx/domain';
 import { isWellFormedText } from '@jx/event-store';
 import { HttpError } from './http-error';
 import { hasDuplicateNames } from './i-json';
+import { hasLineControls } from './validation';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
 const PUBLIC = 'jx:public';
@@ -32,7 +33,20 @@ const A_ROLE: Record<Role, string> = { professional: 'a professional', instituti
 
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  /** The Node request: its header lines as sent (Node keeps only the first of two Authorization headers). */
+  raw?: { rawHeaders?: readonly string[] };
   actor?: ActorClaims;
+}
+
+/** 9999-12-31T23:59:59Z: an `exp` beyond (or not finite: 1e400 reads as Infinity) is no time a token should live to. */
+const LATEST_EXP = 253_402_300_799;
+
+/** How many Authorization header lines a request carries. */
+function authorizationLines(request: AuthenticatedRequest): number {
+  const lines = request.raw?.rawHeaders ?? [];
+  let count = 0;
+  for (let i = 0; i < lines.length; i += 2) if (lines[i]!.length === 13 && lines[i]!.toLowerCase() === 'authorization') count += 1;
+  return count;
 }
 
 const unauthorized = (message: string) => new HttpError(401, 'UNAUTHENTICATED', message);
@@ -40,7 +54,7 @@ const unauthorized = (message: string) => new HttpError(401, 'UNAUTHENTICATED', 
 export function claimsOf(payload: Record<string, unknown>): ActorClaims {
   const { sub, role } = payload;
   // sub is recorded as the actor in the hash chain: it must be I-JSON text (RFC 8785).
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || !isWellFormedText(sub)) throw unauthorized('the token has no valid sub');
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || !isWellFormedText(sub) || hasLineControls(sub)) throw unauthorized('the token has no valid sub');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw unauthorized('the token has an unknown role');
   const actor: ActorClaims = { sub, role: role as Role };
   for (const claim of SCOPE_CLAIMS[role as Role]) {
@@ -97,9 +111,12 @@ export class AuthGuard implements CanActivate {
     this.verified.delete(token);
     const payload = this.verify(token);
     refuseRepeatedNames(token);
+    // Required and a number that has not passed (the verifier checks that much).
+    const exp = payload.exp as number;
+    if (!Number.isFinite(exp) || exp > LATEST_EXP) throw unauthorized('the token\'s exp is no time it could expire at');
     const actor = claimsOf(payload);
     // `exp` is required and checked by verify: a number of seconds.
-    this.verified.set(token, { actor, expiresAt: (payload.exp as number) * 1000 });
+    this.verified.set(token, { actor, expiresAt: exp * 1000 });
     if (this.verified.size > VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
     return actor;
   }
@@ -122,6 +139,8 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer token is required');
+    // Node reads the first of two; a gateway in front may read the other: which actor acts would be ambiguous.
+    if (authorizationLines(request) > 1) throw unauthorized('send one Authorization header, not several');
     try {
       // A copy: the request may not change what later requests with the same token are told.
       request.actor = { ...this.actorOf(match[1]!) };

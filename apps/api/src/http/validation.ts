@@ -90,6 +90,8 @@ const upTo = (max: number) =>
 const CONTROL_IN_LINE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 const NO_CONTROLS = 'must not hold control characters or bidirectional overrides';
+/** Whether one-line text holds what CONTROL_IN_LINE names (a token's sub, recorded as the actor). */
+export const hasLineControls = (s: string): boolean => CONTROL_IN_LINE.test(s);
 /**
  * Blank: nothing but white space and characters that show nothing on their own — format characters,
  * the Hangul fillers, the blank Braille pattern, the combining grapheme joiner and variation
