@@ -75,6 +75,8 @@ const badCredentials: BadCredential[] = [
   { rule: 'a sub holding an unpaired UTF-16 surrogate (sub is recorded in the hash chain, RFC 8785)', headers: async () => bearer(await signed({ ...P1, sub: 'user-\ud800' })) },
   { rule: 'a sub holding a control character (the actor recorded in the history)', headers: async () => bearer(await signed({ ...P1, sub: 'user\u0000admin' })) },
   { rule: 'a sub holding a bidirectional override (it would read differently on screen)', headers: async () => bearer(await signed({ ...P1, sub: 'user-\u202eadmin' })) },
+  { rule: 'a blank sub (white space only)', headers: async () => bearer(await signed({ ...P1, sub: ' ' })) },
+  { rule: 'an invisible sub (a zero-width space)', headers: async () => bearer(await signed({ ...P1, sub: '\u200b' })) },
   { rule: 'an exp written as 1e400 (read as Infinity: a token that never expires)', headers: async () => bearer(signedText('{"alg":"HS256","typ":"JWT"}', '{"sub":"user-p1","role":"professional","personId":"p1","unitId":"u1","exp":1e400}')) },
   { rule: 'an exp after 9999-12-31', headers: async () => bearer(await signed(P1, { exp: 253_402_300_800 })) },
   { rule: 'no role at all', headers: async () => bearer(await signed({ sub: 'user-p1', personId: 'p1', unitId: 'u1' })) },
@@ -134,11 +136,11 @@ describe('401 UNAUTHENTICATED: the token is missing, bad, expired, not HS256, or
 });
 
 /** One request as raw HTTP/1.1, for what fetch cannot send (two header lines of one name); resolves with the status. */
-function rawStatus(path: string, headerLines: string[], body: string): Promise<number> {
+function rawStatus(path: string, headerLines: string[], body: string, method = 'POST'): Promise<number> {
   const { hostname, port } = new URL(t.baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      socket.end([`POST ${path} HTTP/1.1`, `host: ${hostname}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close', ...headerLines, '', body].join('\r\n'));
+      socket.end([`${method} ${path} HTTP/1.1`, `host: ${hostname}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close', ...headerLines, '', body].join('\r\n'));
     });
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
@@ -158,6 +160,12 @@ describe('two Authorization headers: 401, whichever comes first (Node reads the 
     expect(await t.head()).toBe(before);
     // One of them alone is taken (the helper itself is sound).
     expect(await rawStatus(`${yearPath()}/activities`, [pro], body)).toBe(201);
+  });
+
+  it('also on a path the router cannot read, answered outside Nest: 401 with two, 400 with one', async () => {
+    const pro = `authorization: Bearer ${await signed(P1)}`;
+    expect(await rawStatus('/api/persons/%ZZ/years/2024', [pro, 'authorization: Bearer garbage'], '', 'GET')).toBe(401);
+    expect(await rawStatus('/api/persons/%ZZ/years/2024', [pro], '', 'GET')).toBe(400);
   });
 });
 

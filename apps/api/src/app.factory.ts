@@ -28,7 +28,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     if (root.isLevelEnabled('info')) root.info({ reqId: request.id, method: request.method, route, status, ...(code === undefined ? {} : { code }), ms: Math.round(ms) }, 'request');
   };
   const frameworkErrors = unroutablePath({
-    authenticates: (header) => guard.authenticates(header),
+    authenticates: (request) => guard.authenticates(request),
     logged: (request, status, code) => requestLine(request, status, code, 0, 'unreadable'),
   });
   // status null: refused without an answer of its own (the connection closed after those already due).

@@ -9,7 +9,7 @@ import { isField, ROLES, type ActorClaims, type Role } from '@jx/domain';
 import { isWellFormedText } from '@jx/event-store';
 import { HttpError } from './http-error';
 import { hasDuplicateNames } from './i-json';
-import { hasLineControls } from './validation';
+import { hasLineControls, isBlank } from './validation';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
 const PUBLIC = 'jx:public';
@@ -54,7 +54,7 @@ const unauthorized = (message: string) => new HttpError(401, 'UNAUTHENTICATED', 
 export function claimsOf(payload: Record<string, unknown>): ActorClaims {
   const { sub, role } = payload;
   // sub is recorded as the actor in the hash chain: it must be I-JSON text (RFC 8785).
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || !isWellFormedText(sub) || hasLineControls(sub)) throw unauthorized('the token has no valid sub');
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || !isWellFormedText(sub) || hasLineControls(sub) || isBlank(sub)) throw unauthorized('the token has no valid sub');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw unauthorized('the token has an unknown role');
   const actor: ActorClaims = { sub, role: role as Role };
   for (const claim of SCOPE_CLAIMS[role as Role]) {
@@ -121,12 +121,10 @@ export class AuthGuard implements CanActivate {
     return actor;
   }
 
-  /** Whether an Authorization header carries a token this guard accepts (for answers given outside Nest's routing). */
-  authenticates(header: unknown): boolean {
-    const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    if (!match) return false;
+  /** Whether a request carries a token this guard accepts (for answers given outside Nest's routing). */
+  authenticates(request: AuthenticatedRequest): boolean {
     try {
-      this.actorOf(match[1]!);
+      this.actorFor(request);
       return true;
     } catch {
       return false;
@@ -136,15 +134,20 @@ export class AuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // A copy: the request may not change what later requests with the same token are told.
+    request.actor = { ...this.actorFor(request) };
+    return true;
+  }
+
+  /** The actor a request's one Bearer token names; 401 (HttpError) for anything else. */
+  private actorFor(request: AuthenticatedRequest): ActorClaims {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer token is required');
     // Node reads the first of two; a gateway in front may read the other: which actor acts would be ambiguous.
     if (authorizationLines(request) > 1) throw unauthorized('send one Authorization header, not several');
     try {
-      // A copy: the request may not change what later requests with the same token are told.
-      request.actor = { ...this.actorOf(match[1]!) };
-      return true;
+      return this.actorOf(match[1]!);
     } catch (e) {
       if (e instanceof HttpError) throw e;
       const expired = e instanceof TokenError && e.code === TOKEN_ERROR_CODES.expired;

@@ -15,15 +15,15 @@ const REASONS: Record<string, string> = {
 };
 
 export interface UnroutablePathDeps {
-  /** Whether the Authorization header carries a valid token (AuthGuard.authenticates). */
-  authenticates(header: unknown): boolean;
+  /** Whether the request carries one valid Bearer token (AuthGuard.authenticates). */
+  authenticates(request: FastifyRequest): boolean;
   /** Writes the request log line (as the app's onResponse hook does for routed requests). */
   logged(request: FastifyRequest, status: number, code: string): void;
 }
 
 export function unroutablePath(deps: UnroutablePathDeps) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    const [status, code, message, details] = deps.authenticates(request.headers.authorization)
+    const [status, code, message, details] = deps.authenticates(request)
       ? [400, 'VALIDATION_FAILED', `path: ${REASONS[error.code] ?? 'cannot be read'}`, [{ field: 'path', reason: REASONS[error.code] ?? 'cannot be read' }]]
       : [401, 'UNAUTHENTICATED', 'a valid Authorization: Bearer token is required', undefined];
     deps.logged(request, status, code);
