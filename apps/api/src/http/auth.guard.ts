@@ -111,11 +111,10 @@ export class AuthGuard implements CanActivate {
     this.verified.delete(token);
     const payload = this.verify(token);
     refuseRepeatedNames(token);
-    // Required and a number that has not passed (the verifier checks that much).
+    // Required, a number of seconds, and not passed: the verifier checks that much.
     const exp = payload.exp as number;
     if (!Number.isFinite(exp) || exp > LATEST_EXP) throw unauthorized('the token\'s exp is no time it could expire at');
     const actor = claimsOf(payload);
-    // `exp` is required and checked by verify: a number of seconds.
     this.verified.set(token, { actor, expiresAt: exp * 1000 });
     if (this.verified.size > VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
     return actor;
