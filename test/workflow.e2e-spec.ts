@@ -79,6 +79,15 @@ describe('DeclareActivity', () => {
     expect(res.body.error.code).toBe('EVIDENCE_REQUIRED');
   });
 
+  it('a person-year takes at most 500 activities: the 501st is 409 TOO_MANY_ACTIVITIES and writes nothing; a repeat is still answered', async () => {
+    for (let batch = 0; batch < 500; batch += 50) {
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => declare(w.pro, activity({ activityId: `n${batch + i}` }))));
+      expect(answers.every((a) => a.status === 201)).toBe(true);
+    }
+    expectError(await withoutWrite(t, () => declare(w.pro, activity({ activityId: 'n500' }))), 409, 'TOO_MANY_ACTIVITIES');
+    expect((await declare(w.pro, activity({ activityId: 'n7' }))).status).toBe(200);
+  }, 30_000);
+
   it('8(8): a second active points activity is POINTS_ALREADY_DECLARED', async () => {
     await declare(w.pro, activity({ activityId: 'x1', category: '8.8', subject: undefined, measure: { points: 12345 } }));
     const res = await declare(w.pro, activity({ activityId: 'x2', category: '8.8', subject: undefined, measure: { points: 500 } }));

@@ -86,6 +86,14 @@ function refuseDates(cmd: DeclareActivityCommand, state: CreditYearState | null,
 }
 
 /**
+ * Activities one person-year takes at most, withdrawn and rejected ones included (their events
+ * stay). Far above any real year (90 hours, most items capped), it bounds what one token can make
+ * every command on the year, its statement and its history cost: each command folds the whole
+ * stream, and a history of 10,000 events with 20 evidence items each was 64 MB.
+ */
+export const MAX_ACTIVITIES_PER_YEAR = 500;
+
+/**
  * The same activityId, body and actor (sub and role) again: the first answer, nothing written —
  * before any refusal, since a retry asks nothing new of the year (API.md, DeclareActivity).
  */
@@ -129,6 +137,9 @@ export function decideDeclareActivity(
   // the year closed, else OUTSIDE_YEAR (422) by its date.
   const makeUp = short && a.completedOn <= makeUpEnd(cmd.year, state);
   refuseByYearState(cmd, state, makeUp, ctx);
+  if (state !== null && state.activities.size >= MAX_ACTIVITIES_PER_YEAR) {
+    throw conflict('TOO_MANY_ACTIVITIES', `a person-year holds at most ${MAX_ACTIVITIES_PER_YEAR} activities, withdrawn and rejected ones included`);
+  }
   if (a.category === '8.8' && state && [...state.activities.values()].some((x) => x.data.category === '8.8' && isActive(x))) {
     throw conflict('POINTS_ALREADY_DECLARED', 'this year already holds an active 学习强国 points activity', '8(8)');
   }

@@ -1,7 +1,7 @@
 import { actors, ctx, declared, given, opened, registered, UNIT, fold } from '../../testing/decider-spec';
 import type { CreditYearState } from '../credit-year.state';
 import { contentYearsOfStored, type NeighbourYears } from './content-across-years';
-import { decideDeclareActivity, neighbourYearsOf, type DeclareActivityCommand } from './declare-activity.decider';
+import { decideDeclareActivity, MAX_ACTIVITIES_PER_YEAR, neighbourYearsOf, type DeclareActivityCommand } from './declare-activity.decider';
 
 /** Neighbouring person-years never written to (every year read answers nothing). */
 const none: NeighbourYears = () => null;
@@ -34,6 +34,15 @@ describe('DeclareActivity', () => {
     const decision = given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).result();
     expect(decision.events).toEqual([]);
     expect(decision.result).toEqual({ activityId: 'a1', status: 'declared', hours: 10, revision: 1 });
+  });
+
+  it(`a person-year takes at most ${MAX_ACTIVITIES_PER_YEAR} activities, withdrawn ones included: one more is TOO_MANY_ACTIVITIES; a repeat is still answered`, () => {
+    const withdrawn = { type: 'ActivityWithdrawn' as const, data: { activityId: 'x0' } };
+    const almost = [opened(), ...Array.from({ length: MAX_ACTIVITIES_PER_YEAR - 1 }, (_, i) => declared(`x${i}`)), withdrawn];
+    given(almost).when((s) => decideDeclareActivity(cmd({ activityId: 'last' }), s, UNIT, none, ctx(actors.pro))).then([declared('last', { requestDigest: 'digest-a1' })]);
+    const full = [...almost, declared('last', { requestDigest: 'digest-a1' })];
+    given(full).when((s) => decideDeclareActivity(cmd({ activityId: 'one-more' }), s, UNIT, none, ctx(actors.pro))).thenRefuses('TOO_MANY_ACTIVITIES', 'conflict');
+    expect(given(full).when((s) => decideDeclareActivity(cmd({ activityId: 'last' }), s, UNIT, none, ctx(actors.pro))).result().events).toEqual([]);
   });
 
   it('a retry is answered as the first time even once the year was voided (it asks nothing new)', () => {
