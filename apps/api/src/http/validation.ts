@@ -17,8 +17,16 @@ export const ENCODED = Symbol('ENCODED');
 
 export type Detail = { field: string; reason: string };
 
-export function validationError(details: Detail[], code = 'VALIDATION_FAILED', article?: string): HttpError {
-  const message = details.map((d) => (d.field ? `${d.field}: ${d.reason}` : d.reason)).join('; ');
+/**
+ * Problems an answer names at most: a 64 KiB body of unknown keys named them all, twice (message
+ * and details), an answer eight times the request's size.
+ */
+export const MAX_DETAILS = 20;
+
+export function validationError(all: Detail[], code = 'VALIDATION_FAILED', article?: string): HttpError {
+  const details = all.length > MAX_DETAILS ? all.slice(0, MAX_DETAILS) : all;
+  const more = all.length - details.length;
+  const message = details.map((d) => (d.field ? `${d.field}: ${d.reason}` : d.reason)).join('; ') + (more > 0 ? `; and ${more} more` : '');
   return new HttpError(400, code, message, article, details);
 }
 

@@ -1,4 +1,6 @@
-import { characterCount, isBlank, line, optionalReason, printable, reasonText, text } from './validation';
+import { z } from 'zod';
+import { HttpError } from './http-error';
+import { characterCount, isBlank, line, MAX_DETAILS, optionalReason, parseWith, printable, reasonText, text } from './validation';
 
 describe('bounds count characters as API.md does (code points, not UTF-16 units)', () => {
   const extB = '\u{20000}'; // 𠀀, CJK Extension B: one character, two UTF-16 units
@@ -54,5 +56,27 @@ describe('free text holds what it shows: no controls, no bidirectional overrides
   it('ordinary Chinese and mixed text passes', () => {
     expect(ok(line(200), '专业技术人员继续教育（公需科目）2024 — Part 1')).toBe(true);
     expect(ok(reasonText, '证书系伪造。\n见附件。')).toBe(true);
+  });
+});
+
+describe('a 400 names at most MAX_DETAILS problems (a body of thousands of unknown keys does not make an answer larger than itself)', () => {
+  it(`names the first ${MAX_DETAILS}, and how many more there were`, () => {
+    const body = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1]));
+    let refusal: unknown;
+    try {
+      parseWith(z.strictObject({ a: z.number().optional() }), body);
+    } catch (error: unknown) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(HttpError);
+    const { details, message } = refusal as HttpError & { details: Array<{ field: string; reason: string }> };
+    expect(details).toHaveLength(MAX_DETAILS);
+    expect(details[0]).toEqual({ field: 'k0', reason: 'unknown field' });
+    expect(message.endsWith(`; and ${5000 - MAX_DETAILS} more`)).toBe(true);
+    expect(message.length).toBeLessThan(1000);
+  });
+
+  it('a few problems are all named, with nothing added', () => {
+    expect(() => parseWith(z.strictObject({}), { x: 1, y: 2 })).toThrow(/^x: unknown field; y: unknown field$/);
   });
 });
