@@ -4,7 +4,8 @@
  * statement read (by a reader process of its own, bench/statement-reader.ts), against the same
  * answer served as a fixed text by the bare server. Prints commands/s, p50 and p99 for each and
  * their ratio.
- *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600)
+ *   BENCH_COMMANDS (default 6000) · BENCH_CONCURRENCY (default 32) · BENCH_PERSONS (default 600);
+ *     a person-year takes at most 500 activities, so (BENCH_WARMUP + BENCH_COMMANDS) / BENCH_PERSONS ≤ 500
  *   BENCH_WARMUP (default 3000): commands each server gets before anything is measured. V8 compiles
  *     hot code with TurboFan in background threads, and the API has much more code than the
  *     baselines: perf showed TurboFan at ≈ 14 % of the API's CPU over its first 8,000 commands and
@@ -26,6 +27,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { MAX_ACTIVITIES_PER_YEAR } from '@jx/domain';
 import { openPostgresEventStore, openSqliteEventStore } from '@jx/event-store';
 import { openPostgresReadModelStore, openSqliteReadModelStore, READ_MODELS_CHECKPOINT } from '@jx/projections';
 import { load, send, type LoadResult } from './http-client';
@@ -127,6 +129,8 @@ const body = (i: number) => ({
 });
 
 async function main(): Promise<void> {
+  const perYear = Math.ceil((WARMUP + COMMANDS) / PERSONS);
+  if (perYear > MAX_ACTIVITIES_PER_YEAR) throw new Error(`${perYear} declarations per person-year: at most ${MAX_ACTIVITIES_PER_YEAR} are taken (raise BENCH_PERSONS)`);
   execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dirs = [mkdtempSync(join(tmpdir(), 'jx-bench-app-')), mkdtempSync(join(tmpdir(), 'jx-bench-bare-')), mkdtempSync(join(tmpdir(), 'jx-bench-nest-'))];
   const key = new TextEncoder().encode(SECRET);
