@@ -29,20 +29,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-it('runs the workflow, time travel and the history chain on EventStoreDB', async () => {
-  expect((await t.call('GET', '/api/health')).body.checks.eventStore).toBe('up');
-  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ measure: { days: 3, extraMinutes: 270 } }) })).status).toBe(201);
-  await t.projected();
-  expect((await t.call('GET', '/api/units/u1/pending', { token: w.unit })).body.items).toEqual([expect.objectContaining({ personId: 'p1', activityId: 'a1' })]);
-  await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'approve', hours: 28, reason: 'one session missed' } });
-  expect((await t.call('GET', yearPath(), { token: w.pro })).body.totals.verified.public).toBe(28);
-  expect((await t.call('GET', `${yearPath()}?revision=1`, { token: w.pro })).body.activities[0].status).toBe('declared');
-  const history = (await t.call('GET', `${yearPath()}/history`, { token: w.regulator })).body;
-  expect(history.map((e: { type: string }) => e.type)).toEqual(['PersonYearOpened', 'ActivityDeclared', 'ActivityVerifiedByUnit']);
-  expect(history[0].prevHash).toBe('0'.repeat(64));
-  expect(history[1].prevHash).toBe(history[0].hash);
-});
-
 itKeepsCommandsOnThisStore('EventStoreDB', () => ({ t, w }));
 
 it('verify-chain checks every stream in EventStoreDB (the maintenance command on EVENT_STORE=eventstoredb)', async () => {

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { activity, world, yearPath, type World } from './support/fixtures';
+import { world, type World } from './support/fixtures';
 import { itKeepsCommandsOnThisStore } from './support/store-wiring';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -30,19 +30,6 @@ afterAll(async () => {
   // What a maintenance command would have created on a mistyped schema, had it (the test below).
   for (const suffix of ['_typo', '_typo_rm', '_typo_rm_b']) await client.query(`DROP SCHEMA IF EXISTS ${schema}${suffix} CASCADE`);
   await client.end();
-});
-
-it('runs the workflow, time travel and the history chain on PostgreSQL', async () => {
-  expect((await t.call('GET', '/api/health')).body.checks.eventStore).toBe('up');
-  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ measure: { days: 3, extraMinutes: 270 } }) })).status).toBe(201);
-  await t.call('POST', `${yearPath()}/activities/a1/verification`, { token: w.unit, body: { decision: 'approve', hours: 28, reason: 'one session missed' } });
-  const statement = (await t.call('GET', yearPath(), { token: w.pro })).body;
-  expect(statement.totals.verified.public).toBe(28);
-  expect((await t.call('GET', `${yearPath()}?revision=1`, { token: w.pro })).body.activities[0].status).toBe('declared');
-  const history = (await t.call('GET', `${yearPath()}/history`, { token: w.regulator })).body;
-  expect(history.map((e: { type: string }) => e.type)).toEqual(['PersonYearOpened', 'ActivityDeclared', 'ActivityVerifiedByUnit']);
-  expect(history[0].prevHash).toBe('0'.repeat(64));
-  expect(history[1].prevHash).toBe(history[0].hash);
 });
 
 itKeepsCommandsOnThisStore('PostgreSQL', () => ({ t, w }));
