@@ -22,7 +22,7 @@ export function describeCachedReadsAcrossInstances(open: () => Promise<EventStor
     it('a cached read (even of an absent stream) never hides what another connection appended since', async () => {
       const a = await open();
       const b = await open();
-      // a caches s-1 as absent and s-2 as complete, then extends s-2 itself.
+      // a caches s1 as absent and s2 as complete, then extends s2 itself.
       expect(await a.readStream(s1)).toEqual([]);
       await a.append(s2, [newEvent('A0')], -1);
       expect((await a.readStream(s2)).map((e) => e.type)).toEqual(['A0']);
