@@ -10,6 +10,7 @@
  * Inputs are generated up front per chunk (deterministic PRNG) and outside the timed sections.
  */
 import { performance } from 'node:perf_hooks';
+import { prng } from './prng';
 import { type ActivityInput, type ActivityStatus, type Category, defaultRegistry, evaluate, type PersonYearInput } from '@jx/rules';
 
 const TARGET = 200_000;
@@ -17,17 +18,6 @@ const total = Number(process.argv[2] ?? process.env['BENCH_PERSON_YEARS'] ?? 1_0
 if (!Number.isSafeInteger(total) || total <= 0) throw new Error(`person-years must be a positive integer, got ${String(total)}`);
 const CHUNK = 25_000;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(20230701);
 const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

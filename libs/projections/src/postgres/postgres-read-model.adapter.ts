@@ -60,6 +60,7 @@ const PRIMARY_KEYS: Record<ReadModelTable, string> = {
   person_years: 'person_id, year',
   pending_activities: 'person_id, year, activity_id',
   institution_registrations: 'person_id, year, activity_id',
+  compliance_counts: 'unit_id, year, field',
 };
 
 /** Rows deleted per table and transaction when a copy out of use is emptied. */

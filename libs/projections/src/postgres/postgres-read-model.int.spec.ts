@@ -1,7 +1,7 @@
 import { escapeIdentifier } from 'pg';
 import { openPostgresEventStore } from '@jx/event-store';
 import { READ_MODELS_CHECKPOINT } from '../projector';
-import { InvalidCursorError, type ReadModelBatch, type ReadModelChange } from '../read-model.port';
+import { InvalidCursorError, type PersonYearRow, type ReadModelBatch, type ReadModelChange } from '../read-model.port';
 import { at } from '../testing/projection-fixtures';
 import { DATABASE_URL, PostgresTestSchemas, eventually } from '../testing/postgres-test-schemas';
 import { describeReadModelContract } from '../testing/read-model.contract';
@@ -31,6 +31,11 @@ function declared(personId: string, activities: Array<{ activityId: string; titl
   };
 }
 
+function withRow(change: ReadModelChange, row: Partial<PersonYearRow>): ReadModelChange {
+  if (change.kind !== 'personYear') return change;
+  return { ...change, snapshot: { ...change.snapshot, personYear: { ...change.snapshot.personYear, ...row } } };
+}
+
 describe('PostgresReadModelStore schema', () => {
   it('migrates a new schema once when several processes open it at the same moment', async () => {
     const schema = pg.schema();
@@ -53,24 +58,39 @@ describe('PostgresReadModelStore schema', () => {
   });
 
   it.each([
-    ['that was never rebuilt (no state row)', null],
-    ['that was rebuilt four times', 4],
-  ])('migrates a version-2 schema %s in place: its rows stay in use, and a rebuild then builds the second copy', async (_, generation) => {
+    ['a version-2 schema that was never rebuilt (no state row)', 2, null],
+    ['a version-2 schema that was rebuilt four times', 2, 4],
+    ['a version-3 schema', 3, 0],
+  ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, and a rebuild then builds the second copy', async (_, version, generation) => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
-    await first.apply(batch(3, [unit('u1')]));
+    await first.apply(batch(3, [
+      unit('u1'), declared('p1', [{ activityId: 'a1', position: 2 }]),
+      withRow(declared('p2', []), { status: 'finalized', compliant: true, finalized: true }),
+      withRow(declared('p3', []), { status: 'voided', promotionDelay: true }),
+    ]));
+    const report = await first.complianceReport(2024, { unitId: 'u1' });
+    expect(report).toEqual({ personYears: 3, compliant: 1, nonCompliant: 1, voided: 1, finalized: 1, promotionDelays: 1 });
+    const counts = (await first.dump()).compliance_counts;
     await first.close();
-    // Back to v2: one copy, and the rebuild state without `in_use` (its row made by the first rebuild).
-    await pg.sql(`DROP SCHEMA ${escapeIdentifier(`${schema}_b`)} CASCADE`);
-    await pg.sql(`ALTER TABLE ${pg.table(schema, 'rebuild_state')} DROP COLUMN in_use`);
-    if (generation === null) await pg.sql(`DELETE FROM ${pg.table(schema, 'rebuild_state')}`);
-    else await pg.sql(`UPDATE ${pg.table(schema, 'rebuild_state')} SET generation = $1`, [generation]);
-    await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version = 3`);
+    // Back to v3: no compliance counts in either copy.
+    for (const copy of [schema, `${schema}_b`]) await pg.sql(`DROP TABLE ${pg.table(copy, 'compliance_counts')}`);
+    await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version >= 4`);
+    if (version === 2) {
+      // Back to v2: one copy, and the rebuild state without `in_use` (its row made by the first rebuild).
+      await pg.sql(`DROP SCHEMA ${escapeIdentifier(`${schema}_b`)} CASCADE`);
+      await pg.sql(`ALTER TABLE ${pg.table(schema, 'rebuild_state')} DROP COLUMN in_use`);
+      if (generation === null) await pg.sql(`DELETE FROM ${pg.table(schema, 'rebuild_state')}`);
+      else await pg.sql(`UPDATE ${pg.table(schema, 'rebuild_state')} SET generation = $1`, [generation]);
+      await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version = 3`);
+    }
 
     const again = await pg.open({ schema });
     expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
     expect(await again.rebuildState()).toEqual({ generation: generation ?? 0, rebuildingSince: null });
     expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+    expect((await again.dump()).compliance_counts).toEqual(counts);
+    expect(await again.complianceReport(2024, { unitId: 'u1' })).toEqual(report);
     await again.beginRebuild('t');
     await expect(again.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);
     await again.apply({ ...batch(4, [unit('u-rebuilt')]), rebuildToken: 't' });
@@ -146,7 +166,7 @@ describe('PostgresReadModelStore schema', () => {
     try {
       expect((await dump.query(`SELECT unit_id FROM ${copyA}.units`)).rows).toEqual([{ unit_id: 'u1' }]);
       await store.endRebuild('t');
-      expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+      expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [], compliance_counts: [] });
       expect((await store.unitPending('u1', { limit: 10 })).items.map((i) => i.activityId)).toEqual(['a1']);
       // Still the rows as they were when the dump began, beside the state it read then.
       expect((await dump.query(`SELECT unit_id FROM ${copyA}.units`)).rows).toEqual([{ unit_id: 'u1' }]);
@@ -156,7 +176,7 @@ describe('PostgresReadModelStore schema', () => {
     }
     // The next rebuild begins on an empty copy at once.
     await store.beginRebuild('t2');
-    expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+    expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [], compliance_counts: [] });
   }, 20_000);
 
   /**
@@ -184,7 +204,7 @@ describe('PostgresReadModelStore schema', () => {
       await outside.query('ROLLBACK');
     }
     await store.beginRebuild('t2');
-    expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+    expect(await store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [], compliance_counts: [] });
   }, 20_000);
 
   it('a begin that cannot empty the copy (a lock held outside all along) fails without leaving the rebuild looking under way', async () => {

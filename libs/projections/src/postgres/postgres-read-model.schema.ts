@@ -4,7 +4,7 @@ import { createSchemaOnce, migrateVersionedSchema } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 3;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 4;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
@@ -115,6 +115,32 @@ const schemaV1 = (s: string): string => `
 `;
 
 /**
+ * v4, in each copy: the compliance report's counts per (unit, year, field), kept by the person-year
+ * upsert (postgres-read-model.statements.ts), as SQLite's v4. Filled from the person-years stored.
+ */
+const countsTableSql = (s: string): string => `
+  CREATE TABLE ${s}.compliance_counts (
+    unit_id          text    COLLATE "C" NOT NULL,
+    year             integer NOT NULL,
+    field            text    COLLATE "C" NOT NULL,
+    -- Never below 0: a write that would take a count there is a defect, and fails loudly.
+    person_years     integer NOT NULL CHECK (person_years >= 0),
+    compliant        integer NOT NULL CHECK (compliant >= 0),
+    non_compliant    integer NOT NULL CHECK (non_compliant >= 0),
+    voided           integer NOT NULL CHECK (voided >= 0),
+    finalized        integer NOT NULL CHECK (finalized >= 0),
+    promotion_delays integer NOT NULL CHECK (promotion_delays >= 0),
+    PRIMARY KEY (unit_id, year, field)
+  );
+  INSERT INTO ${s}.compliance_counts
+    (unit_id, year, field, person_years, compliant, non_compliant, voided, finalized, promotion_delays)
+  SELECT unit_id, year, field, count(*),
+    count(*) FILTER (WHERE status <> 'voided' AND compliant), count(*) FILTER (WHERE status <> 'voided' AND NOT compliant),
+    count(*) FILTER (WHERE status = 'voided'), count(*) FILTER (WHERE status = 'finalized'), count(*) FILTER (WHERE promotion_delay)
+  FROM ${s}.person_years GROUP BY unit_id, year, field;
+`;
+
+/**
  * Creates or upgrades the read models' schema (see migrateVersionedSchema). The version table has a
  * name of its own so that the read models may share a schema with the event store (whose
  * `schema_migrations` counts its own versions).
@@ -148,6 +174,7 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
          ON CONFLICT (singleton) DO NOTHING`,
       );
     },
+    async (c) => void (await c.query(countsTableSql(s) + countsTableSql(names.copies.b))),
   ]);
 }
 

@@ -7,14 +7,10 @@
 
 import { READ_MODEL_TABLES } from '../sqlite/sqlite-read-model.schema';
 
-/** One person-year counts once in compliant, nonCompliant or voided (API.md, Compliance report). */
-const COUNTS = `
-  count(*)::int AS person_years,
-  (count(*) FILTER (WHERE p.status <> 'voided' AND p.compliant))::int AS compliant,
-  (count(*) FILTER (WHERE p.status <> 'voided' AND NOT p.compliant))::int AS non_compliant,
-  (count(*) FILTER (WHERE p.status = 'voided'))::int AS voided,
-  (count(*) FILTER (WHERE p.status = 'finalized'))::int AS finalized,
-  (count(*) FILTER (WHERE p.promotion_delay))::int AS promotion_delays`;
+/** The compliance report adds up the counts kept per (unit, year, field) (compliance-counts.ts). */
+const COUNTS = ['person_years', 'compliant', 'non_compliant', 'voided', 'finalized', 'promotion_delays']
+  .map((column) => `coalesce(sum(c.${column}), 0)::int AS ${column}`)
+  .join(', ');
 
 /**
  * The rebuild state, in the read models' own schema `s` (quoted): which copy is in use and the
@@ -56,15 +52,64 @@ export function readModelSql(s: string) {
       INSERT INTO ${s}.units (unit_id, name, region, industry)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
       ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, region = excluded.region, industry = excluded.industry`,
+    /**
+     * Upserts the person-years and applies what they change in the compliance counts, in one
+     * statement: the rows' previous values (locked) count −1 in their key, the new ones +1 in
+     * theirs (compliance-counts.ts); a key whose count falls to 0 loses its row, as a rebuild from
+     * zero would leave it. Every part sees the counts as they were before the statement. Writers of a copy are serialised by its checkpoint's lock (apply), so no
+     * other writer changes these rows or counts meanwhile.
+     */
     upsertPersonYears: `
-      INSERT INTO ${s}.person_years
-        (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
-      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[],
-                           $8::boolean[], $9::text[], $10::text[], $11::int[])
-      ON CONFLICT (person_id, year) DO UPDATE SET
-        unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
-        finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
-        confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
+      WITH incoming AS (
+        SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[],
+                             $8::boolean[], $9::text[], $10::text[], $11::int[])
+          AS i (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
+      ), previous AS (
+        SELECT p.unit_id, p.year, p.field, p.status, p.compliant, p.promotion_delay
+        FROM ${s}.person_years p JOIN incoming i ON i.person_id = p.person_id AND i.year = p.year
+        FOR UPDATE OF p
+      ), written AS (
+        INSERT INTO ${s}.person_years
+          (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
+        SELECT * FROM incoming
+        ON CONFLICT (person_id, year) DO UPDATE SET
+          unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
+          finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
+          confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision
+      ), changes AS (
+        SELECT * FROM (
+          SELECT unit_id, year, field,
+            sum(n)::int AS person_years,
+            coalesce(sum(n) FILTER (WHERE status <> 'voided' AND compliant), 0)::int AS compliant,
+            coalesce(sum(n) FILTER (WHERE status <> 'voided' AND NOT compliant), 0)::int AS non_compliant,
+            coalesce(sum(n) FILTER (WHERE status = 'voided'), 0)::int AS voided,
+            coalesce(sum(n) FILTER (WHERE status = 'finalized'), 0)::int AS finalized,
+            coalesce(sum(n) FILTER (WHERE promotion_delay), 0)::int AS promotion_delays
+          FROM (
+            SELECT -1 AS n, unit_id, year, field, status, compliant, promotion_delay FROM previous
+            UNION ALL
+            SELECT 1, unit_id, year, field, status, compliant, promotion_delay FROM incoming
+          ) rows
+          GROUP BY unit_id, year, field
+        ) net
+        WHERE (person_years, compliant, non_compliant, voided, finalized, promotion_delays) <> (0, 0, 0, 0, 0, 0)
+      ), updated AS (
+        UPDATE ${s}.compliance_counts t SET
+          person_years = t.person_years + c.person_years, compliant = t.compliant + c.compliant,
+          non_compliant = t.non_compliant + c.non_compliant, voided = t.voided + c.voided,
+          finalized = t.finalized + c.finalized, promotion_delays = t.promotion_delays + c.promotion_delays
+        FROM changes c
+        WHERE t.unit_id = c.unit_id AND t.year = c.year AND t.field = c.field AND t.person_years + c.person_years <> 0
+      ), emptied AS (
+        DELETE FROM ${s}.compliance_counts t USING changes c
+        WHERE t.unit_id = c.unit_id AND t.year = c.year AND t.field = c.field AND t.person_years + c.person_years = 0
+      )
+      -- Not an upsert: the row an upsert proposes is checked before its conflict is, and a change
+      -- may be negative; a key without a row only ever gains.
+      INSERT INTO ${s}.compliance_counts
+        (unit_id, year, field, person_years, compliant, non_compliant, voided, finalized, promotion_delays)
+      SELECT c.* FROM changes c
+      WHERE NOT EXISTS (SELECT 1 FROM ${s}.compliance_counts e WHERE e.unit_id = c.unit_id AND e.year = c.year AND e.field = c.field)`,
     // A replaced person-year's rows are diffed, not rewritten: rows it no longer has go, new or
     // changed rows are upserted, unchanged ones are left alone (a rewrite per event made a stream
     // of declarations quadratic). $1, $2: the replaced person-years; $3–$5: the keys they keep.
@@ -119,11 +164,11 @@ export function readModelSql(s: string) {
       LIMIT $7`,
     reportByRegion: `
       SELECT ${COUNTS}
-      FROM ${s}.units u JOIN ${s}.person_years p ON p.unit_id = u.unit_id AND p.year = $1::int8
-      WHERE u.region BETWEEN $2::text AND $3::text AND ($4::text IS NULL OR p.field = $4::text)`,
+      FROM ${s}.units u JOIN ${s}.compliance_counts c ON c.unit_id = u.unit_id AND c.year = $1::int8
+      WHERE u.region BETWEEN $2::text AND $3::text AND ($4::text IS NULL OR c.field = $4::text)`,
     reportByUnit: `
-      SELECT ${COUNTS} FROM ${s}.person_years p
-      WHERE p.unit_id = $1 AND p.year = $2::int8 AND ($3::text IS NULL OR p.field = $3::text)`,
+      SELECT ${COUNTS} FROM ${s}.compliance_counts c
+      WHERE c.unit_id = $1 AND c.year = $2::int8 AND ($3::text IS NULL OR c.field = $3::text)`,
     // LIMIT NULL is no limit: what SQLite does with a negative one (see the adapter).
     promotionDelayCandidates: `
       SELECT person_id, year FROM ${s}.person_years

@@ -1,14 +1,16 @@
 /**
- * Writes one person-year's snapshot into one copy of the SQLite read models: its row, its pending
- * activities (the unit inbox) and its institution registrations (the institution index).
+ * Writes one person-year's snapshot into one copy of the SQLite read models: its row with the
+ * compliance counts it adds to, its pending activities (the unit inbox) and its institution
+ * registrations (the institution index).
  */
+import { countsChanges, countsKeyOf } from '../compliance-counts';
 import type { InstitutionRegistrationRow, PendingActivityRow, PersonYearRow, PersonYearSnapshot } from '../read-model.port';
-import type { CopyStatements } from './sqlite-read-model.statements';
+import type { CopyStatements, StoredPersonYearRow } from './sqlite-read-model.statements';
 
 type PersonYearKey = { personId: string; year: number };
 
 /**
- * What the copy holds for the person-year. `row` is null when not known without reading it;
+ * What the copy holds for the person-year. `row` is null when it holds none;
  * `pendingUnit` is the unit of every pending row (null when they name different units).
  */
 interface StoredRows {
@@ -37,6 +39,10 @@ export function writePersonYear(stmt: CopyStatements, snapshot: PersonYearSnapsh
       compliant: Number(p.compliant), finalized: Number(p.finalized), promotionDelay: Number(p.promotionDelay),
       confirmedAt: p.confirmedAt, delayDueAfter: p.delayDueAfter, revision: p.revision,
     });
+    const changes = countsChanges(stored.row, p);
+    for (const change of changes) if (stmt.changeCounts.run(change).changes === 0) stmt.insertCounts.run(change);
+    // Moved to another key (its field changed): the key it left may count nobody now.
+    if (stored.row !== null && changes.length === 2) stmt.dropEmptyCounts.run(countsKeyOf(stored.row));
   }
   const sameUnit = stored.pendingUnit === p.unitId;
   replaceRows(stored.pending, snapshot.pending, (a, b) => sameUnit && samePending(a, b), {
@@ -65,7 +71,21 @@ function readBack(stmt: CopyStatements, key: PersonYearKey): StoredRows {
   const registrations = stmt.registrations.all(key).map((r): InstitutionRegistrationRow => ({
     activityId: r.activity_id, institutionId: r.institution_id, contentKey: r.content_key,
   }));
-  return { row: null, pendingUnit: units.size === 1 ? [...units][0]! : null, pending: byActivity(pending), registrations: byActivity(registrations) };
+  const row = stmt.personYear.get(key);
+  return {
+    row: row === undefined ? null : personYearRow(key, row),
+    pendingUnit: units.size === 1 ? [...units][0]! : null,
+    pending: byActivity(pending),
+    registrations: byActivity(registrations),
+  };
+}
+
+function personYearRow(key: PersonYearKey, r: StoredPersonYearRow): PersonYearRow {
+  return {
+    ...key, unitId: r.unit_id, field: r.field, status: r.status,
+    compliant: r.compliant === 1, finalized: r.finalized === 1, promotionDelay: r.promotion_delay === 1,
+    delayDueAfter: r.delay_due_after, confirmedAt: r.confirmed_at, revision: r.revision,
+  };
 }
 
 function byActivity<R extends { activityId: string }>(rows: readonly R[]): Map<string, R> {

@@ -23,24 +23,48 @@ describe('SqliteReadModelStore schema', () => {
       await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1'), rebuildToken: 't' });
       await store.endRebuild('t');
       expect(store.dump().units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
-      expect(store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [] });
+      expect(store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [], compliance_counts: [] });
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it.each([1, 2])('migrates a version-%i file in place: its rows stay in use, and a rebuild then builds the second copy', async (version) => {
+  const personYearChange = (personId: string, row: Partial<PersonYearRow>) => ({
+    kind: 'personYear' as const,
+    snapshot: {
+      personYear: {
+        personId, year: 2024, unitId: 'u1', field: 'general', status: 'open' as const, compliant: false, finalized: false,
+        promotionDelay: false, confirmedAt: null, delayDueAfter: null, revision: 0, ...row,
+      },
+      pending: [],
+      registrations: [],
+    },
+  });
+
+  it.each([1, 2, 3])('migrates a version-%i file in place: its rows stay in use, its compliance counts are added up from them, and a rebuild then builds the second copy', async (version) => {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
     const file = join(dir, 'readmodels.sqlite');
     try {
       const first = openSqliteReadModelStore({ file });
-      await first.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 3, changes: unitChange('u1') });
+      await first.apply({
+        checkpoint: READ_MODELS_CHECKPOINT, position: 3, changes: [
+          ...unitChange('u1'), personYearChange('p1', {}),
+          personYearChange('p2', { status: 'finalized', compliant: true, finalized: true }),
+          personYearChange('p3', { status: 'voided', promotionDelay: true }),
+        ],
+      });
+      const report = await first.complianceReport(2024, { unitId: 'u1' });
+      expect(report).toEqual({ personYears: 3, compliant: 1, nonCompliant: 1, voided: 1, finalized: 1, promotionDelays: 1 });
+      const counts = first.dump().compliance_counts;
       await first.close();
-      // Back to the older shape: one copy (v1), plus the rebuild state without `in_use` (v2).
+      // Back to the older shape: no compliance counts (v3); one copy (v1), plus the rebuild state without `in_use` (v2).
       const raw = new Database(file);
-      raw.exec('DROP TABLE rebuild_state');
-      for (const table of READ_MODEL_TABLES) raw.exec(`DROP TABLE ${copyTable('b', table)}`);
+      for (const copy of ['a', 'b'] as const) raw.exec(`DROP TABLE ${copyTable(copy, 'compliance_counts')}`);
+      if (version < 3) {
+        raw.exec('DROP TABLE rebuild_state');
+        for (const table of READ_MODEL_TABLES) if (table !== 'compliance_counts') raw.exec(`DROP TABLE ${copyTable('b', table)}`);
+      }
       if (version === 2) {
         raw.exec('CREATE TABLE rebuild_state (singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1), token TEXT, started_at TEXT, generation INTEGER NOT NULL)');
         raw.exec('INSERT INTO rebuild_state VALUES (1, NULL, NULL, 4)');
@@ -51,6 +75,8 @@ describe('SqliteReadModelStore schema', () => {
       const again = openSqliteReadModelStore({ file });
       expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
       expect(again.dump().units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+      expect(again.dump().compliance_counts).toEqual(counts);
+      expect(await again.complianceReport(2024, { unitId: 'u1' })).toEqual(report);
       expect(await again.rebuildState()).toEqual({ generation: version === 2 ? 4 : 0, rebuildingSince: null });
       await again.beginRebuild('t');
       await expect(again.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 4, changes: unitChange('u-live') })).resolves.toBe(true);

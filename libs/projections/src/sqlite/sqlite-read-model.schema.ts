@@ -2,10 +2,10 @@ import type Database from 'better-sqlite3';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 3;
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 /** Tables, in the order `reset` and `dump` visit them. */
-export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations'] as const;
+export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations', 'compliance_counts'] as const;
 export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
 
 /** Each table's primary key: the order of a dump. */
@@ -15,6 +15,7 @@ export const PRIMARY_KEYS: Record<ReadModelTable, string> = {
   person_years: 'person_id, year',
   pending_activities: 'person_id, year, activity_id',
   institution_registrations: 'person_id, year, activity_id',
+  compliance_counts: 'unit_id, year, field',
 };
 
 /**
@@ -85,6 +86,34 @@ const copyTablesSql = (p: string): string => `
     ON ${p}institution_registrations (institution_id, year, content_key, person_id);
 `;
 
+/**
+ * v4, in each copy: the compliance report's counts per (unit, year, field) (compliance-counts.ts),
+ * kept by the writer as person-year rows change, so that a report adds up a row per unit instead
+ * of scanning every person-year of its scope. Filled from the person-years already stored; a key
+ * whose count falls to 0 has no row.
+ */
+const countsTableSql = (p: string): string => `
+  CREATE TABLE IF NOT EXISTS ${p}compliance_counts (
+    unit_id          TEXT    NOT NULL,
+    year             INTEGER NOT NULL,
+    field            TEXT    NOT NULL,
+    -- Never below 0: a write that would take a count there is a defect, and fails loudly.
+    person_years     INTEGER NOT NULL CHECK (person_years >= 0),
+    compliant        INTEGER NOT NULL CHECK (compliant >= 0),
+    non_compliant    INTEGER NOT NULL CHECK (non_compliant >= 0),
+    voided           INTEGER NOT NULL CHECK (voided >= 0),
+    finalized        INTEGER NOT NULL CHECK (finalized >= 0),
+    promotion_delays INTEGER NOT NULL CHECK (promotion_delays >= 0),
+    PRIMARY KEY (unit_id, year, field)
+  ) WITHOUT ROWID;
+  INSERT INTO ${p}compliance_counts
+    (unit_id, year, field, person_years, compliant, non_compliant, voided, finalized, promotion_delays)
+  SELECT unit_id, year, field, COUNT(*),
+    SUM(status <> 'voided' AND compliant = 1), SUM(status <> 'voided' AND compliant = 0), SUM(status = 'voided'),
+    SUM(status = 'finalized'), SUM(promotion_delay)
+  FROM ${p}person_years GROUP BY unit_id, year, field;
+`;
+
 const PREFIX: Record<ReadModelCopy, string> = { a: '', b: 'b_' };
 /** A table's name in one copy. */
 export const copyTable = (copy: ReadModelCopy, table: ReadModelTable): string => `${PREFIX[copy]}${table}`;
@@ -122,6 +151,7 @@ export function migrateReadModels(db: Database.Database): void {
     if (version < 1) db.exec(copyTablesSql(PREFIX.a));
     if (version < 2) db.exec(SCHEMA_V2);
     if (version < 3) db.exec(SCHEMA_V3);
+    if (version < 4) db.exec(countsTableSql(PREFIX.a) + countsTableSql(PREFIX.b));
     if (version < READ_MODEL_SCHEMA_VERSION) db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -1,5 +1,7 @@
 /** The prepared SQL of the read models, with the row shapes it returns. */
 import type Database from 'better-sqlite3';
+import type { YearStatus } from '@jx/rules';
+import type { ComplianceContribution, CountsKey } from '../compliance-counts';
 import type { ReadModelCopy } from '../read-model.port';
 import { READ_MODEL_TABLES, copyTable, type ReadModelTable } from './sqlite-read-model.schema';
 
@@ -29,19 +31,31 @@ export interface CountsRow {
   promotion_delays: number | null;
 }
 
+export interface StoredPersonYearRow {
+  unit_id: string;
+  field: string;
+  status: YearStatus;
+  compliant: number;
+  finalized: number;
+  promotion_delay: number;
+  confirmed_at: string | null;
+  delay_due_after: string | null;
+  revision: number;
+}
+
 interface PersonYearParams {
   personId: string;
   year: number;
 }
 
-/** One person-year counts once in compliant, nonCompliant or voided (API.md, Compliance report). */
+/** The compliance report adds up the counts kept per (unit, year, field) (compliance-counts.ts). */
 const COUNTS = `
-  COUNT(*) AS person_years,
-  SUM(p.status <> 'voided' AND p.compliant = 1) AS compliant,
-  SUM(p.status <> 'voided' AND p.compliant = 0) AS non_compliant,
-  SUM(p.status = 'voided') AS voided,
-  SUM(p.status = 'finalized') AS finalized,
-  SUM(p.promotion_delay) AS promotion_delays`;
+  SUM(c.person_years) AS person_years,
+  SUM(c.compliant) AS compliant,
+  SUM(c.non_compliant) AS non_compliant,
+  SUM(c.voided) AS voided,
+  SUM(c.finalized) AS finalized,
+  SUM(c.promotion_delays) AS promotion_delays`;
 
 /** The rebuild state: which copy is in use, and the rebuild under way (schema v2–v3). */
 export function prepareStateStatements(db: Database.Database) {
@@ -81,6 +95,10 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
          unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
          finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
          confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
+    ),
+    personYear: db.prepare<[PersonYearParams], StoredPersonYearRow>(
+      `SELECT unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision
+       FROM ${t.person_years} WHERE person_id = @personId AND year = @year`,
     ),
     personYearRevision: db.prepare<[PersonYearParams], number>(`SELECT revision FROM ${t.person_years} WHERE person_id = @personId AND year = @year`).pluck(),
     /** When nothing but the revision changed: no index of the table is touched. */
@@ -131,12 +149,31 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
     ),
     reportByRegion: db.prepare<[{ year: number; from: string; to: string; industry: string | null }], CountsRow>(
       `SELECT ${COUNTS}
-       FROM ${t.units} u JOIN ${t.person_years} p ON p.unit_id = u.unit_id AND p.year = @year
-       WHERE u.region BETWEEN @from AND @to AND (@industry IS NULL OR p.field = @industry)`,
+       FROM ${t.units} u JOIN ${t.compliance_counts} c ON c.unit_id = u.unit_id AND c.year = @year
+       WHERE u.region BETWEEN @from AND @to AND (@industry IS NULL OR c.field = @industry)`,
     ),
     reportByUnit: db.prepare<[{ year: number; unitId: string; industry: string | null }], CountsRow>(
-      `SELECT ${COUNTS} FROM ${t.person_years} p
-       WHERE p.unit_id = @unitId AND p.year = @year AND (@industry IS NULL OR p.field = @industry)`,
+      `SELECT ${COUNTS} FROM ${t.compliance_counts} c
+       WHERE c.unit_id = @unitId AND c.year = @year AND (@industry IS NULL OR c.field = @industry)`,
+    ),
+    /**
+     * Adds a change (compliance-counts.ts) to a key's counts, if it has a row. Not an upsert: the
+     * row an upsert proposes is checked before its conflict is, and a change may be negative.
+     */
+    changeCounts: db.prepare<[CountsKey & ComplianceContribution]>(
+      `UPDATE ${t.compliance_counts} SET
+         person_years = person_years + @personYears, compliant = compliant + @compliant,
+         non_compliant = non_compliant + @nonCompliant, voided = voided + @voided,
+         finalized = finalized + @finalized, promotion_delays = promotion_delays + @promotionDelays
+       WHERE unit_id = @unitId AND year = @year AND field = @field`,
+    ),
+    insertCounts: db.prepare<[CountsKey & ComplianceContribution]>(
+      `INSERT INTO ${t.compliance_counts} (unit_id, year, field, person_years, compliant, non_compliant, voided, finalized, promotion_delays)
+       VALUES (@unitId, @year, @field, @personYears, @compliant, @nonCompliant, @voided, @finalized, @promotionDelays)`,
+    ),
+    /** A key no person-year counts in any more has no row (what a rebuild from zero leaves). */
+    dropEmptyCounts: db.prepare<[CountsKey]>(
+      `DELETE FROM ${t.compliance_counts} WHERE unit_id = @unitId AND year = @year AND field = @field AND person_years = 0`,
     ),
     promotionDelayCandidates: db.prepare<[{ today: string; limit: number }], { person_id: string; year: number }>(
       `SELECT person_id, year FROM ${t.person_years}
