@@ -97,7 +97,10 @@ export class PostgresReadModelStore implements ReadModelStore {
       const { rows } = await client.query<{ position: number }>(sql.lockCheckpoint, [pgText(batch.checkpoint)]);
       if (batch.position <= (rows[0]?.position ?? 0)) return false;
       const columns = batchColumns(batch.changes);
-      if (columns.units) await client.query(sql.upsertUnits, columns.units);
+      if (columns.units) {
+        await client.query(sql.upsertUnits, columns.units);
+        await client.query(sql.moveUnitsPersonYears, [columns.units[0], columns.units[2]]);
+      }
       if (columns.personYears) await client.query(sql.upsertPersonYears, columns.personYears);
       // Pending activities and registrations follow each snapshot exactly (diffed, see the SQL).
       if (columns.keys) await client.query(sql.deleteStalePending, [...columns.keys, ...keptKeys(columns.pending)]);
@@ -196,8 +199,13 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   async authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>> {
     const [afterAt, afterPerson, afterYear] = page.cursor ? decodeAuthorityCursor(page.cursor) : ['', '', 0];
-    const values = [...regionBounds(scope.region), industryOf(scope), pgText(afterAt), pgText(afterPerson), afterYear, page.limit + 1];
-    const { rows } = await this.read((sql, client) => client.query<ConfirmedRow>(sql.authorityPending, values));
+    const after = [pgText(afterAt), pgText(afterPerson), afterYear, page.limit + 1];
+    const [from, to] = regionBounds(scope.region);
+    const industry = industryOf(scope);
+    const { rows } = await this.read(({ authorityPending: by }, client) => {
+      if (from === to) return industry === null ? client.query<ConfirmedRow>(by.county, [from, ...after]) : client.query<ConfirmedRow>(by.countyField, [from, industry, ...after]);
+      return industry === null ? client.query<ConfirmedRow>(by.range, [from, to, ...after]) : client.query<ConfirmedRow>(by.rangeField, [from, to, industry, ...after]);
+    });
     return paginate(rows, page.limit, (r) => authorityCursor(r.confirmed_at, r.person_id, r.year), (r) => ({
       personId: r.person_id,
       year: r.year,

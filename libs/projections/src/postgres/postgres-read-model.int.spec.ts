@@ -61,7 +61,8 @@ describe('PostgresReadModelStore schema', () => {
     ['a version-2 schema that was never rebuilt (no state row)', 2, null],
     ['a version-2 schema that was rebuilt four times', 2, 4],
     ['a version-3 schema', 3, 0],
-  ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, and a rebuild then builds the second copy', async (_, version, generation) => {
+    ['a version-4 schema', 4, 0],
+  ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (_, version, generation) => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
     await first.apply(batch(3, [
@@ -71,18 +72,23 @@ describe('PostgresReadModelStore schema', () => {
     ]));
     const report = await first.complianceReport(2024, { unitId: 'u1' });
     expect(report).toEqual({ personYears: 3, compliant: 1, nonCompliant: 1, voided: 1, finalized: 1, promotionDelays: 1 });
-    const counts = (await first.dump()).compliance_counts;
+    const { compliance_counts: counts, person_years: personYears } = await first.dump();
+    expect(personYears).toEqual([1, 2, 3].map(() => expect.objectContaining({ region: '360102' })));
     await first.close();
-    // Back to v3: no compliance counts in either copy.
-    for (const copy of [schema, `${schema}_b`]) await pg.sql(`DROP TABLE ${pg.table(copy, 'compliance_counts')}`);
-    await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version >= 4`);
+    // Back to v4: no person-year regions (the indexes on them go with the column) nor the inbox's
+    // index by field; back to v3: no compliance counts.
+    for (const copy of [schema, `${schema}_b`]) {
+      await pg.sql(`ALTER TABLE ${pg.table(copy, 'person_years')} DROP COLUMN region`);
+      await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);
+      if (version < 4) await pg.sql(`DROP TABLE ${pg.table(copy, 'compliance_counts')}`);
+    }
+    await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version > $1`, [version]);
     if (version === 2) {
       // Back to v2: one copy, and the rebuild state without `in_use` (its row made by the first rebuild).
       await pg.sql(`DROP SCHEMA ${escapeIdentifier(`${schema}_b`)} CASCADE`);
       await pg.sql(`ALTER TABLE ${pg.table(schema, 'rebuild_state')} DROP COLUMN in_use`);
       if (generation === null) await pg.sql(`DELETE FROM ${pg.table(schema, 'rebuild_state')}`);
       else await pg.sql(`UPDATE ${pg.table(schema, 'rebuild_state')} SET generation = $1`, [generation]);
-      await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version = 3`);
     }
 
     const again = await pg.open({ schema });
@@ -90,6 +96,7 @@ describe('PostgresReadModelStore schema', () => {
     expect(await again.rebuildState()).toEqual({ generation: generation ?? 0, rebuildingSince: null });
     expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
     expect((await again.dump()).compliance_counts).toEqual(counts);
+    expect((await again.dump()).person_years).toEqual(personYears);
     expect(await again.complianceReport(2024, { unitId: 'u1' })).toEqual(report);
     await again.beginRebuild('t');
     await expect(again.apply(batch(4, [unit('u-live')]))).resolves.toBe(true);

@@ -4,7 +4,7 @@ import { createSchemaOnce, migrateVersionedSchema } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 4;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 5;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
@@ -141,6 +141,21 @@ const countsTableSql = (s: string): string => `
 `;
 
 /**
+ * v5, in each copy: a person-year's region (its unit's current region) and the authority inbox's
+ * indexes by scope, as SQLite's v5.
+ */
+const regionSql = (s: string): string => `
+  ALTER TABLE ${s}.person_years ADD COLUMN region text COLLATE "C";
+  UPDATE ${s}.person_years p SET region = u.region FROM ${s}.units u WHERE u.unit_id = p.unit_id;
+  CREATE INDEX person_years_awaiting_in_region
+    ON ${s}.person_years (region, confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX person_years_awaiting_in_region_field
+    ON ${s}.person_years (region, field, confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX person_years_awaiting_in_field
+    ON ${s}.person_years (field, confirmed_at, person_id, year) WHERE status = 'confirmed';
+`;
+
+/**
  * Creates or upgrades the read models' schema (see migrateVersionedSchema). The version table has a
  * name of its own so that the read models may share a schema with the event store (whose
  * `schema_migrations` counts its own versions).
@@ -175,6 +190,7 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
       );
     },
     async (c) => void (await c.query(countsTableSql(s) + countsTableSql(names.copies.b))),
+    async (c) => void (await c.query(regionSql(s) + regionSql(names.copies.b))),
   ]);
 }
 

@@ -52,6 +52,11 @@ export function readModelSql(s: string) {
       INSERT INTO ${s}.units (unit_id, name, region, industry)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
       ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, region = excluded.region, industry = excluded.industry`,
+    /** Units put again ($1 ids, $2 regions): their person-years follow them to their current regions (scope is judged on it, API.md). */
+    moveUnitsPersonYears: `
+      UPDATE ${s}.person_years p SET region = u.region
+      FROM unnest($1::text[], $2::text[]) AS u (unit_id, region)
+      WHERE p.unit_id = u.unit_id AND p.region IS DISTINCT FROM u.region`,
     /**
      * Upserts the person-years and applies what they change in the compliance counts, in one
      * statement: the rows' previous values (locked) count −1 in their key, the new ones +1 in
@@ -70,12 +75,13 @@ export function readModelSql(s: string) {
         FOR UPDATE OF p
       ), written AS (
         INSERT INTO ${s}.person_years
-          (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
-        SELECT * FROM incoming
+          (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision, region)
+        SELECT i.*, (SELECT u.region FROM ${s}.units u WHERE u.unit_id = i.unit_id) FROM incoming i
         ON CONFLICT (person_id, year) DO UPDATE SET
           unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
           finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
-          confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision
+          confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision,
+          region = excluded.region
       ), changes AS (
         SELECT * FROM (
           SELECT unit_id, year, field,
@@ -152,16 +158,17 @@ export function readModelSql(s: string) {
       WHERE unit_id = $1 AND (declared_at, position) > ($2::text, $3::int8)
       ORDER BY declared_at, position
       LIMIT $4`,
-    // Years bound as int8: a year beyond int4 then compares (equal to nothing) instead of failing to bind.
-    authorityPending: `
-      SELECT p.person_id, p.year, p.unit_id, p.confirmed_at
-      FROM ${s}.person_years p JOIN ${s}.units u ON u.unit_id = p.unit_id
-      WHERE p.status = 'confirmed'
-        AND u.region BETWEEN $1::text AND $2::text
-        AND ($3::text IS NULL OR p.field = $3::text)
-        AND (p.confirmed_at, p.person_id, p.year) > ($4::text, $5::text, $6::int8)
-      ORDER BY p.confirmed_at, p.person_id, p.year
-      LIMIT $7`,
+    /**
+     * The authority inbox, one statement per kind of scope, as SQLite's (a county's rows read in
+     * order from its own index, an industry authority's from its field's). Years bound as int8: a
+     * year beyond int4 then compares (equal to nothing) instead of failing to bind.
+     */
+    authorityPending: {
+      county: authorityPending(s, 'p.region = $1::text', 2),
+      countyField: authorityPending(s, 'p.region = $1::text AND p.field = $2::text', 3),
+      range: authorityPending(s, 'p.region BETWEEN $1::text AND $2::text', 3),
+      rangeField: authorityPending(s, 'p.field = $3::text AND p.region BETWEEN $1::text AND $2::text', 4),
+    },
     reportByRegion: `
       SELECT ${COUNTS}
       FROM ${s}.units u JOIN ${s}.compliance_counts c ON c.unit_id = u.unit_id AND c.year = $1::int8
@@ -183,6 +190,18 @@ export function readModelSql(s: string) {
       ORDER BY person_id`,
     ping: 'SELECT 1',
   };
+}
+
+/** Keyset pagination: rows strictly after the cursor's sort key, in index order; the cursor's values from `$next` on. */
+function authorityPending(s: string, inScope: string, next: number): string {
+  const [at, person, year, limit] = [next, next + 1, next + 2, next + 3].map((n) => `$${n}`);
+  return `
+    SELECT p.person_id, p.year, p.unit_id, p.confirmed_at
+    FROM ${s}.person_years p
+    WHERE p.status = 'confirmed' AND ${inScope}
+      AND (p.confirmed_at, p.person_id, p.year) > (${at}::text, ${person}::text, ${year}::int8)
+    ORDER BY p.confirmed_at, p.person_id, p.year
+    LIMIT ${limit}`;
 }
 
 export type ReadModelSql = ReturnType<typeof readModelSql>;

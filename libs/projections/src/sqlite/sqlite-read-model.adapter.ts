@@ -63,7 +63,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       const stmt = this.copies[copy];
       if (batch.position <= (stmt.checkpoint.get(batch.checkpoint) ?? 0)) return false;
       for (const change of batch.changes) {
-        if (change.kind === 'unit') stmt.upsertUnit.run(change.unit);
+        if (change.kind === 'unit') {
+          stmt.upsertUnit.run(change.unit);
+          stmt.moveUnitPersonYears.run(change.unit);
+        }
         else writePersonYear(stmt, change.snapshot, change.previous);
       }
       stmt.setCheckpoint.run(batch.checkpoint, batch.position);
@@ -145,10 +148,13 @@ export class SqliteReadModelStore implements ReadModelStore {
     const [afterAt, afterPerson, afterYear] = (page.cursor
       ? decodeCursor(AUTHORITY_PENDING, page.cursor, ['instant', 'id', 'year'])
       : ['', '', 0]) as [string, string, number];
+    const after = { afterAt, afterPerson, afterYear, limit: page.limit + 1 };
     const { from, to } = regionRange(scope.region);
-    const rows = this.read((copy) => copy.authorityPending.all({
-      from, to, industry: scope.industry ?? null, afterAt, afterPerson, afterYear, limit: page.limit + 1,
-    }));
+    const { industry } = scope;
+    const rows = this.read(({ authorityPending: by }) => {
+      if (from === to) return industry === undefined ? by.county.all({ region: from, ...after }) : by.countyField.all({ region: from, industry, ...after });
+      return industry === undefined ? by.range.all({ from, to, ...after }) : by.rangeField.all({ from, to, industry, ...after });
+    });
     return paginate(rows, page.limit, (r) => encodeCursor(AUTHORITY_PENDING, [r.confirmed_at, r.person_id, r.year]), (r) => ({
       personId: r.person_id,
       year: r.year,

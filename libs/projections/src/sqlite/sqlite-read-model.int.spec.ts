@@ -42,7 +42,7 @@ describe('SqliteReadModelStore schema', () => {
     },
   });
 
-  it.each([1, 2, 3])('migrates a version-%i file in place: its rows stay in use, its compliance counts are added up from them, and a rebuild then builds the second copy', async (version) => {
+  it.each([1, 2, 3, 4])('migrates a version-%i file in place: its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (version) => {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
     const file = join(dir, 'readmodels.sqlite');
     try {
@@ -56,11 +56,18 @@ describe('SqliteReadModelStore schema', () => {
       });
       const report = await first.complianceReport(2024, { unitId: 'u1' });
       expect(report).toEqual({ personYears: 3, compliant: 1, nonCompliant: 1, voided: 1, finalized: 1, promotionDelays: 1 });
-      const counts = first.dump().compliance_counts;
+      const { compliance_counts: counts, person_years: personYears } = first.dump();
+      expect(personYears).toEqual([1, 2, 3].map(() => expect.objectContaining({ region: '360102' })));
       await first.close();
-      // Back to the older shape: no compliance counts (v3); one copy (v1), plus the rebuild state without `in_use` (v2).
+      // Back to the older shape: no person-year regions (v4); no compliance counts (v3); one copy
+      // (v1), plus the rebuild state without `in_use` (v2).
       const raw = new Database(file);
-      for (const copy of ['a', 'b'] as const) raw.exec(`DROP TABLE ${copyTable(copy, 'compliance_counts')}`);
+      for (const copy of ['a', 'b'] as const) {
+        const table = copyTable(copy, 'person_years');
+        for (const index of ['awaiting_in_region', 'awaiting_in_region_field', 'awaiting_in_field']) raw.exec(`DROP INDEX ${table}_${index}`);
+        raw.exec(`ALTER TABLE ${table} DROP COLUMN region`);
+        if (version < 4) raw.exec(`DROP TABLE ${copyTable(copy, 'compliance_counts')}`);
+      }
       if (version < 3) {
         raw.exec('DROP TABLE rebuild_state');
         for (const table of READ_MODEL_TABLES) if (table !== 'compliance_counts') raw.exec(`DROP TABLE ${copyTable('b', table)}`);
@@ -76,6 +83,7 @@ describe('SqliteReadModelStore schema', () => {
       expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
       expect(again.dump().units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
       expect(again.dump().compliance_counts).toEqual(counts);
+      expect(again.dump().person_years).toEqual(personYears);
       expect(await again.complianceReport(2024, { unitId: 'u1' })).toEqual(report);
       expect(await again.rebuildState()).toEqual({ generation: version === 2 ? 4 : 0, rebuildingSince: null });
       await again.beginRebuild('t');

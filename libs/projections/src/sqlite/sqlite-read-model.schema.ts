@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 4;
+export const READ_MODEL_SCHEMA_VERSION = 5;
 
 /** Tables, in the order `reset` and `dump` visit them. */
 export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations', 'compliance_counts'] as const;
@@ -114,6 +114,23 @@ const countsTableSql = (p: string): string => `
   FROM ${p}person_years GROUP BY unit_id, year, field;
 `;
 
+/**
+ * v5, in each copy: a person-year's region (its unit's current region, null while the unit was
+ * never put), kept by the writer as units move, and the authority inbox's indexes by scope: a
+ * county's inbox (a whole region code) reads its own rows in order instead of filtering every
+ * confirmed year of the province, and an industry authority's reads its field's.
+ */
+const regionSql = (p: string): string => `
+  ALTER TABLE ${p}person_years ADD COLUMN region TEXT;
+  UPDATE ${p}person_years SET region = (SELECT u.region FROM ${p}units u WHERE u.unit_id = ${p}person_years.unit_id);
+  CREATE INDEX IF NOT EXISTS ${p}person_years_awaiting_in_region
+    ON ${p}person_years (region, confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX IF NOT EXISTS ${p}person_years_awaiting_in_region_field
+    ON ${p}person_years (region, field, confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX IF NOT EXISTS ${p}person_years_awaiting_in_field
+    ON ${p}person_years (field, confirmed_at, person_id, year) WHERE status = 'confirmed';
+`;
+
 const PREFIX: Record<ReadModelCopy, string> = { a: '', b: 'b_' };
 /** A table's name in one copy. */
 export const copyTable = (copy: ReadModelCopy, table: ReadModelTable): string => `${PREFIX[copy]}${table}`;
@@ -152,6 +169,7 @@ export function migrateReadModels(db: Database.Database): void {
     if (version < 2) db.exec(SCHEMA_V2);
     if (version < 3) db.exec(SCHEMA_V3);
     if (version < 4) db.exec(countsTableSql(PREFIX.a) + countsTableSql(PREFIX.b));
+    if (version < 5) db.exec(regionSql(PREFIX.a) + regionSql(PREFIX.b));
     if (version < READ_MODEL_SCHEMA_VERSION) db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   }).immediate();
 }

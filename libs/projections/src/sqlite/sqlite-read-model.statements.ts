@@ -89,16 +89,22 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
       unitId: string; field: string; status: string; compliant: number; finalized: number;
       promotionDelay: number; confirmedAt: string | null; delayDueAfter: string | null; revision: number;
     }]>(
-      `INSERT INTO ${t.person_years} (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
-       VALUES (@personId, @year, @unitId, @field, @status, @compliant, @finalized, @promotionDelay, @confirmedAt, @delayDueAfter, @revision)
+      `INSERT INTO ${t.person_years} (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision, region)
+       VALUES (@personId, @year, @unitId, @field, @status, @compliant, @finalized, @promotionDelay, @confirmedAt, @delayDueAfter, @revision,
+               (SELECT u.region FROM ${t.units} u WHERE u.unit_id = @unitId))
        ON CONFLICT (person_id, year) DO UPDATE SET
          unit_id = excluded.unit_id, field = excluded.field, status = excluded.status, compliant = excluded.compliant,
          finalized = excluded.finalized, promotion_delay = excluded.promotion_delay,
-         confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision`,
+         confirmed_at = excluded.confirmed_at, delay_due_after = excluded.delay_due_after, revision = excluded.revision,
+         region = excluded.region`,
     ),
     personYear: db.prepare<[PersonYearParams], StoredPersonYearRow>(
       `SELECT unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision
        FROM ${t.person_years} WHERE person_id = @personId AND year = @year`,
+    ),
+    /** A unit put again: its person-years follow it to its current region (scope is judged on it, API.md). */
+    moveUnitPersonYears: db.prepare<[{ unitId: string; region: string }]>(
+      `UPDATE ${t.person_years} SET region = @region WHERE unit_id = @unitId AND region IS NOT @region`,
     ),
     personYearRevision: db.prepare<[PersonYearParams], number>(`SELECT revision FROM ${t.person_years} WHERE person_id = @personId AND year = @year`).pluck(),
     /** When nothing but the revision changed: no index of the table is touched. */
@@ -135,18 +141,18 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
        ORDER BY declared_at, position
        LIMIT @limit`,
     ),
-    authorityPending: db.prepare<[{
-      from: string; to: string; industry: string | null; afterAt: string; afterPerson: string; afterYear: number; limit: number;
-    }], ConfirmedRow>(
-      `SELECT p.person_id, p.year, p.unit_id, p.confirmed_at
-       FROM ${t.person_years} p JOIN ${t.units} u ON u.unit_id = p.unit_id
-       WHERE p.status = 'confirmed'
-         AND u.region BETWEEN @from AND @to
-         AND (@industry IS NULL OR p.field = @industry)
-         AND (p.confirmed_at, p.person_id, p.year) > (@afterAt, @afterPerson, @afterYear)
-       ORDER BY p.confirmed_at, p.person_id, p.year
-       LIMIT @limit`,
-    ),
+    /**
+     * The authority inbox, one statement per kind of scope, each on the index that reads its rows
+     * in the inbox's order (named: the planner cannot tell a county's bounds from the province's
+     * when it prepares one statement for both). A region code that is a range (a city, the
+     * province) walks every confirmed year, or every one of the field, in order and keeps its own.
+     */
+    authorityPending: {
+      county: authorityPending<{ region: string }>(db, t.person_years, `${t.person_years}_awaiting_in_region`, 'p.region = @region'),
+      countyField: authorityPending<{ region: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_region_field`, 'p.region = @region AND p.field = @industry'),
+      range: authorityPending<{ from: string; to: string }>(db, t.person_years, `${t.person_years}_awaiting_finalization`, 'p.region BETWEEN @from AND @to'),
+      rangeField: authorityPending<{ from: string; to: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_field`, 'p.field = @industry AND p.region BETWEEN @from AND @to'),
+    },
     reportByRegion: db.prepare<[{ year: number; from: string; to: string; industry: string | null }], CountsRow>(
       `SELECT ${COUNTS}
        FROM ${t.units} u JOIN ${t.compliance_counts} c ON c.unit_id = u.unit_id AND c.year = @year
@@ -188,6 +194,20 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
        ORDER BY person_id`,
     ),
   };
+}
+
+type AfterCursor = { afterAt: string; afterPerson: string; afterYear: number; limit: number };
+
+// Keyset pagination: rows strictly after the cursor's sort key, in index order.
+function authorityPending<Scope>(db: Database.Database, table: string, index: string, inScope: string) {
+  return db.prepare<[Scope & AfterCursor], ConfirmedRow>(
+    `SELECT p.person_id, p.year, p.unit_id, p.confirmed_at
+     FROM ${table} p INDEXED BY ${index}
+     WHERE p.status = 'confirmed' AND ${inScope}
+       AND (p.confirmed_at, p.person_id, p.year) > (@afterAt, @afterPerson, @afterYear)
+     ORDER BY p.confirmed_at, p.person_id, p.year
+     LIMIT @limit`,
+  );
 }
 
 export type CopyStatements = ReturnType<typeof prepareCopyStatements>;

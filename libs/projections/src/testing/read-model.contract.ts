@@ -1,14 +1,14 @@
 /**
  * The behaviour every ReadModelStore adapter must show (ARCHITECTURE.md: one contract suite, run
  * against every adapter that can run here): the queries with their scopes, order and cursors,
- * the counts and how they are kept, the checkpoint's atomicity, and rebuild equality through the real projection
+ * the counts, what is kept beside the rows for them, the checkpoint's atomicity, and rebuild equality through the real projection
  * pipeline. Test support; not part of the runtime barrel.
  */
 import { authorityPendingContract } from './contract/authority-pending.contract';
 import { checkpointContract } from './contract/checkpoint.contract';
-import { complianceCountsContract } from './contract/compliance-counts.contract';
 import { complianceReportContract } from './contract/compliance-report.contract';
 import { institutionHoldersContract } from './contract/institution-holders.contract';
+import { personYearRowsContract } from './contract/person-year-rows.contract';
 import { promotionDelayContract } from './contract/promotion-delay.contract';
 import type { ReadModelDump, ReadModelFactory, ReadModelFixture } from './contract/read-model-fixture';
 import { rebuildContract } from './contract/rebuild.contract';
@@ -23,7 +23,7 @@ export function describeReadModelContract(name: string, factory: ReadModelFactor
     unitPendingContract(factory);
     authorityPendingContract(factory);
     complianceReportContract(factory);
-    complianceCountsContract(factory);
+    personYearRowsContract(factory);
     institutionHoldersContract(factory);
     promotionDelayContract(factory);
     rebuildContract(factory);

@@ -13,7 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { READ_MODELS_CHECKPOINT, type ComplianceCounts, type PersonYearRow, type ReadModelChange, type ReportScope, openSqliteReadModelStore, regionRange } from '@jx/projections';
+import {
+  READ_MODELS_CHECKPOINT, openSqliteReadModelStore, regionRange,
+  type AuthorityPendingItem, type ComplianceCounts, type PersonYearRow, type ReadModelChange, type RegionScope, type ReportScope,
+} from '@jx/projections';
 import { prng } from './prng';
 
 const positive = (name: string, fallback: number): number => {
@@ -61,6 +64,27 @@ const scan = (scope: ReportScope): ComplianceCounts => {
   return { personYears: row.personYears, compliant: n(row.compliant), nonCompliant: n(row.nonCompliant), voided: n(row.voided), finalized: n(row.finalized), promotionDelays: n(row.promotionDelays) };
 };
 
+const inboxBaseline = baseline.prepare<[{ from: string; to: string; industry: string | null; limit: number }], AuthorityPendingItem>(
+  `SELECT p.person_id AS personId, p.year, p.unit_id AS unitId, p.confirmed_at AS confirmedAt
+   FROM person_years p INDEXED BY person_years_awaiting_finalization JOIN units u ON u.unit_id = p.unit_id
+   WHERE p.status = 'confirmed' AND u.region BETWEEN @from AND @to AND (@industry IS NULL OR p.field = @industry)
+   ORDER BY p.confirmed_at, p.person_id, p.year LIMIT @limit`,
+);
+const INBOX_PAGE = 100;
+const scanInbox = (scope: RegionScope): AuthorityPendingItem[] => inboxBaseline.all({ ...regionRange(scope.region), industry: scope.industry ?? null, limit: INBOX_PAGE });
+
+/** µs per call, after a warm-up, over about a second. */
+async function time(run: () => unknown): Promise<number> {
+  for (let i = 0; i < 3; i++) await run(); // warm the page cache and the JIT
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < 1_000) {
+    await run();
+    n++;
+  }
+  return ((performance.now() - start) * 1000) / n;
+}
+
 async function main(): Promise<void> {
   const fillStart = performance.now();
   const units: ReadModelChange[] = [];
@@ -75,7 +99,7 @@ async function main(): Promise<void> {
       const personYear: PersonYearRow = {
         personId: `p${done}`, year: YEAR, unitId: `u${Math.floor(rnd() * UNITS)}`, field: pick(FIELDS), status,
         compliant: status !== 'voided' && rnd() < 0.6, finalized: status === 'finalized', promotionDelay: rnd() < 0.02,
-        confirmedAt: status === 'confirmed' ? '2025-01-10T00:00:00.000Z' : null, delayDueAfter: null, revision: 3,
+        confirmedAt: status === 'confirmed' ? new Date(Date.UTC(2025, 0, 2) + Math.floor(rnd() * 90 * 86_400_000)).toISOString() : null, delayDueAfter: null, revision: 3,
       };
       changes.push({ kind: 'personYear', snapshot: { personYear, pending: [], registrations: [] } });
     }
@@ -83,34 +107,41 @@ async function main(): Promise<void> {
   }
   const fillMs = performance.now() - fillStart;
 
-  const scopes: Array<[string, ReportScope]> = [
+  const fmt = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  const line = (name: string, ours: number, theirs: number, size: string): void =>
+    console.log(`${name.padEnd(24)}${fmt(ours).padStart(12)}   ${fmt(theirs).padStart(12)}   ${(theirs / ours).toFixed(1).padStart(8)}×   (${size})`);
+  console.log(`read models bench: ${fmt(PERSON_YEARS)} person-years of ${YEAR} in ${fmt(UNITS)} units, node ${process.version}`);
+  console.log(`filled the read models in ${(fillMs / 1000).toFixed(1)} s (${fmt(Math.round(PERSON_YEARS / (fillMs / 1000)))} person-years/s, with what is kept beside them)`);
+
+  console.log('compliance report        µs (counts)   µs (every person-year)   baseline / counts');
+  const reports: Array<[string, ReportScope]> = [
     ['province', { region: '360000' }],
     ['province, one field', { region: '360000', industry: 'health' }],
     ['city', { region: '360100' }],
     ['county', { region: '360102' }],
     ['unit', { unitId: 'u7' }],
   ];
-  const fmt = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
-  console.log(`compliance report bench: ${fmt(PERSON_YEARS)} person-years of ${YEAR} in ${fmt(UNITS)} units, node ${process.version}`);
-  console.log(`filled the read models in ${(fillMs / 1000).toFixed(1)} s (${fmt(Math.round(PERSON_YEARS / (fillMs / 1000)))} person-years/s, counts kept as they were written)`);
-  console.log('scope                 counts (µs/report)   every person-year (µs/report)   baseline / counts');
-  for (const [name, scope] of scopes) {
+  for (const [name, scope] of reports) {
     const kept = await store.complianceReport(YEAR, scope);
     const scanned = scan(scope);
     if (JSON.stringify(kept) !== JSON.stringify(scanned)) throw new Error(`the ${name} report differs: counts ${JSON.stringify(kept)}, every person-year ${JSON.stringify(scanned)}`);
-    const time = async (run: () => unknown): Promise<number> => {
-      for (let i = 0; i < 3; i++) await run(); // warm the page cache and the JIT
-      let n = 0;
-      const start = performance.now();
-      while (performance.now() - start < 1_000) {
-        await run();
-        n++;
-      }
-      return ((performance.now() - start) * 1000) / n;
-    };
-    const countsUs = await time(() => store.complianceReport(YEAR, scope));
-    const scanUs = await time(() => scan(scope));
-    console.log(`${name.padEnd(22)}${fmt(countsUs).padStart(18)}   ${fmt(scanUs).padStart(29)}   ${(scanUs / countsUs).toFixed(1).padStart(15)}×   (${fmt(kept.personYears)} person-years)`);
+    line(name, await time(() => store.complianceReport(YEAR, scope)), await time(() => scan(scope)), `${fmt(kept.personYears)} person-years`);
+  }
+
+  console.log(`authority inbox, first ${INBOX_PAGE}   µs (by scope)   µs (every confirmed year in order)   baseline / by scope`);
+  const inboxes: Array<[string, RegionScope]> = [
+    ['province', { region: '360000' }],
+    ['province, one field', { region: '360000', industry: 'accounting' }],
+    ['city', { region: '360100' }],
+    ['city, one field', { region: '360100', industry: 'accounting' }],
+    ['county', { region: '360102' }],
+    ['county, one field', { region: '360102', industry: 'accounting' }],
+  ];
+  for (const [name, scope] of inboxes) {
+    const page = (await store.authorityPending(scope, { limit: INBOX_PAGE })).items;
+    const scanned = scanInbox(scope);
+    if (JSON.stringify(page) !== JSON.stringify(scanned)) throw new Error(`the ${name} inbox differs: by scope ${JSON.stringify(page.slice(0, 3))}…, every confirmed year ${JSON.stringify(scanned.slice(0, 3))}…`);
+    line(name, await time(() => store.authorityPending(scope, { limit: INBOX_PAGE })), await time(() => scanInbox(scope)), `${page.length} items`);
   }
 }
 

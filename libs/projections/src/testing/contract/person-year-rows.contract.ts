@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { YearStatus } from '@jx/rules';
 import { READ_MODELS_CHECKPOINT } from '../../projector';
-import type { ComplianceCounts, PersonYearRow, PersonYearSnapshot, ReadModelChange, ReportScope, UnitRow } from '../../read-model.port';
+import type { AuthorityPendingItem, ComplianceCounts, PersonYearRow, PersonYearSnapshot, ReadModelChange, ReadModelStore, RegionScope, ReportScope, UnitRow } from '../../read-model.port';
 import { regionRange } from '../../region-scope';
 import type { ReadModelFactory } from './read-model-fixture';
 
@@ -10,6 +10,8 @@ const REGIONS = ['360102', '360111', '360402'];
 const FIELDS = ['general', 'health', 'accounting'];
 const STATUSES: YearStatus[] = ['open', 'confirmed', 'finalized', 'voided'];
 const YEARS = [2024, 2025];
+/** Few instants, so that confirmations tie and the inbox's order falls to person, then year. */
+const INSTANTS = ['2025-01-10T02:00:00.000Z', '2025-01-10T02:00:00.001Z', '2025-02-01T00:00:00.000Z'];
 
 const rowChange = fc.record({
   person: fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5'),
@@ -19,6 +21,7 @@ const rowChange = fc.record({
   status: fc.constantFrom(...STATUSES),
   compliant: fc.boolean(),
   promotionDelay: fc.boolean(),
+  confirmedAt: fc.constantFrom(...INSTANTS),
   /** Whether the projector hands the adapter the snapshot it wrote last for that person-year. */
   withPrevious: fc.boolean(),
 });
@@ -47,20 +50,42 @@ function inRegion(region: string | undefined, scope: string): boolean {
   return region >= from && region <= to;
 }
 
-const SCOPES: ReportScope[] = [
-  ...['360000', '360100', '360102', '360400'].flatMap((region) => [{ region }, { region, industry: 'health' }]),
-  ...UNITS.flatMap((unitId) => [{ unitId }, { unitId, industry: 'general' }]),
-];
+const REGION_SCOPES: RegionScope[] = ['360000', '360100', '360102', '360111', '360400', '360402', '350000']
+  .flatMap((region) => [{ region }, { region, industry: 'health' }]);
+const SCOPES: ReportScope[] = [...REGION_SCOPES, ...UNITS.flatMap((unitId) => [{ unitId }, { unitId, industry: 'general' }])];
+
+/** The authority inbox as the rows say it must be: confirmed years of the scope, oldest confirmation first, then person, then year. */
+function expectedInbox(rows: Iterable<PersonYearRow>, units: ReadonlyMap<string, string>, scope: RegionScope): AuthorityPendingItem[] {
+  const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...rows]
+    .filter((r) => r.status === 'confirmed' && inRegion(units.get(r.unitId), scope.region) && (scope.industry === undefined || r.field === scope.industry))
+    .sort((a, b) => byCodeUnits(a.confirmedAt!, b.confirmedAt!) || byCodeUnits(a.personId, b.personId) || a.year - b.year)
+    .map((r) => ({ personId: r.personId, year: r.year, unitId: r.unitId, confirmedAt: r.confirmedAt! }));
+}
+
+/** Every page of the inbox, walked with the cursors it hands out; each page at most `limit` long. */
+async function walkInbox(store: ReadModelStore, scope: RegionScope, limit: number): Promise<AuthorityPendingItem[]> {
+  const items: AuthorityPendingItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.authorityPending(scope, { limit, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null && items.length < 1000);
+  return items;
+}
 
 /**
- * The report adds up counts the adapter keeps per (unit, year, field) as person-year rows change
- * (compliance-counts.ts). Whatever rows change, moving between keys and states, in whatever
- * batches, the report must stay what the rows themselves add up to — and a key nobody counts in
- * keeps no row, as a rebuild from zero would leave it.
+ * What an adapter keeps beside the person-year rows, so that reports and inboxes need not read
+ * them all: the report's counts per (unit, year, field) (compliance-counts.ts), and each row's
+ * region, which follows its unit (the authority inbox's indexes by scope). Whatever rows change,
+ * moving between keys, states and regions, in whatever batches, the report and the inbox must stay
+ * what the rows themselves say — and a key nobody counts in keeps no row, as a rebuild leaves it.
  */
-export function complianceCountsContract(factory: ReadModelFactory): void {
-  describe('compliance counts kept per unit, year and field', () => {
-    it('stay the sums of the person-year rows, whatever rows change and however they are batched (property)', async () => {
+export function personYearRowsContract(factory: ReadModelFactory): void {
+  describe('the report and the authority inbox over random person-year rows', () => {
+    it('stay what the rows say, whatever rows change and however they are batched (property)', async () => {
       await fc.assert(
         fc.asyncProperty(batches, async (steps) => {
           const fixture = await factory();
@@ -83,7 +108,7 @@ export function complianceCountsContract(factory: ReadModelFactory): void {
                 const personYear: PersonYearRow = {
                   personId: c.person, year: c.year, unitId: c.unitId, field: c.field, status: c.status,
                   compliant: c.status !== 'voided' && c.compliant, finalized: c.status === 'finalized', promotionDelay: c.promotionDelay,
-                  confirmedAt: null, delayDueAfter: null, revision: (before?.personYear.revision ?? -1) + 1,
+                  confirmedAt: c.status === 'open' ? null : c.confirmedAt, delayDueAfter: null, revision: (before?.personYear.revision ?? -1) + 1,
                 };
                 const snapshot: PersonYearSnapshot = { personYear, pending: [], registrations: [] };
                 rows.set(key, snapshot);
@@ -93,6 +118,10 @@ export function complianceCountsContract(factory: ReadModelFactory): void {
               const latest = [...rows.values()].map((s) => s.personYear);
               for (const year of YEARS) {
                 for (const scope of SCOPES) expect([year, scope, await fixture.store.complianceReport(year, scope)]).toEqual([year, scope, expected(latest, units, year, scope)]);
+              }
+              for (const scope of REGION_SCOPES) {
+                const inbox = expectedInbox(latest, units, scope);
+                for (const limit of [2, 100]) expect([scope, limit, await walkInbox(fixture.store, scope, limit)]).toEqual([scope, limit, inbox]);
               }
             }
             const counted = new Set(Array.from(rows.values(), ({ personYear: p }) => JSON.stringify([p.unitId, p.year, p.field])));
