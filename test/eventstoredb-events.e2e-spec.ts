@@ -45,7 +45,7 @@ it('projections:rebuild beside the running server rebuilds the read models from 
   const generation = () => {
     const db = new Database(file, { readonly: true });
     try {
-      return db.prepare<[], number>('SELECT generation FROM rebuild_state WHERE singleton = 1').pluck().get() ?? 0;
+      return db.prepare<[], number>('SELECT generation FROM read_model_state WHERE singleton = 1').pluck().get() ?? 0;
     } finally {
       db.close();
     }

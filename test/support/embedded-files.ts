@@ -7,7 +7,7 @@ import { PRIMARY_KEYS, copyTable } from '../../libs/projections/src/sqlite/sqlit
 /** Every row of every table of the read models' copy in use in a SQLite file, in key order (what a rebuild must reproduce). */
 export function dumpReadModels(file: string): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true });
-  const inUse = db.prepare<[], 'a' | 'b'>('SELECT in_use FROM rebuild_state WHERE singleton = 1').pluck().get() ?? 'a';
+  const inUse = db.prepare<[], 'a' | 'b'>('SELECT in_use FROM read_model_state WHERE singleton = 1').pluck().get() ?? 'a';
   const out: Record<string, unknown[]> = {};
   for (const table of READ_MODEL_TABLES) out[table] = db.prepare(`SELECT * FROM ${copyTable(inUse, table)} ORDER BY ${PRIMARY_KEYS[table]}`).all();
   db.close();

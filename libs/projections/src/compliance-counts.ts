@@ -6,9 +6,6 @@
  */
 import type { ComplianceCounts, PersonYearRow } from './read-model.port';
 
-/** One person-year's share of a report, or a change to a key's counts (then possibly negative). */
-export type ComplianceContribution = ComplianceCounts;
-
 /** The counts' key: the report scopes by unit (its current region) and, for an industry authority, by field. */
 export interface CountsKey {
   unitId: string;
@@ -16,15 +13,22 @@ export interface CountsKey {
   field: string;
 }
 
-export function contributionOf(row: PersonYearRow): ComplianceContribution {
+/** A change to a key's counts: a person-year's share of its report, or what it takes away (negative). */
+export type CountsChange = CountsKey & ComplianceCounts;
+
+/** The row's share, `sign` times (−1: taken away), under its key. */
+function share(row: PersonYearRow, sign: 1 | -1): CountsChange {
   const voided = row.status === 'voided';
   return {
-    personYears: 1,
-    compliant: Number(!voided && row.compliant),
-    nonCompliant: Number(!voided && !row.compliant),
-    voided: Number(voided),
-    finalized: Number(row.status === 'finalized'),
-    promotionDelays: Number(row.promotionDelay),
+    unitId: row.unitId,
+    year: row.year,
+    field: row.field,
+    personYears: sign,
+    compliant: !voided && row.compliant ? sign : 0,
+    nonCompliant: !voided && !row.compliant ? sign : 0,
+    voided: voided ? sign : 0,
+    finalized: row.status === 'finalized' ? sign : 0,
+    promotionDelays: row.promotionDelay ? sign : 0,
   };
 }
 
@@ -35,29 +39,21 @@ export const countsKeyOf = (row: PersonYearRow): CountsKey => ({ unitId: row.uni
  * `after`: none when it stays in the same key with the same contribution, one when it stays in the
  * key or is new, two (the key it left first) when it moves to another key.
  */
-export function countsChanges(before: PersonYearRow | null, after: PersonYearRow): Array<CountsKey & ComplianceContribution> {
-  const added = { ...countsKeyOf(after), ...contributionOf(after) };
+export function countsChanges(before: PersonYearRow | null, after: PersonYearRow): CountsChange[] {
+  const added = share(after, 1);
   if (before === null) return [added];
-  const removed = { ...countsKeyOf(before), ...negated(contributionOf(before)) };
-  if (removed.unitId !== added.unitId || removed.year !== added.year || removed.field !== added.field) return [removed, added];
-  const net = { ...added, ...sum(contributionOf(after), removed) };
-  return isZero(net) ? [] : [net];
-}
-
-const KEYS = ['personYears', 'compliant', 'nonCompliant', 'voided', 'finalized', 'promotionDelays'] as const;
-
-function negated(c: ComplianceContribution): ComplianceContribution {
-  return mapCounts((k) => -c[k]);
-}
-
-function sum(a: ComplianceContribution, b: ComplianceContribution): ComplianceContribution {
-  return mapCounts((k) => a[k] + b[k]);
-}
-
-function isZero(c: ComplianceContribution): boolean {
-  return KEYS.every((k) => c[k] === 0);
-}
-
-function mapCounts(of: (key: (typeof KEYS)[number]) => number): ComplianceContribution {
-  return { personYears: of('personYears'), compliant: of('compliant'), nonCompliant: of('nonCompliant'), voided: of('voided'), finalized: of('finalized'), promotionDelays: of('promotionDelays') };
+  const removed = share(before, -1);
+  if (before.unitId !== after.unitId || before.year !== after.year || before.field !== after.field) return [removed, added];
+  // Same key: its person-year count is unchanged; only the states it counts in may move.
+  const net: CountsChange = {
+    ...added,
+    personYears: 0,
+    compliant: added.compliant + removed.compliant,
+    nonCompliant: added.nonCompliant + removed.nonCompliant,
+    voided: added.voided + removed.voided,
+    finalized: added.finalized + removed.finalized,
+    promotionDelays: added.promotionDelays + removed.promotionDelays,
+  };
+  const unchanged = net.compliant === 0 && net.nonCompliant === 0 && net.voided === 0 && net.finalized === 0 && net.promotionDelays === 0;
+  return unchanged ? [] : [net];
 }

@@ -233,6 +233,27 @@ export class ReadModelsBehindError extends Error {
   }
 }
 
+/**
+ * The read models were migrated, by newer code, past the schema this process was opened on: it
+ * must not read or write them (what it keeps beside the rows would go stale) until restarted with
+ * that code. Every transaction checks the version stored with the copies' state.
+ */
+export class ReadModelsMigratedError extends Error {
+  readonly code = 'READ_MODELS_MIGRATED';
+  constructor(
+    readonly stored: number,
+    readonly own: number,
+  ) {
+    super(`the read models' schema is at version ${stored}, this process opened them at version ${own}: restart it with the code that migrated them`);
+    this.name = 'ReadModelsMigratedError';
+  }
+}
+
+/** Refuses a transaction on read models whose schema is not the one this process opened. */
+export function refuseUnlessSchemaIs(stored: number, own: number): void {
+  if (stored !== own) throw new ReadModelsMigratedError(stored, own);
+}
+
 /** Whether a rebuild's batch (or end) under `token` may write, given the stored token. */
 export function refuseUnlessRebuildAllows(marker: string | null, token: string): void {
   if (marker !== token) throw new ReadModelsRebuildingError(token);

@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
-import { InvalidCursorError } from '@jx/projections';
+import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
 import { describeError, isStoreUnavailable } from '@jx/platform';
 import { HttpError } from './http-error';
 
@@ -51,6 +51,11 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     // Only while shutting down (the stores close last, after HTTP): a retry elsewhere finds the real state.
     return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the server is shutting down; send the request again' } };
   }
+  if (exception instanceof ReadModelsMigratedError) {
+    // Newer code migrated the read models under this process (a deployment under way): the newer
+    // processes answer; this one must be restarted (its log says so, at error).
+    return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'this server is older than its read models; send the request again' } };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     return { status, body: { code: NEST_CODES[status] ?? 'HTTP_ERROR', message: exception.message } };
@@ -77,6 +82,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(exception);
     if (status === 503 && isStoreUnavailable(exception)) this.logger.warn({ err: describeError(exception) }, 'store unavailable');
+    else if (exception instanceof ReadModelsMigratedError) this.logger.error({ err: describeError(exception) }, 'read models migrated by newer code: restart this process with it');
     else if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
     const http = host.switchToHttp();
     answeredCodes.set(http.getRequest<object>(), body.code);

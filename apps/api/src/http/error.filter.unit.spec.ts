@@ -1,6 +1,7 @@
 import { DomainError } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError } from '@jx/jobs';
+import { ReadModelsMigratedError } from '@jx/projections';
 import { toErrorResponse } from './error.filter';
 import { HttpError } from './http-error';
 
@@ -19,6 +20,10 @@ describe('the error format (API.md, Errors)', () => {
     for (const closed of [new EventStoreClosedError(), new JobQueueClosedError()]) {
       expect(toErrorResponse(closed)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('shutting down') } });
     }
+  });
+
+  it('read models that newer code migrated under this process are 503 SERVICE_UNAVAILABLE: the newer processes answer', () => {
+    expect(toErrorResponse(new ReadModelsMigratedError(6, 5))).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('older than its read models') } });
   });
 
   it('a store that does not answer (refused, lost, timed out, shutting down) is 503 SERVICE_UNAVAILABLE, not 500', () => {

@@ -3,9 +3,9 @@
  * and a rebuild's begin and end apart (see rebuildStateSql).
  */
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import type { ReadModelCopy, RebuildState } from '../read-model.port';
+import { refuseUnlessSchemaIs, type ReadModelCopy, type RebuildState } from '../read-model.port';
 import { pgText } from './postgres-read-model.columns';
-import type { ReadModelSchemaNames } from './postgres-read-model.schema';
+import { POSTGRES_READ_MODEL_SCHEMA_VERSION, type ReadModelSchemaNames } from './postgres-read-model.schema';
 import { rebuildStateSql } from './postgres-read-model.statements';
 import { inTransaction } from './postgres-transaction';
 
@@ -20,6 +20,7 @@ const isLockTimeout = (error: unknown): boolean => typeof error === 'object' && 
 export interface CopiesState {
   token: string | null;
   in_use: ReadModelCopy;
+  schema_version: number;
 }
 
 export class ReadModelCopies {
@@ -107,9 +108,14 @@ export class ReadModelCopies {
     return { generation: rows[0]?.generation ?? 0, rebuildingSince: rows[0]?.started_at ?? null };
   }
 
-  /** Runs `lockAndRead` (the lock, then the state: one round trip) and answers the state. */
+  /**
+   * Runs `lockAndRead` (the lock, then the state: one round trip) and answers the state, refusing
+   * read models that newer code migrated since this process opened them.
+   */
   private async lockAndRead(client: PoolClient, lockAndRead: string): Promise<CopiesState> {
     const results = (await client.query(lockAndRead)) as unknown as Array<QueryResult<CopiesState>>;
-    return results[results.length - 1]!.rows[0]!;
+    const state = results[results.length - 1]!.rows[0]!;
+    refuseUnlessSchemaIs(state.schema_version, POSTGRES_READ_MODEL_SCHEMA_VERSION);
+    return state;
   }
 }

@@ -4,9 +4,9 @@ import { READ_MODELS_CHECKPOINT } from '../projector';
 import { InvalidCursorError, type PersonYearRow, type ReadModelBatch, type ReadModelChange } from '../read-model.port';
 import { at } from '../testing/projection-fixtures';
 import { DATABASE_URL, PostgresTestSchemas, eventually } from '../testing/postgres-test-schemas';
-import { describeReadModelContract } from '../testing/read-model.contract';
+import { describeReadModelContract, type ReadModelDump } from '../testing/read-model.contract';
 import { openPostgresReadModelStore } from './postgres-read-model.adapter';
-import { POSTGRES_READ_MODEL_SCHEMA_VERSION } from './postgres-read-model.schema';
+import { POSTGRES_READ_MODEL_SCHEMA_VERSION, readModelSchemaNames } from './postgres-read-model.schema';
 
 const pg = new PostgresTestSchemas();
 beforeAll(() => pg.setUp());
@@ -47,6 +47,74 @@ describe('PostgresReadModelStore schema', () => {
     expect(rows).toEqual(Array.from({ length: POSTGRES_READ_MODEL_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
   });
 
+  it('waits, migrating to version 4, for the older code\'s writes in flight, and fences that code out after', async () => {
+    const schema = pg.schema();
+    const first = await pg.open({ schema });
+    await first.apply(batch(1, [unit('u1'), declared('p1', [])]));
+    await first.close();
+    // Back to v3, and a v3 writer mid-page: it holds the copies' lock shared and has written a row.
+    for (const copy of [schema, `${schema}_b`]) {
+      await pg.sql(`ALTER TABLE ${pg.table(copy, 'person_years')} DROP COLUMN region`);
+      await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);
+      await pg.sql(`DROP TABLE ${pg.table(copy, 'compliance_counts')}`);
+    }
+    await pg.sql(`ALTER TABLE ${pg.table(schema, 'read_model_state')} DROP COLUMN schema_version`);
+    await pg.sql(`ALTER TABLE ${pg.table(schema, 'read_model_state')} RENAME TO rebuild_state`);
+    await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version > 3`);
+    const older = await pg.session();
+    const names = readModelSchemaNames(schema);
+    try {
+      await older.query('BEGIN');
+      await older.query(`SELECT pg_advisory_xact_lock_shared(${names.copiesLockKey}::int8)`);
+      await older.query(
+        `INSERT INTO ${pg.table(schema, 'person_years')} (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
+         VALUES ('p2', 2024, 'u1', 'general', 'open', false, false, false, NULL, NULL, 0)`,
+      );
+      let opened = false;
+      const opening = pg.open({ schema }).then((store) => ((opened = true), store));
+      const olderPid = (await older.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const blocked = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [olderPid])).rows[0]!.n > 0;
+      await eventually(blocked, 'the migration to wait for the older writer');
+      expect(opened).toBe(false);
+      await older.query('COMMIT');
+      const again = await opening;
+      // The row the older writer committed is counted (the backfill ran after it)...
+      expect(await again.complianceReport(2024, { unitId: 'u1' })).toMatchObject({ personYears: 2, nonCompliant: 2 });
+      // ...and the older code's next transaction fails at its first statement instead of writing beside the counts.
+      await expect(older.query(`SELECT token, started_at, generation, in_use FROM ${pg.table(schema, 'rebuild_state')} WHERE singleton = 1`)).rejects.toThrow(/does not exist/);
+      await again.close();
+    } finally {
+      await older.query('ROLLBACK').catch(() => undefined);
+    }
+  }, 20_000);
+
+  it('refuses every read and write once newer code has migrated the read models past its version', async () => {
+    const schema = pg.schema();
+    const store = await pg.open({ schema });
+    await store.apply(batch(1, [unit('u1')]));
+    await pg.sql(`UPDATE ${pg.table(schema, 'read_model_state')} SET schema_version = schema_version + 1`);
+    const migrated = { name: 'ReadModelsMigratedError', stored: POSTGRES_READ_MODEL_SCHEMA_VERSION + 1, own: POSTGRES_READ_MODEL_SCHEMA_VERSION };
+    await expect(store.apply(batch(2, [unit('u2')]))).rejects.toMatchObject(migrated);
+    await expect(store.complianceReport(2024, { region: '360000' })).rejects.toMatchObject(migrated);
+    await expect(store.authorityPending({ region: '360000' }, { limit: 10 })).rejects.toMatchObject(migrated);
+    expect((await pg.sql(`SELECT unit_id FROM ${pg.table(schema, 'units')}`)).rows).toEqual([{ unit_id: 'u1' }]);
+  });
+
+  it('stops the projection, loudly, at counts that no longer add up, instead of dropping them', async () => {
+    const schema = pg.schema();
+    const store = await pg.open({ schema });
+    await store.apply(batch(1, [unit('u1'), declared('p1', [])]));
+    // A row written beside the counts (what an older process would have done).
+    await pg.sql(
+      `INSERT INTO ${pg.table(schema, 'person_years')} (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, confirmed_at, delay_due_after, revision)
+       VALUES ('p2', 2024, 'u1', 'general', 'open', false, false, false, NULL, NULL, 0)`,
+    );
+    // p1 voided and p2 moved to another field: the key's count of person-years falls to 0, its others do not.
+    const page = batch(2, [withRow(declared('p1', []), { status: 'voided' }), withRow(declared('p2', []), { field: 'health' })]);
+    await expect(store.apply(page)).rejects.toMatchObject({ code: '23514' }); // check_violation
+    expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(1);
+  });
+
   it('reopens an existing schema without touching its rows', async () => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
@@ -60,8 +128,8 @@ describe('PostgresReadModelStore schema', () => {
   it.each([
     ['a version-2 schema that was never rebuilt (no state row)', 2, null],
     ['a version-2 schema that was rebuilt four times', 2, 4],
-    ['a version-3 schema', 3, 0],
-    ['a version-4 schema', 4, 0],
+    ['a version-3 schema in the middle of a rebuild', 3, 0],
+    ['a version-4 schema in the middle of a rebuild', 4, 0],
   ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (_, version, generation) => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
@@ -74,6 +142,14 @@ describe('PostgresReadModelStore schema', () => {
     expect(report).toEqual({ personYears: 3, compliant: 1, nonCompliant: 1, voided: 1, finalized: 1, promotionDelays: 1 });
     const { compliance_counts: counts, person_years: personYears } = await first.dump();
     expect(personYears).toEqual([1, 2, 3].map(() => expect.objectContaining({ region: '360102' })));
+    let outOfUse: ReadModelDump | undefined;
+    if (version >= 3) {
+      // Mid-rebuild: the other copy holds rows of its own.
+      await first.beginRebuild('r0');
+      await first.apply({ ...batch(3, [unit('u1'), withRow(declared('q1', []), { status: 'voided' }), declared('q2', [])]), rebuildToken: 'r0' });
+      outOfUse = await first.dump('out-of-use');
+      expect(outOfUse.compliance_counts).toEqual([expect.objectContaining({ person_years: 2, voided: 1, non_compliant: 1 })]);
+    }
     await first.close();
     // Back to v4: no person-year regions (the indexes on them go with the column) nor the inbox's
     // index by field; back to v3: no compliance counts.
@@ -82,6 +158,10 @@ describe('PostgresReadModelStore schema', () => {
       await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);
       if (version < 4) await pg.sql(`DROP TABLE ${pg.table(copy, 'compliance_counts')}`);
     }
+    if (version < 4) {
+      await pg.sql(`ALTER TABLE ${pg.table(schema, 'read_model_state')} DROP COLUMN schema_version`);
+      await pg.sql(`ALTER TABLE ${pg.table(schema, 'read_model_state')} RENAME TO rebuild_state`);
+    } else await pg.sql(`UPDATE ${pg.table(schema, 'read_model_state')} SET schema_version = 4`);
     await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version > $1`, [version]);
     if (version === 2) {
       // Back to v2: one copy, and the rebuild state without `in_use` (its row made by the first rebuild).
@@ -93,7 +173,8 @@ describe('PostgresReadModelStore schema', () => {
 
     const again = await pg.open({ schema });
     expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
-    expect(await again.rebuildState()).toEqual({ generation: generation ?? 0, rebuildingSince: null });
+    expect(await again.rebuildState()).toEqual(version >= 3 ? { generation: 1, rebuildingSince: expect.any(String) } : { generation: generation ?? 0, rebuildingSince: null });
+    if (outOfUse !== undefined) expect(await again.dump('out-of-use')).toEqual(outOfUse);
     expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
     expect((await again.dump()).compliance_counts).toEqual(counts);
     expect((await again.dump()).person_years).toEqual(personYears);

@@ -123,13 +123,15 @@ const countsTableSql = (s: string): string => `
     unit_id          text    COLLATE "C" NOT NULL,
     year             integer NOT NULL,
     field            text    COLLATE "C" NOT NULL,
-    -- Never below 0: a write that would take a count there is a defect, and fails loudly.
+    -- Never below 0, always adding up: a write that would break either is a defect, and fails loudly.
     person_years     integer NOT NULL CHECK (person_years >= 0),
     compliant        integer NOT NULL CHECK (compliant >= 0),
     non_compliant    integer NOT NULL CHECK (non_compliant >= 0),
     voided           integer NOT NULL CHECK (voided >= 0),
     finalized        integer NOT NULL CHECK (finalized >= 0),
     promotion_delays integer NOT NULL CHECK (promotion_delays >= 0),
+    -- Each person-year counts once in compliant, nonCompliant or voided, and finalised or delayed at most once.
+    CHECK (compliant + non_compliant + voided = person_years AND finalized <= person_years AND promotion_delays <= person_years),
     PRIMARY KEY (unit_id, year, field)
   );
   INSERT INTO ${s}.compliance_counts
@@ -154,6 +156,8 @@ const regionSql = (s: string): string => `
   CREATE INDEX person_years_awaiting_in_field
     ON ${s}.person_years (field, confirmed_at, person_id, year) WHERE status = 'confirmed';
 `;
+
+const schemaVersionSql = (s: string, version: number): string => `UPDATE ${s}.read_model_state SET schema_version = ${version};`;
 
 /**
  * Creates or upgrades the read models' schema (see migrateVersionedSchema). The version table has a
@@ -189,8 +193,25 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
          ON CONFLICT (singleton) DO NOTHING`,
       );
     },
-    async (c) => void (await c.query(countsTableSql(s) + countsTableSql(names.copies.b))),
-    async (c) => void (await c.query(regionSql(s) + regionSql(names.copies.b))),
+    // v4 keeps beside the rows what processes of v3 do not know to keep (the compliance counts), so
+    // it fences them out: it waits for their transactions in flight (they hold the copies' lock
+    // shared), then gives the copies' state, which each of their transactions reads first, another
+    // name (theirs now fail, loudly, until restarted with this code) and the schema version, which
+    // this code checks in every transaction from now on (ReadModelsMigratedError).
+    async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(${names.copiesLockKey}::int8)`);
+      await c.query(
+        `ALTER TABLE ${s}.rebuild_state RENAME TO read_model_state;
+         ALTER TABLE ${s}.read_model_state ADD COLUMN schema_version integer NOT NULL DEFAULT 0;`,
+      );
+      await c.query(countsTableSql(s) + countsTableSql(names.copies.b) + schemaVersionSql(s, 4));
+    },
+    // v5: from here on a step waits for the transactions in flight and sets the version, which
+    // every transaction of the code before it refuses.
+    async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(${names.copiesLockKey}::int8)`);
+      await c.query(regionSql(s) + regionSql(names.copies.b) + schemaVersionSql(s, 5));
+    },
   ]);
 }
 

@@ -13,8 +13,8 @@ const COUNTS = ['person_years', 'compliant', 'non_compliant', 'voided', 'finaliz
   .join(', ');
 
 /**
- * The rebuild state, in the read models' own schema `s` (quoted): which copy is in use and the
- * rebuild under way. Readers and writers of either copy hold an advisory lock on it shared until
+ * The copies' state, in the read models' own schema `s` (quoted): which copy is in use, the
+ * rebuild under way and the schema's version (checked by every transaction). Readers and writers of either copy hold an advisory lock on it shared until
  * they commit; beginning or ending a rebuild holds it exclusively. Advisory locks queue in order
  * (row locks do not: a stream of FOR SHARE readers could starve a FOR UPDATE) and need no table
  * privilege, so once a rebuild's begin or end waits, later readers and writers wait behind it —
@@ -22,7 +22,7 @@ const COUNTS = ['person_years', 'compliant', 'non_compliant', 'voided', 'finaliz
  * lock's (int8, as text: it comes from a digest, never from input).
  */
 export function rebuildStateSql(s: string, key: string) {
-  const read = `SELECT token, started_at, generation, in_use FROM ${s}.rebuild_state WHERE singleton = 1`;
+  const read = `SELECT token, started_at, generation, in_use, schema_version FROM ${s}.read_model_state WHERE singleton = 1`;
   return {
     read,
     /** One round trip each (simple protocol, no parameters): the lock's result, then the state's. */
@@ -30,9 +30,9 @@ export function rebuildStateSql(s: string, key: string) {
     /** Waits at most `lock_timeout` (set by the caller): a rebuild must not hold the queue for long. */
     exclusive: `SELECT pg_advisory_xact_lock(${key}::int8); ${read}`,
     lockTimeout: (ms: number) => `SET LOCAL lock_timeout = ${Math.trunc(ms)}`,
-    begin: `UPDATE ${s}.rebuild_state SET token = $1, started_at = $2, generation = generation + 1 WHERE singleton = 1`,
-    end: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL, in_use = $1 WHERE singleton = 1 AND token = $2`,
-    unmark: `UPDATE ${s}.rebuild_state SET token = NULL, started_at = NULL WHERE singleton = 1 AND token = $1`,
+    begin: `UPDATE ${s}.read_model_state SET token = $1, started_at = $2, generation = generation + 1 WHERE singleton = 1`,
+    end: `UPDATE ${s}.read_model_state SET token = NULL, started_at = NULL, in_use = $1 WHERE singleton = 1 AND token = $2`,
+    unmark: `UPDATE ${s}.read_model_state SET token = NULL, started_at = NULL WHERE singleton = 1 AND token = $1`,
   };
 }
 
@@ -99,16 +99,22 @@ export function readModelSql(s: string) {
           GROUP BY unit_id, year, field
         ) net
         WHERE (person_years, compliant, non_compliant, voided, finalized, promotion_delays) <> (0, 0, 0, 0, 0, 0)
+      ), next AS (
+        -- Each key's change beside its stored counts (one change per key); whether it leaves nobody.
+        SELECT c.*, (t.person_years + c.person_years, t.compliant + c.compliant, t.non_compliant + c.non_compliant,
+                     t.voided + c.voided, t.finalized + c.finalized, t.promotion_delays + c.promotion_delays) = (0, 0, 0, 0, 0, 0) AS empty
+        FROM changes c JOIN ${s}.compliance_counts t ON t.unit_id = c.unit_id AND t.year = c.year AND t.field = c.field
       ), updated AS (
+        -- Counts that would no longer add up fail the table's checks: the projection stops, loudly.
         UPDATE ${s}.compliance_counts t SET
-          person_years = t.person_years + c.person_years, compliant = t.compliant + c.compliant,
-          non_compliant = t.non_compliant + c.non_compliant, voided = t.voided + c.voided,
-          finalized = t.finalized + c.finalized, promotion_delays = t.promotion_delays + c.promotion_delays
-        FROM changes c
-        WHERE t.unit_id = c.unit_id AND t.year = c.year AND t.field = c.field AND t.person_years + c.person_years <> 0
+          person_years = t.person_years + n.person_years, compliant = t.compliant + n.compliant,
+          non_compliant = t.non_compliant + n.non_compliant, voided = t.voided + n.voided,
+          finalized = t.finalized + n.finalized, promotion_delays = t.promotion_delays + n.promotion_delays
+        FROM next n
+        WHERE t.unit_id = n.unit_id AND t.year = n.year AND t.field = n.field AND NOT n.empty
       ), emptied AS (
-        DELETE FROM ${s}.compliance_counts t USING changes c
-        WHERE t.unit_id = c.unit_id AND t.year = c.year AND t.field = c.field AND t.person_years + c.person_years = 0
+        DELETE FROM ${s}.compliance_counts t USING next n
+        WHERE t.unit_id = n.unit_id AND t.year = n.year AND t.field = n.field AND n.empty
       )
       -- Not an upsert: the row an upsert proposes is checked before its conflict is, and a change
       -- may be negative; a key without a row only ever gains.

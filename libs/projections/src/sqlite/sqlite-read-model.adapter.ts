@@ -20,9 +20,9 @@ import type {
   ReportScope,
   UnitPendingItem,
 } from '../read-model.port';
-import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, type ReadModelCopy } from '../read-model.port';
+import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, refuseUnlessSchemaIs, type ReadModelCopy } from '../read-model.port';
 import { regionRange } from '../region-scope';
-import { PRIMARY_KEYS, READ_MODEL_TABLES, copyTable, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
+import { PRIMARY_KEYS, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, copyTable, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
 import { prepareCopyStatements, prepareStateStatements, type CopyStatements, type StateStatements } from './sqlite-read-model.statements';
 import { writePersonYear } from './sqlite-person-year.writer';
 
@@ -94,9 +94,14 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  /** The rebuild state's one row (schema v3 inserts it). */
+  /**
+   * The copies' state, its one row (schema v3 inserts it), read first in every transaction: it
+   * refuses read models that newer code migrated since this process opened them.
+   */
   private stateRow() {
-    return this.state.rebuildState.get()!;
+    const row = this.state.rebuildState.get()!;
+    refuseUnlessSchemaIs(row.schema_version, READ_MODEL_SCHEMA_VERSION);
+    return row;
   }
 
   /**

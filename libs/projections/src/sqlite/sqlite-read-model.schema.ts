@@ -87,6 +87,17 @@ const copyTablesSql = (p: string): string => `
 `;
 
 /**
+ * v4 keeps beside the rows what processes of v3 do not know to keep (the compliance counts), so it
+ * fences them out: the copies' state, which every transaction reads first, gets another name
+ * (theirs now fails, loudly, on every page and read until they are restarted with this code) and
+ * the schema version, which this code checks in every transaction from now on (ReadModelsMigratedError).
+ */
+const FENCE_V4 = `
+  ALTER TABLE rebuild_state RENAME TO read_model_state;
+  ALTER TABLE read_model_state ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 0;
+`;
+
+/**
  * v4, in each copy: the compliance report's counts per (unit, year, field) (compliance-counts.ts),
  * kept by the writer as person-year rows change, so that a report adds up a row per unit instead
  * of scanning every person-year of its scope. Filled from the person-years already stored; a key
@@ -97,13 +108,15 @@ const countsTableSql = (p: string): string => `
     unit_id          TEXT    NOT NULL,
     year             INTEGER NOT NULL,
     field            TEXT    NOT NULL,
-    -- Never below 0: a write that would take a count there is a defect, and fails loudly.
+    -- Never below 0, always adding up: a write that would break either is a defect, and fails loudly.
     person_years     INTEGER NOT NULL CHECK (person_years >= 0),
     compliant        INTEGER NOT NULL CHECK (compliant >= 0),
     non_compliant    INTEGER NOT NULL CHECK (non_compliant >= 0),
     voided           INTEGER NOT NULL CHECK (voided >= 0),
     finalized        INTEGER NOT NULL CHECK (finalized >= 0),
     promotion_delays INTEGER NOT NULL CHECK (promotion_delays >= 0),
+    -- Each person-year counts once in compliant, nonCompliant or voided, and finalised or delayed at most once.
+    CHECK (compliant + non_compliant + voided = person_years AND finalized <= person_years AND promotion_delays <= person_years),
     PRIMARY KEY (unit_id, year, field)
   ) WITHOUT ROWID;
   INSERT INTO ${p}compliance_counts
@@ -168,8 +181,11 @@ export function migrateReadModels(db: Database.Database): void {
     if (version < 1) db.exec(copyTablesSql(PREFIX.a));
     if (version < 2) db.exec(SCHEMA_V2);
     if (version < 3) db.exec(SCHEMA_V3);
-    if (version < 4) db.exec(countsTableSql(PREFIX.a) + countsTableSql(PREFIX.b));
+    if (version < 4) db.exec(FENCE_V4 + countsTableSql(PREFIX.a) + countsTableSql(PREFIX.b));
     if (version < 5) db.exec(regionSql(PREFIX.a) + regionSql(PREFIX.b));
-    if (version < READ_MODEL_SCHEMA_VERSION) db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
+    if (version < READ_MODEL_SCHEMA_VERSION) {
+      db.prepare('UPDATE read_model_state SET schema_version = ?').run(READ_MODEL_SCHEMA_VERSION);
+      db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
+    }
   }).immediate();
 }

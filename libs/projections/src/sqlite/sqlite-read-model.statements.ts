@@ -1,7 +1,7 @@
 /** The prepared SQL of the read models, with the row shapes it returns. */
 import type Database from 'better-sqlite3';
 import type { YearStatus } from '@jx/rules';
-import type { ComplianceContribution, CountsKey } from '../compliance-counts';
+import type { CountsChange, CountsKey } from '../compliance-counts';
 import type { ReadModelCopy } from '../read-model.port';
 import { READ_MODEL_TABLES, copyTable, type ReadModelTable } from './sqlite-read-model.schema';
 
@@ -57,15 +57,15 @@ const COUNTS = `
   SUM(c.finalized) AS finalized,
   SUM(c.promotion_delays) AS promotion_delays`;
 
-/** The rebuild state: which copy is in use, and the rebuild under way (schema v2–v3). */
+/** The copies' state: which copy is in use, the rebuild under way (schema v2–v3) and the schema's version (v4). */
 export function prepareStateStatements(db: Database.Database) {
   return {
-    rebuildState: db.prepare<[], { token: string | null; started_at: string | null; generation: number; in_use: ReadModelCopy }>(
-      'SELECT token, started_at, generation, in_use FROM rebuild_state WHERE singleton = 1',
+    rebuildState: db.prepare<[], { token: string | null; started_at: string | null; generation: number; in_use: ReadModelCopy; schema_version: number }>(
+      'SELECT token, started_at, generation, in_use, schema_version FROM read_model_state WHERE singleton = 1',
     ),
-    beginRebuild: db.prepare<[string, string]>('UPDATE rebuild_state SET token = ?, started_at = ?, generation = generation + 1 WHERE singleton = 1'),
+    beginRebuild: db.prepare<[string, string]>('UPDATE read_model_state SET token = ?, started_at = ?, generation = generation + 1 WHERE singleton = 1'),
     /** Ends the rebuild under the token and puts its copy in use. */
-    endRebuild: db.prepare<[ReadModelCopy, string]>('UPDATE rebuild_state SET token = NULL, started_at = NULL, in_use = ? WHERE token = ?'),
+    endRebuild: db.prepare<[ReadModelCopy, string]>('UPDATE read_model_state SET token = NULL, started_at = NULL, in_use = ? WHERE token = ?'),
   };
 }
 
@@ -166,14 +166,14 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
      * Adds a change (compliance-counts.ts) to a key's counts, if it has a row. Not an upsert: the
      * row an upsert proposes is checked before its conflict is, and a change may be negative.
      */
-    changeCounts: db.prepare<[CountsKey & ComplianceContribution]>(
+    changeCounts: db.prepare<[CountsChange]>(
       `UPDATE ${t.compliance_counts} SET
          person_years = person_years + @personYears, compliant = compliant + @compliant,
          non_compliant = non_compliant + @nonCompliant, voided = voided + @voided,
          finalized = finalized + @finalized, promotion_delays = promotion_delays + @promotionDelays
        WHERE unit_id = @unitId AND year = @year AND field = @field`,
     ),
-    insertCounts: db.prepare<[CountsKey & ComplianceContribution]>(
+    insertCounts: db.prepare<[CountsChange]>(
       `INSERT INTO ${t.compliance_counts} (unit_id, year, field, person_years, compliant, non_compliant, voided, finalized, promotion_delays)
        VALUES (@unitId, @year, @field, @personYears, @compliant, @nonCompliant, @voided, @finalized, @promotionDelays)`,
     ),
