@@ -8,3 +8,11 @@ export function regionRange(scope: string): { from: string; to: string } {
   if (scope.endsWith('00')) return { from: `${scope.slice(0, 4)}00`, to: `${scope.slice(0, 4)}99` };
   return { from: scope, to: scope };
 }
+
+/**
+ * The city a scope is, as the first four digits of its codes (`3601` for `360100`); null for a
+ * county (a whole code) or a province. A city's inbox is read on an index by these digits.
+ */
+export function cityOf(scope: string): string | null {
+  return scope.endsWith('00') && !scope.endsWith('0000') ? scope.slice(0, 4) : null;
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { regionCovers } from '@jx/domain';
-import { regionRange } from './region-scope';
+import { cityOf, regionRange } from './region-scope';
 
 const code = fc.stringMatching(/^[0-9]{6}$/);
 
@@ -27,5 +27,28 @@ describe('regionRange', () => {
     ['360102', '360102', '360102'],
   ])('%s spans %s to %s', (scope, from, to) => {
     expect(regionRange(scope)).toEqual({ from, to });
+  });
+});
+
+describe('cityOf', () => {
+  it.each([
+    ['360100', '3601'],
+    ['360000', null],
+    ['360102', null],
+  ])('%s is the city %s', (scope, city) => {
+    expect(cityOf(scope)).toBe(city);
+  });
+
+  it("names the city exactly when regionRange spans a city's codes", () => {
+    fc.assert(
+      fc.property(code, fc.integer({ min: 0, max: 3 }), (near, kind) => {
+        const scope = scopeNear(near, kind);
+        const { from, to } = regionRange(scope);
+        const city = cityOf(scope);
+        expect(city === null ? null : { from, to }).toEqual(city === null ? null : { from: `${city}00`, to: `${city}99` });
+        if (city === null) expect(from === to || from.endsWith('0000')).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

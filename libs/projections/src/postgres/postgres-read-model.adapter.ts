@@ -21,7 +21,7 @@ import type {
   UnitPendingItem,
 } from '../read-model.port';
 import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, type ReadModelCopy } from '../read-model.port';
-import { regionRange } from '../region-scope';
+import { cityOf, regionRange } from '../region-scope';
 import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-model.schema';
 import { batchColumns, pgText } from './postgres-read-model.columns';
 import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
@@ -201,9 +201,11 @@ export class PostgresReadModelStore implements ReadModelStore {
     const [afterAt, afterPerson, afterYear] = page.cursor ? decodeAuthorityCursor(page.cursor) : ['', '', 0];
     const after = [pgText(afterAt), pgText(afterPerson), afterYear, page.limit + 1];
     const [from, to] = regionBounds(scope.region);
+    const city = cityOf(scope.region);
     const industry = industryOf(scope);
     const { rows } = await this.read(({ authorityPending: by }, client) => {
       if (from === to) return industry === null ? client.query<ConfirmedRow>(by.county, [from, ...after]) : client.query<ConfirmedRow>(by.countyField, [from, industry, ...after]);
+      if (city !== null) return industry === null ? client.query<ConfirmedRow>(by.city, [city, ...after]) : client.query<ConfirmedRow>(by.cityField, [city, industry, ...after]);
       return industry === null ? client.query<ConfirmedRow>(by.range, [from, to, ...after]) : client.query<ConfirmedRow>(by.rangeField, [from, to, industry, ...after]);
     });
     return paginate(rows, page.limit, (r) => authorityCursor(r.confirmed_at, r.person_id, r.year), (r) => ({

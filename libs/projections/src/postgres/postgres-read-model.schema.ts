@@ -155,6 +155,10 @@ const regionSql = (s: string): string => `
     ON ${s}.person_years (region, field, confirmed_at, person_id, year) WHERE status = 'confirmed';
   CREATE INDEX person_years_awaiting_in_field
     ON ${s}.person_years (field, confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX person_years_awaiting_in_city
+    ON ${s}.person_years (substr(region, 1, 4), confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX person_years_awaiting_in_city_field
+    ON ${s}.person_years (substr(region, 1, 4), field, confirmed_at, person_id, year) WHERE status = 'confirmed';
 `;
 
 const schemaVersionSql = (s: string, version: number): string => `UPDATE ${s}.read_model_state SET schema_version = ${version};`;

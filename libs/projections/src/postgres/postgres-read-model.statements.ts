@@ -165,13 +165,15 @@ export function readModelSql(s: string) {
       ORDER BY declared_at, position
       LIMIT $4`,
     /**
-     * The authority inbox, one statement per kind of scope, as SQLite's (a county's rows read in
-     * order from its own index, an industry authority's from its field's). Years bound as int8: a
+     * The authority inbox, one statement per kind of scope, as SQLite's (a county's or a city's
+     * rows read in order from its own index, an industry authority's from its field's). Years bound as int8: a
      * year beyond int4 then compares (equal to nothing) instead of failing to bind.
      */
     authorityPending: {
       county: authorityPending(s, 'p.region = $1::text', 2),
       countyField: authorityPending(s, 'p.region = $1::text AND p.field = $2::text', 3),
+      city: authorityPending(s, 'substr(p.region, 1, 4) = $1::text', 2),
+      cityField: authorityPending(s, 'substr(p.region, 1, 4) = $1::text AND p.field = $2::text', 3),
       range: authorityPending(s, 'p.region BETWEEN $1::text AND $2::text', 3),
       rangeField: authorityPending(s, 'p.field = $3::text AND p.region BETWEEN $1::text AND $2::text', 4),
     },

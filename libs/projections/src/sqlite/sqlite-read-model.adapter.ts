@@ -21,7 +21,7 @@ import type {
   UnitPendingItem,
 } from '../read-model.port';
 import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, refuseUnlessSchemaIs, type ReadModelCopy } from '../read-model.port';
-import { regionRange } from '../region-scope';
+import { cityOf, regionRange } from '../region-scope';
 import { PRIMARY_KEYS, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, copyTable, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
 import { prepareCopyStatements, prepareStateStatements, type CopyStatements, type StateStatements } from './sqlite-read-model.statements';
 import { writePersonYear } from './sqlite-person-year.writer';
@@ -155,9 +155,11 @@ export class SqliteReadModelStore implements ReadModelStore {
       : ['', '', 0]) as [string, string, number];
     const after = { afterAt, afterPerson, afterYear, limit: page.limit + 1 };
     const { from, to } = regionRange(scope.region);
+    const city = cityOf(scope.region);
     const { industry } = scope;
     const rows = this.read(({ authorityPending: by }) => {
       if (from === to) return industry === undefined ? by.county.all({ region: from, ...after }) : by.countyField.all({ region: from, industry, ...after });
+      if (city !== null) return industry === undefined ? by.city.all({ city, ...after }) : by.cityField.all({ city, industry, ...after });
       return industry === undefined ? by.range.all({ from, to, ...after }) : by.rangeField.all({ from, to, industry, ...after });
     });
     return paginate(rows, page.limit, (r) => encodeCursor(AUTHORITY_PENDING, [r.confirmed_at, r.person_id, r.year]), (r) => ({

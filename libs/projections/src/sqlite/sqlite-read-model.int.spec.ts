@@ -75,7 +75,7 @@ describe('SqliteReadModelStore schema', () => {
       const raw = new Database(file);
       for (const copy of ['a', 'b'] as const) {
         const table = copyTable(copy, 'person_years');
-        for (const index of ['awaiting_in_region', 'awaiting_in_region_field', 'awaiting_in_field']) raw.exec(`DROP INDEX ${table}_${index}`);
+        for (const index of ['awaiting_in_region', 'awaiting_in_region_field', 'awaiting_in_field', 'awaiting_in_city', 'awaiting_in_city_field']) raw.exec(`DROP INDEX ${table}_${index}`);
         raw.exec(`ALTER TABLE ${table} DROP COLUMN region`);
         if (version < 4) raw.exec(`DROP TABLE ${copyTable(copy, 'compliance_counts')}`);
       }

@@ -130,8 +130,9 @@ const countsTableSql = (p: string): string => `
 /**
  * v5, in each copy: a person-year's region (its unit's current region, null while the unit was
  * never put), kept by the writer as units move, and the authority inbox's indexes by scope: a
- * county's inbox (a whole region code) reads its own rows in order instead of filtering every
- * confirmed year of the province, and an industry authority's reads its field's.
+ * county's inbox (a whole region code) or a city's (its codes' first four digits) reads its own
+ * rows in order instead of filtering every confirmed year of the province, and an industry
+ * authority's reads its field's.
  */
 const regionSql = (p: string): string => `
   ALTER TABLE ${p}person_years ADD COLUMN region TEXT;
@@ -142,6 +143,10 @@ const regionSql = (p: string): string => `
     ON ${p}person_years (region, field, confirmed_at, person_id, year) WHERE status = 'confirmed';
   CREATE INDEX IF NOT EXISTS ${p}person_years_awaiting_in_field
     ON ${p}person_years (field, confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX IF NOT EXISTS ${p}person_years_awaiting_in_city
+    ON ${p}person_years (substr(region, 1, 4), confirmed_at, person_id, year) WHERE status = 'confirmed';
+  CREATE INDEX IF NOT EXISTS ${p}person_years_awaiting_in_city_field
+    ON ${p}person_years (substr(region, 1, 4), field, confirmed_at, person_id, year) WHERE status = 'confirmed';
 `;
 
 const PREFIX: Record<ReadModelCopy, string> = { a: '', b: 'b_' };

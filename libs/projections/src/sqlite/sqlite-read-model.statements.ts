@@ -144,12 +144,14 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
     /**
      * The authority inbox, one statement per kind of scope, each on the index that reads its rows
      * in the inbox's order (named: the planner cannot tell a county's bounds from the province's
-     * when it prepares one statement for both). A region code that is a range (a city, the
-     * province) walks every confirmed year, or every one of the field, in order and keeps its own.
+     * when it prepares one statement for both). A province walks every confirmed year, or every
+     * one of the field, in order and keeps its own.
      */
     authorityPending: {
       county: authorityPending<{ region: string }>(db, t.person_years, `${t.person_years}_awaiting_in_region`, 'p.region = @region'),
       countyField: authorityPending<{ region: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_region_field`, 'p.region = @region AND p.field = @industry'),
+      city: authorityPending<{ city: string }>(db, t.person_years, `${t.person_years}_awaiting_in_city`, 'substr(p.region, 1, 4) = @city'),
+      cityField: authorityPending<{ city: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_city_field`, 'substr(p.region, 1, 4) = @city AND p.field = @industry'),
       range: authorityPending<{ from: string; to: string }>(db, t.person_years, `${t.person_years}_awaiting_finalization`, 'p.region BETWEEN @from AND @to'),
       rangeField: authorityPending<{ from: string; to: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_field`, 'p.field = @industry AND p.region BETWEEN @from AND @to'),
     },
