@@ -266,8 +266,9 @@ export class PostgresReadModelStore implements ReadModelStore {
     });
   }
 
+  /** Answers, and holds the schema this process opened (health: read models migrated by newer code are down). */
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.copyInUse.checkSchema();
   }
 
   close(): Promise<void> {

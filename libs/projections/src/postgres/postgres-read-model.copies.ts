@@ -102,6 +102,12 @@ export class ReadModelCopies {
     await client.query(this.sql.end, [built, pgText(token)]);
   }
 
+  /** Whether the schema is the one this process opened (no lock: a health check must not queue behind a rebuild). */
+  async checkSchema(): Promise<void> {
+    const { rows } = await this.pool.query<CopiesState>(this.sql.read);
+    refuseUnlessSchemaIs(rows[0]!.schema_version, POSTGRES_READ_MODEL_SCHEMA_VERSION);
+  }
+
   /** For reporting only (no lock). */
   async rebuildState(): Promise<RebuildState> {
     const { rows } = await this.pool.query<{ started_at: string | null; generation: number }>(this.sql.read);

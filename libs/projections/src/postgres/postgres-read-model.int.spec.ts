@@ -97,6 +97,8 @@ describe('PostgresReadModelStore schema', () => {
     await expect(store.apply(batch(2, [unit('u2')]))).rejects.toMatchObject(migrated);
     await expect(store.complianceReport(2024, { region: '360000' })).rejects.toMatchObject(migrated);
     await expect(store.authorityPending({ region: '360000' }, { limit: 10 })).rejects.toMatchObject(migrated);
+    // Health reports the read models down (API.md, Health: they are reported beside the stores).
+    await expect(store.ping()).rejects.toMatchObject(migrated);
     expect((await pg.sql(`SELECT unit_id FROM ${pg.table(schema, 'units')}`)).rows).toEqual([{ unit_id: 'u1' }]);
   });
 
@@ -113,6 +115,10 @@ describe('PostgresReadModelStore schema', () => {
     const page = batch(2, [withRow(declared('p1', []), { status: 'voided' }), withRow(declared('p2', []), { field: 'health' })]);
     await expect(store.apply(page)).rejects.toMatchObject({ code: '23514' }); // check_violation
     expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(1);
+    // Nor can counts be stored that do not add up, none below 0 (a defect in what a change adds, or a hand).
+    for (const wrong of ['compliant = 1', 'finalized = 2', 'promotion_delays = 2', 'person_years = 2']) {
+      await expect(pg.sql(`UPDATE ${pg.table(schema, 'compliance_counts')} SET ${wrong} WHERE unit_id = 'u1'`)).rejects.toMatchObject({ code: '23514' });
+    }
   });
 
   it('reopens an existing schema without touching its rows', async () => {
@@ -126,11 +132,13 @@ describe('PostgresReadModelStore schema', () => {
   });
 
   it.each([
-    ['a version-2 schema that was never rebuilt (no state row)', 2, null],
-    ['a version-2 schema that was rebuilt four times', 2, 4],
-    ['a version-3 schema in the middle of a rebuild', 3, 0],
-    ['a version-4 schema in the middle of a rebuild', 4, 0],
-  ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (_, version, generation) => {
+    ['a version-2 schema that was never rebuilt (no state row)', 2, null, false],
+    ['a version-2 schema that was rebuilt four times', 2, 4, false],
+    ['a version-3 schema in the middle of a rebuild', 3, 0, false],
+    ['a version-4 schema in the middle of a rebuild', 4, 0, false],
+    ['a version-5 schema in the middle of a rebuild', 5, 0, false],
+    ['a version-5 schema as a build between v4 and v6 left it (the copies\' state renamed already)', 5, 0, true],
+  ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (_, version, generation, fencedBuild) => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
     await first.apply(batch(3, [
@@ -144,24 +152,30 @@ describe('PostgresReadModelStore schema', () => {
     expect(personYears).toEqual([1, 2, 3].map(() => expect.objectContaining({ region: '360102' })));
     let outOfUse: ReadModelDump | undefined;
     if (version >= 3) {
-      // Mid-rebuild: the other copy holds rows of its own.
+      // Mid-rebuild: the other copy holds rows of its own, its unit in another region.
       await first.beginRebuild('r0');
-      await first.apply({ ...batch(3, [unit('u1'), withRow(declared('q1', []), { status: 'voided' }), declared('q2', [])]), rebuildToken: 'r0' });
+      const moved: ReadModelChange = { kind: 'unit', unit: { unitId: 'u1', name: 'u1', region: '360402', industry: 'general' } };
+      await first.apply({ ...batch(3, [moved, withRow(declared('q1', []), { status: 'voided' }), declared('q2', [])]), rebuildToken: 'r0' });
       outOfUse = await first.dump('out-of-use');
       expect(outOfUse.compliance_counts).toEqual([expect.objectContaining({ person_years: 2, voided: 1, non_compliant: 1 })]);
+      expect(outOfUse.person_years).toEqual([1, 2].map(() => expect.objectContaining({ region: '360402' })));
     }
     await first.close();
-    // Back to v4: no person-year regions (the indexes on them go with the column) nor the inbox's
-    // index by field; back to v3: no compliance counts.
+    // Back to v5: the copies' state under its old name, without the schema version; back to v4:
+    // no person-year regions (the indexes on them go with the column) nor the inbox's index by
+    // field; back to v3: no compliance counts.
     for (const copy of [schema, `${schema}_b`]) {
-      await pg.sql(`ALTER TABLE ${pg.table(copy, 'person_years')} DROP COLUMN region`);
-      await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);
+      if (version < 5) {
+        await pg.sql(`ALTER TABLE ${pg.table(copy, 'person_years')} DROP COLUMN region`);
+        await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);
+      }
       if (version < 4) await pg.sql(`DROP TABLE ${pg.table(copy, 'compliance_counts')}`);
     }
-    if (version < 4) {
+    if (fencedBuild) await pg.sql(`UPDATE ${pg.table(schema, 'read_model_state')} SET schema_version = $1`, [version]);
+    else {
       await pg.sql(`ALTER TABLE ${pg.table(schema, 'read_model_state')} DROP COLUMN schema_version`);
       await pg.sql(`ALTER TABLE ${pg.table(schema, 'read_model_state')} RENAME TO rebuild_state`);
-    } else await pg.sql(`UPDATE ${pg.table(schema, 'read_model_state')} SET schema_version = 4`);
+    }
     await pg.sql(`DELETE FROM ${pg.table(schema, 'read_model_migrations')} WHERE version > $1`, [version]);
     if (version === 2) {
       // Back to v2: one copy, and the rebuild state without `in_use` (its row made by the first rebuild).

@@ -4,7 +4,7 @@ import { createSchemaOnce, migrateVersionedSchema } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 5;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 6;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
@@ -163,6 +163,14 @@ const regionSql = (s: string): string => `
 
 const schemaVersionSql = (s: string, version: number): string => `UPDATE ${s}.read_model_state SET schema_version = ${version};`;
 
+/** A step that first waits for the readers and writers in flight, and holds the later ones off until the migration commits. */
+function fenced(names: ReadModelSchemaNames, step: (client: ClientBase) => Promise<void>): (client: ClientBase) => Promise<void> {
+  return async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(${names.copiesLockKey}::int8)`);
+    await step(client);
+  };
+}
+
 /**
  * Creates or upgrades the read models' schema (see migrateVersionedSchema). The version table has a
  * name of its own so that the read models may share a schema with the event store (whose
@@ -197,25 +205,28 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
          ON CONFLICT (singleton) DO NOTHING`,
       );
     },
-    // v4 keeps beside the rows what processes of v3 do not know to keep (the compliance counts), so
-    // it fences them out: it waits for their transactions in flight (they hold the copies' lock
-    // shared), then gives the copies' state, which each of their transactions reads first, another
-    // name (theirs now fail, loudly, until restarted with this code) and the schema version, which
-    // this code checks in every transaction from now on (ReadModelsMigratedError).
-    async (c) => {
-      await c.query(`SELECT pg_advisory_xact_lock(${names.copiesLockKey}::int8)`);
-      await c.query(
-        `ALTER TABLE ${s}.rebuild_state RENAME TO read_model_state;
-         ALTER TABLE ${s}.read_model_state ADD COLUMN schema_version integer NOT NULL DEFAULT 0;`,
-      );
-      await c.query(countsTableSql(s) + countsTableSql(names.copies.b) + schemaVersionSql(s, 4));
-    },
-    // v5: from here on a step waits for the transactions in flight and sets the version, which
-    // every transaction of the code before it refuses.
-    async (c) => {
-      await c.query(`SELECT pg_advisory_xact_lock(${names.copiesLockKey}::int8)`);
-      await c.query(regionSql(s) + regionSql(names.copies.b) + schemaVersionSql(s, 5));
-    },
+    // From v4 on, each step first waits for the transactions in flight (they hold the copies' lock
+    // shared; the steps run in one transaction, which holds it until it commits).
+    // v4: the compliance counts (what the code before does not know to keep, fenced out by v6).
+    fenced(names, async (c) => void (await c.query(countsTableSql(s) + countsTableSql(names.copies.b)))),
+    // v5: each person-year's region, and the inbox's indexes; analysed at once, or the planner
+    // would have no statistics on the new column until the next autoanalyze.
+    fenced(names, async (c) => {
+      await c.query(regionSql(s) + regionSql(names.copies.b));
+      await c.query(`ANALYZE ${s}.person_years; ANALYZE ${names.copies.b}.person_years`);
+    }),
+    // v6 fences out the processes of the code before v4: the copies' state, which each of their
+    // transactions reads first (with the copies' lock, in one query), gets another name (theirs
+    // now fail, loudly, until restarted with this code), and holds the schema version, which this
+    // code checks in every transaction (ReadModelsMigratedError), so that later steps fence it out
+    // in turn. Idempotent: a build between v4 and v6 may have renamed it already.
+    fenced(names, async (c) =>
+      void (await c.query(
+        `ALTER TABLE IF EXISTS ${s}.rebuild_state RENAME TO read_model_state;
+         ALTER TABLE ${s}.read_model_state ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 0;
+         ${schemaVersionSql(s, 6)}`,
+      )),
+    ),
   ]);
 }
 

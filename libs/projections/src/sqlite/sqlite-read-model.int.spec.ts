@@ -42,7 +42,10 @@ describe('SqliteReadModelStore schema', () => {
     },
   });
 
-  it.each([1, 2, 3, 4])('migrates a version-%i file in place (from 3 on, in the middle of a rebuild): its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (version) => {
+  it.each([
+    [1, false], [2, false], [3, false], [4, false], [5, false],
+    [5, true], // as a build between v4 and v6 left it: the copies' state already renamed
+  ])('migrates a version-%i file in place (fenced: %s; from 3 on, in the middle of a rebuild): its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (version, fencedBuild) => {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
     const file = join(dir, 'readmodels.sqlite');
     try {
@@ -60,29 +63,37 @@ describe('SqliteReadModelStore schema', () => {
       expect(personYears).toEqual([1, 2, 3].map(() => expect.objectContaining({ region: '360102' })));
       let outOfUse: ReturnType<SqliteReadModelStore['dump']> | undefined;
       if (version >= 3) {
-        // Mid-rebuild: the other copy holds rows of its own.
+        // Mid-rebuild: the other copy holds rows of its own, its unit in another region.
         await first.beginRebuild('r0');
         await first.apply({
           checkpoint: READ_MODELS_CHECKPOINT, position: 3, rebuildToken: 'r0',
-          changes: [...unitChange('u1'), personYearChange('q1', { status: 'voided' }), personYearChange('q2', {})],
+          changes: [
+            { kind: 'unit', unit: { unitId: 'u1', name: 'U', region: '360402', industry: 'general' } },
+            personYearChange('q1', { status: 'voided' }), personYearChange('q2', {}),
+          ],
         });
         outOfUse = first.dump('out-of-use');
         expect(outOfUse.compliance_counts).toEqual([expect.objectContaining({ person_years: 2, voided: 1, non_compliant: 1 })]);
+        expect(outOfUse.person_years).toEqual([1, 2].map(() => expect.objectContaining({ region: '360402' })));
       }
       await first.close();
-      // Back to the older shape: no person-year regions (v4); no compliance counts (v3); one copy
-      // (v1), plus the rebuild state without `in_use` (v2).
+      // Back to the older shape: the copies' state under its old name, without the schema version
+      // (v5); no person-year regions (v4); no compliance counts (v3); one copy (v1), plus the
+      // rebuild state without `in_use` (v2).
       const raw = new Database(file);
       for (const copy of ['a', 'b'] as const) {
         const table = copyTable(copy, 'person_years');
-        for (const index of ['awaiting_in_region', 'awaiting_in_region_field', 'awaiting_in_field', 'awaiting_in_city', 'awaiting_in_city_field']) raw.exec(`DROP INDEX ${table}_${index}`);
-        raw.exec(`ALTER TABLE ${table} DROP COLUMN region`);
+        if (version < 5) {
+          for (const index of ['awaiting_in_region', 'awaiting_in_region_field', 'awaiting_in_field', 'awaiting_in_city', 'awaiting_in_city_field']) raw.exec(`DROP INDEX ${table}_${index}`);
+          raw.exec(`ALTER TABLE ${table} DROP COLUMN region`);
+        }
         if (version < 4) raw.exec(`DROP TABLE ${copyTable(copy, 'compliance_counts')}`);
       }
-      if (version < 4) {
+      if (fencedBuild) raw.exec(`UPDATE read_model_state SET schema_version = ${version}`);
+      else {
         raw.exec('ALTER TABLE read_model_state DROP COLUMN schema_version');
         raw.exec('ALTER TABLE read_model_state RENAME TO rebuild_state');
-      } else raw.exec('UPDATE read_model_state SET schema_version = 4');
+      }
       if (version < 3) {
         raw.exec('DROP TABLE rebuild_state');
         for (const table of READ_MODEL_TABLES) if (table !== 'compliance_counts') raw.exec(`DROP TABLE ${copyTable('b', table)}`);
@@ -137,6 +148,8 @@ describe('SqliteReadModelStore schema', () => {
       await expect(store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 2, changes: unitChange('u2') })).rejects.toMatchObject(migrated);
       await expect(store.complianceReport(2024, { region: '360000' })).rejects.toMatchObject(migrated);
       await expect(store.unitPending('u1', { limit: 10 })).rejects.toMatchObject(migrated);
+      // Health reports the read models down (API.md, Health: they are reported beside the stores).
+      await expect(store.ping()).rejects.toMatchObject(migrated);
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -158,6 +171,22 @@ describe('SqliteReadModelStore schema', () => {
       // (Matched by code: the driver's error may come from another realm than the test's Error.)
       await expect(store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 2, changes: page })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_CHECK' });
       expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(1);
+
+      // Nor can counts be stored that do not add up, none below 0 (a defect in what a change adds, or a hand).
+      const byHand = new Database(file);
+      try {
+        for (const wrong of ['compliant = 1', 'finalized = 2', 'promotion_delays = 2', 'person_years = 2']) {
+          let refused: unknown;
+          try {
+            byHand.exec(`UPDATE compliance_counts SET ${wrong} WHERE unit_id = 'u1'`);
+          } catch (error: unknown) {
+            refused = error;
+          }
+          expect([wrong, refused]).toEqual([wrong, expect.objectContaining({ code: 'SQLITE_CONSTRAINT_CHECK' })]);
+        }
+      } finally {
+        byHand.close();
+      }
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 5;
+export const READ_MODEL_SCHEMA_VERSION = 6;
 
 /** Tables, in the order `reset` and `dump` visit them. */
 export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations', 'compliance_counts'] as const;
@@ -87,15 +87,19 @@ const copyTablesSql = (p: string): string => `
 `;
 
 /**
- * v4 keeps beside the rows what processes of v3 do not know to keep (the compliance counts), so it
- * fences them out: the copies' state, which every transaction reads first, gets another name
- * (theirs now fails, loudly, on every page and read until they are restarted with this code) and
- * the schema version, which this code checks in every transaction from now on (ReadModelsMigratedError).
+ * v6 fences out the processes of the code before v4, which do not know to keep what v4 and v5 keep
+ * beside the rows (the compliance counts, each person-year's region): the copies' state, which
+ * every transaction of theirs reads first, gets another name (theirs now fail, loudly, on every
+ * page and read until they are restarted with this code), and holds the schema version, which this
+ * code checks in every transaction (ReadModelsMigratedError), so that later versions fence it out
+ * in turn. Idempotent: a build between v4 and v6 may have renamed it already.
  */
-const FENCE_V4 = `
-  ALTER TABLE rebuild_state RENAME TO read_model_state;
-  ALTER TABLE read_model_state ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 0;
-`;
+function fence(db: Database.Database): void {
+  const renamed = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rebuild_state'").get() === undefined;
+  if (!renamed) db.exec('ALTER TABLE rebuild_state RENAME TO read_model_state');
+  const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'read_model_state\')').all();
+  if (!columns.some((c) => c.name === 'schema_version')) db.exec('ALTER TABLE read_model_state ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 0');
+}
 
 /**
  * v4, in each copy: the compliance report's counts per (unit, year, field) (compliance-counts.ts),
@@ -186,8 +190,9 @@ export function migrateReadModels(db: Database.Database): void {
     if (version < 1) db.exec(copyTablesSql(PREFIX.a));
     if (version < 2) db.exec(SCHEMA_V2);
     if (version < 3) db.exec(SCHEMA_V3);
-    if (version < 4) db.exec(FENCE_V4 + countsTableSql(PREFIX.a) + countsTableSql(PREFIX.b));
+    if (version < 4) db.exec(countsTableSql(PREFIX.a) + countsTableSql(PREFIX.b));
     if (version < 5) db.exec(regionSql(PREFIX.a) + regionSql(PREFIX.b));
+    if (version < 6) fence(db);
     if (version < READ_MODEL_SCHEMA_VERSION) {
       db.prepare('UPDATE read_model_state SET schema_version = ?').run(READ_MODEL_SCHEMA_VERSION);
       db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);

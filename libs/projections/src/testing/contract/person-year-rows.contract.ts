@@ -134,7 +134,7 @@ export function personYearRowsContract(factory: ReadModelFactory): void {
             await fixture.cleanup();
           }
         }),
-        { numRuns: 12 },
+        { numRuns: 20 },
       );
     }, 60_000);
   });
