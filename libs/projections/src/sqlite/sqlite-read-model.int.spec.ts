@@ -14,20 +14,28 @@ describeReadModelContract('sqlite', sqliteReadModels());
 describe('SqliteReadModelStore schema', () => {
   const unitChange = (unitId: string) => [{ kind: 'unit' as const, unit: { unitId, name: 'U', region: '360102', industry: 'general' } }];
 
-  it('empties the copy a rebuild puts out of use as it puts the rebuilt one in use', async () => {
+  /** A fresh store in a folder of its own, closed and removed after `test`. */
+  async function withStore(test: (store: SqliteReadModelStore, file: string) => Promise<void>): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
-    const store = openSqliteReadModelStore({ file: join(dir, 'readmodels.sqlite') });
+    const file = join(dir, 'readmodels.sqlite');
+    const store = openSqliteReadModelStore({ file });
     try {
-      await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1') });
-      await store.beginRebuild('t');
-      await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1'), rebuildToken: 't' });
-      await store.endRebuild('t');
-      expect(store.dump().units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
-      expect(store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [], compliance_counts: [] });
+      await test(store, file);
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  it('empties the copy a rebuild puts out of use as it puts the rebuilt one in use', async () => {
+    await withStore(async (store) => {
+    await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1') });
+    await store.beginRebuild('t');
+    await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1'), rebuildToken: 't' });
+    await store.endRebuild('t');
+    expect(store.dump().units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
+    expect(store.dump('out-of-use')).toEqual({ checkpoints: [], units: [], person_years: [], pending_activities: [], institution_registrations: [], compliance_counts: [] });
+    });
   });
 
   const personYearChange = (personId: string, row: Partial<PersonYearRow>) => ({
@@ -128,69 +136,57 @@ describe('SqliteReadModelStore schema', () => {
   });
 
   it('fences out the code before version 4 (its copies\' state is gone) and refuses reads and writes once newer code has migrated past its own', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
-    const file = join(dir, 'readmodels.sqlite');
-    const store = openSqliteReadModelStore({ file });
+    await withStore(async (store, file) => {
+    await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1') });
+    const raw = new Database(file);
+    // What every transaction of the code before version 4 reads first.
+    let refused: unknown;
     try {
-      await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: unitChange('u1') });
-      const raw = new Database(file);
-      // What every transaction of the code before version 4 reads first.
-      let refused: unknown;
-      try {
-        raw.prepare('SELECT token, started_at, generation, in_use FROM rebuild_state WHERE singleton = 1');
-      } catch (error: unknown) {
-        refused = error;
-      }
-      expect(refused).toMatchObject({ message: expect.stringMatching(/no such table/) });
-      raw.exec('UPDATE read_model_state SET schema_version = schema_version + 1');
-      raw.close();
-      const migrated = { name: 'ReadModelsMigratedError', stored: READ_MODEL_SCHEMA_VERSION + 1, own: READ_MODEL_SCHEMA_VERSION };
-      await expect(store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 2, changes: unitChange('u2') })).rejects.toMatchObject(migrated);
-      await expect(store.complianceReport(2024, { region: '360000' })).rejects.toMatchObject(migrated);
-      await expect(store.unitPending('u1', { limit: 10 })).rejects.toMatchObject(migrated);
-      // Health reports the read models down (API.md, Health: they are reported beside the stores).
-      await expect(store.ping()).rejects.toMatchObject(migrated);
-    } finally {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      raw.prepare('SELECT token, started_at, generation, in_use FROM rebuild_state WHERE singleton = 1');
+    } catch (error: unknown) {
+      refused = error;
     }
+    expect(refused).toMatchObject({ message: expect.stringMatching(/no such table/) });
+    raw.exec('UPDATE read_model_state SET schema_version = schema_version + 1');
+    raw.close();
+    const migrated = { name: 'ReadModelsMigratedError', stored: READ_MODEL_SCHEMA_VERSION + 1, own: READ_MODEL_SCHEMA_VERSION };
+    await expect(store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 2, changes: unitChange('u2') })).rejects.toMatchObject(migrated);
+    await expect(store.complianceReport(2024, { region: '360000' })).rejects.toMatchObject(migrated);
+    await expect(store.unitPending('u1', { limit: 10 })).rejects.toMatchObject(migrated);
+    // Health reports the read models down (API.md, Health: they are reported beside the stores).
+    await expect(store.ping()).rejects.toMatchObject(migrated);
+    });
   });
 
   it('stops the projection, loudly, at counts that no longer add up', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
-    const file = join(dir, 'readmodels.sqlite');
-    const store = openSqliteReadModelStore({ file });
-    try {
-      await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: [...unitChange('u1'), personYearChange('p1', {})] });
-      const raw = new Database(file);
-      // A row written beside the counts (what an older process would have done).
-      raw.exec(`INSERT INTO person_years (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, revision, region)
-                VALUES ('p2', 2024, 'u1', 'general', 'open', 0, 0, 0, 0, '360102')`);
-      raw.close();
-      const page = [personYearChange('p1', { status: 'voided', revision: 1 }), personYearChange('p2', { field: 'health', revision: 1 })];
-      // (Matched by code: the driver's error may come from another realm than the test's Error.)
-      await expect(store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 2, changes: page })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_CHECK' });
-      expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(1);
+    await withStore(async (store, file) => {
+    await store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 1, changes: [...unitChange('u1'), personYearChange('p1', {})] });
+    const raw = new Database(file);
+    // A row written beside the counts (what an older process would have done).
+    raw.exec(`INSERT INTO person_years (person_id, year, unit_id, field, status, compliant, finalized, promotion_delay, revision, region)
+              VALUES ('p2', 2024, 'u1', 'general', 'open', 0, 0, 0, 0, '360102')`);
+    raw.close();
+    const page = [personYearChange('p1', { status: 'voided', revision: 1 }), personYearChange('p2', { field: 'health', revision: 1 })];
+    // (Matched by code: the driver's error may come from another realm than the test's Error.)
+    await expect(store.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 2, changes: page })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_CHECK' });
+    expect(await store.checkpoint(READ_MODELS_CHECKPOINT)).toBe(1);
 
-      // Nor can counts be stored that do not add up, none below 0 (a defect in what a change adds, or a hand).
-      const byHand = new Database(file);
-      try {
-        for (const wrong of ['compliant = 1', 'finalized = 2', 'promotion_delays = 2', 'person_years = 2']) {
-          let refused: unknown;
-          try {
-            byHand.exec(`UPDATE compliance_counts SET ${wrong} WHERE unit_id = 'u1'`);
-          } catch (error: unknown) {
-            refused = error;
-          }
-          expect([wrong, refused]).toEqual([wrong, expect.objectContaining({ code: 'SQLITE_CONSTRAINT_CHECK' })]);
+    // Nor can counts be stored that do not add up, none below 0 (a defect in what a change adds, or a hand).
+    const byHand = new Database(file);
+    try {
+      for (const wrong of ['compliant = 1', 'finalized = 2', 'promotion_delays = 2', 'person_years = 2']) {
+        let refused: unknown;
+        try {
+          byHand.exec(`UPDATE compliance_counts SET ${wrong} WHERE unit_id = 'u1'`);
+        } catch (error: unknown) {
+          refused = error;
         }
-      } finally {
-        byHand.close();
+        expect([wrong, refused]).toEqual([wrong, expect.objectContaining({ code: 'SQLITE_CONSTRAINT_CHECK' })]);
       }
     } finally {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      byHand.close();
     }
+    });
   });
 });
 
