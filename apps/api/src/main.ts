@@ -1,7 +1,7 @@
 /** `npm start`: serves the API (and, unless RUN_WORKER=false, the worker's processors). */
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@jx/config';
-import { armShutdownDeadline, checkBeforeStart, createRootLogger, logProcessWarnings } from '@jx/platform';
+import { armShutdownDeadline, checkBeforeStart, createRootLogger, exitWhenFenced, logProcessWarnings } from '@jx/platform';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { makePrivateFolder } from '@jx/sqlite';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     process.stdout.write(`AUTH_JWT_SECRET is not set: this process signs and checks tokens with the development secret\n  ${config.jwtSecret}\n(kept in DATA_DIR/dev-jwt-secret; set AUTH_JWT_SECRET to choose your own, required when NODE_ENV=production)\n`);
   }
   const app = await createApp(config);
+  exitWhenFenced('api', () => app.close());
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error: unknown) {

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@jx/config';
-import { armShutdownDeadline, checkBeforeStart, createRootLogger, logProcessWarnings, PinoLoggerService } from '@jx/platform';
+import { armShutdownDeadline, checkBeforeStart, createRootLogger, exitWhenFenced, logProcessWarnings, PinoLoggerService } from '@jx/platform';
 import { WorkerAppModule } from './worker-app.module';
 
 async function main(): Promise<void> {
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.init();
+  exitWhenFenced('worker', () => app.close());
   process.stdout.write(`worker ready: projections running; job processors ${redisAnswered ? 'running' : 'waiting for Redis (REDIS_URL)'}\n`);
 }
 

@@ -6,6 +6,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { AppConfig } from '@jx/config';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { reportIfFenced } from './fenced';
 import { APP_CONFIG } from './tokens';
 
 /** A check resolves when its dependency answers. */
@@ -38,7 +39,18 @@ export class DependencyHealth implements OnApplicationShutdown {
 
   checks(): HealthChecks {
     const checks: HealthChecks = {
-      readModels: { required: false, ping: () => this.readModels.ping() },
+      // A fenced process says so here too, and stops (fenced.ts): a supervisor polling health sees it go.
+      readModels: {
+        required: false,
+        ping: async () => {
+          try {
+            await this.readModels.ping();
+          } catch (error: unknown) {
+            reportIfFenced(error);
+            throw error;
+          }
+        },
+      },
     };
     const redis = this.redis;
     if (redis !== null) {

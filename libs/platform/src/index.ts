@@ -10,3 +10,4 @@ export * from './start-up-checks';
 export * from './unavailable';
 export * from './process-warnings';
 export * from './repeated-failures';
+export * from './fenced';

@@ -8,7 +8,7 @@ import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
-import { describeError, isStoreUnavailable } from '@jx/platform';
+import { describeError, isStoreUnavailable, reportIfFenced } from '@jx/platform';
 import { HttpError } from './http-error';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
@@ -53,7 +53,7 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   }
   if (exception instanceof ReadModelsMigratedError) {
     // Newer code migrated the read models under this process (a deployment under way): the newer
-    // processes answer; this one must be restarted (its log says so, at error).
+    // processes answer; this one stops once its answers in flight are sent (exitWhenFenced).
     return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'this server is older than its read models; send the request again' } };
   }
   if (exception instanceof HttpException) {
@@ -82,7 +82,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(exception);
     if (status === 503 && isStoreUnavailable(exception)) this.logger.warn({ err: describeError(exception) }, 'store unavailable');
-    else if (exception instanceof ReadModelsMigratedError) this.logger.error({ err: describeError(exception) }, 'read models migrated by newer code: restart this process with it');
+    else if (reportIfFenced(exception)) this.logger.error({ err: describeError(exception) }, 'read models migrated by newer code: this process stops');
     else if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
     const http = host.switchToHttp();
     answeredCodes.set(http.getRequest<object>(), body.code);

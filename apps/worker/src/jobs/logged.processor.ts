@@ -5,7 +5,7 @@
  * logged only as its counts, an error as its name and message (describeError).
  */
 import { Logger } from '@nestjs/common';
-import { describeError } from '@jx/platform';
+import { describeError, reportIfFenced } from '@jx/platform';
 import { JobInterruptedError, type JobData, type JobProcessor } from '@jx/jobs';
 
 const logger = new Logger('jobs');
@@ -28,6 +28,7 @@ export function logged<D extends JobData>(run: JobProcessor<D>): JobProcessor<D>
     } catch (error: unknown) {
       const ms = Math.round(performance.now() - started);
       if (error instanceof JobInterruptedError) logger.log({ ...line, ms }, 'job interrupted by the shutdown; it runs again');
+      else if (reportIfFenced(error)) logger.error({ ...line, ms, err: describeError(error) }, 'job attempt failed: read models migrated by newer code; this process stops');
       else logger.warn({ ...line, ms, err: describeError(error) }, 'job attempt failed');
       throw error;
     }

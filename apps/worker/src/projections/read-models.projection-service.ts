@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { RULE_SETS } from '@jx/application';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { ProjectionRunner, Projector, READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
-import { logRepeatedFailures } from '@jx/platform';
+import { describeError, logRepeatedFailures, reportIfFenced } from '@jx/platform';
 import type { RuleSetRegistry } from '@jx/rules';
 
 @Injectable()
@@ -22,7 +22,8 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
     this.runner = new ProjectionRunner(events, readModels, new Projector(events, readModels, rules), {
       // Well inside API.md's 2 s, and one read-model transaction per burst instead of per append.
       batchDelayMs: 250,
-      onError: (error) => this.pageFailed(error),
+      // A page refused because newer code migrated the read models fails for ever: the process stops.
+      onError: (error) => (reportIfFenced(error) ? this.logger.error({ err: describeError(error) }, 'read models migrated by newer code: this process stops') : this.pageFailed(error)),
       onRecovered: () => this.pageFailed.recovered(),
     });
   }
