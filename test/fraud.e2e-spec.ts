@@ -201,6 +201,16 @@ it('an institution flag job outlives a restart of the embedded default: its prog
   }
 });
 
+it('an institution flag names 1 to 20 courses (API.md bounds: courses 1–20); 21 is refused (400 naming the field)', async () => {
+  const courses = (n: number) => Array.from({ length: n }, (_, i) => `C${i}`);
+  const refused = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations', courses: courses(21) } });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'courses', reason: expect.stringContaining('at most 20') }] });
+  const accepted = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations', courses: courses(20) } });
+  expect(accepted.status).toBe(202);
+  expect((await pollJob(accepted.body.jobId)).state).toBe('completed');
+});
+
 it('GET /api/jobs of an unknown job is JOB_NOT_FOUND', async () => {
   const res = await t.call('GET', '/api/jobs/nope', { token: w.regulator });
   expect(res.status).toBe(404);

@@ -15,7 +15,8 @@ const rescindBody = z.strictObject({ reason: reasonText });
 const institutionFlagBody = z.strictObject({
   year: z.number().int('must be a whole number').min(2023).max(2100),
   reason: reasonText,
-  courses: z.array(printable(128)).min(1, 'name at least one course, or leave courses out').max(1000).optional(),
+  // API.md's bounds: `courses` 1–20 (a flag naming more courses is several flags).
+  courses: z.array(printable(128)).min(1, 'name at least one course, or leave courses out').max(20, 'name at most 20 courses (flag the others in another flag)').optional(),
 });
 
 /** Art. 14: falsified material voids the year; only 人社 flags, only the province rescinds. */
