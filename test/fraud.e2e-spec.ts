@@ -201,6 +201,23 @@ it('an institution flag job outlives a restart of the embedded default: its prog
   }
 });
 
+it('RULES.md §1: the province (360000) covers every unit, also one registered under a code outside Jiangxi — its institution flag voids every holder', async () => {
+  const beijing = await t.token({ role: 'authority', region: '110000' });
+  expect((await t.call('PUT', '/api/units/uBJ', { token: beijing, body: { name: 'Unit BJ', region: '110101', industry: 'general' } })).status).toBe(200);
+  for (const [personId, unitId] of [['bj2', 'uBJ'], ['jx2', 'u1']] as const) {
+    expect((await declare(w.institution, activity({ unitId, evidence: undefined }), personId)).status).toBe(201);
+  }
+  const accepted = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations' } });
+  expect(accepted.status).toBe(202);
+  expect(await pollJob(accepted.body.jobId)).toMatchObject({ state: 'completed', progress: { done: 2, total: 2 } });
+  for (const personId of ['bj2', 'jx2']) expect((await t.call('GET', yearPath(personId), { token: w.hr })).body.status).toBe('voided');
+  await t.projected();
+  const report = await t.call('GET', '/api/reports/compliance?year=2024', { token: w.regulator });
+  expect(report.body).toMatchObject({ scope: { region: '360000' }, personYears: 2, voided: 2 });
+  // Beijing's own authority still covers only its codes.
+  expect((await t.call('GET', yearPath('jx2'), { token: await t.token({ role: 'regulator', region: '110000' }) })).status).toBe(403);
+});
+
 it('an institution flag names 1 to 20 courses (API.md bounds: courses 1–20); 21 is refused (400 naming the field)', async () => {
   const courses = (n: number) => Array.from({ length: n }, (_, i) => `C${i}`);
   const refused = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registrations', courses: courses(21) } });
