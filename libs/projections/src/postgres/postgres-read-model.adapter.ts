@@ -203,9 +203,11 @@ export class PostgresReadModelStore implements ReadModelStore {
     const [from, to] = regionBounds(scope.region);
     const city = cityOf(scope.region);
     const industry = industryOf(scope);
-    const { rows } = await this.read(({ authorityPending: by }, client) => {
+    const { rows } = await this.read(async ({ authorityPending: by }, client) => {
+      if (from === to || city !== null) await client.query(WALK_THE_SCOPE_INDEX);
       if (from === to) return industry === null ? client.query<ConfirmedRow>(by.county, [from, ...after]) : client.query<ConfirmedRow>(by.countyField, [from, industry, ...after]);
       if (city !== null) return industry === null ? client.query<ConfirmedRow>(by.city, [city, ...after]) : client.query<ConfirmedRow>(by.cityField, [city, industry, ...after]);
+      // A range (the province, another province's code) is estimated well: all of it, or next to nothing.
       return industry === null ? client.query<ConfirmedRow>(by.range, [from, to, ...after]) : client.query<ConfirmedRow>(by.rangeField, [from, to, industry, ...after]);
     });
     return paginate(rows, page.limit, (r) => authorityCursor(r.confirmed_at, r.person_id, r.year), (r) => ({
@@ -281,6 +283,15 @@ export class PostgresReadModelStore implements ReadModelStore {
 function keptKeys(rows: unknown[] | null): unknown[] {
   return rows === null ? [[], [], []] : rows.slice(0, 3);
 }
+
+/**
+ * A county's or a city's inbox reads its scope's index in order (as SQLite's INDEXED BY): the
+ * planner, which multiplies the selectivities of the state, the scope and the cursor's row
+ * comparison as if independent, expects a few dozen rows where a city holds thousands, and would
+ * fetch and sort every confirmed year of the scope for one page (≈ 3–9 ms for a city among 200,000
+ * person-years, growing with it, against ≈ 0.8 ms walking the index). For this transaction only.
+ */
+const WALK_THE_SCOPE_INDEX = 'SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off';
 
 function industryOf(scope: { industry?: string }): string | null {
   return scope.industry === undefined ? null : pgText(scope.industry);
