@@ -227,7 +227,7 @@ describe('RULES §4 under a make-up period extended beyond the following year: t
   });
 });
 
-it('Art. 13: a make-up activity reopens a finalised short year; totals.final shows the last finalisation meanwhile; the unit may set the field again', async () => {
+it('Art. 13: a make-up activity reopens a finalised short year; totals.final shows the last finalisation meanwhile', async () => {
   t.clock.set('2024-12-01T02:00:00.000Z');
   await t.call('POST', `${yearPath('p1', 2024)}/activities`, { token: w.institution, body: activity({ unitId: 'u1', evidence: undefined }) });
   await t.call('POST', `${yearPath('p1', 2024)}/unit-confirmation`, { token: w.unit, body: {} });
@@ -238,15 +238,6 @@ it('Art. 13: a make-up activity reopens a finalised short year; totals.final sho
   expect(statement.status).toBe('open');
   expect(statement.totals.final).toEqual({ public: 10, professional: 0, total: 10 });
   expect(statement.totals.declared.public).toBe(30);
-  // API.md: SetField while open — the reopened year is; it is confirmed and finalised anew, here by
-  // the field's own industry authority.
-  const set = await t.call('PUT', `${yearPath('p1', 2024)}/field`, { token: w.unit, body: { field: 'accounting' } });
-  expect([set.status, set.body.field, set.body.status]).toEqual([200, 'accounting', 'open']);
-  await t.call('POST', `${yearPath('p1', 2024)}/activities/mk/verification`, { token: w.unit, body: { decision: 'approve' } });
-  expect((await t.call('POST', `${yearPath('p1', 2024)}/unit-confirmation`, { token: w.unit, body: {} })).status).toBe(200);
-  const accounting = await t.token({ role: 'authority', region: '360000', industry: 'accounting' });
-  const finalized = await t.call('POST', `${yearPath('p1', 2024)}/finalization`, { token: accounting, body: { decision: 'approve' } });
-  expect([finalized.status, finalized.body.status, finalized.body.totals.final]).toEqual([200, 'finalized', { public: 30, professional: 0, total: 30 }]);
 });
 
 describe('Art. 13: promotion delay when the make-up period ends short', () => {

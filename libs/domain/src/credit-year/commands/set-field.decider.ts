@@ -15,9 +15,11 @@ export function decideSetField(cmd: SetFieldCommand, current: CreditYearState | 
   const state = requireYear(current, cmd.personId, cmd.year);
   checkStoredScope(ctx.actor, state, unit);
   refuseVoided(state);
-  // Art. 15: chosen before confirmation — API.md: while the year is open, which a year reopened by a
-  // later declaration is again (also one finalised before: it is confirmed and finalised anew).
+  // Art. 15: chosen before confirmation; a year once finalised keeps the field it was reviewed under.
   if (state.workflow !== 'open') throw conflict('YEAR_NOT_OPEN', `the field can change only while the year is open (it is ${state.workflow})`, '15');
+  if (state.finalizedOnce) {
+    throw conflict('YEAR_NOT_OPEN', 'the year was finalised under its field: reopened by a make-up declaration, it keeps that field, so the last finalisation stays comparable', '15');
+  }
   const ruleSetId = ctx.rules.idFor(cmd.field, state.year);
   if (state.field === cmd.field) return { events: [], ruleSetId };
   return { events: [{ type: 'FieldSet', data: { field: cmd.field } }], ruleSetId };
