@@ -15,8 +15,9 @@ const rescindBody = z.strictObject({ reason: reasonText });
 const institutionFlagBody = z.strictObject({
   year: z.number().int('must be a whole number').min(2023).max(2100),
   reason: reasonText,
-  // API.md's bounds: `courses` 1–20 (a flag naming more courses is several flags).
-  courses: z.array(printable(128)).min(1, 'name at least one course, or leave courses out').max(20, 'name at most 20 courses (flag the others in another flag)').optional(),
+  // Content keys: API.md's `courses` 1–20 is 8(6)'s count of courses (a measure); this list has no
+  // count there, and is bounded only so that one body cannot ask for an unbounded job.
+  courses: z.array(printable(128)).min(1, 'name at least one course, or leave courses out').max(1000).optional(),
 });
 
 /** Art. 14: falsified material voids the year; only 人社 flags, only the province rescinds. */
