@@ -119,3 +119,27 @@ it('RULES §4 across two API processes on PostgreSQL: the same content sent at o
     }
   }
 }, 60_000);
+
+// Last: it stops the processes the tests above share.
+it('read models migrated by newer code fence out the worker and the APIs: each stops with exit status 1 on meeting them', async () => {
+  const hr = await sign({ role: 'authority', region: '360000' });
+  expect((await call('PUT', '/api/units/uf', hr, { name: 'UF', region: '360102', industry: 'general' })).status).toBe(200);
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`UPDATE jx_split_rm_${tag}.read_model_state SET schema_version = schema_version + 1`);
+  } finally {
+    await client.end();
+  }
+  // The event store is not fenced: the declaration lands; the worker's page of it does not.
+  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+  const pro = await sign({ role: 'professional', personId: 'f1', unitId: 'uf' });
+  expect((await call('POST', `/api/persons/f1/years/${year}/activities`, pro, activity({ activityId: 'f', completedOn: `${year}-01-01` }))).status).toBe(201);
+  expect(await worker.exited).toBe(1);
+  expect(worker.output()).toContain('this worker process stops (exit status 1)');
+  // An API meets them on a read (503) or on health (read models down), and stops too.
+  const regulator = await sign({ role: 'regulator', region: '360000' });
+  expect((await call('GET', `/api/reports/compliance?year=${year}`, regulator)).status).toBe(503);
+  expect((await fetch(`${api2.baseUrl}/api/health`).then((r) => r.json())) as unknown).toMatchObject({ checks: { eventStore: 'up', redis: 'up', readModels: 'down' } });
+  expect(await Promise.all([api.exited, api2.exited])).toEqual([1, 1]);
+}, 60_000);
