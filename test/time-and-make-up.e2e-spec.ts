@@ -66,6 +66,22 @@ it('Art. 13: a legitimate reason extends the period; periods only extend', async
   expect((await declare(2024, activity({ activityId: 'late', completedOn: '2026-02-01' }))).status).toBe(201);
 });
 
+it('MakeUpReason: the reason that stands, sent again as recorded, is a repeat (200, nothing written); reasons and field changes are bounded (409 TOO_MANY_CHANGES, nothing written)', async () => {
+  await declare(2025, activity({ completedOn: '2025-05-01' }));
+  const path = yearPath('p1', 2025);
+  const reason = (body: Record<string, unknown>) => t.call('POST', `${path}/make-up`, { token: w.unit, body });
+  const first = await reason({ reason: 'illness', note: 'hospital', until: '2026-06-30' });
+  expect(first.status).toBe(200);
+  const again = await withoutWrite(t, () => reason({ reason: 'illness', note: 'hospital', until: '2026-06-30' }));
+  expect(again.body).toEqual(first.body);
+  // Another note is another record; alternating two reasons runs into the bound.
+  for (let i = 1; i < 100; i++) expect((await reason({ reason: i % 2 === 0 ? 'illness' : 'injury' })).status).toBe(200);
+  expectError(await withoutWrite(t, () => reason({ reason: 'other' })), 409, 'TOO_MANY_CHANGES');
+  for (let i = 0; i < 100; i++) expect((await t.call('PUT', `${path}/field`, { token: w.unit, body: { field: i % 2 === 0 ? 'health' : 'general' } })).status).toBe(200);
+  expectError(await withoutWrite(t, () => t.call('PUT', `${path}/field`, { token: w.unit, body: { field: 'health' } })), 409, 'TOO_MANY_CHANGES');
+  expect((await t.call('PUT', `${path}/field`, { token: w.unit, body: { field: 'general' } })).status).toBe(200);
+});
+
 it('MakeUpReason: until must be after the year (400)', async () => {
   await declare(2025, activity({ completedOn: '2025-05-01' }));
   const res = await t.call('POST', `${yearPath('p1', 2025)}/make-up`, { token: w.unit, body: { reason: 'injury', until: '2025-12-31' } });

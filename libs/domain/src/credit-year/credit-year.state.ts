@@ -47,6 +47,11 @@ export interface CreditYearState {
   activities: Map<string, ActivityState>;
   flags: Map<string, FlagState>;
   makeUp: { until: string; reason: string | null; promotionDelay: boolean };
+  /** The last reason recorded, as recorded (an exact repeat of it records nothing). */
+  lastReason: { reason: string; note: string | null; until: string | null } | null;
+  /** How many field changes and reasons were recorded: each is bounded (see guards.ts). */
+  fieldChanges: number;
+  reasonsRecorded: number;
 }
 
 export interface EventMeta {
@@ -89,6 +94,9 @@ function opened(data: { personId: string; year: number; unitId: string; field: F
     activities: new Map(),
     flags: new Map(),
     makeUp: { until: defaultMakeUpEnd(data.year), reason: null, promotionDelay: false },
+    lastReason: null,
+    fieldChanges: 0,
+    reasonsRecorded: 0,
   };
 }
 
@@ -152,6 +160,7 @@ export function evolve(state: CreditYearState | null, event: CreditYearEvent, me
       break;
     case 'FieldSet':
       state.field = event.data.field;
+      state.fieldChanges += 1;
       break;
     case 'YearConfirmedByUnit':
       state.workflow = 'confirmed';
@@ -174,6 +183,8 @@ export function evolve(state: CreditYearState | null, event: CreditYearEvent, me
     }
     case 'MakeUpGranted':
       state.makeUp.reason = event.data.reason;
+      state.lastReason = { reason: event.data.reason, note: event.data.note, until: event.data.until };
+      state.reasonsRecorded += 1;
       if (event.data.until !== null && event.data.until > state.makeUp.until) state.makeUp.until = event.data.until;
       break;
     case 'PromotionDelayRecorded':

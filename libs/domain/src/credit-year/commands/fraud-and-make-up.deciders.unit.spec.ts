@@ -68,6 +68,23 @@ describe('MakeUpReason (Art. 13)', () => {
   it('a voided year is YEAR_VOIDED', () => {
     given([opened(), flagged()]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_VOIDED', 'conflict');
   });
+  const granted = (reason: 'illness' | 'injury', note: string | null, until: string | null): CreditYearEvent => ({ type: 'MakeUpGranted', data: { reason, note, until } });
+  it('the reason that stands, recorded again as it was, is a repeat: nothing recorded', () => {
+    given([opened(), granted('illness', 'hospital', '2026-06-30')]).when((s) => decideMakeUpReason({ ...key, reason: 'illness', note: 'hospital', until: '2026-06-30' }, s, UNIT, ctx(actors.hr))).thenNothing();
+  });
+  it('another note, period or reason, or an earlier reason again, is recorded (the last recorded stands)', () => {
+    const history = [opened(), granted('illness', 'hospital', null), granted('injury', null, null)];
+    given(history).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: 'cast', until: null }, s, UNIT, ctx(actors.unit))).then([granted('injury', 'cast', null)]);
+    given(history).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: '2026-03-31' }, s, UNIT, ctx(actors.unit))).then([granted('injury', null, '2026-03-31')]);
+    given(history).when((s) => decideMakeUpReason({ ...key, reason: 'illness', note: 'hospital', until: null }, s, UNIT, ctx(actors.unit))).then([granted('illness', 'hospital', null)]);
+  });
+  it('a person-year takes at most 100 recorded reasons (TOO_MANY_CHANGES): one token cannot grow the stream without end', () => {
+    const alternating = Array.from({ length: 100 }, (_, i) => granted(i % 2 === 0 ? 'illness' : 'injury', null, null));
+    given([opened(), ...alternating.slice(0, 99)]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.unit))).then([granted('injury', null, null)]);
+    given([opened(), ...alternating]).when((s) => decideMakeUpReason({ ...key, reason: 'illness', note: null, until: null }, s, UNIT, ctx(actors.unit))).thenRefuses('TOO_MANY_CHANGES', 'conflict');
+    // The repeat of the reason that stands is still answered (it records nothing).
+    given([opened(), ...alternating]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.unit))).thenNothing();
+  });
 });
 
 describe('RecordPromotionDelay (Art. 13)', () => {

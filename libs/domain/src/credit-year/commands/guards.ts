@@ -56,3 +56,14 @@ export function checkStoredScope(actor: ActorClaims, state: CreditYearState, uni
 export function requireHrAuthority(actor: ActorClaims): void {
   if (!isHrAuthority(actor)) throw forbidden('FORBIDDEN', 'only a 人社 authority may do this', '14');
 }
+
+/**
+ * Field changes and make-up reasons are the writes a unit (or an authority) can repeat without
+ * end, each an event every later command folds: a person-year takes this many of each. A real
+ * year needs a handful; the bound keeps one token from growing a stream without limit.
+ */
+export const MAX_CHANGES_PER_KIND = 100;
+
+export function refuseTooManyChanges(recorded: number, what: string): void {
+  if (recorded >= MAX_CHANGES_PER_KIND) throw conflict('TOO_MANY_CHANGES', `a person-year takes at most ${MAX_CHANGES_PER_KIND} ${what}`);
+}

@@ -9,7 +9,7 @@ import type { MakeUpGranted } from '../credit-year.events';
 import type { CreditYearEvent } from '../credit-year.events';
 import type { CreditYearState } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
-import { checkStoredScope, refuseVoided } from './guards';
+import { checkStoredScope, refuseTooManyChanges, refuseVoided } from './guards';
 
 export interface MakeUpReasonCommand {
   personId: string;
@@ -41,6 +41,10 @@ export function decideMakeUpReason(cmd: MakeUpReasonCommand, current: CreditYear
     checkStoredScope(ctx.actor, current, unit);
     refuseVoided(current);
     field = current.field;
+    // The reason that stands, recorded again as it was: a repeat, which records nothing.
+    const last = current.lastReason;
+    if (last !== null && last.reason === cmd.reason && last.note === cmd.note && last.until === cmd.until) return { events: [], ruleSetId: ctx.rules.idFor(field, cmd.year) };
+    refuseTooManyChanges(current.reasonsRecorded, 'recorded make-up reasons');
   }
   events.push({ type: 'MakeUpGranted', data: { reason: cmd.reason, note: cmd.note, until: cmd.until } });
   return { events, ruleSetId: ctx.rules.idFor(field, cmd.year) };

@@ -3,7 +3,7 @@ import type { Field } from '@jx/rules';
 import { conflict } from '../../shared/domain-error';
 import type { CreditYearState } from '../credit-year.state';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
-import { checkStoredScope, refuseVoided, requireYear } from './guards';
+import { checkStoredScope, refuseTooManyChanges, refuseVoided, requireYear } from './guards';
 
 export interface SetFieldCommand {
   personId: string;
@@ -22,5 +22,6 @@ export function decideSetField(cmd: SetFieldCommand, current: CreditYearState | 
   }
   const ruleSetId = ctx.rules.idFor(cmd.field, state.year);
   if (state.field === cmd.field) return { events: [], ruleSetId };
+  refuseTooManyChanges(state.fieldChanges, 'field changes');
   return { events: [{ type: 'FieldSet', data: { field: cmd.field } }], ruleSetId };
 }

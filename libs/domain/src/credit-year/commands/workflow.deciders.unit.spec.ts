@@ -137,6 +137,12 @@ describe('SetField (Art. 15)', () => {
   it('the same field again changes nothing', () => {
     given([opened()]).when((s) => decideSetField({ ...key, field: 'general' }, s, UNIT, ctx(actors.unit))).thenNothing();
   });
+  it('a person-year takes at most 100 field changes (TOO_MANY_CHANGES); the field it has, asked again, is still answered', () => {
+    const toggles: CreditYearEvent[] = Array.from({ length: 100 }, (_, i) => ({ type: 'FieldSet', data: { field: i % 2 === 0 ? 'health' : 'general' } }));
+    given([opened(), ...toggles.slice(0, 99)]).when((s) => decideSetField({ ...key, field: 'general' }, s, UNIT, ctx(actors.unit))).then([{ type: 'FieldSet', data: { field: 'general' } }]);
+    given([opened(), ...toggles]).when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit))).thenRefuses('TOO_MANY_CHANGES', 'conflict');
+    given([opened(), ...toggles]).when((s) => decideSetField({ ...key, field: 'general' }, s, UNIT, ctx(actors.unit))).thenNothing();
+  });
   it('a confirmed year is YEAR_NOT_OPEN', () => {
     given([opened(), confirmed]).when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_NOT_OPEN', 'conflict');
   });
