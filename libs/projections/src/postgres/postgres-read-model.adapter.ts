@@ -179,8 +179,8 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   /** A read on the copy in use, in one transaction holding it in use (see ReadModelCopies.read). */
-  private read<T>(query: (sql: ReadModelSql, client: PoolClient, copy: ReadModelCopy) => Promise<T>): Promise<T> {
-    return this.copyInUse.read((client, state) => query(this.copies[state.in_use], client, state.in_use));
+  private read<T>(query: (sql: ReadModelSql, client: PoolClient, copy: ReadModelCopy) => Promise<T>, settings?: string): Promise<T> {
+    return this.copyInUse.read((client, state) => query(this.copies[state.in_use], client, state.in_use), settings);
   }
 
   async unitPending(unitId: string, page: PageRequest): Promise<Page<UnitPendingItem>> {
@@ -203,13 +203,12 @@ export class PostgresReadModelStore implements ReadModelStore {
     const [from, to] = regionBounds(scope.region);
     const city = cityOf(scope.region);
     const industry = industryOf(scope);
-    const { rows } = await this.read(async ({ authorityPending: by }, client) => {
-      if (from === to || city !== null) await client.query(WALK_THE_SCOPE_INDEX);
+    const { rows } = await this.read(({ authorityPending: by }, client) => {
       if (from === to) return industry === null ? client.query<ConfirmedRow>(by.county, [from, ...after]) : client.query<ConfirmedRow>(by.countyField, [from, industry, ...after]);
       if (city !== null) return industry === null ? client.query<ConfirmedRow>(by.city, [city, ...after]) : client.query<ConfirmedRow>(by.cityField, [city, industry, ...after]);
       // A range (the province, another province's code) is estimated well: all of it, or next to nothing.
       return industry === null ? client.query<ConfirmedRow>(by.range, [from, to, ...after]) : client.query<ConfirmedRow>(by.rangeField, [from, to, industry, ...after]);
-    });
+    }, from === to || city !== null ? WALK_THE_SCOPE_INDEX : undefined);
     return paginate(rows, page.limit, (r) => authorityCursor(r.confirmed_at, r.person_id, r.year), (r) => ({
       personId: r.person_id,
       year: r.year,

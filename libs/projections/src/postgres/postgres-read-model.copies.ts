@@ -43,12 +43,17 @@ export class ReadModelCopies {
    * A read in a transaction of its own holding the lock shared: the copy in use cannot be put out
    * of use and emptied by the next rebuild between choosing it and reading it.
    */
-  async read<T>(work: (client: PoolClient, state: CopiesState) => Promise<T>): Promise<T> {
+  async read<T>(work: (client: PoolClient, state: CopiesState) => Promise<T>, settings?: string): Promise<T> {
     let answer: T | undefined;
-    await inTransaction(this.pool, async (client) => {
-      answer = await work(client, await this.shared(client));
-      return true;
-    });
+    // BEGIN, any settings of this transaction, the lock and the state: one round trip.
+    await inTransaction(
+      this.pool,
+      async (client, opened) => {
+        answer = await work(client, this.stateIn(opened));
+        return true;
+      },
+      settings === undefined ? this.sql.shared : `${settings}; ${this.sql.shared}`,
+    );
     return answer as T;
   }
 
@@ -119,8 +124,12 @@ export class ReadModelCopies {
    * read models that newer code migrated since this process opened them.
    */
   private async lockAndRead(client: PoolClient, lockAndRead: string): Promise<CopiesState> {
-    const results = (await client.query(lockAndRead)) as unknown as Array<QueryResult<CopiesState>>;
-    const state = results[results.length - 1]!.rows[0]!;
+    return this.stateIn((await client.query(lockAndRead)) as unknown as QueryResult[]);
+  }
+
+  /** The state, the last of `results`; refused when newer code migrated the read models since. */
+  private stateIn(results: QueryResult[]): CopiesState {
+    const state = (results[results.length - 1] as QueryResult<CopiesState>).rows[0]!;
     refuseUnlessSchemaIs(state.schema_version, POSTGRES_READ_MODEL_SCHEMA_VERSION);
     return state;
   }

@@ -1,17 +1,25 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { isQueryReadTimeout } from '@jx/postgres';
+
+const BEGIN = 'BEGIN ISOLATION LEVEL READ COMMITTED';
 
 /**
  * Runs `work` in one transaction on one pooled connection: committed when it returns true, rolled
- * back when it returns false or throws.
+ * back when it returns false or throws. `opening` (statements without parameters) is sent with
+ * the BEGIN, in the same round trip; `work` is handed their results, one per statement.
  */
-export async function inTransaction(pool: Pool, work: (client: PoolClient) => Promise<boolean>): Promise<boolean> {
+export async function inTransaction(
+  pool: Pool,
+  work: (client: PoolClient, opened: QueryResult[]) => Promise<boolean>,
+  opening?: string,
+): Promise<boolean> {
   const client = await pool.connect();
   let discard: Error | undefined;
   try {
     // READ COMMITTED whatever the server's default: the read models' locking relies on it.
-    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-    const done = await work(client);
+    const begun = (await client.query(opening === undefined ? BEGIN : `${BEGIN}; ${opening}`)) as unknown as QueryResult | QueryResult[];
+    // The simple protocol answers one result per statement (the BEGIN's first) when there are several.
+    const done = await work(client, Array.isArray(begun) ? begun.slice(1) : []);
     await client.query(done ? 'COMMIT' : 'ROLLBACK');
     return done;
   } catch (error: unknown) {
