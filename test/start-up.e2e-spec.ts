@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -154,14 +154,37 @@ it('npm run token refuses what would make a useless or ambiguous token, saying w
     [['role=authority', 'region=360000', 'hours=abc'], 'hours must be a number of hours above 0 (at most a year), got abc'],
     [['role=unit', 'unitId=u1', 'unitId=u2'], 'unitId is given twice'],
     [['role=authority'], 'an authority token needs a valid region claim'],
+    // A typo of hours would have given the default 8 hours; a name every object inherits is no claim either.
+    [['role=authority', 'region=360000', 'hour=1'], 'unknown argument hour: the claims are role, sub, personId, unitId, institutionId, region, industry, hours'],
+    [['role=authority', 'region=360000', 'toString=x'], 'unknown argument toString: the claims are role, sub, personId, unitId, institutionId, region, industry, hours'],
   ];
   for (const [args, message] of cases) {
     const run = token(...args);
     expect([args, run.status, run.stdout, run.stderr.trim()]).toEqual([args, 1, '', message]);
   }
   expect(token('role=authority', 'region=360000', 'hours=0.5').status).toBe(0);
-  // A name every object inherits is no claim given before.
-  expect(token('role=authority', 'region=360000', 'toString=x').status).toBe(0);
+  // Asked for help it says how; given nothing, it says so, with the same usage.
+  const help = token('--help');
+  expect([help.status, help.stdout]).toEqual([0, expect.stringContaining('usage: npm run token -- role=<role>')]);
+  const nothing = token();
+  expect([nothing.status, nothing.stdout, nothing.stderr]).toEqual([1, '', expect.stringMatching(/^no claims given\nusage: npm run token/)]);
+});
+
+it('npm run token without a secret names where it looked for the development secret (exit 2)', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dataDir, 'elsewhere') };
+  delete env.AUTH_JWT_SECRET;
+  const run = spawnSync(process.execPath, ['dist/apps/api/src/cli/issue-token.js', 'role=authority', 'region=360000'], { cwd: ROOT, env, encoding: 'utf8' });
+  expect([run.status, run.stdout, run.stderr.trim()]).toEqual([2, '', `AUTH_JWT_SECRET is not set, and there is no development secret in ${join(dataDir, 'elsewhere', 'dev-jwt-secret')} (npm start keeps it in its DATA_DIR: give the same DATA_DIR)`]);
+});
+
+it.each(['verify-chain', 'projections-rebuild'])('%s takes no arguments: --help says what it does, anything else is refused before a store is opened', (name) => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [`dist/apps/worker/src/cli/${name}.js`, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, EVENT_STORE: 'sqlite', DATABASE_URL: '' }, encoding: 'utf8' });
+  const help = cli('--help');
+  expect([help.status, help.stdout, help.stderr]).toEqual([0, expect.stringMatching(/^usage: npm run (verify-chain|projections:rebuild)\n/), '']);
+  const wrong = cli('--all');
+  expect([wrong.status, wrong.stdout, wrong.stderr]).toEqual([1, '', expect.stringMatching(/^unexpected argument --all: this command takes none\nusage: /)]);
+  // Nothing was opened, so nothing was made: the store files are not there.
+  expect(readdirSync(dataDir)).toEqual([]);
 });
 
 it('the embedded default prints its development secret, keeps it across restarts, and stops on SIGTERM', async () => {

@@ -5,32 +5,47 @@
  */
 import { createSigner } from 'fast-jwt';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { claimsOf } from '../http/auth.guard';
 
-/** AUTH_JWT_SECRET, else the embedded default's development secret (main.ts keeps it there), else null. */
-function secretInUse(): string | null {
+const USAGE = `usage: npm run token -- role=<role> [claims…] [sub=<id>] [hours=8]
+  role=professional personId=<id> unitId=<id>   role=institution institutionId=<id>
+  role=unit unitId=<id>                          role=authority region=<6 digits> [industry=<field>]
+  role=regulator region=<6 digits>
+  Signs with AUTH_JWT_SECRET, else (outside production) with the development secret npm start keeps
+  in DATA_DIR/dev-jwt-secret: give the same DATA_DIR as the server. Exit 1 on a wrong argument, 2
+  when there is no secret to sign with.`;
+
+/** The claims API.md names (exp is set from hours), and hours: anything else is a typo. */
+const KEYS = new Set(['role', 'sub', 'personId', 'unitId', 'institutionId', 'region', 'industry', 'hours']);
+
+/** AUTH_JWT_SECRET, else the embedded default's development secret (main.ts keeps it there), else where it was looked for. */
+function secretInUse(): { secret: string } | { missing: string } {
   const set = process.env.AUTH_JWT_SECRET;
-  if (set) return set;
-  if (process.env.NODE_ENV === 'production') return null;
+  if (set) return { secret: set };
+  if (process.env.NODE_ENV === 'production') return { missing: 'AUTH_JWT_SECRET is not set (required when NODE_ENV=production)' };
+  const file = join(process.env.DATA_DIR || './data', 'dev-jwt-secret');
   try {
-    const kept = readFileSync(join(process.env.DATA_DIR || './data', 'dev-jwt-secret'), 'utf8').trim();
-    return kept.length >= 32 ? kept : null;
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 32) return { secret: kept };
   } catch {
-    return null;
+    // said below
   }
+  return { missing: `AUTH_JWT_SECRET is not set, and there is no development secret in ${resolve(file)} (npm start keeps it in its DATA_DIR: give the same DATA_DIR)` };
 }
 
 async function main(): Promise<void> {
-  const secret = secretInUse();
-  if (secret === null) {
-    process.stderr.write('set AUTH_JWT_SECRET to the secret the server uses (without it, npm start keeps its development secret in DATA_DIR/dev-jwt-secret, which this command reads)\n');
-    process.exit(2);
+  const args = process.argv.slice(2);
+  if (args.length === 1 && ['--help', '-h', 'help'].includes(args[0]!)) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
   }
+  if (args.length === 0) throw new Error(`no claims given\n${USAGE}`);
   const claims: Record<string, string> = {};
-  for (const arg of process.argv.slice(2)) {
+  for (const arg of args) {
     const [key, ...rest] = arg.split('=');
-    if (!key || rest.length === 0) throw new Error(`expected key=value, got ${arg}`);
+    if (!key || rest.length === 0) throw new Error(`expected key=value, got ${arg}\n${USAGE}`);
+    if (!KEYS.has(key)) throw new Error(`unknown argument ${key}: the claims are ${[...KEYS].join(', ')}`);
     // The server refuses a token that writes a claim twice: so does this.
     if (Object.hasOwn(claims, key)) throw new Error(`${key} is given twice`);
     claims[key] = rest.join('=');
@@ -41,6 +56,12 @@ async function main(): Promise<void> {
   const sub = claims.sub ?? `${claims.role ?? 'user'}-cli`;
   // Refuse what the server would refuse (an unknown role, a missing or malformed scope claim).
   claimsOf({ ...claims, sub });
+  const inUse = secretInUse();
+  if ('missing' in inUse) {
+    process.stderr.write(`${inUse.missing}\n`);
+    process.exit(2);
+  }
+  const { secret } = inUse;
   const sign = createSigner({ key: secret, algorithm: 'HS256', expiresIn: hours * 3600 * 1000 });
   const token = sign({ ...claims, sub });
   process.stdout.write(`${token}\n`);

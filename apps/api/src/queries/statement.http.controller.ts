@@ -9,13 +9,21 @@ import { personYearPath } from '../credit-years/person-year.path';
 import { PersonYearAccess } from './person-year-access';
 import { Endpoint } from '../http/openapi';
 import * as responses from '../http/responses';
-import { ApiQuery } from '@nestjs/swagger';
 
 const statementQuery = z.strictObject({
-  asOf: instant.optional(),
+  asOf: instant.describe('the year as it stood after every event recorded at or before this instant: ISO-8601 with milliseconds and a zone, e.g. 2024-05-06T08:00:00.000Z').optional(),
   // Any whole number: one past the last revision is 404 however large (beyond 2^53 it reads as 2^53 − 1, past any stream).
-  revision: z.string().regex(/^\d+$/, 'must be a whole number from 0').transform((s) => Math.min(Number(s), Number.MAX_SAFE_INTEGER)).optional(),
-  ruleSet: z.string().max(64).optional(),
+  revision: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number from 0')
+    .describe('the year as it stood after the event of this revision (from 0, as History numbers them)')
+    .transform((s) => Math.min(Number(s), Number.MAX_SAFE_INTEGER))
+    .optional(),
+  ruleSet: z
+    .string()
+    .max(64)
+    .describe('recompute under another rule set (jx-2023-trial); without it, the rule set configured now for (field, year), or — with asOf / revision — the one recorded with the last event then (Art. 15)')
+    .optional(),
 });
 
 @Controller('api/persons/:personId/years/:year')
@@ -27,10 +35,7 @@ export class StatementController {
   ) {}
 
   /** The statement, now or as it stood (asOf / revision), under its rules or another (ruleSet). */
-  @Endpoint('Statement: totals per tier, compliance, shortfall, each activity with its derivation; asOf / revision travel in time, ruleSet recomputes', { response: responses.statement, errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, REVISION_NOT_FOUND' } })
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant with milliseconds and a zone' })
-  @ApiQuery({ name: 'revision', required: false, description: 'stream revision (from 0)' })
-  @ApiQuery({ name: 'ruleSet', required: false, description: 'recompute under another rule set; without it, the rule set configured now for (field, year), or — with asOf / revision — the one recorded with the last event then (history replays under the rules of its day, Art. 15)' })
+  @Endpoint('Statement: totals per tier, compliance, shortfall, each activity with its derivation; asOf / revision travel in time, ruleSet recomputes', { response: responses.statement, query: statementQuery, errors: { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, REVISION_NOT_FOUND' } })
   @Get()
   async statement(@Param() params: unknown, @Query() query: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     this.access.precheck(meta.actor, (params as { personId?: string }).personId ?? '');

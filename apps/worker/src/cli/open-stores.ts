@@ -20,6 +20,22 @@ export async function openStores(): Promise<{ config: AppConfig; events: EventSt
   return { config, events, readModels };
 }
 
+/**
+ * A maintenance command takes no arguments (its configuration is the server's environment): asked
+ * for help it says what it does; any other argument is refused before anything is opened, so that a
+ * probe (`-- --help`) never runs a whole check or rebuild.
+ */
+export function takeNoArguments(usage: string): void {
+  const args = process.argv.slice(2);
+  if (args.length === 0) return;
+  if (args.length === 1 && ['--help', '-h', 'help'].includes(args[0]!)) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  process.stderr.write(`unexpected argument ${args[0]}: this command takes none\n${usage}\n`);
+  process.exit(1);
+}
+
 export function fail(e: unknown): never {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);

@@ -6,9 +6,15 @@
  */
 import { DamagedStreamError, Projector, ProjectionRunner, ReadModelsRebuildingError } from '@jx/projections';
 import { defaultRegistry } from '@jx/rules';
-import { fail, openStores } from './open-stores';
+import { fail, openStores, takeNoArguments } from './open-stores';
+
+const USAGE = `usage: npm run projections:rebuild
+  Rebuilds the read models (inboxes, reports, institution index) from every event into their second
+  copy, printing progress, then puts that copy in use; servers go on meanwhile. Configured as the
+  server is: DATA_DIR, or EVENT_STORE, DATABASE_URL and the schemas (see README, Configuration).`;
 
 async function main(): Promise<void> {
+  takeNoArguments(USAGE);
   const { events, readModels } = await openStores();
   const models = await readModels();
   const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));

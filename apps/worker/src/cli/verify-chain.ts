@@ -3,9 +3,15 @@
  * first broken link of each broken stream. Exit 0 when intact, 3 when anything is broken.
  */
 import { verifyChain } from '@jx/event-store';
-import { fail, openStores } from './open-stores';
+import { fail, openStores, takeNoArguments } from './open-stores';
+
+const USAGE = `usage: npm run verify-chain
+  Recomputes every stream's hash chain and names the first broken link of each broken stream: exit 0
+  when all are intact, 3 when any is broken, 1 when the store cannot be read. Configured as the
+  server is: DATA_DIR, or EVENT_STORE, DATABASE_URL / EVENTSTORE_URL (see README, Configuration).`;
 
 async function main(): Promise<void> {
+  takeNoArguments(USAGE);
   const { events } = await openStores();
   let lastPrinted = -1;
   const report = await verifyChain(events, {
