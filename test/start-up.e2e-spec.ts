@@ -155,12 +155,13 @@ it('npm run token refuses what would make a useless or ambiguous token, saying w
     [['role=unit', 'unitId=u1', 'unitId=u2'], 'unitId is given twice'],
     [['role=authority'], 'an authority token needs a valid region claim'],
     // A typo of hours would have given the default 8 hours; a name every object inherits is no claim either.
-    [['role=authority', 'region=360000', 'hour=1'], 'unknown argument hour: the claims are role, sub, personId, unitId, institutionId, region, industry, hours'],
-    [['role=authority', 'region=360000', 'toString=x'], 'unknown argument toString: the claims are role, sub, personId, unitId, institutionId, region, industry, hours'],
+    [['role=authority', 'region=360000', 'hour=1'], 'unknown argument hour: the arguments are role, sub, personId, unitId, institutionId, region, industry, hours'],
+    [['role=authority', 'region=360000', 'toString=x'], 'unknown argument toString: the arguments are role, sub, personId, unitId, institutionId, region, industry, hours'],
   ];
   for (const [args, message] of cases) {
     const run = token(...args);
-    expect([args, run.status, run.stdout, run.stderr.trim()]).toEqual([args, 1, '', message]);
+    // The message first; a wrong key is followed by the usage.
+    expect([args, run.status, run.stdout, run.stderr.trim().split('\n')[0]]).toEqual([args, 1, '', message]);
   }
   expect(token('role=authority', 'region=360000', 'hours=0.5').status).toBe(0);
   // Asked for help it says how; given nothing, it says so, with the same usage.

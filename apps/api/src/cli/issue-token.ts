@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   for (const arg of args) {
     const [key, ...rest] = arg.split('=');
     if (!key || rest.length === 0) throw new Error(`expected key=value, got ${arg}\n${USAGE}`);
-    if (!KEYS.has(key)) throw new Error(`unknown argument ${key}: the claims are ${[...KEYS].join(', ')}`);
+    if (!KEYS.has(key)) throw new Error(`unknown argument ${key}: the arguments are ${[...KEYS].join(', ')}\n${USAGE}`);
     // The server refuses a token that writes a claim twice: so does this.
     if (Object.hasOwn(claims, key)) throw new Error(`${key} is given twice`);
     claims[key] = rest.join('=');
