@@ -21,6 +21,7 @@ import type {
   UnitPendingItem,
 } from '../read-model.port';
 import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, refuseUnlessSchemaIs, type ReadModelCopy } from '../read-model.port';
+import { PROVINCE } from '@jx/domain';
 import { cityOf, regionRange } from '../region-scope';
 import { PRIMARY_KEYS, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, copyTable, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
 import { prepareCopyStatements, prepareStateStatements, type CopyStatements, type StateStatements } from './sqlite-read-model.statements';
@@ -160,6 +161,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     const rows = this.read(({ authorityPending: by }) => {
       if (from === to) return industry === undefined ? by.county.all({ region: from, ...after }) : by.countyField.all({ region: from, industry, ...after });
       if (city !== null) return industry === undefined ? by.city.all({ city, ...after }) : by.cityField.all({ city, industry, ...after });
+      if (scope.region !== PROVINCE) return industry === undefined ? by.rangeByRegion.all({ from, to, ...after }) : by.rangeByRegionField.all({ from, to, industry, ...after });
       return industry === undefined ? by.range.all({ from, to, ...after }) : by.rangeField.all({ from, to, industry, ...after });
     });
     return paginate(rows, page.limit, (r) => encodeCursor(AUTHORITY_PENDING, [r.confirmed_at, r.person_id, r.year]), (r) => ({

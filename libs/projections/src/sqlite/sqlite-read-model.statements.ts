@@ -154,6 +154,10 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
       cityField: authorityPending<{ city: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_city_field`, 'substr(p.region, 1, 4) = @city AND p.field = @industry'),
       range: authorityPending<{ from: string; to: string }>(db, t.person_years, `${t.person_years}_awaiting_finalization`, 'p.region BETWEEN @from AND @to'),
       rangeField: authorityPending<{ from: string; to: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_field`, 'p.field = @industry AND p.region BETWEEN @from AND @to'),
+      // Another province's code: its few rows, found by region and sorted, rather than a walk of
+      // every confirmed year of the province in order that finds none.
+      rangeByRegion: authorityPending<{ from: string; to: string }>(db, t.person_years, `${t.person_years}_awaiting_in_region`, 'p.region BETWEEN @from AND @to'),
+      rangeByRegionField: authorityPending<{ from: string; to: string; industry: string }>(db, t.person_years, `${t.person_years}_awaiting_in_region_field`, 'p.region BETWEEN @from AND @to AND p.field = @industry'),
     },
     reportByRegion: db.prepare<[{ year: number; from: string; to: string; industry: string | null }], CountsRow>(
       `SELECT ${COUNTS}

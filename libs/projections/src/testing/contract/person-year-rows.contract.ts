@@ -6,7 +6,8 @@ import { regionRange } from '../../region-scope';
 import type { ReadModelFactory } from './read-model-fixture';
 
 const UNITS = ['u0', 'u1', 'u2', 'u-never-put'];
-const REGIONS = ['360102', '360111', '360402'];
+// Jiangxi's, and two units registered under other provinces' codes (360000 covers them too).
+const REGIONS = ['360102', '360111', '360402', '350102', '110101'];
 const FIELDS = ['general', 'health', 'accounting'];
 const STATUSES: YearStatus[] = ['open', 'confirmed', 'finalized', 'voided'];
 const YEARS = [2024, 2025];
@@ -50,7 +51,7 @@ function inRegion(region: string | undefined, scope: string): boolean {
   return region >= from && region <= to;
 }
 
-const REGION_SCOPES: RegionScope[] = ['360000', '360100', '360102', '360111', '360400', '360402', '350000']
+const REGION_SCOPES: RegionScope[] = ['360000', '360100', '360102', '360111', '360400', '360402', '350000', '350100', '110000']
   .flatMap((region) => [{ region }, { region, industry: 'health' }]);
 const SCOPES: ReportScope[] = [...REGION_SCOPES, ...UNITS.flatMap((unitId) => [{ unitId }, { unitId, industry: 'general' }])];
 
