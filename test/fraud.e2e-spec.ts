@@ -117,6 +117,9 @@ it('the same institution flag posted again reaches registrations made since, fla
   const again = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: hr2, body: { ...flag, courses: ['C1', 'C1'] } });
   expect(again.status).toBe(202);
   expect(await pollJob(again.body.jobId)).toMatchObject({ state: 'completed', progress: { done: 3, total: 3 } });
+  // Its result (what the worker logs) tells the holders that hold it from the one it wrote to.
+  const { JOB_QUEUE } = await import('@jx/jobs');
+  expect((await t.app.get<{ getJob(id: string): Promise<{ result?: unknown } | null> }>(JOB_QUEUE).getJob(again.body.jobId))?.result).toEqual({ flagged: 3, written: 1 });
   const [p1, p2, p3] = [await statement('p1'), await statement('p2'), await statement('p3')];
   expect([p1.status, p1.flags]).toEqual(['open', [expect.objectContaining({ flagId: p1Flag.flagId, rescinded: true })]]);
   expect([p2.status, p2.flags.length]).toEqual(['voided', 1]);

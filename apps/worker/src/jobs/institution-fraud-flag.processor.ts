@@ -24,7 +24,8 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
     this.jobs.registerProcessor<InstitutionFraudFlagJob>(INSTITUTION_FRAUD_FLAG_JOB, logged((job) => this.process(job)));
   }
 
-  async process(job: JobContext<InstitutionFraudFlagJob>): Promise<{ flagged: number }> {
+  /** `flagged`: the holders that hold the flag now; `written`: those this run flagged (a run again after a crash writes only the rest). */
+  async process(job: JobContext<InstitutionFraudFlagJob>): Promise<{ flagged: number; written: number }> {
     const { institutionId, year, reason, courses, actor, correlationId } = job.data;
     // Art. 14 says all of them: a stale index would miss some. Fail (the job is retried) rather
     // than complete with fewer flags. A rebuild meanwhile is harmless: it builds another copy and
@@ -33,6 +34,7 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
     const holders = await this.readModels.institutionHolders(institutionId, year, courses);
     await job.reportProgress(0, holders.length);
     let flagged = 0;
+    let written = 0;
     for (const [i, holder] of holders.entries()) {
       // Shutting down: stop between two flags; the job runs again (each flag is idempotent).
       stopIfInterrupted(job);
@@ -41,8 +43,9 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
         new FlagFraud({ ...holder, flagId, reason, evidence: [], institutionId, courses }, { actor, correlationId, causationId: job.id }),
       );
       if (answer.flagged) flagged += 1;
+      if (answer.written) written += 1;
       await job.reportProgress(i + 1, holders.length);
     }
-    return { flagged };
+    return { flagged, written };
   }
 }

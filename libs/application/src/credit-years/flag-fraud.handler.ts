@@ -8,6 +8,8 @@ export interface FlagFraudAnswer {
   status: 'voided';
   /** False when an institution-wide flag found no registration of that institution here. */
   flagged: boolean;
+  /** Whether this command wrote the flag (false when the year held it already: a job run again). */
+  written: boolean;
 }
 
 export class FlagFraud extends Command<FlagFraudAnswer> {
@@ -29,6 +31,6 @@ export class FlagFraudHandler implements ICommandHandler<FlagFraud> {
       () => this.years.unitOfYear(data.personId, data.year),
       ({ state, unit, ctx }) => decideFlagFraud(data, state, unit, ctx),
     );
-    return { flagId: data.flagId, status: 'voided', flagged: out.result?.flagged ?? false };
+    return { flagId: data.flagId, status: 'voided', flagged: out.result?.flagged ?? false, written: out.appended.length > 0 };
   }
 }
