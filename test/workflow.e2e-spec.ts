@@ -55,6 +55,15 @@ describe('DeclareActivity', () => {
     expect(res.body.error.code).toBe('ACTIVITY_ID_REUSED');
   });
 
+  it('the same activityId and body from another actor (another sub, same role) is ACTIVITY_ID_REUSED and writes nothing', async () => {
+    const registration = activity({ unitId: 'u1', evidence: undefined });
+    expect((await declare(await t.token({ role: 'institution', institutionId: 'inst1', sub: 'clerk-1' }), registration)).status).toBe(201);
+    const head = await t.head();
+    const byColleague = await declare(await t.token({ role: 'institution', institutionId: 'inst1', sub: 'clerk-2' }), registration);
+    expectError(byColleague, 409, 'ACTIVITY_ID_REUSED');
+    expect(await t.head()).toBe(head);
+  });
+
   it('Art. 12 ¶1: an institution registration is verified on registration', async () => {
     const res = await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
     expect(res.status).toBe(201);

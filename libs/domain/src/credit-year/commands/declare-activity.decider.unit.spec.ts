@@ -56,6 +56,14 @@ describe('DeclareActivity', () => {
     given([opened(), declared('a1')]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx({ ...actors.pro, sub: 'someone-else' }))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
   });
 
+  it('the same activityId and body from the same sub in another role is ACTIVITY_ID_REUSED (the actor is sub and role)', () => {
+    const institutionBody = cmd({ category: '8.1' });
+    const firstByInstitution = given([opened()]).when((s) => decideDeclareActivity(institutionBody, s, UNIT, none, ctx(actors.institution))).result();
+    given([opened(), ...firstByInstitution.events])
+      .when((s) => decideDeclareActivity(institutionBody, s, UNIT, none, ctx({ ...actors.unit, sub: actors.institution.sub })))
+      .thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
+  });
+
   it('the same activityId with another body is ACTIVITY_ID_REUSED', () => {
     given([opened(), declared('a1', { requestDigest: 'other' })]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
   });
