@@ -20,7 +20,8 @@
  * during the next side's measurement. The API's CPU per command includes it; its rate does not
  * wait for it (API.md allows read models 2 s), and the catch-up time is printed.
  * Besides rates and latencies it prints the CPU time (user + system, every thread) that each server
- * and the load generator spent per command, read from /proc: where the time goes, on 2 cores.
+ * and the load generator spent per command, read from /proc: where the time goes, on 2 cores; and
+ * each server's main thread's own share, the one thread that runs its JavaScript.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -62,9 +63,9 @@ const CLOCK_TICKS = (() => {
 })();
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
+function cpuSeconds(pid: number | undefined, thread?: 'main'): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === 'main' ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
@@ -72,7 +73,7 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-type Measured = LoadResult & { serverCpuUs: number; clientCpuUs: number; settleMs: number };
+type Measured = LoadResult & { serverCpuUs: number; mainThreadCpuUs: number; clientCpuUs: number; settleMs: number };
 
 /**
  * A load, with the CPU time the server and this client spent per command during it. `settle`
@@ -81,13 +82,14 @@ type Measured = LoadResult & { serverCpuUs: number; clientCpuUs: number; settleM
  */
 async function measured(server: ChildProcess, n: number, concurrency: number, send: (i: number) => Promise<number>, settle?: () => Promise<void>): Promise<Measured> {
   const server0 = cpuSeconds(server.pid);
+  const main0 = cpuSeconds(server.pid, 'main');
   const client0 = process.cpuUsage();
   const result = await load(n, concurrency, send);
   const settled0 = performance.now();
   await settle?.();
   const settleMs = performance.now() - settled0;
   const client = process.cpuUsage(client0);
-  return { ...result, settleMs, serverCpuUs: ((cpuSeconds(server.pid) - server0) * 1e6) / n, clientCpuUs: (client.user + client.system) / n };
+  return { ...result, settleMs, serverCpuUs: ((cpuSeconds(server.pid) - server0) * 1e6) / n, mainThreadCpuUs: ((cpuSeconds(server.pid, 'main') - main0) * 1e6) / n, clientCpuUs: (client.user + client.system) / n };
 }
 
 /**
@@ -167,13 +169,13 @@ async function main(): Promise<void> {
     const mean = (r: Measured[], f: (x: Measured) => number) => r.reduce((s, x) => s + f(x), 0) / r.length;
     const merge = (r: Measured[]) => ({
       perSecond: mean(r, (x) => x.perSecond), p50: Math.max(...r.map((x) => x.p50)), p99: Math.max(...r.map((x) => x.p99)),
-      serverCpuUs: mean(r, (x) => x.serverCpuUs), clientCpuUs: mean(r, (x) => x.clientCpuUs), settleMs: Math.max(...r.map((x) => x.settleMs)),
+      serverCpuUs: mean(r, (x) => x.serverCpuUs), mainThreadCpuUs: mean(r, (x) => x.mainThreadCpuUs), clientCpuUs: mean(r, (x) => x.clientCpuUs), settleMs: Math.max(...r.map((x) => x.settleMs)),
     });
     const b = merge(runs.bare);
     const n = merge(runs.nest);
     const a = merge(runs.app);
     const line = (name: string, r: typeof a) =>
-      `${name.padEnd(16)} ${r.perSecond.toFixed(0).padStart(6)} commands/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   CPU per command: server ${r.serverCpuUs.toFixed(0)} µs, client ${r.clientCpuUs.toFixed(0)} µs`;
+      `${name.padEnd(16)} ${r.perSecond.toFixed(0).padStart(6)} commands/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   CPU per command: server ${r.serverCpuUs.toFixed(0)} µs (main thread ${r.mainThreadCpuUs.toFixed(0)}), client ${r.clientCpuUs.toFixed(0)} µs`;
     console.log(`http bench: ${COMMANDS} commands per side after ${WARMUP} to warm up, ${CONCURRENCY} in flight, ${PERSONS} person-years, node ${process.version}`);
     console.log(line('bare append', b));
     console.log(line('Nest bare append', n));
@@ -187,6 +189,10 @@ async function main(): Promise<void> {
     const cores = availableParallelism();
     const ceiling = (r: typeof a) => cores / ((r.serverCpuUs + r.clientCpuUs) / 1e6);
     console.log(`                 ${(b.serverCpuUs / a.serverCpuUs).toFixed(2)} (server CPU per command, bare / DeclareActivity); at its CPU per command DeclareActivity could reach at most ${ceiling(a).toFixed(0)} commands/s on ${cores} cores, a ratio of ${(ceiling(a) / b.perSecond).toFixed(2)}, even with every core busy`);
+    // JavaScript runs on one thread: its CPU per command bounds the answers per second on its own,
+    // whatever the other threads (GC helpers, the file system's) and cores do.
+    const mainBound = (r: typeof a) => 1e6 / r.mainThreadCpuUs;
+    console.log(`                 its main thread alone allows at most ${mainBound(a).toFixed(0)} commands/s (${(mainBound(a) / b.perSecond).toFixed(2)} of bare), the bare route's ${mainBound(b).toFixed(0)}/s: the side whose bound is near its rate was waiting on that one thread`);
 
     // A 60-event statement read, p99 (target ≤ 5 ms), one request at a time.
     const reader = await sign({ role: 'professional', personId: 'stmt', unitId: 'u1' });
