@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activity, world, yearPath, type World } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { expectError } from './support/matrix';
 import { undocumentedErrors } from './support/documented-errors';
 import { Projector, ProjectionRunner, READ_MODEL_STORE, type ReadModelBatch, type ReadModelStore } from '@jx/projections';
 import { defaultRegistry } from '@jx/rules';
@@ -56,6 +57,38 @@ it('a year stays voided while another flag stands', async () => {
   const f1 = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'one' } });
   await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'two' } });
   const res = await t.call('POST', `${yearPath()}/fraud-flags/${f1.body.flagId}/rescission`, { token: w.hr, body: { reason: 'review' } });
+  expect(res.body.status).toBe('voided');
+});
+
+it('a flag sent again under its Idempotency-Key answers 200 with the same flagId and writes nothing; the key with another body is IDEMPOTENCY_KEY_REUSED; another official\'s key is theirs', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+  const flag = (token: string, key: string, reason = 'forged certificate') =>
+    t.call('POST', `${yearPath()}/fraud-flags`, { token, body: { reason }, headers: { 'idempotency-key': key } });
+  const key = '6f1c1d6e-2b0f-4c55-9d1e-3a4b5c6d7e8f';
+  const first = await flag(w.hr, key);
+  expect([first.status, first.body]).toEqual([201, { flagId: expect.any(String), status: 'voided' }]);
+  const head = await t.head();
+  const again = await flag(w.hr, key);
+  expect([again.status, again.body]).toEqual([200, first.body]);
+  expectError(await flag(w.hr, key, 'another reason'), 409, 'IDEMPOTENCY_KEY_REUSED');
+  expect(await t.head()).toBe(head);
+  const colleague = await flag(await t.token({ role: 'authority', region: '360000', sub: 'another-official' }), key);
+  expect(colleague.status).toBe(201);
+  expect(colleague.body.flagId).not.toBe(first.body.flagId);
+  const statement = await t.call('GET', yearPath(), { token: w.hr });
+  expect(statement.body.flags.map((f: { flagId: string }) => f.flagId)).toEqual([first.body.flagId, colleague.body.flagId]);
+  // A malformed key is refused before anything is read or written.
+  expectError(await flag(w.hr, 'not a key!'), 400, 'VALIDATION_FAILED');
+  expect(await t.head()).toBe(head + 1);
+});
+
+it('without an Idempotency-Key each flag request makes a flag of its own, even with the same reason', async () => {
+  await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+  const one = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'forged' } });
+  const two = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'forged' } });
+  expect([one.status, two.status]).toEqual([201, 201]);
+  expect(two.body.flagId).not.toBe(one.body.flagId);
+  const res = await t.call('POST', `${yearPath()}/fraud-flags/${one.body.flagId}/rescission`, { token: w.hr, body: { reason: 'review' } });
   expect(res.body.status).toBe('voided');
 });
 

@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideFlagFraud, type FlagFraudCommand } from '@jx/domain';
+import { createHash } from 'node:crypto';
+import { decideFlagFraud, type ActorClaims, type FlagFraudCommand } from '@jx/domain';
 import type { CommandMetadata } from '../command-metadata';
 import { CreditYearCommands } from '../credit-year-commands';
 
@@ -10,6 +11,15 @@ export interface FlagFraudAnswer {
   flagged: boolean;
   /** Whether this command wrote the flag (false when the year held it already: a job run again). */
   written: boolean;
+}
+
+/**
+ * The id of a person flag sent under an Idempotency-Key: one per actor (sub and role), person-year
+ * and key, so that the same request sent again — a retry after a lost answer — finds the flag it
+ * wrote instead of writing a second one, which would need a rescission of its own.
+ */
+export function idempotentFlagId(actor: Pick<ActorClaims, 'sub' | 'role'>, personId: string, year: number, idempotencyKey: string): string {
+  return `key-${createHash('sha256').update(JSON.stringify([actor.sub, actor.role, personId, year, idempotencyKey])).digest('hex').slice(0, 40)}`;
 }
 
 export class FlagFraud extends Command<FlagFraudAnswer> {

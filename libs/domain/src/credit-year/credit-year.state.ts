@@ -4,7 +4,7 @@
  */
 import type { ActivityStatus, Field, Hundredths } from '@jx/rules';
 import { defaultMakeUpEnd } from '../shared/china-time';
-import type { ActivityData, CreditYearEvent } from './credit-year.events';
+import type { ActivityData, CreditYearEvent, Evidence } from './credit-year.events';
 
 export type Workflow = 'open' | 'confirmed' | 'finalized';
 
@@ -29,6 +29,8 @@ export interface ActivityState {
 export interface FlagState {
   flagId: string;
   reason: string;
+  /** As the flag recorded it (its repeat under an Idempotency-Key must bring the same). */
+  evidence: Evidence[];
   at: string;
   institutionId: string | null;
   courses: string[] | null;

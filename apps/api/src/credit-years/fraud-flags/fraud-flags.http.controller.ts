@@ -1,8 +1,10 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { ApiHeader } from '@nestjs/swagger';
 import { z } from 'zod';
-import { FlagFraud, FlagInstitutionFraud, RescindFraudFlag, type CommandMetadata } from '@jx/application';
+import { FlagFraud, FlagInstitutionFraud, idempotentFlagId, RescindFraudFlag, type CommandMetadata } from '@jx/application';
 import { requireHr } from '../../http/policies';
 import { Meta } from '../../http/request-context';
 import { evidence, id, parseWith, printable, reasonText, noQuery } from '../../http/validation';
@@ -12,6 +14,8 @@ import * as responses from '../../http/responses';
 
 const flagBody = z.strictObject({ reason: reasonText, evidence: evidence.optional() });
 const rescindBody = z.strictObject({ reason: reasonText });
+/** An optional request header (the IETF httpapi draft's): a UUID fits. */
+const idempotencyKey = z.strictObject({ 'Idempotency-Key': id.optional() });
 const institutionFlagBody = z.strictObject({
   year: z.number().int('must be a whole number').min(2023).max(2100),
   reason: reasonText,
@@ -25,17 +29,20 @@ const institutionFlagBody = z.strictObject({
 export class FraudFlagsController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
-  @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year', { response: responses.flagged, body: flagBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND' } })
+  @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year. Each request makes a flag of its own, unless it carries an `Idempotency-Key` header (1–64 characters of A–Z, a–z, 0–9, _ or -; a UUID fits): the same key, body and actor again answers 200 with the same flagId and writes nothing — a retry after a lost answer flags nobody twice', { response: responses.flagged, body: flagBody, errors: { 200: 'the same Idempotency-Key, body and actor again: the same flagId', 400: 'VALIDATION_FAILED (also a malformed Idempotency-Key)', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'IDEMPOTENCY_KEY_REUSED: the key was used by this actor for another flag of the person-year' } })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retry safe: the same key, body and actor again answers the same flag', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } })
   @Post('persons/:personId/years/:year/fraud-flags')
   @HttpCode(201)
-  async flag(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
+  async flag(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Headers('idempotency-key') key: unknown, @Meta() meta: CommandMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     requireHr(meta.actor);
     const path = parseWith(personYearPath, params);
     parseWith(noQuery, query);
     const dto = parseWith(flagBody, body);
-    const answer = await this.bus.execute(
-      new FlagFraud({ ...path, flagId: randomUUID(), reason: dto.reason, evidence: dto.evidence ?? [], institutionId: null, courses: null }, meta),
-    );
+    const header = parseWith(idempotencyKey, key === undefined ? {} : { 'Idempotency-Key': key });
+    const given = header['Idempotency-Key'];
+    const flagId = given === undefined ? randomUUID() : idempotentFlagId(meta.actor, path.personId, path.year, given);
+    const answer = await this.bus.execute(new FlagFraud({ ...path, flagId, reason: dto.reason, evidence: dto.evidence ?? [], institutionId: null, courses: null }, meta));
+    if (!answer.written) reply.status(200);
     return { flagId: answer.flagId, status: answer.status };
   }
 

@@ -3,7 +3,8 @@
  * reaches this year only if it holds a registration by that institution (of the named courses).
  */
 import type { Evidence } from '../credit-year.events';
-import { effectiveContentKey, type CreditYearState } from '../credit-year.state';
+import { effectiveContentKey, type CreditYearState, type FlagState } from '../credit-year.state';
+import { conflict } from '../../shared/domain-error';
 import type { CreditYearDecision, DecideContext, UnitView } from './decide-context';
 import { checkStoredScope, requireHrAuthority, requireYear } from './guards';
 
@@ -33,6 +34,14 @@ const sameCourses = (a: readonly string[] | null, b: readonly string[] | null): 
   return new Set(b).size === set.size && b.every((c) => set.has(c));
 };
 
+/** Evidence items in order, by name and hash. */
+const sameEvidence = (a: readonly Evidence[], b: readonly Evidence[]): boolean =>
+  a.length === b.length && a.every((e, i) => e.name === b[i]!.name && e.sha256 === b[i]!.sha256);
+
+/** The flag held under an id is the one asked for again. */
+const sameFlag = (held: FlagState, cmd: FlagFraudCommand): boolean =>
+  held.reason === cmd.reason && held.institutionId === cmd.institutionId && sameCourses(held.courses, cmd.courses) && sameEvidence(held.evidence, cmd.evidence);
+
 /**
  * The year already holds this institution flag — the same institution, reason and courses (as a
  * set), standing or rescinded, whatever its id: posting it again reaches only years without it,
@@ -50,8 +59,13 @@ export function decideFlagFraud(cmd: FlagFraudCommand, current: CreditYearState 
   requireHrAuthority(ctx.actor);
   checkStoredScope(ctx.actor, state, unit);
   const ruleSetId = ctx.rules.idFor(state.field, state.year);
-  // A repeat of the same flag (an institution job retried, or posted again) changes nothing.
-  if (state.flags.has(cmd.flagId)) return { events: [], ruleSetId, result: { flagged: true } };
+  // A repeat of the same flag (an institution job retried, or a person flag sent again under its
+  // Idempotency-Key) changes nothing; the same key with another flag is a client's mistake.
+  const known = state.flags.get(cmd.flagId);
+  if (known !== undefined) {
+    if (!sameFlag(known, cmd)) throw conflict('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for another flag of this person-year', '14');
+    return { events: [], ruleSetId, result: { flagged: true } };
+  }
   if (cmd.institutionId !== null && holdsInstitutionFlag(state, cmd)) return { events: [], ruleSetId, result: { flagged: true } };
   if (cmd.institutionId !== null && !holdsRegistration(state, cmd.institutionId, cmd.courses)) {
     return { events: [], ruleSetId, result: { flagged: false } };

@@ -21,6 +21,15 @@ describe('FlagFraud (Art. 14)', () => {
     given([opened(), flagged()]).when((s) => decideFlagFraud(flag({ flagId: 'f2' }), s, UNIT, ctx(actors.hr))).then([flagged('f2')]);
     given([opened(), flagged()]).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.hr))).thenNothing();
   });
+  it('the same flagId again (an Idempotency-Key sent again) changes nothing, standing or rescinded; with another reason or evidence it is IDEMPOTENCY_KEY_REUSED', () => {
+    const evidence = [{ name: 'report.pdf', sha256: 'b'.repeat(64) }];
+    const held = [opened(), { ...flagged(), data: { ...flagged().data, evidence } } as CreditYearEvent];
+    given(held).when((s) => decideFlagFraud(flag({ evidence }), s, UNIT, ctx(actors.hr))).thenNothing();
+    given([...held, { type: 'FraudFlagRescinded', data: { flagId: 'f1', reason: 'review' } }]).when((s) => decideFlagFraud(flag({ evidence }), s, UNIT, ctx(actors.hr))).thenNothing();
+    given(held).when((s) => decideFlagFraud(flag({ evidence, reason: 'another reason' }), s, UNIT, ctx(actors.hr))).thenRefuses('IDEMPOTENCY_KEY_REUSED', 'conflict');
+    given(held).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.hr))).thenRefuses('IDEMPOTENCY_KEY_REUSED', 'conflict');
+    given(held).when((s) => decideFlagFraud(flag({ evidence: [{ ...evidence[0]!, name: 'other.pdf' }] }), s, UNIT, ctx(actors.hr))).thenRefuses('IDEMPOTENCY_KEY_REUSED', 'conflict');
+  });
   it('an institution flag reaches only years holding that institution registration (of the named courses)', () => {
     const withCourse = [opened(), registered('a1', { contentKey: 'C1' })];
     given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst1', courses: ['C1'] }), s, UNIT, ctx(actors.hr))).then([{ type: 'FraudFlagged', data: { flagId: 'f1', reason: 'forged certificate', evidence: [], institutionId: 'inst1', courses: ['C1'] } }]);
