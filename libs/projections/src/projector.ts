@@ -24,8 +24,12 @@ export class DamagedStreamError extends Error {
 /** The checkpoint of the read models fed by this projector. */
 export const READ_MODELS_CHECKPOINT = 'read-models';
 
-/** Streams kept between pages (insertion order = least recently projected first). */
-const RECENT_STREAMS = 5000;
+/**
+ * Events of recently projected streams kept between pages, at most (each stream counting one
+ * more). Bounded by events, not streams: a bound of streams let memory grow with the streams'
+ * length, up to 500 events each.
+ */
+const CACHED_EVENTS = 40_000;
 
 /** A recently projected stream: its events so far and the snapshot last derived from them. */
 interface Projected {
@@ -33,15 +37,27 @@ interface Projected {
   snapshot: PersonYearSnapshot | null;
 }
 
+/** What a kept stream costs the cache: its events, and one for the entry itself. */
+const weightOf = (projected: Projected): number => projected.events.length + 1;
+
 export class Projector {
+  /** Insertion order = least recently projected first. */
   private readonly recent = new Map<string, Projected>();
+  /** The weight of every stream kept (weightOf). */
+  private held = 0;
 
   constructor(
     private readonly events: Pick<EventStore, 'readStream'>,
     private readonly readModels: ReadModelStore,
     private readonly rules: RuleSets,
     readonly checkpointName: string = READ_MODELS_CHECKPOINT,
+    private readonly cacheCapacity: number = CACHED_EVENTS,
   ) {}
+
+  /** How many events of recently projected streams are kept now (each stream counting one more). */
+  get cachedEvents(): number {
+    return this.held;
+  }
 
   /**
    * Projects one page; resolves once its batch is committed (or skipped as already applied).
@@ -68,9 +84,21 @@ export class Projector {
   }
 
   private remember(streamId: string, projected: Projected): void {
-    this.recent.delete(streamId);
+    this.forget(streamId);
     this.recent.set(streamId, projected);
-    if (this.recent.size > RECENT_STREAMS) this.recent.delete(this.recent.keys().next().value!);
+    this.held += weightOf(projected);
+    // The least recently projected go first; a stream heavier than the whole budget is not kept.
+    for (const oldest of this.recent.keys()) {
+      if (this.held <= this.cacheCapacity) break;
+      this.forget(oldest);
+    }
+  }
+
+  private forget(streamId: string): void {
+    const known = this.recent.get(streamId);
+    if (known === undefined) return;
+    this.recent.delete(streamId);
+    this.held -= weightOf(known);
   }
 
   private async changesFor(page: readonly StoredEvent[]): Promise<ReadModelChange[]> {
