@@ -23,36 +23,22 @@
  * and the load generator spent per command, read from /proc: where the time goes, on 2 cores; and
  * each server's main thread's own share, the one thread that runs its JavaScript.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { MAX_ACTIVITIES_PER_YEAR } from '@jx/domain';
 import { openPostgresEventStore, openSqliteEventStore } from '@jx/event-store';
 import { openPostgresReadModelStore, openSqliteReadModelStore, READ_MODELS_CHECKPOINT } from '@jx/projections';
+import { ROOT, start, tokenSigner } from './bench-server';
 import { load, send, type LoadResult } from './http-client';
 
-const ROOT = join(__dirname, '..');
 const SECRET = 'bench-secret-bench-secret-bench-secret-00';
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 600);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const YEAR = new Date().getUTCFullYear();
-
-function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!.replace(/\/$/, '') });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
 
 const CLOCK_TICKS = (() => {
   try {
@@ -135,8 +121,7 @@ async function main(): Promise<void> {
   if (perYear > MAX_ACTIVITIES_PER_YEAR) throw new Error(`${perYear} declarations per person-year: at most ${MAX_ACTIVITIES_PER_YEAR} are taken (raise BENCH_PERSONS)`);
   execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dirs = [mkdtempSync(join(tmpdir(), 'jx-bench-app-')), mkdtempSync(join(tmpdir(), 'jx-bench-bare-')), mkdtempSync(join(tmpdir(), 'jx-bench-nest-'))];
-  const key = new TextEncoder().encode(SECRET);
-  const sign = (claims: Record<string, string>) => new SignJWT({ sub: `${claims.role}-bench`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
+  const sign = tokenSigner(SECRET);
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const baselineArgs = (process.env.BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const appEnv = JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>;

@@ -1,0 +1,93 @@
+/**
+ * `npm run bench:soak` (not a test): a long run of the API on the embedded default, in rounds, to
+ * see what a process that stays up does over time — its rate and p99 as streams lengthen, and its
+ * memory, which must level off once its bounded caches are full (recent streams on both sides of
+ * the store, verified tokens) instead of growing with what it has served.
+ * Each round sends BENCH_ROUND requests, 32 in flight, to person-years of BENCH_PERSONS people
+ * (this year) in 50 units: 88 % declarations, 10 % statements, 2 % unit inboxes. Per round it
+ * prints the rate, p99, the events per person-year so far, and the process's resident memory
+ * (anonymous: its heaps; file-backed: its code and libraries).
+ *   BENCH_ROUNDS (default 12) · BENCH_ROUND (default 20000) · BENCH_PERSONS (default 20000; a
+ *     person-year takes at most 500 activities, so BENCH_ROUNDS × BENCH_ROUND × 0.88 / BENCH_PERSONS ≤ 499)
+ *   BENCH_APP_NODE_ARGS: node flags for the API, e.g. '--max-old-space-size=200': with the heap
+ *     held that small, a process whose live heap kept growing would slow down round after round
+ *     (ever more garbage collection) and stop with "heap out of memory", where one that levels
+ *     off keeps its rate.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, start, tokenSigner } from './bench-server';
+import { load, send } from './http-client';
+
+const SECRET = 'bench-secret-bench-secret-bench-secret-00';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const ROUND = Number(process.env.BENCH_ROUND ?? 20_000);
+const PERSONS = Number(process.env.BENCH_PERSONS ?? 20_000);
+const UNITS = 50;
+const YEAR = new Date().getUTCFullYear();
+
+/** Resident memory of a process in MiB (Linux /proc), by kind. */
+function residentMiB(pid: number): { anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { anon: kib('RssAnon') / 1024, file: kib('RssFile') / 1024 };
+}
+
+async function main(): Promise<void> {
+  if ((ROUNDS * ROUND * 0.88) / PERSONS > 499) throw new Error('too many declarations per person-year: at most 500 are taken (raise BENCH_PERSONS)');
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'jx-bench-soak-'));
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dir, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31' });
+  let exited: string | null = null;
+  app.child.once('exit', (code, signal) => (exited = `the API exited (${signal ?? code})`));
+  try {
+    const sign = tokenSigner(SECRET);
+    const hr = await sign({ role: 'authority', region: '360000' });
+    for (let u = 0; u < UNITS; u++) {
+      const put = await send(`${app.url}/api/units/u${u}`, 'PUT', { authorization: `Bearer ${hr}`, 'content-type': 'application/json' }, JSON.stringify({ name: `Unit ${u}`, region: '360102', industry: 'general' }));
+      if (put.status !== 200) throw new Error(`PUT unit answered ${put.status}`);
+    }
+    const units = await Promise.all(Array.from({ length: UNITS }, (_, u) => sign({ role: 'unit', unitId: `u${u}` })));
+    const people = new Map<number, string>();
+    const tokenOf = async (p: number) => people.get(p) ?? people.set(p, await sign({ role: 'professional', personId: `p${p}`, unitId: `u${p % UNITS}` })).get(p)!;
+    const body = (i: number) => JSON.stringify({
+      activityId: `s${i}`, category: '8.1', subject: 'professional', title: 'Soak course', completedOn: `${YEAR}-01-02`,
+      measure: { minutes: 90 }, evidence: [{ name: 'certificate.pdf', sha256: 'a'.repeat(64) }],
+    });
+    let declared = 0;
+    console.log(`soak: ${ROUNDS} rounds of ${ROUND} requests, 32 in flight, ${PERSONS} person-years in ${UNITS} units, node ${process.version}${nodeArgs.length ? ` (API: ${nodeArgs.join(' ')})` : ''}`);
+    for (let round = 0; round < ROUNDS; round++) {
+      const result = await load(ROUND, 32, async (j) => {
+        const i = round * ROUND + j;
+        // Spread over everyone, so that every round reaches far more streams than any cache holds.
+        const p = (i * 7919) % PERSONS;
+        const token = await tokenOf(p);
+        if (j % 50 === 49) return (await send(`${app.url}/api/units/u${p % UNITS}/pending?limit=50`, 'GET', { authorization: `Bearer ${units[p % UNITS]}` })).status;
+        if (j % 10 === 9) {
+          const read = await send(`${app.url}/api/persons/p${p}/years/${YEAR}`, 'GET', { authorization: `Bearer ${token}` });
+          return read.status === 404 ? 200 : read.status; // a person-year not declared to yet
+        }
+        declared += 1;
+        return (await send(`${app.url}/api/persons/p${p}/years/${YEAR}/activities`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body(i))).status;
+      });
+      if (exited !== null) throw new Error(exited);
+      const memory = residentMiB(app.child.pid!);
+      console.log(
+        `round ${String(round + 1).padStart(2)}  ${result.perSecond.toFixed(0).padStart(5)} requests/s   p99 ${result.p99.toFixed(1).padStart(6)} ms   ` +
+          `${(declared / PERSONS).toFixed(1).padStart(5)} declarations per person-year   resident: ${memory.anon.toFixed(0)} MiB anonymous, ${memory.file.toFixed(0)} MiB file`,
+      );
+    }
+  } finally {
+    app.child.kill('SIGTERM');
+    if (exited === null) await new Promise((resolve) => app.child.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
