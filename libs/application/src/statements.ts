@@ -1,10 +1,10 @@
 /** Reads a person-year's statement: a fold of its own stream, exact at any revision or instant. */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { buildStatement, creditYearStream, notFound, type CreditYearState, type Statement } from '@jx/domain';
-import { EVENT_STORE, type EventStore } from '@jx/event-store';
+import { EVENT_STORE, WeightedCache, type EventStore } from '@jx/event-store';
 import type { RuleSetRegistry } from '@jx/rules';
 import { foldYear } from './credit-year-commands';
-import { RULE_SETS } from './tokens';
+import { RULE_SETS, STATEMENT_CACHE_EVENTS } from './tokens';
 
 export interface StatementOptions {
   asOf?: string;
@@ -15,13 +15,25 @@ export interface StatementOptions {
 
 @Injectable()
 export class Statements {
+  /**
+   * Recently read years, each weighing the events folded into it (and one more): bounded by
+   * events, not years, so that memory does not grow with the years' length. An entry also holds
+   * its statement as JSON for each rule set asked for, which grows with its events too.
+   */
+  private readonly recent: WeightedCache<string, LatestYear>;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(RULE_SETS) private readonly rules: RuleSetRegistry,
-  ) {}
+    @Optional() @Inject(STATEMENT_CACHE_EVENTS) cacheCapacity: number = CACHED_EVENTS,
+  ) {
+    this.recent = new WeightedCache(cacheCapacity, (latest) => latest.state.revision + 2);
+  }
 
-  /** Insertion-ordered: the oldest entry is evicted first. */
-  private readonly recent = new Map<string, LatestYear>();
+  /** How many events the recently read years hold (each year counting one more). */
+  get cachedEvents(): number {
+    return this.recent.weight;
+  }
 
   /** The folded state, or 404 (never written; before the first event; past the last revision). */
   async state(personId: string, year: number, options: StatementOptions = {}): Promise<CreditYearState> {
@@ -76,9 +88,7 @@ export class Statements {
     if (cached !== undefined && cached.state.revision === revision) return cached;
     const state = await this.state(personId, year);
     const entry = new LatestYear(state, (ruleSet) => this.render(state, ruleSet));
-    this.recent.delete(streamId);
     this.recent.set(streamId, entry);
-    if (this.recent.size > RECENT_YEARS) this.recent.delete(this.recent.keys().next().value!);
     return entry;
   }
 
@@ -87,7 +97,8 @@ export class Statements {
   }
 }
 
-const RECENT_YEARS = 2000;
+/** Events of recently read years kept, at most (see Statements.recent). */
+const CACHED_EVENTS = 40_000;
 
 /** A year's current state and its statement as JSON, rendered once per rule set. */
 export class LatestYear {

@@ -2,6 +2,8 @@
 export const CLOCK = Symbol('CLOCK');
 export const RULE_SETS = Symbol('RULE_SETS');
 export const WORKFLOW_SETTINGS = Symbol('WORKFLOW_SETTINGS');
+/** How many events the statement reader's cache of recent years may hold (optional; tests set it small). */
+export const STATEMENT_CACHE_EVENTS = Symbol('STATEMENT_CACHE_EVENTS');
 
 /** The injected clock: tests move it, production reads the system time. */
 export interface Clock {

@@ -18,6 +18,7 @@ export {
   type EventDraft,
 } from './handle-command';
 export { KeyedMutex } from './keyed-mutex';
+export { WeightedCache } from './weighted-cache';
 export {
   GENESIS_HASH,
   chainHash,

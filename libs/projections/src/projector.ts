@@ -5,7 +5,7 @@
  * rows and the checkpoint move together.
  */
 import { parseCreditYearStream } from '@jx/domain';
-import type { EventStore, StoredEvent } from '@jx/event-store';
+import { WeightedCache, type EventStore, type StoredEvent } from '@jx/event-store';
 import { projectCreditYear, type RuleSets } from './credit-year.projection';
 import type { PersonYearSnapshot, ReadModelChange, ReadModelStore } from './read-model.port';
 import { projectUnit } from './unit.projection';
@@ -27,7 +27,7 @@ export const READ_MODELS_CHECKPOINT = 'read-models';
 /**
  * Events of recently projected streams kept between pages, at most (each stream counting one
  * more). Bounded by events, not streams: a bound of streams let memory grow with the streams'
- * length, up to 500 events each.
+ * length (500 activities a year, and more events).
  */
 const CACHED_EVENTS = 40_000;
 
@@ -37,26 +37,23 @@ interface Projected {
   snapshot: PersonYearSnapshot | null;
 }
 
-/** What a kept stream costs the cache: its events, and one for the entry itself. */
-const weightOf = (projected: Projected): number => projected.events.length + 1;
-
 export class Projector {
-  /** Insertion order = least recently projected first. */
-  private readonly recent = new Map<string, Projected>();
-  /** The weight of every stream kept (weightOf). */
-  private held = 0;
+  /** Each stream weighs its events, and one for the entry itself. */
+  private readonly recent: WeightedCache<string, Projected>;
 
   constructor(
     private readonly events: Pick<EventStore, 'readStream'>,
     private readonly readModels: ReadModelStore,
     private readonly rules: RuleSets,
     readonly checkpointName: string = READ_MODELS_CHECKPOINT,
-    private readonly cacheCapacity: number = CACHED_EVENTS,
-  ) {}
+    cacheCapacity: number = CACHED_EVENTS,
+  ) {
+    this.recent = new WeightedCache(cacheCapacity, (projected) => projected.events.length + 1);
+  }
 
   /** How many events of recently projected streams are kept now (each stream counting one more). */
   get cachedEvents(): number {
-    return this.held;
+    return this.recent.weight;
   }
 
   /**
@@ -83,24 +80,6 @@ export class Projector {
     return { stream, previous: known?.snapshot ?? null };
   }
 
-  private remember(streamId: string, projected: Projected): void {
-    this.forget(streamId);
-    this.recent.set(streamId, projected);
-    this.held += weightOf(projected);
-    // The least recently projected go first; a stream heavier than the whole budget is not kept.
-    for (const oldest of this.recent.keys()) {
-      if (this.held <= this.cacheCapacity) break;
-      this.forget(oldest);
-    }
-  }
-
-  private forget(streamId: string): void {
-    const known = this.recent.get(streamId);
-    if (known === undefined) return;
-    this.recent.delete(streamId);
-    this.held -= weightOf(known);
-  }
-
   private async changesFor(page: readonly StoredEvent[]): Promise<ReadModelChange[]> {
     const changes: ReadModelChange[] = [];
     const touched = new Map<string, StoredEvent[]>();
@@ -120,7 +99,7 @@ export class Projector {
         // The page holds that revision, so the store must too: anything shorter is a damaged store.
         if (stream.length !== revision + 1) throw new DamagedStreamError(streamId, revision, stream.length);
         const snapshot = projectCreditYear(stream, this.rules);
-        this.remember(streamId, { events: stream, snapshot });
+        this.recent.set(streamId, { events: stream, snapshot });
         return { snapshot, previous };
       }),
     );
