@@ -63,7 +63,7 @@ export function decideFlagFraud(cmd: FlagFraudCommand, current: CreditYearState 
   // Idempotency-Key) changes nothing; the same key with another flag is a client's mistake.
   const known = state.flags.get(cmd.flagId);
   if (known !== undefined) {
-    if (!sameFlag(known, cmd)) throw conflict('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for another flag of this person-year', '14');
+    if (!sameFlag(known, cmd)) throw conflict('IDEMPOTENCY_KEY_REUSED', `flag ${cmd.flagId} of this person-year was recorded with another reason or evidence: the request repeats a key used for another flag`);
     return { events: [], ruleSetId, result: { flagged: true } };
   }
   if (cmd.institutionId !== null && holdsInstitutionFlag(state, cmd)) return { events: [], ruleSetId, result: { flagged: true } };
