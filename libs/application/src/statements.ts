@@ -98,7 +98,7 @@ export class Statements {
 }
 
 /** Events of recently read years kept, at most (see Statements.recent). */
-const CACHED_EVENTS = 40_000;
+const CACHED_EVENTS = 10_000;
 
 /** A year's current state and its statement as JSON, rendered once per rule set. */
 export class LatestYear {

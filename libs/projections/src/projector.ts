@@ -29,7 +29,7 @@ export const READ_MODELS_CHECKPOINT = 'read-models';
  * more). Bounded by events, not streams: a bound of streams let memory grow with the streams'
  * length (500 activities a year, and more events).
  */
-const CACHED_EVENTS = 40_000;
+const CACHED_EVENTS = 20_000;
 
 /** A recently projected stream: its events so far and the snapshot last derived from them. */
 interface Projected {
