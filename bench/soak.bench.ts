@@ -4,11 +4,13 @@
  * memory, which must level off once its bounded caches are full (recent streams on both sides of
  * the store, verified tokens) instead of growing with what it has served.
  * Each round sends BENCH_ROUND requests, 32 in flight, to person-years of BENCH_PERSONS people
- * (this year) in 50 units: 88 % declarations, 10 % statements, 2 % unit inboxes. Per round it
- * prints the rate, p99, the events per person-year so far, and the process's resident memory
- * (anonymous: its heaps; file-backed: its code and libraries).
+ * (this year) in 50 units: 88 % declarations, to each person in turn; 10 % statements of a person
+ * drawn at random; 2 % the inbox of a unit drawn at random. Per round it prints the rate, p99, the
+ * declarations per person-year so far, and the process's resident memory (anonymous: its heaps;
+ * file-backed: its code and libraries).
  *   BENCH_ROUNDS (default 12) · BENCH_ROUND (default 20000) · BENCH_PERSONS (default 20000; a
- *     person-year takes at most 500 activities, so BENCH_ROUNDS × BENCH_ROUND × 0.88 / BENCH_PERSONS ≤ 499)
+ *     person-year takes at most 500 activities: the bench refuses to start a run that would
+ *     declare more)
  *   BENCH_APP_NODE_ARGS: node flags for the API, e.g. '--max-old-space-size=200': with the heap
  *     held that small, a process whose live heap kept growing would slow down round after round
  *     (ever more garbage collection) and stop with "heap out of memory", where one that levels
@@ -18,8 +20,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_ACTIVITIES_PER_YEAR } from '@jx/domain';
 import { ROOT, start, tokenSigner } from './bench-server';
 import { load, send } from './http-client';
+import { prng } from './prng';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-00';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -35,8 +39,16 @@ function residentMiB(pid: number): { anon: number; file: number } {
   return { anon: kib('RssAnon') / 1024, file: kib('RssFile') / 1024 };
 }
 
+/** What the j-th request of a round asks for: 44 in 50 declare, 5 read a statement, 1 an inbox. */
+type Kind = 'declare' | 'statement' | 'inbox';
+const kindOf = (j: number): Kind => (j % 50 < 44 ? 'declare' : j % 50 < 49 ? 'statement' : 'inbox');
+
 async function main(): Promise<void> {
-  if ((ROUNDS * ROUND * 0.88) / PERSONS > 499) throw new Error('too many declarations per person-year: at most 500 are taken (raise BENCH_PERSONS)');
+  let declarations = 0;
+  for (let j = 0; j < ROUND; j++) if (kindOf(j) === 'declare') declarations += ROUNDS;
+  if (Math.ceil(declarations / PERSONS) > MAX_ACTIVITIES_PER_YEAR) {
+    throw new Error(`${Math.ceil(declarations / PERSONS)} declarations per person-year: at most ${MAX_ACTIVITIES_PER_YEAR} are taken (raise BENCH_PERSONS)`);
+  }
   execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'jx-bench-soak-'));
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -51,8 +63,9 @@ async function main(): Promise<void> {
       if (put.status !== 200) throw new Error(`PUT unit answered ${put.status}`);
     }
     const units = await Promise.all(Array.from({ length: UNITS }, (_, u) => sign({ role: 'unit', unitId: `u${u}` })));
-    const people = new Map<number, string>();
-    const tokenOf = async (p: number) => people.get(p) ?? people.set(p, await sign({ role: 'professional', personId: `p${p}`, unitId: `u${p % UNITS}` })).get(p)!;
+    // Signed before the first round, whose rate would otherwise include signing them.
+    const people = await Promise.all(Array.from({ length: PERSONS }, (_, p) => sign({ role: 'professional', personId: `p${p}`, unitId: `u${p % UNITS}` })));
+    const random = prng(2023);
     const body = (i: number) => JSON.stringify({
       activityId: `s${i}`, category: '8.1', subject: 'professional', title: 'Soak course', completedOn: `${YEAR}-01-02`,
       measure: { minutes: 90 }, evidence: [{ name: 'certificate.pdf', sha256: 'a'.repeat(64) }],
@@ -61,17 +74,20 @@ async function main(): Promise<void> {
     console.log(`soak: ${ROUNDS} rounds of ${ROUND} requests, 32 in flight, ${PERSONS} person-years in ${UNITS} units, node ${process.version}${nodeArgs.length ? ` (API: ${nodeArgs.join(' ')})` : ''}`);
     for (let round = 0; round < ROUNDS; round++) {
       const result = await load(ROUND, 32, async (j) => {
-        const i = round * ROUND + j;
-        // Spread over everyone, so that every round reaches far more streams than any cache holds.
-        const p = (i * 7919) % PERSONS;
-        const token = await tokenOf(p);
-        if (j % 50 === 49) return (await send(`${app.url}/api/units/u${p % UNITS}/pending?limit=50`, 'GET', { authorization: `Bearer ${units[p % UNITS]}` })).status;
-        if (j % 10 === 9) {
-          const read = await send(`${app.url}/api/persons/p${p}/years/${YEAR}`, 'GET', { authorization: `Bearer ${token}` });
-          return read.status === 404 ? 200 : read.status; // a person-year not declared to yet
+        const kind = kindOf(j);
+        if (kind === 'inbox') {
+          const u = Math.floor(random() * UNITS);
+          return (await send(`${app.url}/api/units/u${u}/pending?limit=50`, 'GET', { authorization: `Bearer ${units[u]}` })).status;
         }
-        declared += 1;
-        return (await send(`${app.url}/api/persons/p${p}/years/${YEAR}/activities`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body(i))).status;
+        if (kind === 'statement') {
+          const p = Math.floor(random() * PERSONS);
+          const read = await send(`${app.url}/api/persons/p${p}/years/${YEAR}`, 'GET', { authorization: `Bearer ${people[p]}` });
+          return read.status === 404 && declared < PERSONS ? 200 : read.status; // not declared to yet, in the first round
+        }
+        // Everyone in turn: every round reaches far more person-years than any cache holds.
+        const i = declared++;
+        const p = i % PERSONS;
+        return (await send(`${app.url}/api/persons/p${p}/years/${YEAR}/activities`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${people[p]}` }, body(i))).status;
       });
       if (exited !== null) throw new Error(exited);
       const memory = residentMiB(app.child.pid!);
