@@ -108,6 +108,7 @@ export class ProjectionRunner {
     const token = randomUUID();
     await this.readModels.beginRebuild(token);
     const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const projector = this.projector.withOwnCache();
     let position = 0;
     let total = await this.events.headPosition();
     onProgress?.(0, total);
@@ -115,7 +116,7 @@ export class ProjectionRunner {
       while (position < total) {
         const page = await this.events.readAll(position, pageSize);
         if (page.length === 0) break;
-        await this.projector.handle(page, token);
+        await projector.handle(page, token);
         position = page[page.length - 1]!.position;
         onProgress?.(Math.min(position, total), total);
       }

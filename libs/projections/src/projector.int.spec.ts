@@ -1,5 +1,6 @@
 import { defaultRegistry } from '@jx/rules';
 import { DamagedStreamError, Projector, READ_MODELS_CHECKPOINT } from './projector';
+import { ProjectionRunner } from './projection-runner';
 import { PersonYearWriter, at, projectionHarness, type ProjectionHarness } from './testing/projection-fixtures';
 
 describe('the projector on a damaged event store', () => {
@@ -48,6 +49,19 @@ describe('the projector keeps recently projected streams within a budget of even
     await unbounded.runner.start();
     await unbounded.runner.waitFor(await h.events.headPosition());
     expect(h.readModels.dump()).toEqual(unbounded.readModels.dump());
+  });
+
+  it("a rebuild replays with a cache of its own, leaving the live projection's recent streams as they were", async () => {
+    h = await projectionHarness();
+    const writer = new PersonYearWriter(h.events, 'p-rebuilt', 2024);
+    await writer.open('u1', at(0));
+    await writer.declare('a1', at(1));
+    const live = new Projector(h.events, h.readModels, defaultRegistry());
+    const runner = new ProjectionRunner(h.events, h.readModels, live);
+    expect(await runner.rebuild()).toBe(await h.events.headPosition());
+    expect(live.cachedEvents).toBe(0);
+    await live.handle(await h.events.readAll(0, 100));
+    expect(live.cachedEvents).toBe(3);
   });
 
   it('keeps no stream heavier than the whole budget', async () => {

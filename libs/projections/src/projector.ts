@@ -46,9 +46,17 @@ export class Projector {
     private readonly readModels: ReadModelStore,
     private readonly rules: RuleSets,
     readonly checkpointName: string = READ_MODELS_CHECKPOINT,
-    cacheCapacity: number = CACHED_EVENTS,
+    private readonly cacheCapacity: number = CACHED_EVENTS,
   ) {
     this.recent = new WeightedCache(cacheCapacity, (projected) => projected.events.length + 1);
+  }
+
+  /**
+   * The same projector with a cache of its own: a rebuild replays every stream from its start,
+   * which would otherwise push the live projection's recent streams out of the shared cache.
+   */
+  withOwnCache(): Projector {
+    return new Projector(this.events, this.readModels, this.rules, this.checkpointName, this.cacheCapacity);
   }
 
   /** How many events of recently projected streams are kept now (each stream counting one more). */
