@@ -89,6 +89,23 @@ describe('reads on the real client’s terms (a read stays open until read to it
     await store.close();
   });
 
+  it('a position between records near the end is found walking back from the end, not by reading the whole log (an institution flag reads after head − 1)', async () => {
+    const fake = new InMemoryEsdbClient();
+    const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
+    for (let i = 0; i < 30; i++) await store.append(`s-${i}`, events(100), -1); // 3,030 records with the fake's system ones
+    const all = await store.readAll(0, 5000);
+    const head = await store.headPosition();
+    const before = fake.allRecordsServed;
+    expect(await store.readAll(head - 1, 1)).toEqual([all[2999]]);
+    // A read back from the end and one on from the record found (512 records each at most), not the 3,030 from the start.
+    expect(fake.allRecordsServed - before).toBeLessThan(1100);
+    // Far from the end, it reads on from the start; either way each event once and in order.
+    expect(await store.readAll(all[10]!.position + 1, 5000)).toEqual(all.slice(11));
+    expect(await store.readAll(all[2980]!.position + 1, 5000)).toEqual(all.slice(2981));
+    expect(fake.openReadCount).toBe(0);
+    await store.close();
+  });
+
   it('finds its head behind more than a read of other writers\u2019 records (backwards, page by page)', async () => {
     const client = new InMemoryEsdbClient().asClient();
     const ours = new EventStoreDbEventStore(client, { namespace: 'a' });

@@ -127,7 +127,8 @@ export class EsdbReads {
    * This store's events after `after` (exclusive), in `$all`'s order, at most `limit`. A position
    * this store handed out is a record's start and is read from directly (the read is inclusive: its
    * first record must be the one there, which proves it). A number between records is refused by
-   * the server, and the log is then scanned from its start; one beyond the end reads nothing.
+   * the server: the first record after it is then found from the nearer end of the log (walking
+   * back from its end, or reading on from its start); one beyond the end reads nothing.
    */
   async readAllAfter(fromPosition: number, limit: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
@@ -159,8 +160,28 @@ export class EsdbReads {
     if (proven === true) return out;
     const end = await this.lastRecordPosition();
     if (end === undefined || end <= at.commit) return out; // nothing after it
+    // Nearer the end than the start (the head's neighbour, a follower nearly caught up): walk back
+    // from the end to the first record after it, and read on from that record's own start.
+    if (at.commit > end / 2n) {
+      const first = await this.firstRecordAfter(at.commit);
+      if (first !== undefined) await this.forwards(first, take);
+      return out;
+    }
     await this.forwards(START, take);
     return out;
+  }
+
+  /** The position of the first record (any writer's) after `after`, walking back from the log's end. */
+  private async firstRecordAfter(after: bigint): Promise<Position | undefined> {
+    let first: Position | undefined;
+    await this.pages(END, BACKWARDS, (resolved) => {
+      const position = positionOf(resolved);
+      if (position === undefined) return true;
+      if (position.commit <= after) return false;
+      first = position;
+      return true;
+    });
+    return first;
   }
 
   /** The position of this store's last event, 0 when it has none. */

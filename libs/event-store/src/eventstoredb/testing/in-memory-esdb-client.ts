@@ -135,9 +135,14 @@ export class InMemoryEsdbClient {
         rows = rows.reverse();
         if (typeof from === 'object') rows = rows.filter((r) => r.position.commit < from.commit);
       } else if (typeof from === 'object') rows = rows.filter((r) => r.position.commit >= from.commit);
-      return this.limited(rows, options.maxCount).map((event) => ({ event, commitPosition: event.position.commit }));
+      const served = this.limited(rows, options.maxCount);
+      this.allRecordsServed += served.length;
+      return served.map((event) => ({ event, commitPosition: event.position.commit }));
     });
   }
+
+  /** Records of `$all` every read so far has been given (what a read costs the server). */
+  allRecordsServed = 0;
 
   /** Reads still open: the real client's dispose() would wait for the abandoned ones for ever. */
   get openReadCount(): number {
