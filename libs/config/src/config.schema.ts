@@ -2,6 +2,8 @@
  * Typed, validated configuration (API.md, Running). A wrong variable stops start-up with a
  * message naming it; secrets come only from the environment.
  */
+// The client's own parser (its package exports no other way to check a string without a client).
+import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { z } from 'zod';
 
 const monthDay = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -22,6 +24,20 @@ const url = (protocols: string[]) =>
     // Two messages: `postgres://h:99999/db` starts as asked but is no URL (its port is out of range).
     .refine((v) => parsedUrl(v) !== null, 'is not a URL that can be read (check its port, host and escaping)')
     .refine((v) => parsedUrl(v) === null || protocols.includes(parsedUrl(v)!.protocol), `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+/**
+ * Read by the EventStoreDB client's own parser, so that what starts up is what the client takes:
+ * `esdb://` or `esdb+discover://`, several hosts (`esdb://h1:2113,h2:2113`) included; it refuses
+ * `kurrentdb://`, which newer clients read, and so does this check.
+ */
+const esdbConnectionString = z.string().superRefine((value, ctx) => {
+  try {
+    parseConnectionString(value);
+  } catch (error: unknown) {
+    const said = error instanceof Error ? error.message.split('\n')[0]!.replace(/\.$/, '') : String(error);
+    ctx.addIssue({ code: 'custom', message: `is not a connection string the EventStoreDB client reads (${said})` });
+  }
+});
+
 /**
  * The database of a Redis URL is its path (`/3`), as ioredis reads it; anything else there (or a
  * `db` parameter) would reach Redis as `SELECT NaN` and stop the process with the driver's error.
@@ -59,7 +75,7 @@ export const envSchema = z.object({
     // 61 characters at most: the read models' second copy lives in the schema named with `_b` added.
     READ_MODELS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, 'must be a lower-case SQL identifier of at most 61 characters').refine(notReserved, RESERVED).default('read_models'),
     JOBS_QUEUE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -').default('jx-jobs'),
-    EVENTSTORE_URL: url(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']).optional(),
+    EVENTSTORE_URL: esdbConnectionString.optional(),
     REDIS_URL: url(['redis:', 'rediss:']).refine(redisDatabase, 'names its database by a whole number as its path (redis://host:6379/0), and nothing else there').optional(),
     YEAR_CLOSES_ON: z
       .string()

@@ -92,6 +92,14 @@ describe('configuration (API.md, Running)', () => {
     expect(loadConfig({})).toMatchObject({ RUN_WORKER: true });
   });
 
+  it("reads EVENTSTORE_URL with the EventStoreDB client's own parser: several hosts are taken, kurrentdb:// (which this client refuses) is not", () => {
+    for (const url of ['esdb://127.0.0.1:2113?tls=false', 'esdb://h1:2113,h2:2113,h3:2113?tls=false', 'esdb+discover://cluster.example:2113', 'esdb://admin:changeit@h:2113']) {
+      expect(loadConfig({ EVENTSTORE_URL: url }).EVENTSTORE_URL).toBe(url);
+    }
+    expect(problemsOf({ EVENTSTORE_URL: 'kurrentdb://127.0.0.1:2113' })).toEqual([expect.stringMatching(/^EVENTSTORE_URL is not a connection string the EventStoreDB client reads \(Unexpected "kurrentdb:\/\/" at position 0, expected esdb:\/\/ or esdb\+discover:\/\/\)$/)]);
+    expect(problemsOf({ EVENTSTORE_URL: 'esdb://' })).toEqual([expect.stringMatching(/^EVENTSTORE_URL is not a connection string the EventStoreDB client reads/)]);
+  });
+
   it('names the URL schemes a URL variable takes', () => {
     expect(problemsOf({ REDIS_URL: 'http://x' })).toContain('REDIS_URL must be a URL starting with redis:// or rediss://');
   });
