@@ -50,6 +50,7 @@ const ANY_RETRIES = 5;
 export class EventStoreDbEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly appending = new Set<Promise<AppendResult>>();
   private readonly prefix: string;
   private readonly reads: EsdbReads;
   readonly pollIntervalMs: number;
@@ -64,9 +65,23 @@ export class EventStoreDbEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    // Tracked until settled: close() lets appends already asked for finish before the client goes.
+    const appending = this.appendTracked(streamId, events, expected, options);
+    this.appending.add(appending);
+    const settled = () => this.appending.delete(appending);
+    appending.then(settled, settled);
+    return appending;
+  }
+
+  private async appendTracked(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions): Promise<AppendResult> {
+    // Refused once close() began: it waits only for the appends asked for before.
+    if (this.closing !== undefined) throw new EventStoreClosedError();
     this.assertOpen();
     assertAppendable(events, expected);
+    // EventStoreDB keeps `$` names for itself: such events would be written but never read back (reads skip system events).
+    if (streamId.startsWith('$')) throw new RangeError(`stream ${streamId}: names starting with $ are EventStoreDB's own`);
+    for (const e of events) if (e.type.startsWith('$')) throw new RangeError(`event type ${e.type}: types starting with $ are EventStoreDB's own`);
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
     for (const guard of options.guards ?? []) {
       const actual = await this.streamRevision(guard.streamId);
@@ -95,7 +110,9 @@ export class EventStoreDbEventStore implements EventStore {
       prevHash = hash;
       return jsonEvent({ id: randomUUID(), type: e.type, data: e.data as JSONType, metadata: metadata as unknown as JSONType });
     });
-    await this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
+    const result = await this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
+    // A connection string with throwOnAppendFailure=false makes a conflict resolve instead of throw.
+    if (!result.success) throw new WrongExpectedVersionError(undefined, { streamName: this.prefix + streamId, expected: current === -1 ? NO_STREAM : BigInt(current), current: result.nextExpectedRevision });
     for (const listener of this.listeners) listener();
     const appended = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + events.length });
     const lastEvent = appended[appended.length - 1]!;
@@ -150,6 +167,8 @@ export class EventStoreDbEventStore implements EventStore {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // The port's promise: what was asked for is committed (or refused), never cut off by dispose().
+      await Promise.allSettled([...this.appending]);
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       this.closed = true;
       await this.client.dispose();

@@ -3,7 +3,7 @@
  * (testing/in-memory-esdb-client.ts), because no EventStoreDB server can run here. It checks the
  * adapter's own logic; the real server is checked by eventstoredb-event-store.int.spec.ts.
  */
-import { EventStoreClosedError, type NewEvent } from '../event-store.port';
+import { EventStoreClosedError, WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
 import { describeEventStoreContract } from '../testing';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
 import { InMemoryEsdbClient } from './testing/in-memory-esdb-client';
@@ -116,3 +116,56 @@ describe('reads on the real client’s terms (a read stays open until read to it
     await ours.close();
   });
 });
+
+describe('appends on EventStoreDB’s terms', () => {
+  it('refuses stream names and event types starting with $ (EventStoreDB’s own: written, they would never be read back)', async () => {
+    const store = new EventStoreDbEventStore(new InMemoryEsdbClient().asClient(), { namespace: 'r' });
+    await expect(store.append('$s-1', events(1), -1)).rejects.toThrow(RangeError);
+    await expect(store.append('s-1', [{ ...events(1)[0]!, type: '$T' }], -1)).rejects.toThrow(RangeError);
+    expect(await store.headPosition()).toBe(0);
+    await store.close();
+  });
+
+  it('close() lets an append already asked for commit, and refuses one asked for after it began', async () => {
+    const fake = new InMemoryEsdbClient();
+    const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
+    const inFlight = store.append('s-1', events(2), -1);
+    const closing = store.close();
+    await expect(store.append('s-2', events(1), -1)).rejects.toThrow(EventStoreClosedError);
+    await expect(inFlight).resolves.toMatchObject({ revision: 1 });
+    await closing;
+    const reopened = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
+    expect((await reopened.readStream('s-1')).map((e) => e.revision)).toEqual([0, 1]);
+    expect(await reopened.streamRevision('s-2')).toBe(-1);
+  });
+
+  it('an append the client answers as failed (throwOnAppendFailure=false in the connection string) is a conflict, not a success', async () => {
+    const fake = new InMemoryEsdbClient();
+    const answering = Object.assign(Object.create(fake) as InMemoryEsdbClient, {
+      appendToStream: async (...args: Parameters<InMemoryEsdbClient['appendToStream']>) => {
+        try {
+          return await fake.appendToStream(...args);
+        } catch {
+          return { success: false, nextExpectedRevision: 0n, position: undefined };
+        }
+      },
+    });
+    const store = new EventStoreDbEventStore(answering.asClient(), { namespace: 'r' });
+    await store.append('s-1', events(1), -1);
+    // Another writer lands between the adapter's read of the stream's end and its append.
+    const racing = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
+    const readEnd = fake.readStream.bind(fake);
+    let raced = false;
+    (answering as unknown as { readStream: typeof fake.readStream }).readStream = (name, options) => {
+      const read = readEnd(name, options);
+      if (!raced && options?.direction === 'backwards') {
+        raced = true;
+        void racing.append('s-1', events(1), 0);
+      }
+      return read;
+    };
+    await expect(store.append('s-1', events(1), 0)).rejects.toThrow(WrongExpectedRevisionError);
+    expect((await racing.readStream('s-1')).map((e) => e.revision)).toEqual([0, 1]);
+  });
+});
+
