@@ -43,6 +43,8 @@ export interface EventStoreDbOptions {
    */
   namespace?: string;
   pollIntervalMs?: number;
+  /** How long a read may take before it is cancelled and refused as unavailable (default 30 s; a ping waits 5 s at most). */
+  readTimeoutMs?: number;
 }
 
 const ANY_RETRIES = 5;
@@ -61,7 +63,7 @@ export class EventStoreDbEventStore implements EventStore {
   constructor(private readonly client: EventStoreDBClient, options: Omit<EventStoreDbOptions, 'connectionString'> = {}) {
     if (options.namespace !== undefined && !/^[A-Za-z0-9]{1,64}$/.test(options.namespace)) throw new RangeError('namespace: 1 to 64 letters or digits');
     this.prefix = options.namespace ? `${options.namespace}__` : '';
-    this.reads = new EsdbReads(client, this.prefix, () => this.closed);
+    this.reads = new EsdbReads(client, this.prefix, () => this.closed, options.readTimeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
   }
 

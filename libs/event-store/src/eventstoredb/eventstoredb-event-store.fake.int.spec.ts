@@ -117,6 +117,22 @@ describe('reads on the real client’s terms (a read stays open until read to it
   });
 });
 
+describe('a server that stops answering', () => {
+  it('a read it does not finish in time is cancelled and refused as a deadline exceeded (503), a ping within 5 s at most; the store answers again once it does', async () => {
+    const fake = new InMemoryEsdbClient();
+    const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r', readTimeoutMs: 50 });
+    await store.append('s-1', events(1), -1);
+    fake.stalled = true;
+    await expect(store.readStream('s-1')).rejects.toMatchObject({ name: 'EsdbReadTimeoutError', type: 'deadline-exceeded' });
+    await expect(store.ping()).rejects.toMatchObject({ type: 'deadline-exceeded' });
+    expect(fake.openReadCount).toBe(0);
+    fake.stalled = false;
+    await store.ping();
+    expect((await store.readStream('s-1')).map((e) => e.revision)).toEqual([0]);
+    await store.close();
+  });
+});
+
 describe('appends on EventStoreDB’s terms', () => {
   it('refuses stream names and event types starting with $ (EventStoreDB’s own: written, they would never be read back)', async () => {
     const store = new EventStoreDbEventStore(new InMemoryEsdbClient().asClient(), { namespace: 'r' });

@@ -34,12 +34,28 @@ type AnyRecorded = { streamId: string; id: string; revision: bigint; type: strin
 /** Records per read of `$all`: a bounded call, read to its end. */
 const ALL_PAGE = 512;
 
+/**
+ * A read the server did not finish in time, cancelled. Client 6.2 gives every read an infinite
+ * deadline (it overrides any asked for), and keep-alive finds dead connections, not a stalled
+ * server: without this, a health check or a command could wait for ever. Typed as the client's
+ * own DeadlineExceededError is, so that it answers 503 like one.
+ */
+export class EsdbReadTimeoutError extends Error {
+  readonly type = 'deadline-exceeded';
+  constructor(ms: number) {
+    super(`EventStoreDB did not finish a read within ${ms} ms; it was cancelled`);
+    this.name = 'EsdbReadTimeoutError';
+  }
+}
+
 export class EsdbReads {
   constructor(
     private readonly client: EventStoreDBClient,
     /** Prefix of this store's streams ('' for none). */
     private readonly prefix: string,
     private readonly isClosed: () => boolean,
+    /** How long a read may take before it is cancelled (EsdbReadTimeoutError). */
+    private readonly readTimeoutMs = 30_000,
   ) {}
 
   /**
@@ -51,10 +67,15 @@ export class EsdbReads {
    * cancels the call too, which the client then ends without an error: what was read is not the
    * whole answer, and the store refuses.
    */
-  async consume<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void): Promise<void> {
+  async consume<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void, timeoutMs = this.readTimeoutMs): Promise<void> {
     let stopped = false;
     let failure: { error: unknown } | undefined;
     let cancelled: Promise<void> | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      cancelled ??= read.cancel();
+    }, timeoutMs);
     try {
       for await (const item of read) {
         if (stopped) continue;
@@ -69,8 +90,16 @@ export class EsdbReads {
     } catch (error: unknown) {
       // The read failed: end its call too (a failure of the client's reader could leave it live).
       if (cancelled === undefined) void read.cancel().catch(() => undefined);
+      if (timedOut && !stopped) throw new EsdbReadTimeoutError(timeoutMs);
       // After the answer was complete (the rest unwanted), a failure while draining changes nothing.
       if (!stopped) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    // (Stopped already, the answer was whole: only its draining was slow.)
+    if (timedOut && !stopped) {
+      await cancelled?.catch(() => undefined);
+      throw new EsdbReadTimeoutError(timeoutMs);
     }
     await cancelled;
     if (failure !== undefined) throw failure.error;
@@ -205,9 +234,9 @@ export class EsdbReads {
     return [...ids].sort();
   }
 
-  /** One record of `$all`, read to its end: the server answers. */
+  /** One record of `$all`, read to its end within 5 s: the server answers. */
   async ping(): Promise<void> {
-    await this.consume(this.client.readAll({ fromPosition: START, direction: FORWARDS, maxCount: 1 }), () => undefined);
+    await this.consume(this.client.readAll({ fromPosition: START, direction: FORWARDS, maxCount: 1 }), () => undefined, Math.min(5_000, this.readTimeoutMs));
   }
 
   /** Our events of this namespace as StoredEvents; null for system events, other namespaces and other writers' events. */

@@ -39,21 +39,30 @@ class FakeRead<T> implements AsyncIterable<T> {
   abandoned = false;
   private cut = false;
 
+  /** A stalled read answers nothing until it is cancelled (a server that stopped sending). */
+  private release: (() => void) | undefined;
+  private readonly released: Promise<void> | undefined;
+
   constructor(
     private readonly open: Set<FakeRead<unknown>>,
     /** The records, computed at the first step (a refusal is thrown there, as the server's error). */
     private readonly records: () => T[],
+    stalled = false,
   ) {
     open.add(this);
+    if (stalled) this.released = new Promise((resolve) => (this.release = resolve));
   }
 
   async cancel(): Promise<void> {
+    this.cut = this.released !== undefined;
+    this.release?.();
     this.open.delete(this);
   }
 
   /** dispose() cancels the reads still being read: the client then just ends them, without an error. */
   cutShort(): void {
     this.cut = true;
+    this.release?.();
     this.open.delete(this);
   }
 
@@ -62,6 +71,7 @@ class FakeRead<T> implements AsyncIterable<T> {
     let next = 0;
     return {
       next: async () => {
+        await this.released;
         try {
           items ??= this.records();
         } catch (refusal: unknown) {
@@ -160,8 +170,11 @@ export class InMemoryEsdbClient {
   }
 
   private read<T>(records: () => T[]): FakeRead<T> {
-    return new FakeRead(this.openReads as Set<FakeRead<unknown>>, records);
+    return new FakeRead(this.openReads as Set<FakeRead<unknown>>, records, this.stalled);
   }
+
+  /** While true, every new read answers nothing until cancelled: a server that stopped sending. */
+  stalled = false;
 
   private limited(rows: Row[], maxCount: number | bigint | undefined): Row[] {
     return maxCount === undefined ? rows : rows.slice(0, Number(maxCount));
