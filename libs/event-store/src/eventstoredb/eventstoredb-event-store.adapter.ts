@@ -112,13 +112,30 @@ export class EventStoreDbEventStore implements EventStore {
       prevHash = hash;
       return jsonEvent({ id: randomUUID(), type: e.type, data: e.data as JSONType, metadata: metadata as unknown as JSONType });
     });
-    const result = await this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
-    // A connection string with throwOnAppendFailure=false makes a conflict resolve instead of throw.
-    if (!result.success) throw new WrongExpectedVersionError(undefined, { streamName: this.prefix + streamId, expected: current === -1 ? NO_STREAM : BigInt(current), current: result.nextExpectedRevision });
+    try {
+      const result = await this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
+      // A connection string with throwOnAppendFailure=false makes a conflict resolve instead of throw.
+      if (!result.success) throw new WrongExpectedVersionError(undefined, { streamName: this.prefix + streamId, expected: current === -1 ? NO_STREAM : BigInt(current), current: result.nextExpectedRevision });
+    } catch (error: unknown) {
+      // An answer lost (a deadline, a dropped connection) does not say the append failed: if our
+      // events are there, by their ids, it committed — and saying otherwise would have the caller
+      // decide again on a stream that already holds its answer.
+      if (error instanceof WrongExpectedVersionError || !(await this.landed(streamId, current, drafts.map((d) => d.id)))) throw error;
+    }
     for (const listener of this.listeners) listener();
     const appended = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + events.length });
     const lastEvent = appended[appended.length - 1]!;
     return { revision: lastEvent.revision, position: lastEvent.position, events: appended };
+  }
+
+  /** Whether the events with these ids are the stream's, right after `current`; false if that cannot be read either. */
+  private async landed(streamId: string, current: number, ids: readonly string[]): Promise<boolean> {
+    try {
+      const after = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + ids.length });
+      return after.length === ids.length && after.every((e, i) => e.id === ids[i]);
+    } catch {
+      return false;
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

@@ -155,6 +155,28 @@ describe('appends on EventStoreDB’s terms', () => {
     expect(await reopened.streamRevision('s-2')).toBe(-1);
   });
 
+  it('an append whose answer is lost (a deadline) but which committed answers as committed; one that did not commit still fails', async () => {
+    const fake = new InMemoryEsdbClient();
+    let lose: 'after commit' | 'before commit' | null = null;
+    const losing = Object.assign(Object.create(fake) as InMemoryEsdbClient, {
+      appendToStream: async (...args: Parameters<InMemoryEsdbClient['appendToStream']>) => {
+        const deadline = Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { type: 'deadline-exceeded' });
+        if (lose === 'before commit') throw deadline;
+        const result = await fake.appendToStream(...args);
+        if (lose === 'after commit') throw deadline;
+        return result;
+      },
+    });
+    const store = new EventStoreDbEventStore(losing.asClient(), { namespace: 'r' });
+    await store.append('s-1', events(1), -1);
+    lose = 'after commit';
+    await expect(store.append('s-1', events(2), 0)).resolves.toMatchObject({ revision: 2 });
+    lose = 'before commit';
+    await expect(store.append('s-1', events(1), 2)).rejects.toMatchObject({ type: 'deadline-exceeded' });
+    expect((await store.readStream('s-1')).map((e) => e.revision)).toEqual([0, 1, 2]);
+    await store.close();
+  });
+
   it('an append the client answers as failed (throwOnAppendFailure=false in the connection string) is a conflict, not a success', async () => {
     const fake = new InMemoryEsdbClient();
     const answering = Object.assign(Object.create(fake) as InMemoryEsdbClient, {
