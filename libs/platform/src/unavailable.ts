@@ -19,9 +19,10 @@ const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '08000',
  * node-postgres losing or failing its connection (no code), its pool not connecting within
  * connectionTimeoutMillis (a server that does not answer; also a pool whose clients are all busy:
  * load to shed, so a 503 as well), or a query unanswered within its query_timeout (a server gone
- * silent on an open connection).
+ * silent on an open connection); the EventStoreDB client finding no node of its cluster (its
+ * discovery, with several hosts or esdb+discover, fails with a bare Error).
  */
-const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout)/;
+const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout|Failed to discover after \d+ attempts)/;
 const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {

@@ -31,6 +31,8 @@ describe('a store that does not answer, told from a request or code that is wron
     ['an outage wrapped as a cause', new Error('append failed', { cause: withCode('ECONNRESET') })],
     ['EventStoreDB unavailable (gRPC UNAVAILABLE)', esdbError(status.UNAVAILABLE)],
     ['EventStoreDB past its deadline', esdbError(status.DEADLINE_EXCEEDED)],
+    ['no EventStoreDB node found by cluster discovery (several hosts, or esdb+discover)', new Error('Failed to discover after 10 attempts.')],
+    ['an EventStoreDB read or append past the adapter\'s own deadline', Object.assign(new Error('EventStoreDB did not finish a read within 30000 ms'), { type: 'deadline-exceeded' })],
     ['an EventStoreDB node that is not the leader', esdbError(status.NOT_FOUND, { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' })],
   ])('%s is unavailable', (_what, error) => {
     expect(isStoreUnavailable(error)).toBe(true);

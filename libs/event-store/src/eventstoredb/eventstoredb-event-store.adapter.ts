@@ -32,7 +32,7 @@ import {
 } from '../event-store.port';
 import { trackedFollowAll } from '../follow-all';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
-import { EsdbReads, type StoredMetadata } from './eventstoredb-reads';
+import { EsdbReads, withinDeadline, type StoredMetadata } from './eventstoredb-reads';
 
 export interface EventStoreDbOptions {
   /** `esdb://host:2113?tls=false` */
@@ -45,6 +45,11 @@ export interface EventStoreDbOptions {
   pollIntervalMs?: number;
   /** How long a read may take before it is cancelled and refused as unavailable (default 30 s; a ping waits 5 s at most). */
   readTimeoutMs?: number;
+  /**
+   * How long an append's answer is waited for (default 10 s): then it is refused as unavailable,
+   * unless its events are found there; close() waits for appends in flight no longer than this.
+   */
+  appendTimeoutMs?: number;
 }
 
 const ANY_RETRIES = 5;
@@ -56,6 +61,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly prefix: string;
   private readonly reads: EsdbReads;
   readonly pollIntervalMs: number;
+  private readonly appendTimeoutMs: number;
   private closing: Promise<void> | undefined;
   /** The client is (being) disposed: every call refuses, as the port says. */
   private closed = false;
@@ -65,6 +71,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.prefix = options.namespace ? `${options.namespace}__` : '';
     this.reads = new EsdbReads(client, this.prefix, () => this.closed, options.readTimeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.appendTimeoutMs = options.appendTimeoutMs ?? 10_000;
   }
 
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
@@ -113,7 +120,8 @@ export class EventStoreDbEventStore implements EventStore {
       return jsonEvent({ id: randomUUID(), type: e.type, data: e.data as JSONType, metadata: metadata as unknown as JSONType });
     });
     try {
-      const result = await this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
+      const appending = this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
+      const result = await withinDeadline(appending, 'append', this.appendTimeoutMs);
       // A connection string with throwOnAppendFailure=false makes a conflict resolve instead of throw.
       if (!result.success) throw new WrongExpectedVersionError(undefined, { streamName: this.prefix + streamId, expected: current === -1 ? NO_STREAM : BigInt(current), current: result.nextExpectedRevision });
     } catch (error: unknown) {

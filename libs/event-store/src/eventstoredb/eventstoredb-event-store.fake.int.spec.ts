@@ -123,13 +123,48 @@ describe('a server that stops answering', () => {
     const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r', readTimeoutMs: 50 });
     await store.append('s-1', events(1), -1);
     fake.stalled = true;
-    await expect(store.readStream('s-1')).rejects.toMatchObject({ name: 'EsdbReadTimeoutError', type: 'deadline-exceeded' });
+    await expect(store.readStream('s-1')).rejects.toMatchObject({ name: 'EsdbDeadlineError', type: 'deadline-exceeded' });
     await expect(store.ping()).rejects.toMatchObject({ type: 'deadline-exceeded' });
     expect(fake.openReadCount).toBe(0);
     fake.stalled = false;
     await store.ping();
     expect((await store.readStream('s-1')).map((e) => e.revision)).toEqual([0]);
     await store.close();
+  });
+});
+
+describe('a server that stops answering, further', () => {
+  it('a read waiting for a cluster discovery longer than its deadline is refused at the deadline; the discovery failing later is nobody’s unhandled error', async () => {
+    const fake = new InMemoryEsdbClient();
+    const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r', readTimeoutMs: 50 });
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      fake.discoveringFor = 300;
+      const began = performance.now();
+      await expect(store.ping()).rejects.toMatchObject({ name: 'EsdbDeadlineError', type: 'deadline-exceeded' });
+      expect(performance.now() - began).toBeLessThan(250);
+      // Until the discovery has failed, and Node has had its turn to report a rejection nobody handled.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    fake.discoveringFor = undefined;
+    await store.close();
+  });
+
+  it('an append never answered is refused as a deadline exceeded (503), and close() does not wait for it beyond that', async () => {
+    const fake = new InMemoryEsdbClient();
+    const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r', appendTimeoutMs: 50 });
+    await store.append('s-1', events(1), -1);
+    fake.appendsUnanswered = true;
+    const appending = store.append('s-1', events(1), 0);
+    const closing = store.close();
+    await expect(appending).rejects.toMatchObject({ type: 'deadline-exceeded' });
+    await expect(closing).resolves.toBeUndefined();
   });
 });
 

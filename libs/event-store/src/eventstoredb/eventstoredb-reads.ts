@@ -35,17 +35,31 @@ type AnyRecorded = { streamId: string; id: string; revision: bigint; type: strin
 const ALL_PAGE = 512;
 
 /**
- * A read the server did not finish in time, cancelled. Client 6.2 gives every read an infinite
- * deadline (it overrides any asked for), and keep-alive finds dead connections, not a stalled
- * server: without this, a health check or a command could wait for ever. Typed as the client's
- * own DeadlineExceededError is, so that it answers 503 like one.
+ * A read or an append the server did not finish in time. Client 6.2 gives reads and appends an
+ * infinite gRPC deadline (a read's overrides any asked for; BatchAppend's only tells the server),
+ * and keep-alive finds dead connections, not a stalled server: without this, a health check, a
+ * command or close() could wait for ever. Typed as the client's own DeadlineExceededError is, so
+ * that it answers 503 like one. A read is cancelled; an append cannot be (it shares one stream
+ * with the others) and may still commit: the adapter then reads back whether it did.
  */
-export class EsdbReadTimeoutError extends Error {
+export class EsdbDeadlineError extends Error {
   readonly type = 'deadline-exceeded';
-  constructor(ms: number) {
-    super(`EventStoreDB did not finish a read within ${ms} ms; it was cancelled`);
-    this.name = 'EsdbReadTimeoutError';
+  constructor(what: 'read' | 'append', ms: number) {
+    super(`EventStoreDB did not finish ${what === 'read' ? 'a read' : 'an append'} within ${ms} ms${what === 'read' ? '; it was cancelled' : ''}`);
+    this.name = 'EsdbDeadlineError';
   }
+}
+
+/** `work`, or EsdbDeadlineError once `ms` passed; the work goes on (its outcome then unreported). */
+export function withinDeadline<T>(work: Promise<T>, what: 'read' | 'append', ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EsdbDeadlineError(what, ms)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => {
+    clearTimeout(timer);
+    work.catch(() => undefined);
+  });
 }
 
 export class EsdbReads {
@@ -54,7 +68,7 @@ export class EsdbReads {
     /** Prefix of this store's streams ('' for none). */
     private readonly prefix: string,
     private readonly isClosed: () => boolean,
-    /** How long a read may take before it is cancelled (EsdbReadTimeoutError). */
+    /** How long a read may take before it is cancelled (EsdbDeadlineError). */
     private readonly readTimeoutMs = 30_000,
   ) {}
 
@@ -68,42 +82,53 @@ export class EsdbReads {
    * whole answer, and the store refuses.
    */
   async consume<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void, timeoutMs = this.readTimeoutMs): Promise<void> {
-    let stopped = false;
+    const progress = { stopped: false };
+    let timer: NodeJS.Timeout | undefined;
+    // Raced rather than awaited after a cancel: cancel() first waits for the call to exist, which
+    // with several hosts or DNS discovery means for discovery, however long that takes.
+    const deadline = new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => {
+        read.cancel().catch(() => undefined);
+        // Stopped already, the answer was whole: only its draining was slow.
+        if (progress.stopped) resolve();
+        else reject(new EsdbDeadlineError('read', timeoutMs));
+      }, timeoutMs);
+    });
+    const drained = this.drain(read, visit, progress);
+    try {
+      await Promise.race([drained, deadline]);
+    } catch (error: unknown) {
+      // The read goes on ending by itself: its own failure, if any, is not reported a second time.
+      drained.catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async drain<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void, progress: { stopped: boolean }): Promise<void> {
     let failure: { error: unknown } | undefined;
     let cancelled: Promise<void> | undefined;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      cancelled ??= read.cancel();
-    }, timeoutMs);
     try {
       for await (const item of read) {
-        if (stopped) continue;
+        if (progress.stopped) continue;
         try {
-          stopped = visit(item) === false;
+          progress.stopped = visit(item) === false;
         } catch (error: unknown) {
           failure = { error };
-          stopped = true;
+          progress.stopped = true;
         }
-        if (stopped) cancelled = read.cancel();
+        if (progress.stopped) cancelled = read.cancel();
       }
     } catch (error: unknown) {
       // The read failed: end its call too (a failure of the client's reader could leave it live).
       if (cancelled === undefined) void read.cancel().catch(() => undefined);
-      if (timedOut && !stopped) throw new EsdbReadTimeoutError(timeoutMs);
       // After the answer was complete (the rest unwanted), a failure while draining changes nothing.
-      if (!stopped) throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-    // (Stopped already, the answer was whole: only its draining was slow.)
-    if (timedOut && !stopped) {
-      await cancelled?.catch(() => undefined);
-      throw new EsdbReadTimeoutError(timeoutMs);
+      if (!progress.stopped) throw error;
     }
     await cancelled;
     if (failure !== undefined) throw failure.error;
-    if (!stopped && this.isClosed()) throw new EventStoreClosedError();
+    if (!progress.stopped && this.isClosed()) throw new EventStoreClosedError();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions & { fromRevision?: number } = {}): Promise<StoredEvent[]> {

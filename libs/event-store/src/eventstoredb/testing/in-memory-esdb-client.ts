@@ -48,12 +48,20 @@ class FakeRead<T> implements AsyncIterable<T> {
     /** The records, computed at the first step (a refusal is thrown there, as the server's error). */
     private readonly records: () => T[],
     stalled = false,
+    /** A cluster discovery the call waits for first (it fails: no node answers). */
+    private readonly discovery?: Promise<never>,
   ) {
     open.add(this);
     if (stalled) this.released = new Promise((resolve) => (this.release = resolve));
   }
 
   async cancel(): Promise<void> {
+    // The real client's cancel() first waits for the call to exist (discovery, with several hosts).
+    if (this.discovery !== undefined) {
+      await this.discovery;
+      this.open.delete(this);
+      return;
+    }
     this.cut = this.released !== undefined;
     this.release?.();
     this.open.delete(this);
@@ -71,6 +79,10 @@ class FakeRead<T> implements AsyncIterable<T> {
     let next = 0;
     return {
       next: async () => {
+        if (this.discovery !== undefined) {
+          this.open.delete(this);
+          await this.discovery;
+        }
         await this.released;
         try {
           items ??= this.records();
@@ -102,6 +114,7 @@ export class InMemoryEsdbClient {
   }
 
   async appendToStream(streamName: string, events: Draft | Draft[], options: { expectedRevision?: 'any' | 'no_stream' | 'stream_exists' | bigint } = {}) {
+    if (this.appendsUnanswered) return new Promise<never>(() => undefined);
     const current = this.heads.get(streamName) ?? -1;
     const expected = options.expectedRevision ?? 'any';
     const ok =
@@ -170,8 +183,18 @@ export class InMemoryEsdbClient {
   }
 
   private read<T>(records: () => T[]): FakeRead<T> {
-    return new FakeRead(this.openReads as Set<FakeRead<unknown>>, records, this.stalled);
+    return new FakeRead(this.openReads as Set<FakeRead<unknown>>, records, this.stalled, this.discoveringFor === undefined ? undefined : this.failedDiscovery(this.discoveringFor));
   }
+
+  /** While set, every new read first waits this long for a cluster discovery that then fails. */
+  discoveringFor: number | undefined;
+
+  private failedDiscovery(ms: number): Promise<never> {
+    return new Promise((_, reject) => setTimeout(() => reject(new Error('Failed to discover after 4 attempts.')), ms));
+  }
+
+  /** While true, appends are never answered (a server that keeps the connection but stopped answering). */
+  appendsUnanswered = false;
 
   /** While true, every new read answers nothing until cancelled: a server that stopped sending. */
   stalled = false;
