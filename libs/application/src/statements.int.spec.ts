@@ -47,6 +47,27 @@ describe('the statement reader keeps recently read years within a budget of even
     expect(statements.cachedEvents).toBeLessThanOrEqual(8);
   });
 
+  it('a year read again is the last to go: reading another one lets the least recently read go instead', async () => {
+    let reads = 0;
+    const counting = new Proxy(store, {
+      get(target, property) {
+        if (property === 'readStream') reads += 1;
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const statements = new Statements(counting, defaultRegistry(), 8);
+    await statements.latest('p1', 2024);
+    await statements.latest('p2', 2024);
+    await statements.latest('p1', 2024); // from the cache: p1 is now the most recent
+    await statements.latest('p3', 2024); // p2 goes, not p1
+    const before = reads;
+    await statements.latest('p1', 2024);
+    expect(reads).toBe(before);
+    await statements.latest('p2', 2024);
+    expect(reads).toBe(before + 1);
+  });
+
   it('keeps no year heavier than the whole budget', async () => {
     const statements = new Statements(store, defaultRegistry(), 3);
     await statements.latest('p1', 2024);

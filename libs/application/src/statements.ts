@@ -85,7 +85,10 @@ export class Statements {
     const revision = await this.store.streamRevision(streamId);
     if (revision === -1) throw yearNotFound(personId, year);
     const cached = this.recent.get(streamId);
-    if (cached !== undefined && cached.state.revision === revision) return cached;
+    if (cached !== undefined && cached.state.revision === revision) {
+      this.recent.set(streamId, cached); // read again: the most recent now, the last to go
+      return cached;
+    }
     const state = await this.state(personId, year);
     const entry = new LatestYear(state, (ruleSet) => this.render(state, ruleSet));
     this.recent.set(streamId, entry);
