@@ -168,6 +168,24 @@ describe('a server that stops answering, further', () => {
   });
 });
 
+describe('close() on a silent server', () => {
+  it('waits for an append in flight no longer than its deadline, even when the read-back after it meets a silent server too', async () => {
+    const fake = new InMemoryEsdbClient();
+    const silent = Object.assign(Object.create(fake) as InMemoryEsdbClient, {
+      appendToStream: () => {
+        fake.stalled = true; // from now on nothing answers, reads included
+        return new Promise<never>(() => undefined);
+      },
+    });
+    const store = new EventStoreDbEventStore(silent.asClient(), { namespace: 'r', appendTimeoutMs: 50, readTimeoutMs: 60_000 });
+    const appending = store.append('s-1', events(1), -1);
+    appending.catch(() => undefined);
+    // The append's deadline passes meanwhile, and its read-back then waits on the silent server.
+    await expect(store.close()).resolves.toBeUndefined(); // in ≈ 50 ms, not the read-back's 60 s (the test's own limit is 5 s)
+    await expect(appending).rejects.toBeDefined();
+  });
+});
+
 describe('appends on EventStoreDB’s terms', () => {
   it('refuses stream names and event types starting with $ (EventStoreDB’s own: written, they would never be read back)', async () => {
     const store = new EventStoreDbEventStore(new InMemoryEsdbClient().asClient(), { namespace: 'r' });
