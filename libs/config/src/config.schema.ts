@@ -4,6 +4,7 @@
  */
 // The client's own parser (its package exports no other way to check a string without a client).
 import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 const monthDay = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -30,6 +31,12 @@ const url = (protocols: string[]) =>
  * `kurrentdb://`, which newer clients read, and so does this check.
  */
 const esdbConnectionString = z.string().superRefine((value, ctx) => {
+  // Options the parser would only warn about on the console, or take and fail with later.
+  const problems = esdbOptionProblems(value);
+  if (problems.length > 0) {
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return;
+  }
   try {
     parseConnectionString(value);
   } catch (error: unknown) {
@@ -37,6 +44,37 @@ const esdbConnectionString = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: `is not a connection string the EventStoreDB client reads (${said})` });
   }
 });
+
+/** The options client 6.2's parser knows (it matches them ignoring case, `-` and `_`). */
+const ESDB_OPTIONS = [
+  'userCertFile', 'userKeyFile', 'maxDiscoverAttempts', 'connectionName', 'defaultDeadline', 'discoveryInterval', 'gossipTimeout',
+  'nodePreference', 'tls', 'tlsVerifyCert', 'tlsCAFile', 'throwOnAppendFailure', 'keepAliveInterval', 'keepAliveTimeout', 'dnsDiscover',
+];
+const flatCase = (key: string): string => key.trim().toLowerCase().replace(/[_-]/g, '');
+const ESDB_OPTION_BY_FLAT = new Map(ESDB_OPTIONS.map((option) => [flatCase(option), option]));
+const ESDB_FILES = new Set(['tlsCAFile', 'userCertFile', 'userKeyFile']);
+
+function esdbOptionProblems(value: string): string[] {
+  const query = value.trim().replace(/\/+$/, '').split('?').slice(1).join('?');
+  const problems: string[] = [];
+  for (const pair of query.split('&').filter((p) => p !== '')) {
+    const [rawKey = '', rawValue = ''] = pair.split('=');
+    const option = ESDB_OPTION_BY_FLAT.get(flatCase(rawKey));
+    if (option === undefined) problems.push(`has an option the EventStoreDB client does not know, which it would ignore: ${rawKey}`);
+    else if (option === 'tlsVerifyCert' && rawValue.trim() === 'false') problems.push('sets tlsVerifyCert=false, which EventStoreDB client 6.2 ignores: name the server\'s CA in tlsCAFile instead');
+    else if (option === 'nodePreference' && flatCase(rawValue) === 'readonlyreplica') problems.push('prefers read-only replicas, where nothing can be appended');
+    else if (ESDB_FILES.has(option) && !existsSync(safeDecode(rawValue))) problems.push(`names a ${option} that does not exist`);
+  }
+  return problems;
+}
+
+const safeDecode = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
 
 /**
  * The database of a Redis URL is its path (`/3`), as ioredis reads it; anything else there (or a

@@ -100,6 +100,16 @@ describe('configuration (API.md, Running)', () => {
     expect(problemsOf({ EVENTSTORE_URL: 'esdb://' })).toEqual([expect.stringMatching(/^EVENTSTORE_URL is not a connection string the EventStoreDB client reads/)]);
   });
 
+  it('refuses EVENTSTORE_URL options the client would only warn about on the console, or take and fail with later', () => {
+    expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?tsl=false' })).toEqual(['EVENTSTORE_URL has an option the EventStoreDB client does not know, which it would ignore: tsl']);
+    expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?tls=true&tlsVerifyCert=false' })).toEqual([expect.stringMatching(/^EVENTSTORE_URL sets tlsVerifyCert=false, which EventStoreDB client 6.2 ignores/)]);
+    expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?nodePreference=read_only_replica' })).toEqual(['EVENTSTORE_URL prefers read-only replicas, where nothing can be appended']);
+    expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?tlsCAFile=%2Fno%2Fsuch%2Fca.pem' })).toEqual(['EVENTSTORE_URL names a tlsCAFile that does not exist']);
+    // Known options, in any case and with - or _, as the client matches them; an existing file.
+    const url = `esdb://h:2113?TLS=false&node-preference=leader&keep_alive_interval=10000&tlsCAFile=${encodeURIComponent(__filename)}`;
+    expect(loadConfig({ EVENTSTORE_URL: url }).EVENTSTORE_URL).toBe(url);
+  });
+
   it('names the URL schemes a URL variable takes', () => {
     expect(problemsOf({ REDIS_URL: 'http://x' })).toContain('REDIS_URL must be a URL starting with redis:// or rediss://');
   });
