@@ -11,6 +11,9 @@
  *   BENCH_ROUNDS (default 12) · BENCH_ROUND (default 20000) · BENCH_PERSONS (default 20000; a
  *     person-year takes at most 500 activities: the bench refuses to start a run that would
  *     declare more)
+ *   BENCH_APP_ENV: extra JSON environment for the API, e.g. the production stack's stores:
+ *     '{"EVENT_STORE":"postgres","DATABASE_URL":"postgres://…","EVENT_STORE_SCHEMA":"soak_es","READ_MODELS_SCHEMA":"soak_rm"}'
+ *     (drop those schemas afterwards, and the read models' second copy: soak_rm_b)
  *   BENCH_APP_NODE_ARGS: node flags for the API, e.g. '--max-old-space-size=200': with the heap
  *     held that small, a process whose live heap kept growing would slow down round after round
  *     (ever more garbage collection) and stop with "heap out of memory", where one that levels
@@ -52,7 +55,8 @@ async function main(): Promise<void> {
   execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'jx-bench-soak-'));
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dir, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31' });
+  const appEnv = JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>;
+  const app = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATA_DIR: dir, AUTH_JWT_SECRET: SECRET, PORT: '0', YEAR_CLOSES_ON: '12-31', ...appEnv });
   let exited: string | null = null;
   app.child.once('exit', (code, signal) => (exited = `the API exited (${signal ?? code})`));
   try {
@@ -71,7 +75,8 @@ async function main(): Promise<void> {
       measure: { minutes: 90 }, evidence: [{ name: 'certificate.pdf', sha256: 'a'.repeat(64) }],
     });
     let declared = 0;
-    console.log(`soak: ${ROUNDS} rounds of ${ROUND} requests, 32 in flight, ${PERSONS} person-years in ${UNITS} units, node ${process.version}${nodeArgs.length ? ` (API: ${nodeArgs.join(' ')})` : ''}`);
+    const stores = appEnv.EVENT_STORE ?? 'sqlite';
+    console.log(`soak: ${ROUNDS} rounds of ${ROUND} requests, 32 in flight, ${PERSONS} person-years in ${UNITS} units, events in ${stores}, node ${process.version}${nodeArgs.length ? ` (API: ${nodeArgs.join(' ')})` : ''}`);
     for (let round = 0; round < ROUNDS; round++) {
       const result = await load(ROUND, 32, async (j) => {
         const kind = kindOf(j);
