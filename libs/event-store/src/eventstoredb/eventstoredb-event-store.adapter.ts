@@ -47,7 +47,7 @@ export interface EventStoreDbOptions {
   readTimeoutMs?: number;
   /**
    * How long an append's answer is waited for (default 10 s): then it is refused as unavailable,
-   * unless its events are found there; close() waits for appends in flight no longer than this.
+   * unless its events are found there.
    */
   appendTimeoutMs?: number;
 }
@@ -138,7 +138,6 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Whether the events with these ids are the stream's, right after `current`; false if that cannot be read either. */
   private async landed(streamId: string, current: number, ids: readonly string[]): Promise<boolean> {
-    if (this.closed) return false; // the client is gone: nothing can be read back
     try {
       const after = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + ids.length });
       return after.length === ids.length && after.every((e, i) => e.id === ids[i]);
@@ -195,15 +194,10 @@ export class EventStoreDbEventStore implements EventStore {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      // The port's promise: what was asked for is committed (or refused), never cut off by dispose()
-      // — for as long as an append's own deadline (its read-back on a silent server would add more).
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.appendTimeoutMs);
-        void Promise.allSettled([...this.appending]).then(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      // The port's promise: what was asked for is committed (or refused), never cut off by
+      // dispose() — an append answered by the server still has its events to read back. Every
+      // step of an append has its deadline (the answer 10 s, each read 30 s), so this ends.
+      await Promise.allSettled([...this.appending]);
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       this.closed = true;
       await this.client.dispose();

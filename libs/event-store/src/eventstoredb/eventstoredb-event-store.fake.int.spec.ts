@@ -6,6 +6,7 @@
 import { EventStoreClosedError, WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
 import { describeEventStoreContract } from '../testing';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+import { EsdbReads } from './eventstoredb-reads';
 import { InMemoryEsdbClient } from './testing/in-memory-esdb-client';
 
 const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
@@ -168,8 +169,60 @@ describe('a server that stops answering, further', () => {
   });
 });
 
-describe('close() on a silent server', () => {
-  it('waits for an append in flight no longer than its deadline, even when the read-back after it meets a silent server too', async () => {
+describe('consume(): reading a call to its end within its deadline', () => {
+  /** A stand-in for the client's streaming read: one item, then its end only after `endAfterMs`. */
+  const slowToEnd = (endAfterMs: number) => {
+    let cancelled = false;
+    return {
+      cancel: async () => {
+        cancelled = true;
+      },
+      async *[Symbol.asyncIterator]() {
+        yield { n: 1 };
+        await new Promise((resolve) => setTimeout(resolve, endAfterMs));
+        if (!cancelled) yield { n: 2 };
+      },
+    };
+  };
+
+  it('a failure of the visit is reported even when the rest of the call is slow to end', async () => {
+    const reads = new EsdbReads(new InMemoryEsdbClient().asClient(), '', () => false, 50);
+    const refusal = new Error('not a stored event');
+    await expect(reads.consume(slowToEnd(200) as never, () => {
+      throw refusal;
+    })).rejects.toBe(refusal);
+  });
+
+  it('an answer complete before its deadline stands, however slow the rest of the call is to end', async () => {
+    const reads = new EsdbReads(new InMemoryEsdbClient().asClient(), '', () => false, 50);
+    const seen: unknown[] = [];
+    await expect(reads.consume(slowToEnd(200) as never, (item) => (seen.push(item), false))).resolves.toBeUndefined();
+    expect(seen).toEqual([{ n: 1 }]);
+  });
+
+  it('an answer not complete by its deadline is refused as a deadline exceeded', async () => {
+    const reads = new EsdbReads(new InMemoryEsdbClient().asClient(), '', () => false, 50);
+    await expect(reads.consume(slowToEnd(200) as never, () => true)).rejects.toMatchObject({ type: 'deadline-exceeded' });
+  });
+});
+
+describe('close() and appends in flight', () => {
+  it('an append the server answers while close() waits is answered as committed, its events read back, not cut off', async () => {
+    const fake = new InMemoryEsdbClient();
+    const slow = Object.assign(Object.create(fake) as InMemoryEsdbClient, {
+      appendToStream: async (...args: Parameters<InMemoryEsdbClient['appendToStream']>) => {
+        await new Promise((resolve) => setTimeout(resolve, 80)); // the server's latency, within the append's deadline
+        return fake.appendToStream(...args);
+      },
+    });
+    const store = new EventStoreDbEventStore(slow.asClient(), { namespace: 'r', appendTimeoutMs: 100 });
+    const appending = store.append('s-1', events(1), -1);
+    const closing = store.close();
+    await expect(appending).resolves.toMatchObject({ revision: 0 });
+    await closing;
+  });
+
+  it('close() ends even when the server is silent: each step of an append has its deadline, its read-back included', async () => {
     const fake = new InMemoryEsdbClient();
     const silent = Object.assign(Object.create(fake) as InMemoryEsdbClient, {
       appendToStream: () => {
@@ -177,12 +230,11 @@ describe('close() on a silent server', () => {
         return new Promise<never>(() => undefined);
       },
     });
-    const store = new EventStoreDbEventStore(silent.asClient(), { namespace: 'r', appendTimeoutMs: 50, readTimeoutMs: 60_000 });
+    const store = new EventStoreDbEventStore(silent.asClient(), { namespace: 'r', appendTimeoutMs: 50, readTimeoutMs: 100 });
     const appending = store.append('s-1', events(1), -1);
     appending.catch(() => undefined);
-    // The append's deadline passes meanwhile, and its read-back then waits on the silent server.
-    await expect(store.close()).resolves.toBeUndefined(); // in ≈ 50 ms, not the read-back's 60 s (the test's own limit is 5 s)
-    await expect(appending).rejects.toBeDefined();
+    await expect(store.close()).resolves.toBeUndefined(); // after ≈ 150 ms (the test's own limit is 5 s)
+    await expect(appending).rejects.toMatchObject({ type: 'deadline-exceeded' });
   });
 });
 

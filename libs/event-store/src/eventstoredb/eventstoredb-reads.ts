@@ -62,6 +62,12 @@ export function withinDeadline<T>(work: Promise<T>, what: 'read' | 'append', ms:
   });
 }
 
+/** A read being consumed: whether its answer is complete (the rest unwanted), and whether visiting it failed. */
+interface DrainProgress {
+  stopped: boolean;
+  failure?: { error: unknown };
+}
+
 export class EsdbReads {
   constructor(
     private readonly client: EventStoreDBClient,
@@ -82,15 +88,16 @@ export class EsdbReads {
    * whole answer, and the store refuses.
    */
   async consume<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void, timeoutMs = this.readTimeoutMs): Promise<void> {
-    const progress = { stopped: false };
+    const progress: DrainProgress = { stopped: false };
     let timer: NodeJS.Timeout | undefined;
     // Raced rather than awaited after a cancel: cancel() first waits for the call to exist, which
     // with several hosts or DNS discovery means for discovery, however long that takes.
     const deadline = new Promise<void>((resolve, reject) => {
       timer = setTimeout(() => {
         read.cancel().catch(() => undefined);
-        // Stopped already, the answer was whole: only its draining was slow.
-        if (progress.stopped) resolve();
+        // Stopped already, the answer was whole (or visiting it failed): only its draining was slow.
+        if (progress.failure !== undefined) reject(progress.failure.error);
+        else if (progress.stopped) resolve();
         else reject(new EsdbDeadlineError('read', timeoutMs));
       }, timeoutMs);
     });
@@ -106,8 +113,7 @@ export class EsdbReads {
     }
   }
 
-  private async drain<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void, progress: { stopped: boolean }): Promise<void> {
-    let failure: { error: unknown } | undefined;
+  private async drain<E>(read: StreamingRead<E>, visit: (item: E) => boolean | void, progress: DrainProgress): Promise<void> {
     let cancelled: Promise<void> | undefined;
     try {
       for await (const item of read) {
@@ -115,7 +121,7 @@ export class EsdbReads {
         try {
           progress.stopped = visit(item) === false;
         } catch (error: unknown) {
-          failure = { error };
+          progress.failure = { error };
           progress.stopped = true;
         }
         if (progress.stopped) cancelled = read.cancel();
@@ -127,7 +133,7 @@ export class EsdbReads {
       if (!progress.stopped) throw error;
     }
     await cancelled;
-    if (failure !== undefined) throw failure.error;
+    if (progress.failure !== undefined) throw progress.failure.error;
     if (!progress.stopped && this.isClosed()) throw new EventStoreClosedError();
   }
 
