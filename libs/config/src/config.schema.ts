@@ -45,25 +45,41 @@ const esdbConnectionString = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** The options client 6.2's parser knows (it matches them ignoring case, `-` and `_`). */
+/**
+ * The options client 6.2's parser knows. It matches them ignoring case, `-` and `_` — but for
+ * `dnsDiscover`, which it takes only spelt so.
+ */
 const ESDB_OPTIONS = [
   'userCertFile', 'userKeyFile', 'maxDiscoverAttempts', 'connectionName', 'defaultDeadline', 'discoveryInterval', 'gossipTimeout',
-  'nodePreference', 'tls', 'tlsVerifyCert', 'tlsCAFile', 'throwOnAppendFailure', 'keepAliveInterval', 'keepAliveTimeout', 'dnsDiscover',
+  'nodePreference', 'tls', 'tlsVerifyCert', 'tlsCAFile', 'throwOnAppendFailure', 'keepAliveInterval', 'keepAliveTimeout',
 ];
 const flatCase = (key: string): string => key.trim().toLowerCase().replace(/[_-]/g, '');
 const ESDB_OPTION_BY_FLAT = new Map(ESDB_OPTIONS.map((option) => [flatCase(option), option]));
-const ESDB_FILES = new Set(['tlsCAFile', 'userCertFile', 'userKeyFile']);
+const ESDB_FILES = ['tlsCAFile', 'userCertFile', 'userKeyFile'];
 
+/** The query's options as the client reads them: after the hosts, the last value of a key standing. */
 function esdbOptionProblems(value: string): string[] {
-  const query = value.trim().replace(/\/+$/, '').split('?').slice(1).join('?');
+  // Past the scheme and the credentials (`user:password@`, the password up to its first `@`, as
+  // the client reads it; it may hold a `?`): hosts hold no `?`, so the first one starts the query.
+  const rest = value.trim().replace(/\/+$/, '').replace(/^[^:]*:\/\//, '').replace(/^[^:]+:[^@]+@/, '');
+  const start = rest.indexOf('?');
   const problems: string[] = [];
-  for (const pair of query.split('&').filter((p) => p !== '')) {
-    const [rawKey = '', rawValue = ''] = pair.split('=');
-    const option = ESDB_OPTION_BY_FLAT.get(flatCase(rawKey));
+  const options = new Map<string, string>();
+  for (const pair of start === -1 ? [] : rest.slice(start + 1).split('&').filter((p) => p !== '')) {
+    const equals = pair.indexOf('=');
+    const rawKey = equals === -1 ? pair : pair.slice(0, equals);
+    const option = rawKey === 'dnsDiscover' ? rawKey : ESDB_OPTION_BY_FLAT.get(flatCase(rawKey));
     if (option === undefined) problems.push(`has an option the EventStoreDB client does not know, which it would ignore: ${rawKey}`);
-    else if (option === 'tlsVerifyCert' && rawValue.trim() === 'false') problems.push('sets tlsVerifyCert=false, which EventStoreDB client 6.2 ignores: name the server\'s CA in tlsCAFile instead');
-    else if (option === 'nodePreference' && flatCase(rawValue) === 'readonlyreplica') problems.push('prefers read-only replicas, where nothing can be appended');
-    else if (ESDB_FILES.has(option) && !existsSync(safeDecode(rawValue))) problems.push(`names a ${option} that does not exist`);
+    else options.set(option, equals === -1 ? '' : pair.slice(equals + 1).trim());
+  }
+  if (options.get('tlsVerifyCert') === 'false') problems.push('sets tlsVerifyCert=false, which EventStoreDB client 6.2 ignores: name the server\'s CA in tlsCAFile instead');
+  if (flatCase(options.get('nodePreference') ?? '') === 'readonlyreplica') problems.push('prefers read-only replicas, where nothing can be appended');
+  // Certificate files are read only over TLS (on unless tls=false).
+  if (options.get('tls') !== 'false') {
+    for (const option of ESDB_FILES) {
+      const file = options.get(option);
+      if (file !== undefined && !existsSync(safeDecode(file))) problems.push(`names a ${option} that does not exist`);
+    }
   }
   return problems;
 }

@@ -106,8 +106,24 @@ describe('configuration (API.md, Running)', () => {
     expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?nodePreference=read_only_replica' })).toEqual(['EVENTSTORE_URL prefers read-only replicas, where nothing can be appended']);
     expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?tlsCAFile=%2Fno%2Fsuch%2Fca.pem' })).toEqual(['EVENTSTORE_URL names a tlsCAFile that does not exist']);
     // Known options, in any case and with - or _, as the client matches them; an existing file.
-    const url = `esdb://h:2113?TLS=false&node-preference=leader&keep_alive_interval=10000&tlsCAFile=${encodeURIComponent(__filename)}`;
+    const url = `esdb://h:2113?TLS=true&node-preference=leader&keep_alive_interval=10000&tlsCAFile=${encodeURIComponent(__filename)}`;
     expect(loadConfig({ EVENTSTORE_URL: url }).EVENTSTORE_URL).toBe(url);
+    // dnsDiscover the client takes only spelt so.
+    expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?dns-discover=true' })).toEqual(['EVENTSTORE_URL has an option the EventStoreDB client does not know, which it would ignore: dns-discover']);
+    expect(loadConfig({ EVENTSTORE_URL: 'esdb://h:2113?dnsDiscover=true' }).EVENTSTORE_URL).toBe('esdb://h:2113?dnsDiscover=true');
+  });
+
+  it('reads EVENTSTORE_URL options as the client does: after the credentials, the last of a repeated key standing, values holding `=`, files only over TLS', () => {
+    for (const url of [
+      'esdb://admin:pa?ss@h:2113', // a `?` in the password
+      'esdb://admin:pa?ss@h:2113?tls=false',
+      'esdb://h:2113?nodePreference=readOnlyReplica&nodePreference=leader',
+      'esdb://h:2113?tls=false&tlsCAFile=%2Fno%2Fsuch%2Fca.pem', // not read without TLS
+      `esdb://h:2113?tlsCAFile=${encodeURIComponent(__filename)} &tls=true`, // trimmed, as the client does
+    ]) {
+      expect(problemsOf({ EVENTSTORE_URL: url })).toEqual([]);
+    }
+    expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?connectionName=a=b&tsl=x' })).toEqual(['EVENTSTORE_URL has an option the EventStoreDB client does not know, which it would ignore: tsl']);
   });
 
   it('names the URL schemes a URL variable takes', () => {
