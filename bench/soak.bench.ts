@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       measure: { minutes: 90 }, evidence: [{ name: 'certificate.pdf', sha256: 'a'.repeat(64) }],
     });
     let declared = 0;
-    const stores = appEnv.EVENT_STORE ?? 'sqlite';
+    const stores = appEnv.EVENT_STORE ?? process.env.EVENT_STORE ?? 'sqlite';
     console.log(`soak: ${ROUNDS} rounds of ${ROUND} requests, 32 in flight, ${PERSONS} person-years in ${UNITS} units, events in ${stores}, node ${process.version}${nodeArgs.length ? ` (API: ${nodeArgs.join(' ')})` : ''}`);
     for (let round = 0; round < ROUNDS; round++) {
       const result = await load(ROUND, 32, async (j) => {
