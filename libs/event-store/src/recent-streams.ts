@@ -1,4 +1,5 @@
 import type { StoredEvent } from './event-store.port';
+import { WeightedCache } from './weighted-cache';
 
 export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 const NOT_COMPLETE = -1;
@@ -32,12 +33,12 @@ const weightOf = (entry: CachedStream): number => entry.events.length + 1;
  * read that allows a lagging answer (`allowCached`) is answered without asking for the rows.
  */
 export class RecentStreams {
-  private readonly recent = new Map<string, CachedStream>();
-  /** The weight of every entry held (weightOf). */
-  private held = 0;
+  private readonly recent: WeightedCache<string, CachedStream>;
 
   /** `capacity`: the events held at most (each entry counting one more). */
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.recent = new WeightedCache(capacity, weightOf);
+  }
 
   /**
    * The stream up to `toRevision`, given a reader of the current data_version, whether an entry
@@ -97,29 +98,22 @@ export class RecentStreams {
 
   /** Read afresh next time (an append whose outcome is not known for sure). */
   forget(streamId: string): void {
-    const known = this.recent.get(streamId);
-    if (known === undefined) return;
     this.recent.delete(streamId);
-    this.held -= weightOf(known);
   }
 
   /** A stream answered from the cache becomes its most recently read. */
   private touched(streamId: string, entry: CachedStream, events: StoredEvent[]): StoredEvent[] {
-    this.recent.delete(streamId);
     this.recent.set(streamId, entry);
     return events;
   }
 
   /** The events and entries held, as the capacity counts them. */
   get weight(): number {
-    return this.held;
+    return this.recent.weight;
   }
 
+  /** The least recently read go first; the entry just kept stays, even alone above the capacity. */
   private remember(streamId: string, entry: CachedStream): void {
-    this.forget(streamId);
     this.recent.set(streamId, entry);
-    this.held += weightOf(entry);
-    // The least recently read go first; the entry just kept stays, even alone above the capacity.
-    while (this.held > this.capacity && this.recent.size > 1) this.forget(this.recent.keys().next().value!);
   }
 }

@@ -23,16 +23,19 @@ export class WeightedCache<K, V> {
     return this.entries.get(key)?.value;
   }
 
-  /** Stores `value` as the most recent entry, evicting the least recent ones beyond the capacity. */
+  /**
+   * Stores `value` as the most recent entry (storing it again makes it so), evicting the least
+   * recent ones beyond the capacity. The entry just stored stays, even alone above the capacity
+   * (a stream longer than the whole budget is still extended by the append that follows its read),
+   * until another is stored.
+   */
   set(key: K, value: V): void {
     this.delete(key);
     const weight = this.weightOf(value);
-    // Heavier than the whole budget: not kept, rather than emptying the cache for it.
-    if (weight > this.capacity) return;
     this.entries.set(key, { value, weight });
     this.held += weight;
     for (const oldest of this.entries.keys()) {
-      if (this.held <= this.capacity) break;
+      if (this.held <= this.capacity || oldest === key) break;
       this.delete(oldest);
     }
   }

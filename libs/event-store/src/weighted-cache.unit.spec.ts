@@ -25,11 +25,13 @@ describe('WeightedCache: bounded by the weight it holds, least recently stored o
     expect(cache.weight).toBe(7);
   });
 
-  it('keeps nothing heavier than its whole capacity, and leaves the rest as it was', () => {
+  it('keeps an entry heavier than its whole capacity alone, until another is stored', () => {
     const cache = cacheOf(3);
     cache.set('a', ['1']);
     cache.set('huge', ['1', '2', '3']);
-    expect([cache.get('a'), cache.get('huge'), cache.weight]).toEqual([['1'], undefined, 2]);
+    expect([cache.get('a'), cache.get('huge'), cache.weight]).toEqual([undefined, ['1', '2', '3'], 4]);
+    cache.set('b', ['1']);
+    expect([cache.get('huge'), cache.get('b'), cache.weight]).toEqual([undefined, ['1'], 2]);
   });
 
   it('a deleted entry gives its weight back', () => {
