@@ -1,8 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
 import { decideFlagFraud, type ActorClaims, type FlagFraudCommand } from '@jx/domain';
 import type { CommandMetadata } from '../command-metadata';
 import { CreditYearCommands } from '../credit-year-commands';
+import { digest } from './derived-id';
 
 export interface FlagFraudAnswer {
   flagId: string;
@@ -19,7 +19,7 @@ export interface FlagFraudAnswer {
  * wrote instead of writing a second one, which would need a rescission of its own.
  */
 export function idempotentFlagId(actor: Pick<ActorClaims, 'sub' | 'role'>, personId: string, year: number, idempotencyKey: string): string {
-  return `key-${createHash('sha256').update(JSON.stringify([actor.sub, actor.role, personId, year, idempotencyKey])).digest('hex').slice(0, 40)}`;
+  return `key-${digest([actor.sub, actor.role, personId, year, idempotencyKey])}`;
 }
 
 export class FlagFraud extends Command<FlagFraudAnswer> {

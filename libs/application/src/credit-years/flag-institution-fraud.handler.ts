@@ -4,11 +4,11 @@
  */
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
 import type { ActorClaims } from '@jx/domain';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
 import type { CommandMetadata } from '../command-metadata';
+import { digest } from './derived-id';
 
 export const INSTITUTION_FRAUD_FLAG_JOB = 'institution-fraud-flag';
 
@@ -49,7 +49,6 @@ export function institutionFlagJobId(flag: InstitutionFlag, actor: ActorClaims, 
 
 /** One institution flag: institution, year, reason and courses as a set (who posts it does not count). */
 const flagKey = (flag: InstitutionFlag): unknown[] => [flag.institutionId, flag.year, flag.reason, flag.courses === null ? null : [...new Set(flag.courses)].sort()];
-const digest = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
 
 export class FlagInstitutionFraud extends Command<{ jobId: string }> {
   readonly type = 'FlagInstitutionFraud';
