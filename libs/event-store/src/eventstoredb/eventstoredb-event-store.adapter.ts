@@ -5,9 +5,10 @@
  * - Expected revisions are the server's own optimistic check (`expectedRevision`).
  * - The hash chain is computed here from the stream's last event, and the append is made under
  *   that event's revision, so a concurrent writer makes the append fail instead of forking the chain.
- * - Guards across streams (CONTENT_ALREADY_COUNTED) cannot be atomic: EventStoreDB appends to one
- *   stream at a time. They are checked just before the append; a writer landing on the guarded
- *   stream in between is not seen. The SQLite and PostgreSQL adapters check them atomically.
+ * - Guards across streams (CONTENT_ALREADY_COUNTED): EventStoreDB appends to one stream at a time.
+ *   Guarded appends within one cardinal id (a person's years) are put in one order by a ledger
+ *   stream with write-ahead intents (eventstoredb-guard-ledger.ts); a guard on another cardinal id
+ *   is checked just before the append, and a writer landing there in between is not seen.
  * - Global positions are the transaction-log commit positions (increasing, not consecutive): each
  *   event appended over gRPC has its own; events of an old-style TCP transaction, which this store
  *   never writes, would share one.
@@ -32,7 +33,8 @@ import {
 } from '../event-store.port';
 import { trackedFollowAll } from '../follow-all';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
-import { EsdbReads, withinDeadline, type StoredMetadata } from './eventstoredb-reads';
+import { GuardLedger, ledgerOf } from './eventstoredb-guard-ledger';
+import { EsdbReads, RESERVED_STREAM_PREFIX, withinDeadline, type StoredMetadata } from './eventstoredb-reads';
 
 export interface EventStoreDbOptions {
   /** `esdb://host:2113?tls=false` */
@@ -60,6 +62,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly appending = new Set<Promise<AppendResult>>();
   private readonly prefix: string;
   private readonly reads: EsdbReads;
+  private readonly ledger: GuardLedger;
   readonly pollIntervalMs: number;
   private readonly appendTimeoutMs: number;
   private closing: Promise<void> | undefined;
@@ -72,6 +75,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.reads = new EsdbReads(client, this.prefix, () => this.closed, options.readTimeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appendTimeoutMs = options.appendTimeoutMs ?? 10_000;
+    this.ledger = new GuardLedger(client, this.reads, this.prefix, this.appendTimeoutMs, () => this.notify());
   }
 
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
@@ -90,18 +94,22 @@ export class EventStoreDbEventStore implements EventStore {
     assertAppendable(events, expected);
     // EventStoreDB keeps `$` names for itself: such events would be written but never read back (reads skip system events).
     if (streamId.startsWith('$')) throw new RangeError(`stream ${streamId}: names starting with $ are EventStoreDB's own`);
+    if (streamId.startsWith(RESERVED_STREAM_PREFIX)) throw new RangeError(`stream ${streamId}: names starting with ${RESERVED_STREAM_PREFIX} are this store's own (guard ledgers)`);
     for (const e of events) if (e.type.startsWith('$')) throw new RangeError(`event type ${e.type}: types starting with $ are EventStoreDB's own`);
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
-    for (const guard of options.guards ?? []) {
-      const actual = await this.streamRevision(guard.streamId);
-      if (actual !== guard.expectedRevision) throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
-    }
+    const guards = options.guards ?? [];
+    const ledger = ledgerOf(streamId, guards);
     for (let attempt = 1; ; attempt += 1) {
+      // Through the ledger, every attempt settles its last intent and checks the guards anew.
+      const ledgerRevision = ledger === undefined ? undefined : await this.ledger.settleHead(ledger);
+      if (guards.length > 0 && (ledger !== undefined || attempt === 1)) await this.checkGuards(guards);
       const last = await this.reads.lastEvent(streamId);
       const current = last === null ? -1 : last.revision;
       if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
+      const drafts = this.draftsAt(events, inStreamOrder(ats, last?.metadata.at ?? null), current, last?.hash ?? GENESIS_HASH);
+      if (ledger !== undefined) await this.ledger.intend(ledger, ledgerRevision!, { stream: streamId, expectedRevision: current, events: drafts.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata as JSONType })) });
       try {
-        return await this.appendAt(streamId, events, inStreamOrder(ats, last?.metadata.at ?? null), current, last?.hash ?? GENESIS_HASH);
+        return await this.appendAt(streamId, drafts, current, ledger !== undefined);
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         // Another writer moved the stream after our read: 'any' tries again on the new end.
@@ -110,15 +118,30 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async appendAt(streamId: string, events: readonly NewEvent[], ats: string[], current: number, lastHash: string): Promise<AppendResult> {
+  private async checkGuards(guards: AppendOptions['guards'] & object): Promise<void> {
+    for (const guard of guards) {
+      const actual = await this.streamRevision(guard.streamId);
+      if (actual !== guard.expectedRevision) throw new WrongExpectedRevisionError(guard.streamId, guard.expectedRevision, actual);
+    }
+  }
+
+  /** The events as stored after revision `current`: ids and hash-chain links, fixed before anything is written. */
+  private draftsAt(events: readonly NewEvent[], ats: string[], current: number, lastHash: string) {
     let prevHash = lastHash;
-    const drafts = events.map((e, i) => {
+    return events.map((e, i) => {
       const revision = current + 1 + i;
       const hash = chainHash(prevHash, { revision, type: e.type, at: ats[i]!, actor: e.metadata.actor, data: e.data });
       const metadata: StoredMetadata = { ...e.metadata, at: ats[i]!, prevHash, hash };
       prevHash = hash;
       return jsonEvent({ id: randomUUID(), type: e.type, data: e.data as JSONType, metadata: metadata as unknown as JSONType });
     });
+  }
+
+  /**
+   * `intended`: the drafts are a ledger's intent, which another guarded append may have written
+   * for us meanwhile: a conflict is then a success if they are there.
+   */
+  private async appendAt(streamId: string, drafts: ReturnType<EventStoreDbEventStore['draftsAt']>, current: number, intended: boolean): Promise<AppendResult> {
     try {
       const appending = this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
       const result = await withinDeadline(appending, 'append', this.appendTimeoutMs);
@@ -128,12 +151,16 @@ export class EventStoreDbEventStore implements EventStore {
       // An answer lost (a deadline, a dropped connection) does not say the append failed: if our
       // events are there, by their ids, it committed — and saying otherwise would have the caller
       // decide again on a stream that already holds its answer.
-      if (error instanceof WrongExpectedVersionError || !(await this.landed(streamId, current, drafts.map((d) => d.id)))) throw error;
+      if ((error instanceof WrongExpectedVersionError && !intended) || !(await this.landed(streamId, current, drafts.map((d) => d.id)))) throw error;
     }
-    for (const listener of this.listeners) listener();
-    const appended = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + events.length });
+    this.notify();
+    const appended = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + drafts.length });
     const lastEvent = appended[appended.length - 1]!;
     return { revision: lastEvent.revision, position: lastEvent.position, events: appended };
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
   }
 
   /** Whether the events with these ids are the stream's, right after `current`; false if that cannot be read either. */

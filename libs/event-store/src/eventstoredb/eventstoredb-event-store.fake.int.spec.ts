@@ -297,17 +297,12 @@ describe('appends on EventStoreDB’s terms', () => {
     await store.append('s-1', events(1), -1);
     // Another writer lands between the adapter's read of the stream's end and its append.
     const racing = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
-    const readEnd = fake.readStream.bind(fake);
-    let raced = false;
-    (answering as unknown as { readStream: typeof fake.readStream }).readStream = (name, options) => {
-      const read = readEnd(name, options);
-      if (!raced && options?.direction === 'backwards') {
-        raced = true;
-        void racing.append('s-1', events(1), 0);
-      }
-      return read;
-    };
-    await expect(store.append('s-1', events(1), 0)).rejects.toThrow(WrongExpectedRevisionError);
+    const paused = fake.holdNextAppend('r__s-1');
+    const appending = store.append('s-1', events(1), 0);
+    await paused.reached;
+    await racing.append('s-1', events(1), 0);
+    paused.release();
+    await expect(appending).rejects.toThrow(WrongExpectedRevisionError);
     expect((await racing.readStream('s-1')).map((e) => e.revision)).toEqual([0, 1]);
   });
 });

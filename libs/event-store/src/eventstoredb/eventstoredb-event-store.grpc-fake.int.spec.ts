@@ -6,9 +6,11 @@
  * server had answered in full), its BatchAppend and its error conversion. The real server is checked by eventstoredb-event-store.int.spec.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { NewEvent } from '../event-store.port';
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import { WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
+import { verifyStreamChain } from '../hash-chain';
 import { describeEventStoreContract } from '../testing';
-import { openEventStoreDbEventStore, type EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+import { EventStoreDbEventStore, openEventStoreDbEventStore } from './eventstoredb-event-store.adapter';
 import { startFakeEventStoreDb, type FakeEventStoreDb } from './testing/fake-esdb-server';
 
 /** A server for the tests of one describe (a store of a namespace reads the others' records too, as on a real server). */
@@ -68,6 +70,29 @@ describe('the real client against the fake server', () => {
     const [first, second] = await store.readAll(0, 10);
     expect(await store.readAll(first!.position + 1, 10)).toEqual([second]);
     expect(await store.readAll(second!.position + 1, 10)).toEqual([]);
+    await store.close();
+  });
+
+  it('guards across two years through the real client: the intent round-trips, a stopped writer’s intent is written for it by the next guarded append, with its ids and chain', async () => {
+    const store = open();
+    const namespace = (store as unknown as { prefix: string }).prefix;
+    await store.append('creditYear-p1+2024', events(1), -1);
+    // A process whose append of its events is lost after its intent was written.
+    const client = (store as unknown as { client: EventStoreDBClient }).client;
+    const stopping = Object.create(client) as EventStoreDBClient;
+    stopping.appendToStream = ((name: string, ...rest: never[]) =>
+      name.endsWith('creditYear-p1+2024') ? Promise.reject(new Error('14 UNAVAILABLE: connection dropped')) : (client.appendToStream as (...a: unknown[]) => unknown)(name, ...rest)) as never;
+    const stopped = new EventStoreDbEventStore(stopping, { namespace: namespace.slice(0, -2) });
+    await expect(stopped.append('creditYear-p1+2024', [{ type: 'Declared', data: { content: 'k1', nested: { list: [1, 'two'] } }, metadata: meta }], 0, { guards: [{ streamId: 'creditYear-p1+2025', expectedRevision: -1 }] })).rejects.toThrow('UNAVAILABLE');
+    expect(await store.readStream('creditYear-p1+2024')).toHaveLength(1);
+    const next = store.append('creditYear-p1+2025', events(1), -1, { guards: [{ streamId: 'creditYear-p1+2024', expectedRevision: 0 }] });
+    await expect(next).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    const year = await store.readStream('creditYear-p1+2024');
+    expect(year.map((e) => [e.type, e.data])).toEqual([['T', { n: 0 }], ['Declared', { content: 'k1', nested: { list: [1, 'two'] } }]]);
+    expect(verifyStreamChain(year)).toEqual({ ok: true });
+    expect(await store.append('creditYear-p1+2025', events(1), -1, { guards: [{ streamId: 'creditYear-p1+2024', expectedRevision: 1 }] })).toMatchObject({ revision: 0 });
+    expect(await store.listStreams('')).toEqual(['creditYear-p1+2024', 'creditYear-p1+2025']);
+    await stopped.close();
     await store.close();
   });
 });

@@ -31,6 +31,9 @@ import { EventStoreClosedError, type EventMetadata, type ReadStreamOptions, type
 export type StoredMetadata = EventMetadata & { prevHash: string; hash: string };
 type AnyRecorded = { streamId: string; id: string; revision: bigint; type: string; data: unknown; metadata: unknown; position?: Position };
 
+/** Stream names of this store starting with it are the adapter's own (guard ledgers), never the caller's: reads skip them. */
+export const RESERVED_STREAM_PREFIX = '_';
+
 /** Records per read of `$all`: a bounded call, read to its end. */
 const ALL_PAGE = 512;
 
@@ -183,6 +186,21 @@ export class EsdbReads {
     return last;
   }
 
+  /** The last record of a stream, by its full name (a ledger: not one of this store's events), or null for an absent stream. */
+  async lastRecord(streamName: string): Promise<{ revision: number; type: string; data: unknown } | null> {
+    let last: { revision: number; type: string; data: unknown } | null = null;
+    try {
+      await this.consume(this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }), (resolved) => {
+        const recorded = resolved.event as AnyRecorded | undefined;
+        if (recorded !== undefined) last = { revision: Number(recorded.revision), type: recorded.type, data: recorded.data };
+      });
+    } catch (error: unknown) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+    return last;
+  }
+
   /**
    * This store's events after `after` (exclusive), in `$all`'s order, at most `limit`. A position
    * this store handed out is a record's start and is read from directly (the read is inclusive: its
@@ -274,7 +292,7 @@ export class EsdbReads {
   toStored(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | null {
     const recorded = resolved.event as AnyRecorded | undefined;
     if (recorded === undefined || recorded.type.startsWith('$') || recorded.streamId.startsWith('$')) return null;
-    if (!recorded.streamId.startsWith(this.prefix)) return null;
+    if (!recorded.streamId.startsWith(this.prefix) || recorded.streamId.startsWith(RESERVED_STREAM_PREFIX, this.prefix.length)) return null;
     const meta = recorded.metadata as Partial<StoredMetadata> | null | undefined;
     if (typeof meta !== 'object' || meta === null || typeof meta.hash !== 'string' || typeof meta.prevHash !== 'string') return null;
     const { prevHash, hash, ...metadata } = meta as StoredMetadata;

@@ -115,6 +115,14 @@ export class InMemoryEsdbClient {
 
   async appendToStream(streamName: string, events: Draft | Draft[], options: { expectedRevision?: 'any' | 'no_stream' | 'stream_exists' | bigint } = {}) {
     if (this.appendsUnanswered) return new Promise<never>(() => undefined);
+    const held = this.held.get(streamName);
+    if (held !== undefined) {
+      this.held.delete(streamName);
+      held.reached();
+      // Decided once released, on the log as it is then (a writer paused between its steps).
+      const { failure } = await held.released;
+      if (failure !== undefined) throw failure;
+    }
     const current = this.heads.get(streamName) ?? -1;
     const expected = options.expectedRevision ?? 'any';
     const ok =
@@ -135,10 +143,36 @@ export class InMemoryEsdbClient {
     return { success: true, nextExpectedRevision: BigInt(revision), position: this.log[this.log.length - 1]!.position };
   }
 
+  /** Only the stream's `$maxCount` (the one setting the adapter makes), kept as the server keeps it: in `$$stream`. */
+  async setStreamMetadata(streamName: string, metadata: { maxCount?: number | bigint }) {
+    if (metadata.maxCount !== undefined) this.maxCounts.set(streamName, BigInt(metadata.maxCount));
+    this.systemEvent(`$$${streamName}`);
+    return { success: true };
+  }
+
+  /** `$maxCount` set on each stream: reads see only that many of its last events, as the server's do. */
+  readonly maxCounts = new Map<string, bigint>();
+
+  /**
+   * The next append to this stream waits until `release()` is called, then is decided on the log
+   * as it is then — or fails with `failure` without writing (a writer stopped between its steps).
+   */
+  holdNextAppend(streamName: string): { reached: Promise<void>; release: (failure?: Error) => void } {
+    let release!: (failure?: Error) => void;
+    let reached!: () => void;
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    this.held.set(streamName, { reached, released: new Promise((resolve) => (release = (failure) => resolve({ failure }))) });
+    return { reached: arrived, release };
+  }
+
+  private readonly held = new Map<string, { reached: () => void; released: Promise<{ failure: Error | undefined }> }>();
+
   readStream(streamName: string, options: ReadOptions = {}): FakeRead<{ event: Row }> {
     return this.read(() => {
       if (!this.heads.has(streamName)) throw new StreamNotFoundError(undefined, streamName);
-      let rows = this.log.filter((r) => r.streamId === streamName);
+      const kept = this.maxCounts.get(streamName);
+      const head = BigInt(this.heads.get(streamName)!);
+      let rows = this.log.filter((r) => r.streamId === streamName && (kept === undefined || r.revision > head - kept));
       if (options.direction === 'backwards') {
         rows = rows.reverse();
         if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision <= (options.fromRevision as bigint));

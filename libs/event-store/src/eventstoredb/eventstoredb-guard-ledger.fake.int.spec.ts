@@ -1,0 +1,125 @@
+/**
+ * Guards across streams on EventStoreDB (eventstoredb-guard-ledger.ts), on the in-memory FAKE of
+ * the client (no EventStoreDB server can run here): two stores on one fake are two processes on
+ * one server, and the fake holds an append where a process could pause or stop between its steps.
+ */
+import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../event-store.port';
+import { handleCommand } from '../handle-command';
+import { KeyedMutex } from '../keyed-mutex';
+import { verifyStreamChain } from '../hash-chain';
+import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+import { InMemoryEsdbClient } from './testing/in-memory-esdb-client';
+
+const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
+const event = (type: string): NewEvent[] => [{ type, data: { content: 'k1' }, metadata: meta }];
+const Y1 = 'creditYear-p1+2024';
+const Y2 = 'creditYear-p1+2025';
+const guard = (streamId: string, expectedRevision: number) => ({ guards: [{ streamId, expectedRevision }] });
+
+async function twoProcesses() {
+  const fake = new InMemoryEsdbClient();
+  const a = new EventStoreDbEventStore(fake.asClient(), { namespace: 'g' });
+  const b = new EventStoreDbEventStore(fake.asClient(), { namespace: 'g' });
+  await a.append(Y1, event('Opened'), -1);
+  await a.append(Y2, event('Opened'), -1);
+  const types = async (streamId: string) => (await a.readStream(streamId)).map((e) => e.type);
+  return { fake, a, b, types };
+}
+
+describe('guards across two years of one person, on EventStoreDB (a ledger of write-ahead intents)', () => {
+  it('two processes’ guarded appends, each guarding the other’s stream, cannot both commit, however their steps interleave', async () => {
+    const { fake, a, b, types } = await twoProcesses();
+    // A has checked its guard and is about to write its events when B checks its own.
+    const paused = fake.holdNextAppend(`g__${Y1}`);
+    const first = a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0));
+    await paused.reached;
+    await expect(b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 0))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    paused.release();
+    await expect(first).resolves.toMatchObject({ revision: 1 });
+    expect(await types(Y1)).toEqual(['Opened', 'DeclaredByA']);
+    expect(await types(Y2)).toEqual(['Opened']);
+    expect(verifyStreamChain(await a.readStream(Y1))).toEqual({ ok: true });
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a process that stopped after its intent, before its events: the next guarded append of that person writes them, with their chain, and then sees them', async () => {
+    const { fake, a, b, types } = await twoProcesses();
+    const stopped = fake.holdNextAppend(`g__${Y1}`);
+    const first = a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0));
+    await stopped.reached;
+    stopped.release(new Error('14 UNAVAILABLE: connection dropped'));
+    await expect(first).rejects.toThrow('UNAVAILABLE');
+    expect(await types(Y1)).toEqual(['Opened']);
+    await expect(b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 0))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await types(Y1)).toEqual(['Opened', 'DeclaredByA']);
+    expect(verifyStreamChain(await b.readStream(Y1))).toEqual({ ok: true });
+    // Decided again on what is there now, it commits.
+    await expect(b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 1))).resolves.toMatchObject({ revision: 1 });
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('an intent whose stream moved on without it (a writer without guards came first) never lands: its writer gets a conflict, the next guarded append passes it by', async () => {
+    const { fake, a, b, types } = await twoProcesses();
+    const paused = fake.holdNextAppend(`g__${Y1}`);
+    const first = a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0));
+    await paused.reached;
+    await b.append(Y1, event('Withdrawn'), 0);
+    paused.release();
+    await expect(first).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 1))).resolves.toMatchObject({ revision: 1 });
+    expect(await types(Y1)).toEqual(['Opened', 'Withdrawn']);
+    expect(await types(Y2)).toEqual(['Opened', 'DeclaredByB']);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('the ledger is the store’s own: never read as events or streams, its name refused to callers, its old intents left to the server ($maxCount)', async () => {
+    const { fake, a } = await twoProcesses();
+    await a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0));
+    await a.append(Y2, event('DeclaredByA'), 0, guard(Y1, 1));
+    expect(await a.listStreams('')).toEqual([Y1, Y2]);
+    const all = await a.readAll(0, 100);
+    expect(all.map((e) => e.streamId)).toEqual([Y1, Y2, Y1, Y2]);
+    expect(await a.headPosition()).toBe(all[3]!.position);
+    expect(await a.readStream('_guards-creditYear-p1')).toEqual([]);
+    await expect(a.append('_guards-creditYear-p1', event('X'), 'any')).rejects.toThrow(RangeError);
+    expect(fake.maxCounts.get('g___guards-creditYear-p1')).toBe(16n);
+    await a.close();
+  });
+
+  it('a guard on another cardinal id only (a unit’s stream) takes no ledger: it is checked just before the append', async () => {
+    const { fake, a } = await twoProcesses();
+    await a.append('unit-u1', event('UnitPut'), -1);
+    await expect(a.append(Y1, event('Declared'), 0, guard('unit-u1', 1))).rejects.toMatchObject({ streamId: 'unit-u1' });
+    await expect(a.append(Y1, event('Declared'), 0, guard('unit-u1', 0))).resolves.toMatchObject({ revision: 1 });
+    expect(fake.maxCounts.size).toBe(0);
+    await a.close();
+  });
+
+  it('the same content declared at once in two years by two processes (handleCommand, each its own locks) is counted in one year only, round after round', async () => {
+    const fake = new InMemoryEsdbClient();
+    const processes = [0, 1].map(() => ({ store: new EventStoreDbEventStore(fake.asClient(), { namespace: 'g' }), locks: new KeyedMutex() }));
+    const declare = (store: EventStore, locks: KeyedMutex, year: string, other: string) =>
+      handleCommand(
+        store,
+        {
+          streamId: year,
+          relatedStreams: [other],
+          metadata: meta,
+          decide: ({ related }) => {
+            if (related.get(other)!.some((e) => e.data['content'] === 'k1')) throw new Error('CONTENT_ALREADY_COUNTED');
+            return { events: [{ type: 'Declared', data: { content: 'k1' } }], ruleSetId: 'r' };
+          },
+        },
+        { locks },
+      );
+    for (let round = 0; round < 30; round++) {
+      const [y1, y2] = [`creditYear-p${round}+2024`, `creditYear-p${round}+2025`];
+      const outcomes = await Promise.allSettled([declare(processes[0]!.store, processes[0]!.locks, y1, y2), declare(processes[1]!.store, processes[1]!.locks, y2, y1)]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { message: 'CONTENT_ALREADY_COUNTED' } });
+      const counted = [...(await processes[0]!.store.readStream(y1)), ...(await processes[0]!.store.readStream(y2))];
+      expect(counted).toHaveLength(1);
+    }
+    await Promise.all(processes.map((p) => p.store.close()));
+  });
+});
