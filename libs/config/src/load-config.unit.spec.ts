@@ -104,6 +104,9 @@ describe('configuration (API.md, Running)', () => {
     expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?tsl=false' })).toEqual(['EVENTSTORE_URL has an option the EventStoreDB client does not know, which it would ignore: tsl']);
     expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?tls=true&tlsVerifyCert=false' })).toEqual([expect.stringMatching(/^EVENTSTORE_URL sets tlsVerifyCert=false, which EventStoreDB client 6.2 ignores/)]);
     expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?nodePreference=read_only_replica' })).toEqual(['EVENTSTORE_URL prefers read-only replicas, where nothing can be appended']);
+    for (const preference of ['follower', 'random', 'Follower']) {
+      expect(problemsOf({ EVENTSTORE_URL: `esdb://h:2113?nodePreference=${preference}` })).toEqual([`EVENTSTORE_URL sets nodePreference=${preference}: this store reads on the leader only (a follower may lag behind what was appended), so leave it unset or set it to leader`]);
+    }
     expect(problemsOf({ EVENTSTORE_URL: 'esdb://h:2113?tlsCAFile=%2Fno%2Fsuch%2Fca.pem' })).toEqual(['EVENTSTORE_URL names a tlsCAFile that does not exist']);
     // Known options, in any case and with - or _, as the client matches them; an existing file.
     const url = `esdb://h:2113?TLS=true&node-preference=leader&keep_alive_interval=10000&tlsCAFile=${encodeURIComponent(__filename)}`;

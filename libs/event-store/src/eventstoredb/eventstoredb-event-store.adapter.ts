@@ -55,6 +55,8 @@ export interface EventStoreDbOptions {
 }
 
 const ANY_RETRIES = 5;
+/** Tries at a ledger's turn, each after settling the intent written before it. */
+const LEDGER_RETRIES = 8;
 
 export class EventStoreDbEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
@@ -107,7 +109,17 @@ export class EventStoreDbEventStore implements EventStore {
       const current = last === null ? -1 : last.revision;
       if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
       const drafts = this.draftsAt(events, inStreamOrder(ats, last?.metadata.at ?? null), current, last?.hash ?? GENESIS_HASH);
-      if (ledger !== undefined) await this.ledger.intend(ledger, ledgerRevision!, { stream: streamId, expectedRevision: current, events: drafts.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata as JSONType })) });
+      if (ledger !== undefined) {
+        try {
+          await this.ledger.intend(ledger, ledgerRevision!, { stream: streamId, expectedRevision: current, events: drafts.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata as JSONType })) });
+        } catch (error: unknown) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          // Another guarded append of this cardinal id (another year, maybe) was ordered first: settle
+          // it and check again — a conflict only if it moved this stream or a guarded one.
+          if (attempt < LEDGER_RETRIES) continue;
+          throw new WrongExpectedRevisionError(streamId, expected, current);
+        }
+      }
       try {
         return await this.appendAt(streamId, drafts, current, ledger !== undefined);
       } catch (error: unknown) {

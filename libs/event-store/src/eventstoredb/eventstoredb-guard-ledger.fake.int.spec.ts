@@ -72,6 +72,35 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('reads are the leader’s: a follower behind on a rival’s events (its intent already there) cannot make a guard or a settled intent look unchanged', async () => {
+    const { fake, a, b, types } = await twoProcesses();
+    const paused = fake.holdNextAppend(`g__${Y1}`);
+    const first = a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0));
+    await paused.reached;
+    fake.followerHas = fake.logLength; // A's intent is on the follower, its events will not be
+    paused.release();
+    await expect(first).resolves.toMatchObject({ revision: 1 });
+    await expect(b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 0))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    fake.followerHas = undefined;
+    expect(await types(Y1)).toEqual(['Opened', 'DeclaredByA']);
+    expect(await types(Y2)).toEqual(['Opened']);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a guarded append of another year ordered first through the ledger is settled and passed: the append commits when its own streams did not move', async () => {
+    const { fake, a, b, types } = await twoProcesses();
+    const Y3 = 'creditYear-p1+2026';
+    const intentHeld = fake.holdNextAppend('g___guards-creditYear-p1');
+    const first = b.append(Y1, event('DeclaredByB'), 0, guard(Y2, 0));
+    await intentHeld.reached;
+    await expect(a.append(Y3, event('DeclaredByA'), -1, guard(Y2, 0))).resolves.toMatchObject({ revision: 0 });
+    intentHeld.release();
+    await expect(first).resolves.toMatchObject({ revision: 1 });
+    expect(await types(Y1)).toEqual(['Opened', 'DeclaredByB']);
+    expect(await types(Y3)).toEqual(['DeclaredByA']);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('the ledger is the store’s own: never read as events or streams, its name refused to callers, its old intents left to the server ($maxCount)', async () => {
     const { fake, a } = await twoProcesses();
     await a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0));
@@ -83,6 +112,14 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     expect(await a.readStream('_guards-creditYear-p1')).toEqual([]);
     await expect(a.append('_guards-creditYear-p1', event('X'), 'any')).rejects.toThrow(RangeError);
     expect(fake.maxCounts.get('g___guards-creditYear-p1')).toBe(16n);
+    await a.close();
+  });
+
+  it('where stream metadata may not be written (an ACL), guarded appends still commit: the ledger then keeps every intent', async () => {
+    const { fake, a } = await twoProcesses();
+    fake.metadataWritesDenied = true;
+    await expect(a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0))).resolves.toMatchObject({ revision: 1 });
+    expect(fake.maxCounts.size).toBe(0);
     await a.close();
   });
 

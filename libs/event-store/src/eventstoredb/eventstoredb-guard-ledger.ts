@@ -15,11 +15,12 @@
  * 2. check the guards (and the stream's own revision);
  * 3. append this append's intent — its stream, its expected revision and its events whole, ids and
  *    hash-chain links included — to the ledger under the revision read in 1: a rival that wrote
- *    an intent since makes this fail as a conflict (the caller re-reads and re-decides);
+ *    an intent since makes this fail, and the append starts again at 1 (it is a conflict for the
+ *    caller only if the rival moved this stream or a guarded one);
  * 4. append the events to their stream under the expected revision.
  *
- * Why it holds: an intent is written only after every earlier one is settled, and settled intents
- * never land later; so when a guarded append's intent is written, every rival guarded append
+ * Why it holds (given reads that see every acknowledged append: EsdbReads reads on the leader):
+ * an intent is written only after every earlier one is settled, and settled intents never land later; so when a guarded append's intent is written, every rival guarded append
  * ordered before it has either landed (and its guard check in 2 saw it) or never will, and every
  * one ordered after it settles it first and then sees it in its own check. Appends without guards
  * (a withdrawal, a verification without a content key) are not ordered by the ledger: they bring no
@@ -29,12 +30,12 @@
  * append of that cardinal id, which completes it: like an append whose answer was lost, an append
  * answered with an error (a deadline, a server away) may still be committed.
  */
-import { jsonEvent, NO_STREAM, WrongExpectedVersionError, type EventStoreDBClient, type JSONType } from '@eventstore/db-client';
+import { AccessDeniedError, jsonEvent, NO_STREAM, WrongExpectedVersionError, type EventStoreDBClient, type JSONType } from '@eventstore/db-client';
 import { WrongExpectedRevisionError, type StreamGuard } from '../event-store.port';
 import { RESERVED_STREAM_PREFIX, withinDeadline, type EsdbReads } from './eventstoredb-reads';
 
 const INTENT = 'GuardedAppendIntended';
-/** The server may drop older intents: only the last one is ever read. */
+/** Intents the ledger's reads keep (`$maxCount`): only the last one is ever read. */
 const LEDGER_MAX_COUNT = 16;
 
 /** An append written ahead: its events whole, so that anyone can complete it. */
@@ -82,8 +83,14 @@ export class GuardLedger {
   async settleHead(ledger: string): Promise<number> {
     const last = await this.reads.lastRecord(this.prefix + ledger);
     if (last === null) {
-      // Before its first intent: the server keeps only the last few (never read further back).
-      await withinDeadline(this.client.setStreamMetadata(this.prefix + ledger, { maxCount: LEDGER_MAX_COUNT }), 'append', this.appendTimeoutMs);
+      // Before its first intent: older intents (never read again) may go at the server's next
+      // scavenge. Where writing stream metadata is not allowed (an ACL without $mw for this user),
+      // the ledger keeps them all rather than refuse every guarded append of the person.
+      try {
+        await withinDeadline(this.client.setStreamMetadata(this.prefix + ledger, { maxCount: LEDGER_MAX_COUNT }), 'append', this.appendTimeoutMs);
+      } catch (error: unknown) {
+        if (!(error instanceof AccessDeniedError)) throw error;
+      }
       return -1;
     }
     if (last.type !== INTENT || !isIntent(last.data)) throw new Error(`ledger ${ledger}: its last event (revision ${last.revision}) is no append intent this store wrote; refusing guarded appends of ${ledger.slice(RESERVED_STREAM_PREFIX.length + 'guards-'.length)}`);

@@ -34,6 +34,14 @@ type AnyRecorded = { streamId: string; id: string; revision: bigint; type: strin
 /** Stream names of this store starting with it are the adapter's own (guard ledgers), never the caller's: reads skip them. */
 export const RESERVED_STREAM_PREFIX = '_';
 
+/**
+ * Every read but the health ping is served by the cluster's leader: a follower may lag behind
+ * appends already acknowledged, and a decision, a guard or a ledger's intent read there could miss
+ * them (two guarded appends would then both commit). A node that is not the leader answers
+ * NotLeader (503), and the client reconnects to the leader it names.
+ */
+const ON_LEADER = { requiresLeader: true } as const;
+
 /** Records per read of `$all`: a bounded call, read to its end. */
 const ALL_PAGE = 512;
 
@@ -148,7 +156,7 @@ export class EsdbReads {
     const to = options.toRevision === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(Math.min(options.toRevision, Number.MAX_SAFE_INTEGER));
     const count = to === Number.MAX_SAFE_INTEGER ? undefined : to - from + 1;
     if (count !== undefined && count <= 0) return [];
-    const read = this.client.readStream(this.prefix + streamId, { fromRevision: from === 0 ? START : BigInt(from), direction: FORWARDS, ...(count === undefined ? {} : { maxCount: BigInt(count) }) });
+    const read = this.client.readStream(this.prefix + streamId, { fromRevision: from === 0 ? START : BigInt(from), direction: FORWARDS, ...(count === undefined ? {} : { maxCount: BigInt(count) }), ...ON_LEADER });
     try {
       await this.consume(read, (resolved) => {
         const event = this.toStored(resolved);
@@ -174,7 +182,7 @@ export class EsdbReads {
     let last: StoredEvent | null = null;
     let foreign: bigint | undefined;
     try {
-      await this.consume(this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }), (resolved) => {
+      await this.consume(this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1, ...ON_LEADER }), (resolved) => {
         last = this.toStored(resolved);
         if (last === null) foreign = (resolved.event as AnyRecorded | undefined)?.revision;
       });
@@ -190,7 +198,7 @@ export class EsdbReads {
   async lastRecord(streamName: string): Promise<{ revision: number; type: string; data: unknown } | null> {
     let last: { revision: number; type: string; data: unknown } | null = null;
     try {
-      await this.consume(this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }), (resolved) => {
+      await this.consume(this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1, ...ON_LEADER }), (resolved) => {
         const recorded = resolved.event as AnyRecorded | undefined;
         if (recorded !== undefined) last = { revision: Number(recorded.revision), type: recorded.type, data: recorded.data };
       });
@@ -326,7 +334,7 @@ export class EsdbReads {
       let records = 0;
       let last: Position | undefined;
       let stopped = false;
-      await this.consume(this.client.readAll({ fromPosition: next, direction, maxCount: ALL_PAGE }), (resolved) => {
+      await this.consume(this.client.readAll({ fromPosition: next, direction, maxCount: ALL_PAGE, ...ON_LEADER }), (resolved) => {
         records += 1;
         const position = positionOf(resolved);
         if (seen !== undefined && position !== undefined && position.commit === seen.commit && position.prepare === seen.prepare) return true; // seen already
@@ -346,7 +354,7 @@ export class EsdbReads {
   /** The position of the log's last record (any writer's), or undefined for an empty log. */
   private async lastRecordPosition(): Promise<bigint | undefined> {
     let end: bigint | undefined;
-    await this.consume(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }), (resolved) => {
+    await this.consume(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, ...ON_LEADER }), (resolved) => {
       end = commitOf(resolved);
     });
     return end;

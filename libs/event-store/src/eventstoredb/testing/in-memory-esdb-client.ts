@@ -11,7 +11,7 @@
  * It proves nothing about the server itself: that is the job of the real contract run with
  * EVENTSTORE_URL.
  */
-import { StreamNotFoundError, UnknownError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
+import { AccessDeniedError, StreamNotFoundError, UnknownError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
 
 interface Row {
   streamId: string;
@@ -26,7 +26,7 @@ interface Row {
 }
 
 type Position = { commit: bigint; prepare: bigint };
-type ReadOptions = { fromRevision?: 'start' | 'end' | bigint; fromPosition?: 'start' | 'end' | Position; direction?: 'forwards' | 'backwards'; maxCount?: number | bigint };
+type ReadOptions = { fromRevision?: 'start' | 'end' | bigint; fromPosition?: 'start' | 'end' | Position; direction?: 'forwards' | 'backwards'; maxCount?: number | bigint; requiresLeader?: boolean };
 type Draft = { id: string; type: string; data: unknown; metadata?: unknown };
 
 /**
@@ -145,10 +145,14 @@ export class InMemoryEsdbClient {
 
   /** Only the stream's `$maxCount` (the one setting the adapter makes), kept as the server keeps it: in `$$stream`. */
   async setStreamMetadata(streamName: string, metadata: { maxCount?: number | bigint }) {
+    if (this.metadataWritesDenied) throw new AccessDeniedError(undefined as never);
     if (metadata.maxCount !== undefined) this.maxCounts.set(streamName, BigInt(metadata.maxCount));
     this.systemEvent(`$$${streamName}`);
     return { success: true };
   }
+
+  /** While true, stream metadata may not be written: an ACL without `$mw` for this user. */
+  metadataWritesDenied = false;
 
   /** `$maxCount` set on each stream: reads see only that many of its last events, as the server's do. */
   readonly maxCounts = new Map<string, bigint>();
@@ -169,10 +173,11 @@ export class InMemoryEsdbClient {
 
   readStream(streamName: string, options: ReadOptions = {}): FakeRead<{ event: Row }> {
     return this.read(() => {
-      if (!this.heads.has(streamName)) throw new StreamNotFoundError(undefined, streamName);
+      const ofStream = this.visibleLog(options).filter((r) => r.streamId === streamName);
+      if (ofStream.length === 0) throw new StreamNotFoundError(undefined, streamName);
       const kept = this.maxCounts.get(streamName);
-      const head = BigInt(this.heads.get(streamName)!);
-      let rows = this.log.filter((r) => r.streamId === streamName && (kept === undefined || r.revision > head - kept));
+      const head = ofStream[ofStream.length - 1]!.revision;
+      let rows = ofStream.filter((r) => kept === undefined || r.revision > head - kept);
       if (options.direction === 'backwards') {
         rows = rows.reverse();
         if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision <= (options.fromRevision as bigint));
@@ -183,10 +188,11 @@ export class InMemoryEsdbClient {
 
   readAll(options: ReadOptions = {}): FakeRead<{ event: Row; commitPosition: bigint }> {
     return this.read(() => {
-      let rows = [...this.log];
+      const log = this.visibleLog(options);
+      let rows = [...log];
       const from = options.fromPosition;
       // The server repositions its log reader there: a position must be where a record starts.
-      const beforeEnd = typeof from === 'object' && this.log.some((r) => r.position.commit > from.commit);
+      const beforeEnd = typeof from === 'object' && log.some((r) => r.position.commit > from.commit);
       if (typeof from === 'object' && beforeEnd && !rows.some((r) => r.position.commit === from.commit)) throw new UnknownError({ code: 3, details: 'Trying to read from an invalid position.', message: '3 INVALID_ARGUMENT: Trying to read from an invalid position.' } as never);
       if (options.direction === 'backwards') {
         rows = rows.reverse();
@@ -196,6 +202,21 @@ export class InMemoryEsdbClient {
       this.allRecordsServed += served.length;
       return served.map((event) => ({ event, commitPosition: event.position.commit }));
     });
+  }
+
+  /**
+   * While set, the node the client reads from is a follower that has only the log's first this many
+   * records: a read not asking for the leader (`requiresLeader`) sees no more. Appends go to the leader.
+   */
+  followerHas: number | undefined;
+
+  /** Records in the log (for `followerHas`). */
+  get logLength(): number {
+    return this.log.length;
+  }
+
+  private visibleLog(options: ReadOptions): Row[] {
+    return this.followerHas === undefined || options.requiresLeader === true ? this.log : this.log.slice(0, this.followerHas);
   }
 
   /** Records of `$all` every read so far has been given (what a read costs the server). */
