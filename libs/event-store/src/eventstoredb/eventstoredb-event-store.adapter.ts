@@ -101,31 +101,31 @@ export class EventStoreDbEventStore implements EventStore {
     const ats = events.map((e) => normaliseInstant(e.metadata.at));
     const guards = options.guards ?? [];
     const ledger = ledgerOf(streamId, guards);
-    for (let attempt = 1; ; attempt += 1) {
-      // Through the ledger, every attempt settles its last intent and checks the guards anew.
+    // Two budgets: tries at the ledger's turn, and 'any' appends trying again on a stream's new end.
+    let ledgerTries = 0;
+    let anyTries = 0;
+    for (let first = true; ; first = false) {
+      // Through the ledger, every pass settles its last intent and checks the guards anew.
       const ledgerRevision = ledger === undefined ? undefined : await this.ledger.settleHead(ledger);
-      if (guards.length > 0 && (ledger !== undefined || attempt === 1)) await this.checkGuards(guards);
+      if (guards.length > 0 && (ledger !== undefined || first)) await this.checkGuards(guards);
       const last = await this.reads.lastEvent(streamId);
       const current = last === null ? -1 : last.revision;
       if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
       const drafts = this.draftsAt(events, inStreamOrder(ats, last?.metadata.at ?? null), current, last?.hash ?? GENESIS_HASH);
-      if (ledger !== undefined) {
-        try {
-          await this.ledger.intend(ledger, ledgerRevision!, { stream: streamId, expectedRevision: current, events: drafts.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata as JSONType })) });
-        } catch (error: unknown) {
-          if (!(error instanceof WrongExpectedRevisionError)) throw error;
-          // Another guarded append of this cardinal id (another year, maybe) was ordered first: settle
-          // it and check again — a conflict only if it moved this stream or a guarded one.
-          if (attempt < LEDGER_RETRIES) continue;
-          throw new WrongExpectedRevisionError(streamId, expected, current);
-        }
+      if (ledger !== undefined && !(await this.ledger.intend(ledger, ledgerRevision!, { stream: streamId, expectedRevision: current, events: drafts.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata as JSONType })) }))) {
+        // Another guarded append of this cardinal id (another year, maybe) was ordered first: settle
+        // it and check again — a conflict only if it moved this stream or a guarded one.
+        ledgerTries += 1;
+        if (ledgerTries < LEDGER_RETRIES) continue;
+        throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
       }
       try {
         return await this.appendAt(streamId, drafts, current, ledger !== undefined);
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         // Another writer moved the stream after our read: 'any' tries again on the new end.
-        if (expected !== 'any' || attempt >= ANY_RETRIES) throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
+        anyTries += 1;
+        if (expected !== 'any' || anyTries >= ANY_RETRIES) throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
       }
     }
   }

@@ -31,7 +31,7 @@
  * answered with an error (a deadline, a server away) may still be committed.
  */
 import { AccessDeniedError, jsonEvent, NO_STREAM, WrongExpectedVersionError, type EventStoreDBClient, type JSONType } from '@eventstore/db-client';
-import { WrongExpectedRevisionError, type StreamGuard } from '../event-store.port';
+import type { StreamGuard } from '../event-store.port';
 import { RESERVED_STREAM_PREFIX, withinDeadline, type EsdbReads } from './eventstoredb-reads';
 
 const INTENT = 'GuardedAppendIntended';
@@ -98,19 +98,19 @@ export class GuardLedger {
     return last.revision;
   }
 
-  /** Step 3: this append's intent, after the ledger's `revision`; a rival's since is a conflict. */
-  async intend(ledger: string, revision: number, intent: AppendIntent): Promise<void> {
+  /** Step 3: this append's intent, after the ledger's `revision`: false if a rival's came first. */
+  async intend(ledger: string, revision: number, intent: AppendIntent): Promise<boolean> {
     try {
       const result = await withinDeadline(
         this.client.appendToStream(this.prefix + ledger, jsonEvent({ type: INTENT, data: intent as unknown as JSONType }), { expectedRevision: expectation(revision) }),
         'append',
         this.appendTimeoutMs,
       );
-      if (result.success) return;
+      return result.success;
     } catch (error: unknown) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      if (error instanceof WrongExpectedVersionError) return false;
+      throw error;
     }
-    throw new WrongExpectedRevisionError(ledger, revision, await this.revisionOf(ledger));
   }
 
   /** The intent's events in its stream, unless the stream has moved on from where the intent found it. */
@@ -128,9 +128,5 @@ export class GuardLedger {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
     }
     this.appended();
-  }
-
-  private async revisionOf(ledger: string): Promise<number> {
-    return (await this.reads.lastRecord(this.prefix + ledger))?.revision ?? -1;
   }
 }
