@@ -106,13 +106,14 @@ export class EventStoreDbEventStore implements EventStore {
     let anyTries = 0;
     for (let first = true; ; first = false) {
       // Through the ledger, every pass settles its last intent and checks the guards anew.
-      const ledgerRevision = ledger === undefined ? undefined : await this.ledger.settleHead(ledger);
+      const ledgerRevision = ledger === undefined ? undefined : await this.ledger.head(ledger);
       if (guards.length > 0 && (ledger !== undefined || first)) await this.checkGuards(guards);
       const last = await this.reads.lastEvent(streamId);
       const current = last === null ? -1 : last.revision;
       if (expected !== 'any' && expected !== current) throw new WrongExpectedRevisionError(streamId, expected, current);
       const drafts = this.draftsAt(events, inStreamOrder(ats, last?.metadata.at ?? null), current, last?.hash ?? GENESIS_HASH);
-      if (ledger !== undefined && !(await this.ledger.intend(ledger, ledgerRevision!, { stream: streamId, expectedRevision: current, events: drafts.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata as JSONType })) }))) {
+      const intended = ledger === undefined ? undefined : await this.ledger.intend(ledger, ledgerRevision!, { stream: streamId, expectedRevision: current, events: drafts.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata as JSONType })) });
+      if (ledger !== undefined && intended === undefined) {
         // Another guarded append of this cardinal id (another year, maybe) was ordered first: settle
         // it and check again — a conflict only if it moved this stream or a guarded one.
         ledgerTries += 1;
@@ -120,8 +121,11 @@ export class EventStoreDbEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
       }
       try {
-        return await this.appendAt(streamId, drafts, current, ledger !== undefined);
+        const appended = await this.appendAt(streamId, drafts, current, ledger !== undefined);
+        if (ledger !== undefined) this.ledger.landed(ledger, intended!);
+        return appended;
       } catch (error: unknown) {
+        if (ledger !== undefined) this.ledger.forget(ledger);
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         // Another writer moved the stream after our read: 'any' tries again on the new end.
         anyTries += 1;

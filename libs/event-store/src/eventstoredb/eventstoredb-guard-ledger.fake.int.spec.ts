@@ -101,6 +101,52 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('an append to any revision keeps its own tries on a moved stream, whatever it spent waiting its turn at the ledger', async () => {
+    const { fake, a, b, types } = await twoProcesses();
+    const ledger = 'g___guards-creditYear-p1';
+    let turn = fake.holdNextAppend(ledger);
+    const appending = b.append(Y1, event('DeclaredByB'), 'any', guard(Y2, 0));
+    for (let i = 0; i < 5; i++) {
+      await turn.reached;
+      await a.append('creditYear-p1+2026', event(`Other${i}`), 'any', guard(Y2, 0)); // ordered first
+      const held = turn;
+      turn = i < 4 ? fake.holdNextAppend(ledger) : { reached: Promise.resolve(), release: () => undefined };
+      if (i === 4) {
+        // Its turn at last: another writer moves the stream before its events.
+        const events = fake.holdNextAppend(`g__${Y1}`);
+        held.release();
+        await events.reached;
+        await a.append(Y1, event('Withdrawn'), 0);
+        events.release();
+      } else held.release();
+    }
+    await expect(appending).resolves.toMatchObject({ revision: 2 });
+    expect(await types(Y1)).toEqual(['Opened', 'Withdrawn', 'DeclaredByB']);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a process’s next guarded append after its own intent landed reads neither the ledger nor a settling read; a rival’s intent since is still found and settled', async () => {
+    const { fake, a, b, types } = await twoProcesses();
+    const ledger = 'g___guards-creditYear-p1';
+    await b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 0));
+    const ledgerReads = fake.streamReads.get(ledger);
+    const targetReads = fake.streamReads.get(`g__${Y2}`);
+    await b.append(Y2, event('DeclaredByB2'), 1, guard(Y1, 0));
+    expect(fake.streamReads.get(ledger)).toBe(ledgerReads);
+    // Its last event and the read-back: no settling read of its previous intent's stream.
+    expect(fake.streamReads.get(`g__${Y2}`)).toBe(targetReads! + 2);
+    // A rival's intent since, its events not yet written: the shortcut's intent fails, the whole step 1 settles it.
+    const paused = fake.holdNextAppend(`g__${Y1}`);
+    const rival = a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 2));
+    await paused.reached;
+    await expect(b.append(Y2, event('DeclaredByB3'), 2, guard(Y1, 0))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await types(Y1)).toEqual(['Opened', 'DeclaredByA']);
+    paused.release();
+    await expect(rival).resolves.toMatchObject({ revision: 1 });
+    await expect(b.append(Y2, event('DeclaredByB3'), 2, guard(Y1, 1))).resolves.toMatchObject({ revision: 3 });
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('the ledger is the store’s own: never read as events or streams, its name refused to callers, its old intents left to the server ($maxCount)', async () => {
     const { fake, a } = await twoProcesses();
     await a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 0));

@@ -32,6 +32,7 @@
  */
 import { AccessDeniedError, jsonEvent, NO_STREAM, WrongExpectedVersionError, type EventStoreDBClient, type JSONType } from '@eventstore/db-client';
 import type { StreamGuard } from '../event-store.port';
+import { WeightedCache } from '../weighted-cache';
 import { RESERVED_STREAM_PREFIX, withinDeadline, type EsdbReads } from './eventstoredb-reads';
 
 const INTENT = 'GuardedAppendIntended';
@@ -70,6 +71,14 @@ function isIntent(data: unknown): data is AppendIntent {
 }
 
 export class GuardLedger {
+  /**
+   * Ledgers whose last intent this process wrote and saw land, by the revision it left them at:
+   * its next guarded append there needs neither the head's read nor a settling read. Were a
+   * rival's intent written since, its own intent's append under that revision fails, and it takes
+   * the whole step 1 (then this is forgotten).
+   */
+  private readonly leftAt = new WeightedCache<string, number>(10_000, () => 1);
+
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly reads: EsdbReads,
@@ -79,8 +88,22 @@ export class GuardLedger {
     private readonly appended: () => void,
   ) {}
 
-  /** Step 1: the ledger's revision (-1: none yet), its last intent settled. */
-  async settleHead(ledger: string): Promise<number> {
+  /** Step 1: the ledger's revision (-1: none yet), its last intent settled — or as this process left it (see leftAt). */
+  async head(ledger: string): Promise<number> {
+    return this.leftAt.get(ledger) ?? this.settleHead(ledger);
+  }
+
+  /** This process's intent at `revision` landed: it is the ledger's last, settled, unless a rival's came since. */
+  landed(ledger: string, revision: number): void {
+    this.leftAt.set(ledger, revision);
+  }
+
+  /** What this process knew of the ledger may be out of date (a rival's intent, an append that failed). */
+  forget(ledger: string): void {
+    this.leftAt.delete(ledger);
+  }
+
+  private async settleHead(ledger: string): Promise<number> {
     const last = await this.reads.lastRecord(this.prefix + ledger);
     if (last === null) {
       // Before its first intent: older intents (never read again) may go at the server's next
@@ -98,19 +121,20 @@ export class GuardLedger {
     return last.revision;
   }
 
-  /** Step 3: this append's intent, after the ledger's `revision`: false if a rival's came first. */
-  async intend(ledger: string, revision: number, intent: AppendIntent): Promise<boolean> {
+  /** Step 3: this append's intent, after the ledger's `revision`: its own revision, or undefined if a rival's came first. */
+  async intend(ledger: string, revision: number, intent: AppendIntent): Promise<number | undefined> {
     try {
       const result = await withinDeadline(
         this.client.appendToStream(this.prefix + ledger, jsonEvent({ type: INTENT, data: intent as unknown as JSONType }), { expectedRevision: expectation(revision) }),
         'append',
         this.appendTimeoutMs,
       );
-      return result.success;
+      if (result.success) return revision + 1;
     } catch (error: unknown) {
-      if (error instanceof WrongExpectedVersionError) return false;
-      throw error;
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
     }
+    this.forget(ledger);
+    return undefined;
   }
 
   /** The intent's events in its stream, unless the stream has moved on from where the intent found it. */

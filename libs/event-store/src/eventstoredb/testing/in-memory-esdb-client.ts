@@ -171,7 +171,11 @@ export class InMemoryEsdbClient {
 
   private readonly held = new Map<string, { reached: () => void; released: Promise<{ failure: Error | undefined }> }>();
 
+  /** Reads asked for, by stream name (what a round trip costs). */
+  readonly streamReads = new Map<string, number>();
+
   readStream(streamName: string, options: ReadOptions = {}): FakeRead<{ event: Row }> {
+    this.streamReads.set(streamName, (this.streamReads.get(streamName) ?? 0) + 1);
     return this.read(() => {
       const ofStream = this.visibleLog(options).filter((r) => r.streamId === streamName);
       if (ofStream.length === 0) throw new StreamNotFoundError(undefined, streamName);
