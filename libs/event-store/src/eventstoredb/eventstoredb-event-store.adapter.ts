@@ -106,7 +106,7 @@ export class EventStoreDbEventStore implements EventStore {
     let anyTries = 0;
     for (let first = true; ; first = false) {
       // Through the ledger, every pass settles its last intent and checks the guards anew.
-      const ledgerRevision = ledger === undefined ? undefined : await this.ledger.head(ledger);
+      const ledgerRevision = ledger === undefined ? undefined : await this.ledger.settleHead(ledger);
       if (guards.length > 0 && (ledger !== undefined || first)) await this.checkGuards(guards);
       const last = await this.reads.lastEvent(streamId);
       const current = last === null ? -1 : last.revision;
@@ -125,7 +125,6 @@ export class EventStoreDbEventStore implements EventStore {
         if (ledger !== undefined) this.ledger.landed(ledger, intended!);
         return appended;
       } catch (error: unknown) {
-        if (ledger !== undefined) this.ledger.forget(ledger);
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         // Another writer moved the stream after our read: 'any' tries again on the new end.
         anyTries += 1;

@@ -125,16 +125,16 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('a process’s next guarded append after its own intent landed reads neither the ledger nor a settling read; a rival’s intent since is still found and settled', async () => {
+  it('a process’s next guarded append after its own intent landed makes no settling read; a rival’s intent since is still found and settled', async () => {
     const { fake, a, b, types } = await twoProcesses();
     const ledger = 'g___guards-creditYear-p1';
     await b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 0));
-    const ledgerReads = fake.streamReads.get(ledger);
-    const targetReads = fake.streamReads.get(`g__${Y2}`);
+    const ledgerReads = fake.streamReads.get(ledger)!;
+    const targetReads = fake.streamReads.get(`g__${Y2}`)!;
     await b.append(Y2, event('DeclaredByB2'), 1, guard(Y1, 0));
-    expect(fake.streamReads.get(ledger)).toBe(ledgerReads);
+    expect(fake.streamReads.get(ledger)).toBe(ledgerReads + 1); // its head
     // Its last event and the read-back: no settling read of its previous intent's stream.
-    expect(fake.streamReads.get(`g__${Y2}`)).toBe(targetReads! + 2);
+    expect(fake.streamReads.get(`g__${Y2}`)).toBe(targetReads + 2);
     // A rival's intent since, its events not yet written: the shortcut's intent fails, the whole step 1 settles it.
     const paused = fake.holdNextAppend(`g__${Y1}`);
     const rival = a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 2));
@@ -144,6 +144,26 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     paused.release();
     await expect(rival).resolves.toMatchObject({ revision: 1 });
     await expect(b.append(Y2, event('DeclaredByB3'), 2, guard(Y1, 1))).resolves.toMatchObject({ revision: 3 });
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('two processes taking turns on one person pay three round trips more per guarded append, no more (the ledger’s head, the settling read, the intent)', async () => {
+    const { fake, a, b } = await twoProcesses();
+    const ledger = 'g___guards-creditYear-p1';
+    let ledgerAppends = 0;
+    const append = fake.appendToStream.bind(fake);
+    (fake as unknown as { appendToStream: typeof append }).appendToStream = (name, events, options) => {
+      if (name === ledger) ledgerAppends += 1;
+      return append(name, events, options);
+    };
+    await a.append(Y2, event('A0'), 0, guard(Y1, 0));
+    await b.append(Y2, event('B0'), 1, guard(Y1, 0)); // a's own intent is no longer the ledger's last
+    const reads = (stream: string) => fake.streamReads.get(stream) ?? 0;
+    const before = { ledger: reads(ledger), y1: reads(`g__${Y1}`), y2: reads(`g__${Y2}`), appends: ledgerAppends };
+    await a.append(Y2, event('A1'), 2, guard(Y1, 0));
+    // Beyond an append without guards (Y2's last event and the read-back) and its guard's read (Y1).
+    const extra = reads(ledger) - before.ledger + (ledgerAppends - before.appends) + (reads(`g__${Y1}`) - before.y1 - 1) + (reads(`g__${Y2}`) - before.y2 - 2);
+    expect(extra).toBe(3);
     await Promise.all([a.close(), b.close()]);
   });
 

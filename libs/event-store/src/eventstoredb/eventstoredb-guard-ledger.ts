@@ -72,10 +72,10 @@ function isIntent(data: unknown): data is AppendIntent {
 
 export class GuardLedger {
   /**
-   * Ledgers whose last intent this process wrote and saw land, by the revision it left them at:
-   * its next guarded append there needs neither the head's read nor a settling read. Were a
-   * rival's intent written since, its own intent's append under that revision fails, and it takes
-   * the whole step 1 (then this is forgotten).
+   * Ledgers whose last intent this process wrote and saw land, by that intent's revision: when the
+   * ledger's head is still there, that intent needs no settling read. (Skipping the head's read too
+   * cost more than it saved where two processes take turns: their intents fail and every check
+   * runs twice.)
    */
   private readonly leftAt = new WeightedCache<string, number>(10_000, () => 1);
 
@@ -88,22 +88,13 @@ export class GuardLedger {
     private readonly appended: () => void,
   ) {}
 
-  /** Step 1: the ledger's revision (-1: none yet), its last intent settled — or as this process left it (see leftAt). */
-  async head(ledger: string): Promise<number> {
-    return this.leftAt.get(ledger) ?? this.settleHead(ledger);
-  }
-
-  /** This process's intent at `revision` landed: it is the ledger's last, settled, unless a rival's came since. */
+  /** This process's intent at `revision` landed. */
   landed(ledger: string, revision: number): void {
     this.leftAt.set(ledger, revision);
   }
 
-  /** What this process knew of the ledger may be out of date (a rival's intent, an append that failed). */
-  forget(ledger: string): void {
-    this.leftAt.delete(ledger);
-  }
-
-  private async settleHead(ledger: string): Promise<number> {
+  /** Step 1: the ledger's revision (-1: none yet), its last intent settled. */
+  async settleHead(ledger: string): Promise<number> {
     const last = await this.reads.lastRecord(this.prefix + ledger);
     if (last === null) {
       // Before its first intent: older intents (never read again) may go at the server's next
@@ -116,6 +107,8 @@ export class GuardLedger {
       }
       return -1;
     }
+    // Revisions are the ledger's own, never reused: the intent there is this process's, landed.
+    if (this.leftAt.get(ledger) === last.revision) return last.revision;
     if (last.type !== INTENT || !isIntent(last.data)) throw new Error(`ledger ${ledger}: its last event (revision ${last.revision}) is no append intent this store wrote; refusing guarded appends of ${ledger.slice(RESERVED_STREAM_PREFIX.length + 'guards-'.length)}`);
     await this.settle(last.data);
     return last.revision;
@@ -133,7 +126,6 @@ export class GuardLedger {
     } catch (error: unknown) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
     }
-    this.forget(ledger);
     return undefined;
   }
 
