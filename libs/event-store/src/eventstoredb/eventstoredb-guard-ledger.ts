@@ -20,9 +20,10 @@
  * 4. append the events to their stream under the expected revision.
  *
  * Why it holds (given reads that see every acknowledged append: EsdbReads reads on the leader):
- * an intent is written only after every earlier one is settled, and settled intents never land later; so when a guarded append's intent is written, every rival guarded append
- * ordered before it has either landed (and its guard check in 2 saw it) or never will, and every
- * one ordered after it settles it first and then sees it in its own check. Appends without guards
+ * an intent is written only after every earlier one is settled, and settled intents never land
+ * later; so when a guarded append's intent is written, every rival guarded append ordered before it
+ * has either landed (and its guard check in 2 saw it) or never will, and every one ordered after it
+ * settles it first and then sees it in its own check. Appends without guards
  * (a withdrawal, a verification without a content key) are not ordered by the ledger: they bring no
  * content, and a guard sees them only if they land before its check, as before. Guards on streams
  * of another cardinal id (a unit's stream, read from a cache) are checked just before the intent,
