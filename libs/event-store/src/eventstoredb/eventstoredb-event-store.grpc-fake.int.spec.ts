@@ -11,6 +11,7 @@ import { WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
 import { verifyStreamChain } from '../hash-chain';
 import { describeEventStoreContract } from '../testing';
 import { EventStoreDbEventStore, openEventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+import { itCountsContentOnceAcrossProcesses } from './testing/content-race';
 import { startFakeEventStoreDb, type FakeEventStoreDb } from './testing/fake-esdb-server';
 
 /** A server for the tests of one describe (a store of a namespace reads the others' records too, as on a real server). */
@@ -29,6 +30,15 @@ describe('a fake server shared by the contract’s stores', () => {
     const store = open();
     return { store, cleanup: () => store.close() };
   });
+});
+
+describe('guards across two years of one person: two real clients on one fake server', () => {
+  let server: FakeEventStoreDb;
+  beforeAll(async () => {
+    server = await startFakeEventStoreDb();
+  });
+  afterAll(() => server.close());
+  itCountsContentOnceAcrossProcesses(() => openEventStoreDbEventStore({ connectionString: server.url, namespace: 'race' }));
 });
 
 describe('the real client against the fake server', () => {

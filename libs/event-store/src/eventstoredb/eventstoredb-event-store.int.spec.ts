@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { describeEventStoreContract } from '../testing';
 import { openEventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+import { itCountsContentOnceAcrossProcesses } from './testing/content-race';
 
 const url = process.env.EVENTSTORE_URL;
 
@@ -19,5 +20,9 @@ if (url === undefined) {
   describeEventStoreContract('eventstoredb', async () => {
     const store = openEventStoreDbEventStore({ connectionString: url, namespace: `t${randomBytes(6).toString('hex')}`, pollIntervalMs: 50 });
     return { store, cleanup: () => store.close() };
+  });
+  describe('guards across two years of one person, two processes on one server', () => {
+    const namespace = `t${randomBytes(6).toString('hex')}`;
+    itCountsContentOnceAcrossProcesses(() => openEventStoreDbEventStore({ connectionString: url, namespace }));
   });
 }

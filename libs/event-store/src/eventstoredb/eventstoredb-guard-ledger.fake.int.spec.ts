@@ -3,11 +3,10 @@
  * the client (no EventStoreDB server can run here): two stores on one fake are two processes on
  * one server, and the fake holds an append where a process could pause or stop between its steps.
  */
-import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../event-store.port';
-import { handleCommand } from '../handle-command';
-import { KeyedMutex } from '../keyed-mutex';
+import { WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
 import { verifyStreamChain } from '../hash-chain';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
+import { itCountsContentOnceAcrossProcesses } from './testing/content-race';
 import { InMemoryEsdbClient } from './testing/in-memory-esdb-client';
 
 const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
@@ -198,31 +197,8 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     await a.close();
   });
 
-  it('the same content declared at once in two years by two processes (handleCommand, each its own locks) is counted in one year only, round after round', async () => {
+  describe('on one client fake', () => {
     const fake = new InMemoryEsdbClient();
-    const processes = [0, 1].map(() => ({ store: new EventStoreDbEventStore(fake.asClient(), { namespace: 'g' }), locks: new KeyedMutex() }));
-    const declare = (store: EventStore, locks: KeyedMutex, year: string, other: string) =>
-      handleCommand(
-        store,
-        {
-          streamId: year,
-          relatedStreams: [other],
-          metadata: meta,
-          decide: ({ related }) => {
-            if (related.get(other)!.some((e) => e.data['content'] === 'k1')) throw new Error('CONTENT_ALREADY_COUNTED');
-            return { events: [{ type: 'Declared', data: { content: 'k1' } }], ruleSetId: 'r' };
-          },
-        },
-        { locks },
-      );
-    for (let round = 0; round < 30; round++) {
-      const [y1, y2] = [`creditYear-p${round}+2024`, `creditYear-p${round}+2025`];
-      const outcomes = await Promise.allSettled([declare(processes[0]!.store, processes[0]!.locks, y1, y2), declare(processes[1]!.store, processes[1]!.locks, y2, y1)]);
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { message: 'CONTENT_ALREADY_COUNTED' } });
-      const counted = [...(await processes[0]!.store.readStream(y1)), ...(await processes[0]!.store.readStream(y2))];
-      expect(counted).toHaveLength(1);
-    }
-    await Promise.all(processes.map((p) => p.store.close()));
+    itCountsContentOnceAcrossProcesses(() => new EventStoreDbEventStore(fake.asClient(), { namespace: 'g' }));
   });
 });
