@@ -75,7 +75,7 @@ function esdbOptionProblems(value: string): string[] {
   if (options.get('tlsVerifyCert') === 'false') problems.push('sets tlsVerifyCert=false, which EventStoreDB client 6.2 ignores: name the server\'s CA in tlsCAFile instead');
   const preference = flatCase(options.get('nodePreference') ?? 'leader');
   if (preference === 'readonlyreplica') problems.push('prefers read-only replicas, where nothing can be appended');
-  // The store reads on the leader (a follower may lag behind acknowledged appends): another preference would only fail first.
+  // The store reads on the leader (a follower may lag behind acknowledged appends): on a follower every read would fail once with NotLeader (503) before the client moves to the leader.
   else if (preference !== 'leader') problems.push(`sets nodePreference=${options.get('nodePreference')}: this store reads on the leader only (a follower may lag behind what was appended), so leave it unset or set it to leader`);
   // Certificate files are read only over TLS (on unless tls=false).
   if (options.get('tls') !== 'false') {

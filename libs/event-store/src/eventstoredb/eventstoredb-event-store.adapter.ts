@@ -122,7 +122,7 @@ export class EventStoreDbEventStore implements EventStore {
       }
       try {
         const appended = await this.appendAt(streamId, drafts, current, ledger !== undefined);
-        if (ledger !== undefined) this.ledger.landed(ledger, intended!);
+        if (ledger !== undefined) this.ledger.rememberLanded(ledger, intended!);
         return appended;
       } catch (error: unknown) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -153,10 +153,10 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /**
-   * `intended`: the drafts are a ledger's intent, which another guarded append may have written
+   * `viaLedger`: the drafts are a ledger's intent, which another guarded append may have written
    * for us meanwhile: a conflict is then a success if they are there.
    */
-  private async appendAt(streamId: string, drafts: ReturnType<EventStoreDbEventStore['draftsAt']>, current: number, intended: boolean): Promise<AppendResult> {
+  private async appendAt(streamId: string, drafts: ReturnType<EventStoreDbEventStore['draftsAt']>, current: number, viaLedger: boolean): Promise<AppendResult> {
     try {
       const appending = this.client.appendToStream(this.prefix + streamId, drafts, { expectedRevision: current === -1 ? NO_STREAM : BigInt(current) });
       const result = await withinDeadline(appending, 'append', this.appendTimeoutMs);
@@ -166,7 +166,7 @@ export class EventStoreDbEventStore implements EventStore {
       // An answer lost (a deadline, a dropped connection) does not say the append failed: if our
       // events are there, by their ids, it committed — and saying otherwise would have the caller
       // decide again on a stream that already holds its answer.
-      if ((error instanceof WrongExpectedVersionError && !intended) || !(await this.landed(streamId, current, drafts.map((d) => d.id)))) throw error;
+      if ((error instanceof WrongExpectedVersionError && !viaLedger) || !(await this.landed(streamId, current, drafts.map((d) => d.id)))) throw error;
     }
     this.notify();
     const appended = await this.reads.readStream(streamId, { fromRevision: current + 1, toRevision: current + drafts.length });

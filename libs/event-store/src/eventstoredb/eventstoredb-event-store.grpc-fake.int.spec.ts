@@ -83,7 +83,7 @@ describe('the real client against the fake server', () => {
     await store.close();
   });
 
-  it('guards across two years through the real client: the intent round-trips, a stopped writer’s intent is written for it by the next guarded append, with its ids and chain', async () => {
+  it('guards across two years through the real client: the intent round-trips, a stopped writer’s intent is written for it by the next guarded append, with its data and chain', async () => {
     const store = open();
     const namespace = (store as unknown as { prefix: string }).prefix;
     await store.append('creditYear-p1+2024', events(1), -1);

@@ -3,6 +3,7 @@
  * the client (no EventStoreDB server can run here): two stores on one fake are two processes on
  * one server, and the fake holds an append where a process could pause or stop between its steps.
  */
+import { WrongExpectedVersionError } from '@eventstore/db-client';
 import { WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
 import { verifyStreamChain } from '../hash-chain';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
@@ -26,7 +27,7 @@ async function twoProcesses() {
 }
 
 describe('guards across two years of one person, on EventStoreDB (a ledger of write-ahead intents)', () => {
-  it('two processes’ guarded appends, each guarding the other’s stream, cannot both commit, however their steps interleave', async () => {
+  it('two processes’ guarded appends, each guarding the other’s stream: the second, while the first is paused before its events, is refused and the first commits', async () => {
     const { fake, a, b, types } = await twoProcesses();
     // A has checked its guard and is about to write its events when B checks its own.
     const paused = fake.holdNextAppend(`g__${Y1}`);
@@ -134,7 +135,7 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     expect(fake.streamReads.get(ledger)).toBe(ledgerReads + 1); // its head
     // Its last event and the read-back: no settling read of its previous intent's stream.
     expect(fake.streamReads.get(`g__${Y2}`)).toBe(targetReads + 2);
-    // A rival's intent since, its events not yet written: the shortcut's intent fails, the whole step 1 settles it.
+    // A rival's intent since, its events not yet written: the head is not this process's own, so it is settled as usual.
     const paused = fake.holdNextAppend(`g__${Y1}`);
     const rival = a.append(Y1, event('DeclaredByA'), 0, guard(Y2, 2));
     await paused.reached;
@@ -164,6 +165,22 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     const extra = reads(ledger) - before.ledger + (ledgerAppends - before.appends) + (reads(`g__${Y1}`) - before.y1 - 1) + (reads(`g__${Y2}`) - before.y2 - 2);
     expect(extra).toBe(3);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('after 8 turns lost to rivals at the ledger the append is a conflict on its own stream, naming its revision as it is', async () => {
+    const { fake, a, types } = await twoProcesses();
+    const ledger = 'g___guards-creditYear-p1';
+    let turns = 0;
+    const append = fake.appendToStream.bind(fake);
+    (fake as unknown as { appendToStream: typeof append }).appendToStream = async (name, events, options) => {
+      if (name !== ledger) return append(name, events, options);
+      turns += 1;
+      throw new WrongExpectedVersionError(undefined, { streamName: name, expected: 0n, current: 1n });
+    };
+    await expect(a.append(Y1, event('Declared'), 0, guard(Y2, 0))).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: Y1, expected: 0, actual: 0 });
+    expect(turns).toBe(8);
+    expect(await types(Y1)).toEqual(['Opened']);
+    await a.close();
   });
 
   it('the ledger is the store’s own: never read as events or streams, its name refused to callers, its old intents left to the server ($maxCount)', async () => {

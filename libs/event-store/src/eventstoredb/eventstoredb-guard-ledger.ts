@@ -16,7 +16,8 @@
  * 3. append this append's intent — its stream, its expected revision and its events whole, ids and
  *    hash-chain links included — to the ledger under the revision read in 1: a rival that wrote
  *    an intent since makes this fail, and the append starts again at 1 (it is a conflict for the
- *    caller only if the rival moved this stream or a guarded one);
+ *    caller only if the rival moved this stream or a guarded one, or after 8 turns lost to rivals:
+ *    the adapter's LEDGER_RETRIES);
  * 4. append the events to their stream under the expected revision.
  *
  * Why it holds (given reads that see every acknowledged append: EsdbReads reads on the leader):
@@ -85,12 +86,12 @@ export class GuardLedger {
     private readonly reads: EsdbReads,
     private readonly prefix: string,
     private readonly appendTimeoutMs: number,
-    /** Told when events were appended here (a rolled-forward intent): subscriptions read on. */
+    /** Told when this ledger wrote events into their stream (a rolled-forward intent): subscriptions read on. */
     private readonly appended: () => void,
   ) {}
 
   /** This process's intent at `revision` landed. */
-  landed(ledger: string, revision: number): void {
+  rememberLanded(ledger: string, revision: number): void {
     this.leftAt.set(ledger, revision);
   }
 
@@ -138,12 +139,12 @@ export class GuardLedger {
     if ((await this.reads.readStream(intent.stream, { fromRevision: after, toRevision: after })).length > 0) return;
     const events = intent.events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }));
     try {
-      await withinDeadline(this.client.appendToStream(this.prefix + intent.stream, events, { expectedRevision: expectation(intent.expectedRevision) }), 'append', this.appendTimeoutMs);
+      const result = await withinDeadline(this.client.appendToStream(this.prefix + intent.stream, events, { expectedRevision: expectation(intent.expectedRevision) }), 'append', this.appendTimeoutMs);
+      if (result.success) this.appended();
     } catch (error: unknown) {
       // Another writer moved the stream meanwhile (its own writer, another settler, or a writer
       // without guards): settled either way. Anything else leaves it for the next guarded append.
       if (!(error instanceof WrongExpectedVersionError)) throw error;
     }
-    this.appended();
   }
 }

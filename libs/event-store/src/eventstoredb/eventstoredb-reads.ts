@@ -37,8 +37,9 @@ export const RESERVED_STREAM_PREFIX = '_';
 /**
  * Every read but the health ping is served by the cluster's leader: a follower may lag behind
  * appends already acknowledged, and a decision, a guard or a ledger's intent read there could miss
- * them (two guarded appends would then both commit). A node that is not the leader answers
- * NotLeader (503), and the client reconnects to the leader it names.
+ * them (two guarded appends would then both commit). A node that is not the leader refuses the
+ * read (NotLeader): that request answers 503, and the client reconnects to the leader it names for
+ * the next.
  */
 const ON_LEADER = { requiresLeader: true } as const;
 

@@ -35,7 +35,14 @@ export function itCountsContentOnceAcrossProcesses(open: () => EventStore, round
       for (let round = 0; round < rounds; round++) {
         const [y1, y2] = [`creditYear-${person}r${round}+2024`, `creditYear-${person}r${round}+2025`];
         const [a, b] = processes as [(typeof processes)[0], (typeof processes)[0]];
-        const outcomes = await Promise.allSettled([declare(a.store, a.locks, y1, y2), declare(b.store, b.locks, y2, y1)]);
+        // Each round another schedule: who starts, and how many turns of the event loop the other waits.
+        const later = async (run: () => Promise<unknown>) => {
+          for (let tick = 0; tick < round % 5; tick++) await new Promise<void>((resolve) => setImmediate(resolve));
+          return run();
+        };
+        const first = () => declare(a.store, a.locks, y1, y2);
+        const second = () => declare(b.store, b.locks, y2, y1);
+        const outcomes = await Promise.allSettled(round % 2 === 0 ? [first(), later(second)] : [later(first), second()]);
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { message: 'CONTENT_ALREADY_COUNTED' } });
         expect([...(await a.store.readStream(y1)), ...(await a.store.readStream(y2))]).toHaveLength(1);

@@ -9,7 +9,10 @@
  * for ever on such a read whose answer had been sent in full: here dispose() refuses any read left
  * so, naming how many (stricter than the client, which ends those the server is still sending).
  * It proves nothing about the server itself: that is the job of the real contract run with
- * EVENTSTORE_URL.
+ * EVENTSTORE_URL. Its test controls — `holdNextAppend` (a writer paused or stopped between its
+ * steps), `followerHas` (a lagging follower for reads without `requiresLeader`),
+ * `metadataWritesDenied` (an ACL without `$mw`), `streamReads` (round trips counted) — model
+ * situations for the tests; they are not behaviour observed on a server.
  */
 import { AccessDeniedError, StreamNotFoundError, UnknownError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
 
