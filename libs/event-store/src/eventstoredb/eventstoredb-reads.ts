@@ -180,28 +180,25 @@ export class EsdbReads {
    * append to it fail as a conflict with no end.
    */
   async lastEvent(streamId: string): Promise<StoredEvent | null> {
-    let last: StoredEvent | null = null;
-    let foreign: bigint | undefined;
-    try {
-      await this.consume(this.client.readStream(this.prefix + streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1, ...ON_LEADER }), (resolved) => {
-        last = this.toStored(resolved);
-        if (last === null) foreign = (resolved.event as AnyRecorded | undefined)?.revision;
-      });
-    } catch (error: unknown) {
-      if (error instanceof StreamNotFoundError) return null;
-      throw error;
-    }
-    if (foreign !== undefined) throw new Error(`stream ${streamId}: its last event (revision ${foreign}) was not written by this store (no hash-chain link); refusing to read its revision or append to it`);
+    const resolved = await this.lastResolved(this.prefix + streamId);
+    if (resolved === null) return null;
+    const last = this.toStored(resolved);
+    if (last === null) throw new Error(`stream ${streamId}: its last event (revision ${(resolved.event as AnyRecorded | undefined)?.revision}) was not written by this store (no hash-chain link); refusing to read its revision or append to it`);
     return last;
   }
 
   /** The last record of a stream, by its full name (a ledger: not one of this store's events), or null for an absent stream. */
   async lastRecord(streamName: string): Promise<{ revision: number; type: string; data: unknown } | null> {
-    let last: { revision: number; type: string; data: unknown } | null = null;
+    const recorded = (await this.lastResolved(streamName))?.event as AnyRecorded | undefined;
+    return recorded === undefined ? null : { revision: Number(recorded.revision), type: recorded.type, data: recorded.data };
+  }
+
+  /** A stream's last record as the client resolves it (one record, read to its end), or null for an absent stream. */
+  private async lastResolved(streamName: string): Promise<ResolvedEvent | null> {
+    let last: ResolvedEvent | null = null;
     try {
       await this.consume(this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1, ...ON_LEADER }), (resolved) => {
-        const recorded = resolved.event as AnyRecorded | undefined;
-        if (recorded !== undefined) last = { revision: Number(recorded.revision), type: recorded.type, data: recorded.data };
+        last = resolved;
       });
     } catch (error: unknown) {
       if (error instanceof StreamNotFoundError) return null;
