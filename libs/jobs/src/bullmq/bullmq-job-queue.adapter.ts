@@ -103,6 +103,8 @@ const UNFINISHED = ['active', 'wait', 'prioritized', 'waiting-children'] as cons
 /** QueueEvents that can end a busy spell, or show that one began. */
 const CHANGES = ['active', 'completed', 'failed', 'delayed', 'waiting', 'removed', 'drained'] as const;
 
+type ReadyEmitter = { on(event: 'ready', listener: () => void): unknown; off(event: 'ready', listener: () => void): unknown };
+
 export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue<JobData, unknown, string>;
   private readonly ownsQueue: boolean;
@@ -135,6 +137,13 @@ export class BullMqJobQueue implements JobQueue {
    * may be shared (the caller's client, another adapter's queue), and outlives this adapter.
    */
   private readonly detach: Array<() => void> = [];
+  /**
+   * The schedules this process asked for, asked for again each time the queue's connection is
+   * ready: a Redis restarted without its data (no AOF or RDB) had lost them, and the hourly
+   * promotion-delay sweep would otherwise stop until the process restarts. The same upsert again
+   * keeps the one schedule and its next run.
+   */
+  private readonly schedules = new Map<string, { everyMs: number; name: string; data: JobData }>();
   private readonly callTimeoutMs: number;
   private readonly lockDurationMs: number;
   private readonly stalledIntervalMs: number;
@@ -176,15 +185,30 @@ export class BullMqJobQueue implements JobQueue {
     this.queue.on('error', this.onError);
     this.detach.push(() => this.queue.off('error', this.onError));
     this.watchReady(this.queue.getBackend().client);
+    this.onEachReady(this.queue.getBackend().client, () => this.scheduleAgain());
+  }
+
+  private scheduleAgain(): void {
+    if (this.closing !== undefined) return;
+    for (const [scheduleId, { everyMs, name, data }] of this.schedules) void this.upsertSchedule(scheduleId, everyMs, name, data).catch(this.onError);
+  }
+
+  private async upsertSchedule(scheduleId: string, everyMs: number, name: string, data: JobData): Promise<void> {
+    await this.queue.upsertJobScheduler(scheduleId, { every: everyMs }, { name, data, opts: this.jobOptions(this.attempts) });
   }
 
   /** Not before a first connection: until then nothing was reported that a 'ready' could end. */
-  private watchReady(client: Promise<{ on(event: 'ready', listener: () => void): unknown; off(event: 'ready', listener: () => void): unknown }>): void {
+  private watchReady(client: Promise<ReadyEmitter>): void {
+    this.onEachReady(client, this.onReady);
+  }
+
+  /** Each 'ready' of a connection after its first (ioredis emits it again after every reconnection). */
+  private onEachReady(client: Promise<ReadyEmitter>, listener: () => void): void {
     client
       .then((c) => {
         if (this.closing !== undefined) return; // connected after close began: nothing to watch
-        c.on('ready', this.onReady);
-        this.detach.push(() => c.off('ready', this.onReady));
+        c.on('ready', listener);
+        this.detach.push(() => c.off('ready', listener));
       })
       .catch(() => undefined);
   }
@@ -288,12 +312,14 @@ export class BullMqJobQueue implements JobQueue {
     const scheduleId = options.scheduleId ?? `repeat:${name}`;
     // An upsert kept in Redis: every process scheduling this id at start-up keeps one schedule, and
     // BullMQ adds a schedule's next run only when the current one starts, so runs never pile up.
-    await this.queue.upsertJobScheduler(scheduleId, { every: everyMs }, { name, data, opts: this.jobOptions(this.attempts) });
+    await this.upsertSchedule(scheduleId, everyMs, name, data);
+    this.schedules.set(scheduleId, { everyMs, name, data });
     return scheduleId;
   }
 
   async unschedule(scheduleId: string): Promise<void> {
     this.assertOpen();
+    this.schedules.delete(scheduleId);
     await this.queue.removeJobScheduler(scheduleId);
   }
 
@@ -484,12 +510,21 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   /**
-   * Workers and events must address the very same queue: name, prefix and Redis. Their blocking
-   * connections keep ioredis's offline queue (BullMQ asks for it): they wait out an outage.
+   * Workers and events must address the very same queue: name, prefix and Redis. Their connections
+   * wait out an outage, as BullMQ asks of them (ioredis's defaults, which the queue's own FAIL_FAST
+   * turns off): commands issued meanwhile wait in the offline queue, and commands sent but
+   * unanswered when the connection dropped are sent again once it is back. Without the resend,
+   * ioredis forgets those on reconnecting and their promises never settle: a running job's
+   * progress report, or the worker's wait for its next job, hung until the process was restarted
+   * (a Redis restart in the middle of an institution-wide flag). Sent twice, each of these
+   * commands is safe: a progress report writes the same value; BullMQ's scripts check the job's
+   * lock token and state.
    */
   private sharedOptions(): { connection: ConnectionOptions; prefix?: string } {
     const { prefix } = this.queue.opts;
-    const connection = isClient(this.queue.opts.connection) ? this.queue.opts.connection : { ...this.queue.opts.connection, enableOfflineQueue: true };
+    const connection = isClient(this.queue.opts.connection)
+      ? this.queue.opts.connection
+      : { ...this.queue.opts.connection, enableOfflineQueue: true, autoResendUnfulfilledCommands: true };
     return prefix === undefined ? { connection } : { connection, prefix };
   }
 

@@ -335,6 +335,73 @@ describe('BullMqJobQueue when its connection to Redis drops', () => {
   });
 });
 
+describe('BullMqJobQueue processing while Redis restarts', () => {
+  it('a command of a running job sent but unanswered when the connection dropped is sent again: the job completes, and the worker takes the next one', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const name = redis.queueName('restart');
+    const queue = new BullMqJobQueue({ connection: { url: via }, queueName: name, prefix: redis.prefix, onError: () => undefined });
+    const started = deferred();
+    const go = deferred();
+    try {
+      queue.registerProcessor('flag', async (job) => {
+        if (job.id !== 'first') return 'done';
+        started.resolve();
+        await go.promise;
+        await job.reportProgress(1, 2);
+        return 'done';
+      });
+      await queue.enqueue('flag', {}, { jobId: 'first' });
+      await within(started.promise, 'the job to start');
+      // Redis falls silent, the job reports its progress, and the connection drops unanswered.
+      proxy.freeze();
+      const sent = proxy.whenClientBytesHeld();
+      go.resolve();
+      await within(sent, 'the progress report to be sent');
+      await proxy.cut();
+      proxy.thaw(); // nothing to deliver: the connections it held for are gone
+      await proxy.resume();
+      await within(queue.whenIdle(), 'the job to complete once Redis is back', 20_000);
+      expect(await queue.getJob('first')).toMatchObject({ state: 'completed', progress: { done: 1, total: 2 } });
+      await queue.enqueue('flag', {}, { jobId: 'second' });
+      await within(queue.whenIdle(), 'the next job to run', 20_000);
+      expect(await queue.getJob('second')).toMatchObject({ state: 'completed' });
+    } finally {
+      // Bounded: a job that never ends would hold close for ever, hiding the failure above.
+      await within(queue.close(), 'close', 10_000).catch(() => undefined);
+      await proxy.cut();
+    }
+  }, 60_000);
+});
+
+describe('BullMqJobQueue when Redis comes back without its data', () => {
+  it('asks again for the schedules it was asked for: a Redis restarted without persistence had lost them', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const name = redis.queueName('lost');
+    const queue = new BullMqJobQueue({ connection: { url: via }, queueName: name, prefix: redis.prefix, onError: () => undefined });
+    const bull = redis.bullQueue(name);
+    try {
+      await queue.schedule('sweep', 3_600_000, {});
+      const client = (await (queue as unknown as { queue: Queue }).queue.getBackend().client) as unknown as Redis;
+      await proxy.cut();
+      // What a restart without persistence leaves: nothing of the queue, the schedule included.
+      await bull.obliterate({ force: true });
+      expect(await bull.getJobScheduler('repeat:sweep')).toBeUndefined();
+      const up = once(client, 'ready');
+      await proxy.resume();
+      await within(up, 'the connection to be ready again', 20_000);
+      // Commands on one connection run in order: the schedule asked for at 'ready' went first.
+      await queue.getJob('none');
+      expect(await bull.getJobScheduler('repeat:sweep')).toMatchObject({ every: 3_600_000, name: 'sweep' });
+      // One run of it queued, as at the first upsert: nothing lost, nothing doubled.
+      const runs = await bull.getJobCounts('wait', 'delayed');
+      expect(runs.wait! + runs.delayed!).toBe(1);
+    } finally {
+      await queue.close();
+      await proxy.cut();
+    }
+  }, 60_000);
+});
+
 describe('BullMqJobQueue closing while Redis is away', () => {
   it('close resolves (BullMQ\'s QUIT is refused without an offline queue: the connection is dropped instead)', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);

@@ -15,6 +15,8 @@ export class TcpProxy {
   private countWaiters: Array<{ count: number; resolve: () => void }> = [];
   /** While frozen, the bytes each way, in order, to be delivered on thaw. */
   private held: Array<[Socket, Buffer]> | null = null;
+  /** Who waits for a client's bytes to be held (a command sent into the frozen network). */
+  private holdWaiters: Array<() => void> = [];
 
   private constructor(private readonly target: { host: string; port: number }) {}
 
@@ -65,6 +67,11 @@ export class TcpProxy {
     this.held ??= [];
   }
 
+  /** Resolves once, while frozen, bytes a client sent are held: a command is on its way, unanswered. */
+  whenClientBytesHeld(): Promise<void> {
+    return new Promise((resolve) => this.holdWaiters.push(resolve));
+  }
+
   /** Delivers what was held while frozen, and forwards again. */
   thaw(): void {
     const held = this.held ?? [];
@@ -89,8 +96,12 @@ export class TcpProxy {
       }
       const forward = (from: Socket, to: Socket) =>
         from.on('data', (chunk: Buffer) => {
-          if (this.held !== null) this.held.push([to, chunk]);
-          else if (!to.destroyed) to.write(chunk);
+          if (this.held === null) {
+            if (!to.destroyed) to.write(chunk);
+            return;
+          }
+          this.held.push([to, chunk]);
+          if (from === client) for (const resolve of this.holdWaiters.splice(0)) resolve();
         });
       forward(client, upstream);
       forward(upstream, client);
