@@ -160,6 +160,10 @@ export const configSchema = envSchema.superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when EVENT_STORE=postgres' });
     }
+    if (c.EVENT_STORE === 'postgres' && c.DATABASE_URL && [c.READ_MODELS_SCHEMA, `${c.READ_MODELS_SCHEMA}_b`].includes(c.EVENT_STORE_SCHEMA)) {
+      // The read models' two copies are schemas of their own, emptied and swapped by a rebuild.
+      ctx.addIssue({ code: 'custom', path: ['READ_MODELS_SCHEMA'], message: `must differ from EVENT_STORE_SCHEMA, with its copy ${c.READ_MODELS_SCHEMA}_b (the events and the read models share DATABASE_URL)` });
+    }
     if (c.EVENT_STORE === 'eventstoredb' && !c.EVENTSTORE_URL) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENT_STORE=eventstoredb' });
     }

@@ -70,9 +70,17 @@ describe('configuration (API.md, Running)', () => {
     [{ READ_MODELS_SCHEMA: 'pg_probe' }, 'READ_MODELS_SCHEMA'],
     [{ RUN_WORKER: 'false' }, 'RUN_WORKER'],
     [{ RUN_WORKER: 'false', REDIS_URL: 'redis://127.0.0.1:6379' }, 'DATABASE_URL'],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', EVENT_STORE_SCHEMA: 'shared', READ_MODELS_SCHEMA: 'shared' }, 'READ_MODELS_SCHEMA'],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', EVENT_STORE_SCHEMA: 'models_b', READ_MODELS_SCHEMA: 'models' }, 'READ_MODELS_SCHEMA'],
   ])('a wrong variable stops start-up with a message naming it: %j', (env, name) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);
+  });
+
+  it('the events and the read models in one PostgreSQL database keep schemas apart; on SQLite events the schemas do not meet', () => {
+    const db = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' };
+    expect(loadConfig({ ...db, EVENT_STORE: 'postgres', EVENT_STORE_SCHEMA: 'events', READ_MODELS_SCHEMA: 'events_c' })).toMatchObject({ EVENT_STORE_SCHEMA: 'events', READ_MODELS_SCHEMA: 'events_c' });
+    expect(loadConfig({ ...db, EVENT_STORE_SCHEMA: 'same', READ_MODELS_SCHEMA: 'same' })).toMatchObject({ EVENT_STORE: 'sqlite' });
   });
 
   it('a malformed YEAR_CLOSES_ON is told its shape, and only that (not also that the day is missing from some years)', () => {
