@@ -83,6 +83,8 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body } = toErrorResponse(exception);
     if (status === 503 && isStoreUnavailable(exception)) this.logger.warn({ err: describeError(exception) }, 'store unavailable');
     else if (reportIfFenced(exception)) this.logger.error({ err: describeError(exception) }, 'read models migrated by newer code: this process stops');
+    // Known and retryable (Redis away, a shutdown under way): a warning each, not an unhandled error.
+    else if (status === 503) this.logger.warn({ err: describeError(exception) }, 'service unavailable');
     else if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
     const http = host.switchToHttp();
     answeredCodes.set(http.getRequest<object>(), body.code);
