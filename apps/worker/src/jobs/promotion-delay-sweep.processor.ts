@@ -47,7 +47,7 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
       this.jobs.schedule(PROMOTION_DELAY_SWEEP_JOB, EVERY_MS, {}).then(
         () => undefined,
         (error: unknown) => {
-          this.logger.error({ err: describeError(error) }, 'could not schedule the promotion-delay sweep; retrying in an hour');
+          this.logger.error({ err: describeError(error) }, 'could not schedule the promotion-delay sweep; asked again once Redis answers (BullMQ), and in an hour');
           setTimeout(schedule, EVERY_MS).unref();
         },
       );

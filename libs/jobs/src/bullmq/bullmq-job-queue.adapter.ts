@@ -144,6 +144,7 @@ export class BullMqJobQueue implements JobQueue {
    * keeps the one schedule and its next run.
    */
   private readonly schedules = new Map<string, { everyMs: number; name: string; data: JobData }>();
+  private rescheduled: Promise<void> = Promise.resolve();
   private readonly callTimeoutMs: number;
   private readonly lockDurationMs: number;
   private readonly stalledIntervalMs: number;
@@ -185,12 +186,14 @@ export class BullMqJobQueue implements JobQueue {
     this.queue.on('error', this.onError);
     this.detach.push(() => this.queue.off('error', this.onError));
     this.watchReady(this.queue.getBackend().client);
-    this.onEachReady(this.queue.getBackend().client, () => this.scheduleAgain());
+    // Also once first connected: a schedule refused before that (Redis not reached yet) is asked for then.
+    this.onEachReady(this.queue.getBackend().client, () => this.scheduleAgain(), { now: true });
   }
 
   private scheduleAgain(): void {
-    if (this.closing !== undefined) return;
-    for (const [scheduleId, { everyMs, name, data }] of this.schedules) void this.upsertSchedule(scheduleId, everyMs, name, data).catch(this.onError);
+    if (this.closing !== undefined || this.schedules.size === 0) return;
+    const upserts = [...this.schedules].map(([scheduleId, { everyMs, name, data }]) => this.upsertSchedule(scheduleId, everyMs, name, data).catch(this.onError));
+    this.rescheduled = Promise.all(upserts).then(() => undefined);
   }
 
   private async upsertSchedule(scheduleId: string, everyMs: number, name: string, data: JobData): Promise<void> {
@@ -202,15 +205,24 @@ export class BullMqJobQueue implements JobQueue {
     this.onEachReady(client, this.onReady);
   }
 
-  /** Each 'ready' of a connection after its first (ioredis emits it again after every reconnection). */
-  private onEachReady(client: Promise<ReadyEmitter>, listener: () => void): void {
+  /**
+   * Each 'ready' of a connection after its first (ioredis emits it again after every reconnection),
+   * and with `now` the first connection too.
+   */
+  private onEachReady(client: Promise<ReadyEmitter>, listener: () => void, options: { now?: boolean } = {}): void {
     client
       .then((c) => {
         if (this.closing !== undefined) return; // connected after close began: nothing to watch
         c.on('ready', listener);
         this.detach.push(() => c.off('ready', listener));
+        if (options.now === true) listener();
       })
       .catch(() => undefined);
+  }
+
+  /** Settles once the schedules last asked for again (at a connection's 'ready') are in Redis, or their failure reported. */
+  get schedulesRenewed(): Promise<void> {
+    return this.rescheduled;
   }
 
   /** The BullMQ queue's name (also its workers' and events'). */
@@ -312,15 +324,16 @@ export class BullMqJobQueue implements JobQueue {
     const scheduleId = options.scheduleId ?? `repeat:${name}`;
     // An upsert kept in Redis: every process scheduling this id at start-up keeps one schedule, and
     // BullMQ adds a schedule's next run only when the current one starts, so runs never pile up.
-    await this.upsertSchedule(scheduleId, everyMs, name, data);
+    // Recorded first: one refused while Redis is away is asked for again once it is back.
     this.schedules.set(scheduleId, { everyMs, name, data });
+    await this.withinCallTimeout('schedule', () => this.upsertSchedule(scheduleId, everyMs, name, data));
     return scheduleId;
   }
 
   async unschedule(scheduleId: string): Promise<void> {
     this.assertOpen();
     this.schedules.delete(scheduleId);
-    await this.queue.removeJobScheduler(scheduleId);
+    await this.withinCallTimeout('unschedule', () => this.queue.removeJobScheduler(scheduleId));
   }
 
   async whenIdle(): Promise<void> {
@@ -341,6 +354,12 @@ export class BullMqJobQueue implements JobQueue {
       } catch (error: unknown) {
         // Closed under our feet: nothing will start any more, which is idle.
         if (this.closing) return;
+        // The queue's connection is down (it fails fast) while this worker's may already be back:
+        // not known to be idle; asked again at the next change or poll.
+        if (isConnectionLoss(error)) {
+          await change.happened;
+          continue;
+        }
         throw error;
       } finally {
         change.dispose();
@@ -511,20 +530,22 @@ export class BullMqJobQueue implements JobQueue {
 
   /**
    * Workers and events must address the very same queue: name, prefix and Redis. Their connections
-   * wait out an outage, as BullMQ asks of them (ioredis's defaults, which the queue's own FAIL_FAST
-   * turns off): commands issued meanwhile wait in the offline queue, and commands sent but
-   * unanswered when the connection dropped are sent again once it is back. Without the resend,
-   * ioredis forgets those on reconnecting and their promises never settle: a running job's
+   * wait out an outage however long, as BullMQ asks of workers: commands issued meanwhile wait in
+   * the offline queue with no retry limit (ioredis's 20 reconnections failed a running job's
+   * progress report after ≈ 4 minutes), and commands sent but unanswered when the connection
+   * dropped are sent again once it is back — the queue's own FAIL_FAST turns that off, and without
+   * it ioredis forgets them on reconnecting and their promises never settle: a running job's
    * progress report, or the worker's wait for its next job, hung until the process was restarted
-   * (a Redis restart in the middle of an institution-wide flag). Sent twice, each of these
-   * commands is safe: a progress report writes the same value; BullMQ's scripts check the job's
-   * lock token and state.
+   * (a Redis restart in the middle of an institution-wide flag). A resend neither loses nor
+   * doubles a run: a progress report writes its value again; the scripts that move a job check its
+   * lock token, so a repeat of one that had run fails (an error logged), and a job a repeated fetch
+   * took under the same token waits for the stalled-job check to go back to the wait list.
    */
   private sharedOptions(): { connection: ConnectionOptions; prefix?: string } {
     const { prefix } = this.queue.opts;
     const connection = isClient(this.queue.opts.connection)
       ? this.queue.opts.connection
-      : { ...this.queue.opts.connection, enableOfflineQueue: true, autoResendUnfulfilledCommands: true };
+      : { ...this.queue.opts.connection, enableOfflineQueue: true, autoResendUnfulfilledCommands: true, maxRetriesPerRequest: null };
     return prefix === undefined ? { connection } : { connection, prefix };
   }
 

@@ -276,6 +276,20 @@ describe('BullMqJobQueue while Redis is away', () => {
  * it one), to see that connection go down and come back. Retrying its commands without end, only
  * the missing offline queue (FAIL_FAST) can refuse at once.
  */
+/** Resolves once `client` has begun `count` reconnections. */
+function reconnections(client: Redis, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const counted = () => {
+      seen += 1;
+      if (seen < count) return;
+      client.off('reconnecting', counted);
+      resolve();
+    };
+    client.on('reconnecting', counted);
+  });
+}
+
 function queueVia(via: string, name: string, callTimeoutMs: number): { client: Redis; bull: Queue; queue: BullMqJobQueue } {
   const client = new Redis(via, { ...FAIL_FAST, maxRetriesPerRequest: null, retryStrategy: () => 20 });
   client.on('error', () => undefined);
@@ -310,6 +324,27 @@ describe('BullMqJobQueue that has not reached Redis since it was made', () => {
   });
 });
 
+describe('BullMqJobQueue scheduling before it has reached Redis', () => {
+  it('a schedule refused then (after callTimeoutMs) is asked for as soon as Redis is reached', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    await proxy.cut(); // Redis away from the start
+    const name = redis.queueName('late');
+    const queue = new BullMqJobQueue({ connection: { url: via, retryStrategy: () => 20 }, queueName: name, prefix: redis.prefix, callTimeoutMs: 200, onError: () => undefined });
+    const bull = redis.bullQueue(name);
+    try {
+      await expect(queue.schedule('sweep', 3_600_000, {})).rejects.toThrow(new JobQueueUnavailableError('schedule', 200));
+      await proxy.resume();
+      // Resolves after the adapter's own wait for that first connection, which asks again.
+      await within((queue as unknown as { queue: Queue }).queue.waitUntilReady(), 'Redis to be reached', 20_000);
+      await within(queue.schedulesRenewed, 'the schedule to be asked for');
+      expect(await bull.getJobScheduler('repeat:sweep')).toMatchObject({ every: 3_600_000, name: 'sweep' });
+    } finally {
+      await queue.close();
+      await proxy.cut();
+    }
+  }, 60_000);
+});
+
 describe('BullMqJobQueue when its connection to Redis drops', () => {
   it('refuses enqueue at once (no offline queue), and the refused job never runs once Redis is back', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
@@ -335,11 +370,12 @@ describe('BullMqJobQueue when its connection to Redis drops', () => {
   });
 });
 
-describe('BullMqJobQueue processing while Redis restarts', () => {
-  it('a command of a running job sent but unanswered when the connection dropped is sent again: the job completes, and the worker takes the next one', async () => {
+describe('BullMqJobQueue processing while its connections to Redis drop', () => {
+  it('a command of a running job sent but unanswered when the connection dropped is sent again, however many reconnections it takes: the job completes in its first attempt, and the worker takes the next one', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
     const name = redis.queueName('restart');
-    const queue = new BullMqJobQueue({ connection: { url: via }, queueName: name, prefix: redis.prefix, onError: () => undefined });
+    // Reconnecting every 10 ms: ioredis's 20 retries per command (BullMQ's 1 s and up: ≈ 4 min) pass quickly.
+    const queue = new BullMqJobQueue({ connection: { url: via, retryStrategy: () => 10 }, queueName: name, prefix: redis.prefix, onError: () => undefined });
     const started = deferred();
     const go = deferred();
     try {
@@ -352,16 +388,20 @@ describe('BullMqJobQueue processing while Redis restarts', () => {
       });
       await queue.enqueue('flag', {}, { jobId: 'first' });
       await within(started.promise, 'the job to start');
+      const worker = (queue as unknown as { worker: { getBackend(): { connection: { client: Promise<unknown> } } } }).worker;
+      const workerClient = (await worker.getBackend().connection.client) as Redis;
       // Redis falls silent, the job reports its progress, and the connection drops unanswered.
       proxy.freeze();
       const sent = proxy.whenClientBytesHeld();
       go.resolve();
       await within(sent, 'the progress report to be sent');
+      const away = reconnections(workerClient, 25);
       await proxy.cut();
       proxy.thaw(); // nothing to deliver: the connections it held for are gone
+      await within(away, '25 reconnections to fail', 20_000);
       await proxy.resume();
       await within(queue.whenIdle(), 'the job to complete once Redis is back', 20_000);
-      expect(await queue.getJob('first')).toMatchObject({ state: 'completed', progress: { done: 1, total: 2 } });
+      expect(await queue.getJob('first')).toMatchObject({ state: 'completed', progress: { done: 1, total: 2 }, attemptsMade: 1 });
       await queue.enqueue('flag', {}, { jobId: 'second' });
       await within(queue.whenIdle(), 'the next job to run', 20_000);
       expect(await queue.getJob('second')).toMatchObject({ state: 'completed' });
@@ -389,8 +429,8 @@ describe('BullMqJobQueue when Redis comes back without its data', () => {
       const up = once(client, 'ready');
       await proxy.resume();
       await within(up, 'the connection to be ready again', 20_000);
-      // Commands on one connection run in order: the schedule asked for at 'ready' went first.
-      await queue.getJob('none');
+      // Its listener, added before this test's, asked at 'ready': wait for that answer.
+      await within(queue.schedulesRenewed, 'the schedule to be asked for again');
       expect(await bull.getJobScheduler('repeat:sweep')).toMatchObject({ every: 3_600_000, name: 'sweep' });
       // One run of it queued, as at the first upsert: nothing lost, nothing doubled.
       const runs = await bull.getJobCounts('wait', 'delayed');
