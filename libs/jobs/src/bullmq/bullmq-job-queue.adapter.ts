@@ -78,7 +78,7 @@ interface BullMqJobQueueSettings {
 export type BullMqJobQueueOptions = BullMqJobQueueSettings &
   (
     | {
-        /** An ioredis instance (workers need `maxRetriesPerRequest: null`) or connection options. */
+        /** An ioredis instance (its workers share it as it is: `maxRetriesPerRequest: null`, and ioredis's offline queue and resend left on, or a reconnection can hang a running job) or connection options. */
         connection: ConnectionOptions;
         queueName?: string;
         /** Redis key prefix; BullMQ's `bull` by default. */
