@@ -16,6 +16,18 @@ const Y1 = 'creditYear-p1+2024';
 const Y2 = 'creditYear-p1+2025';
 const guard = (streamId: string, expectedRevision: number) => ({ guards: [{ streamId, expectedRevision }] });
 
+/** Person p1's ledger stream as the fake stores it (under the store's namespace). */
+const LEDGER = 'g___guards-creditYear-p1';
+
+type Append = ReturnType<InMemoryEsdbClient['appendToStream']>;
+
+/** Sends the fake's appends to p1's ledger through `ledgerAppend`, which calls the real append or not. */
+function onLedgerAppend(fake: InMemoryEsdbClient, ledgerAppend: (append: () => Append) => Append): void {
+  const append = fake.appendToStream.bind(fake);
+  (fake as unknown as { appendToStream: typeof append }).appendToStream = (name, events, options) =>
+    name === LEDGER ? ledgerAppend(() => append(name, events, options)) : append(name, events, options);
+}
+
 async function twoProcesses() {
   const fake = new InMemoryEsdbClient();
   const a = new EventStoreDbEventStore(fake.asClient(), { namespace: 'g' });
@@ -90,7 +102,7 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
   it('a guarded append of another year ordered first through the ledger is settled and passed: the append commits when its own streams did not move', async () => {
     const { fake, a, b, types } = await twoProcesses();
     const Y3 = 'creditYear-p1+2026';
-    const intentHeld = fake.holdNextAppend('g___guards-creditYear-p1');
+    const intentHeld = fake.holdNextAppend(LEDGER);
     const first = b.append(Y1, event('DeclaredByB'), 0, guard(Y2, 0));
     await intentHeld.reached;
     await expect(a.append(Y3, event('DeclaredByA'), -1, guard(Y2, 0))).resolves.toMatchObject({ revision: 0 });
@@ -103,14 +115,13 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
 
   it('an append to any revision keeps its own tries on a moved stream, whatever it spent waiting its turn at the ledger', async () => {
     const { fake, a, b, types } = await twoProcesses();
-    const ledger = 'g___guards-creditYear-p1';
-    let turn = fake.holdNextAppend(ledger);
+    let turn = fake.holdNextAppend(LEDGER);
     const appending = b.append(Y1, event('DeclaredByB'), 'any', guard(Y2, 0));
     for (let i = 0; i < 5; i++) {
       await turn.reached;
       await a.append('creditYear-p1+2026', event(`Other${i}`), 'any', guard(Y2, 0)); // ordered first
       const held = turn;
-      turn = i < 4 ? fake.holdNextAppend(ledger) : { reached: Promise.resolve(), release: () => undefined };
+      turn = i < 4 ? fake.holdNextAppend(LEDGER) : { reached: Promise.resolve(), release: () => undefined };
       if (i === 4) {
         // Its turn at last: another writer moves the stream before its events.
         const events = fake.holdNextAppend(`g__${Y1}`);
@@ -127,12 +138,11 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
 
   it('a process’s next guarded append after its own intent landed makes no settling read; a rival’s intent since is still found and settled', async () => {
     const { fake, a, b, types } = await twoProcesses();
-    const ledger = 'g___guards-creditYear-p1';
     await b.append(Y2, event('DeclaredByB'), 0, guard(Y1, 0));
-    const ledgerReads = fake.streamReads.get(ledger)!;
+    const ledgerReads = fake.streamReads.get(LEDGER)!;
     const targetReads = fake.streamReads.get(`g__${Y2}`)!;
     await b.append(Y2, event('DeclaredByB2'), 1, guard(Y1, 0));
-    expect(fake.streamReads.get(ledger)).toBe(ledgerReads + 1); // its head
+    expect(fake.streamReads.get(LEDGER)).toBe(ledgerReads + 1); // its head
     // Its last event and the read-back: no settling read of its previous intent's stream.
     expect(fake.streamReads.get(`g__${Y2}`)).toBe(targetReads + 2);
     // A rival's intent since, its events not yet written: the head is not this process's own, so it is settled as usual.
@@ -149,34 +159,29 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
 
   it('two processes taking turns on one person pay three round trips more per guarded append, no more (the ledger’s head, the settling read, the intent)', async () => {
     const { fake, a, b } = await twoProcesses();
-    const ledger = 'g___guards-creditYear-p1';
     let ledgerAppends = 0;
-    const append = fake.appendToStream.bind(fake);
-    (fake as unknown as { appendToStream: typeof append }).appendToStream = (name, events, options) => {
-      if (name === ledger) ledgerAppends += 1;
-      return append(name, events, options);
-    };
+    onLedgerAppend(fake, (append) => {
+      ledgerAppends += 1;
+      return append();
+    });
     await a.append(Y2, event('A0'), 0, guard(Y1, 0));
     await b.append(Y2, event('B0'), 1, guard(Y1, 0)); // a's own intent is no longer the ledger's last
     const reads = (stream: string) => fake.streamReads.get(stream) ?? 0;
-    const before = { ledger: reads(ledger), y1: reads(`g__${Y1}`), y2: reads(`g__${Y2}`), appends: ledgerAppends };
+    const before = { ledger: reads(LEDGER), y1: reads(`g__${Y1}`), y2: reads(`g__${Y2}`), appends: ledgerAppends };
     await a.append(Y2, event('A1'), 2, guard(Y1, 0));
     // Beyond an append without guards (Y2's last event and the read-back) and its guard's read (Y1).
-    const extra = reads(ledger) - before.ledger + (ledgerAppends - before.appends) + (reads(`g__${Y1}`) - before.y1 - 1) + (reads(`g__${Y2}`) - before.y2 - 2);
+    const extra = reads(LEDGER) - before.ledger + (ledgerAppends - before.appends) + (reads(`g__${Y1}`) - before.y1 - 1) + (reads(`g__${Y2}`) - before.y2 - 2);
     expect(extra).toBe(3);
     await Promise.all([a.close(), b.close()]);
   });
 
   it('after 8 turns lost to rivals at the ledger the append is a conflict on its own stream, naming its revision as it is', async () => {
     const { fake, a, types } = await twoProcesses();
-    const ledger = 'g___guards-creditYear-p1';
     let turns = 0;
-    const append = fake.appendToStream.bind(fake);
-    (fake as unknown as { appendToStream: typeof append }).appendToStream = async (name, events, options) => {
-      if (name !== ledger) return append(name, events, options);
+    onLedgerAppend(fake, async () => {
       turns += 1;
-      throw new WrongExpectedVersionError(undefined, { streamName: name, expected: 0n, current: 1n });
-    };
+      throw new WrongExpectedVersionError(undefined, { streamName: LEDGER, expected: 0n, current: 1n });
+    });
     await expect(a.append(Y1, event('Declared'), 0, guard(Y2, 0))).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: Y1, expected: 0, actual: 0 });
     expect(turns).toBe(8);
     expect(await types(Y1)).toEqual(['Opened']);
@@ -193,7 +198,7 @@ describe('guards across two years of one person, on EventStoreDB (a ledger of wr
     expect(await a.headPosition()).toBe(all[3]!.position);
     expect(await a.readStream('_guards-creditYear-p1')).toEqual([]);
     await expect(a.append('_guards-creditYear-p1', event('X'), 'any')).rejects.toThrow(RangeError);
-    expect(fake.maxCounts.get('g___guards-creditYear-p1')).toBe(16n);
+    expect(fake.maxCounts.get(LEDGER)).toBe(16n);
     await a.close();
   });
 
