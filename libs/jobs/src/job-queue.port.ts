@@ -45,6 +45,9 @@ export interface JobContext<D> {
    * its next safe point by throwing JobInterruptedError: it goes back to waiting, the attempt not
    * counted, and runs again (from the start: processors are idempotent) in another worker or
    * after the restart — rather than run on until the shutdown deadline kills the process.
+   * Aborted too when this process lost its hold on the job (BullMQ: its lock lapsed while Redis
+   * was out of reach, so the stalled-job check hands the job to a worker, maybe already has):
+   * stopping then keeps two attempts from running at once. The reason says which.
    */
   signal: AbortSignal;
 }
@@ -57,10 +60,15 @@ export class JobInterruptedError extends Error {
   }
 }
 
-/** Throws JobInterruptedError once the job's process shuts down: call it between safe steps. */
+/** Throws JobInterruptedError once the job's signal is aborted: call it between safe steps. */
 export function stopIfInterrupted(job: Pick<JobContext<unknown>, 'signal'>): void {
-  if (job.signal.aborted) throw new JobInterruptedError();
+  if (!job.signal.aborted) return;
+  const reason: unknown = job.signal.reason;
+  throw new JobInterruptedError(typeof reason === 'string' ? reason : undefined);
 }
+
+/** JobContext.signal's reason once a job's hold on it lapsed (the BullMQ adapter). */
+export const HOLD_LOST = 'this worker lost its hold on the job; it runs again, here or in another worker';
 
 /**
  * Processes one job. Resolving completes it; throwing fails the attempt (retried while attempts

@@ -27,7 +27,8 @@ export function logged<D extends JobData>(run: JobProcessor<D>): JobProcessor<D>
       return result;
     } catch (error: unknown) {
       const ms = Math.round(performance.now() - started);
-      if (error instanceof JobInterruptedError) logger.log({ ...line, ms }, 'job interrupted by the shutdown; it runs again');
+      // The shutdown, or a hold on the job lost while Redis was away: the message says which.
+      if (error instanceof JobInterruptedError) logger.log({ ...line, ms, reason: error.message }, 'job interrupted; it runs again');
       else if (reportIfFenced(error)) logger.error({ ...line, ms, err: describeError(error) }, 'job attempt failed: read models migrated by newer code; this process stops');
       else logger.warn({ ...line, ms, err: describeError(error) }, 'job attempt failed');
       throw error;

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, QueueEvents, WaitingError, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import {
+  HOLD_LOST,
   JobInterruptedError,
   JobQueueClosedError,
   JobQueueUnavailableError,
@@ -398,7 +399,8 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   private startWorker(): Worker<JobData, unknown, string> {
-    const worker = new Worker<JobData, unknown, string>(this.queue.name, (job, token) => this.process(job, token), {
+    // Three parameters: BullMQ then hands each attempt an AbortSignal of its own (cancelJob).
+    const worker = new Worker<JobData, unknown, string>(this.queue.name, (job, token, held) => this.process(job, token, held), {
       ...this.sharedOptions(),
       concurrency: this.totalConcurrency(),
       lockDuration: this.lockDurationMs,
@@ -408,6 +410,11 @@ export class BullMqJobQueue implements JobQueue {
     worker.on('error', this.onError);
     this.watchReady(worker.getBackend().client);
     worker.on('completed', () => this.changes.notify());
+    // The lock lapsed (Redis out of reach for longer than lockDurationMs): the stalled-job check
+    // hands the job to a worker, this one maybe. Stop this attempt rather than run it twice at once.
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const jobId of jobIds) worker.cancelJob(jobId, HOLD_LOST);
+    });
     worker.on('failed', (job) => {
       this.changes.notify();
       // BullMQ's deferred failure: the stall limit, found by a worker's stalled-job check.
@@ -416,38 +423,45 @@ export class BullMqJobQueue implements JobQueue {
     return worker;
   }
 
-  private async process(job: BullMqJob, token: string | undefined): Promise<unknown> {
+  private async process(job: BullMqJob, token: string | undefined, held: AbortSignal | undefined): Promise<unknown> {
     const processor = this.processors.get(job.name);
     if (!processor) return this.setAside(job, token);
     this.running += 1;
     try {
       if (!(await processor.gate.enter())) return await this.putBack(job, token);
+      let outcome: { result: unknown } | { error: unknown };
       try {
-        return await this.runAttempt(job, processor.run);
+        outcome = { result: await this.runAttempt(job, processor.run, held) };
       } catch (error: unknown) {
-        // Stopped for the shutdown: back to the wait list, no attempt counted, for another worker.
-        if (error instanceof JobInterruptedError) return await this.putBack(job, token);
-        throw error;
+        outcome = { error };
       } finally {
         processor.gate.leave();
       }
+      // No longer this worker's job, however the attempt ended: whoever holds it now, or the
+      // stalled-job check, moves it on; BullMQ would fail to (the lock is gone) and say so.
+      if (held?.aborted) throw new WaitingError();
+      if ('result' in outcome) return outcome.result;
+      // Stopped for the shutdown: back to the wait list, no attempt counted, for another worker.
+      if (outcome.error instanceof JobInterruptedError) return await this.putBack(job, token);
+      throw outcome.error;
     } finally {
       this.running -= 1;
       this.changes.notify();
     }
   }
 
-  private async runAttempt(job: BullMqJob, run: JobProcessor<JobData>): Promise<unknown> {
+  private async runAttempt(job: BullMqJob, run: JobProcessor<JobData>, held: AbortSignal | undefined): Promise<unknown> {
     let ended = false;
     const context: JobContext<JobData> = {
       id: fromBullMqJobId(job.id!),
       name: job.name,
       data: job.data,
       attempt: job.attemptsMade + 1,
-      signal: this.stopping.signal,
+      signal: held ? AbortSignal.any([this.stopping.signal, held]) : this.stopping.signal,
       reportProgress: async (done, total) => {
-        // A late report from an attempt that already ended must not overwrite the outcome.
-        if (!ended) await job.updateProgress({ done, total });
+        // A late report from an attempt that already ended must not overwrite the outcome, nor
+        // one from an attempt that lost its hold the progress of the attempt that took over.
+        if (!ended && !held?.aborted) await job.updateProgress({ done, total });
       },
     };
     try {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { deferred, Holds, stopsAtShutdown, within } from '../testing/async-helpers';
-import { JobQueueUnavailableError } from '../job-queue.port';
+import { HOLD_LOST, JobQueueUnavailableError, stopIfInterrupted } from '../job-queue.port';
 import { toBullMqJobId } from './bullmq-job-ids';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
 import { FAIL_FAST, QUICK_END } from './bullmq-connections';
@@ -408,6 +408,61 @@ describe('BullMqJobQueue processing while its connections to Redis drop', () => 
     } finally {
       // Bounded: a job that never ends would hold close for ever, hiding the failure above.
       await within(queue.close(), 'close', 10_000).catch(() => undefined);
+      await proxy.cut();
+    }
+  }, 60_000);
+});
+
+describe('BullMqJobQueue when its hold on a running job lapsed while Redis was away', () => {
+  it('stops the attempt (its signal says why) once Redis is back, leaves the job to the worker that took it over, and keeps that worker\u2019s progress', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    const queueName = redis.queueName('hold');
+    // A holds its jobs for 1 s, renewed every 0.5 s while Redis answers.
+    const a = new BullMqJobQueue({ connection: { url: via, retryStrategy: () => 20 }, queueName, prefix: redis.prefix, lockDurationMs: 1000, onError: () => undefined });
+    const started = deferred();
+    const stopped = deferred<unknown>();
+    const lateReportIgnored = deferred();
+    a.registerProcessor('fan-out', async (job) => {
+      if (job.id !== 'first') return 'done by A';
+      started.resolve();
+      await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+      stopped.resolve(job.signal.reason);
+      // A report after the hold was lost must not overwrite the progress of the attempt that took over.
+      await job.reportProgress(9, 9);
+      lateReportIgnored.resolve();
+      stopIfInterrupted(job);
+      return 'not reached';
+    });
+    try {
+      await a.enqueue('fan-out', {}, { jobId: 'first' });
+      await within(started.promise, 'A to start the job');
+      // B reaches Redis directly and looks for lapsed holds every 0.2 s.
+      const b = redis.open({ queueName, ownConnection: true, stalledIntervalMs: 200 });
+      const tookOver = deferred();
+      const finish = holds.hold();
+      b.registerProcessor('fan-out', async (job) => {
+        await job.reportProgress(0, 1);
+        tookOver.resolve();
+        await finish.promise;
+        await job.reportProgress(1, 1);
+        return 'done by B';
+      });
+      await proxy.cut();
+      await within(tookOver.promise, 'B to take the job over once A\u2019s hold lapsed', 20_000);
+      await proxy.resume();
+      expect(await within(stopped.promise, 'A\u2019s attempt to be told to stop once Redis is back', 20_000)).toBe(HOLD_LOST);
+      await within(lateReportIgnored.promise, 'A\u2019s late report');
+      expect(await b.getJob('first')).toMatchObject({ state: 'active', progress: { done: 0, total: 1 } });
+      finish.resolve();
+      await within(b.whenIdle(), 'B to complete the job', 20_000);
+      expect(await b.getJob('first')).toMatchObject({ state: 'completed', result: 'done by B', progress: { done: 1, total: 1 }, attemptsMade: 1 });
+      // A is not wedged by the attempt it gave up: it runs the next job.
+      await b.close();
+      await a.enqueue('fan-out', {}, { jobId: 'second' });
+      await within(a.whenIdle(), 'A to run the next job', 20_000);
+      expect(await a.getJob('second')).toMatchObject({ state: 'completed', result: 'done by A' });
+    } finally {
+      await within(a.close(), 'close', 10_000).catch(() => undefined);
       await proxy.cut();
     }
   }, 60_000);
