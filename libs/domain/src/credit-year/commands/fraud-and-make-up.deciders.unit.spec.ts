@@ -17,6 +17,9 @@ describe('FlagFraud (Art. 14)', () => {
   it('an industry authority may not flag', () => {
     given([opened()]).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.health))).thenRefuses('FORBIDDEN', 'forbidden');
   });
+  it('a 人社 authority of another city is out of scope (403)', () => {
+    given([opened()]).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.otherCity))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+  });
   it('a further flag on a voided year is taken; the same flag again changes nothing', () => {
     given([opened(), flagged()]).when((s) => decideFlagFraud(flag({ flagId: 'f2' }), s, UNIT, ctx(actors.hr))).then([flagged('f2')]);
     given([opened(), flagged()]).when((s) => decideFlagFraud(flag(), s, UNIT, ctx(actors.hr))).thenNothing();
@@ -52,6 +55,10 @@ describe('RescindFraudFlag (Art. 14)', () => {
   it('rescinds a standing flag', () => {
     given([opened(), flagged()]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'f1', reason: 'review' }, s, UNIT, ctx(actors.hr))).then([{ type: 'FraudFlagRescinded', data: { flagId: 'f1', reason: 'review' } }]);
   });
+  it('an industry authority may not rescind (FORBIDDEN); a 人社 authority of another city is out of scope (403)', () => {
+    given([opened(), flagged()]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'f1', reason: 'review' }, s, UNIT, ctx(actors.health))).thenRefuses('FORBIDDEN', 'forbidden');
+    given([opened(), flagged()]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'f1', reason: 'review' }, s, UNIT, ctx(actors.otherCity))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+  });
   it('a rescinded flag is FLAG_ALREADY_RESCINDED; an unknown one FLAG_NOT_FOUND', () => {
     given([opened(), flagged(), { type: 'FraudFlagRescinded', data: { flagId: 'f1', reason: 'r' } }]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'f1', reason: 'again' }, s, UNIT, ctx(actors.hr))).thenRefuses('FLAG_ALREADY_RESCINDED', 'conflict');
     given([opened()]).when((s) => decideRescindFraudFlag({ ...key, flagId: 'nope', reason: 'r' }, s, UNIT, ctx(actors.hr))).thenRefuses('FLAG_NOT_FOUND', 'not_found');
@@ -73,6 +80,12 @@ describe('MakeUpReason (Art. 13)', () => {
   });
   it('an authority cannot open a year never written to (404)', () => {
     given([]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.hr))).thenRefuses('PERSON_YEAR_NOT_FOUND', 'not_found');
+  });
+  it('another unit, an authority of another city or an industry authority of another field is out of scope (403)', () => {
+    const reason = { ...key, reason: 'illness' as const, note: null, until: null };
+    given([opened()]).when((s) => decideMakeUpReason(reason, s, UNIT, ctx(actors.otherUnit))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+    given([opened()]).when((s) => decideMakeUpReason(reason, s, UNIT, ctx(actors.otherCity))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+    given([opened()]).when((s) => decideMakeUpReason(reason, s, UNIT, ctx(actors.health))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
   });
   it('a voided year is YEAR_VOIDED', () => {
     given([opened(), flagged()]).when((s) => decideMakeUpReason({ ...key, reason: 'injury', note: null, until: null }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_VOIDED', 'conflict');

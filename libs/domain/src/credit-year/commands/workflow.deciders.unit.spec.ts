@@ -31,6 +31,9 @@ describe('WithdrawActivity', () => {
     given([opened(), registered('a1')]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx(actors.pro))).thenRefuses('ACTIVITY_NOT_DECLARED', 'conflict');
     given([opened(), declared('a1'), { type: 'ActivityWithdrawn', data: { activityId: 'a1' } }]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx(actors.pro))).thenRefuses('ACTIVITY_NOT_DECLARED');
   });
+  it('a professional whose token names another unit is UNIT_MISMATCH (the year\'s unit is fixed when it opens)', () => {
+    given([opened(), declared('a1')]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx({ ...actors.pro, unitId: 'u2' }))).thenRefuses('UNIT_MISMATCH', 'conflict');
+  });
   it('an unknown person-year or activity is 404', () => {
     given([]).when((s) => decideWithdrawActivity({ ...key, activityId: 'a1' }, s, ctx(actors.pro))).thenRefuses('PERSON_YEAR_NOT_FOUND', 'not_found');
     given([opened()]).when((s) => decideWithdrawActivity({ ...key, activityId: 'zz' }, s, ctx(actors.pro))).thenRefuses('ACTIVITY_NOT_FOUND', 'not_found');
@@ -143,6 +146,9 @@ describe('SetField (Art. 15)', () => {
     given([opened(), ...toggles]).when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit))).thenRefuses('TOO_MANY_CHANGES', 'conflict');
     given([opened(), ...toggles]).when((s) => decideSetField({ ...key, field: 'general' }, s, UNIT, ctx(actors.unit))).thenNothing();
   });
+  it('another unit is out of scope (403)', () => {
+    given([opened()]).when((s) => decideSetField({ ...key, field: 'accounting' }, s, UNIT, ctx(actors.otherUnit))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
+  });
   it('a confirmed year is YEAR_NOT_OPEN', () => {
     given([opened(), confirmed]).when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_NOT_OPEN', 'conflict');
   });
@@ -169,6 +175,9 @@ describe('UnitConfirm (Art. 12 ¶1)', () => {
   });
   it('a repeat on a confirmed year changes nothing', () => {
     given([opened(), confirmed]).when((s) => decideUnitConfirm({ ...key, note: null }, s, UNIT, ctx(actors.unit))).thenNothing();
+  });
+  it('another unit is out of scope (403)', () => {
+    given([opened(), registered('a1')]).when((s) => decideUnitConfirm({ ...key, note: null }, s, UNIT, ctx(actors.otherUnit))).thenRefuses('OUT_OF_SCOPE', 'forbidden');
   });
   it('a finalised year is YEAR_FINALIZED', () => {
     given([opened(), confirmed, finalized]).when((s) => decideUnitConfirm({ ...key, note: null }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_FINALIZED', 'conflict');
