@@ -15,6 +15,7 @@ import { startFakeEventStoreDb, type FakeEventStoreDb } from '../libs/event-stor
 import { requireBuild, startServer, startWorker, type ServerProcess } from './support/server-process';
 import { tokenSigner } from './support/embedded-files';
 import { caller, workerProjectsAndRunsTheFlag } from './support/split-stack';
+import { chinaYear } from './support/china-date';
 
 const SECRET = 'compose-stack-secret-compose-stack-secret';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -88,7 +89,7 @@ it('commands land in EventStoreDB; the worker projects them into PostgreSQL and 
 it('both stop on SIGTERM, each by its own signal handling, with nothing left to wait for the shutdown deadline — also right after an institution flag (the API hung at its EventStoreDB close after one: a read stopped early left the client a call that never finished)', async () => {
   const hr = await sign({ role: 'authority', region: '360000' });
   expect((await call('PUT', '/api/units/u9', hr, { name: 'U9', region: '360102', industry: 'general' })).status).toBe(200);
-  expect((await call('POST', '/api/institutions/inst9/fraud-flags', hr, { year: new Date().getUTCFullYear(), reason: 'a flag just before the stop' })).status).toBe(202);
+  expect((await call('POST', '/api/institutions/inst9/fraud-flags', hr, { year: chinaYear(), reason: 'a flag just before the stop' })).status).toBe(202);
   for (const p of [api, worker]) p.child.kill('SIGTERM');
   await Promise.all([api.exited, worker.exited]);
   for (const p of [api, worker]) {

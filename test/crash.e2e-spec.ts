@@ -12,6 +12,7 @@ import { defaultRegistry } from '@jx/rules';
 import { dumpReadModels, tokenSigner } from './support/embedded-files';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer } from './support/server-process';
+import { chinaYear } from './support/china-date';
 
 const SECRET = 'crash-test-secret-crash-test-secret-0000';
 let dataDir: string;
@@ -26,7 +27,7 @@ const sign = tokenSigner(SECRET, 'crash');
 
 it('every acknowledged declaration survives kill -9, and the projection resumes to what a rebuild gives', async () => {
   const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, YEAR_CLOSES_ON: '12-31' };
-  const year = new Date().getUTCFullYear();
+  const year = chinaYear();
   const completedOn = `${year}-01-01`;
   const server = await startServer(env);
   const hr = await sign({ role: 'authority', region: '360000' });

@@ -12,10 +12,11 @@ import { tokenSigner } from './support/embedded-files';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer, type ServerProcess } from './support/server-process';
 import { eventually } from './support/split-stack';
+import { chinaYear } from './support/china-date';
 
 const SECRET = 'fenced-test-secret-fenced-test-secret-00';
 const sign = tokenSigner(SECRET, 'fenced');
-const year = new Date().getUTCFullYear();
+const year = chinaYear();
 let dataDir: string;
 let server: ServerProcess | null = null;
 

@@ -13,6 +13,7 @@ import { activity } from './support/fixtures';
 import { requireBuild, startServer, startWorker, type ServerProcess } from './support/server-process';
 import { tokenSigner } from './support/embedded-files';
 import { caller, workerProjectsAndRunsTheFlag } from './support/split-stack';
+import { chinaYear } from './support/china-date';
 
 const SECRET = 'production-split-secret-production-split';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -99,8 +100,7 @@ it('a worker started while its Redis is away says so — projections run, job pr
 }, 60_000);
 
 it('RULES §4 across two API processes on PostgreSQL: the same content sent at once to a short year (make-up) and to the year it was completed in lands once — also under an extended period', async () => {
-  // This year in China (RULES.md §4): closing dates and make-up periods are China dates.
-  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+  const year = chinaYear();
   const hr = await sign({ role: 'authority', region: '360000' });
   expect((await call('PUT', '/api/units/u9', hr, { name: 'U9', region: '360102', industry: 'general' })).status).toBe(200);
   const pro = await sign({ role: 'professional', personId: 'r1', unitId: 'u9' });
@@ -132,7 +132,7 @@ it('read models migrated by newer code fence out the worker and the APIs: each s
     await client.end();
   }
   // The event store is not fenced: the declaration lands; the worker's page of it does not.
-  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+  const year = chinaYear();
   const pro = await sign({ role: 'professional', personId: 'f1', unitId: 'uf' });
   expect((await call('POST', `/api/persons/f1/years/${year}/activities`, pro, activity({ activityId: 'f', completedOn: `${year}-01-01` }))).status).toBe(201);
   expect(await worker.exited).toBe(1);

@@ -16,6 +16,7 @@ import { defaultRegistry } from '@jx/rules';
 import { dumpReadModels, tokenSigner } from './support/embedded-files';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer } from './support/server-process';
+import { chinaYear } from './support/china-date';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -47,7 +48,7 @@ async function allPending(baseUrl: string, token: string): Promise<string[]> {
 it('declarations before, during and after a rebuild all reach the inbox, which never misses one meanwhile; the rows equal a rebuild from zero', async () => {
   // The embedded stores, whatever the environment says (CI exports DATABASE_URL and REDIS_URL).
   const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, YEAR_CLOSES_ON: '12-31', DATABASE_URL: '', REDIS_URL: '' };
-  const year = new Date().getUTCFullYear();
+  const year = chinaYear();
   const server = await startServer(env);
   try {
     const hr = await sign({ role: 'authority', region: '360000' });

@@ -10,10 +10,9 @@ import { SignJWT } from 'jose';
 import { startFakeEventStoreDb } from '../libs/event-store/src/eventstoredb/testing/fake-esdb-server';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer, type ServerProcess } from './support/server-process';
+import { chinaYear } from './support/china-date';
 
 const SECRET = 'two-processes-secret-two-processes-00000';
-/** This year in China (RULES.md §4): closing dates and make-up periods are China dates. */
-const chinaYear = () => new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 const sign = (claims: Record<string, string>) =>
   new SignJWT({ sub: `${claims.role}-2p`, ...claims }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
 

@@ -1,6 +1,7 @@
 /** What the suites of a production split (an API with RUN_WORKER=false beside a worker process) share. */
 import { activity } from './fixtures';
 import type { ServerProcess } from './server-process';
+import { chinaToday, chinaYear } from './china-date';
 
 export type Call = (method: string, path: string, token: string, body?: unknown, via?: ServerProcess) => Promise<{ status: number; body: any }>;
 export type Sign = (claims: Record<string, string>) => Promise<string>;
@@ -31,14 +32,15 @@ export async function eventually<T>(read: () => Promise<T>, holds: (value: T) =>
  * only. Answers the registered year's history.
  */
 export async function workerProjectsAndRunsTheFlag(call: Call, sign: Sign): Promise<Array<{ type: string }>> {
-  const year = new Date().getUTCFullYear();
+  const year = chinaYear();
+  const today = chinaToday();
   const hr = await sign({ role: 'authority', region: '360000' });
   const unit = await sign({ role: 'unit', unitId: 'u1' });
   const inst = await sign({ role: 'institution', institutionId: 'inst1' });
   const pro = await sign({ role: 'professional', personId: 'p1', unitId: 'u1' });
   expect((await call('PUT', '/api/units/u1', hr, { name: 'U', region: '360102', industry: 'general' })).status).toBe(200);
-  expect((await call('POST', `/api/persons/p1/years/${year}/activities`, pro, activity({ completedOn: `${year}-01-02` }))).status).toBe(201);
-  expect((await call('POST', `/api/persons/p2/years/${year}/activities`, inst, activity({ unitId: 'u1', evidence: undefined, completedOn: `${year}-01-02`, contentKey: 'C1' }))).status).toBe(201);
+  expect((await call('POST', `/api/persons/p1/years/${year}/activities`, pro, activity({ completedOn: today }))).status).toBe(201);
+  expect((await call('POST', `/api/persons/p2/years/${year}/activities`, inst, activity({ unitId: 'u1', evidence: undefined, completedOn: today, contentKey: 'C1' }))).status).toBe(201);
 
   const inbox = await eventually(() => call('GET', '/api/units/u1/pending', unit), (r) => r.body.items.length === 1);
   expect(inbox.body.items).toEqual([expect.objectContaining({ personId: 'p1', activityId: 'a1' })]);
