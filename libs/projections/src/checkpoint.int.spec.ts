@@ -2,7 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { READ_MODELS_CHECKPOINT } from './projector';
+import { openSqliteEventStore } from '@jx/event-store';
+import { defaultRegistry } from '@jx/rules';
+import { Projector, READ_MODELS_CHECKPOINT } from './projector';
+import { ProjectionRunner } from './projection-runner';
 import type { ReadModelBatch } from './read-model.port';
 import { openSqliteReadModelStore, type SqliteReadModelStore } from './sqlite/sqlite-read-model.adapter';
 import { PersonYearWriter, at, projectionHarness, putUnit, type ProjectionHarness } from './testing/projection-fixtures';
@@ -67,6 +70,24 @@ describe('ProjectionRunner and failures', () => {
     blocker.close();
     await h.caughtUp();
     expect((await h.readModels.unitPending('u-a', { limit: 10 })).items.map((i) => i.activityId)).toEqual(['a1']);
+  });
+
+  it('refuses to start on read models ahead of the event store (restored from an older backup): following on would skip the positions the store hands out again', async () => {
+    h = await projectionHarness();
+    for (const [n, unitId] of ['u-a', 'u-b', 'u-c'].entries()) await putUnit(h.events, { unitId, name: unitId, region: '360102', industry: 'general' }, at(n));
+    await h.runner.start();
+    await h.caughtUp();
+    await h.runner.stop();
+    // The store as an older backup holds it: its first event only.
+    const restored = openSqliteEventStore({ file: join(h.dir, 'restored.sqlite'), pollIntervalMs: 10 });
+    try {
+      await putUnit(restored, { unitId: 'u-a', name: 'u-a', region: '360102', industry: 'general' }, at(0));
+      const runner = new ProjectionRunner(restored, h.readModels, new Projector(restored, h.readModels, defaultRegistry()));
+      await expect(runner.start()).rejects.toMatchObject({ name: 'ReadModelsAheadError', position: 3, head: 1, message: expect.stringContaining('remove the read models') });
+      expect(runner.running).toBe(false);
+    } finally {
+      await restored.close();
+    }
   });
 
   it('waitFor answers at once for a position already projected, and false after its timeout otherwise', async () => {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, StoredEvent, Subscription } from '@jx/event-store';
 import type { Projector } from './projector';
-import { ReadModelsBehindError, type ReadModelStore } from './read-model.port';
+import { ReadModelsAheadError, ReadModelsBehindError, type ReadModelStore } from './read-model.port';
 
 export interface ProjectionRunnerOptions {
   pageSize?: number;
@@ -45,10 +45,15 @@ export class ProjectionRunner {
     return this.subscription !== null;
   }
 
+  /** Refuses (ReadModelsAheadError) read models that include events the store does not hold. */
   async start(): Promise<void> {
     if (this.subscription !== null) return;
+    const name = this.projector.checkpointName;
+    const checkpoint = await this.readModels.checkpoint(name);
+    const head = await this.events.headPosition();
+    if (checkpoint > head) throw new ReadModelsAheadError(name, checkpoint, head);
     this.stopped = false;
-    this.advance(await this.readModels.checkpoint(this.projector.checkpointName));
+    this.advance(checkpoint);
     const { pageSize, onError, onRecovered, batchDelayMs } = this.options;
     this.subscription = this.events.subscribeToAll({
       fromPosition: this.position,

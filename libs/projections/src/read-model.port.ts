@@ -234,6 +234,28 @@ export class ReadModelsBehindError extends Error {
 }
 
 /**
+ * The read models include events the event store does not hold: it lost them (restored from an
+ * older backup; a power cut took the embedded store's last commits, which survive a killed
+ * process but not a lost machine) or the two belong to different deployments. Following on would
+ * skip the positions the store hands out again: nothing new would ever be projected.
+ */
+export class ReadModelsAheadError extends Error {
+  readonly code = 'READ_MODELS_AHEAD';
+  constructor(
+    readonly checkpoint: string,
+    readonly position: number,
+    readonly head: number,
+  ) {
+    super(
+      `the read models are ahead of the event store: ${checkpoint} has projected up to position ${position}, the store's last event is at ${head} ` +
+        '(was the event store restored from an older backup, did a power cut take its last commits, or do these read models belong to another store?). ' +
+        'If the event store is the right one, remove the read models and start again: they are projected anew from its events',
+    );
+    this.name = 'ReadModelsAheadError';
+  }
+}
+
+/**
  * The read models were migrated, by newer code, past the schema this process was opened on: it
  * must not read or write them (what it keeps beside the rows would go stale) until restarted with
  * that code. Every transaction checks the version stored with the copies' state.
