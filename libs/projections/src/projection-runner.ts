@@ -27,7 +27,7 @@ export class ProjectionRunner {
   private position = 0;
   private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
   /** Stopped after having run: a position not reached by now will not be (until start again). */
-  private stopped = false;
+  private halted = false;
 
   constructor(
     private readonly events: EventStore,
@@ -45,6 +45,11 @@ export class ProjectionRunner {
     return this.subscription !== null;
   }
 
+  /** Stopped after having run (a shutdown): waitFor answers false at once until it starts again. */
+  get stopped(): boolean {
+    return this.halted;
+  }
+
   /** Refuses (ReadModelsAheadError) read models that include events the store does not hold. */
   async start(): Promise<void> {
     if (this.subscription !== null) return;
@@ -52,7 +57,7 @@ export class ProjectionRunner {
     const checkpoint = await this.readModels.checkpoint(name);
     const head = await this.events.headPosition();
     if (checkpoint > head) throw new ReadModelsAheadError(name, checkpoint, head);
-    this.stopped = false;
+    this.halted = false;
     this.advance(checkpoint);
     const { pageSize, onError, onRecovered, batchDelayMs } = this.options;
     this.subscription = this.events.subscribeToAll({
@@ -73,7 +78,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = null;
-    this.stopped = true;
+    this.halted = true;
     await subscription?.close();
     const unreached = this.waiters;
     this.waiters = [];
@@ -86,7 +91,7 @@ export class ProjectionRunner {
    */
   waitFor(position: number, options: { timeoutMs?: number } = {}): Promise<boolean> {
     if (this.position >= position) return Promise.resolve(true);
-    if (this.stopped) return Promise.resolve(false);
+    if (this.halted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter = { position, resolve };
       this.waiters.push(waiter);

@@ -6,6 +6,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { RULE_SETS } from '@jx/application';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
 import { ProjectionRunner, Projector, READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { JobInterruptedError } from '@jx/jobs';
 import { describeError, logRepeatedFailures, reportIfFenced } from '@jx/platform';
 import type { RuleSetRegistry } from '@jx/rules';
 
@@ -48,5 +49,16 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
    */
   async catchUp(timeoutMs = 30_000): Promise<boolean> {
     return this.runner.waitFor(await this.events.headPosition(), { timeoutMs });
+  }
+
+  /**
+   * For a job that must read every event appended so far: resolves once the read models hold
+   * them. Throws JobInterruptedError if the projection stopped (the process shuts down: the job
+   * goes back to waiting, no attempt counted), else `notCaughtUp` (a failed attempt, retried).
+   */
+  async requireCaughtUp(notCaughtUp: string, timeoutMs?: number): Promise<void> {
+    if (await this.catchUp(timeoutMs)) return;
+    if (this.runner.stopped) throw new JobInterruptedError('the projections stopped: the process is shutting down');
+    throw new Error(notCaughtUp);
   }
 }
