@@ -6,8 +6,13 @@ import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger, type Level } from 'pino';
 import { describeError } from './redact';
 
+/**
+ * Writes each line to stdout before returning: a process ends on its re-raised stop signal (Nest's
+ * shutdown hooks) or on a hard exit without flushing anything buffered, and pino's default
+ * asynchronous stdout lost the shutdown's last lines (a job's "interrupted" among them).
+ */
 export function createRootLogger(level: string): Logger {
-  return pino({ level, base: { service: 'jx-credit-hours' }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ level, base: { service: 'jx-credit-hours' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
 }
 
 export class PinoLoggerService implements LoggerService {
