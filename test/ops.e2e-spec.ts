@@ -3,6 +3,7 @@ import { activity, world, yearPath, type World } from './support/fixtures';
 import { expectError, withoutWrite } from './support/matrix';
 import { startTestApp, type TestApp } from './support/test-app';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { creditYearStream } from '@jx/domain';
 import { ReadModelsProjection } from '../apps/worker/src/projections/read-models.projection-service';
 import { connect } from 'node:net';
 import { once } from 'node:events';
@@ -191,6 +192,30 @@ it('requests pipelined before bytes that are not HTTP: each is run and gets its 
   const history = await t.call('GET', `${yearPath()}/history`, { token: w.pro });
   const declared = (history.body as Array<{ type: string; data: { activityId?: string } }>).filter((e) => e.type === 'ActivityDeclared').map((e) => e.data.activityId);
   expect(declared.filter((id) => id?.startsWith('pipe')).sort()).toEqual(['pipe1', 'pipe2']);
+});
+
+it('a request is followed by one id: its X-Correlation-Id (else a new UUID) is echoed in the answer and recorded on the events it wrote', async () => {
+  const declare = (activityId: string, headers: Record<string, string>) =>
+    fetch(`${t.baseUrl}${yearPath()}/activities`, { method: 'POST', headers: { authorization: `Bearer ${w.pro}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity({ activityId })) });
+  const lastCorrelation = async () => {
+    const history = await t.store.readStream(creditYearStream('p1', 2024));
+    return history[history.length - 1]!.metadata.correlationId;
+  };
+  const given = await declare('corr-1', { 'x-correlation-id': 'trace:42.a_b-c' });
+  expect(given.status).toBe(201);
+  expect(given.headers.get('x-correlation-id')).toBe('trace:42.a_b-c');
+  expect(await lastCorrelation()).toBe('trace:42.a_b-c');
+  // None, or one that is not 1–128 of [A-Za-z0-9_.:-]: a new UUID, the same on the answer and the event.
+  for (const [activityId, headers] of [['corr-2', {}], ['corr-3', { 'x-correlation-id': 'not an id' }]] as const) {
+    const res = await declare(activityId, headers);
+    expect(res.status).toBe(201);
+    const id = res.headers.get('x-correlation-id');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(await lastCorrelation()).toBe(id);
+  }
+  // Errors carry it too.
+  const refused = await fetch(`${t.baseUrl}${yearPath()}`, { headers: { 'x-correlation-id': 'trace-401' } });
+  expect([refused.status, refused.headers.get('x-correlation-id')]).toEqual([401, 'trace-401']);
 });
 
 it('a body over 64 KiB is 413 and writes nothing', async () => {

@@ -3,7 +3,6 @@ import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '@jx/config';
 import { createRootLogger, PinoLoggerService, type InfrastructureOverrides } from '@jx/platform';
 import { AppModule } from './app.module';
@@ -13,6 +12,7 @@ import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
 import { clientErrorAnswers } from './http/client-error';
 import { SECURITY_HEADERS } from './http/security-headers';
+import { CORRELATION_HEADER, correlationIdOf } from './http/request-context';
 import { AuthGuard } from './http/auth.guard';
 import { declarePathParameters } from './http/openapi';
 import { OPENAPI_DOCUMENT } from './ops/docs.http.controller';
@@ -36,7 +36,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     if (root.isLevelEnabled('info')) root.info({ method: null, route: 'unparsed', status, code, ms: 0 }, 'request');
   };
   const parserRefusals = clientErrorAnswers(unparsed);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: () => randomUUID(), frameworkErrors, clientErrorHandler: parserRefusals.clientError, ...CLOSING_FASTIFY_OPTIONS });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(request.headers), frameworkErrors, clientErrorHandler: parserRefusals.clientError, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
@@ -50,8 +50,9 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   fastify.server.on('request', parserRefusals.track);
   fastify.server.on('checkExpectation', parserRefusals.expectationFailed);
   // First of the hooks: every answer, the closing 503 included, carries them.
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
+    reply.header(CORRELATION_HEADER, request.id);
     done();
   });
   const graceMs = config.SHUTDOWN_GRACE_MS;
@@ -66,7 +67,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     app,
     new DocumentBuilder()
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
-      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one whose headers do not arrive in time is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written).')
+      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one whose headers do not arrive in time is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written). Every request may carry X-Correlation-Id (1–128 characters of [A-Za-z0-9_.:-]; anything else is replaced by a new UUID): every answer carries it back in X-Correlation-Id, each event the request writes records it as its correlation id (as does an institution-wide flag job and the flags it writes), and the server logs it as the request\'s reqId.')
       .setVersion('1')
       // The request and answer schemas are JSON Schema 2020-12 (zod's toJSONSchema: type lists,
       // const, propertyNames, type null): OpenAPI 3.1's dialect, not 3.0's.

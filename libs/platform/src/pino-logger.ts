@@ -3,6 +3,7 @@
  * counts — never a person's id, name, title or evidence.
  */
 import type { LoggerService } from '@nestjs/common';
+import { hostname } from 'node:os';
 import pino, { type Logger, type Level } from 'pino';
 import { describeError } from './redact';
 
@@ -12,7 +13,8 @@ import { describeError } from './redact';
  * asynchronous stdout lost the shutdown's last lines (a job's "interrupted" among them).
  */
 export function createRootLogger(level: string): Logger {
-  return pino({ level, base: { service: 'jx-credit-hours' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
+  // pid and hostname: which process (and container) of a deployment wrote the line.
+  return pino({ level, base: { service: 'jx-credit-hours', pid: process.pid, hostname: hostname() }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
 }
 
 export class PinoLoggerService implements LoggerService {

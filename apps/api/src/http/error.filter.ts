@@ -81,13 +81,16 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(exception);
-    if (status === 503 && isStoreUnavailable(exception)) this.logger.warn({ err: describeError(exception) }, 'store unavailable');
-    else if (reportIfFenced(exception)) this.logger.error({ err: describeError(exception) }, 'read models migrated by newer code: this process stops');
-    // Known and retryable (Redis away, a shutdown under way): a warning each, not an unhandled error.
-    else if (status === 503) this.logger.warn({ err: describeError(exception) }, 'service unavailable');
-    else if (status >= 500) this.logger.error({ err: describeError(exception) }, 'unhandled error');
     const http = host.switchToHttp();
-    answeredCodes.set(http.getRequest<object>(), body.code);
+    const request = http.getRequest<{ id?: string }>();
+    // The request's id (its correlation id), as on its request line: the two lines go together.
+    const line = { reqId: request.id, err: describeError(exception) };
+    if (status === 503 && isStoreUnavailable(exception)) this.logger.warn(line, 'store unavailable');
+    else if (reportIfFenced(exception)) this.logger.error(line, 'read models migrated by newer code: this process stops');
+    // Known and retryable (Redis away, a shutdown under way): a warning each, not an unhandled error.
+    else if (status === 503) this.logger.warn(line, 'service unavailable');
+    else if (status >= 500) this.logger.error(line, 'unhandled error');
+    answeredCodes.set(request, body.code);
     http.getResponse<FastifyReply>().status(status).send({ error: body });
   }
 }

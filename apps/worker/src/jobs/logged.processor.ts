@@ -18,7 +18,9 @@ function counts(result: unknown): Record<string, number> {
 
 export function logged<D extends JobData>(run: JobProcessor<D>): JobProcessor<D> {
   return async (job) => {
-    const line = { jobId: job.id, job: job.name, attempt: job.attempt };
+    // The correlation id of the request that asked for the job (its reqId), where it has one.
+    const correlation = typeof job.data.correlationId === 'string' ? { correlationId: job.data.correlationId } : {};
+    const line = { jobId: job.id, job: job.name, attempt: job.attempt, ...correlation };
     const started = performance.now();
     logger.log(line, 'job started');
     try {
