@@ -161,10 +161,25 @@ it('every answer, success or error, forbids caches to keep it and browsers to sn
   expect(refused.headers).toContain('cache-control: no-store');
 });
 
-it('an unknown route is 404 in the error format', async () => {
-  const res = await t.call('GET', '/api/nowhere', { token: w.pro });
+it('an unknown route is 404 in the error format, its query not echoed (it may hold anything, a token included)', async () => {
+  const res = await t.call('GET', '/api/nowhere?token=secret-looking', { token: w.pro });
   expect(res.status).toBe(404);
-  expect(res.body.error.code).toBe('NOT_FOUND');
+  expect(res.body.error).toEqual({ code: 'NOT_FOUND', message: 'no route for GET /api/nowhere' });
+});
+
+it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED with Allow, in the error format, writing nothing', async () => {
+  const head = await t.head();
+  for (const [method, path, allow] of [
+    ['POST', `${yearPath()}?x=1`, 'GET, HEAD'],
+    ['PATCH', '/api/jobs/j1', 'GET, HEAD'],
+    ['GET', `${yearPath()}/activities`, 'POST'],
+    ['PUT', '/api/persons/p1/years/2024/activities/a1', 'DELETE'],
+  ] as const) {
+    const res = await fetch(`${t.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${w.pro}` } });
+    expect([method, path, res.status, res.headers.get('allow')]).toEqual([method, path, 405, allow]);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
+  }
+  expect(await t.head()).toBe(head);
 });
 
 it('what the HTTP parser refuses is answered in the error format too: 431 for headers beyond 16 KiB (an over-long token), 400 MALFORMED_REQUEST for bytes that are not HTTP/1.1', async () => {

@@ -8,6 +8,7 @@ import { createRootLogger, PinoLoggerService, type InfrastructureOverrides } fro
 import { AppModule } from './app.module';
 import { CLOSING_FASTIFY_OPTIONS, installClosingAnswer } from './http/closing-answer';
 import { answeredCodes, ErrorFilter } from './http/error.filter';
+import { KnownRoutes } from './http/known-routes';
 import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
 import { clientErrorAnswers } from './http/client-error';
@@ -61,13 +62,16 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   fastify.addHook('onResponse', async (request, reply) => {
     requestLine(request, reply.statusCode, answeredCodes.get(request), reply.elapsedTime, request.routeOptions.url ?? 'unmatched');
   });
-  app.useGlobalFilters(new ErrorFilter());
+  // Every route as Nest registers it (at init, below): a known path asked with another method is 405.
+  const routes = new KnownRoutes();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  app.useGlobalFilters(new ErrorFilter(routes));
   app.enableShutdownHooks();
   const document = declarePathParameters(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
-      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one whose headers do not arrive in time is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written). Every request may carry X-Correlation-Id (1–128 characters of [A-Za-z0-9_.:-]; anything else is replaced by a new UUID): every answer carries it back in X-Correlation-Id, each event the request writes records it as its correlation id (as does an institution-wide flag job and the flags it writes), and the server logs it as the request\'s reqId.')
+      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one whose headers do not arrive in time is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written). Any path may answer 404 NOT_FOUND (no such route), 405 METHOD_NOT_ALLOWED (a path served with other methods, named in Allow) and 413 PAYLOAD_TOO_LARGE (a body over 64 KiB, whatever the method). Every request may carry X-Correlation-Id (1–128 characters of [A-Za-z0-9_.:-]; anything else is replaced by a new UUID): every answer carries it back in X-Correlation-Id, each event the request writes records it as its correlation id (as does an institution-wide flag job and the flags it writes), and the server logs it as the request\'s reqId.')
       .setVersion('1')
       // The request and answer schemas are JSON Schema 2020-12 (zod's toJSONSchema: type lists,
       // const, propertyNames, type null): OpenAPI 3.1's dialect, not 3.0's.

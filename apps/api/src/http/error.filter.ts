@@ -2,7 +2,7 @@
  * Every error leaves as `{"error": {"code", "message", "article"?, "details"?}}` (API.md).
  * Domain refusals map by kind; anything unexpected is a 500 that is logged without personal data.
  */
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, NotFoundException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
@@ -10,6 +10,7 @@ import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
 import { describeError, isStoreUnavailable, reportIfFenced } from '@jx/platform';
 import { HttpError } from './http-error';
+import type { KnownRoutes } from './known-routes';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
 const NEST_CODES: Record<number, string> = {
@@ -75,14 +76,25 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
 /** The error code each failed request was answered with, for its request log line (never personal data). */
 export const answeredCodes = new WeakMap<object, string>();
 
+interface FilteredRequest {
+  id?: string;
+  method?: string;
+  url?: string;
+  routeOptions?: { url?: string };
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  /** `routes`: what is served, to answer a known path asked with another method 405 rather than 404. */
+  constructor(private readonly routes?: KnownRoutes) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, body } = toErrorResponse(exception);
     const http = host.switchToHttp();
-    const request = http.getRequest<{ id?: string }>();
+    const request = http.getRequest<FilteredRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = this.unmatched(exception, request, reply) ?? toErrorResponse(exception);
     // The request's id (its correlation id), as on its request line: the two lines go together.
     const line = { reqId: request.id, err: describeError(exception) };
     if (status === 503 && isStoreUnavailable(exception)) this.logger.warn(line, 'store unavailable');
@@ -91,6 +103,16 @@ export class ErrorFilter implements ExceptionFilter {
     else if (status === 503) this.logger.warn(line, 'service unavailable');
     else if (status >= 500) this.logger.error(line, 'unhandled error');
     answeredCodes.set(request, body.code);
-    http.getResponse<FastifyReply>().status(status).send({ error: body });
+    reply.status(status).send({ error: body });
+  }
+
+  /** No route matched (Nest's NotFoundException): 405 with Allow for a known path, else 404 — neither echoes the query. */
+  private unmatched(exception: unknown, request: FilteredRequest, reply: FastifyReply): { status: number; body: ErrorBody } | undefined {
+    if (!(exception instanceof NotFoundException) || request.routeOptions?.url !== undefined) return undefined;
+    const path = (request.url ?? '').split('?')[0]!;
+    const allowed = this.routes?.methodsFor(path) ?? [];
+    if (allowed.length === 0) return { status: 404, body: { code: 'NOT_FOUND', message: `no route for ${request.method} ${path}` } };
+    reply.header('allow', allowed.join(', '));
+    return { status: 405, body: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not served on ${path}; allowed: ${allowed.join(', ')}` } };
   }
 }
