@@ -245,14 +245,16 @@ export class InMemoryEsdbClient {
   }
 
   private read<T>(records: () => T[]): FakeRead<T> {
-    return new FakeRead(this.openReads as Set<FakeRead<unknown>>, records, this.stalled, this.discoveringFor === undefined ? undefined : this.failedDiscovery(this.discoveringFor));
+    return new FakeRead(this.openReads as Set<FakeRead<unknown>>, records, this.stalled, this.discovering === undefined ? undefined : this.failedDiscovery(this.discovering));
   }
 
-  /** While set, every new read first waits this long for a cluster discovery that then fails. */
-  discoveringFor: number | undefined;
+  /** While set, every new read first waits for a cluster discovery, which fails once this settles. */
+  discovering: Promise<unknown> | undefined;
 
-  private failedDiscovery(ms: number): Promise<never> {
-    return new Promise((_, reject) => setTimeout(() => reject(new Error('Failed to discover after 4 attempts.')), ms));
+  private failedDiscovery(until: Promise<unknown>): Promise<never> {
+    return until.then(() => {
+      throw new Error('Failed to discover after 4 attempts.');
+    });
   }
 
   /** While true, appends are never answered (a server that keeps the connection but stopped answering). */
