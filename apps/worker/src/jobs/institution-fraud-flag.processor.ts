@@ -40,7 +40,7 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
       stopIfInterrupted(job);
       const flagId = institutionFlagId(job.data, holder.personId, holder.year);
       const answer = await this.bus.execute(
-        new FlagFraud({ ...holder, flagId, reason, evidence: [], institutionId, courses }, { actor, correlationId, causationId: job.id }),
+        new FlagFraud({ ...holder, flagId, reason, evidence: [], institutionId, courses, registeredUpTo: job.data.registeredUpTo ?? null }, { actor, correlationId, causationId: job.id }),
       );
       if (answer.flagged) flagged += 1;
       if (answer.written) written += 1;

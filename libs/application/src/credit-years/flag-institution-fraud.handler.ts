@@ -20,6 +20,11 @@ export interface InstitutionFraudFlagJob {
   courses: string[] | null;
   actor: ActorClaims;
   correlationId: string;
+  /**
+   * The store's last position when the flag was posted: it reaches the registrations held then
+   * (FlagFraudCommand.registeredUpTo). Absent from jobs enqueued before it was recorded.
+   */
+  registeredUpTo?: number;
 }
 
 type InstitutionFlag = Pick<InstitutionFraudFlagJob, 'institutionId' | 'year' | 'reason' | 'courses'>;
@@ -67,18 +72,19 @@ export class FlagInstitutionFraudHandler implements ICommandHandler<FlagInstitut
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
-  /** The store's last event, as `position:id` ('' when empty). */
-  private async storeHead(): Promise<string> {
+  /** The store's last event: its position, and `position:id` ('' when empty). */
+  private async storeHead(): Promise<{ position: number; head: string }> {
     const position = await this.events.headPosition();
-    if (position === 0) return '';
+    if (position === 0) return { position, head: '' };
     // The first event after position − 1 is the last one: no event lies beyond the head.
     const [last] = await this.events.readAll(position - 1, 1);
-    return `${position}:${last?.id ?? ''}`;
+    return { position, head: `${position}:${last?.id ?? ''}` };
   }
 
   async execute({ data, metadata }: FlagInstitutionFraud): Promise<{ jobId: string }> {
-    const job: InstitutionFraudFlagJob = { ...data, actor: metadata.actor, correlationId: metadata.correlationId };
-    const jobId = institutionFlagJobId(data, metadata.actor, await this.storeHead());
+    const { position, head } = await this.storeHead();
+    const job: InstitutionFraudFlagJob = { ...data, actor: metadata.actor, correlationId: metadata.correlationId, registeredUpTo: position };
+    const jobId = institutionFlagJobId(data, metadata.actor, head);
     // Attempts enough to wait out a rebuild of the read models (back-off doubling from 1 s).
     return { jobId: await this.jobs.enqueue(INSTITUTION_FRAUD_FLAG_JOB, job, { jobId, attempts: 10 }) };
   }

@@ -56,7 +56,7 @@ function openedRightAfterItsUnitIsRead(real: SqliteEventStore): EventStore {
 
 describe('an authority command racing the declaration that opens the person-year gets an answer some serial order gives, never 403', () => {
   it('FlagFraud: the year opened meanwhile is flagged (201), not refused as out of scope', async () => {
-    const answer = await new FlagFraudHandler(years).execute(new FlagFraud({ personId: 'p1', year: 2024, flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null }, meta));
+    const answer = await new FlagFraudHandler(years).execute(new FlagFraud({ personId: 'p1', year: 2024, flagId: 'f1', reason: 'forged', evidence: [], institutionId: null, courses: null, registeredUpTo: null }, meta));
     expect(answer).toMatchObject({ flagId: 'f1', status: 'voided' });
     expect((await store.readStream(YEAR)).map((e) => e.type)).toEqual(['PersonYearOpened', 'FraudFlagged']);
   });

@@ -15,6 +15,8 @@ export interface ActivityState {
   /** Revision and time of the declaring event (the idempotent answer, inbox order). */
   declaredRevision: number;
   declaredAt: string;
+  /** The declaring event's global position in the store; null where the events folded carry none. */
+  declaredPosition: number | null;
   claimed: Hundredths;
   status: ActivityStatus;
   verified: Hundredths | null;
@@ -59,6 +61,8 @@ export interface CreditYearState {
 export interface EventMeta {
   revision: number;
   at: string;
+  /** Global position in the store, where known (stored events carry it). */
+  position: number | null;
 }
 
 export const toHundredths = (hours: number): Hundredths => Math.round(hours * 100);
@@ -109,6 +113,7 @@ function addActivity(state: CreditYearState, data: ActivityData, registered: boo
     registered,
     declaredRevision: meta.revision,
     declaredAt: meta.at,
+    declaredPosition: meta.position,
     claimed,
     status: registered ? 'verified' : 'declared',
     verified: registered ? claimed : null,
@@ -200,15 +205,16 @@ export function evolve(state: CreditYearState | null, event: CreditYearEvent, me
  * A recorded event as the fold needs it: its type, data and revision, and the time it was recorded
  * — its own `at`, or a stored event's `metadata.at` (read in place: no copy of each event per fold).
  */
-export type RecordedCreditYearEvent = { type: string; data: unknown; revision: number } & ({ at: string } | { metadata: { at: string } });
+export type RecordedCreditYearEvent = { type: string; data: unknown; revision: number; position?: number } & ({ at: string } | { metadata: { at: string } });
 
 /** Folds recorded events (with their revision and time) into the year's state. */
 export function foldCreditYear(events: ReadonlyArray<RecordedCreditYearEvent>): CreditYearState | null {
   let state: CreditYearState | null = null;
   // evolve copies what it keeps of the meta: one object serves the whole fold.
-  const meta: EventMeta = { revision: 0, at: '' };
+  const meta: EventMeta = { revision: 0, at: '', position: null };
   for (const e of events) {
     meta.revision = e.revision;
+    meta.position = e.position ?? null;
     meta.at = 'at' in e ? e.at : e.metadata.at;
     state = evolve(state, e as unknown as CreditYearEvent, meta);
   }

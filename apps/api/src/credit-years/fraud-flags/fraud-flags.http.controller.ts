@@ -41,7 +41,7 @@ export class FraudFlagsController {
     const header = parseWith(idempotencyKey, key === undefined ? {} : { 'Idempotency-Key': key });
     const given = header['Idempotency-Key'];
     const flagId = given === undefined ? randomUUID() : idempotentFlagId(meta.actor, path.personId, path.year, given);
-    const answer = await this.bus.execute(new FlagFraud({ ...path, flagId, reason: dto.reason, evidence: dto.evidence ?? [], institutionId: null, courses: null }, meta));
+    const answer = await this.bus.execute(new FlagFraud({ ...path, flagId, reason: dto.reason, evidence: dto.evidence ?? [], institutionId: null, courses: null, registeredUpTo: null }, meta));
     if (!answer.written) reply.status(200);
     return { flagId: answer.flagId, status: answer.status };
   }
@@ -57,7 +57,7 @@ export class FraudFlagsController {
     return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
   }
 
-  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses). The same flag (institution, year, reason, courses as a set, whoever posts it) posted again by the same official with nothing written since answers the same job; posted after other writes (registrations made since, say) or by another official, it is a new job, which flags each holder that does not hold it yet. Nobody is flagged twice by it, and a person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { response: responses.jobAccepted, body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
+  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses) as the store held them when the flag was accepted — a registration made after the 202 needs a later post — whenever the job runs. The same flag (institution, year, reason, courses as a set, whoever posts it) posted again by the same official with nothing written since answers the same job; posted after other writes (registrations made since, say) or by another official, it is a new job, which flags each holder that does not hold it yet. Nobody is flagged twice by it, and a person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { response: responses.jobAccepted, body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
   @Post('institutions/:institutionId/fraud-flags')
   @HttpCode(202)
   async flagInstitution(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

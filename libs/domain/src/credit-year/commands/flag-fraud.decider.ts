@@ -16,11 +16,19 @@ export interface FlagFraudCommand {
   evidence: Evidence[];
   institutionId: string | null;
   courses: string[] | null;
+  /**
+   * An institution flag reaches the registrations the store held when it was posted: those at
+   * or before this global position (null: every registration). So the set it voids is fixed by
+   * the post, whenever (and however often) its job runs; registrations made since need a post of
+   * their own.
+   */
+  registeredUpTo: number | null;
 }
 
-function holdsRegistration(state: CreditYearState, institutionId: string, courses: string[] | null): boolean {
+function holdsRegistration(state: CreditYearState, institutionId: string, courses: string[] | null, upTo: number | null): boolean {
   for (const a of state.activities.values()) {
     if (a.data.institutionId !== institutionId) continue;
+    if (upTo !== null && a.declaredPosition !== null && a.declaredPosition > upTo) continue;
     if (courses === null) return true;
     const key = effectiveContentKey(a);
     if (key !== null && courses.includes(key)) return true;
@@ -67,7 +75,7 @@ export function decideFlagFraud(cmd: FlagFraudCommand, current: CreditYearState 
     return { events: [], ruleSetId, result: { flagged: true } };
   }
   if (cmd.institutionId !== null && holdsInstitutionFlag(state, cmd)) return { events: [], ruleSetId, result: { flagged: true } };
-  if (cmd.institutionId !== null && !holdsRegistration(state, cmd.institutionId, cmd.courses)) {
+  if (cmd.institutionId !== null && !holdsRegistration(state, cmd.institutionId, cmd.courses, cmd.registeredUpTo)) {
     return { events: [], ruleSetId, result: { flagged: false } };
   }
   const { flagId, reason, evidence, institutionId, courses } = cmd;

@@ -1,5 +1,6 @@
 /** given/when/then for Art. 14 (fraud flags) and Art. 13 (make-up reasons, promotion delay). */
 import type { CreditYearEvent } from '../credit-year.events';
+import { foldCreditYear } from '../credit-year.state';
 import { actors, ctx, given, opened, registered, UNIT } from '../../testing/decider-spec';
 import { decideFlagFraud, type FlagFraudCommand } from './flag-fraud.decider';
 import { decideMakeUpReason } from './make-up-reason.decider';
@@ -7,7 +8,7 @@ import { decideRecordPromotionDelay } from './record-promotion-delay.decider';
 import { decideRescindFraudFlag } from './rescind-fraud-flag.decider';
 
 const key = { personId: 'p1', year: 2024 };
-const flag = (over: Partial<FlagFraudCommand> = {}): FlagFraudCommand => ({ ...key, flagId: 'f1', reason: 'forged certificate', evidence: [], institutionId: null, courses: null, ...over });
+const flag = (over: Partial<FlagFraudCommand> = {}): FlagFraudCommand => ({ ...key, flagId: 'f1', reason: 'forged certificate', evidence: [], institutionId: null, courses: null, registeredUpTo: null, ...over });
 const flagged = (flagId = 'f1'): CreditYearEvent => ({ type: 'FraudFlagged', data: { flagId, reason: 'forged certificate', evidence: [], institutionId: null, courses: null } });
 
 describe('FlagFraud (Art. 14)', () => {
@@ -38,6 +39,14 @@ describe('FlagFraud (Art. 14)', () => {
     given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst1', courses: ['C1'] }), s, UNIT, ctx(actors.hr))).then([{ type: 'FraudFlagged', data: { flagId: 'f1', reason: 'forged certificate', evidence: [], institutionId: 'inst1', courses: ['C1'] } }]);
     given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst1', courses: ['C2'] }), s, UNIT, ctx(actors.hr))).thenNothing();
     given(withCourse).when((s) => decideFlagFraud(flag({ institutionId: 'inst9' }), s, UNIT, ctx(actors.hr))).thenNothing();
+  });
+  it('an institution flag reaches the registrations the store held when it was posted (at or before its position), not one made since', () => {
+    const atPositions = foldCreditYear([opened(), registered('a1', { contentKey: 'C1' })].map((e, revision) => ({ ...e, revision, at: '2024-05-01T00:00:00.000Z', position: 40 + revision })));
+    const post = (registeredUpTo: number | null) => decideFlagFraud(flag({ institutionId: 'inst1', courses: ['C1'], registeredUpTo }), atPositions, UNIT, ctx(actors.hr));
+    // a1 was registered at position 41.
+    expect(post(41).result).toEqual({ flagged: true });
+    expect(post(null).result).toEqual({ flagged: true });
+    expect(post(40)).toEqual({ events: [], ruleSetId: 'jx-2023-trial', result: { flagged: false } });
   });
   it('the same institution flag (institution, reason, courses as a set) under another id changes nothing, standing or rescinded; another reason or course set is another flag', () => {
     const instFlag = (flagId: string, courses: string[] | null, reason = 'forged certificate'): CreditYearEvent => ({ type: 'FraudFlagged', data: { flagId, reason, evidence: [], institutionId: 'inst1', courses } });
