@@ -15,9 +15,11 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-# The embedded default writes DATA_DIR (./data): owned by the user the process runs as.
+# The embedded default writes DATA_DIR (./data): owned by the user the process runs as. No VOLUME:
+# the production stack (docker-compose.yml) writes nothing there, and a declared volume gave every
+# container an anonymous one; to run the embedded default from this image, mount one
+# (`docker run -v jx-data:/app/data …`).
 RUN mkdir -p /app/data && chown node:node /app/data
-VOLUME /app/data
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

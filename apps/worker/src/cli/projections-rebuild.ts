@@ -8,7 +8,7 @@ import { DamagedStreamError, Projector, ProjectionRunner, ReadModelsRebuildingEr
 import { defaultRegistry } from '@jx/rules';
 import { fail, openStores, takeNoArguments } from './open-stores';
 
-const USAGE = `usage: npm run projections:rebuild
+const USAGE = `usage: npm run projections:rebuild   (in the Docker image: node dist/apps/worker/src/cli/projections-rebuild.js)
   Rebuilds the read models (inboxes, reports, institution index) from every event into their second
   copy, printing progress, then puts that copy in use; servers go on meanwhile. Configured as the
   server is: DATA_DIR, or EVENT_STORE, DATABASE_URL and the schemas (see README, Configuration).`;

@@ -5,7 +5,7 @@
 import { verifyChain } from '@jx/event-store';
 import { fail, openStores, takeNoArguments } from './open-stores';
 
-const USAGE = `usage: npm run verify-chain
+const USAGE = `usage: npm run verify-chain   (in the Docker image: node dist/apps/worker/src/cli/verify-chain.js)
   Recomputes every stream's hash chain and names the first broken link of each broken stream: exit 0
   when all are intact, 3 when any is broken, 1 when the store cannot be read. Configured as the
   server is: DATA_DIR, or EVENT_STORE, DATABASE_URL / EVENTSTORE_URL (see README, Configuration).`;
