@@ -7,14 +7,31 @@ import { hostname } from 'node:os';
 import pino, { type Logger, type Level } from 'pino';
 import { describeError } from './redact';
 
+/** The root loggers' destinations: what flushLogsSync writes out. */
+const destinations = new Set<ReturnType<typeof pino.destination>>();
+
 /**
- * Writes each line to stdout before returning: a process ends on its re-raised stop signal (Nest's
- * shutdown hooks) or on a hard exit without flushing anything buffered, and pino's default
- * asynchronous stdout lost the shutdown's last lines (a job's "interrupted" among them).
+ * Writes out every line still buffered. Lines go to stdout asynchronously (a slow reader of the
+ * logs must not stall the event loop: answers, health checks, job locks), so a process that ends
+ * on its re-raised stop signal (Nest's shutdown hooks) would lose the shutdown's last lines: the
+ * stop-signal handling (armShutdownDeadline) calls this first, as does every exit.
  */
+export function flushLogsSync(): void {
+  for (const destination of destinations) {
+    try {
+      destination.flushSync();
+    } catch {
+      // Not ready yet, or stdout gone: nothing more can be written.
+    }
+  }
+}
+
 export function createRootLogger(level: string): Logger {
+  const destination = pino.destination({ dest: 1, sync: false });
+  if (destinations.size === 0) process.on('exit', flushLogsSync);
+  destinations.add(destination);
   // pid and hostname: which process (and container) of a deployment wrote the line.
-  return pino({ level, base: { service: 'jx-credit-hours', pid: process.pid, hostname: hostname() }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
+  return pino({ level, base: { service: 'jx-credit-hours', pid: process.pid, hostname: hostname() }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
 export class PinoLoggerService implements LoggerService {
