@@ -167,7 +167,7 @@ it('an unknown route is 404 in the error format, its query not echoed (it may ho
   expect(res.body.error).toEqual({ code: 'NOT_FOUND', message: 'no route for GET /api/nowhere' });
 });
 
-it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED with Allow, in the error format, writing nothing', async () => {
+it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED with Allow (401 first without a valid token), in the error format, writing nothing', async () => {
   const head = await t.head();
   for (const [method, path, allow] of [
     ['POST', `${yearPath()}?x=1`, 'GET, HEAD'],
@@ -179,6 +179,10 @@ it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED 
     expect([method, path, res.status, res.headers.get('allow')]).toEqual([method, path, 405, allow]);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
   }
+  // Without a valid token, 401 first (API.md), as for any request: the route table is not probed.
+  const anonymous = await fetch(`${t.baseUrl}/api/jobs/j1`, { method: 'PATCH' });
+  expect([anonymous.status, anonymous.headers.get('allow'), ((await anonymous.json()) as { error: { code: string } }).error.code]).toEqual([401, null, 'UNAUTHENTICATED']);
+  expect((await t.call('GET', '/api/nowhere')).status).toBe(401);
   expect(await t.head()).toBe(head);
 });
 

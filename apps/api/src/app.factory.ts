@@ -65,7 +65,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   // Every route as Nest registers it (at init, below): a known path asked with another method is 405.
   const routes = new KnownRoutes();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  app.useGlobalFilters(new ErrorFilter(routes));
+  app.useGlobalFilters(new ErrorFilter(routes, (request: FastifyRequest) => guard.authenticates(request)));
   app.enableShutdownHooks();
   const document = declarePathParameters(SwaggerModule.createDocument(
     app,

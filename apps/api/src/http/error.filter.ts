@@ -87,8 +87,15 @@ interface FilteredRequest {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  /** `routes`: what is served, to answer a known path asked with another method 405 rather than 404. */
-  constructor(private readonly routes?: KnownRoutes) {}
+  /**
+   * `routes`: what is served, to answer a known path asked with another method 405 rather than
+   * 404; `authenticates`: whether a request carries a valid token — without one, an unmatched
+   * request is 401, as API.md orders authentication first (and the route table stays unprobed).
+   */
+  constructor(
+    private readonly routes?: KnownRoutes,
+    private readonly authenticates?: (request: never) => boolean,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -106,9 +113,12 @@ export class ErrorFilter implements ExceptionFilter {
     reply.status(status).send({ error: body });
   }
 
-  /** No route matched (Nest's NotFoundException): 405 with Allow for a known path, else 404 — neither echoes the query. */
+  /** No route matched (Nest's NotFoundException): 401 without a valid token, else 405 with Allow for a known path, else 404 — none echoes the query. */
   private unmatched(exception: unknown, request: FilteredRequest, reply: FastifyReply): { status: number; body: ErrorBody } | undefined {
     if (!(exception instanceof NotFoundException) || request.routeOptions?.url !== undefined) return undefined;
+    if (this.authenticates !== undefined && !this.authenticates(request as never)) {
+      return { status: 401, body: { code: 'UNAUTHENTICATED', message: 'a valid Authorization: Bearer token is required' } };
+    }
     const path = (request.url ?? '').split('?')[0]!;
     const allowed = this.routes?.methodsFor(path) ?? [];
     if (allowed.length === 0) return { status: 404, body: { code: 'NOT_FOUND', message: `no route for ${request.method} ${path}` } };

@@ -30,7 +30,7 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
     // Art. 14 says all of them: a stale index would miss some. Fail (the job is retried) rather
     // than complete with fewer flags. A rebuild meanwhile is harmless: it builds another copy and
     // puts it in use only once it has caught up with this one.
-    await this.projection.requireCaughtUp('the institution index did not catch up; the job will be retried');
+    await this.projection.requireCaughtUp('the institution index did not catch up; the job will be retried', job.signal);
     const holders = await this.readModels.institutionHolders(institutionId, year, courses);
     await job.reportProgress(0, holders.length);
     let flagged = 0;

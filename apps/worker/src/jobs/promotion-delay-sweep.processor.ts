@@ -56,7 +56,7 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
 
   /** Records every due delay; returns how many were recorded. */
   async sweep(job?: Pick<JobContext<unknown>, 'id' | 'reportProgress' | 'signal'>): Promise<{ recorded: number }> {
-    await this.projection.requireCaughtUp('the read models did not catch up; the sweep will run again');
+    await this.projection.requireCaughtUp('the read models did not catch up; the sweep will run again', job?.signal);
     const today = chinaDate(this.clock.now());
     let recorded = 0;
     const seen = new Set<string>();

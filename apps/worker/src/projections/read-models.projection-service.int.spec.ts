@@ -35,17 +35,28 @@ describe('ReadModelsProjection.requireCaughtUp', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('interrupts the job once the projection stopped (a shutdown under way): it runs again, no attempt counted', async () => {
+  it('interrupts the job once the projection stopped (a shutdown under way) and its queue closes: it runs again, no attempt counted', async () => {
     await projection.onApplicationBootstrap();
     await projection.beforeApplicationShutdown();
     await appendOne();
-    await expect(projection.requireCaughtUp('not caught up')).rejects.toBeInstanceOf(JobInterruptedError);
+    // Not before its queue closes (the job's signal): a queue still open would only take it again.
+    const closing = new AbortController();
+    let settled = false;
+    const waiting = projection.requireCaughtUp('not caught up', closing.signal).finally(() => (settled = true));
+    waiting.catch(() => undefined);
+    // The same catch-up, asked after it, has answered (stopped): a turn later, it still waits for the queue.
+    await expect(projection.catchUp()).resolves.toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    closing.abort();
+    await expect(waiting).rejects.toBeInstanceOf(JobInterruptedError);
+    await expect(projection.requireCaughtUp('not caught up', closing.signal)).rejects.toBeInstanceOf(JobInterruptedError);
   });
 
   it('fails the attempt (it is retried) when the read models did not catch up in time while running', async () => {
     await appendOne();
     // Never started: the event stays unprojected, and the wait times out.
-    await expect(projection.requireCaughtUp('the index did not catch up', 20)).rejects.toThrow(new Error('the index did not catch up'));
+    await expect(projection.requireCaughtUp('the index did not catch up', undefined, 20)).rejects.toThrow(new Error('the index did not catch up'));
   });
 
   it('resolves once the read models hold every event so far', async () => {

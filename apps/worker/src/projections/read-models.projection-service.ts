@@ -53,12 +53,15 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
 
   /**
    * For a job that must read every event appended so far: resolves once the read models hold
-   * them. Throws JobInterruptedError if the projection stopped (the process shuts down: the job
-   * goes back to waiting, no attempt counted), else `notCaughtUp` (a failed attempt, retried).
+   * them. If the projection stopped (the process shuts down), waits for the job's `signal` (its
+   * queue closing, a moment later) and throws JobInterruptedError: the job goes back to waiting,
+   * no attempt counted — rather than at once, when a queue still open would take it again and
+   * again meanwhile. Else, not caught up in time, throws `notCaughtUp` (a failed attempt, retried).
    */
-  async requireCaughtUp(notCaughtUp: string, timeoutMs?: number): Promise<void> {
+  async requireCaughtUp(notCaughtUp: string, signal?: AbortSignal, timeoutMs?: number): Promise<void> {
     if (await this.catchUp(timeoutMs)) return;
-    if (this.runner.stopped) throw new JobInterruptedError('the projections stopped: the process is shutting down');
-    throw new Error(notCaughtUp);
+    if (!this.runner.stopped) throw new Error(notCaughtUp);
+    if (signal !== undefined && !signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    throw new JobInterruptedError('the projections stopped: the process is shutting down');
   }
 }
