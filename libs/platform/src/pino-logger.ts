@@ -7,31 +7,19 @@ import { hostname } from 'node:os';
 import pino, { type Logger, type Level } from 'pino';
 import { describeError } from './redact';
 
-/** The root loggers' destinations: what flushLogsSync writes out. */
-const destinations = new Set<ReturnType<typeof pino.destination>>();
-
 /**
- * Writes out every line still buffered. Lines go to stdout asynchronously (a slow reader of the
- * logs must not stall the event loop: answers, health checks, job locks), so a process that ends
- * on its re-raised stop signal (Nest's shutdown hooks) would lose the shutdown's last lines: the
- * stop-signal handling (armShutdownDeadline) calls this first, as does every exit.
+ * Each line is written to stdout before the call returns — pino's standard mode. A process ends
+ * on its stop signal raised again after Nest's shutdown hooks (or on a hard exit) without Node
+ * flushing anything, and pino's asynchronous stdout lost the shutdown's last lines; flushing it
+ * at the end was no cure (a chunk still being written by the thread pool was lost). The price:
+ * a log reader that stops reading (a full pipe) holds the process up until it reads again.
  */
-export function flushLogsSync(): void {
-  for (const destination of destinations) {
-    try {
-      destination.flushSync();
-    } catch {
-      // Not ready yet, or stdout gone: nothing more can be written.
-    }
-  }
-}
-
 export function createRootLogger(level: string): Logger {
-  const destination = pino.destination({ dest: 1, sync: false });
-  if (destinations.size === 0) process.on('exit', flushLogsSync);
-  destinations.add(destination);
   // pid and hostname: which process (and container) of a deployment wrote the line.
-  return pino({ level, base: { service: 'jx-credit-hours', pid: process.pid, hostname: hostname() }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino(
+    { level, base: { service: 'jx-credit-hours', pid: process.pid, hostname: hostname() }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 export class PinoLoggerService implements LoggerService {

@@ -1,5 +1,3 @@
-import { flushLogsSync } from './pino-logger';
-
 /** Whatever a stuck dependency does, a stop signal ends the process within this. */
 export const SHUTDOWN_DEADLINE_MS = 15_000;
 
@@ -15,12 +13,6 @@ export function armShutdownDeadline(kind: keyof typeof STOPPING, ms = SHUTDOWN_D
     process.once(signal, () => {
       // Said on stderr, beside the start-up messages: the JSON log lines stay on stdout.
       process.stderr.write(`${signal}: shutting down (${STOPPING[kind]}; at most ${ms / 1000} s)\n`);
-      // The process ends on this signal raised again once shut down (Nest's shutdown hooks), or
-      // sent again: the log lines still buffered are written out first.
-      process.once(signal, () => {
-        flushLogsSync();
-        process.kill(process.pid, signal);
-      });
       setTimeout(() => {
         process.stderr.write(`shutdown took longer than ${ms / 1000} s; exiting\n`);
         process.exit(1);
