@@ -1,7 +1,7 @@
 /** Reads a person-year's statement: a fold of its own stream, exact at any revision or instant. */
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { buildStatement, creditYearStream, notFound, type CreditYearState, type Statement } from '@jx/domain';
-import { EVENT_STORE, WeightedCache, type EventStore } from '@jx/event-store';
+import { EVENT_STORE, readBetweenCommands, WeightedCache, type EventStore } from '@jx/event-store';
 import type { RuleSetRegistry } from '@jx/rules';
 import { foldYear } from './credit-year-commands';
 import { RULE_SETS, STATEMENT_CACHE_EVENTS } from './tokens';
@@ -53,10 +53,14 @@ export class Statements {
 
   private async read(personId: string, year: number, options: StatementOptions): Promise<{ state: CreditYearState; recordedRuleSet: string | undefined }> {
     const streamId = creditYearStream(personId, year);
-    const events = await this.store.readStream(streamId, {
-      ...(options.revision !== undefined ? { toRevision: options.revision } : {}),
-      ...(options.asOf !== undefined ? { toTime: options.asOf } : {}),
-    });
+    const readStream = () =>
+      this.store.readStream(streamId, {
+        ...(options.revision !== undefined ? { toRevision: options.revision } : {}),
+        ...(options.asOf !== undefined ? { toTime: options.asOf } : {}),
+      });
+    // As it stood at an instant: not while a command whose events may carry an earlier time is
+    // still committing them, so that the answer is the same whenever asked (a revision is exact anyway).
+    const events = options.asOf !== undefined ? await readBetweenCommands(this.store, streamId, readStream) : await readStream();
     if (options.revision !== undefined && events.length !== options.revision + 1) {
       if (events.length === 0 && (await this.store.streamRevision(streamId)) === -1) throw yearNotFound(personId, year);
       throw notFound('REVISION_NOT_FOUND', `revision ${options.revision} does not exist in this person-year`);

@@ -53,6 +53,27 @@ export class ConcurrencyConflictError extends Error {
 /** Serialises commands per stream within this process (the default for every caller). */
 export const defaultCommandLocks = new KeyedMutex();
 
+/**
+ * Runs `read` once no command is under way on `streamId`: in this process (its turn, `locks`) and,
+ * where the store keeps turns across processes, in any. A command reads the clock for its events'
+ * time only once it holds its turn, and keeps the turn until its append committed: so when `read`
+ * runs, an event time-stamped at or before an instant already past is committed, or will never
+ * be. For reads of a stream as it stood at an instant (asOf), which must answer the same whenever
+ * asked. A turn another process holds too long is not waited for beyond the store's bound: the
+ * stream is read as it stands.
+ */
+export async function readBetweenCommands<T>(store: EventStore, streamId: string, read: () => Promise<T>, locks: KeyedMutex = defaultCommandLocks): Promise<T> {
+  return locks.runExclusive([streamId], async () => {
+    if (store.withStreamsLocked === undefined) return read();
+    try {
+      return await store.withStreamsLocked([streamId], read);
+    } catch (error: unknown) {
+      if (error instanceof StreamTurnTimeoutError) return read();
+      throw error;
+    }
+  });
+}
+
 const lastRevision = (events: readonly StoredEvent[]): number => events.length - 1;
 
 /**

@@ -9,6 +9,7 @@ export {
 export { NoEventStoreError, PostgresEventStore, openPostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.adapter';
 export {
   handleCommand,
+  readBetweenCommands,
   ConcurrencyConflictError,
   defaultCommandLocks,
   type CommandContext,

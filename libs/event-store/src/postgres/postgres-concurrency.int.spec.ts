@@ -1,5 +1,5 @@
 import { EventStoreClosedError, WrongExpectedRevisionError, type AppendResult, type EventStore, type StoredEvent } from '../event-store.port';
-import { handleCommand, type CommandSpec } from '../handle-command';
+import { handleCommand, readBetweenCommands, type CommandSpec } from '../handle-command';
 import { verifyChain } from '../hash-chain';
 import { KeyedMutex } from '../keyed-mutex';
 import { deferred, newEvent, uniqueStreamId } from '../testing';
@@ -99,6 +99,33 @@ describe('PostgresEventStore under concurrent writers', () => {
     const stream = await processes[0]!.readStream(streamId);
     expect(items(stream).sort()).toEqual([...names('p0'), ...names('p1')].sort());
     expect(await verifyChain(processes[1]!, { prefixes: [streamId] })).toMatchObject({ ok: true, eventsChecked: 120 });
+  });
+
+  it('an asOf read in one process waits for a command of another that stamped its events\u2019 time but has not committed them (its turn): the answer for that instant never changes', async () => {
+    const streamId = uniqueStreamId('creditYear');
+    const [writer, reader] = [await db.open(), await db.open()];
+    await writer.append(streamId, [newEvent('Before')], -1);
+    const stampedAt = '2030-01-01T00:00:05.000Z';
+    const appendCalled = deferred();
+    const commit = deferred();
+    const slow: EventStore = Object.create(writer) as EventStore;
+    slow.append = async (...args) => {
+      appendCalled.resolve();
+      await commit.promise;
+      return writer.append(...args);
+    };
+    const { decide } = addItem(streamId, 'late');
+    const command = handleCommand(slow, { streamId, metadata: { actor: { id: 'user-1', role: 'professional' }, correlationId: 'corr-late', causationId: null }, now: () => stampedAt, decide }, { locks: new KeyedMutex() });
+    await appendCalled.promise;
+    let answered = false;
+    const asOf = readBetweenCommands(reader, streamId, () => reader.readStream(streamId, { toTime: stampedAt }), new KeyedMutex()).finally(() => (answered = true));
+    // The reader's turn request reaches the server and waits there: a round trip is not enough to tell.
+    await reader.readStream(streamId);
+    await reader.readStream(streamId);
+    expect(answered).toBe(false);
+    commit.resolve();
+    await command;
+    expect((await asOf).map((e) => e.type)).toEqual(['Before', 'ItemAdded']);
   });
 
   it("a stream's turn held by another process past the wait answers CONCURRENCY_CONFLICT, and a turn is freed when its work fails", async () => {

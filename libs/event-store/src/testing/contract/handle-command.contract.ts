@@ -1,5 +1,5 @@
 import type { EventStore, StoredEvent } from '../../event-store.port';
-import { ConcurrencyConflictError, handleCommand, type CommandContext, type CommandSpec } from '../../handle-command';
+import { ConcurrencyConflictError, handleCommand, readBetweenCommands, type CommandContext, type CommandSpec } from '../../handle-command';
 import { KeyedMutex } from '../../keyed-mutex';
 import { newEvent, testMetadata, uniqueStreamId } from '../event-fixtures';
 import type { CurrentStore } from './contract-context';
@@ -131,6 +131,42 @@ export function handleCommandContract(current: CurrentStore): void {
       const outcome = await handleCommand(withRivalWriter(current(), streamId, rivals), spec, { locks: new KeyedMutex() });
       expect(seen.map((c) => c.at)).toEqual(times.slice(0, rivals + 1));
       expect(outcome.events.map((e) => e.metadata.at)).toEqual([times[rivals]]);
+    });
+
+    it('a read between commands (asOf) waits for a command that stamped its events\u2019 time but has not committed them: the answer for that instant never changes afterwards', async () => {
+      const streamId = uniqueStreamId('creditYear');
+      const store = current();
+      await store.append(streamId, [newEvent('Before')], -1);
+      const stampedAt = '2030-01-01T00:00:05.000Z';
+      let appendCalled!: () => void;
+      const appending = new Promise<void>((resolve) => (appendCalled = resolve));
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      // The command's append waits (a slow round trip) once called: its events are stamped by then.
+      const slow = new Proxy(store, {
+        get: (target, prop) => {
+          if (prop === 'append') {
+            return async (...args: Parameters<EventStore['append']>) => {
+              appendCalled();
+              await committing;
+              return target.append(...args);
+            };
+          }
+          const value: unknown = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const { decide } = addItem(streamId, 'late');
+      const timeless = { actor: { id: 'user-1', role: 'professional' }, correlationId: 'corr-late', causationId: null };
+      const command = handleCommand(slow, { streamId, metadata: timeless, now: () => stampedAt, decide });
+      await appending;
+      let answered = false;
+      const asOf = readBetweenCommands(store, streamId, () => store.readStream(streamId, { toTime: stampedAt })).finally(() => (answered = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(answered).toBe(false);
+      commit();
+      await command;
+      expect((await asOf).map((e) => e.type)).toEqual(['Before', 'ItemAdded']);
     });
 
     it('gives up with CONCURRENCY_CONFLICT after maxAttempts, having written nothing of its own', async () => {
