@@ -167,7 +167,7 @@ it('an unknown route is 404 in the error format, its query not echoed (it may ho
   expect(res.body.error).toEqual({ code: 'NOT_FOUND', message: 'no route for GET /api/nowhere' });
 });
 
-it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED with Allow (401 first without a valid token), in the error format, writing nothing', async () => {
+it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED with Allow, token or not (an unknown path is 401 without one), in the error format, writing nothing', async () => {
   const head = await t.head();
   for (const [method, path, allow] of [
     ['POST', `${yearPath()}?x=1`, 'GET, HEAD'],
@@ -179,9 +179,12 @@ it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED 
     expect([method, path, res.status, res.headers.get('allow')]).toEqual([method, path, 405, allow]);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
   }
-  // Without a valid token, 401 first (API.md), as for any request: the route table is not probed.
-  const anonymous = await fetch(`${t.baseUrl}/api/jobs/j1`, { method: 'PATCH' });
-  expect([anonymous.status, anonymous.headers.get('allow'), ((await anonymous.json()) as { error: { code: string } }).error.code]).toEqual([401, null, 'UNAUTHENTICATED']);
+  // The paths and their methods are public (/api/docs): the same without a token, the public ones included.
+  for (const [method, path, allow] of [['PATCH', '/api/jobs/j1', 'GET, HEAD'], ['POST', '/api/health', 'GET, HEAD'], ['POST', '/api/docs', 'GET, HEAD']] as const) {
+    const anonymous = await fetch(`${t.baseUrl}${path}`, { method });
+    expect([method, path, anonymous.status, anonymous.headers.get('allow')]).toEqual([method, path, 405, allow]);
+  }
+  // A path not served: 401 first without a valid token (API.md's order), 404 with one.
   expect((await t.call('GET', '/api/nowhere')).status).toBe(401);
   expect(await t.head()).toBe(head);
 });

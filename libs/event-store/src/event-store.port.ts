@@ -152,6 +152,12 @@ export interface EventStore {
    * when another process holds a turn too long.
    */
   withStreamsLocked?<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T>;
+  /**
+   * Resolves once no other process holds the turn of these streams (withStreamsLocked), taking
+   * none itself and blocking no other reader: what a read between commands waits for. Throws
+   * (as a read that failed would) when the wait exceeds the store's statement bound.
+   */
+  awaitStreamTurns?(streamIds: readonly string[]): Promise<void>;
   append(
     streamId: string,
     events: readonly NewEvent[],

@@ -54,24 +54,20 @@ export class ConcurrencyConflictError extends Error {
 export const defaultCommandLocks = new KeyedMutex();
 
 /**
- * Runs `read` once no command is under way on `streamId`: in this process (its turn, `locks`) and,
- * where the store keeps turns across processes, in any. A command reads the clock for its events'
- * time only once it holds its turn, and keeps the turn until its append committed: so when `read`
- * runs, an event time-stamped at or before an instant already past is committed, or will never
- * be. For reads of a stream as it stood at an instant (asOf), which must answer the same whenever
- * asked. A turn another process holds too long is not waited for beyond the store's bound: the
- * stream is read as it stands.
+ * Runs `read` once no command is under way on `streamId`: in this process (its lock, `locks`) and,
+ * where the store keeps turns across processes, in any (awaitStreamTurns, holding none). A command
+ * reads the clock for its events' time only once it holds its turn, and keeps the turn until its
+ * append committed: so when `read` runs, an event time-stamped at or before an instant already
+ * past is committed, or will never be. For reads of a stream as it stood at an instant (asOf),
+ * which must answer the same whenever asked. Not covered: processes sharing a store that keeps no
+ * turns (SQLite, EventStoreDB), a turn wait beyond the store's statement bound (the stream is then
+ * read as it stands), and clocks of different hosts apart by more than the instant's age.
  */
 export async function readBetweenCommands<T>(store: EventStore, streamId: string, read: () => Promise<T>, locks: KeyedMutex = defaultCommandLocks): Promise<T> {
-  return locks.runExclusive([streamId], async () => {
-    if (store.withStreamsLocked === undefined) return read();
-    try {
-      return await store.withStreamsLocked([streamId], read);
-    } catch (error: unknown) {
-      if (error instanceof StreamTurnTimeoutError) return read();
-      throw error;
-    }
-  });
+  // The in-process lock only to wait for this process's commands: released before reading.
+  await locks.runExclusive([streamId], async () => undefined);
+  if (store.awaitStreamTurns !== undefined) await store.awaitStreamTurns([streamId]).catch(() => undefined);
+  return read();
 }
 
 const lastRevision = (events: readonly StoredEvent[]): number => events.length - 1;

@@ -89,8 +89,8 @@ export class ErrorFilter implements ExceptionFilter {
 
   /**
    * `routes`: what is served, to answer a known path asked with another method 405 rather than
-   * 404; `authenticates`: whether a request carries a valid token — without one, an unmatched
-   * request is 401, as API.md orders authentication first (and the route table stays unprobed).
+   * 404; `authenticates`: whether a request carries a valid token — without one, a path that is
+   * not served is 401, as API.md orders authentication first.
    */
   constructor(
     private readonly routes?: KnownRoutes,
@@ -113,15 +113,18 @@ export class ErrorFilter implements ExceptionFilter {
     reply.status(status).send({ error: body });
   }
 
-  /** No route matched (Nest's NotFoundException): 401 without a valid token, else 405 with Allow for a known path, else 404 — none echoes the query. */
+  /** No route matched (Nest's NotFoundException): 405 with Allow for a known path; else 401 without a valid token, else 404 — none echoes the query. */
   private unmatched(exception: unknown, request: FilteredRequest, reply: FastifyReply): { status: number; body: ErrorBody } | undefined {
     if (!(exception instanceof NotFoundException) || request.routeOptions?.url !== undefined) return undefined;
-    if (this.authenticates !== undefined && !this.authenticates(request as never)) {
-      return { status: 401, body: { code: 'UNAUTHENTICATED', message: 'a valid Authorization: Bearer token is required' } };
-    }
     const path = (request.url ?? '').split('?')[0]!;
     const allowed = this.routes?.methodsFor(path) ?? [];
-    if (allowed.length === 0) return { status: 404, body: { code: 'NOT_FOUND', message: `no route for ${request.method} ${path}` } };
+    if (allowed.length === 0) {
+      if (this.authenticates !== undefined && !this.authenticates(request as never)) {
+        return { status: 401, body: { code: 'UNAUTHENTICATED', message: 'a valid Authorization: Bearer token is required' } };
+      }
+      return { status: 404, body: { code: 'NOT_FOUND', message: `no route for ${request.method} ${path}` } };
+    }
+    // The paths and their methods are public (/api/docs): a known path says which it takes, token or not.
     reply.header('allow', allowed.join(', '));
     return { status: 405, body: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not served on ${path}; allowed: ${allowed.join(', ')}` } };
   }

@@ -52,6 +52,9 @@ export class NoEventStoreError extends Error {
 /** Events held at most by the cache of recently read streams (as the SQLite adapter's). */
 const RECENT_EVENTS = 40_000;
 
+/** Waits out each stream's turn (StreamTurns' keys) without holding it: shared, and released as the statement ends. */
+const AWAIT_TURNS = `SELECT pg_advisory_xact_lock_shared(hashtext($1::text), hashtext(id)) FROM unnest($2::text[]) AS id`;
+
 /**
  * The PostgreSQL adapter (PostgreSQL 13+: xid8). Global order: positions come from an identity
  * sequence, and a sequence alone hands out numbers in the order transactions *draw* them, not the
@@ -81,6 +84,8 @@ export class PostgresEventStore implements EventStore {
   private readonly sql: EventStoreSql;
   private readonly notifications: AppendNotifications;
   private readonly turns: StreamTurns;
+  /** The turns' lock class (this store's schema), the first key of each stream's turn. */
+  private readonly turnClass: string;
   private readonly subscriptions = new Set<Subscription>();
   private closing: Promise<void> | undefined;
   /** The pool is (being) released: every call refuses, as the port says. */
@@ -97,12 +102,22 @@ export class PostgresEventStore implements EventStore {
     this.notifications = new AppendNotifications(listenConfig, names.channel, pollIntervalMs);
     // A pool of its own: a connection holding a turn waits for the command's reads and append,
     // which must never wait for a connection held by another turn.
+    this.turnClass = `jx-event-store:turns:${names.schema}`;
     this.turns = new StreamTurns(
       listenConfig,
-      `jx-event-store:turns:${names.schema}`,
+      this.turnClass,
       async (pids) => void (await this.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids])),
       turns,
     );
+  }
+
+  /**
+   * A shared lock on each stream's turn key, released as its statement ends: granted once no
+   * command holds that turn, it takes no turn connection and never waits for another reader.
+   */
+  async awaitStreamTurns(streamIds: readonly string[]): Promise<void> {
+    this.assertOpen();
+    await this.pool.query(AWAIT_TURNS, [this.turnClass, [...streamIds]]);
   }
 
   /** Commands on one stream queue across processes (see EventStore.withStreamsLocked). */
