@@ -26,6 +26,7 @@ import { isFutureScheduledRun, isSetAside, toJobState, toJobView, type BullMqJob
 import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, QUICK_END } from './bullmq-connections';
 import { ChangeSignal } from './change-signal';
 import { ConcurrencyGate } from './concurrency-gate';
+import { AttemptHold } from './attempt-hold';
 
 export const DEFAULT_JOB_QUEUE_NAME = 'jx-jobs';
 
@@ -114,6 +115,8 @@ export class BullMqJobQueue implements JobQueue {
   private events: QueueEvents | undefined;
   /** Jobs inside this process's processors (or waiting at their gate). */
   private running = 0;
+  /** The latest attempt here of each job, by BullMQ job id. */
+  private readonly holds = new Map<string, AttemptHold>();
   private readonly changes: ChangeSignal;
   /** Gated jobs go back to the wait list one after another, in a set order (see ConcurrencyGate.shut). */
   private putBackChain: Promise<unknown> = Promise.resolve();
@@ -426,12 +429,18 @@ export class BullMqJobQueue implements JobQueue {
   private async process(job: BullMqJob, token: string | undefined, held: AbortSignal | undefined): Promise<unknown> {
     const processor = this.processors.get(job.name);
     if (!processor) return this.setAside(job, token);
+    const hold = new AttemptHold(job, requireToken(token), this.lockDurationMs, held);
+    const jobId = job.id!;
+    // An earlier attempt of this job still here lost it: BullMQ hands out only a job nobody holds.
+    this.holds.get(jobId)?.lose();
+    this.holds.set(jobId, hold);
     this.running += 1;
     try {
       if (!(await processor.gate.enter())) return await this.putBack(job, token);
       let outcome: { result: unknown } | { error: unknown };
       try {
-        outcome = { result: await this.runAttempt(job, processor.run, held) };
+        // Lost while it waited at its gate: not run at all.
+        outcome = { result: hold.signal.aborted ? undefined : await this.runAttempt(job, processor.run, hold) };
       } catch (error: unknown) {
         outcome = { error };
       } finally {
@@ -439,29 +448,33 @@ export class BullMqJobQueue implements JobQueue {
       }
       // No longer this worker's job, however the attempt ended: whoever holds it now, or the
       // stalled-job check, moves it on; BullMQ would fail to (the lock is gone) and say so.
-      if (held?.aborted) throw new WaitingError();
+      if (hold.signal.aborted) throw new WaitingError();
       if ('result' in outcome) return outcome.result;
       // Stopped for the shutdown: back to the wait list, no attempt counted, for another worker.
       if (outcome.error instanceof JobInterruptedError) return await this.putBack(job, token);
       throw outcome.error;
     } finally {
+      hold.end();
+      if (this.holds.get(jobId) === hold) this.holds.delete(jobId);
       this.running -= 1;
       this.changes.notify();
     }
   }
 
-  private async runAttempt(job: BullMqJob, run: JobProcessor<JobData>, held: AbortSignal | undefined): Promise<unknown> {
+  private async runAttempt(job: BullMqJob, run: JobProcessor<JobData>, hold: AttemptHold): Promise<unknown> {
     let ended = false;
     const context: JobContext<JobData> = {
       id: fromBullMqJobId(job.id!),
       name: job.name,
       data: job.data,
       attempt: job.attemptsMade + 1,
-      signal: held ? AbortSignal.any([this.stopping.signal, held]) : this.stopping.signal,
+      signal: AbortSignal.any([this.stopping.signal, hold.signal]),
       reportProgress: async (done, total) => {
         // A late report from an attempt that already ended must not overwrite the outcome, nor
-        // one from an attempt that lost its hold the progress of the attempt that took over.
-        if (!ended && !held?.aborted) await job.updateProgress({ done, total });
+        // one from an attempt that lost its hold the progress of the attempt that took over: a
+        // report is written only once the attempt's own lock was found and extended (a report
+        // queued while Redis was away would land after the job was taken over).
+        if (!ended && (await hold.confirm()) && !ended) await job.updateProgress({ done, total });
       },
     };
     try {

@@ -422,10 +422,16 @@ describe('BullMqJobQueue when its hold on a running job lapsed while Redis was a
     const started = deferred();
     const stopped = deferred<unknown>();
     const lateReportIgnored = deferred();
+    const reportWhileAway = deferred();
+    const reportedWhileAway = deferred();
     a.registerProcessor('fan-out', async (job) => {
       if (job.id !== 'first') return 'done by A';
       started.resolve();
-      await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+      // Sent while Redis is away, this report waits for it; it lands after B took the job over.
+      await reportWhileAway.promise;
+      await job.reportProgress(5, 9);
+      reportedWhileAway.resolve();
+      if (!job.signal.aborted) await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
       stopped.resolve(job.signal.reason);
       // A report after the hold was lost must not overwrite the progress of the attempt that took over.
       await job.reportProgress(9, 9);
@@ -448,9 +454,11 @@ describe('BullMqJobQueue when its hold on a running job lapsed while Redis was a
         return 'done by B';
       });
       await proxy.cut();
+      reportWhileAway.resolve();
       await within(tookOver.promise, 'B to take the job over once A\u2019s hold lapsed', 20_000);
       await proxy.resume();
       expect(await within(stopped.promise, 'A\u2019s attempt to be told to stop once Redis is back', 20_000)).toBe(HOLD_LOST);
+      await within(reportedWhileAway.promise, 'A\u2019s report sent while Redis was away');
       await within(lateReportIgnored.promise, 'A\u2019s late report');
       expect(await b.getJob('first')).toMatchObject({ state: 'active', progress: { done: 0, total: 1 } });
       finish.resolve();
@@ -466,6 +474,85 @@ describe('BullMqJobQueue when its hold on a running job lapsed while Redis was a
       await proxy.cut();
     }
   }, 60_000);
+});
+
+describe('BullMqJobQueue when it takes a job over from its own earlier attempt', () => {
+  afterEach(async () => {
+    holds.releaseAll();
+    await redis.closeQueues();
+  });
+
+  /**
+   * The earlier attempt's lock is deleted (as if it lapsed while Redis was away) and this worker's
+   * own stalled-job check, every 0.1 s, hands the job back to this same worker (two slots).
+   */
+  async function takenOverHere(lockDurationMs: number) {
+    const queueName = redis.queueName('self');
+    const queue = redis.open({ queueName, lockDurationMs, stalledIntervalMs: 100 });
+    const first = { started: deferred(), stopped: deferred<unknown>() };
+    const second = { started: deferred(), finish: holds.hold() };
+    let calls = 0;
+    queue.registerProcessor(
+      'fan-out',
+      async (job) => {
+        calls += 1;
+        if (calls === 1) {
+          first.started.resolve();
+          await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+          first.stopped.resolve(job.signal.reason);
+          return 'first attempt';
+        }
+        if (calls > 2) return 'a third attempt';
+        second.started.resolve();
+        await second.finish.promise;
+        return 'second attempt';
+      },
+      { concurrency: 2 },
+    );
+    await queue.enqueue('fan-out', {}, { jobId: 'x' });
+    await within(first.started.promise, 'the first attempt to start');
+    const lockKey = `${redis.prefix}:${queueName}:${toBullMqJobId('x')}:lock`;
+    expect(await redis.connection.del(lockKey)).toBe(1);
+    await within(second.started.promise, 'this worker to take the job over', 10_000);
+    return { queue, first, second, lockKey, calls: () => calls };
+  }
+
+  it('stops the earlier attempt (HOLD_LOST) as soon as the job is taken over here, not at its next renewal', async () => {
+    // Renewals every 30 s: only the take-over can tell the earlier attempt within the test.
+    const { queue, first, second, calls } = await takenOverHere(60_000);
+    expect(await within(first.stopped.promise, 'the earlier attempt to be told it lost the job')).toBe(HOLD_LOST);
+    second.finish.resolve();
+    await within(queue.whenIdle(), 'the second attempt to complete the job', 10_000);
+    expect(await queue.getJob('x')).toMatchObject({ state: 'completed', result: 'second attempt' });
+    expect(calls()).toBe(2);
+  }, 30_000);
+
+  it('keeps the second attempt\u2019s lock alive after the earlier attempt ended (BullMQ forgets the job id then): no third attempt beside it', async () => {
+    const lockDurationMs = 1000;
+    const { queue, first, second, lockKey, calls } = await takenOverHere(lockDurationMs);
+    await within(first.stopped.promise, 'the earlier attempt to be told it lost the job');
+    // Three renewals of the second attempt's lock after the first ended (its end is when BullMQ
+    // stops renewing the job): without them the lock lapses within 1 s and a third attempt starts.
+    let renewals = 0;
+    let last = Number(await redis.connection.pttl(lockKey));
+    await within(
+      (async () => {
+        while (renewals < 3 && calls() === 2) {
+          await new Promise<void>((resolve) => setTimeout(resolve, 20));
+          const ttl = Number(await redis.connection.pttl(lockKey));
+          if (ttl > last) renewals += 1;
+          last = ttl;
+        }
+      })(),
+      'three renewals of the second attempt\u2019s lock',
+      10_000,
+    );
+    expect(calls()).toBe(2);
+    second.finish.resolve();
+    await within(queue.whenIdle(), 'the second attempt to complete the job', 10_000);
+    expect(await queue.getJob('x')).toMatchObject({ state: 'completed', result: 'second attempt' });
+    expect(calls()).toBe(2);
+  }, 30_000);
 });
 
 describe('BullMqJobQueue when Redis comes back without its data', () => {
