@@ -257,7 +257,7 @@ it('Art. 13: a make-up activity reopens a finalised short year; totals.final sho
   // The year is judged on that finalisation until the next: its field (its rule set) stays, though
   // the year is open, or a unit could rejudge what the authority reviewed.
   const set = await t.call('PUT', `${yearPath('p1', 2024)}/field`, { token: w.unit, body: { field: 'accounting' } });
-  expect([set.status, set.body.error?.code]).toEqual([409, 'YEAR_NOT_OPEN']);
+  expect([set.status, set.body.error?.code]).toEqual([409, 'YEAR_FINALIZED']);
 });
 
 describe('Art. 13: promotion delay when the make-up period ends short', () => {

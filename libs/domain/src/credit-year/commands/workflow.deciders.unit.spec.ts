@@ -152,11 +152,14 @@ describe('SetField (Art. 15)', () => {
   it('a confirmed year is YEAR_NOT_OPEN', () => {
     given([opened(), confirmed]).when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_NOT_OPEN', 'conflict');
   });
-  it('a year reopened after its finalisation (by a later declaration) keeps the field it was finalised under: YEAR_NOT_OPEN', () => {
+  it('a finalised year keeps the field it was finalised under: YEAR_FINALIZED, as every other write a finalised year refuses', () => {
+    given([opened(), registered('a1'), confirmed, finalized]).when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit))).thenRefuses('YEAR_FINALIZED', 'conflict');
+  });
+  it('a year reopened after its finalisation (by a later declaration) keeps the field it was finalised under: YEAR_FINALIZED', () => {
     const reopened: CreditYearEvent = { type: 'YearReopened', data: { activityId: 'a2', makeUp: true } };
     given([opened(), registered('a1'), confirmed, finalized, declared('a2'), reopened])
       .when((s) => decideSetField({ ...key, field: 'health' }, s, UNIT, ctx(actors.unit)))
-      .thenRefuses('YEAR_NOT_OPEN', 'conflict');
+      .thenRefuses('YEAR_FINALIZED', 'conflict');
   });
   it('a year reopened before any finalisation takes a new field', () => {
     const reopened: CreditYearEvent = { type: 'YearReopened', data: { activityId: 'a2', makeUp: false } };
