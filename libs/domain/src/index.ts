@@ -4,6 +4,7 @@ export * from './shared/actor';
 export * from './shared/region';
 export * from './shared/fields';
 export * from './shared/china-time';
+export * from './shared/unknown-event';
 export * from './unit/unit.events';
 export * from './unit/put-unit.decider';
 export * from './credit-year/credit-year.events';

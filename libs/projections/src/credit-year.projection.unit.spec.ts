@@ -125,3 +125,20 @@ describe('projectUnit', () => {
     expect(projectUnit(stored([opened])[0]!)).toBeNull();
   });
 });
+
+describe('a stream holding an event type this version does not know (a newer version wrote it)', () => {
+  const unknown = { type: 'YearArchived', data: {} } as unknown as CreditYearEvent;
+
+  it('the person-year is not projected without it: the projection stops, naming the type, the stream and the revision', () => {
+    expect(() => projectCreditYear(stored([opened, ...enough, unknown]), defaultRegistry())).toThrow(
+      `creditYear-p1+2024 holds an event of type "YearArchived" at revision ${enough.length + 1}`,
+    );
+  });
+
+  it('nor the unit', () => {
+    const [put] = stored([{ type: 'UnitPut', data: { unitId: 'u1', name: 'U', region: '360102', industry: 'general' } } as unknown as CreditYearEvent], 'unit-u1');
+    expect(projectUnit(put!)).toEqual({ unitId: 'u1', name: 'U', region: '360102', industry: 'general' });
+    const [renamed] = stored([{ type: 'UnitRenamed', data: { unitId: 'u1' } } as unknown as CreditYearEvent], 'unit-u1');
+    expect(() => projectUnit(renamed!)).toThrow('unit-u1 holds an event of type "UnitRenamed" at revision 0');
+  });
+});

@@ -19,8 +19,8 @@ describe('ReadModelsProjection.requireCaughtUp', () => {
   let readModels: SqliteReadModelStore;
   let projection: ReadModelsProjection;
   const metadata = { actor: { id: 'hr', role: 'authority' }, correlationId: 'c1', causationId: null, ruleSetId: 'jx-2023-trial', at: '2024-05-01T00:00:00.000Z' };
-  /** An event the read models have not seen yet (its kind does not matter: nothing projects it). */
-  const appendOne = () => events.append('unit-u9', [{ type: 'NotProjectedHere', data: {}, metadata }], -1);
+  /** An event the read models have not seen yet, of a stream no projection reads (only its position counts). */
+  const appendOne = () => events.append('elsewhere-x9', [{ type: 'NotProjectedHere', data: {}, metadata }], -1);
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'jx-projection-service-'));

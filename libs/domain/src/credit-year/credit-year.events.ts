@@ -138,3 +138,22 @@ export type CreditYearEvent =
   | PromotionDelayRecorded;
 
 export type CreditYearEventType = CreditYearEvent['type'];
+
+/** Every type above, once: the compiler holds the list to the union. */
+const TYPES: Record<CreditYearEventType, true> = {
+  PersonYearOpened: true,
+  ActivityDeclared: true,
+  ActivityRegistered: true,
+  ActivityWithdrawn: true,
+  ActivityVerifiedByUnit: true,
+  ActivityRejectedByUnit: true,
+  FieldSet: true,
+  YearConfirmedByUnit: true,
+  YearReopened: true,
+  YearFinalizedByAuthority: true,
+  FraudFlagged: true,
+  FraudFlagRescinded: true,
+  MakeUpGranted: true,
+  PromotionDelayRecorded: true,
+};
+export const CREDIT_YEAR_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(TYPES));

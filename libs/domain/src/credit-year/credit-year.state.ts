@@ -4,7 +4,8 @@
  */
 import type { ActivityStatus, Field, Hundredths } from '@jx/rules';
 import { defaultMakeUpEnd } from '../shared/china-time';
-import type { ActivityData, CreditYearEvent, Evidence } from './credit-year.events';
+import { CREDIT_YEAR_EVENT_TYPES, type ActivityData, type CreditYearEvent, type Evidence } from './credit-year.events';
+import { requireKnownType } from '../shared/unknown-event';
 
 export type Workflow = 'open' | 'confirmed' | 'finalized';
 
@@ -197,6 +198,11 @@ export function evolve(state: CreditYearState | null, event: CreditYearEvent, me
     case 'PromotionDelayRecorded':
       state.makeUp.promotionDelay = true;
       break;
+    default: {
+      // Every type is handled above (the compiler checks); the fold refuses any other first.
+      const unhandled: never = event;
+      return unhandled;
+    }
   }
   return state;
 }
@@ -212,7 +218,8 @@ export function foldCreditYear(events: ReadonlyArray<RecordedCreditYearEvent>): 
   let state: CreditYearState | null = null;
   // evolve copies what it keeps of the meta: one object serves the whole fold.
   const meta: EventMeta = { revision: 0, at: '', position: null };
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
+    requireKnownType(CREDIT_YEAR_EVENT_TYPES, e, i);
     meta.revision = e.revision;
     meta.position = e.position ?? null;
     meta.at = 'at' in e ? e.at : e.metadata.at;
