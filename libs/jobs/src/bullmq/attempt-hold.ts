@@ -9,10 +9,15 @@
  * lock is no longer renewed and lapses in turn (a third attempt, beside the second). Each attempt
  * therefore also keeps its own lock alive with its own token, and stops as soon as that fails.
  */
-import type { Job } from 'bullmq';
 import { HOLD_LOST } from '../job-queue.port';
 
-type HeldJob = Pick<Job, 'extendLock'>;
+/** What a hold asks of Redis, for one job and one attempt's token. */
+export interface HeldJobCalls {
+  /** BullMQ's extendLock: 1 when the lock held the token and was extended. */
+  extendLock(token: string, durationMs: number): Promise<number>;
+  /** Writes the progress only if the lock holds the token, in one step: 1 when written. */
+  progressIfHeld(token: string, progress: unknown): Promise<number>;
+}
 
 export class AttemptHold {
   private readonly lost = new AbortController();
@@ -22,38 +27,46 @@ export class AttemptHold {
   readonly signal: AbortSignal;
 
   constructor(
-    private readonly job: HeldJob,
+    private readonly calls: HeldJobCalls,
     private readonly token: string,
     private readonly lockDurationMs: number,
-    /** BullMQ's own signal for the attempt (cancelJob, on a failed renewal). */
+    /** BullMQ's own signal for the attempt (cancelJob). */
     held: AbortSignal | undefined,
   ) {
     this.signal = held ? AbortSignal.any([held, this.lost.signal]) : this.lost.signal;
     this.schedule();
   }
 
-  /** Another attempt of the same job began in this worker: BullMQ hands out only a job nobody holds. */
+  /** This attempt no longer holds the job (another attempt of it began here, or Redis said so). */
   lose(): void {
     this.lost.abort(HOLD_LOST);
     this.end();
   }
 
   /**
-   * Extends the lock if this attempt still holds it, and says whether it does. A call made while
-   * Redis is away waits for it, and then answers for the moment it reached Redis: a write that
-   * follows only a `true` lands while the attempt holds the job (it just extended its lock).
+   * Extends the lock if this attempt still holds it, and stops the attempt if it does not. A call
+   * made while Redis is away waits for it, and is judged when it reaches Redis. No answer (a
+   * connection lost) decides nothing: the next renewal asks again.
    */
-  async confirm(): Promise<boolean> {
-    if (this.signal.aborted) return false;
-    let held: unknown;
+  async confirm(): Promise<void> {
+    if (this.signal.aborted) return;
+    let held: number;
     try {
-      held = await this.job.extendLock(this.token, this.lockDurationMs);
+      held = await this.calls.extendLock(this.token, this.lockDurationMs);
     } catch {
-      // No answer (a connection lost); BullMQ's renewal, or the next call, decides.
-      return !this.signal.aborted;
+      return;
     }
     if (held !== 1) this.lose();
-    return !this.signal.aborted;
+  }
+
+  /**
+   * Writes a progress report while this attempt holds the job, checked and written in one step in
+   * Redis: a report sent before Redis went away reaches it only afterwards, when another attempt
+   * may hold the job. A report that finds the job held by another stops this attempt.
+   */
+  async reportProgress(progress: unknown): Promise<void> {
+    if (this.signal.aborted) return;
+    if ((await this.calls.progressIfHeld(this.token, progress)) !== 1) this.lose();
   }
 
   end(): void {

@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, QueueEvents, WaitingError, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import {
-  HOLD_LOST,
   JobInterruptedError,
   JobQueueClosedError,
   JobQueueUnavailableError,
@@ -27,6 +26,7 @@ import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, Q
 import { ChangeSignal } from './change-signal';
 import { ConcurrencyGate } from './concurrency-gate';
 import { AttemptHold } from './attempt-hold';
+import { progressIfHeld } from './held-progress';
 
 export const DEFAULT_JOB_QUEUE_NAME = 'jx-jobs';
 
@@ -115,8 +115,8 @@ export class BullMqJobQueue implements JobQueue {
   private events: QueueEvents | undefined;
   /** Jobs inside this process's processors (or waiting at their gate). */
   private running = 0;
-  /** The latest attempt here of each job, by BullMQ job id. */
-  private readonly holds = new Map<string, AttemptHold>();
+  /** The latest attempt here of each job, by BullMQ job id, and when it left this worker's hands. */
+  private readonly holds = new Map<string, { hold: AttemptHold; settled: Deferred }>();
   private readonly changes: ChangeSignal;
   /** Gated jobs go back to the wait list one after another, in a set order (see ConcurrencyGate.shut). */
   private putBackChain: Promise<unknown> = Promise.resolve();
@@ -415,8 +415,10 @@ export class BullMqJobQueue implements JobQueue {
     worker.on('completed', () => this.changes.notify());
     // The lock lapsed (Redis out of reach for longer than lockDurationMs): the stalled-job check
     // hands the job to a worker, this one maybe. Stop this attempt rather than run it twice at once.
+    // Judged by the attempt's own token: BullMQ renews one token per job id, which may already be
+    // that of a newer attempt here than the one whose renewal failed.
     worker.on('lockRenewalFailed', (jobIds) => {
-      for (const jobId of jobIds) worker.cancelJob(jobId, HOLD_LOST);
+      for (const jobId of jobIds) void this.holds.get(jobId)?.hold.confirm();
     });
     worker.on('failed', (job) => {
       this.changes.notify();
@@ -429,13 +431,19 @@ export class BullMqJobQueue implements JobQueue {
   private async process(job: BullMqJob, token: string | undefined, held: AbortSignal | undefined): Promise<unknown> {
     const processor = this.processors.get(job.name);
     if (!processor) return this.setAside(job, token);
-    const hold = new AttemptHold(job, requireToken(token), this.lockDurationMs, held);
     const jobId = job.id!;
-    // An earlier attempt of this job still here lost it: BullMQ hands out only a job nobody holds.
-    this.holds.get(jobId)?.lose();
-    this.holds.set(jobId, hold);
+    const hold = this.holdFor(job, requireToken(token), held);
+    const attempt = { hold, settled: deferredSignal() };
+    const earlier = this.holds.get(jobId);
+    this.holds.set(jobId, attempt);
     this.running += 1;
     try {
+      if (earlier !== undefined) {
+        // An earlier attempt of this job still here lost it (BullMQ hands out only a job nobody
+        // holds): stop it, and let it reach its next safe point before this one starts.
+        earlier.hold.lose();
+        await settledWithin(earlier.settled.promise, this.lockDurationMs / 2);
+      }
       if (!(await processor.gate.enter())) return await this.putBack(job, token);
       let outcome: { result: unknown } | { error: unknown };
       try {
@@ -455,10 +463,20 @@ export class BullMqJobQueue implements JobQueue {
       throw outcome.error;
     } finally {
       hold.end();
-      if (this.holds.get(jobId) === hold) this.holds.delete(jobId);
+      attempt.settled.resolve();
+      if (this.holds.get(jobId) === attempt) this.holds.delete(jobId);
       this.running -= 1;
       this.changes.notify();
     }
+  }
+
+  private holdFor(job: BullMqJob, token: string, held: AbortSignal | undefined): AttemptHold {
+    const worker = this.worker!;
+    const calls = {
+      extendLock: (lockToken: string, durationMs: number) => job.extendLock(lockToken, durationMs),
+      progressIfHeld: (lockToken: string, progress: unknown) => progressIfHeld(worker, job.id!, lockToken, progress),
+    };
+    return new AttemptHold(calls, token, this.lockDurationMs, held);
   }
 
   private async runAttempt(job: BullMqJob, run: JobProcessor<JobData>, hold: AttemptHold): Promise<unknown> {
@@ -469,12 +487,10 @@ export class BullMqJobQueue implements JobQueue {
       data: job.data,
       attempt: job.attemptsMade + 1,
       signal: AbortSignal.any([this.stopping.signal, hold.signal]),
+      // A late report from an attempt that already ended must not overwrite the outcome, nor one
+      // from an attempt that lost its hold the progress of the attempt that took over (AttemptHold).
       reportProgress: async (done, total) => {
-        // A late report from an attempt that already ended must not overwrite the outcome, nor
-        // one from an attempt that lost its hold the progress of the attempt that took over: a
-        // report is written only once the attempt's own lock was found and extended (a report
-        // queued while Redis was away would land after the job was taken over).
-        if (!ended && (await hold.confirm()) && !ended) await job.updateProgress({ done, total });
+        if (!ended) await hold.reportProgress({ done, total });
       },
     };
     try {
@@ -595,4 +611,25 @@ function positiveInteger(value: number, what: string): number {
 function nonNegative(value: number, what: string): number {
   if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${what} must be a non-negative number, got ${value}`);
   return value;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+function deferredSignal(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** Resolves when `settled` does, or after `ms` at the latest. */
+async function settledWithin(settled: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

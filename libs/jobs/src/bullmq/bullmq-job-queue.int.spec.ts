@@ -7,7 +7,7 @@ import { toBullMqJobId } from './bullmq-job-ids';
 import { describeJobQueueContract } from '../testing/job-queue.contract';
 import { FAIL_FAST, QUICK_END } from './bullmq-connections';
 import { BullMqJobQueue } from './bullmq-job-queue.adapter';
-import { Queue, type QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
 import { once } from 'node:events';
 import { TcpProxy } from '../testing/tcp-proxy';
@@ -56,6 +56,22 @@ describe('BullMqJobQueue across processes', () => {
     expect(await api.getJob(jobId)).toEqual({
       jobId, name: 'fraud-flag', state: 'completed', progress: { done: 2, total: 2 }, attemptsMade: 1, result: { flagged: 2 },
     });
+  });
+
+  it('a progress report is also a BullMQ progress event, as BullMQ\u2019s own updateProgress writes it (for a dashboard on the queue)', async () => {
+    const queueName = redis.queueName();
+    const worker = redis.open({ queueName, ownConnection: true });
+    const events = new QueueEvents(queueName, { connection: { url: REDIS_URL }, prefix: redis.prefix });
+    try {
+      await within(events.waitUntilReady(), 'the queue events to connect');
+      const seen = deferred<unknown>();
+      events.on('progress', ({ data }) => seen.resolve(data));
+      worker.registerProcessor('fraud-flag', async (job) => job.reportProgress(3, 7));
+      await worker.enqueue('fraud-flag', {});
+      expect(await within(seen.promise, 'the progress event')).toEqual({ done: 3, total: 7 });
+    } finally {
+      await events.close();
+    }
   });
 
   it('takes over a job whose worker process was killed (SIGKILL) mid-run, once its hold on it lapsed', async () => {
@@ -488,10 +504,15 @@ describe('BullMqJobQueue when it takes a job over from its own earlier attempt',
    */
   async function takenOverHere(lockDurationMs: number) {
     const queueName = redis.queueName('self');
-    const queue = redis.open({ queueName, lockDurationMs, stalledIntervalMs: 100 });
-    const first = { started: deferred(), stopped: deferred<unknown>() };
+    // The take-over, ≈ 40 ms after the lock's deletion, comes long before BullMQ's own first
+    // renewal (a quarter of the lock's duration after the start at the earliest), which would
+    // find the lock gone and stop the first attempt before the job is taken over.
+    const queue = redis.open({ queueName, lockDurationMs, stalledIntervalMs: 20 });
+    const lockKey = `${redis.prefix}:${queueName}:${toBullMqJobId('x')}:lock`;
+    const first = { started: deferred(), stopped: deferred<unknown>(), lockWhenStopped: deferred<string | null>() };
     const second = { started: deferred(), finish: holds.hold() };
     let calls = 0;
+    const order: string[] = [];
     queue.registerProcessor(
       'fan-out',
       async (job) => {
@@ -499,10 +520,13 @@ describe('BullMqJobQueue when it takes a job over from its own earlier attempt',
         if (calls === 1) {
           first.started.resolve();
           await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+          first.lockWhenStopped.resolve(await redis.connection.get(lockKey));
+          order.push('first stopped');
           first.stopped.resolve(job.signal.reason);
           return 'first attempt';
         }
         if (calls > 2) return 'a third attempt';
+        order.push('second started');
         second.started.resolve();
         await second.finish.promise;
         return 'second attempt';
@@ -511,16 +535,20 @@ describe('BullMqJobQueue when it takes a job over from its own earlier attempt',
     );
     await queue.enqueue('fan-out', {}, { jobId: 'x' });
     await within(first.started.promise, 'the first attempt to start');
-    const lockKey = `${redis.prefix}:${queueName}:${toBullMqJobId('x')}:lock`;
     expect(await redis.connection.del(lockKey)).toBe(1);
     await within(second.started.promise, 'this worker to take the job over', 10_000);
-    return { queue, first, second, lockKey, calls: () => calls };
+    // Stopped because the job was taken over (the lock holds the second attempt's token), not
+    // because a renewal found the lock gone first.
+    expect(await within(first.lockWhenStopped.promise, 'the first attempt to stop')).not.toBeNull();
+    return { queue, first, second, lockKey, calls: () => calls, order };
   }
 
-  it('stops the earlier attempt (HOLD_LOST) as soon as the job is taken over here, not at its next renewal', async () => {
+  it('stops the earlier attempt (HOLD_LOST) as soon as the job is taken over here, not at its next renewal, and starts the new one once the earlier stopped', async () => {
     // Renewals every 30 s: only the take-over can tell the earlier attempt within the test.
-    const { queue, first, second, calls } = await takenOverHere(60_000);
+    const { queue, first, second, calls, order } = await takenOverHere(60_000);
     expect(await within(first.stopped.promise, 'the earlier attempt to be told it lost the job')).toBe(HOLD_LOST);
+    // The second attempt waited for the first to reach its safe point: never both at once.
+    expect(order).toEqual(['first stopped', 'second started']);
     second.finish.resolve();
     await within(queue.whenIdle(), 'the second attempt to complete the job', 10_000);
     expect(await queue.getJob('x')).toMatchObject({ state: 'completed', result: 'second attempt' });
@@ -528,11 +556,10 @@ describe('BullMqJobQueue when it takes a job over from its own earlier attempt',
   }, 30_000);
 
   it('keeps the second attempt\u2019s lock alive after the earlier attempt ended (BullMQ forgets the job id then): no third attempt beside it', async () => {
-    const lockDurationMs = 1000;
-    const { queue, first, second, lockKey, calls } = await takenOverHere(lockDurationMs);
+    const { queue, first, second, lockKey, calls } = await takenOverHere(2000);
     await within(first.stopped.promise, 'the earlier attempt to be told it lost the job');
     // Three renewals of the second attempt's lock after the first ended (its end is when BullMQ
-    // stops renewing the job): without them the lock lapses within 1 s and a third attempt starts.
+    // stops renewing the job): without them the lock lapses within 2 s and a third attempt starts.
     let renewals = 0;
     let last = Number(await redis.connection.pttl(lockKey));
     await within(
