@@ -4,7 +4,7 @@
  */
 import { ArgumentsHost, Catch, HttpException, Logger, NotFoundException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError, type DomainErrorKind } from '@jx/domain';
+import { DomainError, UnknownEventTypeError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
@@ -57,6 +57,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     // processes answer; this one stops once its answers in flight are sent (exitWhenFenced).
     return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'this server is older than its read models; send the request again' } };
   }
+  if (exception instanceof UnknownEventTypeError) {
+    // Most likely a newer release wrote it (a rolling upgrade): the newer processes answer.
+    return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'this person-year holds an event this server does not know (a newer release wrote it); send the request again' } };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     return { status, body: { code: NEST_CODES[status] ?? 'HTTP_ERROR', message: exception.message } };
@@ -106,6 +110,8 @@ export class ErrorFilter implements ExceptionFilter {
     const line = { reqId: request.id, err: describeError(exception) };
     if (status === 503 && isStoreUnavailable(exception)) this.logger.warn(line, 'store unavailable');
     else if (reportIfFenced(exception)) this.logger.error(line, 'read models migrated by newer code: this process stops');
+    // Not an outage: this process is older than the stream, or something else wrote to it.
+    else if (exception instanceof UnknownEventTypeError) this.logger.error(line, 'an event of a type this release does not know');
     // Known and retryable (Redis away, a shutdown under way): a warning each, not an unhandled error.
     else if (status === 503) this.logger.warn(line, 'service unavailable');
     else if (status >= 500) this.logger.error(line, 'unhandled error');

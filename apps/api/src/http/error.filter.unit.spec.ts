@@ -1,4 +1,4 @@
-import { DomainError } from '@jx/domain';
+import { DomainError, UnknownEventTypeError } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError } from '@jx/jobs';
 import { ReadModelsMigratedError } from '@jx/projections';
@@ -24,6 +24,12 @@ describe('the error format (API.md, Errors)', () => {
 
   it('read models that newer code migrated under this process are 503 SERVICE_UNAVAILABLE: the newer processes answer', () => {
     expect(toErrorResponse(new ReadModelsMigratedError(6, 5))).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('older than its read models') } });
+  });
+
+  it('a stream holding an event type this release does not know is 503 SERVICE_UNAVAILABLE (a newer release wrote it: the newer processes answer), its person left out', () => {
+    const answer = toErrorResponse(new UnknownEventTypeError('YearArchived', 3, 'creditYear-p1+2024'));
+    expect(answer).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('a newer release wrote it') } });
+    expect(JSON.stringify(answer)).not.toContain('p1');
   });
 
   it('a store that does not answer (refused, lost, timed out, shutting down) is 503 SERVICE_UNAVAILABLE, not 500', () => {

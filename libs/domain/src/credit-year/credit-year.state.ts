@@ -5,7 +5,7 @@
 import type { ActivityStatus, Field, Hundredths } from '@jx/rules';
 import { defaultMakeUpEnd } from '../shared/china-time';
 import { CREDIT_YEAR_EVENT_TYPES, type ActivityData, type CreditYearEvent, type Evidence } from './credit-year.events';
-import { requireKnownType } from '../shared/unknown-event';
+import { requireKnownType, UnknownEventTypeError } from '../shared/unknown-event';
 
 export type Workflow = 'open' | 'confirmed' | 'finalized';
 
@@ -199,9 +199,9 @@ export function evolve(state: CreditYearState | null, event: CreditYearEvent, me
       state.makeUp.promotionDelay = true;
       break;
     default: {
-      // Every type is handled above (the compiler checks); the fold refuses any other first.
+      // Every type is handled above (the compiler checks); any other is refused, never skipped.
       const unhandled: never = event;
-      return unhandled;
+      throw new UnknownEventTypeError((unhandled as { type: string }).type, meta.revision, undefined);
     }
   }
   return state;
@@ -218,7 +218,8 @@ export function foldCreditYear(events: ReadonlyArray<RecordedCreditYearEvent>): 
   let state: CreditYearState | null = null;
   // evolve copies what it keeps of the meta: one object serves the whole fold.
   const meta: EventMeta = { revision: 0, at: '', position: null };
-  for (const [i, e] of events.entries()) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     requireKnownType(CREDIT_YEAR_EVENT_TYPES, e, i);
     meta.revision = e.revision;
     meta.position = e.position ?? null;

@@ -1,4 +1,4 @@
-import { foldCreditYear } from '../credit-year/credit-year.state';
+import { evolve, foldCreditYear } from '../credit-year/credit-year.state';
 import { foldUnit } from '../unit/unit.events';
 import { UnknownEventTypeError } from './unknown-event';
 
@@ -11,6 +11,11 @@ describe('folds refuse an event type this version does not know, rather than dec
     expect(() => foldCreditYear([opened, later])).toThrow(UnknownEventTypeError);
     expect(() => foldCreditYear([{ ...later, revision: 0 }, { ...opened, revision: 1 }])).toThrow('"YearArchived" at revision 0');
     expect(foldCreditYear([opened])?.revision).toBe(0);
+  });
+
+  it('evolve, called on its own, refuses one too', () => {
+    const state = foldCreditYear([opened]);
+    expect(() => evolve(state, { type: 'YearArchived', data: {} } as never, { revision: 1, at, position: null })).toThrow(UnknownEventTypeError);
   });
 
   it('a unit', () => {

@@ -38,7 +38,7 @@ describe('namespaces on one server', () => {
 
 
 describe('a stream another writer wrote to', () => {
-  it('is refused, naming the stream and the revision, rather than taken as empty (every append then failed as a conflict with no end)', async () => {
+  it('is refused, naming the stream and the revision, rather than taken as empty (every append then failed as a conflict with no end), or read without that record', async () => {
     const fake = new InMemoryEsdbClient();
     const store = new EventStoreDbEventStore(fake.asClient(), { namespace: 'r' });
     await store.append('s-1', events(1), -1);
@@ -46,7 +46,9 @@ describe('a stream another writer wrote to', () => {
     const refusal = /stream s-1: its last event \(revision 1\) was not written by this store/;
     await expect(store.streamRevision('s-1')).rejects.toThrow(refusal);
     await expect(store.append('s-1', events(1), 1)).rejects.toThrow(refusal);
-    expect((await store.readStream('s-1')).map((e) => e.revision)).toEqual([0]);
+    await expect(store.readStream('s-1')).rejects.toThrow(/stream s-1: its event \(revision 1\) was not written by this store/);
+    // As it stood before that record, the stream is still read.
+    expect((await store.readStream('s-1', { toRevision: 0 })).map((e) => e.revision)).toEqual([0]);
     await store.close();
   });
 });

@@ -156,12 +156,15 @@ export class EsdbReads {
     // Bounded on the server when a last revision is asked for: revisions are consecutive.
     const to = options.toRevision === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(Math.min(options.toRevision, Number.MAX_SAFE_INTEGER));
     const count = to === Number.MAX_SAFE_INTEGER ? undefined : to - from + 1;
-    if (count !== undefined && count <= 0) return [];
+    // A guard ledger is the store's own, never read as events.
+    if ((count !== undefined && count <= 0) || streamId.startsWith(RESERVED_STREAM_PREFIX)) return [];
     const read = this.client.readStream(this.prefix + streamId, { fromRevision: from === 0 ? START : BigInt(from), direction: FORWARDS, ...(count === undefined ? {} : { maxCount: BigInt(count) }), ...ON_LEADER });
     try {
       await this.consume(read, (resolved) => {
         const event = this.toStored(resolved);
-        if (event === null) return true;
+        // Read whole or not at all, as the folds read streams (UnknownEventTypeError): answering
+        // without a record another writer put in it would show the stream as it is not.
+        if (event === null) throw notWrittenHere(streamId, resolved, 'refusing to read it');
         if (toTime !== undefined && event.metadata.at > toTime) return false;
         events.push(event);
         return true;
@@ -183,7 +186,7 @@ export class EsdbReads {
     const resolved = await this.lastResolved(this.prefix + streamId);
     if (resolved === null) return null;
     const last = this.toStored(resolved);
-    if (last === null) throw new Error(`stream ${streamId}: its last event (revision ${(resolved.event as AnyRecorded | undefined)?.revision}) was not written by this store (no hash-chain link); refusing to read its revision or append to it`);
+    if (last === null) throw notWrittenHere(streamId, resolved, 'refusing to read its revision or append to it', 'its last event');
     return last;
   }
 
@@ -366,3 +369,8 @@ function positionOf(resolved: AllStreamResolvedEvent): Position | undefined {
 }
 
 const commitOf = (resolved: AllStreamResolvedEvent): bigint | undefined => positionOf(resolved)?.commit;
+
+/** A record of one of this store's streams that this store did not write (no hash-chain link). */
+function notWrittenHere(streamId: string, resolved: ResolvedEvent, refusal: string, what = 'its event'): Error {
+  return new Error(`stream ${streamId}: ${what} (revision ${(resolved.event as AnyRecorded | undefined)?.revision}) was not written by this store (no hash-chain link); ${refusal}`);
+}
