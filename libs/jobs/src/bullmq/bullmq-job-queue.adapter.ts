@@ -25,75 +25,11 @@ import { isFutureScheduledRun, isSetAside, toJobState, toJobView, type BullMqJob
 import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, QUICK_END } from './bullmq-connections';
 import { ChangeSignal } from './change-signal';
 import { ConcurrencyGate } from './concurrency-gate';
-import { AttemptHold } from './attempt-hold';
+import { AttemptHold, deferredSignal, settledWithin, type Deferred } from './attempt-hold';
+import { DEFAULT_JOB_QUEUE_NAME, positiveInteger, resolveSettings, type BullMqJobQueueOptions, type BullMqJobQueueSettings } from './bullmq-job-queue.options';
 import { progressIfHeld } from './held-progress';
 
-export const DEFAULT_JOB_QUEUE_NAME = 'jx-jobs';
-
-interface BullMqJobQueueSettings {
-  /** Attempts per job unless its enqueue says otherwise. Default 3. */
-  attempts?: number;
-  /** First retry's wait; BullMQ's exponential back-off doubles it per attempt. Default 1 s. */
-  backoffDelayMs?: number;
-  /** Finished jobs kept (each of completed and failed) for `getJob` and id dedupe. Default 10 000. */
-  keepFinished?: number;
-  /**
-   * How long a job is put aside when this process's worker takes one it has no processor for
-   * (registered later, or only in another process). Registering the processor here brings it back
-   * at once; the wait only bounds the delay for another process's worker. Default 5 s.
-   */
-  setAsideMs?: number;
-  /** Re-check interval of `whenIdle` besides BullMQ's events (a missed event only delays it). Default 250 ms. */
-  idlePollMs?: number;
-  /** Redis or worker errors outside any call (a lost connection); default: printed to stderr. */
-  onError?: (error: Error) => void;
-  /** After errors reported through onError: a connection to Redis is ready again (once per spell of errors). */
-  onRecovered?: () => void;
-  /**
-   * A job BullMQ failed for good without running it — taken over more than `maxStalledCount`
-   * times. No processor ran, so no processor logs it; default: printed to stderr.
-   */
-  onJobFailedUnrun?: (job: { jobId: string; name: string }, reason: string) => void;
-  /**
-   * How long `enqueue` and `getJob` wait for Redis before failing with JobQueueUnavailableError
-   * (an HTTP request must not hang while Redis is away). Default 5 s.
-   */
-  callTimeoutMs?: number;
-  /**
-   * How long a worker's hold on a running job lasts without being renewed (it renews at half of
-   * it), and how often workers look for jobs whose hold lapsed — a worker killed mid-job — to take
-   * them over. BullMQ's 30 s and 30 s left such a job "active" for up to a minute; 15 s and 5 s
-   * bound it by about 20 s. Shorter holds would take over jobs from a worker whose event loop is
-   * merely busy.
-   */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
-  /**
-   * How many times a job may be taken over from a worker that stopped holding it before BullMQ
-   * fails it for good, without running it again and whatever its attempts. BullMQ's default (1)
-   * failed an institution-wide flag after its worker was killed twice (a crash loop, a rolling
-   * restart), leaving most of its person-years unflagged. Default 10.
-   */
-  maxStalledCount?: number;
-}
-
-export type BullMqJobQueueOptions = BullMqJobQueueSettings &
-  (
-    | {
-        /** An ioredis instance (its workers share it as it is: `maxRetriesPerRequest: null`, and ioredis's offline queue and resend left on, or a reconnection can hang a running job) or connection options. */
-        connection: ConnectionOptions;
-        queueName?: string;
-        /** Redis key prefix; BullMQ's `bull` by default. */
-        prefix?: string;
-      }
-    | {
-        /**
-         * A queue made elsewhere (`@nestjs/bullmq`'s registerQueue): workers and events use its
-         * name, prefix and connection, and `close` leaves it to its owner.
-         */
-        queue: Queue;
-      }
-  );
+export { DEFAULT_JOB_QUEUE_NAME, type BullMqJobQueueOptions } from './bullmq-job-queue.options';
 
 interface RegisteredProcessor {
   run: JobProcessor<JobData>;
@@ -155,16 +91,17 @@ export class BullMqJobQueue implements JobQueue {
   private readonly maxStalledCount: number;
 
   constructor(options: BullMqJobQueueOptions) {
-    this.callTimeoutMs = positiveInteger(options.callTimeoutMs ?? 5000, 'callTimeoutMs');
-    this.lockDurationMs = positiveInteger(options.lockDurationMs ?? 15_000, 'lockDurationMs');
-    this.stalledIntervalMs = positiveInteger(options.stalledIntervalMs ?? 5000, 'stalledIntervalMs');
-    this.maxStalledCount = positiveInteger(options.maxStalledCount ?? 10, 'maxStalledCount');
-    this.attempts = positiveInteger(options.attempts ?? 3, 'attempts');
-    this.backoffDelayMs = nonNegative(options.backoffDelayMs ?? 1000, 'backoffDelayMs');
-    this.keepFinished = positiveInteger(options.keepFinished ?? 10_000, 'keepFinished');
-    this.setAsideMs = nonNegative(options.setAsideMs ?? 5000, 'setAsideMs');
+    const settings = resolveSettings(options);
+    this.callTimeoutMs = settings.callTimeoutMs;
+    this.lockDurationMs = settings.lockDurationMs;
+    this.stalledIntervalMs = settings.stalledIntervalMs;
+    this.maxStalledCount = settings.maxStalledCount;
+    this.attempts = settings.attempts;
+    this.backoffDelayMs = settings.backoffDelayMs;
+    this.keepFinished = settings.keepFinished;
+    this.setAsideMs = settings.setAsideMs;
     this.closeBegan = new Promise((resolve) => (this.beginClose = () => resolve('closed')));
-    this.changes = new ChangeSignal(positiveInteger(options.idlePollMs ?? 250, 'idlePollMs'));
+    this.changes = new ChangeSignal(settings.idlePollMs);
     const reportError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
     this.onJobFailedUnrun = options.onJobFailedUnrun ?? ((job, reason) => console.error(`[jobs] BullMQ failed job ${job.jobId} (${job.name}) without running it: ${reason}`));
     this.onError = (error) => {
@@ -601,35 +538,4 @@ function requireToken(token: string | undefined): string {
   // BullMQ passes a lock token to every processor it calls; moving an active job needs it.
   if (token === undefined) throw new Error('BullMQ called the processor without a lock token');
   return token;
-}
-
-function positiveInteger(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);
-  return value;
-}
-
-function nonNegative(value: number, what: string): number {
-  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${what} must be a non-negative number, got ${value}`);
-  return value;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-}
-
-function deferredSignal(): Deferred {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
-/** Resolves when `settled` does, or after `ms` at the latest. */
-async function settledWithin(settled: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
