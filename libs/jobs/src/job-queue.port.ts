@@ -18,6 +18,17 @@ export interface JobProgress {
   total: number;
 }
 
+/**
+ * The progress an attempt reports, given what earlier attempts of the job recorded: a job run
+ * again (a retry, a job taken over after a crash or a lapsed hold) starts its work from the start
+ * (processors are idempotent), but what earlier attempts did stays done, so `done` never goes
+ * back — it counts the earlier attempts' `done`, up to this attempt's `total`, until this attempt
+ * passes it.
+ */
+export function progressAfter(earlier: JobProgress, done: number, total: number): JobProgress {
+  return { done: Math.max(done, Math.min(earlier.done, total)), total };
+}
+
 /** What `GET /api/jobs/{jobId}` shows, plus what an operator needs to diagnose a failure. */
 export interface JobView {
   jobId: string;
@@ -39,6 +50,7 @@ export interface JobContext<D> {
   data: D;
   /** 1 for the first attempt. */
   attempt: number;
+  /** Reports this attempt's progress; `done` never shows less than earlier attempts recorded (progressAfter). */
   reportProgress(done: number, total: number): Promise<void>;
   /**
    * Aborted once this process closes the queue (it shuts down). A long job should then stop at

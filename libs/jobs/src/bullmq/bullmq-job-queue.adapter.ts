@@ -11,6 +11,7 @@ import {
   JobInterruptedError,
   JobQueueClosedError,
   JobQueueUnavailableError,
+  progressAfter,
   type EnqueueOptions,
   type JobContext,
   type JobData,
@@ -21,7 +22,7 @@ import {
   type ScheduleOptions,
 } from '../job-queue.port';
 import { bullMqJobIdCandidates, fromBullMqJobId, toBullMqJobId } from './bullmq-job-ids';
-import { isFutureScheduledRun, isSetAside, toJobState, toJobView, type BullMqJob } from './bullmq-job-view';
+import { isFutureScheduledRun, isSetAside, toJobProgress, toJobState, toJobView, type BullMqJob } from './bullmq-job-view';
 import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, QUICK_END } from './bullmq-connections';
 import { ChangeSignal } from './change-signal';
 import { ConcurrencyGate } from './concurrency-gate';
@@ -418,6 +419,8 @@ export class BullMqJobQueue implements JobQueue {
 
   private async runAttempt(job: BullMqJob, run: JobProcessor<JobData>, hold: AttemptHold): Promise<unknown> {
     let ended = false;
+    // As recorded when BullMQ handed over the job: what earlier attempts did.
+    const earlier = toJobProgress(job.progress);
     const context: JobContext<JobData> = {
       id: fromBullMqJobId(job.id!),
       name: job.name,
@@ -427,7 +430,7 @@ export class BullMqJobQueue implements JobQueue {
       // A late report from an attempt that already ended must not overwrite the outcome, nor one
       // from an attempt that lost its hold the progress of the attempt that took over (AttemptHold).
       reportProgress: async (done, total) => {
-        if (!ended) await hold.reportProgress({ done, total });
+        if (!ended) await hold.reportProgress(progressAfter(earlier, done, total));
       },
     };
     try {

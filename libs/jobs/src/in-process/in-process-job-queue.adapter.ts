@@ -9,8 +9,10 @@
  * shows it). Production uses the BullMQ adapter.
  */
 import { randomUUID } from 'node:crypto';
-import { JobInterruptedError,
+import {
+  JobInterruptedError,
   JobQueueClosedError,
+  progressAfter,
   type EnqueueOptions,
   type JobData,
   type JobProcessor,
@@ -266,6 +268,7 @@ export class InProcessJobQueue implements JobQueue {
 
   private async runAttempt(job: JobRecord, processor: Processor): Promise<void> {
     const attempt = job.attemptsMade;
+    const earlier = { ...job.progress };
     const context = {
       id: job.id,
       name: job.name,
@@ -275,7 +278,8 @@ export class InProcessJobQueue implements JobQueue {
       reportProgress: async (done: number, total: number): Promise<void> => {
         // A late report from an attempt that already ended must not overwrite the outcome.
         if (job.state !== 'active' || job.attemptsMade !== attempt) return;
-        job.progress = { done, total };
+        job.progress = progressAfter(earlier, done, total);
+        ({ done, total } = job.progress);
         const now = Date.now();
         if (done < total && now - (this.progressJournaledAt.get(job.id) ?? 0) < PROGRESS_JOURNAL_MS) return;
         this.progressJournaledAt.set(job.id, now);

@@ -131,6 +131,27 @@ function retryContract(current: CurrentQueue): void {
     expect(view?.error).toBeUndefined();
   });
 
+  it('a job run again never shows less done than an earlier attempt reported: the new attempt counts it until it passes it', async () => {
+    const queue = current();
+    let jobId = '';
+    const seen: unknown[] = [];
+    queue.registerProcessor('resumes', async (job) => {
+      if (job.attempt === 1) {
+        await job.reportProgress(5, 10);
+        throw new Error('cut short');
+      }
+      for (const done of [0, 7]) {
+        await job.reportProgress(done, 12);
+        seen.push((await queue.getJob(jobId))?.progress);
+      }
+      return 'ok';
+    });
+    jobId = await queue.enqueue('resumes', {});
+    await within(queue.whenIdle(), 'idle');
+    expect(seen).toEqual([{ done: 5, total: 12 }, { done: 7, total: 12 }]);
+    expect(await queue.getJob(jobId)).toMatchObject({ state: 'completed', progress: { done: 7, total: 12 } });
+  });
+
   it('marks a job failed once its attempts (3 by default) are used up, with the last error', async () => {
     const queue = current();
     let runs = 0;
