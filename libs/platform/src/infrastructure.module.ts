@@ -10,6 +10,7 @@ import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
 import { READ_MODEL_STORE } from '@jx/projections';
 import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
 import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
+import { describeError } from './redact';
 import { logRepeatedFailures } from './repeated-failures';
 import { openEventStore, openJobJournal, openReadModelStore } from './stores';
 import { APP_CONFIG } from './tokens';
@@ -49,6 +50,7 @@ export class InfrastructureModule {
       config.REDIS_URL !== undefined
         ? BullMqJobsModule.forRoot({
             redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError, onRecovered: () => logJobsError.recovered(),
+            onHoldLost: (error) => jobsLogger.warn({ err: describeError(error) }, 'this worker no longer held a job it ran (Redis was out of reach longer than its lock): it runs again, here or in another worker'),
             onJobFailedUnrun: (job, reason) => jobsLogger.error({ ...job, reason }, 'job failed for good without running (post it again)'),
           })
         : // In-process jobs keep their records beside the data, so an accepted job outlives a restart.

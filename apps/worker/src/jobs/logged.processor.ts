@@ -6,7 +6,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { describeError, reportIfFenced } from '@jx/platform';
-import { JobInterruptedError, type JobData, type JobProcessor } from '@jx/jobs';
+import { HOLD_LOST, JobInterruptedError, type JobData, type JobProcessor } from '@jx/jobs';
 
 const logger = new Logger('jobs');
 
@@ -25,7 +25,11 @@ export function logged<D extends JobData>(run: JobProcessor<D>): JobProcessor<D>
     logger.log(line, 'job started');
     try {
       const result = await run(job);
-      logger.log({ ...line, ms: Math.round(performance.now() - started), result: counts(result) }, 'job completed');
+      const ms = Math.round(performance.now() - started);
+      // Its hold lost on the way (a last progress report refused): the queue leaves the job to the
+      // attempt that took it over, which records the outcome.
+      if (job.signal.aborted && job.signal.reason === HOLD_LOST) logger.log({ ...line, ms, reason: HOLD_LOST }, 'job interrupted; it runs again');
+      else logger.log({ ...line, ms, result: counts(result) }, 'job completed');
       return result;
     } catch (error: unknown) {
       const ms = Math.round(performance.now() - started);

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ReadModelsMigratedError } from '@jx/projections';
 import { whenFenced } from '@jx/platform';
-import type { JobContext } from '@jx/jobs';
+import { HOLD_LOST, type JobContext } from '@jx/jobs';
 import { logged } from './logged.processor';
 
 beforeAll(() => Logger.overrideLogger(false));
@@ -18,4 +18,32 @@ it('a job attempt that meets read models migrated by newer code fails as before,
   const migrated = new ReadModelsMigratedError(7, 6);
   await expect(logged(async () => { throw migrated; })(job())).rejects.toBe(migrated);
   expect(heard).toEqual([migrated]);
+});
+
+describe('what an operator reads of an attempt', () => {
+  /** The messages the jobs logger wrote (its output is what this wrapper is for). */
+  function collect(): string[] {
+    const lines: string[] = [];
+    const keep = (_fields: unknown, message: unknown) => void lines.push(String(message));
+    Logger.overrideLogger({ log: keep, warn: keep, error: keep, debug: keep, verbose: keep });
+    return lines;
+  }
+  afterEach(() => Logger.overrideLogger(false));
+
+  it('an attempt that returns is completed', async () => {
+    const lines = collect();
+    await logged(async () => ({ flagged: 2 }))(job());
+    expect(lines).toEqual(['job started', 'job completed']);
+  });
+
+  it('one whose hold on the job was lost on the way is interrupted, not completed: the attempt that took the job over records its outcome', async () => {
+    const lines = collect();
+    const held = new AbortController();
+    const result = await logged(async () => {
+      held.abort(HOLD_LOST); // its last progress report found the job taken over
+      return { flagged: 2 };
+    })({ ...job(), signal: held.signal });
+    expect(result).toEqual({ flagged: 2 });
+    expect(lines).toEqual(['job started', 'job interrupted; it runs again']);
+  });
 });

@@ -70,3 +70,11 @@ export function isConnectionLoss(error: unknown): boolean {
 export function hasMessage(error: unknown): error is { message: string } {
   return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
+
+/**
+ * BullMQ's word that a worker no longer held a job: a lock renewal refused ("could not renew lock
+ * for job …"), or a move of the job refused for its lock ("Missing lock for job … moveToFinished").
+ */
+export function isLostHold(error: Error): boolean {
+  return /^could not renew lock for job /.test(error.message) || /^Missing lock for job /.test(error.message);
+}

@@ -23,7 +23,7 @@ import {
 } from '../job-queue.port';
 import { bullMqJobIdCandidates, fromBullMqJobId, toBullMqJobId } from './bullmq-job-ids';
 import { isFutureScheduledRun, isSetAside, toJobProgress, toJobState, toJobView, type BullMqJob } from './bullmq-job-view';
-import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, QUICK_END } from './bullmq-connections';
+import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, isLostHold, QUICK_END } from './bullmq-connections';
 import { ChangeSignal } from './change-signal';
 import { ConcurrencyGate } from './concurrency-gate';
 import { AttemptHold, deferredSignal, settledWithin, type Deferred } from './attempt-hold';
@@ -105,9 +105,11 @@ export class BullMqJobQueue implements JobQueue {
     this.changes = new ChangeSignal(settings.idlePollMs);
     const reportError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
     this.onJobFailedUnrun = options.onJobFailedUnrun ?? ((job, reason) => console.error(`[jobs] BullMQ failed job ${job.jobId} (${job.name}) without running it: ${reason}`));
+    const reportHoldLost = options.onHoldLost ?? ((error) => console.error('[jobs] BullMQ: a job this worker ran was taken over:', error.message));
     this.onError = (error) => {
       // Closing drops connections, some mid-connect: what they report then is the close itself.
       if (this.closing !== undefined) return;
+      if (isLostHold(error)) return reportHoldLost(error);
       this.failing = true;
       reportError(error);
     };

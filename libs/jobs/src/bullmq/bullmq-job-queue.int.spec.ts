@@ -582,6 +582,40 @@ describe('BullMqJobQueue when it takes a job over from its own earlier attempt',
   }, 30_000);
 });
 
+describe('BullMqJobQueue reporting a job this worker no longer held', () => {
+  afterEach(async () => {
+    holds.releaseAll();
+    await redis.closeQueues();
+  });
+
+  it('tells onHoldLost, not onError: after an outage it is expected, not a fault of Redis (an operator read it as a Redis error, and a later reconnection as a recovery from it)', async () => {
+    const queueName = redis.queueName('gone');
+    const errors: string[] = [];
+    const lost: string[] = [];
+    // No renewal within the test: the lock is found gone only when the attempt ends.
+    const queue = redis.open({ queueName, lockDurationMs: 60_000, onError: (e) => errors.push(e.message), onHoldLost: (e) => lost.push(e.message) });
+    const started = deferred();
+    const finish = holds.hold();
+    queue.registerProcessor('fan-out', async () => {
+      started.resolve();
+      await finish.promise;
+      return 'done';
+    });
+    await queue.enqueue('fan-out', {}, { jobId: 'x' });
+    await within(started.promise, 'the attempt to start');
+    expect(await redis.connection.del(`${redis.prefix}:${queueName}:${toBullMqJobId('x')}:lock`)).toBe(1);
+    finish.resolve();
+    await within(
+      (async () => {
+        while (lost.length === 0) await new Promise<void>((resolve) => setTimeout(resolve, 10));
+      })(),
+      'BullMQ to refuse the end of the attempt',
+    );
+    expect(lost[0]).toMatch(/^Missing lock for job /);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('BullMqJobQueue when Redis comes back without its data', () => {
   it('asks again for the schedules it was asked for: a Redis restarted without persistence had lost them', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
