@@ -21,12 +21,12 @@ export interface JobProgress {
 /**
  * The progress an attempt reports, given what earlier attempts of the job recorded: a job run
  * again (a retry, a job taken over after a crash or a lapsed hold) starts its work from the start
- * (processors are idempotent), but what earlier attempts did stays done, so `done` never goes
- * back — it counts the earlier attempts' `done`, up to this attempt's `total`, until this attempt
- * passes it.
+ * (processors are idempotent), but what earlier attempts did of the same work stays done, so
+ * `done` does not go back — while the attempt counts the same `total`. Another total is other
+ * work (fewer items left, say), shown as reported.
  */
 export function progressAfter(earlier: JobProgress, done: number, total: number): JobProgress {
-  return { done: Math.max(done, Math.min(earlier.done, total)), total };
+  return { done: earlier.total === total ? Math.max(done, earlier.done) : done, total };
 }
 
 /** What `GET /api/jobs/{jobId}` shows, plus what an operator needs to diagnose a failure. */
@@ -50,7 +50,7 @@ export interface JobContext<D> {
   data: D;
   /** 1 for the first attempt. */
   attempt: number;
-  /** Reports this attempt's progress; `done` never shows less than earlier attempts recorded (progressAfter). */
+  /** Reports this attempt's progress; `done` shows no less than earlier attempts reached of the same total (progressAfter). */
   reportProgress(done: number, total: number): Promise<void>;
   /**
    * Aborted once this process closes the queue (it shuts down). A long job should then stop at
@@ -62,6 +62,12 @@ export interface JobContext<D> {
    * stopping then keeps two attempts from running at once. The reason says which.
    */
   signal: AbortSignal;
+  /**
+   * Aborted (HOLD_LOST) once this attempt no longer holds the job, whatever aborted `signal`
+   * first: its outcome is then the attempt's that took the job over. Absent where a job cannot be
+   * taken over (in-process).
+   */
+  held?: AbortSignal;
 }
 
 /** Thrown by a processor that stopped because its `signal` was aborted (see JobContext.signal). */

@@ -50,7 +50,9 @@ export class InfrastructureModule {
       config.REDIS_URL !== undefined
         ? BullMqJobsModule.forRoot({
             redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError, onRecovered: () => logJobsError.recovered(),
-            onHoldLost: (error) => jobsLogger.warn({ err: describeError(error) }, 'this worker no longer held a job it ran (Redis was out of reach longer than its lock): it runs again, here or in another worker'),
+            // After an outage longer than a lock, expected; without one, Redis lost the lock key
+            // (evicted — it must run with maxmemory-policy noeviction — or restarted without its data).
+            onHoldLost: (error) => jobsLogger.warn({ err: describeError(error) }, 'this worker no longer held a job it ran (its lock lapsed or is gone): it runs again, here or in another worker'),
             onJobFailedUnrun: (job, reason) => jobsLogger.error({ ...job, reason }, 'job failed for good without running (post it again)'),
           })
         : // In-process jobs keep their records beside the data, so an accepted job outlives a restart.

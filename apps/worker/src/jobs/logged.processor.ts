@@ -27,14 +27,17 @@ export function logged<D extends JobData>(run: JobProcessor<D>): JobProcessor<D>
       const result = await run(job);
       const ms = Math.round(performance.now() - started);
       // Its hold lost on the way (a last progress report refused): the queue leaves the job to the
-      // attempt that took it over, which records the outcome.
-      if (job.signal.aborted && job.signal.reason === HOLD_LOST) logger.log({ ...line, ms, reason: HOLD_LOST }, 'job interrupted; it runs again');
+      // attempt that took it over, which records the outcome. (One lost only as it ends shows in
+      // the queue's own warning that this worker no longer held the job.)
+      if (job.held?.aborted === true) logger.log({ ...line, ms, reason: HOLD_LOST }, 'job interrupted; it runs again');
       else logger.log({ ...line, ms, result: counts(result) }, 'job completed');
       return result;
     } catch (error: unknown) {
       const ms = Math.round(performance.now() - started);
-      // The shutdown, or a hold on the job lost while Redis was away: the message says which.
-      if (error instanceof JobInterruptedError) logger.log({ ...line, ms, reason: error.message }, 'job interrupted; it runs again');
+      // The shutdown, or a hold on the job lost while Redis was away (then no attempt failed,
+      // whatever the processor threw): the reason says which.
+      if (job.held?.aborted === true) logger.log({ ...line, ms, reason: HOLD_LOST }, 'job interrupted; it runs again');
+      else if (error instanceof JobInterruptedError) logger.log({ ...line, ms, reason: error.message }, 'job interrupted; it runs again');
       else if (reportIfFenced(error)) logger.error({ ...line, ms, err: describeError(error) }, 'job attempt failed: read models migrated by newer code; this process stops');
       else logger.warn({ ...line, ms, err: describeError(error) }, 'job attempt failed');
       throw error;

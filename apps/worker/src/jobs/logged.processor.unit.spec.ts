@@ -36,14 +36,19 @@ describe('what an operator reads of an attempt', () => {
     expect(lines).toEqual(['job started', 'job completed']);
   });
 
-  it('one whose hold on the job was lost on the way is interrupted, not completed: the attempt that took the job over records its outcome', async () => {
+  it('one whose hold on the job was lost on the way is interrupted, not completed nor failed: the attempt that took the job over records its outcome', async () => {
     const lines = collect();
+    const stopping = new AbortController();
     const held = new AbortController();
+    // The shutdown aborted the attempt's signal first; then its last progress report found the job taken over.
+    const context = { ...job(), signal: AbortSignal.any([stopping.signal, held.signal]), held: held.signal };
     const result = await logged(async () => {
-      held.abort(HOLD_LOST); // its last progress report found the job taken over
+      stopping.abort('the process is shutting down');
+      held.abort(HOLD_LOST);
       return { flagged: 2 };
-    })({ ...job(), signal: held.signal });
+    })(context);
     expect(result).toEqual({ flagged: 2 });
-    expect(lines).toEqual(['job started', 'job interrupted; it runs again']);
+    await expect(logged(async () => { throw new Error('a store is away'); })(context)).rejects.toThrow('a store is away');
+    expect(lines).toEqual(['job started', 'job interrupted; it runs again', 'job started', 'job interrupted; it runs again']);
   });
 });

@@ -2,7 +2,7 @@
  * The BullMQ adapter's connections to Redis: how the queue's own fails fast, how each is closed
  * whether or not Redis is there, and how a lost connection is recognised.
  */
-import type { ConnectionOptions, Queue, QueueEvents } from 'bullmq';
+import { ErrorCode, type ConnectionOptions, type Queue, type QueueEvents } from 'bullmq';
 
 /**
  * The queue's own connection (enqueue, getJob, schedules) fails fast while Redis is away, instead
@@ -73,8 +73,10 @@ export function hasMessage(error: unknown): error is { message: string } {
 
 /**
  * BullMQ's word that a worker no longer held a job: a lock renewal refused ("could not renew lock
- * for job …"), or a move of the job refused for its lock ("Missing lock for job … moveToFinished").
+ * for job …"), or a move of the job refused for its lock — gone ("Missing lock", JobLockNotExist)
+ * or another attempt's ("Lock mismatch", JobLockMismatch).
  */
 export function isLostHold(error: Error): boolean {
-  return /^could not renew lock for job /.test(error.message) || /^Missing lock for job /.test(error.message);
+  const { code } = error as { code?: unknown };
+  return code === ErrorCode.JobLockNotExist || code === ErrorCode.JobLockMismatch || /^could not renew lock for job /.test(error.message);
 }

@@ -105,7 +105,7 @@ export class BullMqJobQueue implements JobQueue {
     this.changes = new ChangeSignal(settings.idlePollMs);
     const reportError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
     this.onJobFailedUnrun = options.onJobFailedUnrun ?? ((job, reason) => console.error(`[jobs] BullMQ failed job ${job.jobId} (${job.name}) without running it: ${reason}`));
-    const reportHoldLost = options.onHoldLost ?? ((error) => console.error('[jobs] BullMQ: a job this worker ran was taken over:', error.message));
+    const reportHoldLost = options.onHoldLost ?? ((error) => console.error('[jobs] BullMQ: this worker no longer held a job it ran:', error.message));
     this.onError = (error) => {
       // Closing drops connections, some mid-connect: what they report then is the close itself.
       if (this.closing !== undefined) return;
@@ -207,6 +207,8 @@ export class BullMqJobQueue implements JobQueue {
     if (state === 'unknown') return void (await add());
     if (state !== 'failed') return;
     try {
+      // A new run, not a retry: its progress starts afresh (BullMQ's retry keeps the old one).
+      await job.updateProgress({ done: 0, total: 0 });
       await job.retry('failed', { resetAttemptsMade: true });
     } catch (error: unknown) {
       const now = await job.getState();
@@ -429,6 +431,7 @@ export class BullMqJobQueue implements JobQueue {
       data: job.data,
       attempt: job.attemptsMade + 1,
       signal: AbortSignal.any([this.stopping.signal, hold.signal]),
+      held: hold.signal,
       // A late report from an attempt that already ended must not overwrite the outcome, nor one
       // from an attempt that lost its hold the progress of the attempt that took over (AttemptHold).
       reportProgress: async (done, total) => {

@@ -434,7 +434,7 @@ describe('BullMqJobQueue when its hold on a running job lapsed while Redis was a
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
     const queueName = redis.queueName('hold');
     // A holds its jobs for 1 s, renewed every 0.5 s while Redis answers.
-    const a = new BullMqJobQueue({ connection: { url: via, retryStrategy: () => 20 }, queueName, prefix: redis.prefix, lockDurationMs: 1000, onError: () => undefined });
+    const a = new BullMqJobQueue({ connection: { url: via, retryStrategy: () => 20 }, queueName, prefix: redis.prefix, lockDurationMs: 1000, onError: () => undefined, onHoldLost: () => undefined });
     const started = deferred();
     const stopped = deferred<unknown>();
     const lateReportIgnored = deferred();
@@ -442,6 +442,7 @@ describe('BullMqJobQueue when its hold on a running job lapsed while Redis was a
     const reportedWhileAway = deferred();
     a.registerProcessor('fan-out', async (job) => {
       if (job.id !== 'first') return 'done by A';
+      await job.reportProgress(3, 9);
       started.resolve();
       // Sent while Redis is away, this report waits for it; it lands after B took the job over.
       await reportWhileAway.promise;
@@ -463,10 +464,10 @@ describe('BullMqJobQueue when its hold on a running job lapsed while Redis was a
       const tookOver = deferred();
       const finish = holds.hold();
       b.registerProcessor('fan-out', async (job) => {
-        await job.reportProgress(0, 1);
+        await job.reportProgress(0, 9);
         tookOver.resolve();
         await finish.promise;
-        await job.reportProgress(1, 1);
+        await job.reportProgress(9, 9);
         return 'done by B';
       });
       await proxy.cut();
@@ -476,10 +477,11 @@ describe('BullMqJobQueue when its hold on a running job lapsed while Redis was a
       expect(await within(stopped.promise, 'A\u2019s attempt to be told to stop once Redis is back', 20_000)).toBe(HOLD_LOST);
       await within(reportedWhileAway.promise, 'A\u2019s report sent while Redis was away');
       await within(lateReportIgnored.promise, 'A\u2019s late report');
-      expect(await b.getJob('first')).toMatchObject({ state: 'active', progress: { done: 0, total: 1 } });
+      // B counts what A did (3 of 9) from its start; A's report from the outage (5) is refused.
+      expect(await b.getJob('first')).toMatchObject({ state: 'active', progress: { done: 3, total: 9 } });
       finish.resolve();
       await within(b.whenIdle(), 'B to complete the job', 20_000);
-      expect(await b.getJob('first')).toMatchObject({ state: 'completed', result: 'done by B', progress: { done: 1, total: 1 }, attemptsMade: 1 });
+      expect(await b.getJob('first')).toMatchObject({ state: 'completed', result: 'done by B', progress: { done: 9, total: 9 }, attemptsMade: 1 });
       // A is not wedged by the attempt it gave up: it runs the next job.
       await b.close();
       await a.enqueue('fan-out', {}, { jobId: 'second' });
@@ -588,11 +590,15 @@ describe('BullMqJobQueue reporting a job this worker no longer held', () => {
     await redis.closeQueues();
   });
 
-  it('tells onHoldLost, not onError: after an outage it is expected, not a fault of Redis (an operator read it as a Redis error, and a later reconnection as a recovery from it)', async () => {
+  /**
+   * An attempt that ends after its lock was tampered with (no renewal within the test: the lock
+   * is found changed only when the attempt ends): what reached onHoldLost and onError once BullMQ
+   * refused to complete it, then to fail it (its fallback) — both the same news.
+   */
+  async function endWithoutItsLock(tamper: (lockKey: string) => Promise<unknown>): Promise<{ lost: string[]; errors: string[] }> {
     const queueName = redis.queueName('gone');
     const errors: string[] = [];
     const lost: string[] = [];
-    // No renewal within the test: the lock is found gone only when the attempt ends.
     const queue = redis.open({ queueName, lockDurationMs: 60_000, onError: (e) => errors.push(e.message), onHoldLost: (e) => lost.push(e.message) });
     const started = deferred();
     const finish = holds.hold();
@@ -603,15 +609,26 @@ describe('BullMqJobQueue reporting a job this worker no longer held', () => {
     });
     await queue.enqueue('fan-out', {}, { jobId: 'x' });
     await within(started.promise, 'the attempt to start');
-    expect(await redis.connection.del(`${redis.prefix}:${queueName}:${toBullMqJobId('x')}:lock`)).toBe(1);
+    await tamper(`${redis.prefix}:${queueName}:${toBullMqJobId('x')}:lock`);
     finish.resolve();
     await within(
       (async () => {
-        while (lost.length === 0) await new Promise<void>((resolve) => setTimeout(resolve, 10));
+        while (lost.length + errors.length < 2) await new Promise<void>((resolve) => setTimeout(resolve, 10));
       })(),
-      'BullMQ to refuse the end of the attempt',
+      'BullMQ to refuse the end of the attempt twice',
     );
-    expect(lost[0]).toMatch(/^Missing lock for job /);
+    return { lost, errors };
+  }
+
+  it('tells onHoldLost, not onError: after an outage it is expected, not a fault of Redis (an operator read it as a Redis error, and a later reconnection as a recovery from it)', async () => {
+    const { lost, errors } = await endWithoutItsLock(async (lockKey) => expect(await redis.connection.del(lockKey)).toBe(1));
+    expect(lost).toEqual([expect.stringMatching(/^Missing lock for job .*moveToFinished/), expect.stringMatching(/^Missing lock for job /)]);
+    expect(errors).toEqual([]);
+  });
+
+  it('also when another attempt holds the job now (its lock holds another token)', async () => {
+    const { lost, errors } = await endWithoutItsLock(async (lockKey) => expect(await redis.connection.set(lockKey, 'another-attempts-token', 'PX', 60_000)).toBe('OK'));
+    expect(lost).toEqual([expect.stringMatching(/^Lock mismatch for job .*moveToFinished/), expect.stringMatching(/^Lock mismatch for job /)]);
     expect(errors).toEqual([]);
   });
 });

@@ -21,10 +21,11 @@ export interface BullMqJobQueueSettings {
   /** Redis or worker errors outside any call (a lost connection); default: printed to stderr. */
   onError?: (error: Error) => void;
   /**
-   * BullMQ found that this worker no longer held a job it ran (its lock lapsed while Redis was out
-   * of reach: a renewal or the attempt's end refused): expected after such an outage, not a fault
-   * of Redis, so neither onError nor onRecovered hears of it. The job runs again (another attempt
-   * took it over, or will). Default: printed to stderr.
+   * BullMQ found that this worker no longer held a job it ran (a renewal, or the attempt's end,
+   * refused for its lock): expected after an outage longer than a lock, so neither onError nor
+   * onRecovered hears of it; without an outage, Redis lost the lock key (evicted, or restarted
+   * without its data). The job runs again (another attempt took it over, or will). Default:
+   * printed to stderr.
    */
   onHoldLost?: (error: Error) => void;
   /** After errors reported through onError: a connection to Redis is ready again (once per spell of errors). */

@@ -279,7 +279,7 @@ export class InProcessJobQueue implements JobQueue {
         // A late report from an attempt that already ended must not overwrite the outcome.
         if (job.state !== 'active' || job.attemptsMade !== attempt) return;
         job.progress = progressAfter(earlier, done, total);
-        ({ done, total } = job.progress);
+        // Throttled on what this attempt reports: the last of its reports is always journaled.
         const now = Date.now();
         if (done < total && now - (this.progressJournaledAt.get(job.id) ?? 0) < PROGRESS_JOURNAL_MS) return;
         this.progressJournaledAt.set(job.id, now);
