@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { TcpProxy } from '../libs/jobs/src/testing/tcp-proxy';
 import { activity } from './support/fixtures';
 import { requireBuild, startServer, startWorker, type ServerProcess } from './support/server-process';
 import { tokenSigner } from './support/embedded-files';
@@ -77,26 +78,45 @@ it('the worker projects the inbox and runs the institution-wide flag the API enq
   await workerProjectsAndRunsTheFlag(call, sign);
 }, 60_000);
 
+/** A worker of its own beside the shared processes: the same stores, its own Redis URL and queue. */
+const anotherWorker = (redisUrl: string, queue: string): Record<string, string> => ({
+  NODE_ENV: 'production',
+  DATA_DIR: dataDir,
+  EVENT_STORE: 'postgres',
+  DATABASE_URL,
+  EVENT_STORE_SCHEMA: `jx_split_ev_${tag}`,
+  READ_MODELS_SCHEMA: `jx_split_rm_${tag}`,
+  REDIS_URL: redisUrl,
+  JOBS_QUEUE: queue,
+  AUTH_JWT_SECRET: '',
+});
+
 it('a worker started while its Redis is away says so — projections run, job processors wait for Redis — and how it stops', async () => {
-  const env = {
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    EVENT_STORE: 'postgres',
-    DATABASE_URL,
-    EVENT_STORE_SCHEMA: `jx_split_ev_${tag}`,
-    READ_MODELS_SCHEMA: `jx_split_rm_${tag}`,
-    // Nothing listens on port 1.
-    REDIS_URL: 'redis://127.0.0.1:1',
-    JOBS_QUEUE: `jx-split-away-${tag}`,
-    AUTH_JWT_SECRET: '',
-  };
-  const away = await startWorker(env);
+  // Nothing listens on port 1.
+  const away = await startWorker(anotherWorker('redis://127.0.0.1:1', `jx-split-away-${tag}`));
   away.child.kill('SIGTERM');
   await away.exited;
   expect(away.output()).toContain('warning: REDIS_URL: Redis did not answer at start-up; the job processors begin once it does; the projections run meanwhile');
   expect(away.output()).toContain('worker ready: projections running; job processors waiting for Redis (REDIS_URL)');
   expect(away.output()).toContain('SIGTERM: shutting down (running jobs stop at their next safe point, then the stores close; at most 15 s)');
   expect(away.output()).not.toMatch(/endpoints|answers in flight/);
+}, 60_000);
+
+it('a worker whose Redis falls silent with its connections open says so within seconds, and says when it answers again', async () => {
+  const { proxy, url } = await TcpProxy.forUrl(REDIS_URL, 6379);
+  const silent = await startWorker(anotherWorker(url, `jx-split-silent-${tag}`));
+  try {
+    // A paused or hung Redis: every connection stays open, nothing answers, nobody is told.
+    proxy.freeze();
+    await silent.printed('Redis did not answer a check within 2000 ms');
+    expect(silent.output()).toContain('the job processors wait for it');
+    proxy.thaw();
+    await silent.printed('Redis answers again');
+  } finally {
+    silent.child.kill('SIGTERM');
+    await silent.exited;
+    await proxy.cut();
+  }
 }, 60_000);
 
 it('RULES §4 across two API processes on PostgreSQL: the same content sent at once to a short year (make-up) and to the year it was completed in lands once — also under an extended period', async () => {

@@ -11,3 +11,4 @@ export * from './unavailable';
 export * from './process-warnings';
 export * from './repeated-failures';
 export * from './fenced';
+export * from './dependency-watch';

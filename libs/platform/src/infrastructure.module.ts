@@ -13,7 +13,7 @@ import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
 import { describeError } from './redact';
 import { logRepeatedFailures } from './repeated-failures';
 import { openEventStore, openJobJournal, openReadModelStore } from './stores';
-import { APP_CONFIG } from './tokens';
+import { APP_CONFIG, JOBS_FAILURE_LOG } from './tokens';
 
 export { APP_CONFIG };
 
@@ -44,6 +44,7 @@ export class InfrastructureModule {
       { provide: CLOCK, useValue: overrides.clock ?? systemClock },
       { provide: RULE_SETS, useValue: overrides.rules ?? defaultRegistry() },
       { provide: WORKFLOW_SETTINGS, useValue: settings },
+      { provide: JOBS_FAILURE_LOG, useValue: logJobsError },
     ];
     // REDIS_URL set: jobs go through BullMQ (@nestjs/bullmq), shared by the API and the workers.
     const jobs: DynamicModule | Provider =

@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '@jx/application';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
-import { HEALTH_CHECKS, type HealthChecks } from '@jx/platform';
+import { HEALTH_CHECKS, withDeadline, type HealthChecks } from '@jx/platform';
 import { READ_MODEL_STORE, READ_MODELS_CHECKPOINT, type ReadModelStore } from '@jx/projections';
 import { Public } from '../http/auth.guard';
 import { jsonSchema } from '../http/openapi';
@@ -11,13 +11,6 @@ import * as responses from '../http/responses';
 
 /** A dependency that does not answer within this is down: health must answer even then. */
 const CHECK_MS = 2000;
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer')), ms);
-    work.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
-}
 
 @Controller('api/health')
 export class HealthController {

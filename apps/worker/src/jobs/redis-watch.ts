@@ -1,0 +1,40 @@
+/**
+ * Where the job processors run on BullMQ (REDIS_URL), a Redis that falls silent with its
+ * connections open (paused, hung, a network dropping packets) makes them wait without a word: no
+ * connection closes, so neither ioredis nor BullMQ reports anything. This asks Redis for a PING
+ * every few seconds — the health check's, on a connection of its own that times out — and logs
+ * each silence (once per kind and window, as the jobs' other Redis failures) and the answer after it.
+ */
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DependencyWatch, HEALTH_CHECKS, JOBS_FAILURE_LOG, type HealthChecks, type RepeatedFailureLog } from '@jx/platform';
+
+/** A check every 5 s, each given 2 s (the health connection's own command timeout): a silence shows within 7 s. */
+export const REDIS_WATCH = { everyMs: 5000, timeoutMs: 2000 } as const;
+
+@Injectable()
+export class RedisWatch implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly watch: DependencyWatch | null;
+
+  constructor(@Inject(HEALTH_CHECKS) checks: HealthChecks, @Inject(JOBS_FAILURE_LOG) log: RepeatedFailureLog) {
+    const redis = checks.redis;
+    this.watch =
+      redis === undefined
+        ? null
+        : new DependencyWatch({
+            name: 'Redis',
+            check: () => redis.ping(),
+            ...REDIS_WATCH,
+            consequence: 'the job processors wait for it',
+            onFailure: log,
+            onRecovered: () => log.recovered(),
+          });
+  }
+
+  onApplicationBootstrap(): void {
+    this.watch?.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.watch?.stop();
+  }
+}
