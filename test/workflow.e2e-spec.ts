@@ -179,6 +179,43 @@ describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
     expect((await verify({ decision: 'reject', reason: 'not in the catalogue' })).status).toBe(200);
   });
 
+  it('a missing, empty or blank reason is REASON_REQUIRED wherever a reason is required — a flag, a rescission, an adjustment, a make-up — and anything else wrong beside it is VALIDATION_FAILED; nothing written', async () => {
+    await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+    await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} });
+    const flagged = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'forged certificate' } });
+    const head = await t.head();
+    const codeOf = async (path: string, body: unknown, token = w.hr) => {
+      const res = await t.call('POST', `${yearPath()}${path}`, { token, body });
+      return [res.status, res.body.error?.code];
+    };
+    const adjust = (a: Record<string, unknown>) => ({ decision: 'approve', adjustments: [{ activityId: 'a1', hours: 5, ...a }] });
+    const rescission = `/fraud-flags/${flagged.body.flagId}/rescission`;
+    for (const [path, body] of [
+      ['/fraud-flags', {}],
+      ['/fraud-flags', { reason: ' ' }],
+      [rescission, {}],
+      [rescission, { reason: '' }],
+      ['/finalization', adjust({})],
+      ['/finalization', adjust({ reason: '\t' })],
+      ['/make-up', {}],
+      ['/make-up', { reason: '', until: '2026-12-31' }],
+    ] as const) {
+      expect([path, await codeOf(path, body)]).toEqual([path, [400, 'REASON_REQUIRED']]);
+    }
+    const institutionFlag = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024 } });
+    expect([institutionFlag.status, institutionFlag.body.error.code]).toEqual([400, 'REASON_REQUIRED']);
+    // Another fault beside it, or a reason that is not what the endpoint takes: the schema's answer.
+    for (const [path, body] of [
+      ['/fraud-flags', { reason: ' ', evidence: 'none' }],
+      ['/finalization', adjust({ hours: -1 })],
+      ['/make-up', { reason: 'holiday' }],
+      ['/fraud-flags', { reason: null }],
+    ] as const) {
+      expect([path, await codeOf(path, body)]).toEqual([path, [400, 'VALIDATION_FAILED']]);
+    }
+    expect(await t.head()).toBe(head);
+  });
+
   it('finalising an open year is NOT_CONFIRMED; adjusting above the verified is HOURS_ABOVE_VERIFIED', async () => {
     await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
     const open = await t.call('POST', `${yearPath()}/finalization`, { token: w.hr, body: { decision: 'approve' } });

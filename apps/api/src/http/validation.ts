@@ -51,8 +51,21 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown, prefix = ''): T
   if (value === ENCODED) throw validationError([{ field: 'body', reason: 'has a Content-Encoding: send it uncompressed' }], 'INVALID_JSON');
   if (value === NOT_I_JSON) throw validationError([{ field: 'body', reason: 'holds a string with an unpaired UTF-16 surrogate (\\uD800–\\uDFFF alone): not I-JSON (RFC 7493), which the hash chain (RFC 8785) requires' }], 'INVALID_JSON');
   const result = schema.safeParse(value);
-  if (!result.success) throw validationError(detailsOf(result.error, prefix));
+  if (!result.success) throw validationError(detailsOf(result.error, prefix), onlyReasonsMissing(result.error, value) ? 'REASON_REQUIRED' : 'VALIDATION_FAILED');
   return result.data;
+}
+
+/**
+ * A body whose only fault is a `reason` missing, empty or blank (a flag's, a rescission's, an
+ * adjustment's, a make-up's): API.md's error order names "a missing reason" among the 400s, and
+ * REASON_REQUIRED is the code it gives one (UnitVerify, where a reason is needed only sometimes).
+ */
+function onlyReasonsMissing(error: z.ZodError, value: unknown): boolean {
+  return error.issues.every((issue) => {
+    if (issue.path[issue.path.length - 1] !== 'reason') return false;
+    const given = issue.path.reduce<unknown>((at, key) => (typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
+    return given === undefined || (typeof given === 'string' && isBlank(given));
+  });
 }
 
 /** Endpoints that take no query parameters: any given is an unknown field (400). */

@@ -23,7 +23,7 @@ export class AuthorityFinalizeController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** 终审 (Art. 12 ¶3): final review of a confirmed year; `hours: 0` rejects an activity. */
-  @Endpoint('AuthorityFinalize (终审, Art. 12 ¶3): an authority covering the unit (and field) finalises a confirmed year', { response: responses.statement, body: finalizeBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, NOT_CONFIRMED, ACTIVITY_NOT_VERIFIED, CONTENT_ALREADY_COUNTED (a contentKey of an adjustment that another year already counts, Art. 13), POINTS_ALREADY_DECLARED (an adjustment above 0 bringing back an 8.8 set to 0 while another 8.8 is active), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_VERIFIED' } })
+  @Endpoint('AuthorityFinalize (终审, Art. 12 ¶3): an authority covering the unit (and field) finalises a confirmed year', { response: responses.statement, body: finalizeBody, errors: { 400: 'REASON_REQUIRED (no reason, or an empty or blank one) of an adjustment', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND, ACTIVITY_NOT_FOUND', 409: 'YEAR_VOIDED, NOT_CONFIRMED, ACTIVITY_NOT_VERIFIED, CONTENT_ALREADY_COUNTED (a contentKey of an adjustment that another year already counts, Art. 13), POINTS_ALREADY_DECLARED (an adjustment above 0 bringing back an 8.8 set to 0 while another 8.8 is active), CONCURRENCY_CONFLICT', 422: 'HOURS_ABOVE_VERIFIED' } })
   @Post()
   @HttpCode(200)
   async finalize(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

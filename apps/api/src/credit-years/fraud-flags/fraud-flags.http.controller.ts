@@ -29,7 +29,7 @@ const institutionFlagBody = z.strictObject({
 export class FraudFlagsController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
-  @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year. Each request makes a flag of its own, unless it carries an `Idempotency-Key` header (1–64 characters of A–Z, a–z, 0–9, _ or -; a UUID fits): the same key, body and actor again answers 200 with the same flagId and writes nothing — a retry after a lost answer flags nobody twice', { response: responses.flagged, body: flagBody, errors: { 200: 'the same Idempotency-Key, body and actor again: the same flagId', 400: 'a malformed Idempotency-Key (VALIDATION_FAILED, named in details)', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'IDEMPOTENCY_KEY_REUSED: the key was used by this actor for another flag of the person-year' } })
+  @Endpoint('FlagFraud (Art. 14): a 人社 authority covering the region voids the year. Each request makes a flag of its own, unless it carries an `Idempotency-Key` header (1–64 characters of A–Z, a–z, 0–9, _ or -; a UUID fits): the same key, body and actor again answers 200 with the same flagId and writes nothing — a retry after a lost answer flags nobody twice', { response: responses.flagged, body: flagBody, errors: { 200: 'the same Idempotency-Key, body and actor again: the same flagId', 400: 'REASON_REQUIRED (no reason, or an empty or blank one); a malformed Idempotency-Key (VALIDATION_FAILED, named in details)', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'IDEMPOTENCY_KEY_REUSED: the key was used by this actor for another flag of the person-year' } })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retry safe: the same key, body and actor again answers the same flag', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } })
   @Post('persons/:personId/years/:year/fraud-flags')
   @HttpCode(201)
@@ -46,7 +46,7 @@ export class FraudFlagsController {
     return { flagId: answer.flagId, status: answer.status };
   }
 
-  @Endpoint('RescindFraudFlag (Art. 14): the province 人社 authority restores the year', { response: responses.statement, body: rescindBody, errors: { 403: 'FORBIDDEN', 404: 'PERSON_YEAR_NOT_FOUND, FLAG_NOT_FOUND', 409: 'FLAG_ALREADY_RESCINDED' } })
+  @Endpoint('RescindFraudFlag (Art. 14): the province 人社 authority restores the year', { response: responses.statement, body: rescindBody, errors: { 400: 'REASON_REQUIRED (no reason, or an empty or blank one)', 403: 'FORBIDDEN', 404: 'PERSON_YEAR_NOT_FOUND, FLAG_NOT_FOUND', 409: 'FLAG_ALREADY_RESCINDED' } })
   @Post('persons/:personId/years/:year/fraud-flags/:flagId/rescission')
   @HttpCode(200)
   async rescind(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
@@ -57,7 +57,7 @@ export class FraudFlagsController {
     return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
   }
 
-  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses) as the store held them when the flag was accepted — a registration made after the 202 needs a later post — whenever the job runs. The same flag (institution, year, reason, courses as a set, whoever posts it) posted again by the same official with nothing written since answers the same job; posted after other writes (registrations made since, say) or by another official, it is a new job, which flags each holder that does not hold it yet. Nobody is flagged twice by it, and a person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { response: responses.jobAccepted, body: institutionFlagBody, errors: { 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
+  @Endpoint('FlagFraud on an institution (Art. 14): province 人社 only; a job flags each person-year holding its registrations (of the named courses) as the store held them when the flag was accepted — a registration made after the 202 needs a later post — whenever the job runs. The same flag (institution, year, reason, courses as a set, whoever posts it) posted again by the same official with nothing written since answers the same job; posted after other writes (registrations made since, say) or by another official, it is a new job, which flags each holder that does not hold it yet. Nobody is flagged twice by it, and a person-year whose flag from it was rescinded keeps the rescission: to void it again, flag it on its own or give another reason.', { response: responses.jobAccepted, body: institutionFlagBody, errors: { 400: 'REASON_REQUIRED (no reason, or an empty or blank one)', 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE: REDIS_URL is set and Redis did not answer within 5 s (nothing known enqueued; a retry of the same request flags nobody twice)' } })
   @Post('institutions/:institutionId/fraud-flags')
   @HttpCode(202)
   async flagInstitution(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {

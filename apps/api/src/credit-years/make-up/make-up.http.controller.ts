@@ -20,7 +20,7 @@ export class MakeUpController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   /** Art. 13: a legitimate reason for a short year, possibly extending its make-up period. */
-  @Endpoint('MakeUpReason (Art. 13): the unit or an authority records a legitimate reason, possibly extending the period. A unit\'s reason on a year never written to opens it with that unit, once the year has begun; before, and for an authority, such a year is 404. The reason that stands, sent again exactly as recorded (reason, note, until), records nothing', { response: responses.statement, body: makeUpBody, errors: { 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED, TOO_MANY_CHANGES (a person-year takes at most 100 recorded reasons)' } })
+  @Endpoint('MakeUpReason (Art. 13): the unit or an authority records a legitimate reason, possibly extending the period. A unit\'s reason on a year never written to opens it with that unit, once the year has begun; before, and for an authority, such a year is 404. The reason that stands, sent again exactly as recorded (reason, note, until), records nothing', { response: responses.statement, body: makeUpBody, errors: { 400: 'REASON_REQUIRED (no reason, or an empty or blank one)', 403: 'FORBIDDEN, OUT_OF_SCOPE', 404: 'PERSON_YEAR_NOT_FOUND', 409: 'YEAR_VOIDED, TOO_MANY_CHANGES (a person-year takes at most 100 recorded reasons)' } })
   @Post()
   @HttpCode(200)
   async record(@Param() params: unknown, @Query() query: unknown, @Body() body: unknown, @Meta() meta: CommandMetadata) {
