@@ -104,8 +104,10 @@ it('a worker started while its Redis is away says so — projections run, job pr
 
 it('a worker whose Redis falls silent with its connections open says so within seconds, and says when it answers again', async () => {
   const { proxy, url } = await TcpProxy.forUrl(REDIS_URL, 6379);
-  const silent = await startWorker(anotherWorker(url, `jx-split-silent-${tag}`));
+  const silent = await startWorker({ ...anotherWorker(url, `jx-split-silent-${tag}`), LOG_LEVEL: 'info' });
   try {
+    // The watch's connection is open and answered once: the silence comes on open connections.
+    await silent.printed("Redis answered the first of the watch's checks");
     // A paused or hung Redis: every connection stays open, nothing answers, nobody is told.
     proxy.freeze();
     await silent.printed('Redis did not answer a check within 2000 ms');

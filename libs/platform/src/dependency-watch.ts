@@ -2,20 +2,25 @@
  * A dependency can fall silent with its connections open — a paused or hung Redis, a network that
  * drops packets — and then its client reports nothing: commands simply wait, and whatever runs on
  * them (BullMQ's job processors) with them, while the log stays quiet. A watch asks it to answer
- * every `everyMs` (one check at a time) and reports each check that fails or goes unanswered within
- * `timeoutMs`, then the first that succeeds after them.
+ * every `everyMs` (one check at a time) and reports each check left unanswered for `timeoutMs`,
+ * then the first answer after them. A check the client refuses at once (no connection: the
+ * client's own errors say so) is no silence: it reports nothing and ends none.
  */
 export interface DependencyWatchOptions {
   /** Named in what is reported: `Redis`. */
   name: string;
   /** Resolves when the dependency answers. */
   check: () => Promise<void>;
+  /** A failure of the check that is itself an unanswered command (the client's own timeout). */
+  isTimeout?: (error: unknown) => boolean;
   everyMs: number;
   timeoutMs: number;
-  /** What the processes wait for meanwhile, named in the report: `job processors wait for it`. */
+  /** What the processes wait for meanwhile, named in the report: `the job processors wait for it`. */
   consequence: string;
-  onFailure: (error: DependencyUnansweredError) => void;
-  onRecovered: () => void;
+  onSilent: (error: DependencyUnansweredError) => void;
+  onAnswered: () => void;
+  /** The first check answered: the watch is under way. */
+  onFirstAnswer?: () => void;
 }
 
 export class DependencyUnansweredError extends Error {
@@ -25,15 +30,24 @@ export class DependencyUnansweredError extends Error {
 /** Rejects when `work` has not settled within `ms` (`work` itself runs on). */
 export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer')), ms);
+    const timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
     work.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
 
+export class DeadlineError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+type Outcome = 'answered' | 'silent' | 'refused';
+
 export class DependencyWatch {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
-  private failing = false;
+  private silent = false;
+  private answeredOnce = false;
 
   constructor(private readonly options: DependencyWatchOptions) {}
 
@@ -56,18 +70,20 @@ export class DependencyWatch {
   }
 
   private async checkOnce(): Promise<void> {
-    const { name, check, timeoutMs, consequence } = this.options;
-    const failure = await withDeadline(Promise.resolve().then(check), timeoutMs).then(
-      () => null,
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    const { name, check, timeoutMs, consequence, isTimeout = () => false } = this.options;
+    const outcome = await withDeadline(Promise.resolve().then(check), timeoutMs).then(
+      (): Outcome => 'answered',
+      (error: unknown): Outcome => (error instanceof DeadlineError || isTimeout(error) ? 'silent' : 'refused'),
     );
-    if (!this.running) return;
-    if (failure === null) {
-      if (this.failing) this.options.onRecovered();
-      this.failing = false;
+    if (!this.running || outcome === 'refused') return;
+    if (outcome === 'silent') {
+      this.silent = true;
+      this.options.onSilent(new DependencyUnansweredError(`${name} did not answer a check within ${timeoutMs} ms: ${consequence}`));
       return;
     }
-    this.failing = true;
-    this.options.onFailure(new DependencyUnansweredError(`${name} did not answer a check within ${timeoutMs} ms (${failure}): ${consequence}`));
+    if (this.silent) this.options.onAnswered();
+    this.silent = false;
+    if (!this.answeredOnce) this.options.onFirstAnswer?.();
+    this.answeredOnce = true;
   }
 }
