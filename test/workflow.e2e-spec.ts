@@ -179,39 +179,52 @@ describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
     expect((await verify({ decision: 'reject', reason: 'not in the catalogue' })).status).toBe(200);
   });
 
-  it('a missing, empty or blank reason is REASON_REQUIRED wherever a reason is required — a flag, a rescission, an adjustment, a make-up — and anything else wrong beside it is VALIDATION_FAILED; nothing written', async () => {
+  it('a missing, empty or blank reason is REASON_REQUIRED wherever a reason is required — a flag, a rescission, an adjustment, a make-up — and only when nothing else is wrong; nothing written', async () => {
     await declare(w.institution, activity({ unitId: 'u1', evidence: undefined }));
+    await declare(w.pro, activity({ activityId: 'mine' }));
+    await t.call('POST', `${yearPath()}/activities/mine/verification`, { token: w.unit, body: { decision: 'approve' } });
     await t.call('POST', `${yearPath()}/unit-confirmation`, { token: w.unit, body: {} });
+    await declare(w.pro, activity({ activityId: 'pending' }));
     const flagged = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: 'forged certificate' } });
     const head = await t.head();
-    const codeOf = async (path: string, body: unknown, token = w.hr) => {
-      const res = await t.call('POST', `${yearPath()}${path}`, { token, body });
-      return [res.status, res.body.error?.code];
+    const answer = async (path: string, body: unknown, options: { token?: string; headers?: Record<string, string> } = {}) => {
+      const res = await t.call('POST', path.startsWith('/api/') ? path : `${yearPath()}${path}`, { token: w.hr, body, ...options });
+      return { status: res.status, code: res.body.error?.code, article: res.body.error?.article, fields: res.body.error?.details?.map((d: { field: string }) => d.field) };
     };
-    const adjust = (a: Record<string, unknown>) => ({ decision: 'approve', adjustments: [{ activityId: 'a1', hours: 5, ...a }] });
+    const adjust = (...adjustments: Array<Record<string, unknown>>) => ({ decision: 'approve', adjustments: adjustments.map((a) => ({ activityId: 'a1', hours: 5, ...a })) });
     const rescission = `/fraud-flags/${flagged.body.flagId}/rescission`;
-    for (const [path, body] of [
-      ['/fraud-flags', {}],
-      ['/fraud-flags', { reason: ' ' }],
-      [rescission, {}],
-      [rescission, { reason: '' }],
-      ['/finalization', adjust({})],
-      ['/finalization', adjust({ reason: '\t' })],
-      ['/make-up', {}],
-      ['/make-up', { reason: '', until: '2026-12-31' }],
+    for (const [path, body, article, fields] of [
+      ['/fraud-flags', {}, '14', ['reason']],
+      ['/fraud-flags', { reason: ' ' }, '14', ['reason']],
+      ['/fraud-flags', { reason: ' '.repeat(501) }, '14', ['reason']],
+      [rescission, {}, '14', ['reason']],
+      [rescission, { reason: '' }, '14', ['reason']],
+      ['/api/institutions/inst1/fraud-flags', { year: 2024 }, '14', ['reason']],
+      ['/finalization', adjust({}), '12', ['adjustments.0.reason']],
+      ['/finalization', adjust({ reason: 'fewer hours' }, { activityId: 'mine', reason: '\t' }), '12', ['adjustments.1.reason']],
+      ['/make-up', {}, '13', ['reason']],
+      ['/make-up', { reason: '', until: '2026-12-31' }, '13', ['reason']],
     ] as const) {
-      expect([path, await codeOf(path, body)]).toEqual([path, [400, 'REASON_REQUIRED']]);
+      expect([path, await answer(path, body)]).toEqual([path, { status: 400, code: 'REASON_REQUIRED', article, fields }]);
     }
-    const institutionFlag = await t.call('POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024 } });
-    expect([institutionFlag.status, institutionFlag.body.error.code]).toEqual([400, 'REASON_REQUIRED']);
-    // Another fault beside it, or a reason that is not what the endpoint takes: the schema's answer.
-    for (const [path, body] of [
-      ['/fraud-flags', { reason: ' ', evidence: 'none' }],
-      ['/finalization', adjust({ hours: -1 })],
-      ['/make-up', { reason: 'holiday' }],
-      ['/fraud-flags', { reason: null }],
+    // Anything else wrong beside it — in the body, in what the endpoint checks after it, in a header — or
+    // a reason that is not one the endpoint takes: the answer names the faults, VALIDATION_FAILED.
+    for (const [path, body, headers] of [
+      ['/fraud-flags', { reason: ' ', evidence: 'none' }, {}],
+      ['/fraud-flags', { reason: null }, {}],
+      ['/fraud-flags', { reason: '' }, { 'idempotency-key': 'not a key!' }],
+      ['/api/institutions/inst1/fraud-flags', { year: 1999 }, {}],
+      ['/finalization', adjust({ hours: -1 }), {}],
+      ['/finalization', adjust({}, { reason: 'twice the same activity' }), {}],
+      ['/make-up', { reason: 'holiday' }, {}],
+      ['/make-up', { reason: ' ', until: '2024-06-01' }, {}],
     ] as const) {
-      expect([path, await codeOf(path, body)]).toEqual([path, [400, 'VALIDATION_FAILED']]);
+      expect([path, (await answer(path, body, { headers })).code]).toEqual([path, 'VALIDATION_FAILED']);
+    }
+    // Where a reason is needed only sometimes (UnitVerify, an approval at the claimed hours), a faulty
+    // one given anyway is the field's fault, not a missing reason.
+    for (const reason of [' '.repeat(501), '\u000b']) {
+      expect((await answer('/activities/pending/verification', { decision: 'approve', reason }, { token: w.unit })).code).toBe('VALIDATION_FAILED');
     }
     expect(await t.head()).toBe(head);
   });

@@ -51,21 +51,56 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown, prefix = ''): T
   if (value === ENCODED) throw validationError([{ field: 'body', reason: 'has a Content-Encoding: send it uncompressed' }], 'INVALID_JSON');
   if (value === NOT_I_JSON) throw validationError([{ field: 'body', reason: 'holds a string with an unpaired UTF-16 surrogate (\\uD800–\\uDFFF alone): not I-JSON (RFC 7493), which the hash chain (RFC 8785) requires' }], 'INVALID_JSON');
   const result = schema.safeParse(value);
-  if (!result.success) throw validationError(detailsOf(result.error, prefix), onlyReasonsMissing(result.error, value) ? 'REASON_REQUIRED' : 'VALIDATION_FAILED');
+  if (!result.success) throw validationError(detailsOf(result.error, prefix));
   return result.data;
 }
 
+export interface ReasonedBody<T> {
+  body: T;
+  /** Throws 400 REASON_REQUIRED if a reason was missing: called once every other check of the request passed. */
+  requireReasons(): void;
+}
+
 /**
- * A body whose only fault is a `reason` missing, empty or blank (a flag's, a rescission's, an
- * adjustment's, a make-up's): API.md's error order names "a missing reason" among the 400s, and
- * REASON_REQUIRED is the code it gives one (UnitVerify, where a reason is needed only sometimes).
+ * A body whose `reason`s are required (a flag, a rescission, an adjustment, a make-up): API.md's
+ * error order names "a missing reason" among the 400s, with REASON_REQUIRED its code (UnitVerify).
+ * A reason missing, empty or blank is set aside for `standIn` and the rest judged as usual: any
+ * other fault answers VALIDATION_FAILED naming them all; otherwise the caller's own checks run,
+ * then `requireReasons` answers REASON_REQUIRED, so that the code means the reason was the only fault.
  */
-function onlyReasonsMissing(error: z.ZodError, value: unknown): boolean {
-  return error.issues.every((issue) => {
-    if (issue.path[issue.path.length - 1] !== 'reason') return false;
-    const given = issue.path.reduce<unknown>((at, key) => (typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
-    return given === undefined || (typeof given === 'string' && isBlank(given));
-  });
+export function parseRequiringReasons<T>(schema: ZodType<T>, value: unknown, refusal: { standIn: string; message: string; article: string }): ReasonedBody<T> {
+  const first = schema.safeParse(value);
+  if (first.success) return { body: first.data, requireReasons: () => undefined };
+  const paths = first.error.issues.map((issue) => issue.path).filter((path) => path[path.length - 1] === 'reason' && isNoReason(valueAt(value, path)));
+  // One path each, however many of the schema's checks it failed (empty, and so blank too).
+  const missing = paths.filter((path, i) => paths.findIndex((p) => p.join('.') === path.join('.')) === i);
+  // No reason missing: the schema's answer (or a marker's: JSON that could not be read).
+  if (missing.length === 0) parseWith(schema, value);
+  const completed = structuredClone(value) as Record<PropertyKey, unknown>;
+  for (const path of missing) (valueAt(completed, path.slice(0, -1)) as Record<PropertyKey, unknown>).reason = refusal.standIn;
+  const second = schema.safeParse(completed);
+  if (!second.success) {
+    const all = [...detailsOf(first.error, ''), ...detailsOf(second.error, '')];
+    throw validationError(all.filter((d, i) => all.findIndex((e) => e.field === d.field && e.reason === d.reason) === i));
+  }
+  const details = missing.map((path) => ({ field: path.map(String).join('.'), reason: 'is required: not empty, not blank' }));
+  return {
+    body: second.data,
+    requireReasons: () => {
+      throw new HttpError(400, 'REASON_REQUIRED', refusal.message, refusal.article, details);
+    },
+  };
+}
+
+const isNoReason = (given: unknown): boolean => given === undefined || (typeof given === 'string' && isBlank(given));
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
 }
 
 /** Endpoints that take no query parameters: any given is an unknown field (400). */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AuthorityFinalize, type CommandMetadata } from '@jx/application';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { hours, id, parseWith, printable, reasonText, noQuery } from '../../http/validation';
+import { hours, id, parseRequiringReasons, parseWith, printable, reasonText, noQuery } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 import * as responses from '../../http/responses';
@@ -30,7 +30,8 @@ export class AuthorityFinalizeController {
     requireRole(meta.actor, 'authority');
     const path = parseWith(personYearPath, params);
     parseWith(noQuery, query);
-    const dto = parseWith(finalizeBody, body);
+    const { body: dto, requireReasons } = parseRequiringReasons(finalizeBody, body, { standIn: 'x', message: 'an adjustment needs a reason (not empty, not blank)', article: '12' });
+    requireReasons();
     const adjustments = (dto.adjustments ?? []).map((a) => ({ ...a, contentKey: a.contentKey ?? null }));
     return this.bus.execute(new AuthorityFinalize({ ...path, adjustments }, meta));
   }

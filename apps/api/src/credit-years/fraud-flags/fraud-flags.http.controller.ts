@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { FlagFraud, FlagInstitutionFraud, idempotentFlagId, RescindFraudFlag, type CommandMetadata } from '@jx/application';
 import { requireHr } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { evidence, id, parseWith, printable, reasonText, noQuery } from '../../http/validation';
+import { evidence, id, parseRequiringReasons, parseWith, printable, reasonText, noQuery } from '../../http/validation';
 import { flagPath, personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 import * as responses from '../../http/responses';
@@ -25,6 +25,9 @@ const institutionFlagBody = z.strictObject({
 });
 
 /** Art. 14: falsified material voids the year; only 人社 flags, only the province rescinds. */
+/** Art. 14: a flag says why it voids the year. */
+const FLAG_NEEDS_A_REASON = { standIn: 'x', message: 'a fraud flag needs a reason (not empty, not blank)', article: '14' };
+
 @Controller('api')
 export class FraudFlagsController {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
@@ -37,8 +40,9 @@ export class FraudFlagsController {
     requireHr(meta.actor);
     const path = parseWith(personYearPath, params);
     parseWith(noQuery, query);
-    const dto = parseWith(flagBody, body);
+    const { body: dto, requireReasons } = parseRequiringReasons(flagBody, body, FLAG_NEEDS_A_REASON);
     const header = parseWith(idempotencyKey, key === undefined ? {} : { 'Idempotency-Key': key });
+    requireReasons();
     const given = header['Idempotency-Key'];
     const flagId = given === undefined ? randomUUID() : idempotentFlagId(meta.actor, path.personId, path.year, given);
     const answer = await this.bus.execute(new FlagFraud({ ...path, flagId, reason: dto.reason, evidence: dto.evidence ?? [], institutionId: null, courses: null, registeredUpTo: null }, meta));
@@ -53,7 +57,8 @@ export class FraudFlagsController {
     requireHr(meta.actor, true);
     const path = parseWith(flagPath, params);
     parseWith(noQuery, query);
-    const dto = parseWith(rescindBody, body);
+    const { body: dto, requireReasons } = parseRequiringReasons(rescindBody, body, { standIn: 'x', message: 'a rescission needs a reason (not empty, not blank)', article: '14' });
+    requireReasons();
     return this.bus.execute(new RescindFraudFlag({ ...path, reason: dto.reason }, meta));
   }
 
@@ -64,7 +69,8 @@ export class FraudFlagsController {
     requireHr(meta.actor, true);
     const { institutionId } = parseWith(z.strictObject({ institutionId: id }), params);
     parseWith(noQuery, query);
-    const dto = parseWith(institutionFlagBody, body);
+    const { body: dto, requireReasons } = parseRequiringReasons(institutionFlagBody, body, FLAG_NEEDS_A_REASON);
+    requireReasons();
     return this.bus.execute(new FlagInstitutionFraud({ institutionId, year: dto.year, reason: dto.reason, courses: dto.courses ?? null }, meta));
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MakeUpReason, type CommandMetadata } from '@jx/application';
 import { requireRole } from '../../http/policies';
 import { Meta } from '../../http/request-context';
-import { date, parseWith, text, validationError, noQuery } from '../../http/validation';
+import { date, parseRequiringReasons, parseWith, text, validationError, noQuery } from '../../http/validation';
 import { personYearPath } from '../person-year.path';
 import { Endpoint } from '../../http/openapi';
 import * as responses from '../../http/responses';
@@ -27,10 +27,11 @@ export class MakeUpController {
     requireRole(meta.actor, 'unit', 'authority');
     const path = parseWith(personYearPath, params);
     parseWith(noQuery, query);
-    const dto = parseWith(makeUpBody, body);
+    const { body: dto, requireReasons } = parseRequiringReasons(makeUpBody, body, { standIn: 'other', message: 'a legitimate reason is required: injury, illness, pregnancy or other', article: '13' });
     if (dto.until !== undefined && dto.until <= `${path.year}-12-31`) {
       throw validationError([{ field: 'until', reason: `must be after the year ${path.year}` }]);
     }
+    requireReasons();
     return this.bus.execute(new MakeUpReason({ ...path, reason: dto.reason, note: dto.note ?? null, until: dto.until ?? null }, meta));
   }
 }
