@@ -164,6 +164,15 @@ it('npm run token refuses what would make a useless or ambiguous token, saying w
     expect([args, run.status, run.stdout, run.stderr.trim().split('\n')[0]]).toEqual([args, 1, '', message]);
   }
   expect(token('role=authority', 'region=360000', 'hours=0.5').status).toBe(0);
+  // Without sub=, the user id names the role and its scope: two institutions' tokens are two actors.
+  const subOf = (...args: string[]) => JSON.parse(Buffer.from(token(...args).stdout.trim().split('.')[1]!, 'base64url').toString()).sub;
+  expect([
+    subOf('role=institution', 'institutionId=inst1'),
+    subOf('role=institution', 'institutionId=inst2'),
+    subOf('role=professional', 'personId=p1', 'unitId=u1'),
+    subOf('role=authority', 'region=360100', 'industry=health'),
+    subOf('role=unit', 'unitId=u1', 'sub=hr-alice'),
+  ]).toEqual(['institution-inst1-cli', 'institution-inst2-cli', 'professional-p1-u1-cli', 'authority-360100-health-cli', 'hr-alice']);
   // Asked for help it says how; given nothing, it says so, with the same usage.
   const help = token('--help');
   expect([help.status, help.stdout]).toEqual([0, expect.stringContaining('usage: npm run token -- role=<role>')]);

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { claimsOf } from '../http/auth.guard';
 
 const USAGE = `usage: npm run token -- role=<role> [claims…] [sub=<id>] [hours=8]
+  sub defaults to the role and its scope claims: role=unit unitId=u1 → unit-u1-cli
   role=professional personId=<id> unitId=<id>   role=institution institutionId=<id>
   role=unit unitId=<id>                          role=authority region=<6 digits> [industry=<field>]
   role=regulator region=<6 digits>
@@ -18,6 +19,16 @@ const USAGE = `usage: npm run token -- role=<role> [claims…] [sub=<id>] [hours
 
 /** The claims API.md names (exp is set from hours), and hours: anything else is a typo. */
 const KEYS = new Set(['role', 'sub', 'personId', 'unitId', 'institutionId', 'region', 'industry', 'hours']);
+
+/**
+ * A user id naming the role and its scope (`institution-inst1-cli`, `authority-360000-health-cli`):
+ * tokens for two institutions or two units are two actors, as they would be in production (an exact
+ * repeat of a declaration is judged by `sub` and role: API.md).
+ */
+function defaultSub(claims: Record<string, string>): string {
+  const scope = [claims.personId, claims.unitId, claims.institutionId, claims.region, claims.industry].filter((c) => c !== undefined);
+  return [claims.role ?? 'user', ...scope, 'cli'].join('-');
+}
 
 /** AUTH_JWT_SECRET, else the embedded default's development secret (main.ts keeps it there), else where it was looked for. */
 function secretInUse(): { secret: string } | { missing: string } {
@@ -53,7 +64,7 @@ async function main(): Promise<void> {
   const hours = Number(claims.hours ?? '8');
   if (!(Number.isFinite(hours) && hours > 0 && hours <= 24 * 366)) throw new Error(`hours must be a number of hours above 0 (at most a year), got ${claims.hours}`);
   delete claims.hours;
-  const sub = claims.sub ?? `${claims.role ?? 'user'}-cli`;
+  const sub = claims.sub ?? defaultSub(claims);
   // Refuse what the server would refuse (an unknown role, a missing or malformed scope claim).
   claimsOf({ ...claims, sub });
   const inUse = secretInUse();
