@@ -140,7 +140,9 @@ function rawStatus(path: string, headerLines: string[], body: string, method = '
   const { hostname, port } = new URL(t.baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      socket.end([`${method} ${path} HTTP/1.1`, `host: ${hostname}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close', ...headerLines, '', body].join('\r\n'));
+      // Written, not ended: a client that half-closes its socket is taken as gone (Node's HTTP server
+      // drops the request), which would race the answer. `connection: close` makes the server end it.
+      socket.write([`${method} ${path} HTTP/1.1`, `host: ${hostname}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close', ...headerLines, '', body].join('\r\n'));
     });
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
