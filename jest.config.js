@@ -26,5 +26,15 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.js' },
+    // The suites of the workflow again, on the production stack's stores: PostgreSQL events and read
+    // models, BullMQ on Redis (test/support/production-stack.ts).
+    {
+      ...base,
+      displayName: 'e2e-production',
+      testMatch: ['workflow', 'queries', 'fraud', 'time-and-make-up', 'concurrency', 'role-scope-matrix', 'rule-sets', 'responses'].map((name) => `<rootDir>/test/${name}.e2e-spec.ts`),
+      setupFiles: ['<rootDir>/test/support/production-stack.setup.js'],
+      globalSetup: '<rootDir>/test/support/production-stack.global-setup.js',
+      globalTeardown: '<rootDir>/test/support/production-stack.global-teardown.js',
+    },
   ],
 };

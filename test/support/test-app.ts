@@ -11,6 +11,7 @@ import { SignJWT } from 'jose';
 import type { Clock } from '@jx/application';
 import { loadConfig } from '@jx/config';
 import { EVENT_STORE, type EventStore } from '@jx/event-store';
+import { dropForDataDir, onProductionStack, productionStackEnv } from './production-stack';
 import type { RuleSetRegistry } from '@jx/rules';
 import { createApp } from '../../apps/api/src/app.factory';
 import { ReadModelsProjection } from '../../apps/worker/src/projections/read-models.projection-service';
@@ -76,7 +77,10 @@ export interface TestApp {
 export async function startTestApp(options: { now?: string; rules?: RuleSetRegistry; env?: Record<string, string>; dataDir?: string } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'jx-e2e-'));
   // No shutdown grace: these apps are closed by the test, with nothing on its way to them.
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', SHUTDOWN_GRACE_MS: '0', ...options.env });
+  // The e2e-production project: the same app on PostgreSQL and Redis, named after its DATA_DIR.
+  const effectiveDataDir = options.env?.DATA_DIR ?? dataDir;
+  const stack = onProductionStack() ? productionStackEnv(effectiveDataDir) : {};
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', SHUTDOWN_GRACE_MS: '0', ...stack, ...options.env });
   const clock = new TestClock(options.now ?? '2024-06-01T02:00:00.000Z');
   const app = await createApp(config, { clock, ...(options.rules ? { rules: options.rules } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -118,6 +122,8 @@ export async function startTestApp(options: { now?: string; rules?: RuleSetRegis
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+      // What this app made goes with it (a DATA_DIR the test gave is the test's: the teardown sweeps it).
+      if (onProductionStack() && options.env?.DATA_DIR === undefined) await dropForDataDir(dataDir);
     },
   };
 }
