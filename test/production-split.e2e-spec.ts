@@ -62,9 +62,11 @@ afterAll(async () => {
   await client.query(`DROP SCHEMA IF EXISTS jx_split_rm_${tag} CASCADE`);
   await client.query(`DROP SCHEMA IF EXISTS jx_split_rm_${tag}_b CASCADE`);
   await client.end();
-  const queue = new Queue(`jx-split-${tag}`, { connection: { url: REDIS_URL } });
-  await queue.obliterate({ force: true });
-  await queue.close();
+  for (const name of [`jx-split-${tag}`, `jx-split-silent-${tag}`]) {
+    const queue = new Queue(name, { connection: { url: REDIS_URL } });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
