@@ -172,7 +172,12 @@ it('npm run token refuses what would make a useless or ambiguous token, saying w
     subOf('role=professional', 'personId=p1', 'unitId=u1'),
     subOf('role=authority', 'region=360100', 'industry=health'),
     subOf('role=unit', 'unitId=u1', 'sub=hr-alice'),
-  ]).toEqual(['institution-inst1-cli', 'institution-inst2-cli', 'professional-p1-u1-cli', 'authority-360100-health-cli', 'hr-alice']);
+    subOf('role=professional', 'personId=a-b', 'unitId=c'),
+    subOf('role=professional', 'personId=a', 'unitId=b-c'),
+  ]).toEqual(['institution:inst1:cli', 'institution:inst2:cli', 'professional:p1:u1:cli', 'authority:360100:health:cli', 'hr-alice', 'professional:a-b:c:cli', 'professional:a:b-c:cli']);
+  // Ids at their longest would make a default over the 128 characters a token's sub may hold: say so.
+  const long = token('role=professional', `personId=${'p'.repeat(64)}`, `unitId=${'u'.repeat(64)}`);
+  expect([long.status, long.stdout, long.stderr.trim()]).toEqual([1, '', 'the default sub (146 characters: the role and its scope claims) is longer than the 128 a token may carry: give sub=']);
   // Asked for help it says how; given nothing, it says so, with the same usage.
   const help = token('--help');
   expect([help.status, help.stdout]).toEqual([0, expect.stringContaining('usage: npm run token -- role=<role>')]);

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { claimsOf } from '../http/auth.guard';
 
 const USAGE = `usage: npm run token -- role=<role> [claims…] [sub=<id>] [hours=8]
-  sub defaults to the role and its scope claims: role=unit unitId=u1 → unit-u1-cli
+  sub defaults to the role and its scope claims: role=unit unitId=u1 → unit:u1:cli
   role=professional personId=<id> unitId=<id>   role=institution institutionId=<id>
   role=unit unitId=<id>                          role=authority region=<6 digits> [industry=<field>]
   role=regulator region=<6 digits>
@@ -21,14 +21,20 @@ const USAGE = `usage: npm run token -- role=<role> [claims…] [sub=<id>] [hours
 const KEYS = new Set(['role', 'sub', 'personId', 'unitId', 'institutionId', 'region', 'industry', 'hours']);
 
 /**
- * A user id naming the role and its scope (`institution-inst1-cli`, `authority-360000-health-cli`):
+ * A user id naming the role and its scope (`institution:inst1:cli`, `authority:360000:health:cli`):
  * tokens for two institutions or two units are two actors, as they would be in production (an exact
- * repeat of a declaration is judged by `sub` and role: API.md).
+ * repeat of a declaration is judged by `sub` and role: API.md). Joined by `:`, which no id holds,
+ * so that two scopes never give one id.
  */
 function defaultSub(claims: Record<string, string>): string {
   const scope = [claims.personId, claims.unitId, claims.institutionId, claims.region, claims.industry].filter((c) => c !== undefined);
-  return [claims.role ?? 'user', ...scope, 'cli'].join('-');
+  const sub = [claims.role ?? 'user', ...scope, 'cli'].join(':');
+  if (sub.length > MAX_SUB) throw new Error(`the default sub (${sub.length} characters: the role and its scope claims) is longer than the ${MAX_SUB} a token may carry: give sub=`);
+  return sub;
 }
+
+/** What the server takes in a token's sub (apps/api/src/http/auth.guard.ts). */
+const MAX_SUB = 128;
 
 /** AUTH_JWT_SECRET, else the embedded default's development secret (main.ts keeps it there), else where it was looked for. */
 function secretInUse(): { secret: string } | { missing: string } {
