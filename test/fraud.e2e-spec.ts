@@ -230,7 +230,7 @@ it('with REDIS_URL set and Redis away, the job endpoints answer 503 SERVICE_UNAV
   }
 }, 20_000); // each job call waits its 5 s for Redis before answering 503
 
-it('an institution flag job outlives a restart of the embedded default: its progress is still answered (jobs journaled in DATA_DIR)', async () => {
+it('an institution flag job outlives a restart: its progress is still answered (journaled in DATA_DIR on the embedded default, kept in Redis on BullMQ)', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'jx-jobs-restart-'));
   try {
     const before = await startTestApp({ now: '2024-12-01T02:00:00.000Z', env: { DATA_DIR: dataDir } });
