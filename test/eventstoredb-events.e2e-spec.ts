@@ -77,3 +77,17 @@ it('answers 503 SERVICE_UNAVAILABLE while EventStoreDB is away, writes nothing, 
   expect((await t.call('GET', yearPath(), { token: w.pro })).body.activities.map((a: { activityId: string }) => a.activityId)).toEqual(expect.arrayContaining(['o-before', 'o-during']));
   expect((await t.call('GET', '/api/health')).status).toBe(200);
 }, 60_000);
+
+it.each(['Server Is Busy', 'Server Is Not Ready'] as const)('answers 503 SERVICE_UNAVAILABLE when EventStoreDB does not handle an append ("%s"), writes nothing, and takes the same request once it does', async (reason) => {
+  const head = await t.head();
+  const body = activity({ activityId: `o-${reason.length}` });
+  server.notHandled = reason;
+  try {
+    const declared = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body });
+    expect([declared.status, declared.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect(await t.head()).toBe(head);
+  } finally {
+    server.notHandled = null;
+  }
+  expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body })).status).toBe(201);
+}, 60_000);

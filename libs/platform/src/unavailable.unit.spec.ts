@@ -1,4 +1,4 @@
-import { convertToCommandError } from '@eventstore/db-client';
+import { UnknownError, convertToCommandError } from '@eventstore/db-client';
 import { isStoreUnavailable } from './unavailable';
 
 /** gRPC status codes (grpc.status). */
@@ -33,6 +33,8 @@ describe('a store that does not answer, told from a request or code that is wron
     ['EventStoreDB past its deadline', esdbError(status.DEADLINE_EXCEEDED)],
     ['no EventStoreDB node found by cluster discovery (several hosts, or esdb+discover)', new Error('Failed to discover after 10 attempts.')],
     ['an EventStoreDB read or append past the adapter\'s own deadline', Object.assign(new Error('EventStoreDB did not finish a read within 30000 ms'), { type: 'deadline-exceeded' })],
+    ['an EventStoreDB server too busy for an append (as the client reports its BatchAppend answer)', new UnknownError(undefined, 'Could not recognize Server Is Busy')],
+    ['an EventStoreDB server not ready for an append (starting, or catching up)', new UnknownError(undefined, 'Could not recognize Server Is Not Ready')],
     ['an EventStoreDB node that is not the leader', esdbError(status.NOT_FOUND, { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' })],
   ])('%s is unavailable', (_what, error) => {
     expect(isStoreUnavailable(error)).toBe(true);
@@ -46,6 +48,7 @@ describe('a store that does not answer, told from a request or code that is wron
     ['SQLite constraint', withCode('SQLITE_CONSTRAINT')],
     ['EventStoreDB wrong expected version', esdbError(status.FAILED_PRECONDITION, { exception: 'wrong-expected-version', 'stream-name': 's', 'expected-version': '1', 'actual-version': '2' })],
     ['EventStoreDB access denied', esdbError(status.PERMISSION_DENIED, { exception: 'access-denied' })],
+    ['an EventStoreDB refusal the client does not know otherwise', new UnknownError(undefined, 'Could not recognize Unknown NotHandledReason (7)')],
     ['a plain error', new Error('boom')],
     ['not an error', 'ECONNREFUSED'],
     ['an aggregate with one real failure', new AggregateError([withCode('ECONNREFUSED'), new Error('boom')])],

@@ -11,7 +11,10 @@
  *   invalid position.", as the server's source answers an invalid read position; not seen from a
  *   running server), past the end reads nothing;
  * - Streams/BatchAppend: expected revisions (no stream, exists, a revision, any), refused with the
- *   WrongExpectedVersion detail the client turns into WrongExpectedVersionError.
+ *   WrongExpectedVersion detail the client turns into WrongExpectedVersionError; while
+ *   `notHandled` is set, every append is answered as the server's BatchAppend answers one it does
+ *   not handle ("Server Is Busy", "Server Is Not Ready": a status with that message and an empty
+ *   detail, Streams.BatchAppend.cs), writing nothing.
  * Each event is a record of its own, commit = prepare = its log position, and system records
  * ($-streams) interleave with the events, as in a real log. What it cannot show: the server's own
  * behaviour (indexing delays, scavenging, clustering, authentication); the real contract run with
@@ -49,6 +52,8 @@ export interface FakeEventStoreDb {
   url: string;
   port: number;
   log: FakeLog;
+  /** While set, appends are not handled, and answered so (see above). */
+  notHandled: 'Server Is Busy' | 'Server Is Not Ready' | null;
   close(): Promise<void>;
 }
 
@@ -143,8 +148,17 @@ function wrongExpectedVersion(options: pb.BatchAppendReq.Options, current: numbe
   return refusal;
 }
 
+function notHandledStatus(message: string): status.Status {
+  const detail = new Any();
+  detail.pack(new shared.Empty().serializeBinary(), 'google.protobuf.Empty');
+  const refusal = new status.Status();
+  refusal.setMessage(message);
+  refusal.setDetails(detail);
+  return refusal;
+}
+
 /** Appends one batch (all its messages, under its expected revision) and answers it. */
-function appendBatch(log: Log, correlationId: string, options: pb.BatchAppendReq.Options, messages: pb.BatchAppendReq.ProposedMessage[]): pb.BatchAppendResp {
+function appendBatch(log: Log, correlationId: string, options: pb.BatchAppendReq.Options, messages: pb.BatchAppendReq.ProposedMessage[], notHandled: string | null): pb.BatchAppendResp {
   const name = text(options.getStreamIdentifier()!.getStreamName_asU8());
   const current = log.records.filter((r) => r.stream === name).length - 1;
   const expected = options.hasNoStream() ? current === -1 : options.hasStreamExists() ? current >= 0 : options.hasStreamPosition() ? current === Number(options.getStreamPosition()) : true;
@@ -155,6 +169,10 @@ function appendBatch(log: Log, correlationId: string, options: pb.BatchAppendReq
   const streamId = new shared.StreamIdentifier();
   streamId.setStreamName(Buffer.from(name));
   response.setStreamIdentifier(streamId);
+  if (notHandled !== null) {
+    response.setError(notHandledStatus(notHandled));
+    return response;
+  }
   if (!expected) {
     response.setError(wrongExpectedVersion(options, current));
     return response;
@@ -185,6 +203,7 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
     log.system('$settings', '$settings');
   }
   const server = new grpc.Server();
+  const settings: { notHandled: FakeEventStoreDb['notHandled'] } = { notHandled: null };
   server.addService(ServerFeaturesService, {
     getSupportedMethods(_call: grpc.ServerUnaryCall<shared.Empty, features.SupportedMethods>, callback: grpc.sendUnaryData<features.SupportedMethods>) {
       const methods = new features.SupportedMethods();
@@ -246,7 +265,7 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
         batch.messages.push(...request.getProposedMessagesList());
         if (!request.getIsFinal()) return;
         pending.delete(correlationId);
-        call.write(appendBatch(log, correlationId, batch.options, batch.messages));
+        call.write(appendBatch(log, correlationId, batch.options, batch.messages, settings.notHandled));
       });
       call.on('end', () => call.end());
     },
@@ -267,6 +286,12 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
     url: `esdb://127.0.0.1:${port}?tls=false`,
     port,
     log,
+    get notHandled() {
+      return settings.notHandled;
+    },
+    set notHandled(reason) {
+      settings.notHandled = reason;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
