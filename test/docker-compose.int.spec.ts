@@ -13,6 +13,8 @@ interface Service {
   restart?: string;
   stop_grace_period?: string;
   ports?: string[];
+  profiles?: string[];
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -54,14 +56,24 @@ describe('docker-compose.yml', () => {
     for (const s of [api, worker]) expect(s?.stop_grace_period).toBe('20s');
   });
 
-  it('publishes on the host, on 127.0.0.1 only, the API and EventStoreDB (its contract suite runs from the host) — not PostgreSQL or Redis, whose ports a host running `npm test` holds already', () => {
+  it('publishes on the host, on 127.0.0.1 only, the API and the contract suite’s EventStoreDB — not the stores of the stack (PostgreSQL and Redis: a host running `npm test` holds their ports already)', () => {
     const published = Object.entries(compose.services)
       .filter(([, s]) => s.ports !== undefined)
       .map(([name, s]) => [name, s.ports]);
     expect(published).toEqual([
-      ['eventstoredb', ['127.0.0.1:2113:2113']],
+      ['eventstoredb-test', ['127.0.0.1:2113:2113']],
       ['api', ['127.0.0.1:3000:3000']],
     ]);
+  });
+
+  it('gives the EventStoreDB contract suite a server of its own, started only when asked for, keeping nothing: its streams never reach the stack’s store', () => {
+    const { eventstoredb, 'eventstoredb-test': test } = compose.services;
+    expect(test?.image).toBe(eventstoredb?.image);
+    expect(test?.profiles).toEqual(['test']);
+    expect(test?.environment).toMatchObject({ EVENTSTORE_MEM_DB: 'true' });
+    expect(test?.volumes).toBeUndefined();
+    expect(eventstoredb?.profiles).toBeUndefined();
+    expect(eventstoredb?.volumes).toEqual(['eventstore-data:/var/lib/eventstore']);
   });
 
   it('takes secrets from the environment, never from the file', () => {

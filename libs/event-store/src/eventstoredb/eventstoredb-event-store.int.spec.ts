@@ -1,6 +1,8 @@
 /**
  * The shared contract against a real EventStoreDB. It runs whenever EVENTSTORE_URL is set
- * (README: `docker compose up eventstoredb`, then `EVENTSTORE_URL=esdb://127.0.0.1:2113?tls=false npm test`).
+ * (README: `docker compose --profile test up -d eventstoredb-test`, a server in memory that keeps
+ * nothing, then `EVENTSTORE_URL='esdb://127.0.0.1:2113?tls=false' npx jest --testPathPatterns eventstoredb`;
+ * never a server holding the product's events).
  * Skipped otherwise, on purpose and visibly: no EventStoreDB server can run on the development
  * machines (no Docker engine, no package). The fakes beside it (of the server, of the client) check
  * the adapter and its use of the client; only this run checks the server itself.
