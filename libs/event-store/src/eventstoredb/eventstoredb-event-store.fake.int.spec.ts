@@ -8,6 +8,7 @@ import { describeEventStoreContract } from '../testing';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
 import { EsdbReads } from './eventstoredb-reads';
 import { InMemoryEsdbClient } from './testing/in-memory-esdb-client';
+import { itAnswersTheSameAppendAgainAsTheServer } from './testing/repeated-append';
 
 const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
 const events = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ type: 'T', data: { n: i }, metadata: meta }));
@@ -15,6 +16,10 @@ const events = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({
 describeEventStoreContract('eventstoredb adapter on a client fake', async () => {
   const store = new EventStoreDbEventStore(new InMemoryEsdbClient().asClient(), { namespace: 'contract', pollIntervalMs: 20 });
   return { store, cleanup: () => store.close() };
+});
+
+describe('the client fake, as the server', () => {
+  itAnswersTheSameAppendAgainAsTheServer(() => ({ client: new InMemoryEsdbClient().asClient(), streamName: 'again', close: async () => undefined }));
 });
 
 describe('namespaces on one server', () => {

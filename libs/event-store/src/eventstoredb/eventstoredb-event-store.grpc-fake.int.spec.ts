@@ -12,6 +12,7 @@ import { verifyStreamChain } from '../hash-chain';
 import { describeEventStoreContract } from '../testing';
 import { EventStoreDbEventStore, openEventStoreDbEventStore } from './eventstoredb-event-store.adapter';
 import { itCountsContentOnceAcrossProcesses } from './testing/content-race';
+import { itAnswersTheSameAppendAgainAsTheServer } from './testing/repeated-append';
 import { startFakeEventStoreDb, type FakeEventStoreDb } from './testing/fake-esdb-server';
 
 /** A server for the tests of one describe (a store of a namespace reads the others' records too, as on a real server). */
@@ -72,6 +73,12 @@ describe('the real client against the fake server', () => {
     expect(await store.readAll(0, 1)).toHaveLength(1);
     expect(await store.readStream('many', { toTime: '2023-01-01T00:00:00.000Z' })).toEqual([]);
     await store.close();
+  });
+
+  itAnswersTheSameAppendAgainAsTheServer(() => {
+    const store = open();
+    const client = (store as unknown as { client: EventStoreDBClient }).client;
+    return { client, streamName: `${(store as unknown as { prefix: string }).prefix}again`, close: () => store.close() };
   });
 
   it('reads from a number between two records (which the server refuses) what follows it', async () => {

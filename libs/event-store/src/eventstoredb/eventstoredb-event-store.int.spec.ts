@@ -8,9 +8,11 @@
  * the adapter and its use of the client; only this run checks the server itself.
  */
 import { randomBytes } from 'node:crypto';
+import { EventStoreDBClient } from '@eventstore/db-client';
 import { describeEventStoreContract } from '../testing';
 import { openEventStoreDbEventStore } from './eventstoredb-event-store.adapter';
 import { itCountsContentOnceAcrossProcesses } from './testing/content-race';
+import { itAnswersTheSameAppendAgainAsTheServer } from './testing/repeated-append';
 
 const url = process.env.EVENTSTORE_URL;
 
@@ -22,6 +24,12 @@ if (url === undefined) {
   describeEventStoreContract('eventstoredb', async () => {
     const store = openEventStoreDbEventStore({ connectionString: url, namespace: `t${randomBytes(6).toString('hex')}`, pollIntervalMs: 50 });
     return { store, cleanup: () => store.close() };
+  });
+  describe('the server', () => {
+    itAnswersTheSameAppendAgainAsTheServer(() => {
+      const client = EventStoreDBClient.connectionString(url);
+      return { client, streamName: `t${randomBytes(6).toString('hex')}__again`, close: () => client.dispose() };
+    });
   });
   describe('guards across two years of one person, two processes on one server', () => {
     const namespace = `t${randomBytes(6).toString('hex')}`;

@@ -11,7 +11,9 @@
  *   invalid position.", as the server's source answers an invalid read position; not seen from a
  *   running server), past the end reads nothing;
  * - Streams/BatchAppend: expected revisions (no stream, exists, a revision, any), refused with the
- *   WrongExpectedVersion detail the client turns into WrongExpectedVersionError; while
+ *   WrongExpectedVersion detail the client turns into WrongExpectedVersionError, except the same
+ *   events (by id) appended again under the revision they were first appended under, answered
+ *   with success and not written again (the server's idempotent write); while
  *   `notHandled` is set, every append is answered as the server's BatchAppend answers one it does
  *   not handle ("Server Is Busy", "Server Is Not Ready": a status with that message and an empty
  *   detail, Streams.BatchAppend.cs), writing nothing.
@@ -157,6 +159,19 @@ function notHandledStatus(message: string): status.Status {
   return refusal;
 }
 
+/**
+ * The same events (by id) appended again under the revision they were first appended under: the
+ * server answers success and writes nothing (its idempotent write); the last of them, or undefined
+ * for any other repeat, which conflicts.
+ */
+function appendedAlready(log: Log, name: string, options: pb.BatchAppendReq.Options, messages: pb.BatchAppendReq.ProposedMessage[]): LogRecord | undefined {
+  if (!options.hasNoStream() && !options.hasStreamPosition()) return undefined;
+  const after = options.hasNoStream() ? -1 : Number(options.getStreamPosition());
+  const records = log.records.filter((r) => r.stream === name && r.revision > after && r.revision <= after + messages.length);
+  if (messages.length === 0 || records.length !== messages.length || records.some((r, i) => r.id !== messages[i]!.getId()!.getString())) return undefined;
+  return records[records.length - 1];
+}
+
 /** Appends one batch (all its messages, under its expected revision) and answers it. */
 function appendBatch(log: Log, correlationId: string, options: pb.BatchAppendReq.Options, messages: pb.BatchAppendReq.ProposedMessage[], notHandled: string | null): pb.BatchAppendResp {
   const name = text(options.getStreamIdentifier()!.getStreamName_asU8());
@@ -173,16 +188,20 @@ function appendBatch(log: Log, correlationId: string, options: pb.BatchAppendReq
     response.setError(notHandledStatus(notHandled));
     return response;
   }
-  if (!expected) {
-    response.setError(wrongExpectedVersion(options, current));
-    return response;
-  }
   let last: LogRecord | undefined;
-  for (const message of messages) {
-    last = log.add(name, message.getMetadataMap().get('type') ?? '', message.getData_asU8(), message.getCustomMetadata_asU8(), message.getId()!.getString());
+  if (!expected) {
+    last = appendedAlready(log, name, options, messages);
+    if (last === undefined) {
+      response.setError(wrongExpectedVersion(options, current));
+      return response;
+    }
+  } else {
+    for (const message of messages) {
+      last = log.add(name, message.getMetadataMap().get('type') ?? '', message.getData_asU8(), message.getCustomMetadata_asU8(), message.getId()!.getString());
+    }
+    // Other writers' records interleave in a real log (statistics, system streams).
+    log.system('$stats-127.0.0.1:2113', '$statsCollected');
   }
-  // Other writers' records interleave in a real log (statistics, system streams).
-  log.system('$stats-127.0.0.1:2113', '$statsCollected');
   const success = new pb.BatchAppendResp.Success();
   if (last !== undefined) {
     success.setCurrentRevision(String(last.revision));

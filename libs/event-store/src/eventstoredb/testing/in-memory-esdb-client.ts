@@ -133,9 +133,14 @@ export class InMemoryEsdbClient {
       (expected === 'no_stream' && current === -1) ||
       (expected === 'stream_exists' && current >= 0) ||
       (typeof expected === 'bigint' && BigInt(current) === expected);
-    if (!ok) throw new WrongExpectedVersionError(undefined, { streamName, expected, current: current === -1 ? 'no_stream' : BigInt(current) });
+    const drafts = Array.isArray(events) ? events : [events];
+    if (!ok) {
+      const again = this.appendedAlready(streamName, expected, drafts);
+      if (again !== undefined) return again;
+      throw new WrongExpectedVersionError(undefined, { streamName, expected, current: current === -1 ? 'no_stream' : BigInt(current) });
+    }
     let revision = current;
-    for (const e of Array.isArray(events) ? events : [events]) {
+    for (const e of drafts) {
       revision += 1;
       // The server stores bytes: what comes back is a JSON round trip, never the caller's objects.
       this.push({ streamId: streamName, id: e.id, revision: BigInt(revision), type: e.type, data: JSON.parse(JSON.stringify(e.data)), metadata: JSON.parse(JSON.stringify(e.metadata ?? null)) });
@@ -144,6 +149,19 @@ export class InMemoryEsdbClient {
     // Other writers' system events interleave in the real $all.
     this.systemEvent(`$$${streamName}`);
     return { success: true, nextExpectedRevision: BigInt(revision), position: this.log[this.log.length - 1]!.position };
+  }
+
+  /**
+   * The same events (by id) appended again under the revision they were first appended under: the
+   * server answers success and writes nothing (its idempotent write). Other repeats conflict.
+   */
+  private appendedAlready(streamName: string, expected: 'any' | 'no_stream' | 'stream_exists' | bigint, drafts: readonly Draft[]) {
+    if (expected !== 'no_stream' && typeof expected !== 'bigint') return undefined;
+    const after = expected === 'no_stream' ? -1n : expected;
+    const records = this.log.filter((r) => r.streamId === streamName && r.revision > after && r.revision <= after + BigInt(drafts.length));
+    if (drafts.length === 0 || records.length !== drafts.length || records.some((r, i) => r.id !== drafts[i]!.id)) return undefined;
+    const last = records[records.length - 1]!;
+    return { success: true, nextExpectedRevision: last.revision, position: last.position };
   }
 
   /** Only the stream's `$maxCount` (the one setting the adapter makes), kept as the server keeps it: in `$$stream`. */
