@@ -1,2 +1,3 @@
 export * from './versioned-schema';
 export * from './query-timeouts';
+export * from './checked-out';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
-import { isQueryReadTimeout } from '@jx/postgres';
+import { CheckedOutClient, isQueryReadTimeout } from '@jx/postgres';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -51,8 +51,8 @@ const readCommittedClients = new WeakSet<PoolClient>();
  * wait for this process's event loop, happens while it is held.
  */
 export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreNames, request: AppendRequest): Promise<AppendResult> {
-  const client = await pool.connect();
-  let unusable: Error | undefined;
+  const held = await CheckedOutClient.from(pool);
+  const { client } = held;
   try {
     const { streamId, expected } = request;
     await refuseBeyondColumn(client, sql, request);
@@ -60,21 +60,22 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
     await readCommitted(client);
     return await appendOnto(client, sql, names, request, trustedLink(request) ?? (await linkFor(client, sql, streamId, expected)));
   } catch (error: unknown) {
+    held.failed(error);
     if (error instanceof ConnectionUnusable) {
-      unusable = error;
+      held.discard(error);
       throw error.cause;
     }
     if (isQueryReadTimeout(error)) {
-      unusable = error as Error;
+      held.discard(error as Error);
       throw error;
     }
     // On the connection already held: another from the pool could wait for ever for one of those
     // held by appends that are all here (a pool of appends stuck on one damaged stream).
     const refusal = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request).catch((e: unknown) => e) : error);
-    if (isQueryReadTimeout(refusal)) unusable = refusal as Error;
+    if (isQueryReadTimeout(refusal)) held.discard(refusal as Error);
     throw refusal;
   } finally {
-    client.release(unusable);
+    held.release();
   }
 }
 

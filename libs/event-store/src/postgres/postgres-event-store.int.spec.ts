@@ -3,6 +3,7 @@ import { verifyStreamChain } from '../hash-chain';
 import { Collector, describeCachedReadsAcrossInstances, describeEventStoreContract, newEvent, uniqueStreamId } from '../testing';
 import { openPostgresEventStore } from './postgres-event-store.adapter';
 import { SCHEMA_VERSION, storeNames } from './postgres-schema';
+import { connectForTests } from '@jx/postgres/testing';
 import { DATABASE_URL, TestDatabase, eventually } from './postgres-test-database';
 
 const db = new TestDatabase();
@@ -160,6 +161,38 @@ describe('PostgresEventStore storage', () => {
     await expect(store.append(guarded, [newEvent('G0')], -1)).resolves.toMatchObject({ revision: 0 });
     expect(await store.listStreams(guarded)).toEqual([guarded]);
   });
+});
+
+describe('PostgresEventStore when the server ends a connection in use', () => {
+  afterEach(() => db.closeStores());
+
+  it('an append whose connection the server ends while it runs (PostgreSQL restarted, crashed, stopped) fails as an outage, the process goes on, nothing was written, and the next append is taken', async () => {
+    const store = await db.open();
+    const stream = uniqueStreamId('lost');
+    await store.append(stream, [newEvent('T')], -1);
+    // Holds the stream's row, so that the next append waits for it inside append_events.
+    const blocker = await connectForTests();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM ${db.table('streams')} WHERE stream_id = $1 FOR UPDATE`, [stream]);
+      const appending = store.append(stream, [newEvent('T')], 0);
+      appending.catch(() => undefined);
+      await eventually(async () => {
+        const { rows } = await db.sql<{ ended: boolean }>(
+          "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0",
+          [`${db.table('streams').replace(/streams$/, '')}append_events(`],
+        );
+        return rows.some((r) => r.ended);
+      }, 'the append waiting for the stream row');
+      // 57P01 (terminating connection due to administrator command): a 503 to the caller.
+      await expect(appending).rejects.toMatchObject({ code: '57P01' });
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    expect(await store.readStream(stream)).toHaveLength(1);
+    await expect(store.append(stream, [newEvent('T')], 0)).resolves.toMatchObject({ revision: 1 });
+  }, 20_000);
 });
 
 describe('PostgresEventStore notifications', () => {

@@ -6,7 +6,7 @@
  * Session locks need a session of their own: not behind PgBouncer's transaction pooling.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { isQueryReadTimeout } from '@jx/postgres';
+import { CheckedOutClient, isQueryReadTimeout } from '@jx/postgres';
 import { EventStoreClosedError, StreamTurnTimeoutError } from '../event-store.port';
 
 /** SQLSTATEs of a lock wait ended by lock_timeout, and of a statement cancelled (statement_timeout). */
@@ -108,16 +108,13 @@ export class StreamTurns {
   }
 
   private async take<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    // Checked out, a client has no listener of the pool's: a session the server ends while the work
-    // runs (a restart, idle_session_timeout) must not crash the process. Its turns are gone with it;
-    // the work goes on, guarded by the revisions it read, and the connection is discarded.
-    let lost: Error | undefined;
-    const onError = (error: Error) => (lost = error);
-    client.on('error', onError);
+    // A session the server ends while the work runs (a restart, idle_session_timeout): its turns
+    // are gone with it; the work goes on, guarded by the revisions it read (see CheckedOutClient).
+    const held = await CheckedOutClient.from(this.pool);
+    const { client } = held;
     // A statement of this connection unanswered: discarded without an unlock (see isQueryReadTimeout).
     const unanswered = (error: unknown): never => {
-      if (isQueryReadTimeout(error)) lost ??= error as Error;
+      if (isQueryReadTimeout(error)) held.discard(error as Error);
       throw error;
     };
     try {
@@ -149,9 +146,9 @@ export class StreamTurns {
       return await work();
     } finally {
       // Turns already granted (all, or some before a failure) go with the connection's others.
-      const unusable = lost ?? (await unlockAll(client));
-      client.off('error', onError);
-      client.release(unusable);
+      const unlockFailure = held.lost === undefined ? await unlockAll(client) : undefined;
+      if (unlockFailure !== undefined) held.discard(unlockFailure);
+      held.release();
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { isQueryReadTimeout } from '@jx/postgres';
+import { CheckedOutClient, isQueryReadTimeout } from '@jx/postgres';
 
 const BEGIN = 'BEGIN ISOLATION LEVEL READ COMMITTED';
 
@@ -13,8 +13,8 @@ export async function inTransaction(
   work: (client: PoolClient, opened: QueryResult[]) => Promise<boolean>,
   opening?: string,
 ): Promise<boolean> {
-  const client = await pool.connect();
-  let discard: Error | undefined;
+  const held = await CheckedOutClient.from(pool);
+  const { client } = held;
   try {
     // READ COMMITTED whatever the server's default: the read models' locking relies on it.
     const begun = (await client.query(opening === undefined ? BEGIN : `${BEGIN}; ${opening}`)) as unknown as QueryResult | QueryResult[];
@@ -23,17 +23,17 @@ export async function inTransaction(
     await client.query(done ? 'COMMIT' : 'ROLLBACK');
     return done;
   } catch (error: unknown) {
-    // A statement unanswered: the connection is discarded at once (the server ends the transaction).
-    if (isQueryReadTimeout(error)) {
-      discard = error as Error;
-      throw error;
-    }
+    // A statement unanswered: the connection is discarded at once (the server ends the transaction);
+    // so is one whose session the server ended (nothing to roll back there).
+    held.failed(error);
+    if (isQueryReadTimeout(error)) held.discard(error as Error);
+    if (held.lost !== undefined) throw error;
     // A connection that cannot even roll back is discarded rather than handed to the next caller.
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-      discard = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      held.discard(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)));
     });
     throw error;
   } finally {
-    client.release(discard);
+    held.release();
   }
 }
