@@ -13,7 +13,6 @@ interface Service {
   restart?: string;
   stop_grace_period?: string;
   ports?: string[];
-  profiles?: string[];
   volumes?: string[];
 }
 
@@ -56,24 +55,26 @@ describe('docker-compose.yml', () => {
     for (const s of [api, worker]) expect(s?.stop_grace_period).toBe('20s');
   });
 
-  it('publishes on the host, on 127.0.0.1 only, the API and the contract suite’s EventStoreDB — not the stores of the stack (PostgreSQL and Redis: a host running `npm test` holds their ports already)', () => {
+  it('publishes on the host, on 127.0.0.1 only, the API alone — not the stores of the stack (PostgreSQL and Redis: a host running `npm test` holds their ports already)', () => {
     const published = Object.entries(compose.services)
       .filter(([, s]) => s.ports !== undefined)
       .map(([name, s]) => [name, s.ports]);
-    expect(published).toEqual([
-      ['eventstoredb-test', ['127.0.0.1:2113:2113']],
-      ['api', ['127.0.0.1:3000:3000']],
-    ]);
+    expect(published).toEqual([['api', ['127.0.0.1:3000:3000']]]);
+    expect(compose.services.eventstoredb?.volumes).toEqual(['eventstore-data:/var/lib/eventstore']);
   });
 
-  it('gives the EventStoreDB contract suite a server of its own, started only when asked for, keeping nothing: its streams never reach the stack’s store', () => {
-    const { eventstoredb, 'eventstoredb-test': test } = compose.services;
-    expect(test?.image).toBe(eventstoredb?.image);
-    expect(test?.profiles).toEqual(['test']);
-    expect(test?.environment).toMatchObject({ EVENTSTORE_MEM_DB: 'true' });
-    expect(test?.volumes).toBeUndefined();
-    expect(eventstoredb?.profiles).toBeUndefined();
-    expect(eventstoredb?.volumes).toEqual(['eventstore-data:/var/lib/eventstore']);
+  it('gives the EventStoreDB contract suite a server of its own (test/eventstoredb.compose.yml): the stack’s image, in memory, keeping nothing, published on 127.0.0.1, needing no secret of the stack', () => {
+    const text = readFileSync(join(__dirname, 'eventstoredb.compose.yml'), 'utf8');
+    const own = parse(text) as { name?: string; services: Record<string, Service>; volumes?: unknown };
+    expect(Object.keys(own.services)).toEqual(['eventstoredb']);
+    const server = own.services.eventstoredb!;
+    expect(server.image).toBe(compose.services.eventstoredb?.image);
+    expect(server.environment).toMatchObject({ EVENTSTORE_MEM_DB: 'true', EVENTSTORE_INSECURE: 'true' });
+    expect([server.volumes, own.volumes]).toEqual([undefined, undefined]);
+    expect(server.ports).toEqual(['127.0.0.1:2113:2113']);
+    expect(server.healthcheck).toBeDefined();
+    expect(own.name).toBe('jx-eventstoredb-test');
+    expect(text).not.toMatch(/\$\{/);
   });
 
   it('takes secrets from the environment, never from the file', () => {

@@ -90,7 +90,7 @@ export function stopIfInterrupted(job: Pick<JobContext<unknown>, 'signal'>): voi
  * again from Redis — unless Redis lost it too (restarted without its data), which no worker can
  * tell while Redis is away: then its status answers 404 and only its request sent again runs it.
  */
-export const HOLD_LOST = 'this worker lost its hold on the job; it runs again, here or in another worker, unless Redis lost the job itself (restarted without its data: its status then answers 404 JOB_NOT_FOUND, and its request must be sent again)';
+export const HOLD_LOST = 'this worker lost its hold on the job; it runs again, here or in another worker, unless Redis lost the job itself (restarted without its data: its status then answers 404 JOB_NOT_FOUND, and the request that asked for it must be sent again; a schedule asks again by itself)';
 
 /**
  * Processes one job. Resolving completes it; throwing fails the attempt (retried while attempts

@@ -53,7 +53,7 @@ export class InfrastructureModule {
             redisUrl: config.REDIS_URL, queueName: config.JOBS_QUEUE, onError: logJobsError, onRecovered: () => logJobsError.recovered(),
             // After an outage longer than a lock, expected; without one, Redis lost the lock key
             // (evicted — it must run with maxmemory-policy noeviction — or restarted without its data).
-            onHoldLost: (error) => jobsLogger.warn({ err: describeError(error) }, 'this worker no longer held a job it ran (its lock lapsed or is gone): it runs again, here or in another worker, unless Redis lost the job itself (restarted without its data: its status then answers 404 JOB_NOT_FOUND, and its request must be sent again)'),
+            onHoldLost: (error) => jobsLogger.warn({ err: describeError(error) }, 'this worker no longer held a job it ran (its lock lapsed or is gone): it runs again, here or in another worker, unless Redis lost the job itself (restarted without its data: its status then answers 404 JOB_NOT_FOUND, and the request that asked for it must be sent again; a schedule asks again by itself)'),
             onJobFailedUnrun: (job, reason) => jobsLogger.error({ ...job, reason }, 'job failed for good without running (post it again)'),
           })
         : // In-process jobs keep their records beside the data, so an accepted job outlives a restart.

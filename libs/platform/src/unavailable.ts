@@ -21,11 +21,12 @@ const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '08000',
  * load to shed, so a 503 as well), or a query unanswered within its query_timeout (a server gone
  * silent on an open connection); the EventStoreDB client finding no node of its cluster (its
  * discovery, with several hosts or esdb+discover, fails with a bare Error); an EventStoreDB
- * server that does not handle an append (BatchAppend answers "Server Is Busy" or "Server Is Not
- * Ready" with no error detail, which the client can only report as an UnknownError, "Could not
- * recognize …").
+ * server that does not handle an append (BatchAppend answers "Server Is Busy", "Server Is Not
+ * Ready", or — a node that is not the leader, during an election — "No leader info available in
+ * response", with no error detail, which the client can only report as an UnknownError, "Could
+ * not recognize …").
  */
-const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout|Failed to discover after \d+ attempts|Could not recognize Server Is (Busy|Not Ready)$)/;
+const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout|Failed to discover after \d+ attempts|Could not recognize (Server Is Busy|Server Is Not Ready|No leader info available in response)$)/;
 const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {

@@ -35,6 +35,7 @@ describe('a store that does not answer, told from a request or code that is wron
     ['an EventStoreDB read or append past the adapter\'s own deadline', Object.assign(new Error('EventStoreDB did not finish a read within 30000 ms'), { type: 'deadline-exceeded' })],
     ['an EventStoreDB server too busy for an append (as the client reports its BatchAppend answer)', new UnknownError(undefined, 'Could not recognize Server Is Busy')],
     ['an EventStoreDB server not ready for an append (starting, or catching up)', new UnknownError(undefined, 'Could not recognize Server Is Not Ready')],
+    ['an EventStoreDB node not the leader that knows no leader for an append (an election)', new UnknownError(undefined, 'Could not recognize No leader info available in response')],
     ['an EventStoreDB node that is not the leader', esdbError(status.NOT_FOUND, { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' })],
   ])('%s is unavailable', (_what, error) => {
     expect(isStoreUnavailable(error)).toBe(true);

@@ -1,18 +1,18 @@
 import { Pool } from 'pg';
 import { CheckedOutClient } from './checked-out';
-import { connectForTests, DATABASE_URL } from './testing';
+import { connectForTests, DATABASE_URL, eventually } from './testing';
 
-/** Ends, from another session, the backend of a statement that is running `marker` (polled until it runs). */
+/** Ends, from another session, the backend of a statement that is running `marker` (once it runs). */
 async function terminateWhenRunning(marker: string): Promise<void> {
   const admin = await connectForTests();
   try {
-    for (;;) {
+    await eventually(async () => {
       const { rows } = await admin.query<{ ended: boolean }>(
         "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%' || $1 || '%'",
         [marker],
       );
-      if (rows.some((r) => r.ended)) return;
-    }
+      return rows.some((r) => r.ended);
+    }, `the statement ${marker} running`);
   } finally {
     await admin.end();
   }
@@ -76,6 +76,20 @@ describe('a connection checked out of a pool', () => {
     expect(held.lost).toBe(fatal);
     held.release();
     expect(pool.totalCount).toBe(0);
+    });
+  });
+
+  it.each([
+    ['57P01 answered in another language (lc_messages): severity translated', { code: '57P01', severity: '致命错误' }],
+    ['25P03 (idle_in_transaction_session_timeout)', { code: '25P03', severity: 'FATAL' }],
+    ['a connection exception (class 08)', { code: '08006' }],
+    ['any answer the server marks PANIC', { code: 'XX000', severity: 'PANIC' }],
+  ])('told of an answer ending the session, %s: closed on release, not pooled', async (_what, fields) => {
+    await withPool(async (pool) => {
+      const held = await CheckedOutClient.from(pool);
+      held.failed(Object.assign(new Error('ended'), fields));
+      held.release();
+      expect(pool.totalCount).toBe(0);
     });
   });
 

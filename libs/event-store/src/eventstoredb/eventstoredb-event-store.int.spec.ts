@@ -1,7 +1,7 @@
 /**
  * The shared contract against a real EventStoreDB. It runs whenever EVENTSTORE_URL is set
- * (README: `docker compose --profile test up -d eventstoredb-test`, a server in memory that keeps
- * nothing, then `EVENTSTORE_URL='esdb://127.0.0.1:2113?tls=false' npx jest --testPathPatterns eventstoredb`;
+ * (README: `docker compose -f test/eventstoredb.compose.yml up -d --wait`, a server in memory that
+ * keeps nothing, then `EVENTSTORE_URL='esdb://127.0.0.1:2113?tls=false' npx jest --selectProjects int --testPathPatterns eventstoredb`;
  * never a server holding the product's events).
  * Skipped otherwise, on purpose and visibly: no EventStoreDB server can run on the development
  * machines (no Docker engine, no package). The fakes beside it (of the server, of the client) check

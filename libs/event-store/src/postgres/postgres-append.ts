@@ -72,6 +72,7 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
     // On the connection already held: another from the pool could wait for ever for one of those
     // held by appends that are all here (a pool of appends stuck on one damaged stream).
     const refusal = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request).catch((e: unknown) => e) : error);
+    held.failed(refusal);
     if (isQueryReadTimeout(refusal)) held.discard(refusal as Error);
     throw refusal;
   } finally {

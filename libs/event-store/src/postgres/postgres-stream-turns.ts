@@ -112,8 +112,10 @@ export class StreamTurns {
     // are gone with it; the work goes on, guarded by the revisions it read (see CheckedOutClient).
     const held = await CheckedOutClient.from(this.pool);
     const { client } = held;
-    // A statement of this connection unanswered: discarded without an unlock (see isQueryReadTimeout).
+    // A statement of this connection unanswered (see isQueryReadTimeout), or answered with the end
+    // of its session: discarded without an unlock.
     const unanswered = (error: unknown): never => {
+      held.failed(error);
       if (isQueryReadTimeout(error)) held.discard(error as Error);
       throw error;
     };
