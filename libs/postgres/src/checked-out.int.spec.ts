@@ -102,10 +102,10 @@ describe('a connection checked out of a pool', () => {
     });
   });
 
-  it('discarded (a statement unanswered): closed on release, not handed to the next caller', async () => {
+  it('told of a statement left unanswered (Query read timeout): closed on release, not handed to the next caller', async () => {
     await withPool(async (pool) => {
     const held = await CheckedOutClient.from(pool);
-    held.discard(new Error('Query read timeout'));
+    held.failed(new Error('Query read timeout'));
     held.release();
     expect(pool.totalCount).toBe(0);
     });

@@ -1,4 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
+import { isQueryReadTimeout } from './query-timeouts';
+
+/**
+ * SQLSTATEs after which the server has ended the session: 57P01–57P05 (shutdown, crash, cannot
+ * connect now, database dropped, idle_session_timeout), 25P03 (idle_in_transaction_session_timeout)
+ * and class 08 (connection exceptions).
+ */
+const SESSION_ENDED = /^(57P0[1-5]|25P03|08...)$/;
 
 /**
  * A connection checked out of a pool for several statements (a transaction, an append, a turn).
@@ -12,13 +20,6 @@ import type { Pool, PoolClient } from 'pg';
  * in flight fails with it too, and is reported that way — and the connection is discarded when
  * released.
  */
-/**
- * SQLSTATEs after which the server has ended the session: 57P01–57P05 (shutdown, crash, cannot
- * connect now, database dropped, idle_session_timeout), 25P03 (idle_in_transaction_session_timeout)
- * and class 08 (connection exceptions).
- */
-const SESSION_ENDED = /^(57P0[1-5]|25P03|08...)$/;
-
 export class CheckedOutClient {
   private lostWith: Error | undefined;
   private readonly onError = (error: Error): void => {
@@ -44,17 +45,18 @@ export class CheckedOutClient {
   }
 
   /**
-   * Notes a statement's failure: one that ends the session (57P01, terminating connection due to
-   * administrator command, when PostgreSQL stops or restarts; any FATAL or PANIC answer) makes the
-   * connection discarded. Its answer arrives before the connection's end, which the listener would
-   * only see after a release had already pooled the connection. Told by its SQLSTATE as well as its
-   * severity, which the server translates (lc_messages).
+   * Notes a statement's failure; the connection is discarded after one that ends the session
+   * (57P01, terminating connection due to administrator command, when PostgreSQL stops or restarts;
+   * any FATAL or PANIC answer) — its answer arrives before the connection's end, which the listener
+   * would only see after a release had already pooled the connection; told by its SQLSTATE as well
+   * as its severity, which the server translates (lc_messages) — and after one left unanswered
+   * (isQueryReadTimeout: the server may still be running it on this session).
    */
   failed(error: unknown): void {
     if (typeof error !== 'object' || error === null) return;
     const { severity, code } = error as { severity?: unknown; code?: unknown };
-    const fatal = severity === 'FATAL' || severity === 'PANIC' || (typeof code === 'string' && SESSION_ENDED.test(code));
-    if (fatal) this.discard(error as Error);
+    const ended = severity === 'FATAL' || severity === 'PANIC' || (typeof code === 'string' && SESSION_ENDED.test(code));
+    if (ended || isQueryReadTimeout(error)) this.discard(error as Error);
   }
 
   /** Gives the connection back to the pool, or closes it if it was lost or discarded. Once only. */

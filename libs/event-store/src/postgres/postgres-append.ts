@@ -60,20 +60,17 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
     await readCommitted(client);
     return await appendOnto(client, sql, names, request, trustedLink(request) ?? (await linkFor(client, sql, streamId, expected)));
   } catch (error: unknown) {
-    held.failed(error);
     if (error instanceof ConnectionUnusable) {
       held.discard(error);
       throw error.cause;
     }
-    if (isQueryReadTimeout(error)) {
-      held.discard(error as Error);
-      throw error;
-    }
+    // Lost, ended by the server or unanswered: nothing more is asked on this connection.
+    held.failed(error);
+    if (held.lost !== undefined) throw error;
     // On the connection already held: another from the pool could wait for ever for one of those
     // held by appends that are all here (a pool of appends stuck on one damaged stream).
     const refusal = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request).catch((e: unknown) => e) : error);
     held.failed(refusal);
-    if (isQueryReadTimeout(refusal)) held.discard(refusal as Error);
     throw refusal;
   } finally {
     held.release();

@@ -6,7 +6,7 @@
  * Session locks need a session of their own: not behind PgBouncer's transaction pooling.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { CheckedOutClient, isQueryReadTimeout } from '@jx/postgres';
+import { CheckedOutClient } from '@jx/postgres';
 import { EventStoreClosedError, StreamTurnTimeoutError } from '../event-store.port';
 
 /** SQLSTATEs of a lock wait ended by lock_timeout, and of a statement cancelled (statement_timeout). */
@@ -116,7 +116,6 @@ export class StreamTurns {
     // of its session: discarded without an unlock.
     const unanswered = (error: unknown): never => {
       held.failed(error);
-      if (isQueryReadTimeout(error)) held.discard(error as Error);
       throw error;
     };
     try {

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { CheckedOutClient, isQueryReadTimeout } from '@jx/postgres';
+import { CheckedOutClient } from '@jx/postgres';
 
 const BEGIN = 'BEGIN ISOLATION LEVEL READ COMMITTED';
 
@@ -26,7 +26,6 @@ export async function inTransaction(
     // A statement unanswered: the connection is discarded at once (the server ends the transaction);
     // so is one whose session the server ended (nothing to roll back there).
     held.failed(error);
-    if (isQueryReadTimeout(error)) held.discard(error as Error);
     if (held.lost !== undefined) throw error;
     // A connection that cannot even roll back is discarded rather than handed to the next caller.
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
