@@ -78,7 +78,7 @@ it('answers 503 SERVICE_UNAVAILABLE while EventStoreDB is away, writes nothing, 
   expect((await t.call('GET', '/api/health')).status).toBe(200);
 }, 60_000);
 
-it.each(['Server Is Busy', 'Server Is Not Ready'] as const)('answers 503 SERVICE_UNAVAILABLE when EventStoreDB does not handle an append ("%s"), writes nothing, and takes the same request once it does', async (reason) => {
+it.each(['Server Is Busy', 'Server Is Not Ready', 'No leader info available in response'] as const)('answers 503 SERVICE_UNAVAILABLE when EventStoreDB does not handle an append ("%s"), writes nothing, and takes the same request once it does', async (reason) => {
   const head = await t.head();
   const body = activity({ activityId: `o-${reason.length}` });
   server.notHandled = reason;

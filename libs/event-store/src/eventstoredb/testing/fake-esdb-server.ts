@@ -15,8 +15,9 @@
  *   events (by id) appended again under the revision they were first appended under, answered
  *   with success and not written again (the server's idempotent write); while
  *   `notHandled` is set, every append is answered as the server's BatchAppend answers one it does
- *   not handle ("Server Is Busy", "Server Is Not Ready": a status with that message and an empty
- *   detail, Streams.BatchAppend.cs), writing nothing.
+ *   not handle ("Server Is Busy", "Server Is Not Ready", and from a node that is not the leader
+ *   and knows none "No leader info available in response": a status with that message and an
+ *   empty detail, Streams.BatchAppend.cs), writing nothing.
  * Each event is a record of its own, commit = prepare = its log position, and system records
  * ($-streams) interleave with the events, as in a real log. What it cannot show: the server's own
  * behaviour (indexing delays, scavenging, clustering, authentication); the real contract run with
@@ -55,7 +56,7 @@ export interface FakeEventStoreDb {
   port: number;
   log: FakeLog;
   /** While set, appends are not handled, and answered so (see above). */
-  notHandled: 'Server Is Busy' | 'Server Is Not Ready' | null;
+  notHandled: 'Server Is Busy' | 'Server Is Not Ready' | 'No leader info available in response' | null;
   close(): Promise<void>;
 }
 
