@@ -140,8 +140,8 @@ function rawStatus(path: string, headerLines: string[], body: string, method = '
   const { hostname, port } = new URL(t.baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      // Written, not ended: a client that half-closes its socket is taken as gone (Node's HTTP server
-      // drops the request), which would race the answer. `connection: close` makes the server end it.
+      // `connection: close`: the server ends the connection after its answer (a half-closing client
+      // is answered too: test/half-closed-client.e2e-spec.ts).
       socket.write([`${method} ${path} HTTP/1.1`, `host: ${hostname}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close', ...headerLines, '', body].join('\r\n'));
     });
     let answer = '';

@@ -12,6 +12,7 @@ import { KnownRoutes } from './http/known-routes';
 import { installBodyParsers } from './http/json-body';
 import { unroutablePath } from './http/unroutable-path';
 import { clientErrorAnswers } from './http/client-error';
+import { answerHalfClosedClients } from './http/half-closed-clients';
 import { SECURITY_HEADERS } from './http/security-headers';
 import { CORRELATION_HEADER, correlationIdOf } from './http/request-context';
 import { AuthGuard } from './http/auth.guard';
@@ -47,6 +48,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  answerHalfClosedClients(fastify.server);
   installBodyParsers(fastify);
   fastify.server.on('request', parserRefusals.track);
   fastify.server.on('checkExpectation', parserRefusals.expectationFailed);
