@@ -40,3 +40,18 @@ export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (Array.isArray(inner) && inner.length > 0 && inner.every((e) => isStoreUnavailable(e, depth + 1))) return true;
   return cause !== undefined && isStoreUnavailable(cause, depth + 1);
 }
+
+/**
+ * Whether an error says that a store has no room for a write: SQLite's SQLITE_FULL ("database or
+ * disk is full": the disk, or the file's page limit) and PostgreSQL's disk_full (53100). The write
+ * was refused whole (SQLite rolls the append back, alone or with its group; PostgreSQL the
+ * statement's transaction), the store still answers reads, and writes succeed again once space is
+ * freed: a 503 for the client, an incident for the operator, not a bug. (PostgreSQL out of room
+ * for its WAL stops the server instead: that is a store not answering.)
+ */
+export function isStoreFull(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (code === 'SQLITE_FULL' || code === '53100') return true;
+  return cause !== undefined && isStoreFull(cause, depth + 1);
+}

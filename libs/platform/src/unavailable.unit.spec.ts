@@ -1,5 +1,6 @@
 import { UnknownError, convertToCommandError } from '@eventstore/db-client';
-import { isStoreUnavailable } from './unavailable';
+import { sqliteFullError } from './testing/sqlite-full';
+import { isStoreFull, isStoreUnavailable } from './unavailable';
 
 /** gRPC status codes (grpc.status). */
 const status = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
@@ -55,5 +56,29 @@ describe('a store that does not answer, told from a request or code that is wron
     ['an aggregate with one real failure', new AggregateError([withCode('ECONNREFUSED'), new Error('boom')])],
   ])('%s is not', (_what, error) => {
     expect(isStoreUnavailable(error)).toBe(false);
+  });
+});
+
+describe('a store with no room for a write, told from one that does not answer', () => {
+  it('SQLite full (SQLITE_FULL, "database or disk is full") is full, and not "not answering"', () => {
+    const full = sqliteFullError();
+    expect(full).toMatchObject({ code: 'SQLITE_FULL', message: 'database or disk is full' });
+    expect([isStoreFull(full), isStoreUnavailable(full)]).toEqual([true, false]);
+  });
+
+  it('PostgreSQL disk_full (53100) is full, also as a cause', () => {
+    expect(isStoreFull(withCode('53100', 'could not extend file "base/16384/16385": No space left on device'))).toBe(true);
+    expect(isStoreFull(new Error('append failed', { cause: withCode('53100') }))).toBe(true);
+  });
+
+  it.each([
+    ['a refused connection', withCode('ECONNREFUSED')],
+    ['SQLite busy', withCode('SQLITE_BUSY')],
+    ['an SQLite I/O error (not known to be space)', withCode('SQLITE_IOERR_WRITE')],
+    ['PostgreSQL out of memory (53200)', withCode('53200')],
+    ['a plain error', new Error('database or disk is full')],
+    ['not an error', 'SQLITE_FULL'],
+  ])('%s is not', (_what, error) => {
+    expect(isStoreFull(error)).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { DomainError, UnknownEventTypeError, type DomainErrorKind } from '@jx/do
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
-import { describeError, isStoreUnavailable, reportIfFenced } from '@jx/platform';
+import { describeError, isStoreFull, isStoreUnavailable, reportIfFenced } from '@jx/platform';
 import { HttpError } from './http-error';
 import type { KnownRoutes } from './known-routes';
 
@@ -69,6 +69,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, body: { code: NEST_CODES[status] ?? 'BAD_REQUEST', message: (exception as Error).message } };
   }
+  if (isStoreFull(exception)) {
+    // The write was refused whole; the store serves reads and takes writes again once space is freed.
+    return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'a store is out of disk space: nothing of this request was written; try again later' } };
+  }
   if (isStoreUnavailable(exception)) {
     // Retryable: an outage, not a bad request. (A declaration whose answer was lost with the
     // connection, sent again, answers as the first did, or 409 for a command already done.)
@@ -108,7 +112,9 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body } = this.unmatched(exception, request, reply) ?? toErrorResponse(exception);
     // The request's id (its correlation id), as on its request line: the two lines go together.
     const line = { reqId: request.id, err: describeError(exception) };
-    if (status === 503 && isStoreUnavailable(exception)) this.logger.warn(line, 'store unavailable');
+    // An operator must free space: an error, though the client may retry.
+    if (status === 503 && isStoreFull(exception)) this.logger.error(line, 'store out of disk space');
+    else if (status === 503 && isStoreUnavailable(exception)) this.logger.warn(line, 'store unavailable');
     else if (reportIfFenced(exception)) this.logger.error(line, 'read models migrated by newer code: this process stops');
     // Not an outage: this process is older than the stream, or something else wrote to it.
     else if (exception instanceof UnknownEventTypeError) this.logger.error(line, 'an event of a type this release does not know');

@@ -2,6 +2,7 @@ import { DomainError, UnknownEventTypeError } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError } from '@jx/jobs';
 import { ReadModelsMigratedError } from '@jx/projections';
+import { sqliteFullError } from '../../../../libs/platform/src/testing/sqlite-full';
 import { toErrorResponse } from './error.filter';
 import { HttpError } from './http-error';
 
@@ -38,6 +39,13 @@ describe('the error format (API.md, Errors)', () => {
       expect(toErrorResponse(outage)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'a store is not answering; try again shortly' } });
     }
     expect(toErrorResponse(Object.assign(new Error('syntax error'), { code: '42601' })).status).toBe(500);
+  });
+
+  it('a store with no room for the write (SQLite full, PostgreSQL disk_full) is 503 SERVICE_UNAVAILABLE saying so, not 500', () => {
+    const noSpace = Object.assign(new Error('could not extend file'), { code: '53100' });
+    for (const full of [sqliteFullError(), noSpace]) {
+      expect(toErrorResponse(full)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'a store is out of disk space: nothing of this request was written; try again later' } });
+    }
   });
 
   it('edge errors keep their status and details; anything unexpected is a bare 500', () => {

@@ -46,7 +46,7 @@ export interface EndpointOptions {
 }
 
 const CONFLICT = 'CONCURRENCY_CONFLICT';
-const UNAVAILABLE = 'SERVICE_UNAVAILABLE (a store not answering, the server shutting down, or a person-year holding an event a newer release wrote — a rolling upgrade: send the request again)';
+const UNAVAILABLE = 'SERVICE_UNAVAILABLE (a store not answering, the server shutting down, or a person-year holding an event a newer release wrote — a rolling upgrade: send the request again; or a store out of disk space: nothing of the request written, send it again later)';
 
 /**
  * Documents one endpoint: who may call it, its body and query, what a success answers and the
