@@ -166,3 +166,16 @@ export class JobQueueUnavailableError extends Error {
     this.name = 'JobQueueUnavailableError';
   }
 }
+
+/**
+ * The queue's backend has no room for the call: Redis at its `maxmemory` (with `noeviction`, as
+ * BullMQ requires) refuses writes until memory is freed. Refused, so nothing of the call is known
+ * to be kept; a retry later is safe (a deterministic job id finds a job that was kept after all).
+ */
+export class JobQueueFullError extends Error {
+  readonly code = 'JOBS_FULL';
+  constructor(operation: string) {
+    super(`the job queue refused ${operation}: Redis is out of memory (maxmemory reached)`);
+    this.name = 'JobQueueFullError';
+  }
+}

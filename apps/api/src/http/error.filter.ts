@@ -6,7 +6,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, NotFoundException, type Ex
 import type { FastifyReply } from 'fastify';
 import { DomainError, UnknownEventTypeError, type DomainErrorKind } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
-import { JobQueueClosedError, JobQueueUnavailableError } from '@jx/jobs';
+import { JobQueueClosedError, JobQueueFullError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
 import { describeError, isStoreFull, isStoreUnavailable, reportIfFenced } from '@jx/platform';
 import { HttpError } from './http-error';
@@ -47,6 +47,9 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   if (exception instanceof JobQueueUnavailableError) {
     // Nothing is known to be enqueued; a retry is safe (job ids are deterministic).
     return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the job queue is not answering; try again shortly' } };
+  }
+  if (exception instanceof JobQueueFullError) {
+    return { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the job queue is out of memory: try again later' } };
   }
   if (exception instanceof EventStoreClosedError || exception instanceof JobQueueClosedError) {
     // Only while shutting down (the stores close last, after HTTP): a retry elsewhere finds the real state.
@@ -114,6 +117,7 @@ export class ErrorFilter implements ExceptionFilter {
     const line = { reqId: request.id, err: describeError(exception) };
     // An operator must free space: an error, though the client may retry.
     if (status === 503 && isStoreFull(exception)) this.logger.error(line, 'store out of disk space');
+    else if (exception instanceof JobQueueFullError) this.logger.error(line, 'job queue out of memory');
     else if (status === 503 && isStoreUnavailable(exception)) this.logger.warn(line, 'store unavailable');
     else if (reportIfFenced(exception)) this.logger.error(line, 'read models migrated by newer code: this process stops');
     // Not an outage: this process is older than the stream, or something else wrote to it.

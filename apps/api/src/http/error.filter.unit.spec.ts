@@ -1,6 +1,6 @@
 import { DomainError, UnknownEventTypeError } from '@jx/domain';
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
-import { JobQueueClosedError } from '@jx/jobs';
+import { JobQueueClosedError, JobQueueFullError } from '@jx/jobs';
 import { ReadModelsMigratedError } from '@jx/projections';
 import { sqliteFullError } from '../../../../libs/platform/src/testing/sqlite-full';
 import { toErrorResponse } from './error.filter';
@@ -46,6 +46,10 @@ describe('the error format (API.md, Errors)', () => {
     for (const full of [sqliteFullError(), noSpace]) {
       expect(toErrorResponse(full)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'a store is out of disk space: nothing of this request was written; try again later' } });
     }
+  });
+
+  it('a job queue whose Redis is at its maxmemory is 503 SERVICE_UNAVAILABLE saying so, not 500', () => {
+    expect(toErrorResponse(new JobQueueFullError('enqueue'))).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the job queue is out of memory: try again later' } });
   });
 
   it('edge errors keep their status and details; anything unexpected is a bare 500', () => {

@@ -66,6 +66,14 @@ export function isConnectionLoss(error: unknown): boolean {
   return /enableOfflineQueue|Connection is closed|max retries per request/i.test(error.message) || (error as { name?: unknown }).name === 'MaxRetriesPerRequestError';
 }
 
+/**
+ * Redis refusing a write at its maxmemory: "OOM command not allowed when used memory >
+ * 'maxmemory'" (its OOM error code), from a command or from one of BullMQ's scripts.
+ */
+export function isOutOfMemory(error: unknown): boolean {
+  return hasMessage(error) && error.message.startsWith('OOM ');
+}
+
 /** Duck-typed: an error from another realm (a driver's, under Jest's VM) is no `instanceof Error`. */
 export function hasMessage(error: unknown): error is { message: string } {
   return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';

@@ -10,6 +10,7 @@ import { DelayedError, Queue, QueueEvents, WaitingError, Worker, type Connection
 import {
   JobInterruptedError,
   JobQueueClosedError,
+  JobQueueFullError,
   JobQueueUnavailableError,
   progressAfter,
   type EnqueueOptions,
@@ -23,7 +24,7 @@ import {
 } from '../job-queue.port';
 import { bullMqJobIdCandidates, fromBullMqJobId, toBullMqJobId } from './bullmq-job-ids';
 import { isFutureScheduledRun, isSetAside, toJobProgress, toJobState, toJobView, type BullMqJob } from './bullmq-job-view';
-import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, isLostHold, QUICK_END } from './bullmq-connections';
+import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, isLostHold, isOutOfMemory, QUICK_END } from './bullmq-connections';
 import { ChangeSignal } from './change-signal';
 import { ConcurrencyGate } from './concurrency-gate';
 import { AttemptHold, deferredSignal, settledWithin, type Deferred } from './attempt-hold';
@@ -238,6 +239,7 @@ export class BullMqJobQueue implements JobQueue {
       return await Promise.race([call, timeout]);
     } catch (error: unknown) {
       if (isConnectionLoss(error)) throw new JobQueueUnavailableError(operation, null);
+      if (isOutOfMemory(error)) throw new JobQueueFullError(operation);
       throw error;
     } finally {
       clearTimeout(timer);
