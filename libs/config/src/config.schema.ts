@@ -144,6 +144,9 @@ export const envSchema = z.object({
     // On SIGTERM the API keeps listening this long, answering 503 (see closing-answer.ts), so that
     // requests already on their way are answered rather than reset; within the 15 s deadline.
     SHUTDOWN_GRACE_MS: wholeNumber(5000, 'must be a whole number of milliseconds from 0 to 5000').default(1000),
+    // A request (headers and body) must have arrived whole by then, else 408: a client trickling
+    // its body a byte at a time would otherwise hold its connection for ever (Fastify's default).
+    REQUEST_TIMEOUT_MS: wholeNumber(300_000, 'must be a whole number of milliseconds from 1000 to 300000').refine((n) => n >= 1000, 'must be a whole number of milliseconds from 1000 to 300000').default(60_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -13,7 +13,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 describe('configuration (API.md, Running)', () => {
   it('defaults give the embedded default with a printed development secret', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', EVENT_STORE: 'sqlite', YEAR_CLOSES_ON: '03-31', RUN_WORKER: true, SHUTDOWN_GRACE_MS: 1000, DATABASE_QUERY_TIMEOUT_MS: 30_000, devSecret: true });
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', EVENT_STORE: 'sqlite', YEAR_CLOSES_ON: '03-31', RUN_WORKER: true, SHUTDOWN_GRACE_MS: 1000, DATABASE_QUERY_TIMEOUT_MS: 30_000, REQUEST_TIMEOUT_MS: 60_000, devSecret: true });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
 
@@ -50,6 +50,8 @@ describe('configuration (API.md, Running)', () => {
     [{ YEAR_CLOSES_ON: '11-31' }, 'YEAR_CLOSES_ON'],
     [{ RUN_WORKER: 'yes' }, 'RUN_WORKER'],
     [{ SHUTDOWN_GRACE_MS: '5001' }, 'SHUTDOWN_GRACE_MS'],
+    [{ REQUEST_TIMEOUT_MS: '999' }, 'REQUEST_TIMEOUT_MS'],
+    [{ REQUEST_TIMEOUT_MS: '300001' }, 'REQUEST_TIMEOUT_MS'],
     [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS'],
     [{ DATABASE_QUERY_TIMEOUT_MS: '99' }, 'DATABASE_QUERY_TIMEOUT_MS'],
     [{ DATABASE_QUERY_TIMEOUT_MS: '600001' }, 'DATABASE_QUERY_TIMEOUT_MS'],
