@@ -68,10 +68,12 @@ export function isConnectionLoss(error: unknown): boolean {
 
 /**
  * Redis refusing a write at its maxmemory: "OOM command not allowed when used memory >
- * 'maxmemory'" (its OOM error code), from a command or from one of BullMQ's scripts.
+ * 'maxmemory'", from a command, or from one of BullMQ's scripts — as it is on Redis 7, or inside
+ * "ERR Error running script (call to f_…): @user_script:N: … -OOM command not allowed …" on
+ * Redis 5 and 6 (BullMQ accepts Redis from 5.0 on).
  */
 export function isOutOfMemory(error: unknown): boolean {
-  return hasMessage(error) && error.message.startsWith('OOM ');
+  return hasMessage(error) && /\bOOM command not allowed\b/.test(error.message);
 }
 
 /** Duck-typed: an error from another realm (a driver's, under Jest's VM) is no `instanceof Error`. */

@@ -7,44 +7,45 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { deferred, within } from '../testing/async-helpers';
 import { JobQueueFullError } from '../job-queue.port';
 import { BullMqJobQueue } from './bullmq-job-queue.adapter';
 
 let server: ChildProcess;
-let url: string;
+let dir: string;
+/** A Unix socket of its own: no TCP port to find free, nor to lose to another process meanwhile. */
+let socketPath: string;
 let client: Redis;
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '8mb', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const failed = once(server, 'error').then(([error]) => {
-    throw new Error(`this test starts a Redis of its own and could not run redis-server (${(error as Error).message}): install it`);
-  });
+  dir = mkdtempSync(join(tmpdir(), 'jx-redis-oom-'));
+  socketPath = join(dir, 'redis.sock');
+  server = spawn('redis-server', ['--port', '0', '--unixsocket', socketPath, '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory', '8mb', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = new Promise<void>((resolve) => server.stdout!.on('data', () => output.includes('Ready to accept connections') && resolve()));
+  for (const stream of [server.stdout!, server.stderr!]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // "Ready to accept connections unix" (7.2 on), "The server is now ready to accept connections at …" (before).
+  const ready = new Promise<void>((resolve) => server.stdout!.on('data', () => /ready to accept connections/i.test(output) && resolve()));
+  const failed = Promise.race([once(server, 'error'), once(server, 'exit')]).then((event) => {
+    const reason = event[0] instanceof Error ? `could not run redis-server (${event[0].message}): install it` : `redis-server exited before it was ready: ${output.trim()}`;
+    throw new Error(`this test starts a Redis of its own and ${reason}`);
+  });
+  failed.catch(() => undefined); // read once ready is known; an exit later is afterAll's business
   await within(Promise.race([ready, failed]), 'redis-server to start', 10_000);
-  url = `redis://127.0.0.1:${port}`;
-  client = new Redis(url, { maxRetriesPerRequest: 1 });
+  client = new Redis({ path: socketPath, maxRetriesPerRequest: 1 });
 }, 15_000);
 
 afterAll(async () => {
   client?.disconnect();
-  if (server?.exitCode === null) {
+  if (server !== undefined && server.exitCode === null && server.signalCode === null) {
+    const exited = once(server, 'exit');
     server.kill('SIGTERM');
-    await once(server, 'exit');
+    await exited;
   }
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Writes filler keys until Redis refuses one for its maxmemory; resolves with how many it took. */
@@ -60,7 +61,7 @@ async function fillMemory(): Promise<number> {
 }
 
 it('an enqueue Redis refuses at its maxmemory is JobQueueFullError; with memory freed, the same enqueue lands and its job runs', async () => {
-  const queue = new BullMqJobQueue({ connection: { url }, queueName: 'oom', prefix: 'jx-oom-test' });
+  const queue = new BullMqJobQueue({ connection: { path: socketPath }, queueName: 'oom', prefix: 'jx-oom-test' });
   try {
     const runs: string[] = [];
     const ran = deferred();
