@@ -46,3 +46,43 @@ it('a declaration whose body never arrives whole is answered 408 REQUEST_TIMEOUT
 it('a request that arrives whole within the bound is served as ever', async () => {
   expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ activityId: 'in-time' }) })).status).toBe(201);
 });
+
+describe('shutdown does not wait for requests still arriving (Node stops their 408 timer when it closes)', () => {
+  /** A connection that sends `first` (a whole request) and `rest` at once; resolves once first is answered. */
+  async function afterOneAnswer(app: TestApp, first: string, rest: string) {
+    const { hostname, port } = new URL(app.baseUrl);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    let received = '';
+    const firstAnswered = new Promise<void>((resolve) => socket.on('data', (chunk: Buffer) => ((received += chunk.toString()), /\r\n\r\n\{"status":"ok"[^]*\}/.test(received) && resolve())));
+    socket.on('error', () => undefined);
+    const closed = once(socket, 'close').then(() => received);
+    socket.write(first + rest);
+    await firstAnswered;
+    return { socket, closed };
+  }
+
+  it('a request whose body or headers are still arriving is answered 503 SERVICE_UNAVAILABLE and its connection closed, and the app closes; nothing is written', async () => {
+    const app = await startTestApp();
+    const who = await world(app);
+    const health = 'GET /api/health HTTP/1.1\r\nhost: x\r\n\r\n';
+    const body = JSON.stringify(activity({ activityId: 'cut-at-shutdown' }));
+    const before = await app.head();
+    const bodyArriving = await afterOneAnswer(app, health, [`POST ${yearPath()}/activities HTTP/1.1`, 'host: x', `authorization: Bearer ${who.pro}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, '', body.slice(0, 10)].join('\r\n'));
+    const headersArriving = await afterOneAnswer(app, health, `POST ${yearPath()}/activities HTTP/1.1\r\nhost: x\r\ncontent-ty`);
+    const head = await app.head();
+    try {
+      // Bounded: before, close waited for as long as those clients kept sending.
+      await Promise.race([app.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('the app did not close within 4 s')), 4000).unref())]);
+    } catch (error: unknown) {
+      for (const { socket } of [bodyArriving, headersArriving]) socket.destroy(); // lets the app close after all
+      throw error;
+    }
+    for (const { closed } of [bodyArriving, headersArriving]) {
+      const answers = (await closed).match(/HTTP\/1\.1 \d{3}[^\r]*/g);
+      expect(answers).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 503 Service Unavailable']);
+      expect(await closed).toContain('{"error":{"code":"SERVICE_UNAVAILABLE"');
+    }
+    expect(head).toBe(before);
+  });
+});

@@ -11,15 +11,18 @@
  * answer written now would be read as one of theirs: nothing is written, and the connection
  * closes after the last of them instead — each earlier request, run already, gets its answer.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { SECURITY_HEADERS } from './security-headers';
 
+/** dropArriving's own reason, answered as the parser's refusals are. */
+const SHUTTING_DOWN = 'JX_SHUTTING_DOWN';
 const ANSWERS: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'the request line and headers exceed 16 KiB'],
   HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'PAYLOAD_TOO_LARGE', 'the chunk extensions are too large'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'the request was not received in time'],
+  [SHUTTING_DOWN]: [503, 'SERVICE_UNAVAILABLE', 'the server is shutting down before the request arrived whole; send it again (to another instance, or once it is back)'],
 };
 const HEADER_LINES = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
 const MALFORMED: [number, string, string] = [400, 'MALFORMED_REQUEST', 'the request is not valid HTTP/1.1'];
@@ -49,6 +52,17 @@ export interface ClientErrorAnswers {
    * answered 417 in the error format (Node's own answer has no body), and the request is not run.
    */
   expectationFailed(request: IncomingMessage, response: ServerResponse): void;
+  /** The server's `connection` listener: every open connection, for dropArriving. */
+  connection(socket: Socket): void;
+  /**
+   * At shutdown, the grace over, before the listener closes (Node's close waits for connections
+   * receiving a request, and stops the timer that would answer them 408): idle connections are
+   * destroyed, as close does; a request still arriving — its headers or its body — is answered
+   * 503 (after the answers due before it on its connection) and its connection closed; one whose
+   * request is running closes after that answer. Nothing of the requests cut short has run.
+   * Returns how many requests were cut short.
+   */
+  dropArriving(server: Server): number;
 }
 
 /**
@@ -112,5 +126,27 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
     response.shouldKeepAlive = false;
     response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...SECURITY_HEADERS }).end(body);
   };
-  return { track, clientError, expectationFailed };
+  const open = new Set<Socket>();
+  const connection = (socket: Socket): void => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  };
+  const dropArriving = (server: Server): number => {
+    server.closeIdleConnections();
+    let cut = 0;
+    for (const socket of [...open]) {
+      if (socket.destroyed) continue;
+      const newest = latest.get(socket);
+      if (newest !== undefined && newest.req.complete && !newest.writableFinished && !newest.destroyed) {
+        // Running: answered, then the connection ends (a request arriving behind it is cut with it).
+        if (!newest.headersSent) newest.shouldKeepAlive = false;
+        newest.once('finish', () => lingerThenDestroy(socket, lingerMs));
+        continue;
+      }
+      cut += 1;
+      clientError(Object.assign(new Error('the server is shutting down'), { code: SHUTTING_DOWN }), socket);
+    }
+    return cut;
+  };
+  return { track, clientError, expectationFailed, connection, dropArriving };
 }

@@ -18,6 +18,13 @@ export interface ClosingOptions {
    * (ECONNRESET) rather than answered: a probe saw 59 of 160 under load.
    */
   grace?: () => Promise<void>;
+  /**
+   * Runs once the grace is over, just before the listener closes: connections still receiving a
+   * request are dropped (client-error.ts, dropArriving). Node's close waits for them, and stops
+   * the timer that would have answered them 408: a client trickling its request held the
+   * shutdown until its deadline.
+   */
+  dropArriving?: () => void;
 }
 
 /** `closing` resolves once requests are being answered with the 503. */
@@ -30,6 +37,7 @@ export function installClosingAnswer(fastify: FastifyInstance, options: ClosingO
     began();
     // Nobody can be on the way to a server that never listened (its port was refused): no grace.
     if (fastify.server.listening) await options.grace?.();
+    options.dropArriving?.();
   });
   fastify.addHook('onRequest', async (request, reply) => {
     if (!closing) return undefined;
