@@ -61,7 +61,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   const graceMs = config.SHUTDOWN_GRACE_MS;
   fastify.server.on('connection', parserRefusals.connection);
-  installClosingAnswer(fastify, { ...(graceMs > 0 ? { grace: () => new Promise<void>((resolve) => setTimeout(resolve, graceMs)) } : {}), dropArriving: () => void parserRefusals.dropArriving(fastify.server) });
+  installClosingAnswer(fastify, { ...(graceMs > 0 ? { grace: () => new Promise<void>((resolve) => setTimeout(resolve, graceMs)) } : {}), dropArriving: () => parserRefusals.dropArriving(fastify.server) });
   // One line per request: the route pattern, never the URL (it holds person ids); a failure's error code.
   fastify.addHook('onResponse', async (request, reply) => {
     requestLine(request, reply.statusCode, answeredCodes.get(request), reply.elapsedTime, request.routeOptions.url ?? 'unmatched');

@@ -60,9 +60,8 @@ export interface ClientErrorAnswers {
    * destroyed, as close does; a request still arriving — its headers or its body — is answered
    * 503 (after the answers due before it on its connection) and its connection closed; one whose
    * request is running closes after that answer. Nothing of the requests cut short has run.
-   * Returns how many requests were cut short.
    */
-  dropArriving(server: Server): number;
+  dropArriving(server: Server): void;
 }
 
 /**
@@ -131,9 +130,8 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
     open.add(socket);
     socket.once('close', () => open.delete(socket));
   };
-  const dropArriving = (server: Server): number => {
+  const dropArriving = (server: Server): void => {
     server.closeIdleConnections();
-    let cut = 0;
     for (const socket of [...open]) {
       if (socket.destroyed) continue;
       const newest = latest.get(socket);
@@ -143,10 +141,8 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
         newest.once('finish', () => lingerThenDestroy(socket, lingerMs));
         continue;
       }
-      cut += 1;
       clientError(Object.assign(new Error('the server is shutting down'), { code: SHUTTING_DOWN }), socket);
     }
-    return cut;
   };
   return { track, clientError, expectationFailed, connection, dropArriving };
 }
