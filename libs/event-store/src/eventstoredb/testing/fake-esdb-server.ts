@@ -69,8 +69,8 @@ class Log {
   add(stream: string, type: string, data: Uint8Array, metadata: Uint8Array = new Uint8Array(), id: string = randomUUID()): LogRecord {
     const revision = this.records.filter((r) => r.stream === stream).length;
     const length = 120 + stream.length + type.length + data.length + metadata.length;
-    // .NET ticks since 0001-01-01, as the server's `created`.
-    const record = { stream, revision, id, type, data, metadata, position: this.next, length, created: BigInt(Date.now()) * 10_000n + 621_355_968_000_000_000n };
+    // The server's `created`: .NET ticks (100 ns) since 1970-01-01, as the client reads it.
+    const record = { stream, revision, id, type, data, metadata, position: this.next, length, created: BigInt(Date.now()) * 10_000n };
     this.next += length;
     this.records.push(record);
     return record;

@@ -14,7 +14,7 @@
  * `metadataWritesDenied` (an ACL without `$mw`), `streamReads` (round trips counted) — model
  * situations for the tests; they are not behaviour observed on a server.
  */
-import { AccessDeniedError, StreamNotFoundError, UnknownError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
+import { AccessDeniedError, END, StreamNotFoundError, UnknownError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
 
 interface Row {
   streamId: string;
@@ -206,7 +206,8 @@ export class InMemoryEsdbClient {
       if (options.direction === 'backwards') {
         rows = rows.reverse();
         if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision <= (options.fromRevision as bigint));
-      } else if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision >= (options.fromRevision as bigint));
+      } else if (options.fromRevision === END) rows = []; // forwards from the end: nothing, as the server answers
+      else if (typeof options.fromRevision === 'bigint') rows = rows.filter((r) => r.revision >= (options.fromRevision as bigint));
       return this.limited(rows, options.maxCount).map((event) => ({ event }));
     });
   }
