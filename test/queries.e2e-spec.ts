@@ -32,6 +32,11 @@ describe('statement time travel', () => {
     expect(now.body.activities[0].hours.verified).toBe(8);
   });
 
+  it('asOf past the four-digit years once in UTC (9999-12-31T23:59:59.999-00:01) gives the latest statement, as any later instant does', async () => {
+    const late = await t.call('GET', `${yearPath()}?asOf=${encodeURIComponent('9999-12-31T23:59:59.999-00:01')}`, { token: w.regulator });
+    expect([late.status, late.body.revision]).toEqual([200, 2]);
+  });
+
   it('revision gives the year after that event; past the last one is REVISION_NOT_FOUND', async () => {
     const r0 = await t.call('GET', `${yearPath()}?revision=0`, { token: w.regulator });
     expect(r0.body.activities).toEqual([]);

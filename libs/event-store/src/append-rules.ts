@@ -26,6 +26,21 @@ export function normaliseInstant(instant: string): string {
   return new Date(instant).toISOString();
 }
 
+/** The instants `toISOString` writes with four-digit years; beyond them it writes `+010000-…` or `-000001-…`. */
+const FIRST_PLAIN = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST_PLAIN = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A time-travel read's bound (`toTime`) as a stored instant. One outside the four-digit years
+ * (`9999-12-31T23:59:59.999-00:01` is in year 10000) is clamped to the nearest such instant:
+ * written `+010000-…` it would sort before every stored instant and the read would find nothing,
+ * while clamped it orders against the stored instants (the clock's) as the instant itself does.
+ */
+export function normaliseReadBound(instant: string): string {
+  const time = new Date(instant).getTime();
+  return new Date(Number.isNaN(time) ? time : Math.min(Math.max(time, FIRST_PLAIN), LAST_PLAIN)).toISOString();
+}
+
 /**
  * A stream's events are recorded in time order: an event stamped before its predecessor (the
  * clocks of two processes, or a command whose time was taken before another one's append) is

@@ -25,7 +25,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { normaliseInstant } from '../append-rules';
+import { normaliseReadBound } from '../append-rules';
 import { EventStoreClosedError, type EventMetadata, type ReadStreamOptions, type StoredEvent } from '../event-store.port';
 
 export type StoredMetadata = EventMetadata & { prevHash: string; hash: string };
@@ -151,7 +151,7 @@ export class EsdbReads {
 
   async readStream(streamId: string, options: ReadStreamOptions & { fromRevision?: number } = {}): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    const toTime = options.toTime === undefined ? undefined : normaliseInstant(options.toTime);
+    const toTime = options.toTime === undefined ? undefined : normaliseReadBound(options.toTime);
     const from = options.fromRevision ?? 0;
     // Bounded on the server when a last revision is asked for: revisions are consecutive.
     const to = options.toRevision === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(Math.min(options.toRevision, Number.MAX_SAFE_INTEGER));

@@ -12,7 +12,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
-import { assertAppendable, normaliseInstant } from '../append-rules';
+import { assertAppendable, normaliseInstant, normaliseReadBound } from '../append-rules';
 import { trackedFollowAll } from '../follow-all';
 import { MAX_REVISION as CACHE_WHOLE_STREAM, RecentStreams, type PendingRead } from '../recent-streams';
 import { AppendNotifications } from './postgres-append-notifications';
@@ -185,7 +185,7 @@ export class PostgresEventStore implements EventStore {
     if (options.toTime === undefined) return events;
     // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
     // not a filter, so a skewed clock can never hand a fold an event without its predecessors.
-    const toTime = normaliseInstant(options.toTime);
+    const toTime = normaliseReadBound(options.toTime);
     const end = events.findIndex((e) => e.metadata.at > toTime);
     return end === -1 ? events : events.slice(0, end);
   }

@@ -16,7 +16,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
-import { assertAppendable, inStreamOrder, normaliseInstant } from '../append-rules';
+import { assertAppendable, inStreamOrder, normaliseInstant, normaliseReadBound } from '../append-rules';
 import { trackedFollowAll } from '../follow-all';
 import { GENESIS_HASH, chainHash } from '../hash-chain';
 import { metadataColumn, toStoredEvent, type EventRow } from '../event-row';
@@ -210,7 +210,7 @@ export class SqliteEventStore implements EventStore {
     if (options.toTime === undefined) return events;
     // The stream as it stood then: the longest prefix recorded at or before the instant. A prefix,
     // not a filter, so a skewed clock can never hand a fold an event without its predecessors.
-    const toTime = normaliseInstant(options.toTime);
+    const toTime = normaliseReadBound(options.toTime);
     const end = events.findIndex((e) => e.metadata.at > toTime);
     return end === -1 ? events : events.slice(0, end);
   }

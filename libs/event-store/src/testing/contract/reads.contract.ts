@@ -38,6 +38,16 @@ export function readsContract(current: CurrentStore): void {
       expect(await store.readStream(streamId, { toTime: '2030-01-01T00:00:00.000Z' })).toHaveLength(5);
     });
 
+    it('toTime beyond the four-digit years still compares as an instant: after every event, or before every one', async () => {
+      const streamId = await fiveMinutes();
+      const store = current();
+      // In year 10000 once in UTC (toISOString would write `+010000-…`, which sorts before `2024-…`).
+      expect(await store.readStream(streamId, { toTime: '9999-12-31T23:59:59.999-00:01' })).toHaveLength(5);
+      expect(await store.readStream(streamId, { toTime: '9999-12-31T23:59:59.999Z' })).toHaveLength(5);
+      // In year -1 once in UTC.
+      expect(await store.readStream(streamId, { toTime: '0000-01-01T00:00:00.000+00:01' })).toEqual([]);
+    });
+
     it('toRevision and toTime together give the shorter prefix', async () => {
       const streamId = await fiveMinutes();
       const store = current();
