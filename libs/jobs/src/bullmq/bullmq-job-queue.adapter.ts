@@ -51,13 +51,11 @@ export class BullMqJobQueue implements JobQueue {
   private readonly processors = new Map<string, RegisteredProcessor>();
   private worker: Worker<JobData, unknown, string> | undefined;
   private events: QueueEvents | undefined;
-  /** Jobs inside this process's processors (or waiting at their gate). */
+  /** Jobs inside this process's processors (or on their way in or back out). */
   private running = 0;
   /** The latest attempt here of each job, by BullMQ job id, and when it left this worker's hands. */
   private readonly holds = new Map<string, { hold: AttemptHold; settled: Deferred }>();
   private readonly changes: ChangeSignal;
-  /** Gated jobs go back to the wait list one after another, in a set order (see ConcurrencyGate.shut). */
-  private putBackChain: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   /** Settles when close begins: a wait on Redis that close cut off (never reached) ends with it. */
   private readonly closeBegan: Promise<'closed'>;
@@ -68,6 +66,7 @@ export class BullMqJobQueue implements JobQueue {
   private readonly backoffDelayMs: number;
   private readonly keepFinished: number;
   private readonly setAsideMs: number;
+  private readonly heldBackMs: number;
   private readonly onError: (error: Error) => void;
   private readonly onJobFailedUnrun: NonNullable<BullMqJobQueueSettings['onJobFailedUnrun']>;
   /** Errors were reported through onError since a connection was last ready. */
@@ -102,6 +101,7 @@ export class BullMqJobQueue implements JobQueue {
     this.backoffDelayMs = settings.backoffDelayMs;
     this.keepFinished = settings.keepFinished;
     this.setAsideMs = settings.setAsideMs;
+    this.heldBackMs = settings.heldBackMs;
     this.closeBegan = new Promise((resolve) => (this.beginClose = () => resolve('closed')));
     this.changes = new ChangeSignal(settings.idlePollMs);
     const reportError = options.onError ?? ((error) => console.error('[jobs] BullMQ:', error));
@@ -248,8 +248,9 @@ export class BullMqJobQueue implements JobQueue {
 
   /**
    * One BullMQ worker per adapter serves every name: it takes as many jobs at once as all names
-   * together may run, and a name's gate holds back a job beyond that name's concurrency (such a
-   * job reads `active` while it waits, and a backlog of one name can delay the others).
+   * together may run, and a job beyond its name's concurrency here is held back (heldBackMs): had
+   * it waited inside this process it would read `active` without running, while another process's
+   * idle worker could have run it.
    */
   registerProcessor<D extends JobData>(name: string, processor: JobProcessor<D>, options: ProcessorOptions = {}): void {
     if (this.processors.has(name)) throw new Error(`a processor for jobs "${name}" is already registered`);
@@ -388,10 +389,12 @@ export class BullMqJobQueue implements JobQueue {
         earlier.hold.lose();
         await settledWithin(earlier.settled.promise, this.lockDurationMs / 2);
       }
-      if (!(await processor.gate.enter())) return await this.putBack(job, token);
+      const entry = processor.gate.tryEnter();
+      if (entry === 'shut') return await this.putBack(job, token);
+      if (entry === 'full') return await this.holdBack(job, token);
       let outcome: { result: unknown } | { error: unknown };
       try {
-        // Lost while it waited at its gate: not run at all.
+        // Lost before it began: not run at all.
         outcome = { result: hold.signal.aborted ? undefined : await this.runAttempt(job, processor.run, hold) };
       } catch (error: unknown) {
         outcome = { error };
@@ -457,12 +460,20 @@ export class BullMqJobQueue implements JobQueue {
     throw new DelayedError();
   }
 
-  /** Closing while the job waited at its gate: it never started, so back to the head of the wait list. */
+  /** Taken while closing: it never started, so back to the head of the wait list. */
   private async putBack(job: BullMqJob, token: string | undefined): Promise<never> {
-    const moved = this.putBackChain.then(() => job.moveToWait(requireToken(token)));
-    this.putBackChain = moved.catch(() => undefined);
-    await moved;
+    await job.moveToWait(requireToken(token));
     throw new WaitingError();
+  }
+
+  /**
+   * Its name has no free slot here: back to `delayed` (a "waiting" job), no attempt counted, for
+   * a worker with room. Held jobs of a name come back in the order they were held, so its jobs
+   * still start in enqueue order but for a job that comes back just as a slot frees.
+   */
+  private async holdBack(job: BullMqJob, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + this.heldBackMs, requireToken(token));
+    throw new DelayedError();
   }
 
   private async bringBackSetAside(name: string): Promise<void> {

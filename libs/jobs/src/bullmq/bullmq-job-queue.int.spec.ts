@@ -148,34 +148,56 @@ describe('BullMqJobQueue across processes', () => {
     expect(await queue.getJob(lateId)).toMatchObject({ state: 'completed', attemptsMade: 1, result: 'ran late' });
   });
 
-  it('on close, puts a job held back by its name’s concurrency back at the head of the queue, unstarted', async () => {
+  it('holds a job beyond its name’s concurrency back in the queue — `waiting`, unstarted — and runs it once a slot frees', async () => {
     const queueName = redis.queueName();
-    const first = redis.open({ queueName });
+    const queue = redis.open({ queueName, heldBackMs: 20 });
+    const bull = redis.bullQueue(queueName);
     const started: string[] = [];
-    const aStarted = deferred();
+    const a1Started = deferred();
     const release = holds.hold();
-    first.registerProcessor<{ id: string }>('a', async (job) => {
+    queue.registerProcessor<{ id: string }>('a', async (job) => {
       started.push(job.data.id);
-      aStarted.resolve();
+      a1Started.resolve();
+      if (job.data.id === 'a1') await release.promise;
+    });
+    // A second name widens the worker to two jobs at once: a2 is taken, and held back.
+    queue.registerProcessor('b', async () => undefined);
+    await queue.enqueue('a', { id: 'a1' });
+    await within(a1Started.promise, 'a1 to start');
+    const a2 = await queue.enqueue('a', { id: 'a2' });
+    await within(takenAtLeastOnce(bull, a2), 'the worker to take a2');
+    expect(await queue.getJob(a2)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
+    expect(started).toEqual(['a1']);
+    release.resolve();
+    await within(queue.whenIdle(), 'idle');
+    expect(started).toEqual(['a1', 'a2']);
+    expect(await queue.getJob(a2)).toMatchObject({ state: 'completed', attemptsMade: 1 });
+    await bull.close();
+  });
+
+  it('another process’s worker with room runs a job this worker took beyond its name’s concurrency, without waiting for this one', async () => {
+    const queueName = redis.queueName();
+    const busy = redis.open({ queueName, heldBackMs: 20 });
+    const bull = redis.bullQueue(queueName);
+    const a1Started = deferred();
+    const release = holds.hold();
+    busy.registerProcessor<{ id: string }>('a', async () => {
+      a1Started.resolve();
       await release.promise;
     });
-    // A second name widens the worker to two jobs at once: a2 is taken and waits at a's gate.
-    first.registerProcessor('b', async () => undefined);
-    const [a1, a2, a3] = [await first.enqueue('a', { id: 'a1' }), await first.enqueue('a', { id: 'a2' }), await first.enqueue('a', { id: 'a3' })];
-    await within(aStarted.promise, 'a1 to start');
-    const closing = first.close();
+    busy.registerProcessor('b', async () => undefined);
+    await busy.enqueue('a', { id: 'a1' });
+    await within(a1Started.promise, 'a1 to start');
+    const a2 = await busy.enqueue('a', { id: 'a2' });
+    await within(takenAtLeastOnce(bull, a2), 'the busy worker to take a2');
+    const idle = redis.open({ queueName, heldBackMs: 20 });
+    const ranOnIdle = deferred();
+    idle.registerProcessor<{ id: string }>('a', async (job) => void (job.data.id === 'a2' && ranOnIdle.resolve()));
+    idle.registerProcessor('b', async () => undefined);
+    await within(ranOnIdle.promise, 'the idle worker to run a2 while a1 still runs');
     release.resolve();
-    await within(closing, 'close');
-    expect(started).toEqual(['a1']);
-
-    const next = redis.open({ queueName });
-    expect(await next.getJob(a1)).toMatchObject({ state: 'completed' });
-    expect(await next.getJob(a2)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
-    const order: string[] = [];
-    next.registerProcessor<{ id: string }>('a', async (job) => void order.push(job.data.id));
-    await within(next.whenIdle(), 'idle');
-    expect(order).toEqual(['a2', 'a3']);
-    expect(await next.getJob(a3)).toMatchObject({ state: 'completed' });
+    await within(busy.whenIdle(), 'idle');
+    await bull.close();
   });
 
   it('never runs more jobs of one name at once than its concurrency, whatever the other names take', async () => {
@@ -802,4 +824,13 @@ async function stalledTwice(): Promise<{ api: BullMqJobQueue; jobId: string; que
     await second.kill();
   }
   return { api, jobId, queueName };
+}
+
+/** Resolves once BullMQ has handed the job to a worker at least once. */
+async function takenAtLeastOnce(bull: Queue, jobId: string): Promise<void> {
+  for (;;) {
+    const job = await bull.getJob(toBullMqJobId(jobId));
+    if ((job?.attemptsStarted ?? 0) > 0) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -16,6 +16,12 @@ export interface BullMqJobQueueSettings {
    * at once; the wait only bounds the delay for another process's worker. Default 5 s.
    */
   setAsideMs?: number;
+  /**
+   * How long a job is held back when this process's worker takes one whose name has no free slot
+   * here (its concurrency is taken): back in the queue meanwhile, `waiting` to a client, for a
+   * worker with room — another process's at once, this one's once a slot frees. Default 500 ms.
+   */
+  heldBackMs?: number;
   /** Re-check interval of `whenIdle` besides BullMQ's events (a missed event only delays it). Default 250 ms. */
   idlePollMs?: number;
   /** Redis or worker errors outside any call (a lost connection); default: printed to stderr. */
@@ -87,6 +93,7 @@ export function resolveSettings(options: BullMqJobQueueSettings) {
     backoffDelayMs: nonNegative(options.backoffDelayMs ?? 1000, 'backoffDelayMs'),
     keepFinished: positiveInteger(options.keepFinished ?? 10_000, 'keepFinished'),
     setAsideMs: nonNegative(options.setAsideMs ?? 5000, 'setAsideMs'),
+    heldBackMs: nonNegative(options.heldBackMs ?? 500, 'heldBackMs'),
     idlePollMs: positiveInteger(options.idlePollMs ?? 250, 'idlePollMs'),
   };
 }

@@ -1,35 +1,20 @@
 import { ConcurrencyGate } from './concurrency-gate';
 
 describe('ConcurrencyGate', () => {
-  it('admits up to its limit, then the waiting in arrival order as slots free', async () => {
+  it('admits up to its limit, turns the next away while full, and admits again once a slot frees', () => {
     const gate = new ConcurrencyGate(2);
-    const admitted: string[] = [];
-    const enter = (name: string): Promise<void> => gate.enter().then((ok) => void (ok && admitted.push(name)));
-    const entries = [enter('a'), enter('b'), enter('c'), enter('d')];
-    await Promise.all(entries.slice(0, 2));
-    expect(admitted).toEqual(['a', 'b']);
-    expect(gate.queued).toBe(2);
+    expect([gate.tryEnter(), gate.tryEnter(), gate.tryEnter()]).toEqual(['entered', 'entered', 'full']);
     gate.leave();
-    await entries[2];
-    expect(admitted).toEqual(['a', 'b', 'c']);
-    gate.leave();
-    await entries[3];
-    expect(admitted).toEqual(['a', 'b', 'c', 'd']);
+    expect([gate.tryEnter(), gate.tryEnter()]).toEqual(['entered', 'full']);
     gate.leave();
     gate.leave();
-    // All slots free again: the next two go straight in.
-    expect(await Promise.all([gate.enter(), gate.enter()])).toEqual([true, true]);
+    expect([gate.tryEnter(), gate.tryEnter(), gate.tryEnter()]).toEqual(['entered', 'entered', 'full']);
   });
 
-  it('turns the waiting away on shut, newest first, and admits nobody after', async () => {
+  it('admits nobody once shut, even with slots free', () => {
     const gate = new ConcurrencyGate(1);
-    expect(await gate.enter()).toBe(true);
-    const turnedAway: string[] = [];
-    const waiting = ['older', 'newer'].map((name) => gate.enter().then((ok) => void (ok || turnedAway.push(name))));
     gate.shut();
-    await Promise.all(waiting);
-    expect(turnedAway).toEqual(['newer', 'older']);
-    expect(await gate.enter()).toBe(false);
+    expect(gate.tryEnter()).toBe('shut');
   });
 
   it('refuses a limit that is not a positive integer', () => {
