@@ -28,13 +28,13 @@ export function projectCreditYear(stream: readonly StoredEvent[], rules: RuleSet
   for (const a of state.activities.values()) {
     // A voided year waits for nobody: its declarations leave the unit's inbox until a rescission.
     if (a.status === 'declared' && status !== 'voided') {
-      const declaring = stream[a.declaredRevision];
-      if (declaring === undefined) throw new Error(`${stream[0]?.streamId}: no event at revision ${a.declaredRevision}`);
+      const declaring = eventAt(stream, a.declaredRevision);
       pending.push({ activityId: a.data.activityId, category: a.data.category, title: a.data.title, declaredAt: a.declaredAt, position: declaring.position });
     }
     // Every status, as FlagFraud's decider matches them: the index only finds candidates.
     if (a.data.institutionId !== null) {
-      registrations.push({ activityId: a.data.activityId, institutionId: a.data.institutionId, contentKey: effectiveContentKey(a) });
+      const registering = eventAt(stream, a.declaredRevision);
+      registrations.push({ activityId: a.data.activityId, institutionId: a.data.institutionId, contentKey: effectiveContentKey(a), position: registering.position });
     }
   }
   return {
@@ -55,4 +55,10 @@ export function projectCreditYear(stream: readonly StoredEvent[], rules: RuleSet
     pending,
     registrations,
   };
+}
+
+function eventAt(stream: readonly StoredEvent[], revision: number): StoredEvent {
+  const event = stream[revision];
+  if (event === undefined) throw new Error(`${stream[0]?.streamId}: no event at revision ${revision}`);
+  return event;
 }

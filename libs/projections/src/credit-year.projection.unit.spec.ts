@@ -95,15 +95,15 @@ describe('projectCreditYear', () => {
     expect(project([opened, { type: 'ActivityDeclared', data: activity('a1', 'public', 10) }, flag])?.pending).toEqual([]);
   });
 
-  it("indexes an institution's registrations under their effective content key", () => {
+  it("indexes an institution's registrations under their effective content key, at their registering event's position", () => {
     const snapshot = project([
       opened, ...enough,
       { type: 'YearConfirmedByUnit', data: { note: null } },
       { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'pro', hours: 60, reason: 'same', contentKey: 'course-7' }] } },
     ]);
     expect(snapshot?.registrations).toEqual([
-      { activityId: 'pub', institutionId: 'inst-1', contentKey: null },
-      { activityId: 'pro', institutionId: 'inst-1', contentKey: 'course-7' },
+      { activityId: 'pub', institutionId: 'inst-1', contentKey: null, position: 110 },
+      { activityId: 'pro', institutionId: 'inst-1', contentKey: 'course-7', position: 120 },
     ]);
   });
 

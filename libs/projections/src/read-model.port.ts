@@ -48,6 +48,12 @@ export interface InstitutionRegistrationRow {
   institutionId: string;
   /** The effective content key (authority's, else unit's, else declarer's), as the decider matches it. */
   contentKey: string | null;
+  /**
+   * Global position of the registering event, to bound an institution flag to the registrations
+   * held when it was posted; null in a row indexed before positions were kept (read models of
+   * schema v6), until its person-year is written again or the read models are rebuilt.
+   */
+  position: number | null;
 }
 
 /** Everything derived from one person-year's stream; replaces the previous snapshot wholesale. */
@@ -183,8 +189,12 @@ export interface ReadModelStore {
   /** Confirmed person-years awaiting finalisation in scope (the unit's current region), oldest first. */
   authorityPending(scope: RegionScope, page: PageRequest): Promise<Page<AuthorityPendingItem>>;
   complianceReport(year: number, scope: ReportScope): Promise<ComplianceCounts>;
-  /** Person-years of `year` holding a registration by the institution (of one of `courses`, if given). */
-  institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]>;
+  /**
+   * Person-years of `year` holding a registration by the institution (of one of `courses`, if
+   * given), registered at or before global position `upTo` when given (a row without a position
+   * counts: the decider judges it from the stream).
+   */
+  institutionHolders(institutionId: string, year: number, courses: readonly string[] | null, upTo?: number | null): Promise<PersonYearRef[]>;
   /**
    * Person-years whose make-up period ended before `today` (YYYY-MM-DD, China) while they may still
    * earn a promotion delay: the sweep's candidates, decided again from each stream.

@@ -31,7 +31,9 @@ export class InstitutionFraudFlagProcessor implements OnApplicationBootstrap {
     // than complete with fewer flags. A rebuild meanwhile is harmless: it builds another copy and
     // puts it in use only once it has caught up with this one.
     await this.projection.requireCaughtUp('the institution index did not catch up; the job will be retried', job.signal);
-    const holders = await this.readModels.institutionHolders(institutionId, year, courses);
+    // The registrations held when the flag was posted (the decider's bound too): a run after a
+    // takeover then counts the same total, whatever was registered meanwhile.
+    const holders = await this.readModels.institutionHolders(institutionId, year, courses, job.data.registeredUpTo ?? null);
     await job.reportProgress(0, holders.length);
     let flagged = 0;
     let written = 0;

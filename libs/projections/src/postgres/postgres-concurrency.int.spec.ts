@@ -28,7 +28,7 @@ function page(position: number): ReadModelBatch {
             promotionDelay: false, confirmedAt: null, delayDueAfter: null, revision: position,
           },
           pending: [{ activityId: `a${position}`, category: '8.1', title: 't', declaredAt: at(1), position }],
-          registrations: [{ activityId: `r${position}`, institutionId: 'inst-1', contentKey: null }],
+          registrations: [{ activityId: `r${position}`, institutionId: 'inst-1', contentKey: null, position }],
         },
       },
     ],

@@ -237,9 +237,9 @@ export class PostgresReadModelStore implements ReadModelStore {
     };
   }
 
-  async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
+  async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null, upTo: number | null = null): Promise<PersonYearRef[]> {
     if (!Number.isSafeInteger(year)) return [];
-    const values = [pgText(institutionId), year, courses === null ? null : courses.map(pgText)];
+    const values = [pgText(institutionId), year, courses === null ? null : courses.map(pgText), upTo];
     const { rows } = await this.read((sql, client) => client.query<PersonYearKeyRow>(sql.institutionHolders, values));
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }

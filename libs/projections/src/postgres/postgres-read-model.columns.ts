@@ -61,7 +61,7 @@ export function batchColumns(changes: readonly ReadModelChange[]): BatchColumns 
     ]),
     registrations: columns(registrations, [
       ({ p }) => pgText(p.personId), ({ p }) => p.year, ({ r }) => pgText(r.activityId),
-      ({ r }) => pgText(r.institutionId), ({ r }) => pgTextOrNull(r.contentKey),
+      ({ r }) => pgText(r.institutionId), ({ r }) => pgTextOrNull(r.contentKey), ({ r }) => r.position,
     ]),
   };
 }

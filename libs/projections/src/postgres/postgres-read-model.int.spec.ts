@@ -54,6 +54,7 @@ describe('PostgresReadModelStore schema', () => {
     await first.close();
     // Back to v3, and a v3 writer mid-page: it holds the copies' lock shared and has written a row.
     for (const copy of [schema, `${schema}_b`]) {
+      await pg.sql(`ALTER TABLE ${pg.table(copy, 'institution_registrations')} DROP COLUMN position`);
       await pg.sql(`ALTER TABLE ${pg.table(copy, 'person_years')} DROP COLUMN region`);
       await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);
       await pg.sql(`DROP TABLE ${pg.table(copy, 'compliance_counts')}`);
@@ -138,6 +139,7 @@ describe('PostgresReadModelStore schema', () => {
     ['a version-4 schema in the middle of a rebuild', 4, 0, false],
     ['a version-5 schema in the middle of a rebuild', 5, 0, false],
     ['a version-5 schema as a build between v4 and v6 left it (the copies\' state renamed already)', 5, 0, true],
+    ['a version-6 schema in the middle of a rebuild', 6, 0, true],
   ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (_, version, generation, fencedBuild) => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
@@ -165,6 +167,8 @@ describe('PostgresReadModelStore schema', () => {
     // no person-year regions (the indexes on them go with the column) nor the inbox's index by
     // field; back to v3: no compliance counts.
     for (const copy of [schema, `${schema}_b`]) {
+      // Back to v6: registrations without their position.
+      if (version < 7) await pg.sql(`ALTER TABLE ${pg.table(copy, 'institution_registrations')} DROP COLUMN position`);
       if (version < 5) {
         await pg.sql(`ALTER TABLE ${pg.table(copy, 'person_years')} DROP COLUMN region`);
         await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);

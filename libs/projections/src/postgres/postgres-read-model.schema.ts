@@ -4,7 +4,7 @@ import { createSchemaOnce, migrateVersionedSchema } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 6;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 7;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
@@ -225,6 +225,15 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
         `ALTER TABLE IF EXISTS ${s}.rebuild_state RENAME TO read_model_state;
          ALTER TABLE ${s}.read_model_state ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 0;
          ${schemaVersionSql(s, 6)}`,
+      )),
+    ),
+    // v7: each institution registration's global position (see the SQLite schema's v7); fences
+    // out the code before it, which would index registrations without one.
+    fenced(names, async (c) =>
+      void (await c.query(
+        `ALTER TABLE ${s}.institution_registrations ADD COLUMN position bigint;
+         ALTER TABLE ${names.copies.b}.institution_registrations ADD COLUMN position bigint;
+         ${schemaVersionSql(s, 7)}`,
       )),
     ),
   ]);

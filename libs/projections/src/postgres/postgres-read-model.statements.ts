@@ -142,11 +142,11 @@ export function readModelSql(s: string) {
       WHERE (person_id, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
         AND (person_id, year, activity_id) NOT IN (SELECT * FROM unnest($3::text[], $4::int[], $5::text[]))`,
     upsertRegistrations: `
-      INSERT INTO ${s}.institution_registrations AS t (person_id, year, activity_id, institution_id, content_key)
-      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])
+      INSERT INTO ${s}.institution_registrations AS t (person_id, year, activity_id, institution_id, content_key, position)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int8[])
       ON CONFLICT (person_id, year, activity_id) DO UPDATE SET
-        institution_id = excluded.institution_id, content_key = excluded.content_key
-      WHERE (t.institution_id, t.content_key) IS DISTINCT FROM (excluded.institution_id, excluded.content_key)`,
+        institution_id = excluded.institution_id, content_key = excluded.content_key, position = excluded.position
+      WHERE (t.institution_id, t.content_key, t.position) IS DISTINCT FROM (excluded.institution_id, excluded.content_key, excluded.position)`,
     /**
      * Empties this copy a batch ($1 rows) per table at a time, once it is out of use. DELETE, not
      * TRUNCATE: a DELETE is MVCC-safe (a pg_dump whose snapshot predates it still dumps the rows,
@@ -195,6 +195,7 @@ export function readModelSql(s: string) {
       FROM ${s}.institution_registrations
       WHERE institution_id = $1 AND year = $2::int8
         AND ($3::text[] IS NULL OR content_key = ANY ($3::text[]))
+        AND ($4::int8 IS NULL OR position IS NULL OR position <= $4::int8)
       ORDER BY person_id`,
     ping: 'SELECT 1',
   };

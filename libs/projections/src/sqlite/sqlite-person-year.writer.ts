@@ -49,7 +49,7 @@ export function writePersonYear(stmt: CopyStatements, snapshot: PersonYearSnapsh
     remove: (activityId) => stmt.deletePendingOne.run({ ...key, activityId }),
     insert: (a) => stmt.insertPending.run({ ...key, unitId: p.unitId, ...a }),
   });
-  replaceRows(stored.registrations, snapshot.registrations, (a, b) => a.institutionId === b.institutionId && a.contentKey === b.contentKey, {
+  replaceRows(stored.registrations, snapshot.registrations, (a, b) => a.institutionId === b.institutionId && a.contentKey === b.contentKey && a.position === b.position, {
     remove: (activityId) => stmt.deleteRegistrationOne.run({ ...key, activityId }),
     insert: (r) => stmt.insertRegistration.run({ ...key, ...r }),
   });
@@ -69,7 +69,7 @@ function readBack(stmt: CopyStatements, key: PersonYearKey): StoredRows {
   const units = new Set(rows.map((r) => r.unit_id));
   const pending = rows.map((r): PendingActivityRow => ({ activityId: r.activity_id, category: r.category, title: r.title, declaredAt: r.declared_at, position: r.position }));
   const registrations = stmt.registrations.all(key).map((r): InstitutionRegistrationRow => ({
-    activityId: r.activity_id, institutionId: r.institution_id, contentKey: r.content_key,
+    activityId: r.activity_id, institutionId: r.institution_id, contentKey: r.content_key, position: r.position,
   }));
   const row = stmt.personYear.get(key);
   return {

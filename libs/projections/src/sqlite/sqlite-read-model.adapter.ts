@@ -189,8 +189,8 @@ export class SqliteReadModelStore implements ReadModelStore {
     };
   }
 
-  async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null): Promise<PersonYearRef[]> {
-    const rows = this.read((copy) => copy.institutionHolders.all({ institutionId, year, courses: courses === null ? null : JSON.stringify(courses) }));
+  async institutionHolders(institutionId: string, year: number, courses: readonly string[] | null, upTo: number | null = null): Promise<PersonYearRef[]> {
+    const rows = this.read((copy) => copy.institutionHolders.all({ institutionId, year, courses: courses === null ? null : JSON.stringify(courses), upTo }));
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 

@@ -38,7 +38,7 @@ describe('SqliteReadModelStore schema', () => {
     });
   });
 
-  const personYearChange = (personId: string, row: Partial<PersonYearRow>) => ({
+  const personYearChange = (personId: string, row: Partial<PersonYearRow>, registrations: InstitutionRegistrationRow[] = []) => ({
     kind: 'personYear' as const,
     snapshot: {
       personYear: {
@@ -46,13 +46,14 @@ describe('SqliteReadModelStore schema', () => {
         promotionDelay: false, confirmedAt: null, delayDueAfter: null, revision: 0, ...row,
       },
       pending: [],
-      registrations: [],
+      registrations,
     },
   });
 
   it.each([
     [1, false], [2, false], [3, false], [4, false], [5, false],
     [5, true], // as a build between v4 and v6 left it: the copies' state already renamed
+    [6, true],
   ])('migrates a version-%i file in place (fenced: %s; from 3 on, in the middle of a rebuild): its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (version, fencedBuild) => {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
     const file = join(dir, 'readmodels.sqlite');
@@ -60,7 +61,7 @@ describe('SqliteReadModelStore schema', () => {
       const first = openSqliteReadModelStore({ file });
       await first.apply({
         checkpoint: READ_MODELS_CHECKPOINT, position: 3, changes: [
-          ...unitChange('u1'), personYearChange('p1', {}),
+          ...unitChange('u1'), personYearChange('p1', {}, [{ activityId: 'r1', institutionId: 'inst-1', contentKey: null, position: 2 }]),
           personYearChange('p2', { status: 'finalized', compliant: true, finalized: true }),
           personYearChange('p3', { status: 'voided', promotionDelay: true }),
         ],
@@ -90,6 +91,8 @@ describe('SqliteReadModelStore schema', () => {
       // rebuild state without `in_use` (v2).
       const raw = new Database(file);
       for (const copy of ['a', 'b'] as const) {
+        // Back to v6: registrations without their position.
+        if (version < 7) raw.exec(`ALTER TABLE ${copyTable(copy, 'institution_registrations')} DROP COLUMN position`);
         const table = copyTable(copy, 'person_years');
         if (version < 5) {
           for (const index of ['awaiting_in_region', 'awaiting_in_region_field', 'awaiting_in_field', 'awaiting_in_city', 'awaiting_in_city_field']) raw.exec(`DROP INDEX ${table}_${index}`);
@@ -119,6 +122,9 @@ describe('SqliteReadModelStore schema', () => {
       expect(again.dump().compliance_counts).toEqual(counts);
       expect(again.dump().person_years).toEqual(personYears);
       expect(await again.complianceReport(2024, { unitId: 'u1' })).toEqual(report);
+      // A registration indexed before v7 has no position: a candidate of every institution flag.
+      expect(again.dump().institution_registrations).toEqual([expect.objectContaining({ activity_id: 'r1', position: null })]);
+      expect(await again.institutionHolders('inst-1', 2024, null, 1)).toEqual([{ personId: 'p1', year: 2024 }]);
       expect(await again.rebuildState()).toEqual(version >= 3 ? { generation: 1, rebuildingSince: expect.any(String) } : { generation: version === 2 ? 4 : 0, rebuildingSince: null });
       if (outOfUse !== undefined) expect(again.dump('out-of-use')).toEqual(outOfUse);
       await again.beginRebuild('t');
@@ -226,7 +232,7 @@ describe('SqliteReadModelStore writing a person-year against the snapshot the pr
   it('diffs against the remembered snapshot when the copy holds its revision', async () => {
     const [store, done] = await temp();
     try {
-      const registration = { activityId: 'a2', institutionId: 'i1', contentKey: 'c1' };
+      const registration = { activityId: 'a2', institutionId: 'i1', contentKey: 'c1', position: 7 };
       const s1 = snapshot(1, ['a1', 'a2'], {}, [registration]);
       const s2 = snapshot(2, ['a2', 'a3'], { status: 'open' }, [{ ...registration, contentKey: 'c2' }]);
       const s3 = snapshot(3, ['a2', 'a3'], { status: 'confirmed', confirmedAt: '2024-06-01T00:00:00.000Z' });
@@ -245,7 +251,7 @@ describe('SqliteReadModelStore writing a person-year against the snapshot the pr
     try {
       // Another writer (or a rebuild) moved the copy on past what this projector remembers.
       const remembered = snapshot(1, ['a1']);
-      await write(store, snapshot(2, ['a1', 'a2'], {}, [{ activityId: 'a2', institutionId: 'i1', contentKey: null }]));
+      await write(store, snapshot(2, ['a1', 'a2'], {}, [{ activityId: 'a2', institutionId: 'i1', contentKey: null, position: 7 }]));
       const s3 = snapshot(3, ['a3']);
       await write(store, s3, remembered);
       expect(held(store)).toEqual(await rowsOf(s3));

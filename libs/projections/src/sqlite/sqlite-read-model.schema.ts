@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 6;
+export const READ_MODEL_SCHEMA_VERSION = 7;
 
 /** Tables, in the order `reset` and `dump` visit them. */
 export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations', 'compliance_counts'] as const;
@@ -153,6 +153,16 @@ const regionSql = (p: string): string => `
     ON ${p}person_years (substr(region, 1, 4), field, confirmed_at, person_id, year) WHERE status = 'confirmed';
 `;
 
+/**
+ * v7, in each copy: the global position of each institution registration's event, so that an
+ * institution flag's candidates are the registrations held when it was posted (its job then
+ * counts the same total however often it is taken over). Rows indexed before have none (NULL)
+ * until their person-year is written again or the read models are rebuilt.
+ */
+const registrationPositionSql = (p: string): string => `
+  ALTER TABLE ${p}institution_registrations ADD COLUMN position INTEGER;
+`;
+
 const PREFIX: Record<ReadModelCopy, string> = { a: '', b: 'b_' };
 /** A table's name in one copy. */
 export const copyTable = (copy: ReadModelCopy, table: ReadModelTable): string => `${PREFIX[copy]}${table}`;
@@ -193,6 +203,7 @@ export function migrateReadModels(db: Database.Database): void {
     if (version < 4) db.exec(countsTableSql(PREFIX.a) + countsTableSql(PREFIX.b));
     if (version < 5) db.exec(regionSql(PREFIX.a) + regionSql(PREFIX.b));
     if (version < 6) fence(db);
+    if (version < 7) db.exec(registrationPositionSql(PREFIX.a) + registrationPositionSql(PREFIX.b));
     if (version < READ_MODEL_SCHEMA_VERSION) {
       db.prepare('UPDATE read_model_state SET schema_version = ?').run(READ_MODEL_SCHEMA_VERSION);
       db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);

@@ -123,15 +123,15 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
       `INSERT INTO ${t.pending_activities} (person_id, year, activity_id, unit_id, category, title, declared_at, position)
        VALUES (@personId, @year, @activityId, @unitId, @category, @title, @declaredAt, @position)`,
     ),
-    registrations: db.prepare<[PersonYearParams], { activity_id: string; institution_id: string; content_key: string | null }>(
-      `SELECT activity_id, institution_id, content_key FROM ${t.institution_registrations} WHERE person_id = @personId AND year = @year`,
+    registrations: db.prepare<[PersonYearParams], { activity_id: string; institution_id: string; content_key: string | null; position: number | null }>(
+      `SELECT activity_id, institution_id, content_key, position FROM ${t.institution_registrations} WHERE person_id = @personId AND year = @year`,
     ),
     deleteRegistrationOne: db.prepare<[PersonYearParams & { activityId: string }]>(
       `DELETE FROM ${t.institution_registrations} WHERE person_id = @personId AND year = @year AND activity_id = @activityId`,
     ),
-    insertRegistration: db.prepare<[PersonYearParams & { activityId: string; institutionId: string; contentKey: string | null }]>(
-      `INSERT INTO ${t.institution_registrations} (person_id, year, activity_id, institution_id, content_key)
-       VALUES (@personId, @year, @activityId, @institutionId, @contentKey)`,
+    insertRegistration: db.prepare<[PersonYearParams & { activityId: string; institutionId: string; contentKey: string | null; position: number | null }]>(
+      `INSERT INTO ${t.institution_registrations} (person_id, year, activity_id, institution_id, content_key, position)
+       VALUES (@personId, @year, @activityId, @institutionId, @contentKey, @position)`,
     ),
     // Keyset pagination: rows strictly after the cursor's sort key, in index order.
     unitPending: db.prepare<[{ unitId: string; afterAt: string; afterPosition: number; limit: number }], PendingRow>(
@@ -192,11 +192,12 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
        WHERE delay_due_after IS NOT NULL AND delay_due_after < @today
        ORDER BY delay_due_after, person_id, year LIMIT @limit`,
     ),
-    institutionHolders: db.prepare<[{ institutionId: string; year: number; courses: string | null }], { person_id: string; year: number }>(
+    institutionHolders: db.prepare<[{ institutionId: string; year: number; courses: string | null; upTo: number | null }], { person_id: string; year: number }>(
       `SELECT DISTINCT person_id, year
        FROM ${t.institution_registrations}
        WHERE institution_id = @institutionId AND year = @year
          AND (@courses IS NULL OR content_key IN (SELECT value FROM json_each(@courses)))
+         AND (@upTo IS NULL OR position IS NULL OR position <= @upTo)
        ORDER BY person_id`,
     ),
   };

@@ -15,7 +15,7 @@ function personYear(status: string, pending: string[] = ['a1'], registered: stri
       compliant: false, finalized: false, promotionDelay: false, confirmedAt: null, delayDueAfter: null, revision: 0,
     },
     pending: pending.map((activityId, i) => ({ activityId, category: '8.1', title: 't', declaredAt: at(1), position: 2 + i })),
-    registrations: registered.map((activityId) => ({ activityId, institutionId: 'inst-1', contentKey: null })),
+    registrations: registered.map((activityId, i) => ({ activityId, institutionId: 'inst-1', contentKey: null, position: 2 + pending.length + i })),
   };
   return { kind: 'personYear', snapshot };
 }

@@ -10,8 +10,10 @@ export function institutionHoldersContract(factory: ReadModelFactory): void {
   describe('institutionHolders', () => {
     let h: ReadModelHarness;
     const year = (personId: string, y = 2024) => new PersonYearWriter(h.events, personId, y);
-    const holders = async (institutionId: string, y: number, courses: string[] | null) =>
-      (await h.readModels.institutionHolders(institutionId, y, courses)).map((r) => `${r.personId}+${r.year}`);
+    const holders = async (institutionId: string, y: number, courses: string[] | null, upTo?: number | null) =>
+      (await h.readModels.institutionHolders(institutionId, y, courses, upTo)).map((r) => `${r.personId}+${r.year}`);
+    /** The store's head once h1 registered: what an institution flag posted then would bound its candidates by. */
+    let afterH1: number;
 
     beforeAll(async () => {
       h = await readModelHarness(factory);
@@ -28,6 +30,7 @@ export function institutionHoldersContract(factory: ReadModelFactory): void {
       await h1.open('u-a', at(1));
       await h1.register('c1', at(2), { institutionId: 'inst-A', contentKey: 'course-1' });
       await h1.register('c2', at(2), { institutionId: 'inst-A', contentKey: 'course-2' });
+      afterH1 = await h.events.headPosition();
       const h2 = year('h2');
       await h2.open('u-a', at(1));
       await h2.register('c3', at(2), { institutionId: 'inst-A', contentKey: 'course-3' });
@@ -63,6 +66,14 @@ export function institutionHoldersContract(factory: ReadModelFactory): void {
       expect(await holders('inst-A', 2024, ['course-9'])).toEqual(['h6+2024']);
       expect(await holders('inst-A', 2024, ['course-404'])).toEqual([]);
       expect(await holders('inst-A', 2024, [])).toEqual([]);
+    });
+
+    it('keeps to the registrations at or before a global position when given (an institution flag: those held when it was posted)', async () => {
+      expect(await holders('inst-A', 2024, null, afterH1)).toEqual(['h1+2024', 'h6+2024']);
+      expect(await holders('inst-A', 2024, ['course-3'], afterH1)).toEqual([]);
+      expect(await holders('inst-A', 2024, ['course-3'], afterH1 + 1_000_000)).toEqual(['h2+2024']);
+      expect(await holders('inst-A', 2024, null, null)).toEqual(['h1+2024', 'h2+2024', 'h6+2024']);
+      expect(await holders('inst-A', 2024, null, 0)).toEqual([]);
     });
 
     it('keeps to the year and the institution', async () => {
