@@ -202,6 +202,37 @@ it('what the HTTP parser refuses is answered in the error format too: 431 for he
   expect((await rawExchange('NOT HTTP AT ALL\r\n\r\n')).body.error.code).toBe('MALFORMED_REQUEST');
 });
 
+it('HTTP/1.1 asks exactly one valid Host header (RFC 9112 §3.2): none, two, or one that is no host name is 400 MALFORMED_REQUEST in the error format, nothing run; HTTP/1.0 may omit it', async () => {
+  const get = (headers: string, version = '1.1') => rawExchange(`GET /api/health HTTP/${version}\r\n${headers}connection: close\r\n\r\n`);
+  for (const headers of ['', 'host: a\r\nhost: b\r\n', 'host: a b\r\n', 'host: a/b\r\n']) {
+    const refused = await get(headers);
+    expect({ headers, status: refused.status, body: refused.body }).toEqual({ headers, status: 400, body: { error: { code: 'MALFORMED_REQUEST', message: expect.stringContaining('Host') } } });
+    expect(refused.headers).toContain('x-correlation-id:');
+  }
+  const body = JSON.stringify(activity({ activityId: 'no-host' }));
+  const post = await withoutWrite(t, () =>
+    rawExchange(`POST ${yearPath()}/activities HTTP/1.1\r\nauthorization: Bearer ${w.pro}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`),
+  );
+  expect([post.status, post.body.error.code]).toEqual([400, 'MALFORMED_REQUEST']);
+  for (const host of ['localhost', '127.0.0.1:3000', '[::1]:3000', 'api.example.org']) expect((await get(`host: ${host}\r\n`)).status).toBe(200);
+  expect((await get('', '1.0')).status).toBe(200);
+});
+
+it('a body declared over 64 KiB is 413 whatever the method: a GET too, whose body nobody reads', async () => {
+  const refused = await rawExchange(`GET ${yearPath()} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${w.pro}\r\ncontent-type: application/json\r\ncontent-length: 70000\r\nconnection: close\r\n\r\n`);
+  expect([refused.status, refused.body.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  const within = await rawExchange(`GET ${yearPath()} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${w.pro}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`);
+  expect(within.status).toBe(200);
+});
+
+it('CONNECT is 405 METHOD_NOT_ALLOWED in the error format, the connection closed (Node closed it without a word)', async () => {
+  for (const target of ['/api/health', 'localhost:3000']) {
+    const refused = await rawExchange(`CONNECT ${target} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    expect([refused.status, refused.body.error.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
+    expect(refused.headers).toContain('content-type: application/json');
+  }
+});
+
 it('requests pipelined before bytes that are not HTTP: each is run and gets its own answer, in order, before the connection closes', async () => {
   const post = (id: string) => {
     const body = JSON.stringify(activity({ activityId: id }));

@@ -14,6 +14,7 @@ import { unroutablePath } from './http/unroutable-path';
 import { clientErrorAnswers } from './http/client-error';
 import { answerHalfClosedClients } from './http/half-closed-clients';
 import { requestTimeouts } from './http/request-timeouts';
+import { FRAMING_HTTP_OPTIONS, installRequestFraming } from './http/request-framing';
 import { SECURITY_HEADERS } from './http/security-headers';
 import { CORRELATION_HEADER, correlationIdOf } from './http/request-context';
 import { AuthGuard } from './http/auth.guard';
@@ -39,7 +40,8 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     if (root.isLevelEnabled('info')) root.info({ method: null, route: 'unparsed', status, code, ms: 0 }, 'request');
   };
   const parserRefusals = clientErrorAnswers(unparsed);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(request.headers), frameworkErrors, clientErrorHandler: parserRefusals.clientError, ...requestTimeouts(config.REQUEST_TIMEOUT_MS), ...CLOSING_FASTIFY_OPTIONS });
+  const timeouts = requestTimeouts(config.REQUEST_TIMEOUT_MS);
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(request.headers), frameworkErrors, clientErrorHandler: parserRefusals.clientError, ...timeouts, http: { ...timeouts.http, ...FRAMING_HTTP_OPTIONS }, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: new PinoLoggerService(root),
     // Our own parsers (json-body.ts) replace Nest's, so that authentication answers first.
@@ -53,12 +55,14 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   installBodyParsers(fastify);
   fastify.server.on('request', parserRefusals.track);
   fastify.server.on('checkExpectation', parserRefusals.expectationFailed);
+  fastify.server.on('connect', parserRefusals.connectRefused);
   // First of the hooks: every answer, the closing 503 included, carries them.
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
     reply.header(CORRELATION_HEADER, request.id);
     done();
   });
+  installRequestFraming(fastify, BODY_LIMIT);
   const graceMs = config.SHUTDOWN_GRACE_MS;
   fastify.server.on('connection', parserRefusals.connection);
   installClosingAnswer(fastify, { ...(graceMs > 0 ? { grace: () => new Promise<void>((resolve) => setTimeout(resolve, graceMs)) } : {}), dropArriving: () => parserRefusals.dropArriving(fastify.server) });

@@ -29,6 +29,13 @@ const MALFORMED: [number, string, string] = [400, 'MALFORMED_REQUEST', 'the requ
 /** A client that does not read its answer does not hold the connection longer than this. */
 const DEFAULT_LINGER_MS = 5000;
 
+/** A whole answer in the error format, written straight to a socket no response object owns. */
+function rawAnswer(status: number, code: string, message: string): string {
+  const body = JSON.stringify({ error: { code, message } });
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
+  return `${head}\r\n${body}`;
+}
+
 /** Ends the connection (after `last`), destroying it once that is out — or after `lingerMs`, if the client does not read. */
 function lingerThenDestroy(socket: Socket, lingerMs: number, last?: string): void {
   setTimeout(() => socket.destroy(), lingerMs).unref();
@@ -52,6 +59,11 @@ export interface ClientErrorAnswers {
    * answered 417 in the error format (Node's own answer has no body), and the request is not run.
    */
   expectationFailed(request: IncomingMessage, response: ServerResponse): void;
+  /**
+   * The server's `connect` listener: a CONNECT request is answered 405 in the error format and its
+   * connection closed (without a listener Node closed it with no answer at all).
+   */
+  connectRefused(request: IncomingMessage, socket: Socket): void;
   /** The server's `connection` listener: every open connection, for dropArriving. */
   connection(socket: Socket): void;
   /**
@@ -114,9 +126,13 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
     }
     if (!socket.writable) return void socket.destroy();
     logged(status, code);
-    const body = JSON.stringify({ error: { code, message } });
-    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
-    lingerThenDestroy(socket, lingerMs, `${head}\r\n${body}`);
+    lingerThenDestroy(socket, lingerMs, rawAnswer(status, code, message));
+  };
+  const connectRefused = (_request: IncomingMessage, socket: Socket): void => {
+    if (!socket.writable) return void socket.destroy();
+    socket.pause();
+    logged(405, 'METHOD_NOT_ALLOWED');
+    lingerThenDestroy(socket, lingerMs, rawAnswer(405, 'METHOD_NOT_ALLOWED', 'CONNECT is not served: this server is no proxy'));
   };
   const expectationFailed = (request: IncomingMessage, response: ServerResponse): void => {
     track(request, response);
@@ -144,5 +160,5 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
       clientError(Object.assign(new Error('the server is shutting down'), { code: SHUTTING_DOWN }), socket);
     }
   };
-  return { track, clientError, expectationFailed, connection, dropArriving };
+  return { track, clientError, expectationFailed, connectRefused, connection, dropArriving };
 }
