@@ -114,6 +114,11 @@ export class AuthGuard implements CanActivate {
     // Required, a number of seconds, and not passed: the verifier checks that much.
     const exp = payload.exp as number;
     if (!Number.isFinite(exp) || exp > LATEST_EXP) throw unauthorized('the token\'s exp is no time it could expire at');
+    // NumericDate claims (RFC 7519 §2): when present, numbers of seconds, as `exp` is.
+    for (const claim of ['iat', 'nbf'] as const) {
+      const value = payload[claim];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw unauthorized(`the token's ${claim} is not a number of seconds`);
+    }
     const actor = claimsOf(payload);
     this.verified.set(token, { actor, expiresAt: exp * 1000 });
     if (this.verified.size > VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);

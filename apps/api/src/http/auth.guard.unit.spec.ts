@@ -59,6 +59,20 @@ describe('AuthGuard (API.md, Authentication): a token verified once is trusted a
     }
   });
 
+  it('iat and nbf, when present, are numbers of seconds (RFC 7519 NumericDate), as exp is: any other value is 401', async () => {
+    const guard = new AuthGuard(SECRET, new Reflector());
+    const claims = { sub: 'p1', role: 'professional', personId: 'p1', unitId: 'u1' };
+    expect(authenticate(guard, await sign({ ...claims, iat: Math.floor(NOW / 1000) - 60 }, NOW + 60_000)).actor?.sub).toBe('p1');
+    for (const iat of ['x', '1714982400', null, [1]]) {
+      const token = await sign({ ...claims, iat }, NOW + 60_000);
+      expect(refusal(() => authenticate(guard, token))).toMatchObject({ status: 401, message: "the token's iat is not a number of seconds" });
+    }
+    for (const nbf of ['x', null]) {
+      const token = await sign({ ...claims, nbf }, NOW + 60_000);
+      expect(refusal(() => authenticate(guard, token))).toMatchObject({ status: 401 });
+    }
+  });
+
   it('each request gets its own actor: changing one request does not change what the next is told', async () => {
     const guard = new AuthGuard(SECRET, new Reflector());
     const token = await sign({ sub: 'a1', role: 'authority', region: '360100' }, NOW + 60_000);
