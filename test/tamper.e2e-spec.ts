@@ -60,6 +60,24 @@ it('an edited event is named by stream and revision', async () => {
   expect(result.stdout).not.toContain('creditYear-p1+2024');
 }, 60_000);
 
+it('an event edited beyond decoding is named too (exit 3), and the other streams are still checked', async () => {
+  const copy = mkdtempSync(join(tmpdir(), 'jx-tamper-'));
+  try {
+    const source = new Database(join(dataDir, 'events.sqlite'));
+    await source.backup(join(copy, 'events.sqlite'));
+    source.close();
+    const db = new Database(join(copy, 'events.sqlite'));
+    expect(db.prepare(`UPDATE events SET data = '{"bogus":' WHERE stream_id = 'creditYear-p1+2024' AND revision = 1`).run().changes).toBe(1);
+    db.close();
+    const result = await verifyChain(copy);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('BROKEN creditYear-p1+2024 at revision 1: unreadable (its data is not JSON)');
+    expect(result.stdout).toMatch(/^BROKEN: 3 streams, \d+ events checked, \d+ broken$/m);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}, 60_000);
+
 it('on a DATA_DIR holding no event store it fails naming DATA_DIR, and makes none', async () => {
   const empty = mkdtempSync(join(tmpdir(), 'jx-nostore-'));
   try {

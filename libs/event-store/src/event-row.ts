@@ -2,7 +2,7 @@
  * One stored event as a row of the relational adapters (SQLite, PostgreSQL), read as an array in
  * column order: an array row skips the per-row object that a keyed row would cost.
  */
-import type { EventMetadata, StoredEvent } from './event-store.port';
+import { UnreadableEventError, type EventMetadata, type StoredEvent } from './event-store.port';
 
 export type EventRow = [
   /** PostgreSQL's int8 arrives as a string unless a type parser says otherwise. */
@@ -25,9 +25,17 @@ export type EventRow = [
 export function toStoredEvent(row: EventRow): StoredEvent {
   const [position, id, streamId, revision, type, data, metadataJson, at, prevHash, hash] = row;
   // A fresh object from JSON.parse: setting `at` on it is cheaper than spreading it into another.
-  const metadata = JSON.parse(metadataJson) as EventMetadata;
+  const metadata = parsed(metadataJson, streamId, revision, 'metadata') as EventMetadata;
   metadata.at = at;
-  return { id, streamId, revision, position: Number(position), type, data: JSON.parse(data) as Record<string, unknown>, metadata, prevHash, hash };
+  return { id, streamId, revision, position: Number(position), type, data: parsed(data, streamId, revision, 'data') as Record<string, unknown>, metadata, prevHash, hash };
+}
+
+function parsed(json: string, streamId: string, revision: number, part: 'data' | 'metadata'): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (error: unknown) {
+    throw new UnreadableEventError(streamId, revision, part, error);
+  }
 }
 
 /** The metadata column: everything but `at`. */

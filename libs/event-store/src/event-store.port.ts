@@ -131,6 +131,23 @@ export class EventStoreClosedError extends Error {
   }
 }
 
+/**
+ * A stored event that cannot be decoded (its data or metadata is not JSON): altered outside the
+ * store, since the store writes only what it serialised. Names the stream and revision, so that
+ * whoever meets it (a read answered 500, a projection retrying, `npm run verify-chain`) can find it.
+ */
+export class UnreadableEventError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+    readonly part: 'data' | 'metadata',
+    cause: unknown,
+  ) {
+    super(`stream ${streamId}: the event at revision ${revision} is unreadable (its ${part} is not JSON: ${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    this.name = 'UnreadableEventError';
+  }
+}
+
 /** withStreamsLocked: another process held a stream's turn longer than the store waits for it. */
 export class StreamTurnTimeoutError extends Error {
   constructor(readonly streamIds: readonly string[], waitedMs: number) {

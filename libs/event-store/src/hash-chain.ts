@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Actor, EventStore, StoredEvent } from './event-store.port';
+import { UnreadableEventError, type Actor, type EventStore, type StoredEvent } from './event-store.port';
 import { canonicalJson, type CanonicalOptions } from './jcs';
 
 /**
@@ -39,7 +39,7 @@ export function chainedFieldsOf(event: StoredEvent): ChainedFields {
   };
 }
 
-export type ChainBreak = 'revision-gap' | 'prev-hash-mismatch' | 'hash-mismatch' | 'truncated';
+export type ChainBreak = 'revision-gap' | 'prev-hash-mismatch' | 'hash-mismatch' | 'truncated' | 'unreadable';
 
 export type StreamChainReport =
   | { ok: true }
@@ -106,8 +106,14 @@ export async function verifyChain(
   for (const streamId of streamIds) {
     // Read the counter first: appends landing in between can only make the stream longer.
     const recorded = await store.streamRevision(streamId);
-    const events = await store.readStream(streamId);
+    const events = await readOrBreak(store, streamId);
     report.streamsChecked += 1;
+    if (!Array.isArray(events)) {
+      // Altered beyond decoding: a break at that event, and the other streams are still checked.
+      report.broken.push(events);
+      options.onProgress?.({ streamsChecked: report.streamsChecked, streamsTotal: streamIds.length, eventsChecked: report.eventsChecked });
+      continue;
+    }
     report.eventsChecked += events.length;
     options.onProgress?.({ streamsChecked: report.streamsChecked, streamsTotal: streamIds.length, eventsChecked: report.eventsChecked });
     const result = verifyStreamChain(events);
@@ -127,4 +133,13 @@ export async function verifyChain(
   }
   report.ok = report.broken.length === 0;
   return report;
+}
+
+async function readOrBreak(store: EventStore, streamId: string): Promise<StoredEvent[] | BrokenStream> {
+  try {
+    return await store.readStream(streamId);
+  } catch (error: unknown) {
+    if (!(error instanceof UnreadableEventError)) throw error;
+    return { streamId, revision: error.revision, reason: 'unreadable', message: `its ${error.part} is not JSON` };
+  }
 }

@@ -58,6 +58,25 @@ describe('hash chain against tampering with the SQLite file', () => {
     ]);
   });
 
+  it('names an event edited beyond decoding (its data or metadata no longer JSON), and checks every other stream', async () => {
+    tamper(`UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?`, '{"streamId":', 'creditYear-p1+2024', 1);
+    tamper(`UPDATE events SET metadata = ? WHERE stream_id = ? AND revision = ?`, 'not json', 'unit-u1', 3);
+    expect(await report()).toEqual({
+      ok: false, streamsChecked: 3, eventsChecked: 4,
+      broken: [
+        { streamId: 'creditYear-p1+2024', revision: 1, reason: 'unreadable', message: 'its data is not JSON' },
+        { streamId: 'unit-u1', revision: 3, reason: 'unreadable', message: 'its metadata is not JSON' },
+      ],
+    });
+    // A read of it says which event, for whoever meets it (a 500's log line, a projection's retries).
+    const store = openSqliteEventStore({ file });
+    try {
+      await expect(store.readStream('creditYear-p1+2024')).rejects.toMatchObject({ name: 'UnreadableEventError', streamId: 'creditYear-p1+2024', revision: 1, part: 'data' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('names an edited actor or time as well', async () => {
     tamper(`UPDATE events SET at = ? WHERE stream_id = ? AND revision = ?`, '2020-01-01T00:00:00.000Z', 'unit-u1', 1);
     expect((await report()).broken).toEqual([expect.objectContaining({ streamId: 'unit-u1', revision: 1 })]);
