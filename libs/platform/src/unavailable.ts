@@ -9,12 +9,15 @@
  */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
- * admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, query_canceled (a
- * statement past DATABASE_QUERY_TIMEOUT_MS: a server too busy to answer in time), and the
- * connection exceptions of class 08 — but not 08P01 (protocol_violation: a wrong number of bind
- * parameters, a bug in the code, which must stay a logged 500).
+ * admin_shutdown, crash_shutdown, cannot_connect_now, database_dropped, idle_session_timeout and
+ * idle_in_transaction_session_timeout (the server ended the session: a connection left silent by a
+ * network that stopped forwarding, its transaction rolled back; checked-out.ts's list),
+ * too_many_connections, query_canceled (a statement past DATABASE_QUERY_TIMEOUT_MS: a server too
+ * busy to answer in time), and the connection exceptions of class 08 — but not 08P01
+ * (protocol_violation: a wrong number of bind parameters, a bug in the code, which must stay a
+ * logged 500).
  */
-const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '08000', '08001', '08003', '08004', '08006']);
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P04', '57P05', '25P03', '57014', '53300', '08000', '08001', '08003', '08004', '08006']);
 /**
  * node-postgres losing or failing its connection (no code), its pool not connecting within
  * connectionTimeoutMillis (a server that does not answer; also a pool whose clients are all busy:
