@@ -28,7 +28,7 @@ export interface InfrastructureOverrides {
  */
 const jobsLogger = new Logger('jobs');
 const logJobsError = logRepeatedFailures((fields) =>
-  fields.stopped ? jobsLogger.warn(fields, 'Redis answers again') : jobsLogger.error(fields, 'BullMQ or Redis error'),
+  fields.stopped ? jobsLogger.log(fields, 'Redis answers again') : jobsLogger.error(fields, 'BullMQ or Redis error'),
 );
 
 @Global()

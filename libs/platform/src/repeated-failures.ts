@@ -17,7 +17,8 @@ export interface RepeatedFailuresOptions {
 const KINDS = 100;
 
 export interface RepeatedFailureLog {
-  (error: unknown): void;
+  /** `context`: fields of this occurrence (a request's id) for the line, if one is written. */
+  (error: unknown, context?: Record<string, unknown>): void;
   /**
    * The failures stopped: each kind logged gets a last line (`stopped: true`, with `repeated` when
    * some were left out since its last line), and every kind starts afresh.
@@ -26,11 +27,11 @@ export interface RepeatedFailureLog {
 }
 
 export function logRepeatedFailures(
-  log: (fields: { err: { name: string; message: string }; repeated?: number; stopped?: true }) => void,
+  log: (fields: { err: { name: string; message: string }; repeated?: number; stopped?: true; [context: string]: unknown }) => void,
   { windowMs = 30_000, now = Date.now }: RepeatedFailuresOptions = {},
 ): RepeatedFailureLog {
   const kinds = new Map<string, { err: { name: string; message: string }; loggedAt: number; leftOut: number }>();
-  const report = (error: unknown): void => {
+  const report = (error: unknown, context: Record<string, unknown> = {}): void => {
     const err = describeError(error);
     const kind = `${err.name}: ${err.message}`;
     const at = now();
@@ -42,7 +43,7 @@ export function logRepeatedFailures(
     kinds.delete(kind);
     kinds.set(kind, { err, loggedAt: at, leftOut: 0 });
     if (kinds.size > KINDS) kinds.delete(kinds.keys().next().value!);
-    log(known !== undefined && known.leftOut > 0 ? { err, repeated: known.leftOut } : { err });
+    log(known !== undefined && known.leftOut > 0 ? { ...context, err, repeated: known.leftOut } : { ...context, err });
   };
   return Object.assign(report, {
     recovered(): void {

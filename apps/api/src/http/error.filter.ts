@@ -8,7 +8,7 @@ import { DomainError, UnknownEventTypeError, type DomainErrorKind } from '@jx/do
 import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store';
 import { JobQueueClosedError, JobQueueFullError, JobQueueUnavailableError } from '@jx/jobs';
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
-import { describeError, isStoreFull, isStoreUnavailable, reportIfFenced } from '@jx/platform';
+import { describeError, isStoreFull, isStoreUnavailable, logRepeatedFailures, reportIfFenced } from '@jx/platform';
 import { HttpError } from './http-error';
 import type { KnownRoutes } from './known-routes';
 
@@ -94,9 +94,21 @@ interface FilteredRequest {
   routeOptions?: { url?: string };
 }
 
+/** What the filter logs through (Nest's Logger; a test's collector). */
+export type ErrorLogger = Pick<Logger, 'warn' | 'error'>;
+
+/** How often an outage's warning of one kind is written while every request meets it. */
+const OUTAGE_LOG_WINDOW_MS = 10_000;
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('http');
+  /**
+   * An outage fails every request alike: one warning of each kind per window (with how many were
+   * left out since the last), not one per request — each request still has its own request line,
+   * with status and code. A store away under load wrote two lines per request (≈ 2,000 a second).
+   */
+  private readonly storeUnavailable = logRepeatedFailures((fields) => this.logger.warn(fields, 'store unavailable'), { windowMs: OUTAGE_LOG_WINDOW_MS });
+  private readonly serviceUnavailable = logRepeatedFailures((fields) => this.logger.warn(fields, 'service unavailable'), { windowMs: OUTAGE_LOG_WINDOW_MS });
 
   /**
    * `routes`: what is served, to answer a known path asked with another method 405 rather than
@@ -106,6 +118,7 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(
     private readonly routes?: KnownRoutes,
     private readonly authenticates?: (request: never) => boolean,
+    private readonly logger: ErrorLogger = new Logger('http'),
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -118,12 +131,12 @@ export class ErrorFilter implements ExceptionFilter {
     // An operator must free space: an error, though the client may retry.
     if (status === 503 && isStoreFull(exception)) this.logger.error(line, 'store out of disk space');
     else if (exception instanceof JobQueueFullError) this.logger.error(line, 'job queue out of memory');
-    else if (status === 503 && isStoreUnavailable(exception)) this.logger.warn(line, 'store unavailable');
+    else if (status === 503 && isStoreUnavailable(exception)) this.storeUnavailable(exception, { reqId: request.id });
     else if (reportIfFenced(exception)) this.logger.error(line, 'read models migrated by newer code: this process stops');
     // Not an outage: this process is older than the stream, or something else wrote to it.
     else if (exception instanceof UnknownEventTypeError) this.logger.error(line, 'an event of a type this release does not know');
     // Known and retryable (Redis away, a shutdown under way): a warning each, not an unhandled error.
-    else if (status === 503) this.logger.warn(line, 'service unavailable');
+    else if (status === 503) this.serviceUnavailable(exception, { reqId: request.id });
     else if (status >= 500) this.logger.error(line, 'unhandled error');
     answeredCodes.set(request, body.code);
     reply.status(status).send({ error: body });

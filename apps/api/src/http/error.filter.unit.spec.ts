@@ -3,7 +3,8 @@ import { ConcurrencyConflictError, EventStoreClosedError } from '@jx/event-store
 import { JobQueueClosedError, JobQueueFullError } from '@jx/jobs';
 import { ReadModelsMigratedError } from '@jx/projections';
 import { sqliteFullError } from '../../../../libs/platform/src/testing/sqlite-full';
-import { toErrorResponse } from './error.filter';
+import type { ArgumentsHost } from '@nestjs/common';
+import { ErrorFilter, toErrorResponse } from './error.filter';
 import { HttpError } from './http-error';
 
 describe('the error format (API.md, Errors)', () => {
@@ -39,6 +40,38 @@ describe('the error format (API.md, Errors)', () => {
       expect(toErrorResponse(outage)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'a store is not answering; try again shortly' } });
     }
     expect(toErrorResponse(Object.assign(new Error('syntax error'), { code: '42601' })).status).toBe(500);
+  });
+
+  it('an outage logs one warning of each kind per window, not one per request (each request keeps its request line): the first with its reqId, the next with how many were left out', () => {
+    jest.useFakeTimers({ now: 0 });
+    const lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];
+    const collect = (level: string) => (fields: Record<string, unknown>, message: string) => void lines.push({ level, fields, message });
+    const filter = new ErrorFilter(undefined, undefined, { warn: collect('warn'), error: collect('error') } as never);
+    const answered: number[] = [];
+    const fail = (exception: unknown, reqId: string) => {
+      const reply = { status: (code: number) => ({ send: () => void answered.push(code) }), header: () => reply };
+      const host = { switchToHttp: () => ({ getRequest: () => ({ id: reqId, routeOptions: { url: '/x' } }), getResponse: () => reply }) } as unknown as ArgumentsHost;
+      filter.catch(exception, host);
+    };
+    try {
+      const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      for (let i = 0; i < 500; i++) fail(refused(), `r${i}`);
+      fail(new EventStoreClosedError(), 'closing');
+      expect(answered).toEqual(Array(501).fill(503));
+      expect(lines).toEqual([
+        { level: 'warn', fields: { reqId: 'r0', err: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:5432' } }, message: 'store unavailable' },
+        { level: 'warn', fields: { reqId: 'closing', err: expect.objectContaining({ name: 'EventStoreClosedError' }) }, message: 'service unavailable' },
+      ]);
+      jest.setSystemTime(10_000);
+      fail(refused(), 'later');
+      expect(lines[2]).toEqual({ level: 'warn', fields: { reqId: 'later', err: expect.anything(), repeated: 499 }, message: 'store unavailable' });
+      // Not an outage: every one is logged, as an error.
+      fail(new Error('boom'), 'b1');
+      fail(new Error('boom'), 'b2');
+      expect(lines.slice(3).map((l) => [l.level, l.message, l.fields.reqId])).toEqual([['error', 'unhandled error', 'b1'], ['error', 'unhandled error', 'b2']]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('a store with no room for the write (SQLite full, PostgreSQL disk_full) is 503 SERVICE_UNAVAILABLE saying so, not 500', () => {

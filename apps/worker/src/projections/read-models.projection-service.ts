@@ -31,7 +31,7 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
 
   /** Retried with a growing wait (followAll); logged once per kind and window, not per attempt. */
   private readonly pageFailed = logRepeatedFailures((fields) =>
-    fields.stopped ? this.logger.warn(fields, 'projection pages succeed again') : this.logger.error(fields, 'projection page failed; retrying'),
+    fields.stopped ? this.logger.log(fields, 'projection pages succeed again') : this.logger.error(fields, 'projection page failed; retrying'),
   );
 
   async onApplicationBootstrap(): Promise<void> {
