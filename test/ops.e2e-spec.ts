@@ -131,6 +131,29 @@ it('GET /api/docs declares, on every operation, its path parameters, its success
   expect(paths['/api/reports/compliance']!.get!.parameters!.find((p) => p.name === 'year')!.required).toBe(true);
 });
 
+it('GET /api/docs describes every error answer as the error format exactly, its code one of those the status names, and the request fields with their bounds', async () => {
+  const docs = (await t.call('GET', '/api/docs')).body;
+  for (const [path, item] of Object.entries(docs.paths as Record<string, Record<string, { responses: Record<string, { description: string; content?: { 'application/json': { schema: any } } }> }>>)) {
+    for (const [method, operation] of Object.entries(item)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400 || path === '/api/health') continue;
+        const schema = response.content!['application/json'].schema;
+        const codes: string[] = schema.properties.error.properties.code.enum;
+        expect({ at: `${method} ${path} ${status}`, required: schema.required, closed: [schema.additionalProperties, schema.properties.error.additionalProperties] }).toEqual({ at: `${method} ${path} ${status}`, required: ['error'], closed: [false, false] });
+        expect({ at: `${method} ${path} ${status}`, codes: codes.length > 0 && codes.every((c) => /^[A-Z][A-Z0-9_]+$/.test(c) && response.description.includes(c)) }).toEqual({ at: `${method} ${path} ${status}`, codes: true });
+      }
+    }
+  }
+  const fraud = docs.paths['/api/institutions/{institutionId}/fraud-flags'].post.responses['503'].content['application/json'].schema;
+  expect(fraud.properties.error.properties.code.enum).toEqual(['SERVICE_UNAVAILABLE']); // REDIS_URL, named in its prose, is no code
+  const measure = docs.paths['/api/persons/{personId}/years/{year}/activities'].post.requestBody.content['application/json'].schema.properties.measure;
+  expect(measure.properties.days).toMatchObject({ type: 'integer', minimum: 1, maximum: 366 });
+  expect(measure.properties.hours).toMatchObject({ exclusiveMinimum: 0, maximum: 2000 });
+  const completedOn = docs.paths['/api/persons/{personId}/years/{year}/activities'].post.requestBody.content['application/json'].schema.properties.completedOn;
+  expect(completedOn).toMatchObject({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+  expect(docs.info.description).toContain('500 INTERNAL');
+});
+
 it('a path the router cannot read (bad percent-encoding, an over-long segment) is 401 without a valid token, else 400, in the error format and without the URL echoed', async () => {
   const head = await t.head();
   const forged = `${w.pro.slice(0, -2)}xx`;

@@ -14,23 +14,38 @@ export function jsonSchema(schema: ZodType, io: 'input' | 'output' = 'input'): S
   return rest;
 }
 
-/** The error format (API.md), with the first code a status answers as its example. */
-const errorSchema = (example: string): Schema => ({
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', example },
-        message: { type: 'string' },
-        article: { type: 'string', description: 'The article of 赣人社规〔2023〕2号 that applies' },
-        details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } } },
+/**
+ * The codes a status's description names: each at its start or after ", ", "; ", "also " or "or "
+ * (a configuration variable named in the prose, as `(REDIS_URL …`, is not one).
+ */
+export const codesOf = (description: string): string[] => [...new Set([...description.matchAll(/(?:^|, |; |also |or )([A-Z][A-Z0-9_]+)\b/g)].map((m) => m[1]!))];
+
+/** The error format (API.md), exactly: its `code` one of those the status's description names. */
+const errorSchema = (description: string): Schema => {
+  const codes = codesOf(description);
+  return {
+    type: 'object',
+    required: ['error'],
+    additionalProperties: false,
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        additionalProperties: false,
+        properties: {
+          code: { type: 'string', enum: codes, example: codes[0] },
+          message: { type: 'string' },
+          article: { type: 'string', description: 'The article of 赣人社规〔2023〕2号 that applies' },
+          details: {
+            type: 'array',
+            description: 'With VALIDATION_FAILED: each field refused and why',
+            items: { type: 'object', required: ['field', 'reason'], additionalProperties: false, properties: { field: { type: 'string' }, reason: { type: 'string' } } },
+          },
+        },
       },
     },
-  },
-});
-const firstCode = (codes: string): string => /[A-Z][A-Z0-9_]+/.exec(codes)?.[0] ?? 'VALIDATION_FAILED';
+  };
+};
 /** Every endpoint validates its path (and query, and body): 400 is always possible. */
 const VALIDATION = 'VALIDATION_FAILED (a path parameter, query parameter or body field, named in details), INVALID_JSON';
 
@@ -72,7 +87,7 @@ export function Endpoint(summary: string, options: EndpointOptions = {}): Method
     errors[503] = errors[503] === undefined ? UNAVAILABLE : `${errors[503]}; also ${UNAVAILABLE}`;
     for (const [status, codes] of Object.entries(errors)) {
       // An answer other than an error (a 200 that repeats a first answer) has the success's body.
-      const schema = Number(status) >= 400 ? { schema: errorSchema(firstCode(codes)) as never } : body;
+      const schema = Number(status) >= 400 ? { schema: errorSchema(codes) as never } : body;
       decorators.push(ApiResponse({ status: Number(status), description: codes, ...schema }));
     }
     applyDecorators(...decorators)(target, key, descriptor);

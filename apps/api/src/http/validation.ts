@@ -112,6 +112,7 @@ export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 char
 export const yearParam = z
   .string()
   .regex(/^\d{4}$/, 'must be a year from 2023 to 2100')
+  .meta({ description: 'a year from 2023 to 2100' })
   .transform(Number)
   .refine((y) => y >= 2023 && y <= 2100, 'must be a year from 2023 to 2100');
 export const region = z.string().regex(/^\d{6}$/, 'must be a 6-digit division code');
@@ -187,7 +188,7 @@ export const printable = (max: number) =>
   notEmpty(max)
     .regex(/^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]+$/u, 'must be printable characters')
     .refine((s) => !isBlank(s), 'must not be blank');
-export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');
+export const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists').meta({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar date YYYY-MM-DD that exists' });
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 /** ISO-8601 with milliseconds and a zone, naming a day that exists (no rolling 02-30 into March). */
@@ -201,7 +202,8 @@ export const hours = (max: number) =>
     .finite()
     .min(0, 'must not be negative')
     .max(max, `must be at most ${max}`)
-    .refine((h) => tryFromHours(h) !== undefined, 'must have at most 2 decimals');
+    .refine((h) => tryFromHours(h) !== undefined, 'must have at most 2 decimals')
+    .meta({ description: 'hours, with at most 2 decimals' });
 export const evidence = z
   .array(z.strictObject({ name: line(200), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters') }))
   .max(20, 'at most 20 items');

@@ -11,7 +11,7 @@ import { Endpoint } from '../http/openapi';
 import * as responses from '../http/responses';
 
 const page = {
-  limit: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).refine((n) => n >= 1 && n <= 1000, 'must be a whole number from 1 to 1000').optional(),
+  limit: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').meta({ description: 'how many items, a whole number from 1 to 1000 (default 100)' }).transform(Number).refine((n) => n >= 1 && n <= 1000, 'must be a whole number from 1 to 1000').optional(),
   cursor: z.string().min(1).max(512).optional(),
 };
 
