@@ -99,6 +99,8 @@ it('the API stops with PORT named when its port is in use, and with HOST named w
 it('the API stops with DATA_DIR named, at once, when that folder cannot be made under /proc (Node\'s recursive mkdir would spin there for ever)', () => {
   const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: '/proc/jx-no-such/data', PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: '' }, encoding: 'utf8', timeout: 30_000 });
   expect([run.status, run.stderr]).toEqual([1, expect.stringContaining('start-up failed: DATA_DIR: ')]);
+  // The logs say so too: the process's last JSON line is its exit code.
+  expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toMatchObject({ msg: 'exits', exitCode: 1 });
 });
 
 it('the API stops with DATA_DIR and the file named when SQLite cannot open a store file (a folder stands in its place)', () => {
@@ -229,6 +231,17 @@ it('the embedded default prints its development secret, keeps it across restarts
   }
   expect(second.child.signalCode ?? second.child.exitCode).not.toBeNull();
   expect(second.output()).toContain('SIGTERM: shutting down');
+}, 60_000);
+
+it('logs, as JSON lines, what it runs on once it listens (kinds and names, never a URL), that it shuts down, and that its stores closed — and none of Nest\'s per-route start-up lines at info', async () => {
+  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  server.child.kill('SIGTERM');
+  await server.exited;
+  const lines = server.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const port = Number(new URL(server.baseUrl).port);
+  expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ level: 30, port, eventStore: 'sqlite', readModels: 'sqlite', jobs: 'in-process', runWorker: true, dataDir });
+  expect(lines.filter((l) => ['shutting down', 'stores closed; the process stops', 'exits'].includes(l.msg as string)).map((l) => [l.msg, l.signal])).toEqual([['shutting down', 'SIGTERM'], ['stores closed; the process stops', 'SIGTERM']]);
+  expect(lines.filter((l) => ['RouterExplorer', 'RoutesResolver', 'InstanceLoader'].includes(l.context as string))).toEqual([]);
 }, 60_000);
 
 it('logs one JSON line per request: the route pattern (never the URL, which holds person ids), the status and, for a failure, its error code', async () => {

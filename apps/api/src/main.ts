@@ -1,6 +1,6 @@
 /** `npm start`: serves the API (and, unless RUN_WORKER=false, the worker's processors). */
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@jx/config';
+import { loadConfigOrExit, stackOf } from '@jx/config';
 import { armShutdownDeadline, checkBeforeStart, createRootLogger, exitWhenFenced, logProcessWarnings } from '@jx/platform';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { makePrivateFolder } from '@jx/sqlite';
@@ -29,8 +29,9 @@ function developmentSecret(dataDir: string, fresh: string): string {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  armShutdownDeadline('api');
-  logProcessWarnings(createRootLogger(config.LOG_LEVEL));
+  const root = createRootLogger(config.LOG_LEVEL);
+  armShutdownDeadline('api', undefined, root);
+  logProcessWarnings(root);
   await refuseUnlistenable(config.HOST, config.PORT);
   for (const warning of (await checkBeforeStart(config, 'api')).warnings) process.stderr.write(`warning: ${warning}\n`);
   if (config.devSecret) {
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   process.stdout.write(`listening on http://${urlHost(config.HOST)}:${port}/api (OpenAPI at /api/docs)\n`);
+  root.info({ host: config.HOST, port, ...stackOf(config), runWorker: config.RUN_WORKER, node: process.version }, 'listening');
 }
 
 main().catch((e: unknown) => {

@@ -22,6 +22,12 @@ export function createRootLogger(level: string): Logger {
   );
 }
 
+/**
+ * Nest's own start-up detail — a line per module loaded and per route mapped, ≈ 40 at every start —
+ * at debug: at info, a start says what it runs on (`listening`, `worker ready`) in a line.
+ */
+const BOOTSTRAP_DETAIL = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
@@ -40,7 +46,7 @@ export class PinoLoggerService implements LoggerService {
   }
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    this.write(BOOTSTRAP_DETAIL.has(rest[rest.length - 1] as string) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);

@@ -20,6 +20,15 @@ describe('PinoLoggerService: Nest log calls as structured JSON', () => {
     expect(lines[0]).toMatchObject({ level: 50, context: 'jobs', msg: 'BullMQ or Redis error', err: { name: 'Error', message: 'connect ECONNREFUSED' } });
   });
 
+  it("Nest's start-up detail (modules loaded, routes mapped) is debug, not info; other contexts' info stays info", () => {
+    const { lines, service } = capture();
+    service.log('Mapped {/api/health, GET} route', 'RouterExplorer');
+    service.log('AppModule dependencies initialized', 'InstanceLoader');
+    service.log('HealthController {/api/health}:', 'RoutesResolver');
+    service.log('Nest application successfully started', 'NestApplication');
+    expect(lines.map((l) => [l.level, l.context])).toEqual([[20, 'RouterExplorer'], [20, 'InstanceLoader'], [20, 'RoutesResolver'], [30, 'NestApplication']]);
+  });
+
   it('a plain message keeps its context; an Error keeps its name and message', () => {
     const { lines, service } = capture();
     service.log('started', 'app');
