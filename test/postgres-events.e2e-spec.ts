@@ -3,10 +3,13 @@
  * DATABASE_URL (default: the local test database). Fails, never skips, when PostgreSQL is down.
  */
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { newEvent } from '../libs/event-store/src/testing';
+import { TcpProxy } from '../libs/jobs/src/testing/tcp-proxy';
 import { world, type World } from './support/fixtures';
 import { itKeepsCommandsOnThisStore } from './support/store-wiring';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -59,5 +62,26 @@ describe('maintenance commands on PostgreSQL', () => {
       expect([name, refused.code, refused.stderr.trim()]).toEqual([name, 1, `EVENT_STORE_SCHEMA: schema ${typo} holds no event store`]);
     }
     expect([await schemaExists(typo), await schemaExists(`${typo}_rm`)]).toEqual([false, false]);
+  }, 60_000);
+
+  it('verify-chain losing PostgreSQL mid-way says which store, after how many streams, and that the check is incomplete (exit 1, never a verdict)', async () => {
+    for (let i = 0; i < 400; i++) await t.store.append(`unit-vc${i}`, [newEvent('UnitRegistered', { i })], -1);
+    const { proxy, url } = await TcpProxy.forUrl(DATABASE_URL, 5432);
+    try {
+      const child = spawn(process.execPath, [join(__dirname, '..', 'dist/apps/worker/src/cli/verify-chain.js')], { env: { ...process.env, EVENT_STORE: 'postgres', DATABASE_URL: url, EVENT_STORE_SCHEMA: schema } });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), stdout.includes('verifying hash chains') && resolve())));
+      const exited = once(child, 'exit');
+      await started;
+      await proxy.cut();
+      const [code] = await exited;
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^verify-chain stopped after \d+ streams: the event store \(EVENT_STORE=postgres\) could not be read: .+ The check is incomplete .+ run it again once the store answers\.$/m);
+      expect(stdout).not.toMatch(/^(OK|BROKEN):/m);
+    } finally {
+      await proxy.cut().catch(() => undefined); // cut already, unless the test failed before
+    }
   }, 60_000);
 });

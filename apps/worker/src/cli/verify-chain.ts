@@ -12,15 +12,21 @@ const USAGE = `usage: npm run verify-chain   (in the Docker image: node dist/app
 
 async function main(): Promise<void> {
   takeNoArguments(USAGE);
-  const { events } = await openStores();
+  const { config, events } = await openStores();
   let lastPrinted = -1;
+  let checked = 0;
   const report = await verifyChain(events, {
     onProgress: ({ streamsChecked, streamsTotal, eventsChecked }) => {
+      checked = streamsChecked;
       const pct = Math.floor((streamsChecked / streamsTotal) * 100);
       if (pct === lastPrinted) return;
       lastPrinted = pct;
       process.stdout.write(`verifying hash chains: ${streamsChecked}/${streamsTotal} streams (${pct}%), ${eventsChecked} events\n`);
     },
+  }).catch((error: unknown) => {
+    // A store lost mid-way (a PostgreSQL restart): say which, and that the verdict is still to come.
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(new Error(`verify-chain stopped after ${checked} streams: the event store (EVENT_STORE=${config.EVENT_STORE}) could not be read: ${reason}. The check is incomplete (nothing is known of the streams not yet checked): run it again once the store answers.`));
   });
   await events.close();
   for (const b of report.broken) {
