@@ -244,7 +244,7 @@ it('logs, as JSON lines, what it runs on once it listens (kinds and names, never
   expect(lines.filter((l) => ['RouterExplorer', 'RoutesResolver', 'InstanceLoader'].includes(l.context as string))).toEqual([]);
 }, 60_000);
 
-it('logs one JSON line per request: the route pattern (never the URL, which holds person ids), the status and, for a failure, its error code', async () => {
+it('logs one JSON line per request: the route pattern (never the URL, which holds person ids), the status and, for a failure, its error code (and for a refused token, why)', async () => {
   const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
   try {
     expect((await fetch(`${server.baseUrl}/api/persons/person-secret-9/years/2024`)).status).toBe(401);
@@ -255,7 +255,8 @@ it('logs one JSON line per request: the route pattern (never the URL, which hold
     // The line is written once the answer is sent: wait for all three (no fixed sleep).
     while (requests().length < 3) await new Promise((resolve) => setImmediate(resolve));
     expect(requests()).toEqual([
-      expect.objectContaining({ method: 'GET', route: '/api/persons/:personId/years/:year', status: 401, code: 'UNAUTHENTICATED' }),
+      // A refused token's line says why (the 401's message, naming no claim's value).
+      expect.objectContaining({ method: 'GET', route: '/api/persons/:personId/years/:year', status: 401, code: 'UNAUTHENTICATED', reason: 'an Authorization: Bearer token is required' }),
       expect.objectContaining({ method: 'GET', route: '/api/health', status: 200 }),
       expect.objectContaining({ method: 'GET', route: 'unreadable', status: 401, code: 'UNAUTHENTICATED' }),
     ]);

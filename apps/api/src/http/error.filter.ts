@@ -86,6 +86,12 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
 
 /** The error code each failed request was answered with, for its request log line (never personal data). */
 export const answeredCodes = new WeakMap<object, string>();
+/**
+ * Why a token was refused (the 401's own message: expired, not valid, a scope claim missing), for
+ * the request log line: an operator asked why a client is turned away reads it there. The messages
+ * name claims, never their values.
+ */
+export const refusedTokens = new WeakMap<object, string>();
 
 interface FilteredRequest {
   id?: string;
@@ -139,6 +145,7 @@ export class ErrorFilter implements ExceptionFilter {
     else if (status === 503) this.serviceUnavailable(exception, { reqId: request.id });
     else if (status >= 500) this.logger.error(line, 'unhandled error');
     answeredCodes.set(request, body.code);
+    if (status === 401) refusedTokens.set(request, body.message);
     reply.status(status).send({ error: body });
   }
 
