@@ -71,7 +71,7 @@ it('an event edited beyond decoding is named too (exit 3), and the other streams
     db.close();
     const result = await verifyChain(copy);
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain('BROKEN creditYear-p1+2024 at revision 1: unreadable (its data is not JSON)');
+    expect(result.stdout).toContain('BROKEN creditYear-p1+2024 at revision 1: unreadable (its data cannot be read: ');
     expect(result.stdout).toMatch(/^BROKEN: 3 streams, \d+ events checked, \d+ broken$/m);
   } finally {
     rmSync(copy, { recursive: true, force: true });

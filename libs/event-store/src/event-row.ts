@@ -25,17 +25,28 @@ export type EventRow = [
 export function toStoredEvent(row: EventRow): StoredEvent {
   const [position, id, streamId, revision, type, data, metadataJson, at, prevHash, hash] = row;
   // A fresh object from JSON.parse: setting `at` on it is cheaper than spreading it into another.
-  const metadata = parsed(metadataJson, streamId, revision, 'metadata') as EventMetadata;
+  const fields = parsed(metadataJson, streamId, revision, 'metadata');
+  if (!hasActor(fields)) throw new UnreadableEventError(streamId, revision, 'metadata', new Error('no actor with an id and a role'));
+  const metadata = fields as unknown as EventMetadata;
   metadata.at = at;
-  return { id, streamId, revision, position: Number(position), type, data: parsed(data, streamId, revision, 'data') as Record<string, unknown>, metadata, prevHash, hash };
+  return { id, streamId, revision, position: Number(position), type, data: parsed(data, streamId, revision, 'data'), metadata, prevHash, hash };
 }
 
-function parsed(json: string, streamId: string, revision: number, part: 'data' | 'metadata'): unknown {
+/** A JSON object, as the store wrote it; anything else was written by someone else. */
+function parsed(json: string, streamId: string, revision: number, part: 'data' | 'metadata'): Record<string, unknown> {
+  let value: unknown;
   try {
-    return JSON.parse(json);
+    value = JSON.parse(json);
   } catch (error: unknown) {
     throw new UnreadableEventError(streamId, revision, part, error);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UnreadableEventError(streamId, revision, part, new Error('not a JSON object'));
+  return value as Record<string, unknown>;
+}
+
+function hasActor(metadata: Record<string, unknown>): boolean {
+  const actor = metadata.actor as { id?: unknown; role?: unknown } | null | undefined;
+  return typeof actor === 'object' && actor !== null && typeof actor.id === 'string' && typeof actor.role === 'string';
 }
 
 /** The metadata column: everything but `at`. */

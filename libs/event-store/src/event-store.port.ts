@@ -132,7 +132,8 @@ export class EventStoreClosedError extends Error {
 }
 
 /**
- * A stored event that cannot be decoded (its data or metadata is not JSON): altered outside the
+ * A stored event that cannot be decoded (its data or metadata is not a JSON object, or its
+ * metadata names no actor): altered outside the
  * store, since the store writes only what it serialised. Names the stream and revision, so that
  * whoever meets it (a read answered 500, a projection retrying, `npm run verify-chain`) can find it.
  */
@@ -143,7 +144,7 @@ export class UnreadableEventError extends Error {
     readonly part: 'data' | 'metadata',
     cause: unknown,
   ) {
-    super(`stream ${streamId}: the event at revision ${revision} is unreadable (its ${part} is not JSON: ${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    super(`stream ${streamId}: the event at revision ${revision} is unreadable (its ${part}: ${cause instanceof Error ? cause.message : String(cause)})`, { cause });
     this.name = 'UnreadableEventError';
   }
 }

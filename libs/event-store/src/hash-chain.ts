@@ -140,6 +140,6 @@ async function readOrBreak(store: EventStore, streamId: string): Promise<StoredE
     return await store.readStream(streamId);
   } catch (error: unknown) {
     if (!(error instanceof UnreadableEventError)) throw error;
-    return { streamId, revision: error.revision, reason: 'unreadable', message: `its ${error.part} is not JSON` };
+    return { streamId, revision: error.revision, reason: 'unreadable', message: `its ${error.part} cannot be read: ${(error.cause as Error).message}` };
   }
 }

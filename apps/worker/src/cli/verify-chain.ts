@@ -3,6 +3,7 @@
  * first broken link of each broken stream. Exit 0 when intact, 3 when anything is broken.
  */
 import { verifyChain } from '@jx/event-store';
+import { isStoreUnavailable } from '@jx/platform';
 import { fail, openStores, takeNoArguments } from './open-stores';
 
 const USAGE = `usage: npm run verify-chain   (in the Docker image: node dist/apps/worker/src/cli/verify-chain.js)
@@ -24,9 +25,10 @@ async function main(): Promise<void> {
       process.stdout.write(`verifying hash chains: ${streamsChecked}/${streamsTotal} streams (${pct}%), ${eventsChecked} events\n`);
     },
   }).catch((error: unknown) => {
-    // A store lost mid-way (a PostgreSQL restart): say which, and that the verdict is still to come.
     const reason = error instanceof Error ? error.message : String(error);
-    return fail(new Error(`verify-chain stopped after ${checked} streams: the event store (EVENT_STORE=${config.EVENT_STORE}) could not be read: ${reason}. The check is incomplete (nothing is known of the streams not yet checked): run it again once the store answers.`));
+    // A store lost mid-way (a PostgreSQL restart): say which, and that the verdict is still to come.
+    const cause = isStoreUnavailable(error) ? `the event store (EVENT_STORE=${config.EVENT_STORE}) could not be read: ${reason}. The check is incomplete (nothing is known of the streams not yet checked): run it again once the store answers.` : `${reason}. The check is incomplete.`;
+    return fail(new Error(`verify-chain stopped after ${checked} streams: ${cause}`));
   });
   await events.close();
   for (const b of report.broken) {

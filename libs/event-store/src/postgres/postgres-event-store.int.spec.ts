@@ -126,7 +126,7 @@ describe('PostgresEventStore storage', () => {
     // Revision 1 inserted behind the store's back, without moving the stream row.
     await db.sql(
       `INSERT INTO ${db.table('events')} (id, stream_id, revision, type, data, metadata, at, prev_hash, hash)
-       VALUES (gen_random_uuid(), $1, 1, 'Foreign', '{}', '{}', '2024-05-06T08:00:00.000Z', 'x', 'y')`,
+       VALUES (gen_random_uuid(), $1, 1, 'Foreign', '{}', '{"actor":{"id":"intruder","role":"unit"}}', '2024-05-06T08:00:00.000Z', 'x', 'y')`,
       [streamId],
     );
     const head = await store.headPosition();
