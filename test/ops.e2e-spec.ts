@@ -249,10 +249,13 @@ it('a body declared over 64 KiB is 413 whatever the method: a GET too, whose bod
 });
 
 it('CONNECT is 405 METHOD_NOT_ALLOWED in the error format, the connection closed (Node closed it without a word)', async () => {
-  for (const target of ['/api/health', 'localhost:3000']) {
-    const refused = await rawExchange(`CONNECT ${target} HTTP/1.1\r\nhost: x\r\n\r\n`);
+  for (const [target, allow] of [['/api/health', 'GET, HEAD'], ['localhost:3000', '']] as const) {
+    const refused = await rawExchange(`CONNECT ${target} HTTP/1.1\r\nhost: x\r\nx-correlation-id: trace-connect\r\n\r\n`);
     expect([refused.status, refused.body.error.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
     expect(refused.headers).toContain('content-type: application/json');
+    // As every 405 (RFC 9110: what the target serves) and every answer (its correlation id).
+    expect(refused.headers.split('\r\n')).toContain(`allow: ${allow.toLowerCase()}`);
+    expect(refused.headers).toContain('x-correlation-id: trace-connect');
   }
 });
 

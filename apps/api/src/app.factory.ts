@@ -40,7 +40,9 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   const unparsed = (status: number | null, code: string) => {
     if (root.isLevelEnabled('info')) root.info({ method: null, route: 'unparsed', status, code, ms: 0 }, 'request');
   };
-  const parserRefusals = clientErrorAnswers(unparsed);
+  // Every route as Nest registers it (at init, below): a known path asked with another method is 405.
+  const routes = new KnownRoutes();
+  const parserRefusals = clientErrorAnswers(unparsed, { methodsFor: (path) => routes.methodsFor(path) });
   const timeouts = requestTimeouts(config.REQUEST_TIMEOUT_MS);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 4096 }, genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(request.headers), frameworkErrors, clientErrorHandler: parserRefusals.clientError, ...timeouts, http: { ...timeouts.http, ...FRAMING_HTTP_OPTIONS }, ...CLOSING_FASTIFY_OPTIONS });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
@@ -71,8 +73,6 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   fastify.addHook('onResponse', async (request, reply) => {
     requestLine(request, reply.statusCode, answeredCodes.get(request), reply.elapsedTime, request.routeOptions.url ?? 'unmatched');
   });
-  // Every route as Nest registers it (at init, below): a known path asked with another method is 405.
-  const routes = new KnownRoutes();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   app.useGlobalFilters(new ErrorFilter(routes, (request: FastifyRequest) => guard.authenticates(request)));
   app.enableShutdownHooks();

@@ -14,6 +14,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { CORRELATION_HEADER, correlationIdOf } from './request-context';
 import { SECURITY_HEADERS } from './security-headers';
 
 /** dropArriving's own reason, answered as the parser's refusals are. */
@@ -29,10 +30,10 @@ const MALFORMED: [number, string, string] = [400, 'MALFORMED_REQUEST', 'the requ
 /** A client that does not read its answer does not hold the connection longer than this. */
 const DEFAULT_LINGER_MS = 5000;
 
-/** A whole answer in the error format, written straight to a socket no response object owns. */
-function rawAnswer(status: number, code: string, message: string): string {
+/** A whole answer in the error format, written straight to a socket no response object owns; `extra`: header lines. */
+function rawAnswer(status: number, code: string, message: string, extra = ''): string {
   const body = JSON.stringify({ error: { code, message } });
-  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}`;
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${HEADER_LINES}${extra}`;
   return `${head}\r\n${body}`;
 }
 
@@ -81,7 +82,10 @@ export interface ClientErrorAnswers {
  * status answered, or null when no answer of its own was written (the connection closed after the
  * answers already due on it).
  */
-export function clientErrorAnswers(logged: (status: number | null, code: string) => void, { lingerMs = DEFAULT_LINGER_MS }: { lingerMs?: number } = {}): ClientErrorAnswers {
+export function clientErrorAnswers(
+  logged: (status: number | null, code: string) => void,
+  { lingerMs = DEFAULT_LINGER_MS, methodsFor }: { lingerMs?: number; methodsFor?: (path: string) => readonly string[] } = {},
+): ClientErrorAnswers {
   const answered = new WeakSet<Socket>();
   const unfinished = new WeakMap<Socket, ServerResponse[]>();
   /** Each connection's latest response, finished or not: the one whose body may be the broken part. */
@@ -128,11 +132,15 @@ export function clientErrorAnswers(logged: (status: number | null, code: string)
     logged(status, code);
     lingerThenDestroy(socket, lingerMs, rawAnswer(status, code, message));
   };
-  const connectRefused = (_request: IncomingMessage, socket: Socket): void => {
+  const connectRefused = (request: IncomingMessage, socket: Socket): void => {
     if (!socket.writable) return void socket.destroy();
     socket.pause();
     logged(405, 'METHOD_NOT_ALLOWED');
-    lingerThenDestroy(socket, lingerMs, rawAnswer(405, 'METHOD_NOT_ALLOWED', 'CONNECT is not served: this server is no proxy'));
+    // Allow: what the target serves (nothing, for a host:port); the correlation id as every answer's.
+    const target = request.url ?? '';
+    const allow = target.startsWith('/') ? (methodsFor?.(target.split('?')[0]!) ?? []) : [];
+    const headers = `allow: ${allow.join(', ')}\r\n${CORRELATION_HEADER}: ${correlationIdOf(request.headers)}\r\n`;
+    lingerThenDestroy(socket, lingerMs, rawAnswer(405, 'METHOD_NOT_ALLOWED', 'CONNECT is not served: this server is no proxy', headers));
   };
   const expectationFailed = (request: IncomingMessage, response: ServerResponse): void => {
     track(request, response);

@@ -47,7 +47,7 @@ const errorSchema = (description: string): Schema => {
   };
 };
 /** Every endpoint validates its path (and query, and body): 400 is always possible. */
-const VALIDATION = 'VALIDATION_FAILED (a path parameter, query parameter or body field, named in details), INVALID_JSON';
+const VALIDATION = 'VALIDATION_FAILED (a path parameter, query parameter or body field, named in details), INVALID_JSON, MALFORMED_REQUEST (not valid HTTP/1.1: no single valid Host header, say)';
 
 export interface EndpointOptions {
   body?: ZodType;
