@@ -400,6 +400,8 @@ export class BullMqJobQueue implements JobQueue {
         outcome = { error };
       } finally {
         processor.gate.leave();
+        // A slot of this name is free: the jobs of it held back here come back at once.
+        if (this.closing === undefined) void this.bringBackSetAside(job.name).catch(this.onError);
       }
       // No longer this worker's job, however the attempt ended: whoever holds it now, or the
       // stalled-job check, moves it on; BullMQ would fail to (the lock is gone) and say so.
@@ -468,11 +470,16 @@ export class BullMqJobQueue implements JobQueue {
 
   /**
    * Its name has no free slot here: back to `delayed` (a "waiting" job), no attempt counted, for
-   * a worker with room. Held jobs of a name come back in the order they were held, so its jobs
-   * still start in enqueue order but for a job that comes back just as a slot frees.
+   * a worker with room — another process's when it comes back, or this one's: a slot of the name
+   * freeing here brings the name's held jobs back at once (bringBackSetAside). Each time the same
+   * job is held back it stays away twice as long (heldBackDelay), so that a backlog behind a long
+   * job does not cycle through the queue. Held jobs are not kept in enqueue order: a job enqueued
+   * later, waiting already, may start before them.
    */
   private async holdBack(job: BullMqJob, token: string | undefined): Promise<never> {
-    await job.moveToDelayed(Date.now() + this.heldBackMs, requireToken(token));
+    // Started more often than ended (the set-aside mark): once for this take, once per hold before.
+    const heldBefore = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+    await job.moveToDelayed(Date.now() + heldBackDelay(this.heldBackMs, heldBefore), requireToken(token));
     throw new DelayedError();
   }
 
@@ -559,4 +566,9 @@ function requireToken(token: string | undefined): string {
   // BullMQ passes a lock token to every processor it calls; moving an active job needs it.
   if (token === undefined) throw new Error('BullMQ called the processor without a lock token');
   return token;
+}
+
+/** How long a job held back `heldBefore` times already stays away: doubling from `heldBackMs`, at most 16 times it. */
+export function heldBackDelay(heldBackMs: number, heldBefore: number): number {
+  return heldBackMs * 2 ** Math.min(heldBefore, 4);
 }

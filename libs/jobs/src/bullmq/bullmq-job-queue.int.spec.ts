@@ -148,9 +148,10 @@ describe('BullMqJobQueue across processes', () => {
     expect(await queue.getJob(lateId)).toMatchObject({ state: 'completed', attemptsMade: 1, result: 'ran late' });
   });
 
-  it('holds a job beyond its name’s concurrency back in the queue — `waiting`, unstarted — and runs it once a slot frees', async () => {
+  it('holds a job beyond its name’s concurrency back in the queue — `waiting`, unstarted — and runs it as soon as a slot of its name frees here', async () => {
     const queueName = redis.queueName();
-    const queue = redis.open({ queueName, heldBackMs: 20 });
+    // Held back far longer than the test's deadline: only the freed slot can bring it back in time.
+    const queue = redis.open({ queueName, heldBackMs: 60_000 });
     const bull = redis.bullQueue(queueName);
     const started: string[] = [];
     const a1Started = deferred();
@@ -165,7 +166,7 @@ describe('BullMqJobQueue across processes', () => {
     await queue.enqueue('a', { id: 'a1' });
     await within(a1Started.promise, 'a1 to start');
     const a2 = await queue.enqueue('a', { id: 'a2' });
-    await within(takenAtLeastOnce(bull, a2), 'the worker to take a2');
+    await within(heldBack(bull, a2), 'the worker to take a2 and hold it back');
     expect(await queue.getJob(a2)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
     expect(started).toEqual(['a1']);
     release.resolve();
@@ -189,7 +190,7 @@ describe('BullMqJobQueue across processes', () => {
     await busy.enqueue('a', { id: 'a1' });
     await within(a1Started.promise, 'a1 to start');
     const a2 = await busy.enqueue('a', { id: 'a2' });
-    await within(takenAtLeastOnce(bull, a2), 'the busy worker to take a2');
+    await within(heldBack(bull, a2), 'the busy worker to take a2 and hold it back');
     const idle = redis.open({ queueName, heldBackMs: 20 });
     const ranOnIdle = deferred();
     idle.registerProcessor<{ id: string }>('a', async (job) => void (job.data.id === 'a2' && ranOnIdle.resolve()));
@@ -826,11 +827,11 @@ async function stalledTwice(): Promise<{ api: BullMqJobQueue; jobId: string; que
   return { api, jobId, queueName };
 }
 
-/** Resolves once BullMQ has handed the job to a worker at least once. */
-async function takenAtLeastOnce(bull: Queue, jobId: string): Promise<void> {
+/** Resolves once a worker has taken the job and put it back, `delayed`, without running it. */
+async function heldBack(bull: Queue, jobId: string): Promise<void> {
   for (;;) {
     const job = await bull.getJob(toBullMqJobId(jobId));
-    if ((job?.attemptsStarted ?? 0) > 0) return;
+    if ((job?.attemptsStarted ?? 0) > 0 && (await job!.getState()) === 'delayed') return;
     await new Promise<void>((resolve) => setTimeout(resolve, 10));
   }
 }

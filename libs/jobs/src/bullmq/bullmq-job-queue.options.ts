@@ -19,7 +19,8 @@ export interface BullMqJobQueueSettings {
   /**
    * How long a job is held back when this process's worker takes one whose name has no free slot
    * here (its concurrency is taken): back in the queue meanwhile, `waiting` to a client, for a
-   * worker with room — another process's at once, this one's once a slot frees. Default 500 ms.
+   * worker with room — another process's when it comes back, this one's as soon as a slot frees.
+   * Doubled each time the same job is held back again, up to 16 times it. Default 500 ms.
    */
   heldBackMs?: number;
   /** Re-check interval of `whenIdle` besides BullMQ's events (a missed event only delays it). Default 250 ms. */

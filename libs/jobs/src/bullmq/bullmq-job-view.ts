@@ -53,8 +53,9 @@ export function isFutureScheduledRun(job: BullMqJob): boolean {
 }
 
 /**
- * Taken by a worker that had no processor for its name and put aside (`delayed`) for one that has:
- * it was started more often than it ended, which a retry's back-off never is.
+ * Taken by a worker and put aside (`delayed`) without running — it had no processor for its name,
+ * or no free slot of it (held back) — for a worker that can run it: it was started more often than
+ * it ended, which a retry's back-off never is.
  */
 export function isSetAside(job: BullMqJob): boolean {
   return job.attemptsStarted > job.attemptsMade;
