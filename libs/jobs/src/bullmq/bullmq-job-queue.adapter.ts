@@ -55,6 +55,12 @@ export class BullMqJobQueue implements JobQueue {
   private running = 0;
   /** The latest attempt here of each job, by BullMQ job id, and when it left this worker's hands. */
   private readonly holds = new Map<string, { hold: AttemptHold; settled: Deferred }>();
+  /**
+   * The jobs this worker held back (holdBack), by BullMQ job id: their name, when they were
+   * enqueued, and how many attempts they had ended then — a job that has ended another attempt
+   * since (it ran elsewhere and failed: it waits out its retry's back-off now) is held no more.
+   */
+  private readonly heldHere = new Map<string, { name: string; enqueuedAt: number; attemptsMade: number }>();
   private readonly changes: ChangeSignal;
   private closing: Promise<void> | undefined;
   /** Settles when close begins: a wait on Redis that close cut off (never reached) ends with it. */
@@ -377,6 +383,7 @@ export class BullMqJobQueue implements JobQueue {
     const processor = this.processors.get(job.name);
     if (!processor) return this.setAside(job, token);
     const jobId = job.id!;
+    this.heldHere.delete(jobId);
     const hold = this.holdFor(job, requireToken(token), held);
     const attempt = { hold, settled: deferredSignal() };
     const earlier = this.holds.get(jobId);
@@ -400,8 +407,8 @@ export class BullMqJobQueue implements JobQueue {
         outcome = { error };
       } finally {
         processor.gate.leave();
-        // A slot of this name is free: the jobs of it held back here come back at once.
-        if (this.closing === undefined) void this.bringBackSetAside(job.name).catch(this.onError);
+        // A slot of this name is free: the oldest job of it held back here comes back at once.
+        if (this.closing === undefined) void this.bringBackOneHeld(job.name).catch(this.onError);
       }
       // No longer this worker's job, however the attempt ended: whoever holds it now, or the
       // stalled-job check, moves it on; BullMQ would fail to (the lock is gone) and say so.
@@ -480,7 +487,26 @@ export class BullMqJobQueue implements JobQueue {
     // Started more often than ended (the set-aside mark): once for this take, once per hold before.
     const heldBefore = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
     await job.moveToDelayed(Date.now() + heldBackDelay(this.heldBackMs, heldBefore), requireToken(token));
+    this.heldHere.set(job.id!, { name: job.name, enqueuedAt: job.timestamp, attemptsMade: job.attemptsMade });
+    if (this.heldHere.size > HELD_HERE_KEPT) this.heldHere.delete(this.heldHere.keys().next().value!);
     throw new DelayedError();
+  }
+
+  /**
+   * Promotes the oldest job of `name` this worker held back that is still held (`delayed`, no
+   * attempt ended since): one per slot freed — promoting them all would have each but one taken
+   * and held back again, a backlog of N costing N²/2 hold-backs. Never a job waiting out a retry's
+   * back-off: that back-off is what the retry counts on.
+   */
+  private async bringBackOneHeld(name: string): Promise<void> {
+    const held = [...this.heldHere].filter(([, h]) => h.name === name).sort(([, a], [, b]) => a.enqueuedAt - b.enqueuedAt);
+    for (const [jobId, { attemptsMade }] of held) {
+      this.heldHere.delete(jobId);
+      const job = await this.queue.getJob(jobId);
+      if (job === undefined || job.attemptsMade !== attemptsMade || (await job.getState()) !== 'delayed') continue;
+      // Taken by another worker meanwhile: try the next.
+      if (await job.promote().then(() => true, () => false)) return;
+    }
   }
 
   private async bringBackSetAside(name: string): Promise<void> {
@@ -567,6 +593,9 @@ function requireToken(token: string | undefined): string {
   if (token === undefined) throw new Error('BullMQ called the processor without a lock token');
   return token;
 }
+
+/** Jobs held back that a worker remembers (its oldest forgotten first: they come back on their own). */
+const HELD_HERE_KEPT = 10_000;
 
 /** How long a job held back `heldBefore` times already stays away: doubling from `heldBackMs`, at most 16 times it. */
 export function heldBackDelay(heldBackMs: number, heldBefore: number): number {

@@ -176,6 +176,41 @@ describe('BullMqJobQueue across processes', () => {
     await bull.close();
   });
 
+  it('a slot freeing brings back the oldest job held back here, never one that ran since and waits out its retry’s back-off', async () => {
+    const queueName = redis.queueName();
+    // Held jobs and retries both far beyond the test's deadline: only a promotion brings a job back in time.
+    const queue = redis.open({ queueName, heldBackMs: 60_000, backoffDelayMs: 60_000 });
+    const bull = redis.bullQueue(queueName);
+    const starts: string[] = [];
+    const started = new Map(['a1', 'a2', 'a3', 'a4'].map((id) => [id, deferred()] as const));
+    const release1 = holds.hold();
+    const release3 = holds.hold();
+    queue.registerProcessor<{ id: string }>('a', async (job) => {
+      starts.push(job.data.id);
+      started.get(job.data.id)!.resolve();
+      if (job.data.id === 'a1') await release1.promise;
+      if (job.data.id === 'a2') throw new Error('a2 fails: retried after its back-off');
+      if (job.data.id === 'a3') await release3.promise;
+    });
+    queue.registerProcessor('b', async () => undefined);
+    await queue.enqueue('a', { id: 'a1' });
+    await within(started.get('a1')!.promise, 'a1 to start');
+    const a2 = await queue.enqueue('a', { id: 'a2' });
+    await within(heldBack(bull, a2), 'a2 to be held back');
+    release1.resolve();
+    await within(started.get('a2')!.promise, 'a2 to be brought back as a1 ends');
+    await within(inRetryBackOff(bull, a2), 'a2 to fail and wait out its back-off');
+    await queue.enqueue('a', { id: 'a3' });
+    await within(started.get('a3')!.promise, 'a3 to start');
+    const a4 = await queue.enqueue('a', { id: 'a4' });
+    await within(heldBack(bull, a4), 'a4 to be held back');
+    release3.resolve();
+    await within(started.get('a4')!.promise, 'a4 to be brought back as a3 ends');
+    expect(starts).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(await queue.getJob(a2)).toMatchObject({ state: 'waiting', attemptsMade: 1 });
+    await bull.close();
+  });
+
   it('another process’s worker with room runs a job this worker took beyond its name’s concurrency, without waiting for this one', async () => {
     const queueName = redis.queueName();
     const busy = redis.open({ queueName, heldBackMs: 20 });
@@ -827,11 +862,17 @@ async function stalledTwice(): Promise<{ api: BullMqJobQueue; jobId: string; que
   return { api, jobId, queueName };
 }
 
-/** Resolves once a worker has taken the job and put it back, `delayed`, without running it. */
-async function heldBack(bull: Queue, jobId: string): Promise<void> {
+/** Resolves once the job is `delayed` and `ready` says so of it (polled: BullMQ tells no event for a hold). */
+async function delayedWhen(bull: Queue, jobId: string, ready: (job: { attemptsStarted: number; attemptsMade: number }) => boolean): Promise<void> {
   for (;;) {
     const job = await bull.getJob(toBullMqJobId(jobId));
-    if ((job?.attemptsStarted ?? 0) > 0 && (await job!.getState()) === 'delayed') return;
+    if (job !== undefined && ready(job) && (await job.getState()) === 'delayed') return;
     await new Promise<void>((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Resolves once a worker has taken the job and put it back, `delayed`, without running it. */
+const heldBack = (bull: Queue, jobId: string): Promise<void> => delayedWhen(bull, jobId, (job) => job.attemptsStarted > 0);
+
+/** Resolves once the job has ended an attempt and waits, `delayed`, for its retry. */
+const inRetryBackOff = (bull: Queue, jobId: string): Promise<void> => delayedWhen(bull, jobId, (job) => job.attemptsMade > 0);
