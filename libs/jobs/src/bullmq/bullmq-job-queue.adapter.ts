@@ -511,7 +511,9 @@ export class BullMqJobQueue implements JobQueue {
 
   private async bringBackSetAside(name: string): Promise<void> {
     const delayed = await this.queue.getDelayed();
-    const mine = delayed.filter((job): job is BullMqJob => job !== undefined && job.name === name && isSetAside(job));
+    // Never one that has ended an attempt: it may be waiting out its retry's back-off (a job set
+    // aside or held back once keeps that mark); such a job comes back on its own.
+    const mine = delayed.filter((job): job is BullMqJob => job !== undefined && job.name === name && isSetAside(job) && job.attemptsMade === 0);
     // A job another worker took meanwhile can no longer be promoted: that is fine.
     await Promise.all(mine.map((job) => job.promote().catch(() => undefined)));
   }
