@@ -115,6 +115,8 @@ export class ErrorFilter implements ExceptionFilter {
    */
   private readonly storeUnavailable = logRepeatedFailures((fields) => this.logger.warn(fields, 'store unavailable'), { windowMs: OUTAGE_LOG_WINDOW_MS });
   private readonly serviceUnavailable = logRepeatedFailures((fields) => this.logger.warn(fields, 'service unavailable'), { windowMs: OUTAGE_LOG_WINDOW_MS });
+  private readonly storeFull = logRepeatedFailures((fields) => this.logger.error(fields, 'store out of disk space'), { windowMs: OUTAGE_LOG_WINDOW_MS });
+  private readonly queueFull = logRepeatedFailures((fields) => this.logger.error(fields, 'job queue out of memory'), { windowMs: OUTAGE_LOG_WINDOW_MS });
 
   /**
    * `routes`: what is served, to answer a known path asked with another method 405 rather than
@@ -134,14 +136,14 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body } = this.unmatched(exception, request, reply) ?? toErrorResponse(exception);
     // The request's id (its correlation id), as on its request line: the two lines go together.
     const line = { reqId: request.id, err: describeError(exception) };
-    // An operator must free space: an error, though the client may retry.
-    if (status === 503 && isStoreFull(exception)) this.logger.error(line, 'store out of disk space');
-    else if (exception instanceof JobQueueFullError) this.logger.error(line, 'job queue out of memory');
+    // An operator must free space: an error, though the client may retry (once per window, as every outage).
+    if (status === 503 && isStoreFull(exception)) this.storeFull(exception, { reqId: request.id });
+    else if (exception instanceof JobQueueFullError) this.queueFull(exception, { reqId: request.id });
     else if (status === 503 && isStoreUnavailable(exception)) this.storeUnavailable(exception, { reqId: request.id });
     else if (reportIfFenced(exception)) this.logger.error(line, 'read models migrated by newer code: this process stops');
     // Not an outage: this process is older than the stream, or something else wrote to it.
     else if (exception instanceof UnknownEventTypeError) this.logger.error(line, 'an event of a type this release does not know');
-    // Known and retryable (Redis away, a shutdown under way): a warning each, not an unhandled error.
+    // Known and retryable (Redis away, a shutdown under way): a warning, not an unhandled error.
     else if (status === 503) this.serviceUnavailable(exception, { reqId: request.id });
     else if (status >= 500) this.logger.error(line, 'unhandled error');
     answeredCodes.set(request, body.code);

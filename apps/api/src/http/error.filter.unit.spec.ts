@@ -65,6 +65,10 @@ describe('the error format (API.md, Errors)', () => {
       jest.setSystemTime(10_000);
       fail(refused(), 'later');
       expect(lines[2]).toEqual({ level: 'warn', fields: { reqId: 'later', err: expect.anything(), repeated: 499 }, message: 'store unavailable' });
+      // A full disk too, though at level error: an operator must free space.
+      for (let i = 0; i < 50; i++) fail(Object.assign(new Error('could not extend file'), { code: '53100' }), `f${i}`);
+      expect(lines.slice(3).map((l) => [l.level, l.message, l.fields.reqId])).toEqual([['error', 'store out of disk space', 'f0']]);
+      lines.splice(3);
       // Not an outage: every one is logged, as an error.
       fail(new Error('boom'), 'b1');
       fail(new Error('boom'), 'b2');
