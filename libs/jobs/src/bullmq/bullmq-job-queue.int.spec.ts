@@ -148,6 +148,52 @@ describe('BullMqJobQueue across processes', () => {
     expect(await queue.getJob(lateId)).toMatchObject({ state: 'completed', attemptsMade: 1, result: 'ran late' });
   });
 
+  it('a processor registered late brings back the set-aside jobs of its name that never ended an attempt, not one set aside once and now waiting out its retry’s back-off', async () => {
+    const queueName = redis.queueName();
+    // Set-asides and retries both far beyond the test's deadline: only a promotion brings a job back in time.
+    const late = redis.open({ queueName, setAsideMs: 60_000, backoffDelayMs: 60_000 });
+    const bull = redis.bullQueue(queueName);
+    const busy = deferred();
+    const release = holds.hold();
+    late.registerProcessor('first', async () => {
+      busy.resolve();
+      await release.promise;
+    });
+    // j1: set aside here, then run elsewhere, failed, and now in its retry's back-off — still set
+    // aside by its counts (started twice, ended once).
+    const j1 = await late.enqueue('late', { id: 'j1' });
+    await within(heldBack(bull, j1), 'j1 to be set aside');
+    // This worker busy (one job at a time), so that only the other one can take j1 when promoted.
+    await late.enqueue('first', {});
+    await within(busy.promise, 'this worker to be busy');
+    const elsewhere = redis.open({ queueName, backoffDelayMs: 60_000 });
+    const j1Failed = deferred();
+    elsewhere.registerProcessor('late', async () => {
+      j1Failed.resolve();
+      throw new Error('j1 fails: retried after its back-off');
+    });
+    await (await bull.getJob(toBullMqJobId(j1)))!.promote();
+    await within(j1Failed.promise, 'j1 to run elsewhere');
+    await within(inRetryBackOff(bull, j1), 'j1 to wait out its back-off');
+    await elsewhere.close();
+    release.resolve();
+    // j0: set aside here, never started since: the late registration must bring it back.
+    const j0 = await late.enqueue('late', { id: 'j0' });
+    await within(heldBack(bull, j0), 'j0 to be set aside');
+    const ran: string[] = [];
+    const j0Ran = deferred();
+    late.registerProcessor<{ id: string }>('late', async (job) => {
+      ran.push(job.data.id);
+      if (job.data.id === 'j0') j0Ran.resolve();
+    });
+    await within(j0Ran.promise, 'j0 to be brought back by the registration');
+    // Both promotions, had there been two, went out together (j1's first: its back-off ends sooner).
+    expect(ran).toEqual(['j0']);
+    expect(await (await bull.getJob(toBullMqJobId(j1)))!.getState()).toBe('delayed');
+    expect(await late.getJob(j1)).toMatchObject({ state: 'waiting', attemptsMade: 1 });
+    await bull.close();
+  });
+
   it('holds a job beyond its name’s concurrency back in the queue — `waiting`, unstarted — and runs it as soon as a slot of its name frees here', async () => {
     const queueName = redis.queueName();
     // Held back far longer than the test's deadline: only the freed slot can bring it back in time.
