@@ -297,6 +297,39 @@ describe('Art. 13: promotion delay when the make-up period ends short', () => {
     expect(statement.makeUp).toEqual({ until: '2025-12-31', reason: null, promotionDelay: true });
   });
 
+  // Judged on the year as it stood when the period ended, however late the sweep runs (a server
+  // down over the new year): what is recorded after the end changes nothing.
+  it('is recorded for a year short when its period ended, though verified whole after the end and before any sweep', async () => {
+    const path = yearPath('p1', 2024);
+    t.clock.set('2024-06-01T02:00:00.000Z');
+    await t.call('POST', `${path}/activities`, { token: w.institution, body: activity({ activityId: 'pub', unitId: 'u1', evidence: undefined, completedOn: '2024-05-06', measure: { hours: 30 } }) });
+    t.clock.set('2025-06-01T02:00:00.000Z');
+    expect((await declare(2024, activity({ activityId: 'm1', subject: 'professional', completedOn: '2025-05-01', measure: { hours: 60 } }))).status).toBe(201);
+    t.clock.set('2026-01-02T02:00:00.000Z');
+    expect((await t.call('POST', `${path}/activities/m1/verification`, { token: w.unit, body: { decision: 'approve' } })).body.status).toBe('verified');
+    expect((await t.call('GET', path, { token: w.pro })).body.compliant).toBe(true);
+    await t.projected();
+    expect(await sweep()).toEqual({ recorded: 1 });
+    const history = (await t.call('GET', `${path}/history`, { token: w.pro })).body;
+    expect(history[history.length - 1]).toMatchObject({ type: 'PromotionDelayRecorded', data: { periodEnded: '2025-12-31', shortfall: { public: 0, professional: 60 } } });
+  });
+
+  it('is not recorded for a year whole when its period ended, though a final review after the end leaves it short', async () => {
+    const path = yearPath('p1', 2024);
+    const register = (activityId: string, subject: string, hours: number) =>
+      t.call('POST', `${path}/activities`, { token: w.institution, body: activity({ activityId, subject, unitId: 'u1', evidence: undefined, completedOn: '2024-05-06', measure: { hours } }) });
+    t.clock.set('2024-06-01T02:00:00.000Z');
+    await register('pub', 'public', 30);
+    await register('pro', 'professional', 60);
+    expect((await t.call('POST', `${path}/unit-confirmation`, { token: w.unit, body: {} })).body.status).toBe('confirmed');
+    t.clock.set('2026-01-02T02:00:00.000Z');
+    const finalised = await t.call('POST', `${path}/finalization`, { token: w.hr, body: { decision: 'approve', adjustments: [{ activityId: 'pro', hours: 20, reason: 'not all of it' }] } });
+    expect(finalised.body).toMatchObject({ status: 'finalized', compliant: false });
+    await t.projected();
+    expect(await sweep()).toEqual({ recorded: 0 });
+    expect((await t.call('GET', path, { token: w.pro })).body.makeUp.promotionDelay).toBe(false);
+  });
+
   it('is not recorded when a legitimate reason was recorded', async () => {
     await declare(2024, activity({ completedOn: '2025-05-01' }));
     await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'pregnancy' } });

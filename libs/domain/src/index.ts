@@ -10,6 +10,7 @@ export * from './unit/put-unit.decider';
 export * from './credit-year/credit-year.events';
 export * from './credit-year/credit-year.state';
 export * from './credit-year/statement';
+export * from './credit-year/promotion-delay';
 export * from './credit-year/commands/decide-context';
 export * from './credit-year/commands/guards';
 export * from './credit-year/commands/content-across-years';

@@ -3,7 +3,7 @@
  * evaluate under the rule set configured for (field, year). Because the snapshot depends on
  * nothing but the stream, a rebuild from zero reaches the same rows however the events were paged.
  */
-import { effectiveContentKey, evaluateYear, foldCreditYear, isField, yearStatus } from '@jx/domain';
+import { effectiveContentKey, evaluateYear, foldCreditYear, isField, promotionDelayOwed, yearStatus, type CreditYearState } from '@jx/domain';
 import type { StoredEvent } from '@jx/event-store';
 import type { RuleSetRegistry } from '@jx/rules';
 import type { InstitutionRegistrationRow, PendingActivityRow, PersonYearSnapshot } from './read-model.port';
@@ -22,7 +22,8 @@ export function projectCreditYear(stream: readonly StoredEvent[], rules: RuleSet
   // than count the year under a guessed rule set.
   if (!isField(state.field)) throw new Error(`${stream[0]?.streamId}: unknown field "${state.field}"`);
   const status = yearStatus(state);
-  const evaluation = evaluateYear(state, rules.resolve(rules.idFor(state.field, state.year)));
+  const ruleSetFor = (year: CreditYearState) => rules.resolve(rules.idFor(year.field, year.year));
+  const evaluation = evaluateYear(state, ruleSetFor(state));
   const pending: PendingActivityRow[] = [];
   const registrations: InstitutionRegistrationRow[] = [];
   for (const a of state.activities.values()) {
@@ -47,8 +48,9 @@ export function projectCreditYear(stream: readonly StoredEvent[], rules: RuleSet
       compliant: status !== 'voided' && evaluation.compliant,
       finalized: status === 'finalized',
       promotionDelay: state.makeUp.promotionDelay,
-      delayDueAfter:
-        status !== 'voided' && !evaluation.compliant && state.makeUp.reason === null && !state.makeUp.promotionDelay ? state.makeUp.until : null,
+      // Judged as the decider judges it (the year as it stood when the period ended): the sweep
+      // asks the decider for exactly the years that owe one.
+      delayDueAfter: promotionDelayOwed(state, ruleSetFor, evaluation)?.periodEnded ?? null,
       confirmedAt: state.confirmedAt,
       revision: state.revision,
     },

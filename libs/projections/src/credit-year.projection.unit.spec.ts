@@ -7,7 +7,7 @@ import { projectUnit } from './unit.projection';
 const STREAM = 'creditYear-p1+2024';
 
 /** Events as the store hands them back, positions interleaved with other streams (100, 110, …). */
-function stored(events: CreditYearEvent[], streamId = STREAM): StoredEvent[] {
+function stored(events: CreditYearEvent[], streamId = STREAM, lastAt?: string): StoredEvent[] {
   return events.map((e, revision) => ({
     id: `id-${revision}`,
     streamId,
@@ -20,7 +20,7 @@ function stored(events: CreditYearEvent[], streamId = STREAM): StoredEvent[] {
       correlationId: 'c',
       causationId: null,
       ruleSetId: 'jx-2023-trial',
-      at: `2024-06-01T00:${String(revision).padStart(2, '0')}:00.000Z`,
+      at: lastAt !== undefined && revision === events.length - 1 ? lastAt : `2024-06-01T00:${String(revision).padStart(2, '0')}:00.000Z`,
     },
     prevHash: '0'.repeat(64),
     hash: '1'.repeat(64),
@@ -66,6 +66,18 @@ describe('projectCreditYear', () => {
     expect(project([opened, excused])?.personYear.delayDueAfter).toBeNull();
     const delayed: CreditYearEvent = { type: 'PromotionDelayRecorded', data: { periodEnded: '2025-12-31', shortfall: { public: 30, professional: 60 } } };
     expect(project([opened, delayed])?.personYear.delayDueAfter).toBeNull();
+  });
+
+  it('Art. 13: the delay is judged on the year as it stood when its period ended, as the decider judges it', () => {
+    // The last event recorded on 2026-01-02, after the period's end (2025-12-31, China time).
+    const projectLate = (events: CreditYearEvent[]) => projectCreditYear(stored(events, STREAM, '2026-01-02T02:00:00.000Z'), defaultRegistry());
+    const pendingPro: CreditYearEvent = { type: 'ActivityDeclared', data: activity('pro', 'professional', 60) };
+    const verified: CreditYearEvent = { type: 'ActivityVerifiedByUnit', data: { activityId: 'pro', hours: 60, reason: null, contentKey: null } };
+    const wholeNow = projectLate([opened, enough[0]!, pendingPro, verified])!.personYear;
+    expect(wholeNow).toMatchObject({ compliant: true, delayDueAfter: '2025-12-31' });
+    const confirmed: CreditYearEvent = { type: 'YearConfirmedByUnit', data: { note: null } };
+    const cut: CreditYearEvent = { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'pro', hours: 20, reason: 'r', contentKey: null }] } };
+    expect(projectLate([opened, ...enough, confirmed, cut])!.personYear).toMatchObject({ compliant: false, delayDueAfter: null });
   });
 
   it('judges compliance on the verified tier under the configured rule set (Art. 6)', () => {

@@ -3,7 +3,7 @@
  * decision or a statement learns anything about the year.
  */
 import type { ActivityStatus, Field, Hundredths } from '@jx/rules';
-import { defaultMakeUpEnd } from '../shared/china-time';
+import { defaultMakeUpEnd, instantAfterChinaDay } from '../shared/china-time';
 import { CREDIT_YEAR_EVENT_TYPES, type ActivityData, type CreditYearEvent, type Evidence } from './credit-year.events';
 import { requireKnownType, UnknownEventTypeError } from '../shared/unknown-event';
 
@@ -57,6 +57,15 @@ export interface CreditYearState {
   /** How many field changes and reasons were recorded: each is bounded (see guards.ts). */
   fieldChanges: number;
   reasonsRecorded: number;
+  /** When the make-up period ends (`makeUp.until`'s next midnight in China), as recorded times are written. */
+  periodEndsAt: string;
+  /**
+   * The year as it stood when the make-up period ending on `until` ended: taken before the first
+   * event recorded after that end (so null while none was). Art. 13's promotion delay is judged
+   * on it (promotion-delay.ts). Without its flags: a year voided then is judged on its hours once
+   * the flags are rescinded. A period extended later ends anew, and is taken anew.
+   */
+  atPeriodEnd: { until: string; year: CreditYearState } | null;
 }
 
 export interface EventMeta {
@@ -104,7 +113,16 @@ function opened(data: { personId: string; year: number; unitId: string; field: F
     lastReason: null,
     fieldChanges: 0,
     reasonsRecorded: 0,
+    periodEndsAt: instantAfterChinaDay(defaultMakeUpEnd(data.year)),
+    atPeriodEnd: null,
   };
+}
+
+/** A copy of the year for atPeriodEnd: its own activities, no flags, nothing taken before. */
+function asItStands(state: CreditYearState): CreditYearState {
+  const activities = new Map<string, ActivityState>();
+  for (const [id, a] of state.activities) activities.set(id, { ...a });
+  return { ...state, activities, flags: new Map(), makeUp: { ...state.makeUp }, atPeriodEnd: null };
 }
 
 function addActivity(state: CreditYearState, data: ActivityData, registered: boolean, meta: EventMeta): void {
@@ -143,6 +161,10 @@ function finalize(state: CreditYearState, adjustments: ReadonlyArray<{ activityI
 export function evolve(state: CreditYearState | null, event: CreditYearEvent, meta: EventMeta): CreditYearState | null {
   if (event.type === 'PersonYearOpened') return opened(event.data, meta);
   if (state === null) return null;
+  // The first event recorded after the make-up period ended: the year as it stood at that end first.
+  if (meta.at >= state.periodEndsAt && state.atPeriodEnd?.until !== state.makeUp.until) {
+    state.atPeriodEnd = { until: state.makeUp.until, year: asItStands(state) };
+  }
   state.revision = meta.revision;
   const activity = 'activityId' in event.data ? state.activities.get(event.data.activityId) : undefined;
   switch (event.type) {
@@ -193,7 +215,10 @@ export function evolve(state: CreditYearState | null, event: CreditYearEvent, me
       state.makeUp.reason = event.data.reason;
       state.lastReason = { reason: event.data.reason, note: event.data.note, until: event.data.until };
       state.reasonsRecorded += 1;
-      if (event.data.until !== null && event.data.until > state.makeUp.until) state.makeUp.until = event.data.until;
+      if (event.data.until !== null && event.data.until > state.makeUp.until) {
+        state.makeUp.until = event.data.until;
+        state.periodEndsAt = instantAfterChinaDay(event.data.until);
+      }
       break;
     case 'PromotionDelayRecorded':
       state.makeUp.promotionDelay = true;

@@ -50,6 +50,14 @@ export function defaultMakeUpEnd(year: number): string {
   return `${year + 1}-12-31`;
 }
 
+/**
+ * The first instant after `lastDay` in China (its next midnight, UTC+8), as the UTC ISO-8601 text
+ * with milliseconds that every recorded `at` is: so a recorded time compares with it as text.
+ */
+export function instantAfterChinaDay(lastDay: string): string {
+  return `${lastDay}T16:00:00.000Z`;
+}
+
 /** A period that ends on `lastDay` is over once China's today is later than it. */
 export function isPast(lastDay: string, today: string): boolean {
   return today > lastDay;

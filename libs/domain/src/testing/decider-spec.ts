@@ -27,8 +27,15 @@ export function ctx(actor: ActorClaims, now = '2024-06-01T02:00:00.000Z'): Decid
   return { now, actor, rules, yearClosesOn: '03-31' };
 }
 
-export function fold(events: readonly CreditYearEvent[], at = '2024-05-01T00:00:00.000Z'): CreditYearState | null {
-  return foldCreditYear(events.map((e, revision) => ({ ...e, revision, at })));
+/** An event recorded at a time of its own (the others are recorded at `fold`'s `at`). */
+export interface TimedEvent {
+  at: string;
+  event: CreditYearEvent;
+}
+export const recordedAt = (at: string, event: CreditYearEvent): TimedEvent => ({ at, event });
+
+export function fold(events: ReadonlyArray<CreditYearEvent | TimedEvent>, at = '2024-05-01T00:00:00.000Z'): CreditYearState | null {
+  return foldCreditYear(events.map((e, revision) => ('event' in e ? { ...e.event, revision, at: e.at } : { ...e, revision, at })));
 }
 
 export const opened = (personId = 'p1', year = 2024): CreditYearEvent => ({
@@ -36,7 +43,7 @@ export const opened = (personId = 'p1', year = 2024): CreditYearEvent => ({
   data: { personId, year, unitId: 'u1', field: 'general' },
 });
 
-export function given(events: readonly CreditYearEvent[]) {
+export function given(events: ReadonlyArray<CreditYearEvent | TimedEvent>) {
   const state = fold(events);
   return {
     state,

@@ -1,7 +1,7 @@
 /** given/when/then for Art. 14 (fraud flags) and Art. 13 (make-up reasons, promotion delay). */
 import type { CreditYearEvent } from '../credit-year.events';
 import { foldCreditYear } from '../credit-year.state';
-import { actors, ctx, given, opened, registered, UNIT } from '../../testing/decider-spec';
+import { actors, ctx, declared, given, opened, recordedAt, registered, UNIT } from '../../testing/decider-spec';
 import { decideFlagFraud, type FlagFraudCommand } from './flag-fraud.decider';
 import { decideMakeUpReason } from './make-up-reason.decider';
 import { decideRecordPromotionDelay } from './record-promotion-delay.decider';
@@ -129,6 +129,41 @@ describe('RecordPromotionDelay (Art. 13)', () => {
     given([opened(), { type: 'PromotionDelayRecorded', data: { periodEnded: '2025-12-31', shortfall: { public: 30, professional: 60 } } }]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, after))).thenNothing();
     const full = [opened(), registered('p', { hours: 30, measure: { hours: 30 } }), registered('q', { subject: 'professional', hours: 60, measure: { hours: 60 } })];
     given(full).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, after))).thenNothing();
+  });
+  // Art. 13 judged on the year as it stood when the period ended (end of 2025-12-31, China time),
+  // whenever the scheduler runs: what is recorded after the end changes nothing.
+  describe('judged on the year as it stood when the period ended', () => {
+    const afterEnd = '2026-01-02T02:00:00.000Z';
+    const delay = (shortfall: { public: number; professional: number }): CreditYearEvent[] => [{ type: 'PromotionDelayRecorded', data: { periodEnded: '2025-12-31', shortfall } }];
+    const pub = registered('pub', { hours: 30, measure: { hours: 30 } });
+    const pro = registered('pro', { subject: 'professional', hours: 60, measure: { hours: 60 } });
+    const late = (event: CreditYearEvent) => recordedAt(afterEnd, event);
+    it('short then, made whole by a verification after the end: the delay is still owed', () => {
+      const makeUp = declared('m', { subject: 'professional', hours: 60, measure: { hours: 60 }, completedOn: '2025-06-01', makeUp: true });
+      const verified: CreditYearEvent = { type: 'ActivityVerifiedByUnit', data: { activityId: 'm', hours: 60, reason: null, contentKey: null } };
+      given([opened(), pub, makeUp, late(verified)]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).then(delay({ public: 0, professional: 60 }));
+    });
+    it('whole then, made short by a final review after the end: no delay', () => {
+      const confirmed: CreditYearEvent = { type: 'YearConfirmedByUnit', data: { note: null } };
+      const finalised: CreditYearEvent = { type: 'YearFinalizedByAuthority', data: { decision: 'approve', adjustments: [{ activityId: 'pro', hours: 20, reason: 'not all of it', contentKey: null }] } };
+      const state = given([opened(), pub, pro, confirmed, late(finalised)]).state!;
+      expect(state.workflow).toBe('finalized');
+      given([opened(), pub, pro, confirmed, late(finalised)]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
+    });
+    it('a reason recorded after the end does not excuse the year, unless it extends the period', () => {
+      const reason = (until: string | null): CreditYearEvent => ({ type: 'MakeUpGranted', data: { reason: 'illness', note: null, until } });
+      given([opened(), late(reason(null))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).then(delay({ public: 30, professional: 60 }));
+      // Extended after it ended: a new period, not over yet — and with its reason when it is.
+      given([opened(), late(reason('2026-06-30'))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
+      given([opened(), late(reason('2026-06-30'))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, '2026-07-01T00:00:00.000Z'))).thenNothing();
+    });
+    it('voided then and rescinded since: judged on its hours at the end', () => {
+      const rescinded: CreditYearEvent = { type: 'FraudFlagRescinded', data: { flagId: 'f1', reason: 'review' } };
+      given([opened(), pub, flagged(), late(rescinded)]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).then(delay({ public: 0, professional: 60 }));
+      given([opened(), pub, pro, flagged(), late(rescinded)]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
+      // Still voided: nothing is written to it.
+      given([opened(), pub, flagged(), late(flagged('f2'))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
+    });
   });
   it('a period extended by a reason ends later', () => {
     const extended: CreditYearEvent = { type: 'MakeUpGranted', data: { reason: 'other', note: null, until: '2026-06-30' } };
