@@ -330,6 +330,14 @@ describe('Art. 13: promotion delay when the make-up period ends short', () => {
     expect((await t.call('GET', path, { token: w.pro })).body.makeUp.promotionDelay).toBe(false);
   });
 
+  it('is not recorded for a year never written to that a legitimate reason recorded after the end opens', async () => {
+    t.clock.set('2026-02-01T02:00:00.000Z');
+    const reason = await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'illness', note: 'in hospital all year' } });
+    expect(reason.body.makeUp).toEqual({ until: '2025-12-31', reason: 'illness', promotionDelay: false });
+    await t.projected();
+    expect(await sweep()).toEqual({ recorded: 0 });
+  });
+
   it('is not recorded when a legitimate reason was recorded', async () => {
     await declare(2024, activity({ completedOn: '2025-05-01' }));
     await t.call('POST', `${yearPath('p1', 2024)}/make-up`, { token: w.unit, body: { reason: 'pregnancy' } });

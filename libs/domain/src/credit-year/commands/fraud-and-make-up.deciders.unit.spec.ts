@@ -1,6 +1,7 @@
 /** given/when/then for Art. 14 (fraud flags) and Art. 13 (make-up reasons, promotion delay). */
 import type { CreditYearEvent } from '../credit-year.events';
 import { foldCreditYear } from '../credit-year.state';
+import { healthTestRegistry, JX_2023_TRIAL_HEALTH_TEST_ID } from '../../../../rules/src/testing';
 import { actors, ctx, declared, given, opened, recordedAt, registered, UNIT } from '../../testing/decider-spec';
 import { decideFlagFraud, type FlagFraudCommand } from './flag-fraud.decider';
 import { decideMakeUpReason } from './make-up-reason.decider';
@@ -150,12 +151,18 @@ describe('RecordPromotionDelay (Art. 13)', () => {
       expect(state.workflow).toBe('finalized');
       given([opened(), pub, pro, confirmed, late(finalised)]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
     });
-    it('a reason recorded after the end does not excuse the year, unless it extends the period', () => {
+    it('a legitimate reason recorded after the end, before the delay, still excuses the year — also one that opens a year never written to', () => {
       const reason = (until: string | null): CreditYearEvent => ({ type: 'MakeUpGranted', data: { reason: 'illness', note: null, until } });
-      given([opened(), late(reason(null))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).then(delay({ public: 30, professional: 60 }));
-      // Extended after it ended: a new period, not over yet — and with its reason when it is.
-      given([opened(), late(reason('2026-06-30'))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
+      given([opened(), late(reason(null))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
+      given([late(opened()), late(reason(null))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, afterEnd))).thenNothing();
       given([opened(), late(reason('2026-06-30'))]).when((s) => decideRecordPromotionDelay(key, s, ctx(actors.hr, '2026-07-01T00:00:00.000Z'))).thenNothing();
+    });
+    it('is decided under the rule set of the field the year had when its period ended (Art. 15)', () => {
+      // Health's fixture asks 70 professional hours: short under it at the end, whole under general's 60.
+      const health = given([opened(), { type: 'FieldSet', data: { field: 'health' } }, pub, pro, late({ type: 'FieldSet', data: { field: 'general' } })]);
+      const decision = health.when((s) => decideRecordPromotionDelay(key, s, { ...ctx(actors.hr, afterEnd), rules: healthTestRegistry() })).result();
+      expect(decision.events).toEqual(delay({ public: 0, professional: 10 }));
+      expect(decision.ruleSetId).toBe(JX_2023_TRIAL_HEALTH_TEST_ID);
     });
     it('voided then and rescinded since: judged on its hours at the end', () => {
       const rescinded: CreditYearEvent = { type: 'FraudFlagRescinded', data: { flagId: 'f1', reason: 'review' } };

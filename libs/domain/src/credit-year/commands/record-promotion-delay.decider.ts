@@ -20,10 +20,14 @@ export function decideRecordPromotionDelay(
   ctx: DecideContext,
 ): CreditYearDecision<{ recorded: boolean }> {
   if (state === null) return { events: [], ruleSetId: '', result: { recorded: false } };
-  const ruleSetId = ctx.rules.idFor(state.field, state.year);
-  const skip = { events: [], ruleSetId, result: { recorded: false } };
+  const skip = { events: [], ruleSetId: ctx.rules.idFor(state.field, state.year), result: { recorded: false } };
   if (!isPast(state.makeUp.until, chinaDate(ctx.now))) return skip;
   const owed = promotionDelayOwed(state, (year) => ctx.rules.resolve(ctx.rules.idFor(year.field, year.year)));
   if (owed === null) return skip;
-  return { events: [{ type: 'PromotionDelayRecorded', data: owed }], ruleSetId, result: { recorded: true } };
+  return {
+    events: [{ type: 'PromotionDelayRecorded', data: { periodEnded: owed.periodEnded, shortfall: owed.shortfall } }],
+    // Decided under the rules of the field the year had when its period ended (Art. 15).
+    ruleSetId: ctx.rules.idFor(owed.judged.field, owed.judged.year),
+    result: { recorded: true },
+  };
 }
