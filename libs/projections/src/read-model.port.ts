@@ -152,6 +152,11 @@ export interface PersonYearRef {
   year: number;
 }
 
+/** A promotion-delay candidate, with the end of the make-up period it is due after (the page's key). */
+export interface PromotionDelayCandidate extends PersonYearRef {
+  delayDueAfter: string;
+}
+
 export interface ReadModelStore {
   /**
    * Applies a page's changes and moves its checkpoint in one transaction, in the copy in use (or,
@@ -197,9 +202,11 @@ export interface ReadModelStore {
   institutionHolders(institutionId: string, year: number, courses: readonly string[] | null, upTo?: number | null): Promise<PersonYearRef[]>;
   /**
    * Person-years whose make-up period ended before `today` (YYYY-MM-DD, China) while they may still
-   * earn a promotion delay: the sweep's candidates, decided again from each stream.
+   * earn a promotion delay: the sweep's candidates, decided again from each stream. In pages:
+   * those after `after` (a candidate of the page before), so that candidates the decider finds
+   * owe nothing never hide the ones behind them.
    */
-  promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]>;
+  promotionDelayCandidates(today: string, limit: number, after?: PromotionDelayCandidate | null): Promise<PromotionDelayCandidate[]>;
   /** For health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

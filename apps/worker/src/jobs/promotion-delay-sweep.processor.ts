@@ -9,7 +9,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, RecordPromotionDelay, type Clock } from '@jx/application';
 import { chinaDate, SYSTEM_ACTOR } from '@jx/domain';
 import { JOB_QUEUE, stopIfInterrupted, type JobContext, type JobQueue } from '@jx/jobs';
-import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
+import { READ_MODEL_STORE, type PromotionDelayCandidate, type ReadModelStore } from '@jx/projections';
 import { ReadModelsProjection } from '../projections/read-models.projection-service';
 import { logged } from './logged.processor';
 
@@ -59,19 +59,21 @@ export class PromotionDelaySweep implements OnApplicationBootstrap {
     await this.projection.requireCaughtUp('the read models did not catch up; the sweep will run again', job?.signal);
     const today = chinaDate(this.clock.now());
     let recorded = 0;
-    const seen = new Set<string>();
+    // In pages after the last candidate asked: one the decider finds owes nothing (a row written
+    // under an older rule) stays a candidate, and must not hide those behind it.
+    let after: PromotionDelayCandidate | null = null;
     for (;;) {
-      const due = (await this.readModels.promotionDelayCandidates(today, BATCH)).filter((c) => !seen.has(`${c.personId}+${c.year}`));
+      const due: PromotionDelayCandidate[] = await this.readModels.promotionDelayCandidates(today, BATCH, after);
       if (due.length === 0) break;
       for (const [i, candidate] of due.entries()) {
         // Shutting down: stop between two candidates; the sweep runs again (each is decided anew).
         if (job) stopIfInterrupted(job);
-        seen.add(`${candidate.personId}+${candidate.year}`);
-        const answer = await this.bus.execute(new RecordPromotionDelay(candidate, { actor: SYSTEM_ACTOR, correlationId: job?.id ?? 'sweep', causationId: job?.id ?? null }));
+        const { personId, year } = candidate;
+        const answer = await this.bus.execute(new RecordPromotionDelay({ personId, year }, { actor: SYSTEM_ACTOR, correlationId: job?.id ?? 'sweep', causationId: job?.id ?? null }));
         if (answer.recorded) recorded += 1;
         await job?.reportProgress(i + 1, due.length);
       }
-      await this.projection.catchUp();
+      after = due[due.length - 1]!;
     }
     return { recorded };
   }

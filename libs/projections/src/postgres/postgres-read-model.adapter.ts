@@ -13,6 +13,7 @@ import type {
   Page,
   PageRequest,
   PersonYearRef,
+  PromotionDelayCandidate,
   ReadModelBatch,
   ReadModelStore,
   RebuildState,
@@ -244,10 +245,15 @@ export class PostgresReadModelStore implements ReadModelStore {
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
-  async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
+  async promotionDelayCandidates(today: string, limit: number, after: PromotionDelayCandidate | null = null): Promise<PromotionDelayCandidate[]> {
     // SQLite reads a negative LIMIT as none at all; PostgreSQL refuses one, and takes NULL as none.
-    const { rows } = await this.read((sql, client) => client.query<PersonYearKeyRow>(sql.promotionDelayCandidates, [pgText(today), limit < 0 ? null : limit]));
-    return rows.map((r) => ({ personId: r.person_id, year: r.year }));
+    const page = [pgText(today), limit < 0 ? null : limit];
+    const { rows } = await this.read((sql, client) =>
+      after === null
+        ? client.query<PersonYearKeyRow & { delay_due_after: string }>(sql.promotionDelayCandidates, page)
+        : client.query<PersonYearKeyRow & { delay_due_after: string }>(sql.promotionDelayCandidatesAfter, [...page, pgText(after.delayDueAfter), pgText(after.personId), after.year]),
+    );
+    return rows.map((r) => ({ personId: r.person_id, year: r.year, delayDueAfter: r.delay_due_after }));
   }
 
   /**

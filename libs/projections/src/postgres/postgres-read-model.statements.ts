@@ -186,8 +186,15 @@ export function readModelSql(s: string) {
       WHERE c.unit_id = $1 AND c.year = $2::int8 AND ($3::text IS NULL OR c.field = $3::text)`,
     // LIMIT NULL is no limit: what SQLite does with a negative one (see the adapter).
     promotionDelayCandidates: `
-      SELECT person_id, year FROM ${s}.person_years
+      SELECT person_id, year, delay_due_after FROM ${s}.person_years
       WHERE delay_due_after IS NOT NULL AND delay_due_after < $1::text
+      ORDER BY delay_due_after, person_id, year
+      LIMIT $2`,
+    // The next page: a statement of its own, so that the index seeks to the key (no OR around it).
+    promotionDelayCandidatesAfter: `
+      SELECT person_id, year, delay_due_after FROM ${s}.person_years
+      WHERE delay_due_after IS NOT NULL AND delay_due_after < $1::text
+        AND (delay_due_after, person_id, year) > ($3::text, $4::text, $5::int8)
       ORDER BY delay_due_after, person_id, year
       LIMIT $2`,
     institutionHolders: `

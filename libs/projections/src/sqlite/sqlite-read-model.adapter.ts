@@ -13,6 +13,7 @@ import type {
   Page,
   PageRequest,
   PersonYearRef,
+  PromotionDelayCandidate,
   ReadModelBatch,
   ReadModelStore,
   RebuildState,
@@ -194,8 +195,13 @@ export class SqliteReadModelStore implements ReadModelStore {
     return rows.map((r) => ({ personId: r.person_id, year: r.year }));
   }
 
-  async promotionDelayCandidates(today: string, limit: number): Promise<PersonYearRef[]> {
-    return this.read((copy) => copy.promotionDelayCandidates.all({ today, limit })).map((r) => ({ personId: r.person_id, year: r.year }));
+  async promotionDelayCandidates(today: string, limit: number, after: PromotionDelayCandidate | null = null): Promise<PromotionDelayCandidate[]> {
+    const rows = this.read((copy) =>
+      after === null
+        ? copy.promotionDelayCandidates.all({ today, limit })
+        : copy.promotionDelayCandidatesAfter.all({ today, limit, due: after.delayDueAfter, personId: after.personId, year: after.year }),
+    );
+    return rows.map((r) => ({ personId: r.person_id, year: r.year, delayDueAfter: r.delay_due_after }));
   }
 
   /** Every row of every table of the copy in use, in key order: what a rebuild must reproduce exactly (tests, diagnosis). */

@@ -187,9 +187,16 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
     dropEmptyCounts: db.prepare<[CountsKey]>(
       `DELETE FROM ${t.compliance_counts} WHERE unit_id = @unitId AND year = @year AND field = @field AND person_years = 0`,
     ),
-    promotionDelayCandidates: db.prepare<[{ today: string; limit: number }], { person_id: string; year: number }>(
-      `SELECT person_id, year FROM ${t.person_years}
+    promotionDelayCandidates: db.prepare<[{ today: string; limit: number }], { person_id: string; year: number; delay_due_after: string }>(
+      `SELECT person_id, year, delay_due_after FROM ${t.person_years}
        WHERE delay_due_after IS NOT NULL AND delay_due_after < @today
+       ORDER BY delay_due_after, person_id, year LIMIT @limit`,
+    ),
+    // The next page: a statement of its own, so that the index seeks to the key (no OR around it).
+    promotionDelayCandidatesAfter: db.prepare<[{ today: string; limit: number; due: string; personId: string; year: number }], { person_id: string; year: number; delay_due_after: string }>(
+      `SELECT person_id, year, delay_due_after FROM ${t.person_years}
+       WHERE delay_due_after IS NOT NULL AND delay_due_after < @today
+         AND (delay_due_after, person_id, year) > (@due, @personId, @year)
        ORDER BY delay_due_after, person_id, year LIMIT @limit`,
     ),
     institutionHolders: db.prepare<[{ institutionId: string; year: number; courses: string | null; upTo: number | null }], { person_id: string; year: number }>(

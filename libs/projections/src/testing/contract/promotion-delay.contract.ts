@@ -1,6 +1,7 @@
 import { PersonYearWriter, at, putUnit } from '../projection-fixtures';
 import { readModelHarness, type ReadModelHarness } from '../read-model-harness';
 import type { ReadModelFactory } from './read-model-fixture';
+import type { PromotionDelayCandidate } from '../../read-model.port';
 
 /**
  * The promotion-delay sweep's candidates (Art. 13): short years whose make-up period (to the end
@@ -58,6 +59,17 @@ export function promotionDelayContract(factory: ReadModelFactory): void {
     it('answers at most `limit`, from the oldest', async () => {
       expect(await candidates('2027-01-01', 2)).toEqual(['d-2023+2023', 'd-a+2024']);
       expect(await candidates('2027-01-01', 0)).toEqual([]);
+    });
+
+    it('answers the page after a candidate, by period end, then person and year', async () => {
+      const first = await h.readModels.promotionDelayCandidates('2027-01-01', 2);
+      expect(first[1]).toEqual({ personId: 'd-a', year: 2024, delayDueAfter: '2025-12-31' });
+      const page = async (after: PromotionDelayCandidate, limit = 100) =>
+        (await h.readModels.promotionDelayCandidates('2027-01-01', limit, after)).map((r) => `${r.personId}+${r.year}`);
+      expect(await page(first[1]!, 2)).toEqual(['d-b+2024', 'd-c+2024']);
+      // The key, not the row: a person after d-a in the same period, then the later periods.
+      expect(await page({ personId: 'd-a', year: 2025, delayDueAfter: '2025-12-31' })).toEqual(['d-b+2024', 'd-c+2024', 'd-2025+2025']);
+      expect(await page({ personId: 'd-2025', year: 2025, delayDueAfter: '2026-12-31' })).toEqual([]);
     });
 
     it('leaves out compliant, excused, delayed and voided years, until they are due again', async () => {
