@@ -94,7 +94,8 @@ it('the API stops with PORT named when its port is in use, and with HOST named w
   } finally {
     taken.close();
   }
-});
+  // Two processes started one after the other: on a loaded 2-core machine each may take seconds.
+}, 30_000);
 
 it('the API stops with DATA_DIR named, at once, when that folder cannot be made under /proc (Node\'s recursive mkdir would spin there for ever)', () => {
   const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: '/proc/jx-no-such/data', PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: '' }, encoding: 'utf8', timeout: 30_000 });
