@@ -218,7 +218,7 @@ it('an institution flag asked while a rebuild is under way flags every holder at
 
 it('with REDIS_URL set and Redis away, the job endpoints answer 503 SERVICE_UNAVAILABLE instead of hanging, and nothing is written', async () => {
   // Nothing listens on port 1: ioredis keeps reconnecting, as while Redis is down.
-  const away = await startTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1', JOBS_QUEUE: 'e2e-redis-away' } });
+  const away = await startTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1', JOBS_QUEUE: 'e2e-redis-away' }, settled: false });
   try {
     const hr = await away.token({ role: 'authority', region: '360000' });
     const [flag, job] = await Promise.all([

@@ -266,17 +266,6 @@ describe('Art. 13: promotion delay when the make-up period ends short', () => {
     return t.app.get(PromotionDelaySweep).sweep();
   };
 
-  // The sweep a server asks for at start-up runs in the background (a BullMQ worker on the
-  // production stack): settled before a test moves the clock, or it could be the one to record the
-  // delay that the test's own sweep is to record.
-  beforeEach(async () => {
-    const { PromotionDelaySweep } = await import('../apps/worker/src/jobs/promotion-delay-sweep.processor');
-    const { JOB_QUEUE } = await import('@jx/jobs');
-    const run = await t.app.get(PromotionDelaySweep).startupRun;
-    expect(run).toBeDefined();
-    await t.app.get(JOB_QUEUE).whenIdle();
-  });
-
   it('is recorded by the scheduled sweep once the period has ended, as an event by the system', async () => {
     await declare(2024, activity({ completedOn: '2025-05-01' }));
     expect(await sweep()).toEqual({ recorded: 0 });

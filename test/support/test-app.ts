@@ -15,6 +15,8 @@ import { dropForDataDir, onProductionStack, productionStackEnv } from './product
 import type { RuleSetRegistry } from '@jx/rules';
 import { createApp } from '../../apps/api/src/app.factory';
 import { ReadModelsProjection } from '../../apps/worker/src/projections/read-models.projection-service';
+import { PromotionDelaySweep } from '../../apps/worker/src/jobs/promotion-delay-sweep.processor';
+import { JOB_QUEUE, type JobQueue } from '@jx/jobs';
 
 export const SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e';
 
@@ -73,8 +75,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `dataDir`: the folder of an app closed before (`app.close()`, not `close()`, which deletes it): a restart. */
-export async function startTestApp(options: { now?: string; rules?: RuleSetRegistry; env?: Record<string, string>; dataDir?: string } = {}): Promise<TestApp> {
+/**
+ * `dataDir`: the folder of an app closed before (`app.close()`, not `close()`, which deletes it): a restart.
+ * `settled` (default true): resolves only once the promotion-delay sweep the server asks for at
+ * start-up has run. It runs in the background (a BullMQ worker on the production stack), reading
+ * the clock when it runs: left running, it could record a delay after the test moved the clock,
+ * in the middle of what the test asserts (a head that moved, a delay its own sweep was to record).
+ * false for an app whose Redis is away on purpose (the enqueue then waits its 5 s for nothing).
+ */
+export async function startTestApp(options: { now?: string; rules?: RuleSetRegistry; env?: Record<string, string>; dataDir?: string; settled?: boolean } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'jx-e2e-'));
   // No shutdown grace: these apps are closed by the test, with nothing on its way to them.
   // The e2e-production project: the same app on PostgreSQL and Redis, named after its DATA_DIR.
@@ -84,6 +93,11 @@ export async function startTestApp(options: { now?: string; rules?: RuleSetRegis
   const clock = new TestClock(options.now ?? '2024-06-01T02:00:00.000Z');
   const app = await createApp(config, { clock, ...(options.rules ? { rules: options.rules } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  if (options.settled ?? true) {
+    const run = await app.get(PromotionDelaySweep).startupRun;
+    if (run === undefined) throw new Error('the start-up promotion-delay sweep could not be enqueued');
+    await app.get<JobQueue>(JOB_QUEUE).whenIdle();
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const baseUrl = `http://127.0.0.1:${port}`;
