@@ -31,7 +31,7 @@ module.exports = {
     {
       ...base,
       displayName: 'e2e-production',
-      testMatch: ['workflow', 'queries', 'fraud', 'time-and-make-up', 'concurrency', 'role-scope-matrix', 'rule-sets', 'responses', 'auth', 'fuzz', 'unknown-events'].map((name) => `<rootDir>/test/${name}.e2e-spec.ts`),
+      testMatch: ['workflow', 'queries', 'fraud', 'time-and-make-up', 'concurrency', 'role-scope-matrix', 'rule-sets', 'responses', 'auth', 'fuzz', 'unknown-events', 'replay'].map((name) => `<rootDir>/test/${name}.e2e-spec.ts`),
       setupFiles: ['<rootDir>/test/support/production-stack.setup.js'],
       globalSetup: '<rootDir>/test/support/production-stack.global-setup.js',
       globalTeardown: '<rootDir>/test/support/production-stack.global-teardown.js',
