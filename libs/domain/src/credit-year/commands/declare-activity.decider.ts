@@ -95,11 +95,17 @@ export const MAX_ACTIVITIES_PER_YEAR = 500;
 
 /**
  * The same activityId, body and actor (sub and role) again: the first answer, nothing written —
- * before any refusal, since a retry asks nothing new of the year (API.md, DeclareActivity).
+ * before any refusal, since a retry asks nothing new of the year (API.md, DeclareActivity). A sub
+ * is an identity provider's, which may repeat across organisations: the same sub and role acting
+ * for another institution, or for another unit than the year's, is not the actor that registered
+ * it, and is decided afresh (UNIT_MISMATCH, ACTIVITY_ID_REUSED) rather than told it registered
+ * what another organisation did.
  */
 function exactRepeat(state: CreditYearState, cmd: DeclareActivityCommand, ctx: DecideContext): DeclareActivityResult | null {
   const prior = state.activities.get(cmd.activity.activityId);
   if (!prior || prior.data.declarant.id !== ctx.actor.sub || prior.data.declarant.role !== ctx.actor.role) return null;
+  if (ctx.actor.role === 'institution' && prior.data.institutionId !== (ctx.actor.institutionId ?? null)) return null;
+  if (ctx.actor.role === 'unit' && cmd.unitId !== state.unitId) return null;
   if (prior.data.requestDigest !== cmd.requestDigest) return null;
   return { activityId: prior.data.activityId, status: prior.registered ? 'verified' : 'declared', hours: prior.data.hours, revision: prior.declaredRevision };
 }

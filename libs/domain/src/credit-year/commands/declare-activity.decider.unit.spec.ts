@@ -64,6 +64,23 @@ describe('DeclareActivity', () => {
       .thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
   });
 
+  it('the same sub and role acting for another organisation is not a repeat: another institution is ACTIVITY_ID_REUSED, another unit UNIT_MISMATCH', () => {
+    const body = cmd({ category: '8.1' });
+    const byInstitution = given([opened()]).when((s) => decideDeclareActivity(body, s, UNIT, none, ctx(actors.institution))).result();
+    given([opened(), ...byInstitution.events])
+      .when((s) => decideDeclareActivity(body, s, UNIT, none, ctx({ ...actors.institution, institutionId: 'inst2' })))
+      .thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
+    const unitBody = cmd({ category: '8.3', subject: 'professional' });
+    const byUnit = given([opened()]).when((s) => decideDeclareActivity(unitBody, s, UNIT, none, ctx(actors.unit))).result();
+    expect(byUnit.events.map((e) => e.type)).toEqual(['ActivityRegistered']);
+    given([opened(), ...byUnit.events])
+      .when((s) => decideDeclareActivity(cmd({ category: '8.3', subject: 'professional' }, 'u2'), s, { ...UNIT, unitId: 'u2' }, none, ctx({ ...actors.unit, unitId: 'u2' })))
+      .thenRefuses('UNIT_MISMATCH', 'conflict');
+    // The same organisation's repeat is still answered as the first time.
+    expect(given([opened(), ...byUnit.events]).when((s) => decideDeclareActivity(unitBody, s, UNIT, none, ctx(actors.unit))).result().events).toEqual([]);
+    expect(given([opened(), ...byInstitution.events]).when((s) => decideDeclareActivity(body, s, UNIT, none, ctx(actors.institution))).result().events).toEqual([]);
+  });
+
   it('the same activityId with another body is ACTIVITY_ID_REUSED', () => {
     given([opened(), declared('a1', { requestDigest: 'other' })]).when((s) => decideDeclareActivity(cmd(), s, UNIT, none, ctx(actors.pro))).thenRefuses('ACTIVITY_ID_REUSED', 'conflict');
   });
