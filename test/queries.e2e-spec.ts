@@ -150,6 +150,18 @@ it('an industry authority asking the report by unit sees only its own field', as
   expect(hr.body.personYears).toBe(1);
 });
 
+it('a required parameter or field left out is named as required, not in the schema library\'s words', async () => {
+  const report = await t.call('GET', '/api/reports/compliance', { token: w.regulator });
+  expect([report.status, report.body.error.code, report.body.error.details]).toEqual([400, 'VALIDATION_FAILED', [{ field: 'year', reason: 'is required' }]]);
+  expect(report.body.error.message).toBe('year: is required');
+  const { title: _title, ...untitled } = activity();
+  const declared = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: untitled });
+  expect([declared.status, declared.body.error.details]).toEqual([400, [{ field: 'title', reason: 'is required' }]]);
+  // A value of the wrong type is still said as such.
+  const wrong = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: { ...untitled, title: 7 } });
+  expect(wrong.body.error.details).toEqual([{ field: 'title', reason: expect.not.stringContaining('required') }]);
+});
+
 it('the inbox of a unit never registered is UNIT_NOT_FOUND', async () => {
   const ghost = await t.token({ role: 'unit', unitId: 'ghost' });
   const res = await t.call('GET', '/api/units/ghost/pending', { token: ghost });

@@ -30,12 +30,15 @@ export function validationError(all: Detail[], code = 'VALIDATION_FAILED', artic
   return new HttpError(400, code, message, article, details);
 }
 
-function detailsOf(error: z.ZodError, prefix: string): Detail[] {
+function detailsOf(error: z.ZodError, value: unknown, prefix: string): Detail[] {
   const out: Detail[] = [];
   for (const issue of error.issues) {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ field: path ? `${path}.${key}` : key, reason: 'unknown field' });
+    } else if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(value, issue.path) === undefined) {
+      // Said plainly rather than in the schema library's words ("expected string, received undefined").
+      out.push({ field: path, reason: 'is required' });
     } else {
       out.push({ field: path, reason: issue.message });
     }
@@ -51,7 +54,7 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown, prefix = ''): T
   if (value === ENCODED) throw validationError([{ field: 'body', reason: 'has a Content-Encoding: send it uncompressed' }], 'INVALID_JSON');
   if (value === NOT_I_JSON) throw validationError([{ field: 'body', reason: 'holds a string with an unpaired UTF-16 surrogate (\\uD800–\\uDFFF alone): not I-JSON (RFC 7493), which the hash chain (RFC 8785) requires' }], 'INVALID_JSON');
   const result = schema.safeParse(value);
-  if (!result.success) throw validationError(detailsOf(result.error, prefix));
+  if (!result.success) throw validationError(detailsOf(result.error, value, prefix));
   return result.data;
 }
 
@@ -80,7 +83,7 @@ export function parseRequiringReasons<T>(schema: ZodType<T>, value: unknown, ref
   for (const path of missing) (valueAt(completed, path.slice(0, -1)) as Record<PropertyKey, unknown>).reason = refusal.standIn;
   const second = schema.safeParse(completed);
   if (!second.success) {
-    const all = [...detailsOf(first.error, ''), ...detailsOf(second.error, '')];
+    const all = [...detailsOf(first.error, value, ''), ...detailsOf(second.error, completed, '')];
     throw validationError(all.filter((d, i) => all.findIndex((e) => e.field === d.field && e.reason === d.reason) === i));
   }
   const details = missing.map((path) => ({ field: path.map(String).join('.'), reason: 'is required: not empty, not blank' }));
