@@ -22,6 +22,8 @@ const base = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Room for the deadlines the tests wait on (libs/jobs/src/testing/async-helpers.ts) on a loaded machine.
+  testTimeout: 20_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },

@@ -357,6 +357,10 @@ export class BullMqJobQueue implements JobQueue {
     const worker = new Worker<JobData, unknown, string>(this.queue.name, (job, token, held) => this.process(job, token, held), {
       ...this.sharedOptions(),
       concurrency: this.totalConcurrency(),
+      // Seconds an idle worker blocks on the queue's wake-up marker before it looks again. A marker
+      // wakes one worker only: when another process's worker takes it (a job it then holds back,
+      // say), this one would sleep out BullMQ's default 5 s while a job it could run is due.
+      drainDelay: IDLE_LOOK_AGAIN_SECONDS,
       lockDuration: this.lockDurationMs,
       stalledInterval: this.stalledIntervalMs,
       maxStalledCount: this.maxStalledCount,
@@ -598,6 +602,9 @@ function requireToken(token: string | undefined): string {
 
 /** Jobs held back that a worker remembers (its oldest forgotten first: they come back on their own). */
 const HELD_HERE_KEPT = 10_000;
+
+/** An idle worker's longest wait before it looks at the queue again (BullMQ's drainDelay, in seconds). */
+const IDLE_LOOK_AGAIN_SECONDS = 1;
 
 /** How long a job held back `heldBefore` times already stays away: doubling from `heldBackMs`, at most 16 times it. */
 export function heldBackDelay(heldBackMs: number, heldBefore: number): number {

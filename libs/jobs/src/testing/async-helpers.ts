@@ -19,8 +19,11 @@ export function deferred<T = void>(): Deferred<T> {
 /** Lets every already-scheduled callback run (an event-loop turn, not a wait on time). */
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Below Jest's 5 s test timeout, so that the failure names what never happened. */
-export const DEADLINE_MS = 4000;
+/**
+ * Generous, for a loaded machine (a passing test never waits it out), and below the tests' 20 s
+ * timeout (jest.config.js), so that the failure names what never happened.
+ */
+export const DEADLINE_MS = 15_000;
 
 /** `promise`, or a failure naming `what` if it has not settled by the deadline. */
 export async function within<T>(promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> {
