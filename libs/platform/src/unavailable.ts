@@ -4,8 +4,8 @@
  * failure answers 503 (try again), not 500: nothing is wrong with the request, and the client
  * cannot tell a retryable outage from a bug otherwise. Drivers report it in their own words:
  * node-postgres by Node's socket codes, SQLSTATE classes or bare messages; SQLite by SQLITE_BUSY;
- * the EventStoreDB client by its command errors' `type` (gRPC UNAVAILABLE, DEADLINE_EXCEEDED, or a
- * node that is not the cluster's leader).
+ * the EventStoreDB client by its command errors' `type` (gRPC UNAVAILABLE, DEADLINE_EXCEEDED or
+ * ABORTED, or a node that is not the cluster's leader).
  */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
@@ -27,10 +27,12 @@ const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P04', '57P05', '25P03',
  * server that does not handle an append (BatchAppend answers "Server Is Busy", "Server Is Not
  * Ready", or — a node that is not the leader, during an election — "No leader info available in
  * response", with no error detail, which the client can only report as an UnknownError, "Could
- * not recognize …").
+ * not recognize …"; the unary append of a server without BatchAppend gets the same election
+ * answer as a bare gRPC UNKNOWN status, "2 UNKNOWN: No leader info …").
  */
-const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout|Failed to discover after \d+ attempts|Could not recognize (Server Is Busy|Server Is Not Ready|No leader info available in response)$)/;
-const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
+const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout|Failed to discover after \d+ attempts|Could not recognize (Server Is Busy|Server Is Not Ready|No leader info available in response)$|\d+ UNKNOWN: No leader info available in response$)/;
+/** The client's command error types: gRPC UNAVAILABLE, DEADLINE_EXCEEDED, a node not the leader, and ABORTED (`timeout`: the server gave up on the operation — an append's outcome unknown, like any lost answer). */
+const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader', 'timeout']);
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 3) return false;

@@ -3,12 +3,15 @@ import { sqliteFullError } from './testing/sqlite-full';
 import { isStoreFull, isStoreUnavailable } from './unavailable';
 
 /** gRPC status codes (grpc.status). */
-const status = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+const status = { UNKNOWN: 2, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14 } as const;
+type StatusName = keyof typeof status;
 
 /** What the EventStoreDB client throws for a gRPC failure: its own conversion, as the adapter sees it. */
-function esdbError(code: number, exception: Record<string, string> = {}): Error {
+/** A gRPC status error as grpc-js makes it ("14 UNAVAILABLE: details"), through the client's conversion. */
+function esdbError(code: (typeof status)[StatusName], exception: Record<string, string> = {}, details = 'd'): Error {
   const metadata = { getMap: () => exception, get: (key: string) => (key in exception ? [exception[key]] : []) };
-  return convertToCommandError(Object.assign(new Error(`gRPC ${code}`), { code, details: 'd', metadata }) as never) as Error;
+  const name = (Object.keys(status) as StatusName[]).find((key) => status[key] === code);
+  return convertToCommandError(Object.assign(new Error(`${code} ${name}: ${details}`), { code, details, metadata }) as never) as Error;
 }
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -40,6 +43,8 @@ describe('a store that does not answer, told from a request or code that is wron
     ['an EventStoreDB server too busy for an append (as the client reports its BatchAppend answer)', new UnknownError(undefined, 'Could not recognize Server Is Busy')],
     ['an EventStoreDB server not ready for an append (starting, or catching up)', new UnknownError(undefined, 'Could not recognize Server Is Not Ready')],
     ['an EventStoreDB node not the leader that knows no leader for an append (an election)', new UnknownError(undefined, 'Could not recognize No leader info available in response')],
+    ['an EventStoreDB unary append (a server without BatchAppend) during an election', esdbError(status.UNKNOWN, {}, 'No leader info available in response')],
+    ['an EventStoreDB operation the server aborted (its own timeout)', esdbError(status.ABORTED)],
     ['an EventStoreDB node that is not the leader', esdbError(status.NOT_FOUND, { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' })],
   ])('%s is unavailable', (_what, error) => {
     expect(isStoreUnavailable(error)).toBe(true);
