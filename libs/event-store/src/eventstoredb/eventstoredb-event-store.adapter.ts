@@ -33,6 +33,7 @@ import {
 } from '../event-store.port';
 import { trackedFollowAll } from '../follow-all';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
+import { forgettingFailedCapabilities } from './eventstoredb-capabilities';
 import { GuardLedger, ledgerOf } from './eventstoredb-guard-ledger';
 import { EsdbReads, RESERVED_STREAM_PREFIX, withinDeadline, type StoredMetadata } from './eventstoredb-reads';
 
@@ -253,5 +254,5 @@ export class EventStoreDbEventStore implements EventStore {
 }
 
 export function openEventStoreDbEventStore(options: EventStoreDbOptions): EventStoreDbEventStore {
-  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(options.connectionString), options);
+  return new EventStoreDbEventStore(forgettingFailedCapabilities(EventStoreDBClient.connectionString(options.connectionString)), options);
 }

@@ -5,6 +5,7 @@
  * (a call left before its end stays open until cancelled, and dispose() waited for ever on one the
  * server had answered in full), its BatchAppend and its error conversion. The real server is checked by eventstoredb-event-store.int.spec.ts.
  */
+import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
@@ -40,6 +41,39 @@ describe('guards across two years of one person: two real clients on one fake se
   });
   afterAll(() => server.close());
   itCountsContentOnceAcrossProcesses(() => openEventStoreDbEventStore({ connectionString: server.url, namespace: 'race' }));
+});
+
+describe('a server that fails to say which calls it supports', () => {
+  let server: FakeEventStoreDb;
+  beforeAll(async () => {
+    server = await startFakeEventStoreDb();
+  });
+  afterAll(() => server.close());
+  const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
+  const event: NewEvent = { type: 'T', data: { n: 0 }, metadata: meta };
+
+  // The client keeps a failed lookup until it reconnects; UNAVAILABLE has it reconnect, these do not.
+  it.each([
+    ['INTERNAL (a proxy in front of it)', grpc.status.INTERNAL],
+    ['UNKNOWN', grpc.status.UNKNOWN],
+  ])('answered %s: the append that met it fails as a store not answering, writing nothing, and the next append asks again and is written', async (_what, status) => {
+    const store = openEventStoreDbEventStore({ connectionString: server.url, namespace: `t${randomBytes(6).toString('hex')}` });
+    try {
+      server.featuresFailing = status;
+      const failed = await store.append('s', [event], -1).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      // The type libs/platform/src/unavailable.ts answers 503 for.
+      expect(failed).toMatchObject({ type: 'unavailable', message: expect.stringContaining('did not say which calls it supports') });
+      expect(await store.readStream('s')).toEqual([]);
+      server.featuresFailing = null;
+      expect(await store.append('s', [event], -1)).toMatchObject({ revision: 0 });
+    } finally {
+      server.featuresFailing = null;
+      await store.close();
+    }
+  });
 });
 
 describe('the real client against the fake server', () => {
