@@ -5,6 +5,7 @@
  * configuration, commands, the projections' subscription over $all, queries, health, shutdown —
  * not the server itself (README: how to run the real contract).
  */
+import * as grpc from '@grpc/grpc-js';
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -90,4 +91,23 @@ it.each(['Server Is Busy', 'Server Is Not Ready', 'No leader info available in r
     server.notHandled = null;
   }
   expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body })).status).toBe(201);
+}, 60_000);
+
+it('answers 503 SERVICE_UNAVAILABLE for the write that finds EventStoreDB failing to say which calls it supports (INTERNAL: a proxy in front of it), writes nothing, and takes the same request once it says', async () => {
+  const failing = await startFakeEventStoreDb();
+  failing.featuresFailing = grpc.status.INTERNAL;
+  const app = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: failing.url } });
+  try {
+    const hr = await app.token({ role: 'authority', region: '360000' });
+    const putUnit = () => app.call('PUT', '/api/units/u-features', { token: hr, body: { name: 'Unit', region: '360102', industry: 'general' } });
+    const head = await app.head();
+    const refused = await putUnit();
+    expect([refused.status, refused.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect(await app.head()).toBe(head);
+    failing.featuresFailing = null;
+    expect((await putUnit()).status).toBe(200);
+  } finally {
+    await app.close();
+    await failing.close();
+  }
 }, 60_000);
