@@ -93,7 +93,7 @@ it.each(['Server Is Busy', 'Server Is Not Ready', 'No leader info available in r
   expect((await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body })).status).toBe(201);
 }, 60_000);
 
-it('answers 503 SERVICE_UNAVAILABLE for the write that finds EventStoreDB failing to say which calls it supports (INTERNAL: a proxy in front of it), writes nothing, and takes the same request once it says', async () => {
+it('answers 503 SERVICE_UNAVAILABLE for the write that finds EventStoreDB failing to say which calls it supports (INTERNAL: an HTTP 400 or 500 from something in front of it), writes nothing, and takes the same request once it says', async () => {
   const failing = await startFakeEventStoreDb();
   failing.featuresFailing = grpc.status.INTERNAL;
   const app = await startTestApp({ now: '2024-06-01T02:00:00.000Z', env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: failing.url } });

@@ -31,13 +31,21 @@ const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P04', '57P05', '25P03',
  * answer as a bare gRPC UNKNOWN status, "2 UNKNOWN: No leader info …").
  */
 const MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout|Failed to discover after \d+ attempts|Could not recognize (Server Is Busy|Server Is Not Ready|No leader info available in response)$|\d+ UNKNOWN: No leader info available in response$)/;
-/** The client's command error types: gRPC UNAVAILABLE, DEADLINE_EXCEEDED, a node not the leader, and ABORTED (`timeout`: the server gave up on the operation — an append's outcome unknown, like any lost answer). */
-const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader', 'timeout']);
+/** The client's command error types: gRPC UNAVAILABLE, DEADLINE_EXCEEDED, a node not the leader. */
+const ESDB_TYPES = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
+/**
+ * The client's `timeout`: gRPC ABORTED (code 10), the server's "Operation timed out" — an append's
+ * outcome unknown, like any lost answer. (A server timeout of a BatchAppend comes as
+ * deadline-exceeded; this is the unary append's.) Told by its code too: `timeout` alone is a word
+ * any library may use.
+ */
+const ESDB_ABORTED = { type: 'timeout', code: 10 };
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 3) return false;
   const { code, message, cause, type } = error as { code?: unknown; message?: unknown; cause?: unknown; type?: unknown };
   if (typeof type === 'string' && ESDB_TYPES.has(type)) return true;
+  if (type === ESDB_ABORTED.type && code === ESDB_ABORTED.code) return true;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || code === 'SQLITE_BUSY')) return true;
   if (typeof message === 'string' && MESSAGES.test(message)) return true;
   // AggregateError (a host with several addresses, every one refused) and wrapped errors.

@@ -60,6 +60,7 @@ describe('a store that does not answer, told from a request or code that is wron
     ['EventStoreDB access denied', esdbError(status.PERMISSION_DENIED, { exception: 'access-denied' })],
     ['an EventStoreDB refusal the client does not know otherwise', new UnknownError(undefined, 'Could not recognize Unknown NotHandledReason (7)')],
     ['a plain error', new Error('boom')],
+    ['another library’s timeout (no gRPC ABORTED code)', Object.assign(new Error('t'), { type: 'timeout' })],
     ['not an error', 'ECONNREFUSED'],
     ['an aggregate with one real failure', new AggregateError([withCode('ECONNREFUSED'), new Error('boom')])],
   ])('%s is not', (_what, error) => {

@@ -55,6 +55,8 @@ export interface EventStoreDbOptions {
   appendTimeoutMs?: number;
 }
 
+/** EventStoreDbOptions.appendTimeoutMs unless given. */
+const DEFAULT_APPEND_TIMEOUT_MS = 10_000;
 const ANY_RETRIES = 5;
 /** Tries at a ledger's turn, each after settling the intent written before it. */
 const LEDGER_RETRIES = 8;
@@ -77,7 +79,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.prefix = options.namespace ? `${options.namespace}__` : '';
     this.reads = new EsdbReads(client, this.prefix, () => this.closed, options.readTimeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.appendTimeoutMs = options.appendTimeoutMs ?? 10_000;
+    this.appendTimeoutMs = options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS;
     this.ledger = new GuardLedger(client, this.reads, this.prefix, this.appendTimeoutMs, () => this.notify());
   }
 
@@ -254,5 +256,6 @@ export class EventStoreDbEventStore implements EventStore {
 }
 
 export function openEventStoreDbEventStore(options: EventStoreDbOptions): EventStoreDbEventStore {
-  return new EventStoreDbEventStore(forgettingFailedCapabilities(EventStoreDBClient.connectionString(options.connectionString)), options);
+  const client = EventStoreDBClient.connectionString(options.connectionString);
+  return new EventStoreDbEventStore(forgettingFailedCapabilities(client, options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS), options);
 }

@@ -43,35 +43,92 @@ describe('guards across two years of one person: two real clients on one fake se
   itCountsContentOnceAcrossProcesses(() => openEventStoreDbEventStore({ connectionString: server.url, namespace: 'race' }));
 });
 
-describe('a server that fails to say which calls it supports', () => {
+describe('the server-features lookup before an append (BatchAppend or not)', () => {
   let server: FakeEventStoreDb;
   beforeAll(async () => {
     server = await startFakeEventStoreDb();
   });
   afterAll(() => server.close());
+  afterEach(() => {
+    server.featuresFailing = null;
+  });
   const meta = { actor: { id: 'x', role: 'unit' }, correlationId: 'c', causationId: null, ruleSetId: 'r', at: '2024-01-01T00:00:00.000Z' };
-  const event: NewEvent = { type: 'T', data: { n: 0 }, metadata: meta };
+  const event = (n: number): NewEvent => ({ type: 'T', data: { n }, metadata: meta });
+  const openOn = (on: FakeEventStoreDb, appendTimeoutMs?: number) => openEventStoreDbEventStore({ connectionString: on.url, namespace: `t${randomBytes(6).toString('hex')}`, appendTimeoutMs });
+  const failureOf = (work: Promise<unknown>): Promise<unknown> =>
+    work.then(
+      () => null,
+      (error: unknown) => error,
+    );
+
+  it('is sent once for a connection’s appends, and its answer kept', async () => {
+    const fresh = await startFakeEventStoreDb();
+    const store = openOn(fresh);
+    try {
+      for (let n = 0; n < 5; n++) await store.append('s', [event(n)], n - 1);
+      expect(fresh.featuresAsked).toBe(1);
+    } finally {
+      await store.close();
+      await fresh.close();
+    }
+  });
 
   // The client keeps a failed lookup until it reconnects; UNAVAILABLE has it reconnect, these do not.
   it.each([
-    ['INTERNAL (a proxy in front of it)', grpc.status.INTERNAL],
+    ['INTERNAL (an HTTP 400 or 500 from something in front of the server)', grpc.status.INTERNAL],
     ['UNKNOWN', grpc.status.UNKNOWN],
   ])('answered %s: the append that met it fails as a store not answering, writing nothing, and the next append asks again and is written', async (_what, status) => {
-    const store = openEventStoreDbEventStore({ connectionString: server.url, namespace: `t${randomBytes(6).toString('hex')}` });
+    const store = openOn(server);
     try {
       server.featuresFailing = status;
-      const failed = await store.append('s', [event], -1).then(
-        () => null,
-        (error: unknown) => error,
-      );
       // The type libs/platform/src/unavailable.ts answers 503 for.
-      expect(failed).toMatchObject({ type: 'unavailable', message: expect.stringContaining('did not say which calls it supports') });
+      expect(await failureOf(store.append('s', [event(0)], -1))).toMatchObject({ type: 'unavailable' });
       expect(await store.readStream('s')).toEqual([]);
       server.featuresFailing = null;
-      expect(await store.append('s', [event], -1)).toMatchObject({ revision: 0 });
+      expect(await store.append('s', [event(0)], -1)).toMatchObject({ revision: 0 });
     } finally {
-      server.featuresFailing = null;
       await store.close();
+    }
+  });
+
+  it('refused for want of permission (something in front of the server): the append fails as the client names that, not as a store not answering', async () => {
+    const store = openOn(server);
+    try {
+      server.featuresFailing = grpc.status.PERMISSION_DENIED;
+      expect(await failureOf(store.append('s', [event(0)], -1))).toMatchObject({ type: 'unknown' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never answered: the append that met it fails at the lookup’s deadline, and the next append asks again and is written', async () => {
+    const store = openOn(server, 1000);
+    try {
+      server.featuresFailing = 'silent';
+      const asked = server.featuresAsked;
+      expect(await failureOf(store.append('s', [event(0)], -1))).toMatchObject({ type: 'deadline-exceeded' });
+      server.featuresFailing = null;
+      expect(await store.append('s', [event(0)], -1)).toMatchObject({ revision: 0 });
+      expect(server.featuresAsked).toBe(asked + 2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is sent again after the client reconnected (to the server back, or another node)', async () => {
+    let on = await startFakeEventStoreDb();
+    const store = openOn(on);
+    try {
+      await store.append('s', [event(0)], -1);
+      const { port, log } = on;
+      await on.close();
+      await failureOf(store.append('s', [event(1)], 0));
+      on = await startFakeEventStoreDb({ port, log });
+      await store.append('s', [event(1)], 0);
+      expect(on.featuresAsked).toBe(1);
+    } finally {
+      await store.close();
+      await on.close();
     }
   });
 });

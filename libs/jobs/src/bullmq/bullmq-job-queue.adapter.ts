@@ -357,9 +357,10 @@ export class BullMqJobQueue implements JobQueue {
     const worker = new Worker<JobData, unknown, string>(this.queue.name, (job, token, held) => this.process(job, token, held), {
       ...this.sharedOptions(),
       concurrency: this.totalConcurrency(),
-      // Seconds an idle worker blocks on the queue's wake-up marker before it looks again. A marker
-      // wakes one worker only: when another process's worker takes it (a job it then holds back,
-      // say), this one would sleep out BullMQ's default 5 s while a job it could run is due.
+      // Seconds an idle worker that knows of no delayed job blocks on the queue's wake-up marker
+      // before it looks again. A marker wakes one worker only: when another process's worker takes
+      // it (for a job it then holds back, say), this one slept out BullMQ's default 5 s while a job
+      // it could run was due. (A worker that knows of a delayed job blocks until that one is due.)
       drainDelay: IDLE_LOOK_AGAIN_SECONDS,
       lockDuration: this.lockDurationMs,
       stalledInterval: this.stalledIntervalMs,
@@ -603,7 +604,7 @@ function requireToken(token: string | undefined): string {
 /** Jobs held back that a worker remembers (its oldest forgotten first: they come back on their own). */
 const HELD_HERE_KEPT = 10_000;
 
-/** An idle worker's longest wait before it looks at the queue again (BullMQ's drainDelay, in seconds). */
+/** BullMQ's drainDelay, in seconds: how long an idle worker that knows of no delayed job waits before it looks at the queue again. */
 const IDLE_LOOK_AGAIN_SECONDS = 1;
 
 /** How long a job held back `heldBefore` times already stays away: doubling from `heldBackMs`, at most 16 times it. */

@@ -4,7 +4,7 @@
  * client — calls left open, positions, maxCount, error statuses — is exercised end to end. It
  * answers the three calls the adapter makes, from an in-memory log:
  * - ServerFeatures: version 24.10.0 with BatchAppend, so the client appends as it would there
- *   (or, while `featuresFailing` is set, a failure of that status);
+ *   (or, while `featuresFailing` is set, a failure of that status, or no answer);
  * - Streams/Read: a stream (forwards from the start or a revision, backwards from the end, a
  *   count; StreamNotFound) and $all (forwards from the start or a position, inclusive; backwards
  *   from the end or a position, exclusive; a count). A $all position must be where a record
@@ -56,8 +56,10 @@ export interface FakeEventStoreDb {
   url: string;
   port: number;
   log: FakeLog;
-  /** While set, the ServerFeatures lookup is answered with this status (INTERNAL: a proxy in front, a server starting). */
-  featuresFailing: grpc.status | null;
+  /** While set, the ServerFeatures lookup is answered with this status, or ('silent') not at all. */
+  featuresFailing: grpc.status | 'silent' | null;
+  /** How many ServerFeatures lookups this server was sent. */
+  readonly featuresAsked: number;
   /** While set, appends are not handled, and answered so (see above). */
   notHandled: 'Server Is Busy' | 'Server Is Not Ready' | 'No leader info available in response' | null;
   close(): Promise<void>;
@@ -226,10 +228,12 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
     log.system('$settings', '$settings');
   }
   const server = new grpc.Server();
-  const settings: Pick<FakeEventStoreDb, 'notHandled' | 'featuresFailing'> = { notHandled: null, featuresFailing: null };
+  const settings: Pick<FakeEventStoreDb, 'notHandled' | 'featuresFailing'> & { featuresAsked: number } = { notHandled: null, featuresFailing: null, featuresAsked: 0 };
   server.addService(ServerFeaturesService, {
     getSupportedMethods(_call: grpc.ServerUnaryCall<shared.Empty, features.SupportedMethods>, callback: grpc.sendUnaryData<features.SupportedMethods>) {
-      if (settings.featuresFailing !== null) return callback({ code: settings.featuresFailing, details: 'upstream connect error' });
+      settings.featuresAsked += 1;
+      if (settings.featuresFailing === 'silent') return;
+      if (settings.featuresFailing !== null) return callback({ code: settings.featuresFailing, details: 'failed as told' });
       const methods = new features.SupportedMethods();
       for (const name of ['read', 'append', 'batchappend', 'delete', 'tombstone']) {
         const method = new features.SupportedMethod();
@@ -310,6 +314,9 @@ export async function startFakeEventStoreDb(options: { port?: number; log?: Fake
     url: `esdb://127.0.0.1:${port}?tls=false`,
     port,
     log,
+    get featuresAsked() {
+      return settings.featuresAsked;
+    },
     get featuresFailing() {
       return settings.featuresFailing;
     },
