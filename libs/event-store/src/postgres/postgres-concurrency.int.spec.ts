@@ -128,6 +128,27 @@ describe('PostgresEventStore under concurrent writers', () => {
     expect((await asOf).map((e) => e.type)).toEqual(['Before', 'ItemAdded']);
   });
 
+  it('reads waiting for a command’s turn hold none of the request connections: the process’s other reads, and the command they wait for, go on', async () => {
+    const streamId = uniqueStreamId('creditYear');
+    // One request connection, given up for after 2 s: a wait holding it would fail both below.
+    const store = await db.open({ pool: { max: 1, connectionTimeoutMillis: 2000 } });
+    await store.append(streamId, [newEvent('Before')], -1);
+    const [inside, go] = [deferred(), deferred()];
+    const command = store.withStreamsLocked([streamId], async () => {
+      inside.resolve();
+      await go.promise;
+      return store.append(streamId, [newEvent('During')], 0);
+    });
+    await inside.promise;
+    const asOf = readBetweenCommands(store, streamId, () => store.readStream(streamId), new KeyedMutex());
+    const waiting = "SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory' AND state = 'active' AND query LIKE '%pg_advisory_xact_lock_shared%'";
+    await eventually(async () => ((await db.sql(waiting)).rowCount ?? 0) > 0, 'the read to wait for the turn on the server');
+    expect(await store.readStream(uniqueStreamId('other'))).toEqual([]);
+    go.resolve();
+    await command;
+    expect((await asOf).map((e) => e.type)).toEqual(['Before', 'During']);
+  });
+
   it("a stream's turn held by another process past the wait answers CONCURRENCY_CONFLICT, and a turn is freed when its work fails", async () => {
     const streamId = uniqueStreamId('creditYear');
     const holder = await db.open();

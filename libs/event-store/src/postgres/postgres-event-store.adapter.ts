@@ -54,6 +54,8 @@ const RECENT_EVENTS = 40_000;
 
 /** Waits out each stream's turn (StreamTurns' keys) without holding it: shared, and released as the statement ends. */
 const AWAIT_TURNS = `SELECT pg_advisory_xact_lock_shared(hashtext($1::text), hashtext(id)) FROM unnest($2::text[]) AS id`;
+/** Connections of the pool that reads between commands wait for turns on (awaitStreamTurns). */
+const TURN_WAITERS = 4;
 
 /**
  * The PostgreSQL adapter (PostgreSQL 13+: xid8). Global order: positions come from an identity
@@ -84,6 +86,13 @@ export class PostgresEventStore implements EventStore {
   private readonly sql: EventStoreSql;
   private readonly notifications: AppendNotifications;
   private readonly turns: StreamTurns;
+  /**
+   * A pool of its own for reads waiting for a command's turn: on the request pool, ten such
+   * waits would hold every connection while the command they wait for needs one for its read and
+   * append — a wait PostgreSQL cannot see, ended only by the pool's connection timeout (a 503)
+   * while every request of the process waited. More waits than its connections queue for one.
+   */
+  private readonly turnWaits: Pool;
   /** The turns' lock class (this store's schema), the first key of each stream's turn. */
   private readonly turnClass: string;
   private readonly subscriptions = new Set<Subscription>();
@@ -103,6 +112,8 @@ export class PostgresEventStore implements EventStore {
     // A pool of its own: a connection holding a turn waits for the command's reads and append,
     // which must never wait for a connection held by another turn.
     this.turnClass = `jx-event-store:turns:${names.schema}`;
+    this.turnWaits = new Pool({ ...listenConfig, max: TURN_WAITERS });
+    this.turnWaits.on('error', (error) => process.emitWarning(`idle turn-wait connection lost: ${error.message}`, 'EventStorePoolError'));
     this.turns = new StreamTurns(
       listenConfig,
       this.turnClass,
@@ -117,7 +128,7 @@ export class PostgresEventStore implements EventStore {
    */
   async awaitStreamTurns(streamIds: readonly string[]): Promise<void> {
     this.assertOpen();
-    await this.pool.query(AWAIT_TURNS, [this.turnClass, [...streamIds]]);
+    await this.turnWaits.query(AWAIT_TURNS, [this.turnClass, [...streamIds]]);
   }
 
   /** Commands on one stream queue across processes (see EventStore.withStreamsLocked). */
@@ -229,7 +240,7 @@ export class PostgresEventStore implements EventStore {
     await this.pool.query('SELECT 1');
   }
 
-  /** Closes subscriptions (waiting for pages in flight), then the LISTEN connection and the pool. */
+  /** Closes subscriptions (waiting for pages in flight), then the LISTEN connection and the pools. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.subscriptions].map((s) => s.close()));
@@ -237,7 +248,7 @@ export class PostgresEventStore implements EventStore {
       this.closed = true;
       await this.notifications.close();
       await this.turns.close();
-      await this.pool.end();
+      await Promise.all([this.turnWaits.end(), this.pool.end()]);
     })();
     return this.closing;
   }
