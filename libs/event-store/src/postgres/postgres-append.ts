@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import { DatabaseError, type Pool, type PoolClient, type QueryResult } from 'pg';
 import { CheckedOutClient, isQueryReadTimeout } from '@jx/postgres';
 import {
   WrongExpectedRevisionError,
@@ -11,7 +11,7 @@ import {
 } from '../event-store.port';
 import { inStreamOrder, normaliseInstant } from '../append-rules';
 import { GENESIS_HASH, chainHash, chainedFieldsOf } from '../hash-chain';
-import { metadataColumn, toStoredEvent } from '../event-row';
+import { metadataColumn, toStoredEvent, type EventRow } from '../event-row';
 import { MAX_REVISION, STREAM_REVISION_CONSTRAINT, WRONG_REVISION_SQLSTATE, type StoreNames } from './postgres-schema';
 import type { EventStoreSql } from './postgres-sql';
 
@@ -53,28 +53,38 @@ const readCommittedClients = new WeakSet<PoolClient>();
 export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreNames, request: AppendRequest): Promise<AppendResult> {
   const held = await CheckedOutClient.from(pool);
   const { client } = held;
+  // The events' ids, known before anything is sent: what settles an append whose answer is lost.
+  const ids = request.events.map(() => randomUUID());
+  let session: Session | undefined;
+  let answerLost: { failure: unknown };
   try {
     const { streamId, expected } = request;
+    session = await sessionOf(client, sql);
     await refuseBeyondColumn(client, sql, request);
-    if (expected === 'any') return await appendAtHead(client, sql, names, request);
+    if (expected === 'any') return await appendAtHead(client, sql, names, request, ids);
     await readCommitted(client);
-    return await appendOnto(client, sql, names, request, trustedLink(request) ?? (await linkFor(client, sql, streamId, expected)));
+    return await appendOnto(client, sql, names, request, trustedLink(request) ?? (await linkFor(client, sql, streamId, expected)), ids);
   } catch (error: unknown) {
     if (error instanceof ConnectionUnusable) {
       held.discard(error);
-      throw error.cause;
+      answerLost = { failure: error.cause };
+    } else {
+      // Lost, ended by the server or unanswered: nothing more is asked on this connection.
+      held.failed(error);
+      if (held.lost === undefined) {
+        // On the connection already held: another from the pool could wait for ever for one of those
+        // held by appends that are all here (a pool of appends stuck on one damaged stream).
+        const refusal = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request).catch((e: unknown) => e) : error);
+        held.failed(refusal);
+        throw refusal;
+      }
+      answerLost = { failure: error };
     }
-    // Lost, ended by the server or unanswered: nothing more is asked on this connection.
-    held.failed(error);
-    if (held.lost !== undefined) throw error;
-    // On the connection already held: another from the pool could wait for ever for one of those
-    // held by appends that are all here (a pool of appends stuck on one damaged stream).
-    const refusal = wrongRevision(error) ?? (isRevisionTaken(error) ? await revisionTaken(client, sql, request).catch((e: unknown) => e) : error);
-    held.failed(refusal);
-    throw refusal;
   } finally {
     held.release();
   }
+  // Settled once the lost connection is back (closed): the pool may have no other to give.
+  return settleLostAnswer(pool, sql, session, request.streamId, ids, answerLost.failure);
 }
 
 /**
@@ -93,6 +103,65 @@ async function refuseBeyondColumn(client: PoolClient, sql: EventStoreSql, { stre
 /** The connection is in an unknown state (a failed ROLLBACK, a statement unanswered): the pool must not hand it out again. */
 class ConnectionUnusable extends Error {}
 
+/** A connection's server session: its process id, and when it started (a pid is reused by later sessions). */
+interface Session {
+  pid: number;
+  started: string;
+}
+
+/** Each connection's session, asked once per connection. */
+const sessions = new WeakMap<PoolClient, Session>();
+
+async function sessionOf(client: PoolClient, sql: EventStoreSql): Promise<Session | undefined> {
+  const known = sessions.get(client);
+  if (known !== undefined) return known;
+  const session = (await client.query<Session>(sql.ownSession)).rows[0];
+  if (session !== undefined) sessions.set(client, session);
+  return session;
+}
+
+/** How long settling an append whose answer was lost may take before its outcome is left unknown. */
+const SETTLE_WITHIN_MS = 5000;
+const SESSION_GONE_POLL_MS = 20;
+
+/**
+ * An append whose answer never came — its connection lost, ended by the server, or the answer
+ * overdue (the statement may still be running there, waiting for a lock, and commit after the
+ * caller was told it failed) — is settled before its stream's turn is given up: its server session
+ * is ended, so that it can no longer commit, and once that session is gone its events are looked
+ * for by their ids. Found, the append is answered as committed (what a retry would otherwise
+ * write twice: a second fraud flag, say); not found, it never will be, and the failure is
+ * reported as it came (a 503). When the server cannot be asked (it is away), or the session is
+ * not gone within SESSION_GONE_WITHIN_MS, the outcome stays unknown: the failure as it came.
+ */
+async function settleLostAnswer(pool: Pool, sql: EventStoreSql, session: Session | undefined, streamId: string, ids: readonly string[], failure: unknown): Promise<AppendResult> {
+  if (session === undefined) throw failure;
+  const { pid, started } = session;
+  const giveUpAt = Date.now() + SETTLE_WITHIN_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const tooLate = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(failure), SETTLE_WITHIN_MS)));
+  // Each statement raced against the bound: a server gone silent must not hold the answer longer.
+  const ask = (text: string, values: unknown[]): Promise<QueryResult> => Promise.race([pool.query(text, values), tooLate]);
+  let rows: EventRow[];
+  try {
+    await ask(sql.endSession, [pid, started]);
+    while (((await ask(sql.sessionAlive, [pid, started])).rowCount ?? 0) > 0) {
+      if (Date.now() > giveUpAt) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, SESSION_GONE_POLL_MS));
+    }
+    rows = (await Promise.race([pool.query<EventRow>({ text: sql.eventsByIds, values: [ids], rowMode: 'array' }), tooLate])).rows;
+  } catch {
+    throw failure;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (rows.length !== ids.length) throw failure;
+  const events = rows.map((row) => toStoredEvent(row));
+  const last = events[events.length - 1]!;
+  if (events.some((e) => e.streamId !== streamId)) throw failure;
+  return { revision: last.revision, position: last.position, events };
+}
+
 /**
  * append_events refuses to run under any isolation but READ COMMITTED (its checks must see what
  * the writers they waited for committed), whatever the server's default or the connection
@@ -110,7 +179,7 @@ async function readCommitted(client: PoolClient): Promise<void> {
  * same order) from the read of the last event to the commit. Writers of the same stream then queue
  * instead of conflicting; the global lock is held across the COMMIT's round trip here.
  */
-async function appendAtHead(client: PoolClient, sql: EventStoreSql, names: StoreNames, request: AppendRequest): Promise<AppendResult> {
+async function appendAtHead(client: PoolClient, sql: EventStoreSql, names: StoreNames, request: AppendRequest, ids: readonly string[]): Promise<AppendResult> {
   await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   try {
     await client.query(sql.lockStreams, [lockOrder(request)]);
@@ -118,7 +187,7 @@ async function appendAtHead(client: PoolClient, sql: EventStoreSql, names: Store
     const head = rows[0];
     if (head !== undefined && head.revision >= 0 && head.hash === null) throw missingEvent(request.streamId, head.revision);
     const link = head === undefined || head.revision === -1 ? GENESIS : { revision: head.revision, hash: head.hash!, at: head.at };
-    const result = await appendOnto(client, sql, names, request, link);
+    const result = await appendOnto(client, sql, names, request, link, ids);
     await client.query('COMMIT');
     return result;
   } catch (error: unknown) {
@@ -170,9 +239,9 @@ const missingEvent = (streamId: string, revision: number): Error => new Error(`s
 /** Every row an append locks, sorted: two appends can never wait for each other in a cycle. */
 const lockOrder = ({ streamId, guards }: AppendRequest): string[] => [...new Set([streamId, ...guards.map((g) => g.streamId)])].sort();
 
-async function appendOnto(client: PoolClient, sql: EventStoreSql, names: StoreNames, request: AppendRequest, link: Link): Promise<AppendResult> {
+async function appendOnto(client: PoolClient, sql: EventStoreSql, names: StoreNames, request: AppendRequest, link: Link, ids: readonly string[]): Promise<AppendResult> {
   const { streamId, events, ats, guards } = request;
-  const rows = chainRows(link.revision, link.hash, events, inStreamOrder(ats, link.at));
+  const rows = chainRows(link.revision, link.hash, events, inStreamOrder(ats, link.at), ids);
   const inserted = await client.query<{ position: string | number }>(sql.append, [
     streamId,
     link.revision,
@@ -217,14 +286,14 @@ interface ChainedRow {
   hash: string;
 }
 
-function chainRows(current: number, lastHash: string, events: readonly NewEvent[], ats: readonly string[]): ChainedRow[] {
+function chainRows(current: number, lastHash: string, events: readonly NewEvent[], ats: readonly string[], ids: readonly string[]): ChainedRow[] {
   let prevHash = lastHash;
   return events.map((event, i) => {
     const revision = current + 1 + i;
     const metadata = { ...event.metadata, at: ats[i]! };
     const fields = { revision, type: event.type, at: metadata.at, actor: metadata.actor, data: event.data };
     const hash = chainHash(prevHash, fields); // also refuses data that is not plain JSON
-    const row = { id: randomUUID(), revision, type: event.type, data: JSON.stringify(event.data), metadata: metadataColumn(metadata), at: metadata.at, prevHash, hash };
+    const row = { id: ids[i]!, revision, type: event.type, data: JSON.stringify(event.data), metadata: metadataColumn(metadata), at: metadata.at, prevHash, hash };
     prevHash = hash;
     return row;
   });

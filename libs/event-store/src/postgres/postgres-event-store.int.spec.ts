@@ -1,3 +1,4 @@
+import type { Pool, PoolClient } from 'pg';
 import { WrongExpectedRevisionError } from '../event-store.port';
 import { verifyStreamChain } from '../hash-chain';
 import { Collector, describeCachedReadsAcrossInstances, describeEventStoreContract, newEvent, uniqueStreamId } from '../testing';
@@ -163,6 +164,19 @@ describe('PostgresEventStore storage', () => {
   });
 });
 
+/** Holds a stream's row on a connection of its own, so that an append of it waits inside append_events until `release`. */
+async function holdStreamRow(stream: string): Promise<{ release: () => Promise<void> }> {
+  const blocker = await connectForTests();
+  await blocker.query('BEGIN');
+  await blocker.query(`SELECT 1 FROM ${db.table('streams')} WHERE stream_id = $1 FOR UPDATE`, [stream]);
+  return {
+    release: async () => {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    },
+  };
+}
+
 describe('PostgresEventStore when the server ends a connection in use', () => {
   afterEach(() => db.closeStores());
 
@@ -172,11 +186,8 @@ describe('PostgresEventStore when the server ends a connection in use', () => {
     const store = await db.open();
     const stream = uniqueStreamId('lost');
     await store.append(stream, [newEvent('T')], -1);
-    // Holds the stream's row, so that the next append waits for it inside append_events.
-    const blocker = await connectForTests();
+    const held = await holdStreamRow(stream);
     try {
-      await blocker.query('BEGIN');
-      await blocker.query(`SELECT 1 FROM ${db.table('streams')} WHERE stream_id = $1 FOR UPDATE`, [stream]);
       const appending = store.append(stream, [newEvent('T')], 0);
       appending.catch(() => undefined);
       await eventually(async () => {
@@ -189,11 +200,70 @@ describe('PostgresEventStore when the server ends a connection in use', () => {
       // 57P01 (terminating connection due to administrator command): a 503 to the caller.
       await expect(appending).rejects.toMatchObject({ code: '57P01' });
     } finally {
-      await blocker.query('ROLLBACK');
-      await blocker.end();
+      await held.release();
     }
     expect(await store.readStream(stream)).toHaveLength(1);
     await expect(store.append(stream, [newEvent('T')], 0)).resolves.toMatchObject({ revision: 1 });
+  }, 20_000);
+});
+
+describe('PostgresEventStore when an append’s answer is lost', () => {
+  afterEach(() => db.closeStores());
+
+  const appendsRunning = async (): Promise<number> =>
+    (await db.sql("SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND strpos(query, $1) > 0", [`${db.table('streams').replace(/streams$/, '')}append_events(`])).rowCount ?? 0;
+
+  it('an append the client gave up waiting for while the server still ran it (waiting for a lock) is ended there before the failure is answered: it never commits later', async () => {
+    // The client gives up after 500 ms; the server would wait for ever (no statement bound).
+    const store = await db.open({ pool: { statement_timeout: 0, query_timeout: 500 } });
+    const stream = uniqueStreamId('lost');
+    await store.append(stream, [newEvent('T')], -1);
+    const held = await holdStreamRow(stream);
+    try {
+      await expect(store.append(stream, [newEvent('Late')], 0)).rejects.toThrow('Query read timeout');
+    } finally {
+      await held.release();
+    }
+    // Whatever still ran has finished (committed or not) once no append runs for this schema.
+    await eventually(async () => (await appendsRunning()) === 0, 'no append to run any more');
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['T']);
+    await expect(store.append(stream, [newEvent('Next')], 0)).resolves.toMatchObject({ revision: 1 });
+  }, 20_000);
+
+  it('an append that committed but whose answer was lost (the connection dropped) is answered as committed, once: its events, by their ids', async () => {
+    const store = await db.open();
+    const stream = uniqueStreamId('lost');
+    await store.append(stream, [newEvent('T')], -1);
+    // The connection drops right after the server answered the append, before the answer is read.
+    const pool = (store as unknown as { pool: Pool }).pool;
+    const connect = pool.connect.bind(pool) as (callback?: unknown) => unknown;
+    let drop = true;
+    (pool as unknown as { connect: (callback?: unknown) => unknown }).connect = (callback?: unknown) => {
+      if (typeof callback === 'function') return connect(callback);
+      return (connect() as Promise<PoolClient>).then((client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args) => {
+          const answer = await query(...args);
+          const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text ?? '';
+          if (drop && text.includes('append_events(')) {
+            drop = false;
+            const lost = new Error('Connection terminated unexpectedly');
+            client.emit('error', lost);
+            throw lost;
+          }
+          return answer;
+        };
+        return client;
+      });
+    };
+    const result = await store.append(stream, [newEvent('Once', { n: 1 })], 0);
+    expect(drop).toBe(false);
+    expect(result).toMatchObject({ revision: 1, events: [{ type: 'Once', data: { n: 1 }, revision: 1 }] });
+    const stored = await store.readStream(stream);
+    expect(stored.map((e) => e.type)).toEqual(['T', 'Once']);
+    expect(stored[1]).toEqual(result.events[0]);
+    expect(verifyStreamChain(stored)).toEqual({ ok: true });
+    await expect(store.append(stream, [newEvent('Next')], 1)).resolves.toMatchObject({ revision: 2 });
   }, 20_000);
 });
 

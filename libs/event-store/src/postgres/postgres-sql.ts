@@ -43,6 +43,13 @@ export function eventStoreSql(s: string) {
       SELECT ${EVENT_COLUMNS} FROM ${s}.events JOIN unnest($1::text[], $2::int[]) AS held(stream_id, held_to) USING (stream_id)
       WHERE revision > held.held_to ORDER BY stream_id, revision`,
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+    /** An append's events, by the ids it gave them (an append whose answer was lost, settled). */
+    eventsByIds: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE id = ANY($1::uuid[]) ORDER BY position`,
+    /** This connection's server session: to end it, and only it, should an append's answer be lost. */
+    ownSession: `SELECT pid, backend_start::text AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+    /** Ends a session (the one given, not a later one that got its pid). */
+    endSession: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2::timestamptz`,
+    sessionAlive: `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2::timestamptz`,
     // starts_with, not LIKE: `_` and `%` in a prefix are plain characters. -1 rows are not streams.
     listStreams: `SELECT stream_id FROM ${s}.streams WHERE revision >= 0 AND starts_with(stream_id, $1) ORDER BY stream_id`,
     headPosition: `SELECT COALESCE(max(position), 0) AS head FROM ${s}.events`,
