@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DatabaseError, type Pool, type PoolClient, type QueryResult } from 'pg';
+import { Client, DatabaseError, type ClientConfig, type Pool, type PoolClient } from 'pg';
 import { CheckedOutClient, isQueryReadTimeout } from '@jx/postgres';
 import {
   WrongExpectedRevisionError,
@@ -50,7 +50,11 @@ const readCommittedClients = new WeakSet<PoolClient>();
  * where all appends queue, so it is held only on the server: no round trip to the client, and no
  * wait for this process's event loop, happens while it is held.
  */
-export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreNames, request: AppendRequest): Promise<AppendResult> {
+/**
+ * `settleWith`: the settings of a connection of its own that settles an append whose answer was
+ * lost (settleLostAnswer) — not the pool's, whose queue it would join behind other requests.
+ */
+export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreNames, request: AppendRequest, settleWith: ClientConfig): Promise<AppendResult> {
   const held = await CheckedOutClient.from(pool);
   const { client } = held;
   // The events' ids, known before anything is sent: what settles an append whose answer is lost.
@@ -83,8 +87,8 @@ export async function appendEvents(pool: Pool, sql: EventStoreSql, names: StoreN
   } finally {
     held.release();
   }
-  // Settled once the lost connection is back (closed): the pool may have no other to give.
-  return settleLostAnswer(pool, sql, session, request.streamId, ids, answerLost.failure);
+  // Settled once the lost connection is closed.
+  return settleLostAnswer(settleWith, sql, session, request.streamId, ids, answerLost.failure);
 }
 
 /**
@@ -112,53 +116,66 @@ interface Session {
 /** Each connection's session, asked once per connection. */
 const sessions = new WeakMap<PoolClient, Session>();
 
+/**
+ * Its start as whole microseconds since 1970, compared as a number: as text it would depend on
+ * the session's DateStyle and TimeZone (`CST` read back as US Central, not China).
+ */
 async function sessionOf(client: PoolClient, sql: EventStoreSql): Promise<Session | undefined> {
   const known = sessions.get(client);
   if (known !== undefined) return known;
-  const session = (await client.query<Session>(sql.ownSession)).rows[0];
-  if (session !== undefined) sessions.set(client, session);
-  return session;
+  try {
+    const session = (await client.query<Session>(sql.ownSession)).rows[0];
+    if (session !== undefined) sessions.set(client, session);
+    return session;
+  } catch (error: unknown) {
+    // Unreadable (the activity view revoked, say): this append goes on, unsettled were its answer lost.
+    // A failure of the connection itself fails the append's next statement.
+    process.emitWarning(`cannot read this connection's session; a lost append answer will not be settled: ${error instanceof Error ? error.message : String(error)}`, 'EventStoreSettle');
+    return undefined;
+  }
 }
 
 /** How long settling an append whose answer was lost may take before its outcome is left unknown. */
-const SETTLE_WITHIN_MS = 5000;
+const SETTLE_WITHIN_MS = 3000;
 const SESSION_GONE_POLL_MS = 20;
 
 /**
  * An append whose answer never came — its connection lost, ended by the server, or the answer
  * overdue (the statement may still be running there, waiting for a lock, and commit after the
- * caller was told it failed) — is settled before its stream's turn is given up: its server session
- * is ended, so that it can no longer commit, and once that session is gone its events are looked
- * for by their ids. Found, the append is answered as committed (what a retry would otherwise
- * write twice: a second fraud flag, say); not found, it never will be, and the failure is
- * reported as it came (a 503). When the server cannot be asked (it is away), or the session is
- * not gone within SESSION_GONE_WITHIN_MS, the outcome stays unknown: the failure as it came.
+ * caller was told it failed) — is settled before its stream's turn is given up, on a connection of
+ * its own: its server session is ended, so that it can no longer commit, and once that session is
+ * gone (its transaction then committed or aborted) its events are looked for by their ids. Found,
+ * the append is answered as committed (what a retry would otherwise write twice: a second fraud
+ * flag, say); not found, it never will be, and the failure is reported as it came (a 503; a
+ * refusal as a refusal). When that cannot be done within SETTLE_WITHIN_MS — PostgreSQL refuses,
+ * is full or away, its activity view is unreadable — the outcome stays unknown: the failure as
+ * it came, and a warning saying why.
  */
-async function settleLostAnswer(pool: Pool, sql: EventStoreSql, session: Session | undefined, streamId: string, ids: readonly string[], failure: unknown): Promise<AppendResult> {
+async function settleLostAnswer(settleWith: ClientConfig, sql: EventStoreSql, session: Session | undefined, streamId: string, ids: readonly string[], failure: unknown): Promise<AppendResult> {
   if (session === undefined) throw failure;
   const { pid, started } = session;
   const giveUpAt = Date.now() + SETTLE_WITHIN_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const tooLate = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(failure), SETTLE_WITHIN_MS)));
-  // Each statement raced against the bound: a server gone silent must not hold the answer longer.
-  const ask = (text: string, values: unknown[]): Promise<QueryResult> => Promise.race([pool.query(text, values), tooLate]);
+  const client = new Client({ ...settleWith, connectionTimeoutMillis: SETTLE_WITHIN_MS, query_timeout: SETTLE_WITHIN_MS, statement_timeout: SETTLE_WITHIN_MS });
+  client.on('error', () => undefined); // a loss fails the statement in flight, which is what counts
   let rows: EventRow[];
   try {
-    await ask(sql.endSession, [pid, started]);
-    while (((await ask(sql.sessionAlive, [pid, started])).rowCount ?? 0) > 0) {
-      if (Date.now() > giveUpAt) throw failure;
+    await client.connect();
+    await client.query(sql.endSession, [pid, started]);
+    while (((await client.query(sql.sessionAlive, [pid, started])).rowCount ?? 0) > 0) {
+      if (Date.now() > giveUpAt) throw new Error(`session ${pid} still there after ${SETTLE_WITHIN_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, SESSION_GONE_POLL_MS));
     }
-    rows = (await Promise.race([pool.query<EventRow>({ text: sql.eventsByIds, values: [ids], rowMode: 'array' }), tooLate])).rows;
-  } catch {
+    rows = (await client.query<EventRow>({ text: sql.eventsByIds, values: [ids], rowMode: 'array' })).rows;
+  } catch (error: unknown) {
+    process.emitWarning(`an append's lost answer could not be settled (its outcome is unknown): ${error instanceof Error ? error.message : String(error)}`, 'EventStoreSettle');
     throw failure;
   } finally {
-    clearTimeout(timer);
+    void client.end().catch(() => undefined);
   }
-  if (rows.length !== ids.length) throw failure;
+  if (rows.length === 0) throw wrongRevision(failure) ?? failure;
   const events = rows.map((row) => toStoredEvent(row));
+  if (events.length !== ids.length || events.some((e) => e.streamId !== streamId)) throw failure;
   const last = events[events.length - 1]!;
-  if (events.some((e) => e.streamId !== streamId)) throw failure;
   return { revision: last.revision, position: last.position, events };
 }
 

@@ -55,7 +55,7 @@ const RECENT_EVENTS = 40_000;
 /** Waits out each stream's turn (StreamTurns' keys) without holding it: shared, and released as the statement ends. */
 const AWAIT_TURNS = `SELECT pg_advisory_xact_lock_shared(hashtext($1::text), hashtext(id)) FROM unnest($2::text[]) AS id`;
 /** Connections of the pool that reads between commands wait for turns on (awaitStreamTurns). */
-const TURN_WAITERS = 4;
+const TURN_WAITERS = 3;
 
 /**
  * The PostgreSQL adapter (PostgreSQL 13+: xid8). Global order: positions come from an identity
@@ -103,11 +103,13 @@ export class PostgresEventStore implements EventStore {
   constructor(
     private readonly pool: Pool,
     private readonly names: StoreNames,
-    listenConfig: PoolConfig,
+    /** The pool's settings: also those of the connection that settles an append whose answer was lost. */
+    private readonly settleWith: PoolConfig,
     private readonly pollIntervalMs: number,
     turns: StreamTurnOptions = {},
   ) {
     this.sql = eventStoreSql(names.quoted);
+    const listenConfig = settleWith;
     this.notifications = new AppendNotifications(listenConfig, names.channel, pollIntervalMs);
     // A pool of its own: a connection holding a turn waits for the command's reads and append,
     // which must never wait for a connection held by another turn.
@@ -150,7 +152,7 @@ export class PostgresEventStore implements EventStore {
     const request = { streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [], ...(options.link === undefined ? {} : { link: options.link }) };
     let result: AppendResult;
     try {
-      result = await appendEvents(this.pool, this.sql, this.names, request);
+      result = await appendEvents(this.pool, this.sql, this.names, request, this.settleWith);
     } catch (error: unknown) {
       // Refused, or its outcome unknown (no answer): read afresh next time, never trusted from the cache.
       this.recent.forget(streamId);

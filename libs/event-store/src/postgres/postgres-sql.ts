@@ -1,5 +1,8 @@
 import { EVENT_COLUMNS } from './postgres-event-row';
 
+/** A session's start in whole microseconds since 1970: the same whatever the session's DateStyle and TimeZone. */
+const SESSION_START = '(extract(epoch FROM backend_start) * 1000000)::int8';
+
 /** Every statement the adapter runs, with the schema's tables qualified once here. */
 export function eventStoreSql(s: string) {
   return {
@@ -46,10 +49,10 @@ export function eventStoreSql(s: string) {
     /** An append's events, by the ids it gave them (an append whose answer was lost, settled). */
     eventsByIds: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE id = ANY($1::uuid[]) ORDER BY position`,
     /** This connection's server session: to end it, and only it, should an append's answer be lost. */
-    ownSession: `SELECT pid, backend_start::text AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+    ownSession: `SELECT pid, ${SESSION_START} AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
     /** Ends a session (the one given, not a later one that got its pid). */
-    endSession: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2::timestamptz`,
-    sessionAlive: `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2::timestamptz`,
+    endSession: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND ${SESSION_START} = $2::int8`,
+    sessionAlive: `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND ${SESSION_START} = $2::int8`,
     // starts_with, not LIKE: `_` and `%` in a prefix are plain characters. -1 rows are not streams.
     listStreams: `SELECT stream_id FROM ${s}.streams WHERE revision >= 0 AND starts_with(stream_id, $1) ORDER BY stream_id`,
     headPosition: `SELECT COALESCE(max(position), 0) AS head FROM ${s}.events`,
