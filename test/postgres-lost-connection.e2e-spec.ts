@@ -36,6 +36,9 @@ it('keeps running when PostgreSQL goes away while a command holds its connection
     await Promise.race([
       answeredFirst,
       eventually(async () => {
+        // Inside its transaction a session reads activity from a snapshot kept until the transaction ends
+        // (only the wait columns are live): a first look taken before the append started would be kept.
+        await blocker.query('SELECT pg_stat_clear_snapshot()');
         const { rows } = await blocker.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0 AND strpos(query, 'append_events(') > 0", [schema]);
         return rows.length > 0;
       }, 'the declaration’s append waiting for the stream row'),
