@@ -149,6 +149,37 @@ describe('PostgresEventStore under concurrent writers', () => {
     expect((await asOf).map((e) => e.type)).toEqual(['Before', 'During']);
   });
 
+  it('reads waiting for one busy stream share one wait: a read of a stream nobody writes does not wait behind them', async () => {
+    const [busy, free] = [uniqueStreamId('creditYear'), uniqueStreamId('creditYear')];
+    const holder = await db.open();
+    const reader = await db.open();
+    const [inside, held] = [deferred(), deferred()];
+    const holding = holder.withStreamsLocked([busy], async () => {
+      inside.resolve();
+      await held.promise;
+    });
+    await inside.promise;
+    try {
+      const waiting = [...Array(5).keys()].map(() => readBetweenCommands(reader, busy, () => reader.readStream(busy), new KeyedMutex()));
+      // Waits for this stream's turn (its two keys, as pg_locks shows them: unsigned).
+      const waitsOnServer = async (): Promise<number> =>
+        (
+          await db.sql<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND mode = 'ShareLock' AND objsubid = 2 AND classid::bigint = (hashtext($1)::bigint & 4294967295) AND objid::bigint = (hashtext($2)::bigint & 4294967295)",
+            [`jx-event-store:turns:${db.schema}`, busy],
+          )
+        ).rows[0]!.n;
+      await eventually(async () => (await waitsOnServer()) > 0, 'the reads to wait for the turn on the server');
+      expect(await readBetweenCommands(reader, free, () => reader.readStream(free), new KeyedMutex())).toEqual([]);
+      expect(await waitsOnServer()).toBe(1);
+      held.resolve();
+      expect(await Promise.all(waiting)).toEqual([[], [], [], [], []]);
+    } finally {
+      held.resolve();
+      await holding;
+    }
+  });
+
   it("a stream's turn held by another process past the wait answers CONCURRENCY_CONFLICT, and a turn is freed when its work fails", async () => {
     const streamId = uniqueStreamId('creditYear');
     const holder = await db.open();

@@ -93,6 +93,15 @@ export class PostgresEventStore implements EventStore {
    * while every request of the process waited. More waits than its connections queue for one.
    */
   private readonly turnWaits: Pool;
+  /**
+   * The waits under way, by their streams: a read arriving while one is under way shares it, so
+   * that reads of one busy stream take one connection of turnWaits, not all of them (a read of a
+   * stream nobody writes would otherwise wait for one). Sharing keeps the guarantee: a command
+   * asking for the turn after the wait was asked for queues behind it (PostgreSQL grants a lock in
+   * the order asked once a conflicting request waits), so when it is granted no command that
+   * stamped its events before any of the sharing reads is still under way.
+   */
+  private readonly waitsUnderWay = new Map<string, Promise<void>>();
   /** The turns' lock class (this store's schema), the first key of each stream's turn. */
   private readonly turnClass: string;
   private readonly subscriptions = new Set<Subscription>();
@@ -130,7 +139,16 @@ export class PostgresEventStore implements EventStore {
    */
   async awaitStreamTurns(streamIds: readonly string[]): Promise<void> {
     this.assertOpen();
-    await this.turnWaits.query(AWAIT_TURNS, [this.turnClass, [...streamIds]]);
+    const key = JSON.stringify([...new Set(streamIds)].sort());
+    let wait = this.waitsUnderWay.get(key);
+    if (wait === undefined) {
+      wait = this.turnWaits
+        .query(AWAIT_TURNS, [this.turnClass, [...streamIds]])
+        .then(() => undefined)
+        .finally(() => this.waitsUnderWay.delete(key));
+      this.waitsUnderWay.set(key, wait);
+    }
+    await wait;
   }
 
   /** Commands on one stream queue across processes (see EventStore.withStreamsLocked). */
