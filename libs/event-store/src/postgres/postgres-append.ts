@@ -49,8 +49,7 @@ const readCommittedClients = new WeakSet<PoolClient>();
  * positions become visible in order (see postgres-event-store.adapter.ts). It is the one point
  * where all appends queue, so it is held only on the server: no round trip to the client, and no
  * wait for this process's event loop, happens while it is held.
- */
-/**
+ *
  * `settleWith`: the settings of a connection of its own that settles an append whose answer was
  * lost (settleLostAnswer) — not the pool's, whose queue it would join behind other requests.
  */
