@@ -112,21 +112,20 @@ export class PostgresEventStore implements EventStore {
   constructor(
     private readonly pool: Pool,
     private readonly names: StoreNames,
-    /** The pool's settings: also those of the connection that settles an append whose answer was lost. */
-    private readonly settleWith: PoolConfig,
+    /** The pool's settings: also those of the LISTEN connection, the turns' and turn waits' pools, and the connection that settles an append whose answer was lost. */
+    private readonly config: PoolConfig,
     private readonly pollIntervalMs: number,
     turns: StreamTurnOptions = {},
   ) {
     this.sql = eventStoreSql(names.quoted);
-    const listenConfig = settleWith;
-    this.notifications = new AppendNotifications(listenConfig, names.channel, pollIntervalMs);
+    this.notifications = new AppendNotifications(config, names.channel, pollIntervalMs);
     // A pool of its own: a connection holding a turn waits for the command's reads and append,
     // which must never wait for a connection held by another turn.
     this.turnClass = `jx-event-store:turns:${names.schema}`;
-    this.turnWaits = new Pool({ ...listenConfig, max: TURN_WAITERS });
+    this.turnWaits = new Pool({ ...config, max: TURN_WAITERS });
     this.turnWaits.on('error', (error) => process.emitWarning(`idle turn-wait connection lost: ${error.message}`, 'EventStorePoolError'));
     this.turns = new StreamTurns(
-      listenConfig,
+      config,
       this.turnClass,
       async (pids) => void (await this.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids])),
       turns,
@@ -170,7 +169,7 @@ export class PostgresEventStore implements EventStore {
     const request = { streamId, events, ats, expected: expectedRevision, guards: options.guards ?? [], ...(options.link === undefined ? {} : { link: options.link }) };
     let result: AppendResult;
     try {
-      result = await appendEvents(this.pool, this.sql, this.names, request, this.settleWith);
+      result = await appendEvents(this.pool, this.sql, this.names, request, this.config);
     } catch (error: unknown) {
       // Refused, or its outcome unknown (no answer): read afresh next time, never trusted from the cache.
       this.recent.forget(streamId);
