@@ -3,10 +3,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { tokenSigner } from './support/embedded-files';
+import { eventually } from './support/split-stack';
 import { killGroup, requireBuild, startServer, startWithNpm } from './support/server-process';
 
 const ROOT = join(__dirname, '..');
@@ -119,6 +121,67 @@ it('the API stops with DATA_DIR named when that folder cannot be made (a file st
   expect(run.status).toBe(1);
   expect(run.stderr).toContain('start-up failed: DATA_DIR: ');
 });
+
+it('the API refuses to start on read models of other events than its store holds (ahead of it; or as far on, with other events), naming the remedy; once they are removed it projects them anew', async () => {
+  const secret = 's'.repeat(40);
+  const authority = await tokenSigner(secret, 'start-up')({ role: 'authority', region: '360000' });
+  const putUnits = async (dir: string, unitIds: string[]) => {
+    const server = await startServer({ DATA_DIR: dir, AUTH_JWT_SECRET: secret });
+    try {
+      for (const unitId of unitIds) {
+        const put = await fetch(`${server.baseUrl}/api/units/${unitId}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${authority}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: unitId, region: '360102', industry: 'general' }),
+        });
+        expect(put.status).toBe(200);
+      }
+      // Stopped once the read models hold every event: their checkpoint is the store's last.
+      const lag = async () => ((await (await fetch(`${server.baseUrl}/api/health`)).json()) as { readModelsLag: { caughtUp: boolean } | null }).readModelsLag;
+      expect(await eventually(lag, (value) => value?.caughtUp === true)).toEqual({ caughtUp: true, seconds: 0 });
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  };
+  const readModelFiles = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('readmodels.sqlite'));
+  /** Puts `from`'s read models in `to`, in place of its own (a mix-up, or a restore of the events alone). */
+  const moveReadModels = (from: string, to: string) => {
+    for (const name of readModelFiles(to)) rmSync(join(to, name));
+    for (const name of readModelFiles(from)) copyFileSync(join(from, name), join(to, name));
+  };
+  const start = (dir: string) => spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: secret }, encoding: 'utf8', timeout: 30_000 });
+  const other = mkdtempSync(join(tmpdir(), 'jx-start-other-'));
+  const behind = mkdtempSync(join(tmpdir(), 'jx-start-behind-'));
+  try {
+    await putUnits(dataDir, ['u1', 'u2']);
+    await putUnits(other, ['v1', 'v2', 'v3']);
+    await putUnits(behind, ['w1']);
+    // Read models of two events beside a store of three others: as far on, not the same events.
+    moveReadModels(dataDir, other);
+    const diverged = start(other);
+    expect([diverged.status, diverged.stderr]).toEqual([1, expect.stringContaining('start-up failed: the read models were projected from other events than the event store holds')]);
+    expect(diverged.stderr).toContain('remove the read models and start again');
+    // Beside a store of one event: ahead of it.
+    moveReadModels(dataDir, behind);
+    const ahead = start(behind);
+    expect([ahead.status, ahead.stderr]).toEqual([1, expect.stringContaining('start-up failed: the read models are ahead of the event store')]);
+    // As the message says: removed, they are projected anew from the store's own events.
+    for (const name of readModelFiles(other)) rmSync(join(other, name));
+    const server = await startServer({ DATA_DIR: other, AUTH_JWT_SECRET: secret });
+    try {
+      const report = await fetch(`${server.baseUrl}/api/reports/compliance?year=2024&unitId=v3`, { headers: { authorization: `Bearer ${authority}` } });
+      expect(report.status).toBe(200);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    expect(server.output()).not.toContain('start-up failed');
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+    rmSync(behind, { recursive: true, force: true });
+  }
+}, 60_000);
 
 it('the worker alone refuses the embedded default (it serves APIs started with RUN_WORKER=false: REDIS_URL and DATABASE_URL)', () => {
   const run = spawnSync(process.execPath, ['dist/apps/worker/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, REDIS_URL: '', DATABASE_URL: '' }, encoding: 'utf8' });

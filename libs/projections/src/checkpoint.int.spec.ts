@@ -90,6 +90,47 @@ describe('ProjectionRunner and failures', () => {
     }
   });
 
+  it('refuses to start on read models projected from other events than the store holds (an older backup restored and written to since, or another store): the position alone does not tell', async () => {
+    h = await projectionHarness();
+    for (const [n, unitId] of ['u-a', 'u-b', 'u-c'].entries()) await putUnit(h.events, { unitId, name: unitId, region: '360102', industry: 'general' }, at(n));
+    await h.runner.start();
+    await h.caughtUp();
+    await h.runner.stop();
+    const [lastProjected] = await h.events.readStream('unit-u-c');
+    expect(await h.readModels.checkpointEvent(READ_MODELS_CHECKPOINT)).toEqual({ position: 3, eventId: lastProjected!.id, streamId: 'unit-u-c', revision: 0 });
+    // The same store, written to while the projection was stopped: it follows on.
+    await putUnit(h.events, { unitId: 'u-d', name: 'u-d', region: '360102', industry: 'general' }, at(3));
+    await h.runner.start();
+    await h.caughtUp();
+    expect(await h.readModels.checkpoint(READ_MODELS_CHECKPOINT)).toBe(4);
+    await h.runner.stop();
+    // Another store, as far on: the events at those positions are not the ones projected.
+    const restored = openSqliteEventStore({ file: join(h.dir, 'restored.sqlite'), pollIntervalMs: 10 });
+    try {
+      for (const [n, unitId] of ['u-a', 'u-b', 'u-c', 'u-d', 'u-e'].entries()) await putUnit(restored, { unitId, name: unitId, region: '360102', industry: 'general' }, at(n));
+      const [other] = await restored.readStream('unit-u-d');
+      const runner = new ProjectionRunner(restored, h.readModels, new Projector(restored, h.readModels, defaultRegistry()));
+      await expect(runner.start()).rejects.toMatchObject({
+        name: 'ReadModelsDivergedError',
+        expected: { position: 4, streamId: 'unit-u-d', revision: 0 },
+        found: { eventId: other!.id, position: 4 },
+        message: expect.stringContaining('remove the read models'),
+      });
+      expect(runner.running).toBe(false);
+      // Nor where the stream is not in that store at all.
+      const empty = openSqliteEventStore({ file: join(h.dir, 'other.sqlite'), pollIntervalMs: 10 });
+      try {
+        for (const [n, unitId] of ['u-x', 'u-y', 'u-z', 'u-w'].entries()) await putUnit(empty, { unitId, name: unitId, region: '360102', industry: 'general' }, at(n));
+        const elsewhere = new ProjectionRunner(empty, h.readModels, new Projector(empty, h.readModels, defaultRegistry()));
+        await expect(elsewhere.start()).rejects.toMatchObject({ name: 'ReadModelsDivergedError', found: null, message: expect.stringContaining('holds no such event') });
+      } finally {
+        await empty.close();
+      }
+    } finally {
+      await restored.close();
+    }
+  });
+
   it('waitFor answers at once for a position already projected, and false after its timeout otherwise', async () => {
     h = await projectionHarness();
     await putUnit(h.events, { unitId: 'u-a', name: 'A', region: '360102', industry: 'general' }, at(0));

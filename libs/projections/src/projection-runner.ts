@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, StoredEvent, Subscription } from '@jx/event-store';
 import type { Projector } from './projector';
-import { ReadModelsAheadError, ReadModelsBehindError, type ReadModelStore } from './read-model.port';
+import { ReadModelsAheadError, ReadModelsBehindError, ReadModelsDivergedError, type ReadModelStore } from './read-model.port';
 
 export interface ProjectionRunnerOptions {
   pageSize?: number;
@@ -50,13 +50,17 @@ export class ProjectionRunner {
     return this.halted;
   }
 
-  /** Refuses (ReadModelsAheadError) read models that include events the store does not hold. */
+  /**
+   * Refuses read models that include events the store does not hold: past its last event
+   * (ReadModelsAheadError), or ending with an event it does not hold (ReadModelsDivergedError).
+   */
   async start(): Promise<void> {
     if (this.subscription !== null) return;
     const name = this.projector.checkpointName;
     const checkpoint = await this.readModels.checkpoint(name);
     const head = await this.events.headPosition();
     if (checkpoint > head) throw new ReadModelsAheadError(name, checkpoint, head);
+    await this.refuseUnlessStoreHoldsLastEvent(name);
     this.halted = false;
     this.advance(checkpoint);
     const { pageSize, onError, onRecovered, batchDelayMs } = this.options;
@@ -147,6 +151,21 @@ export class ProjectionRunner {
         onProgress?.(position, total);
       }
     }
+  }
+
+  /**
+   * The event the checkpoint ended with must be in the store, where it was: a store restored from
+   * an older backup and written to since can be past the checkpoint again, with other events at its
+   * positions, which the position alone does not tell.
+   */
+  private async refuseUnlessStoreHoldsLastEvent(name: string): Promise<void> {
+    const expected = await this.readModels.checkpointEvent(name);
+    if (expected === null) return;
+    const stream = await this.events.readStream(expected.streamId, { toRevision: expected.revision });
+    const held = stream[expected.revision];
+    // A stream read may not know an event's global position (0: an EventStoreDB server that does not say).
+    if (held !== undefined && held.id === expected.eventId && (held.position === expected.position || held.position === 0)) return;
+    throw new ReadModelsDivergedError(name, expected, held === undefined ? null : { eventId: held.id, position: held.position });
   }
 
   private async handle(page: readonly StoredEvent[]): Promise<void> {

@@ -72,7 +72,13 @@ export class Projector {
     const last = page[page.length - 1];
     if (last === undefined) return;
     const changes = await this.changesFor(page);
-    await this.readModels.apply({ checkpoint: this.checkpointName, position: last.position, changes, ...(rebuildToken === undefined ? {} : { rebuildToken }) });
+    await this.readModels.apply({
+      checkpoint: this.checkpointName,
+      position: last.position,
+      lastEvent: { eventId: last.id, streamId: last.streamId, revision: last.revision },
+      changes,
+      ...(rebuildToken === undefined ? {} : { rebuildToken }),
+    });
   }
 
   /**

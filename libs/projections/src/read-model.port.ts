@@ -92,6 +92,19 @@ export interface ReadModelBatch {
   changes: readonly ReadModelChange[];
   /** The rebuild's token, for the batches of a rebuild: they write to its copy (see beginRebuild). */
   rebuildToken?: string;
+  /**
+   * The page's last event (the one at `position`), kept with the checkpoint: on start, the runner
+   * finds it in the event store again, or refuses read models projected from other events
+   * (ReadModelsDivergedError). Absent, the checkpoint keeps no event (and none is checked).
+   */
+  lastEvent?: CheckpointEvent;
+}
+
+/** The event a checkpoint was moved to: enough to find it again in any event store, and to tell it from another. */
+export interface CheckpointEvent {
+  eventId: string;
+  streamId: string;
+  revision: number;
 }
 
 /* ---- queries ---- */
@@ -168,6 +181,12 @@ export interface ReadModelStore {
   apply(batch: ReadModelBatch): Promise<boolean>;
   /** Last global position applied under `name`; 0 before the first batch. */
   checkpoint(name: string): Promise<number>;
+  /**
+   * The event the last batch applied under `name` ended with (ReadModelBatch.lastEvent), with its
+   * position; null before the first batch, or when that batch carried none (written by code
+   * before schema v8, or without one).
+   */
+  checkpointEvent(name: string): Promise<(CheckpointEvent & { position: number }) | null>;
   /**
    * Starts a rebuild from zero into a second copy of the read models: marks a rebuild under
    * `token` and empties that copy (rows and checkpoints) — in one transaction on SQLite; on
@@ -273,6 +292,31 @@ export class ReadModelsAheadError extends Error {
 }
 
 /**
+ * The read models were projected from other events than the event store holds: the event their
+ * checkpoint ended with is not in the store (an older backup restored, and written to since; or
+ * another deployment's store). Following on would keep rows of events the store does not hold and
+ * skip those it numbered again.
+ */
+export class ReadModelsDivergedError extends Error {
+  readonly code = 'READ_MODELS_DIVERGED';
+  constructor(
+    readonly checkpoint: string,
+    readonly expected: CheckpointEvent & { position: number },
+    /** What the store holds at that stream revision (null: nothing). */
+    readonly found: { eventId: string; position: number } | null,
+  ) {
+    const held = found === null ? 'holds no such event' : `holds event ${found.eventId} (at position ${found.position}) there`;
+    super(
+      `the read models were projected from other events than the event store holds: ${checkpoint} has projected up to position ${expected.position}, ` +
+        `ending with event ${expected.eventId} (${expected.streamId}, revision ${expected.revision}), but the store ${held} ` +
+        '(was the event store restored from an older backup and written to since, or do these read models belong to another store?). ' +
+        'If the event store is the right one, remove the read models and start again: they are projected anew from its events',
+    );
+    this.name = 'ReadModelsDivergedError';
+  }
+}
+
+/**
  * The read models were migrated, by newer code, past the schema this process was opened on: it
  * must not read or write them (what it keeps beside the rows would go stale) until restarted with
  * that code. Every transaction checks the version stored with the copies' state.
@@ -291,6 +335,14 @@ export class ReadModelsMigratedError extends Error {
 /** Refuses a transaction on read models whose schema is not the one this process opened. */
 export function refuseUnlessSchemaIs(stored: number, own: number): void {
   if (stored !== own) throw new ReadModelsMigratedError(stored, own);
+}
+
+/** A checkpoint row's event, as both adapters store it (all three columns, or none). */
+export function checkpointEventOf(
+  row: { position: number | string; event_id: string | null; stream_id: string | null; stream_revision: number | null } | undefined,
+): (CheckpointEvent & { position: number }) | null {
+  if (row === undefined || row.event_id === null || row.stream_id === null || row.stream_revision === null) return null;
+  return { position: Number(row.position), eventId: row.event_id, streamId: row.stream_id, revision: row.stream_revision };
 }
 
 /** Whether a rebuild's batch (or end) under `token` may write, given the stored token. */

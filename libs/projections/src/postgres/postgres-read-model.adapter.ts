@@ -8,6 +8,7 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { queryTimeouts, withMigrationConnection } from '@jx/postgres';
 import type {
+  CheckpointEvent,
   AuthorityPendingItem,
   ComplianceCounts,
   Page,
@@ -21,10 +22,10 @@ import type {
   ReportScope,
   UnitPendingItem,
 } from '../read-model.port';
-import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, type ReadModelCopy } from '../read-model.port';
+import { ReadModelsBehindError, checkpointEventOf, otherCopy, refuseUnlessRebuildAllows, type ReadModelCopy } from '../read-model.port';
 import { cityOf, regionRange } from '../region-scope';
 import { READ_MODEL_TABLES, type ReadModelTable } from '../sqlite/sqlite-read-model.schema';
-import { batchColumns, pgText } from './postgres-read-model.columns';
+import { batchColumns, pgText, pgTextOrNull } from './postgres-read-model.columns';
 import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
 import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
 import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies, type CopiesState } from './postgres-read-model.copies';
@@ -108,7 +109,8 @@ export class PostgresReadModelStore implements ReadModelStore {
       if (columns.pending) await client.query(sql.upsertPending, columns.pending);
       if (columns.keys) await client.query(sql.deleteStaleRegistrations, [...columns.keys, ...keptKeys(columns.registrations)]);
       if (columns.registrations) await client.query(sql.upsertRegistrations, columns.registrations);
-      await client.query(sql.setCheckpoint, [pgText(batch.checkpoint), batch.position]);
+      const last = batch.lastEvent;
+      await client.query(sql.setCheckpoint, [pgText(batch.checkpoint), batch.position, pgTextOrNull(last?.eventId ?? null), pgTextOrNull(last?.streamId ?? null), last?.revision ?? null]);
       return true;
     });
   }
@@ -116,6 +118,13 @@ export class PostgresReadModelStore implements ReadModelStore {
   async checkpoint(name: string): Promise<number> {
     const { rows } = await this.read((sql, client) => client.query<{ position: number }>(sql.checkpoint, [pgText(name)]));
     return rows[0]?.position ?? 0;
+  }
+
+  async checkpointEvent(name: string): Promise<(CheckpointEvent & { position: number }) | null> {
+    const { rows } = await this.read((sql, client) =>
+      client.query<{ position: number; event_id: string | null; stream_id: string | null; stream_revision: number | null }>(sql.checkpointEvent, [pgText(name)]),
+    );
+    return checkpointEventOf(rows[0]);
   }
 
   async beginRebuild(token: string): Promise<void> {

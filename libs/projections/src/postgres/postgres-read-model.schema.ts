@@ -4,7 +4,7 @@ import { createSchemaOnce, migrateVersionedSchema } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 7;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 8;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
@@ -234,6 +234,15 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
         `ALTER TABLE ${s}.institution_registrations ADD COLUMN position bigint;
          ALTER TABLE ${names.copies.b}.institution_registrations ADD COLUMN position bigint;
          ${schemaVersionSql(s, 7)}`,
+      )),
+    ),
+    // v8: the event each checkpoint was last moved to (see the SQLite schema's v8); fences out the
+    // code before it, which would move a checkpoint and leave an older one's event beside it.
+    fenced(names, async (c) =>
+      void (await c.query(
+        [s, names.copies.b]
+          .map((copy) => `ALTER TABLE ${copy}.checkpoints ADD COLUMN event_id text COLLATE "C", ADD COLUMN stream_id text COLLATE "C", ADD COLUMN stream_revision integer;`)
+          .join('\n') + schemaVersionSql(s, 8),
       )),
     ),
   ]);

@@ -9,6 +9,7 @@ import { makePrivateFolder, openSqliteFile } from '@jx/sqlite';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type {
   AuthorityPendingItem,
+  CheckpointEvent,
   ComplianceCounts,
   Page,
   PageRequest,
@@ -21,7 +22,7 @@ import type {
   ReportScope,
   UnitPendingItem,
 } from '../read-model.port';
-import { ReadModelsBehindError, otherCopy, refuseUnlessRebuildAllows, refuseUnlessSchemaIs, type ReadModelCopy } from '../read-model.port';
+import { ReadModelsBehindError, checkpointEventOf, otherCopy, refuseUnlessRebuildAllows, refuseUnlessSchemaIs, type ReadModelCopy } from '../read-model.port';
 import { PROVINCE } from '@jx/domain';
 import { cityOf, regionRange } from '../region-scope';
 import { PRIMARY_KEYS, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, copyTable, migrateReadModels, type ReadModelTable } from './sqlite-read-model.schema';
@@ -71,7 +72,8 @@ export class SqliteReadModelStore implements ReadModelStore {
         }
         else writePersonYear(stmt, change.snapshot, change.previous);
       }
-      stmt.setCheckpoint.run(batch.checkpoint, batch.position);
+      const last = batch.lastEvent;
+      stmt.setCheckpoint.run(batch.checkpoint, batch.position, last?.eventId ?? null, last?.streamId ?? null, last?.revision ?? null);
       return true;
     });
     this.snapshotTx = this.db.transaction((query: (copy: CopyStatements, inUse: ReadModelCopy) => unknown) => {
@@ -122,6 +124,11 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async checkpoint(name: string): Promise<number> {
     return this.read((copy) => copy.checkpoint.get(name)) ?? 0;
+  }
+
+  async checkpointEvent(name: string): Promise<(CheckpointEvent & { position: number }) | null> {
+    const row = this.read((copy) => copy.checkpointEvent.get(name));
+    return checkpointEventOf(row);
   }
 
   async beginRebuild(token: string): Promise<void> {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 7;
+export const READ_MODEL_SCHEMA_VERSION = 8;
 
 /** Tables, in the order `reset` and `dump` visit them. */
 export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations', 'compliance_counts'] as const;
@@ -163,6 +163,18 @@ const registrationPositionSql = (p: string): string => `
   ALTER TABLE ${p}institution_registrations ADD COLUMN position INTEGER;
 `;
 
+/**
+ * v8, in each copy: the event each checkpoint was last moved to (ReadModelBatch.lastEvent), which
+ * the runner finds in the event store again before following on from it. Checkpoints written
+ * before have none (NULL) until their next batch. Fences out the code before it, which would move
+ * a checkpoint and leave the event of an older one beside it.
+ */
+const checkpointEventSql = (p: string): string => `
+  ALTER TABLE ${p}checkpoints ADD COLUMN event_id TEXT;
+  ALTER TABLE ${p}checkpoints ADD COLUMN stream_id TEXT;
+  ALTER TABLE ${p}checkpoints ADD COLUMN stream_revision INTEGER;
+`;
+
 const PREFIX: Record<ReadModelCopy, string> = { a: '', b: 'b_' };
 /** A table's name in one copy. */
 export const copyTable = (copy: ReadModelCopy, table: ReadModelTable): string => `${PREFIX[copy]}${table}`;
@@ -204,6 +216,7 @@ export function migrateReadModels(db: Database.Database): void {
     if (version < 5) db.exec(regionSql(PREFIX.a) + regionSql(PREFIX.b));
     if (version < 6) fence(db);
     if (version < 7) db.exec(registrationPositionSql(PREFIX.a) + registrationPositionSql(PREFIX.b));
+    if (version < 8) db.exec(checkpointEventSql(PREFIX.a) + checkpointEventSql(PREFIX.b));
     if (version < READ_MODEL_SCHEMA_VERSION) {
       db.prepare('UPDATE read_model_state SET schema_version = ?').run(READ_MODEL_SCHEMA_VERSION);
       db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);

@@ -77,9 +77,13 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
     checkpoints: db.prepare<[], { name: string; position: number }>(`SELECT name, position FROM ${t.checkpoints}`),
     /** Emptied by a rebuild that begins in this copy (statements, not exec: prepared once). */
     empty: READ_MODEL_TABLES.map((table) => db.prepare(`DELETE FROM ${t[table]}`)),
-    setCheckpoint: db.prepare<[string, number]>(
-      `INSERT INTO ${t.checkpoints} (name, position) VALUES (?, ?)
-       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    checkpointEvent: db.prepare<[string], { position: number; event_id: string | null; stream_id: string | null; stream_revision: number | null }>(
+      `SELECT position, event_id, stream_id, stream_revision FROM ${t.checkpoints} WHERE name = ?`,
+    ),
+    setCheckpoint: db.prepare<[string, number, string | null, string | null, number | null]>(
+      `INSERT INTO ${t.checkpoints} (name, position, event_id, stream_id, stream_revision) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, event_id = excluded.event_id,
+         stream_id = excluded.stream_id, stream_revision = excluded.stream_revision`,
     ),
     upsertUnit: db.prepare<[{ unitId: string; name: string; region: string; industry: string }]>(
       `INSERT INTO ${t.units} (unit_id, name, region, industry) VALUES (@unitId, @name, @region, @industry)
