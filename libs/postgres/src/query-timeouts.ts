@@ -38,7 +38,9 @@ export const MIGRATION_QUERY_TIMEOUT_MS = 10 * 60_000;
  * Runs `work` on a connection of its own, opened with the pool's settings but not the requests'
  * statement bound: a migration may wait for another process's (under advisory locks), and a step
  * may take long; neither may be cut off half-way by a timeout meant for requests (nor by a default
- * the database or role sets). Only a server silent for MIGRATION_QUERY_TIMEOUT_MS ends it.
+ * the database or role sets). Only a server silent for MIGRATION_QUERY_TIMEOUT_MS ends it. Lock
+ * waits have no bound here either (the advisory lock another opener's migration holds); the steps'
+ * own are bounded by migrateVersionedSchema, which gives way and tries again.
  */
 export async function withMigrationConnection<T>(config: ClientConfig, work: (client: Client) => Promise<T>): Promise<T> {
   const { statement_timeout: _requestsBound, ...rest } = config;

@@ -14,9 +14,14 @@ async function connect(): Promise<Client> {
 }
 
 afterAll(async () => {
-  const admin = await connect();
-  for (const n of [1, 2, 3, 4]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
+  // The tests' sessions first: one a failed test left in a transaction would hold the drops off.
   await Promise.all(clients.map((c) => c.end()));
+  const admin = await connectForTests();
+  try {
+    for (const n of [1, 2, 3, 4, 5, 6]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
+  } finally {
+    await admin.end();
+  }
 });
 
 const table = (target: VersionedSchema, name: string): MigrationStep => async (c) => void (await c.query(`CREATE TABLE ${target.quoted}.${name} (id int)`));
@@ -55,6 +60,63 @@ describe('a PostgreSQL schema migrated in numbered steps', () => {
     const three = await client.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'three'`, [schema]);
     expect(three.rowCount).toBe(0);
     expect((await client.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(2);
+  });
+
+  it('bounds a step\'s wait for a table in use: it gives way (rolled back, a warning), so that the sessions queued behind it go on, and applies once the table is free', async () => {
+    const schema = `${prefix}_5`;
+    const target = targetFor(schema);
+    const [opener, holder, reader] = await Promise.all([connect(), connect(), connect()]);
+    await migrateVersionedSchema(opener, target, [table(target, 'one')]);
+    // A session in the middle of a transaction that read the table (a request of a running process).
+    await holder.query(`BEGIN; SELECT count(*) FROM ${target.quoted}.one`);
+    const warnings: unknown[][] = [];
+    let gaveWay!: () => void;
+    const firstGiveWay = new Promise<void>((resolve) => (gaveWay = resolve));
+    // Jest's sandboxed process object does not receive the real one's warnings: heard at the call.
+    const emitted = jest.spyOn(process, 'emitWarning').mockImplementation((...args: unknown[]) => {
+      warnings.push(args);
+      gaveWay();
+    });
+    try {
+      const addColumn: MigrationStep = async (c) => void (await c.query(`ALTER TABLE ${target.quoted}.one ADD COLUMN added int`));
+      const migrating = migrateVersionedSchema(opener, target, [table(target, 'one'), addColumn], { lockWaitMs: 100 });
+      await firstGiveWay;
+      // Another session asking for the table while the step keeps trying is answered (an unbounded
+      // wait would queue it behind the step, itself behind the holder, until its timeout).
+      await reader.query("SET statement_timeout = '10s'");
+      await expect(reader.query(`SELECT count(*)::int AS n FROM ${target.quoted}.one`)).resolves.toMatchObject({ rows: [{ n: 0 }] });
+      await holder.query('COMMIT');
+      await migrating;
+    } finally {
+      emitted.mockRestore();
+      await holder.query('ROLLBACK').catch(() => undefined);
+    }
+    expect(warnings[0]).toEqual([`test schema ${schema}: migration step 2 waited 100 ms for a lock other sessions hold; rolled back to let the sessions queued behind it go on, trying again`, 'MigrationLockWarning']);
+    const columns = await opener.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'one' ORDER BY column_name`, [schema]);
+    expect(columns.rows.map((r) => r.column_name)).toEqual(['added', 'id']);
+    expect((await opener.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(2);
+  });
+
+  it('fails, naming the wait and with nothing applied, when the table stays in use for longer than its tries may go on', async () => {
+    const schema = `${prefix}_6`;
+    const target = targetFor(schema);
+    const [opener, holder] = await Promise.all([connect(), connect()]);
+    await migrateVersionedSchema(opener, target, [table(target, 'one')]);
+    await holder.query(`BEGIN; SELECT count(*) FROM ${target.quoted}.one`);
+    const quiet = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const addColumn: MigrationStep = async (c) => void (await c.query(`ALTER TABLE ${target.quoted}.one ADD COLUMN added int`));
+      await expect(migrateVersionedSchema(opener, target, [table(target, 'one'), table(target, 'two'), addColumn], { lockWaitMs: 50, triesForMs: 200 })).rejects.toThrow(
+        new RegExp(`^test schema ${schema}: migration step 3 could not have the locks it needs in \\d+ tries over 0 s \\(other sessions hold them for longer than 50 ms at a time: see pg_locks\\); nothing of it was applied$`),
+      );
+    } finally {
+      quiet.mockRestore();
+      await holder.query('ROLLBACK');
+    }
+    const tables = await opener.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema]);
+    expect(tables.rows.map((r) => r.tablename)).toEqual(['one', 'test_migrations']);
+    expect((await opener.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(1);
+    await expect(migrateVersionedSchema(opener, target, [table(target, 'one')], { lockWaitMs: 0 })).rejects.toThrow('lockWaitMs must be a whole number of ms ≥ 1, got 0');
   });
 
   it.each([

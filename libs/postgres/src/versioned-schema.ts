@@ -22,6 +22,26 @@ export interface VersionedSchema {
 export type MigrationStep = (client: ClientBase) => Promise<void>;
 
 /**
+ * How long a migration's steps wait for a lock per try (lock_timeout), by default. A step altering
+ * a table waits for the sessions using it, and every session asking for that table after it queues
+ * behind the step meanwhile: a wait without limit would hold every request of the running
+ * processes for as long as the slowest of those sessions runs. So a try gives way after this
+ * long, and the next comes once the queue behind it has drained.
+ */
+export const DEFAULT_MIGRATION_LOCK_WAIT_MS = 2_000;
+/** Tries give way for at most this long in all (then the opener fails, naming the wait). */
+const MIGRATION_LOCK_TRIES_MS = 10 * 60_000;
+/** SQLSTATE of a lock wait that ran past lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export interface MigrationOptions {
+  /** See DEFAULT_MIGRATION_LOCK_WAIT_MS; a whole number of ms ≥ 1. */
+  lockWaitMs?: number;
+  /** How long tries may go on giving way, in all (default 10 min). */
+  triesForMs?: number;
+}
+
+/**
  * The lock every opener of a schema takes first, whichever store it opens: two stores sharing a
  * schema (the event store and the read models, say) would otherwise create it at once.
  */
@@ -49,15 +69,61 @@ export async function createSchemaOnce(client: ClientBase, schema: string): Prom
  * Creates or upgrades the schema idempotently, in one transaction under advisory locks (the
  * schema's, then the store's): concurrent `CREATE ... IF NOT EXISTS` can still collide in the
  * catalogue, so openers queue instead. A schema newer than the steps known here is refused
- * rather than touched.
+ * rather than touched. The steps' lock waits are bounded (MigrationOptions.lockWaitMs): one that
+ * runs out rolls the whole migration back, which lets the sessions queued behind it go on, and it
+ * is tried again after a pause, for up to `triesForMs` in all (each give-way is a process warning).
  */
-export async function migrateVersionedSchema(client: ClientBase, target: VersionedSchema, steps: readonly MigrationStep[]): Promise<void> {
+export async function migrateVersionedSchema(client: ClientBase, target: VersionedSchema, steps: readonly MigrationStep[], options: MigrationOptions = {}): Promise<void> {
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_MIGRATION_LOCK_WAIT_MS;
+  const triesForMs = options.triesForMs ?? MIGRATION_LOCK_TRIES_MS;
+  for (const [name, value] of Object.entries({ lockWaitMs, triesForMs })) {
+    // lock_timeout 0 would mean no limit: the one thing the setting is there to prevent.
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of ms ≥ 1, got ${value}`);
+  }
+  const until = Date.now() + triesForMs;
+  for (let tries = 1; ; tries += 1) {
+    try {
+      await migrateOnce(client, target, steps, lockWaitMs);
+      return;
+    } catch (error: unknown) {
+      if (!(error instanceof StepLockWait)) throw error;
+      if (Date.now() >= until) {
+        throw new Error(
+          `${target.label} schema ${target.schema}: migration step ${error.step} could not have the locks it needs in ${tries} tries over ${Math.round(triesForMs / 1000)} s ` +
+            `(other sessions hold them for longer than ${lockWaitMs} ms at a time: see pg_locks); nothing of it was applied`,
+          { cause: error.cause },
+        );
+      }
+      process.emitWarning(
+        `${target.label} schema ${target.schema}: migration step ${error.step} waited ${lockWaitMs} ms for a lock other sessions hold; rolled back to let the sessions queued behind it go on, trying again`,
+        'MigrationLockWarning',
+      );
+      await new Promise((resolve) => setTimeout(resolve, lockWaitMs * (1 + Math.random())));
+    }
+  }
+}
+
+/** A step's lock wait ran out (lock_timeout): the migration was rolled back, to be tried again. */
+class StepLockWait extends Error {
+  constructor(
+    readonly step: number,
+    cause: unknown,
+  ) {
+    super(`migration step ${step} gave way`, { cause });
+  }
+}
+
+const isLockTimeout = (error: unknown): boolean => typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
+
+async function migrateOnce(client: ClientBase, target: VersionedSchema, steps: readonly MigrationStep[], lockWaitMs: number): Promise<void> {
   const s = target.quoted;
   // READ COMMITTED whatever the server's default: each statement must see what the lock's previous
   // holder committed (under REPEATABLE READ the snapshot would predate the wait).
   await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  let step = 0;
   try {
     // Always in this order (schema, then store), so two openers never wait for each other in a cycle.
+    // No bound on these two waits: another opener's migration, which may run long, holds them.
     await createSchemaOnce(client, target.schema);
     await client.query('SELECT pg_advisory_xact_lock($1::int8)', [target.lockKey]);
     await client.query(
@@ -71,15 +137,19 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
     if (version > steps.length) {
       throw new Error(`${target.label} schema ${target.schema} is at version ${version}, newer than this code (${steps.length})`);
     }
-    for (let next = version + 1; next <= steps.length; next++) {
-      await steps[next - 1]!(client);
-      await client.query(`INSERT INTO ${s}.${target.versionTable} (version) VALUES ($1)`, [next]);
+    // For this transaction only: the steps' waits for the tables they alter (and for the sessions
+    // in flight, where a step waits for them) are bounded.
+    if (version < steps.length) await client.query(`SET LOCAL lock_timeout = ${Math.trunc(lockWaitMs)}`);
+    for (step = version + 1; step <= steps.length; step++) {
+      await steps[step - 1]!(client);
+      await client.query(`INSERT INTO ${s}.${target.versionTable} (version) VALUES ($1)`, [step]);
     }
     await client.query('COMMIT');
   } catch (error: unknown) {
     // A statement unanswered: no ROLLBACK queued behind it; the caller closes the connection,
     // which ends the transaction (see isQueryReadTimeout).
     if (!isQueryReadTimeout(error)) await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
+    if (step > 0 && isLockTimeout(error)) throw new StepLockWait(step, error);
     throw error;
   }
 }

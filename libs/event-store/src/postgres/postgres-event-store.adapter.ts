@@ -40,6 +40,8 @@ export interface PostgresEventStoreOptions {
    * rebuilt from, empty, and reported sound.
    */
   existingOnly?: boolean;
+  /** How long a migration step waits for a lock per try (see MigrationOptions in @jx/postgres; default 2 s). */
+  migrationLockWaitMs?: number;
 }
 
 export class NoEventStoreError extends Error {
@@ -305,7 +307,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
         const { rows } = await client.query<{ events: string | null }>('SELECT to_regclass($1)::text AS events', [`${names.quoted}.events`]);
         if (rows[0]?.events == null) throw new NoEventStoreError(names.schema);
       }
-      await migrate(client, names);
+      await migrate(client, names, options.migrationLockWaitMs === undefined ? {} : { lockWaitMs: options.migrationLockWaitMs });
     });
   } catch (error: unknown) {
     await pool.end().catch(() => undefined);

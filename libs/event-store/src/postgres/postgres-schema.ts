@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
-import { migrateVersionedSchema } from '@jx/postgres';
+import { migrateVersionedSchema, type MigrationOptions } from '@jx/postgres';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
 export const SCHEMA_VERSION = 2;
@@ -157,10 +157,10 @@ const appendFunctionV2 = (s: string): string => `
 `;
 
 /** Creates or upgrades the event store's schema (see migrateVersionedSchema). */
-export async function migrate(client: ClientBase, names: StoreNames): Promise<void> {
+export async function migrate(client: ClientBase, names: StoreNames, options: MigrationOptions = {}): Promise<void> {
   const target = { label: 'event store', schema: names.schema, quoted: names.quoted, versionTable: 'schema_migrations', lockKey: names.migrationLockKey };
   await migrateVersionedSchema(client, target, [
     async (c) => void (await c.query(schemaV1(names.quoted))),
     async (c) => void (await c.query(appendFunctionV2(names.quoted))),
-  ]);
+  ], options);
 }

@@ -53,6 +53,8 @@ export interface PostgresReadModelOptions {
    * ones asking meanwhile wait behind it); it gives way and tries again after that. Default 500 ms.
    */
   rebuildLockWaitMs?: number;
+  /** How long a migration step waits for a lock per try (see MigrationOptions in @jx/postgres; default 2 s). */
+  migrationLockWaitMs?: number;
 }
 
 /** Each table's primary key: the order of a dump, as in SQLite's. */
@@ -341,7 +343,7 @@ export async function openPostgresReadModelStore(options: PostgresReadModelOptio
   // An idle client losing its connection is emitted on the pool; unhandled, it would crash the process.
   pool.on('error', (error) => process.emitWarning(`idle connection lost: ${error.message}`, 'ReadModelPoolError'));
   try {
-    await withMigrationConnection(config, (client) => migrateReadModelSchema(client, names));
+    await withMigrationConnection(config, (client) => migrateReadModelSchema(client, names, options.migrationLockWaitMs === undefined ? {} : { lockWaitMs: options.migrationLockWaitMs }));
   } catch (error: unknown) {
     await pool.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);

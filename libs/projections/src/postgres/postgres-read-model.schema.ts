@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
-import { createSchemaOnce, migrateVersionedSchema } from '@jx/postgres';
+import { createSchemaOnce, migrateVersionedSchema, type MigrationOptions } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
@@ -176,7 +176,7 @@ function fenced(names: ReadModelSchemaNames, step: (client: ClientBase) => Promi
  * name of its own so that the read models may share a schema with the event store (whose
  * `schema_migrations` counts its own versions).
  */
-export async function migrateReadModelSchema(client: ClientBase, names: ReadModelSchemaNames): Promise<void> {
+export async function migrateReadModelSchema(client: ClientBase, names: ReadModelSchemaNames, options: MigrationOptions = {}): Promise<void> {
   const s = names.quoted;
   const target = { label: 'read-model', schema: names.schema, quoted: s, versionTable: 'read_model_migrations', lockKey: names.migrationLockKey };
   await migrateVersionedSchema(client, target, [
@@ -245,7 +245,7 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
           .join('\n') + schemaVersionSql(s, 8),
       )),
     ),
-  ]);
+  ], options);
 }
 
 /**
