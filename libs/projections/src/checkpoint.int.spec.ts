@@ -131,6 +131,36 @@ describe('ProjectionRunner and failures', () => {
     }
   });
 
+  it('refuses to start, as damaged, on a store missing an event before the one the checkpoint ended with (the store is to repair, not the read models); and as diverged where the same event has another position', async () => {
+    h = await projectionHarness();
+    for (const [n, unitId] of ['u-a', 'u-b', 'u-a'].entries()) await putUnit(h.events, { unitId, name: `${unitId}-${n}`, region: '360102', industry: 'general' }, at(n));
+    await h.runner.start();
+    await h.caughtUp();
+    await h.runner.stop();
+    expect(await h.readModels.checkpointEvent(READ_MODELS_CHECKPOINT)).toMatchObject({ position: 3, streamId: 'unit-u-a', revision: 1 });
+    const raw = new Database(join(h.dir, 'events.sqlite'));
+    /** A runner of a process started afresh on the store as it is now (no stream kept from before). */
+    const startAfresh = async () => {
+      const events = openSqliteEventStore({ file: join(h.dir, 'events.sqlite'), pollIntervalMs: 10 });
+      const runner = new ProjectionRunner(events, h.readModels, new Projector(events, h.readModels, defaultRegistry()));
+      try {
+        await runner.start();
+        await runner.stop();
+      } finally {
+        await events.close();
+      }
+    };
+    try {
+      raw.prepare("DELETE FROM events WHERE stream_id = 'unit-u-a' AND revision = 0").run();
+      await expect(startAfresh()).rejects.toMatchObject({ name: 'DamagedStreamError', message: expect.stringContaining('npm run verify-chain') });
+      // The same events, numbered otherwise (a store copied event by event into another): not the positions projected.
+      raw.prepare("UPDATE events SET position = position + 10 WHERE stream_id = 'unit-u-a'").run();
+      await expect(startAfresh()).rejects.toMatchObject({ name: 'ReadModelsDivergedError', found: { position: 13 } });
+    } finally {
+      raw.close();
+    }
+  });
+
   it('waitFor answers at once for a position already projected, and false after its timeout otherwise', async () => {
     h = await projectionHarness();
     await putUnit(h.events, { unitId: 'u-a', name: 'A', region: '360102', industry: 'general' }, at(0));

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventStore, StoredEvent, Subscription } from '@jx/event-store';
-import type { Projector } from './projector';
+import { DamagedStreamError, type Projector } from './projector';
 import { ReadModelsAheadError, ReadModelsBehindError, ReadModelsDivergedError, type ReadModelStore } from './read-model.port';
 
 export interface ProjectionRunnerOptions {
@@ -19,6 +19,12 @@ export interface ProjectionRunnerOptions {
 }
 
 export type RebuildProgress = (done: number, total: number) => void;
+
+/**
+ * Whether a stream read said where an event is in the global order: an EventStoreDB server may
+ * not, for events read from a stream (0 where the client has none; older servers send 2^64 − 1).
+ */
+const positionKnown = (position: number): boolean => position > 0 && position <= Number.MAX_SAFE_INTEGER;
 
 const DEFAULT_PAGE_SIZE = 256;
 
@@ -162,9 +168,13 @@ export class ProjectionRunner {
     const expected = await this.readModels.checkpointEvent(name);
     if (expected === null) return;
     const stream = await this.events.readStream(expected.streamId, { toRevision: expected.revision });
-    const held = stream[expected.revision];
-    // A stream read may not know an event's global position (0: an EventStoreDB server that does not say).
-    if (held !== undefined && held.id === expected.eventId && (held.position === expected.position || held.position === 0)) return;
+    const held = stream.find((event) => event.revision === expected.revision);
+    if (held !== undefined && held.id === expected.eventId && (held.position === expected.position || !positionKnown(held.position))) {
+      // The event is there, but not every one before it: the store is damaged (verify-chain names
+      // where), not another store's; the read models are not what needs replacing.
+      if (stream.length !== expected.revision + 1) throw new DamagedStreamError(expected.streamId, expected.revision, stream.length);
+      return;
+    }
     throw new ReadModelsDivergedError(name, expected, held === undefined ? null : { eventId: held.id, position: held.position });
   }
 

@@ -42,6 +42,28 @@ export function checkpointContract(factory: ReadModelFactory): void {
       expect([await store.checkpoint(READ_MODELS_CHECKPOINT), await store.checkpoint('another')]).toEqual([5, 3]);
     });
 
+    it('keeps with each checkpoint the event its last batch ended with (none for a batch without one), in the copy the batch wrote', async () => {
+      expect(await store.checkpointEvent(READ_MODELS_CHECKPOINT)).toBeNull();
+      const fifth = { eventId: 'e5', streamId: 'unit-u1', revision: 0 };
+      await store.apply({ ...batch(5, [unit('u1')]), lastEvent: fifth });
+      await store.apply({ ...batch(2, [], 'another'), lastEvent: { eventId: 'e2', streamId: 'creditYear-p1+2024', revision: 1 } });
+      expect(await store.checkpointEvent(READ_MODELS_CHECKPOINT)).toEqual({ position: 5, ...fifth });
+      expect(await store.checkpointEvent('another')).toEqual({ position: 2, eventId: 'e2', streamId: 'creditYear-p1+2024', revision: 1 });
+      // A skipped batch leaves it; a batch without one clears it (an older checkpoint's event must not stand for a newer position).
+      await store.apply({ ...batch(4, []), lastEvent: { eventId: 'e4', streamId: 'unit-u1', revision: 0 } });
+      expect(await store.checkpointEvent(READ_MODELS_CHECKPOINT)).toEqual({ position: 5, ...fifth });
+      await store.apply(batch(6, []));
+      expect(await store.checkpointEvent(READ_MODELS_CHECKPOINT)).toBeNull();
+      // A rebuild's batches keep theirs in its copy, which is read once put in use.
+      await store.beginRebuild('t1');
+      await store.apply({ ...batch(6, [unit('u1')]), rebuildToken: 't1', lastEvent: { eventId: 'e6', streamId: 'unit-u9', revision: 3 } });
+      await store.apply({ ...batch(2, [], 'another'), rebuildToken: 't1' });
+      expect(await store.checkpointEvent(READ_MODELS_CHECKPOINT)).toBeNull();
+      await store.endRebuild('t1');
+      expect(await store.checkpointEvent(READ_MODELS_CHECKPOINT)).toEqual({ position: 6, eventId: 'e6', streamId: 'unit-u9', revision: 3 });
+      expect(await store.checkpointEvent('another')).toBeNull();
+    });
+
     it('writes nothing, checkpoint included, when a write of the batch fails part-way; the next batch applies', async () => {
       await store.apply(batch(5, [unit('u1')]));
       const before = await fixture.dump();

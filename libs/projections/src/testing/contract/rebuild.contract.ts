@@ -140,6 +140,17 @@ export function rebuildContract(factory: ReadModelFactory): void {
       } finally {
         await restarted.stop();
       }
+      // And on the copy a rebuild put in use: its checkpoint's event is the store's last, found there.
+      await restarted.rebuild();
+      const [last] = (await h.events.readAll((await h.events.headPosition()) - 1, 1)).slice(-1);
+      expect(await h.readModels.checkpointEvent(READ_MODELS_CHECKPOINT)).toEqual({ position: last!.position, eventId: last!.id, streamId: last!.streamId, revision: last!.revision });
+      const afterRebuild = new ProjectionRunner(h.events, h.readModels, new Projector(h.events, h.readModels, defaultRegistry()));
+      await afterRebuild.start();
+      try {
+        expect(afterRebuild.checkpoint).toBe(last!.position);
+      } finally {
+        await afterRebuild.stop();
+      }
     });
   });
 }
