@@ -81,8 +81,12 @@ describe('a PostgreSQL schema migrated in numbered steps', () => {
       const addColumn: MigrationStep = async (c) => void (await c.query(`ALTER TABLE ${target.quoted}.one ADD COLUMN added int`));
       const migrating = migrateVersionedSchema(opener, target, [table(target, 'one'), addColumn], { lockWaitMs: 100 });
       await firstGiveWay;
-      // Another session asking for the table while the step keeps trying is answered (an unbounded
-      // wait would queue it behind the step, itself behind the holder, until its timeout).
+      // Another session asking for the table while the step is trying again (seen waiting for the
+      // holder) is answered: an unbounded wait would queue it behind the step, itself behind the
+      // holder, until its own timeout.
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const stepWaiting = async () => (await reader.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [holderPid])).rows[0]!.n > 0;
+      while (!(await stepWaiting())) await new Promise((resolve) => setImmediate(resolve));
       await reader.query("SET statement_timeout = '10s'");
       await expect(reader.query(`SELECT count(*)::int AS n FROM ${target.quoted}.one`)).resolves.toMatchObject({ rows: [{ n: 0 }] });
       await holder.query('COMMIT');
@@ -116,7 +120,9 @@ describe('a PostgreSQL schema migrated in numbered steps', () => {
     const tables = await opener.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema]);
     expect(tables.rows.map((r) => r.tablename)).toEqual(['one', 'test_migrations']);
     expect((await opener.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(1);
-    await expect(migrateVersionedSchema(opener, target, [table(target, 'one')], { lockWaitMs: 0 })).rejects.toThrow('lockWaitMs must be a whole number of ms ≥ 1, got 0');
+    for (const lockWaitMs of [0, 2 ** 31]) {
+      await expect(migrateVersionedSchema(opener, target, [table(target, 'one')], { lockWaitMs })).rejects.toThrow(`lockWaitMs must be a whole number of ms from 1 to 2147483647, got ${lockWaitMs}`);
+    }
   });
 
   it.each([

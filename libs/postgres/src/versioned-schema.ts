@@ -33,6 +33,7 @@ export const DEFAULT_MIGRATION_LOCK_WAIT_MS = 2_000;
 const MIGRATION_LOCK_TRIES_MS = 10 * 60_000;
 /** SQLSTATE of a lock wait that ran past lock_timeout. */
 const LOCK_NOT_AVAILABLE = '55P03';
+const MAX_LOCK_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface MigrationOptions {
   /** See DEFAULT_MIGRATION_LOCK_WAIT_MS; a whole number of ms ≥ 1. */
@@ -77,8 +78,9 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_MIGRATION_LOCK_WAIT_MS;
   const triesForMs = options.triesForMs ?? MIGRATION_LOCK_TRIES_MS;
   for (const [name, value] of Object.entries({ lockWaitMs, triesForMs })) {
-    // lock_timeout 0 would mean no limit: the one thing the setting is there to prevent.
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of ms ≥ 1, got ${value}`);
+    // lock_timeout 0 would mean no limit: the one thing the setting is there to prevent; PostgreSQL
+    // takes at most 2^31 − 1 ms.
+    if (!Number.isSafeInteger(value) || value < 1 || value > MAX_LOCK_TIMEOUT_MS) throw new RangeError(`${name} must be a whole number of ms from 1 to ${MAX_LOCK_TIMEOUT_MS}, got ${value}`);
   }
   const until = Date.now() + triesForMs;
   for (let tries = 1; ; tries += 1) {

@@ -73,10 +73,18 @@ describe('PostgresReadModelStore schema', () => {
          VALUES ('p2', 2024, 'u1', 'general', 'open', false, false, false, NULL, NULL, 0)`,
       );
       let opened = false;
-      const opening = pg.open({ schema }).then((store) => ((opened = true), store));
+      // Each try waits 100 ms for the writer, then gives way (the sessions queued behind it go on): heard at the call.
+      let gaveWay!: () => void;
+      const firstGiveWay = new Promise<void>((resolve) => (gaveWay = resolve));
+      const warned = jest.spyOn(process, 'emitWarning').mockImplementation((warning: string | Error) => {
+        if (String(warning).includes('migration step 4 waited 100 ms for a lock')) gaveWay();
+      });
+      const opening = pg.open({ schema, migrationLockWaitMs: 100 }).then((store) => ((opened = true), store));
       const olderPid = (await older.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const blocked = async () => (await pg.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [olderPid])).rows[0]!.n > 0;
       await eventually(blocked, 'the migration to wait for the older writer');
+      await firstGiveWay;
+      warned.mockRestore();
       expect(opened).toBe(false);
       await older.query('COMMIT');
       const again = await opening;
