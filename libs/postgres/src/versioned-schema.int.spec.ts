@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { escapeIdentifier, type Client } from 'pg';
+import { escapeIdentifier, type Client, type QueryResult } from 'pg';
 import { connectForTests } from './testing';
 import { migrateVersionedSchema, type MigrationStep, type VersionedSchema } from './versioned-schema';
 
@@ -18,7 +18,7 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.end()));
   const admin = await connectForTests();
   try {
-    for (const n of [1, 2, 3, 4, 5, 6]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(`${prefix}_${n}`)} CASCADE`);
   } finally {
     await admin.end();
   }
@@ -99,6 +99,49 @@ describe('a PostgreSQL schema migrated in numbered steps', () => {
     const columns = await opener.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'one' ORDER BY column_name`, [schema]);
     expect(columns.rows.map((r) => r.column_name)).toEqual(['added', 'id']);
     expect((await opener.query(`SELECT max(version)::int AS v FROM ${target.quoted}.test_migrations`)).rows[0].v).toBe(2);
+  });
+
+  it('tries again when the server breaks a lock cycle by ending the migration (an older process waiting for a table a step holds, holding the one it alters next)', async () => {
+    const schema = `${prefix}_7`;
+    const target = targetFor(schema);
+    const [opener, holder, watcher] = await Promise.all([connect(), connect(), connect()]);
+    await migrateVersionedSchema(opener, target, [table(target, 'one'), table(target, 'two')]);
+    // The migration's session finds the cycle first (it checks after 50 ms of waiting, the holder after a minute).
+    await opener.query("SET deadlock_timeout = '50ms'");
+    await holder.query("SET deadlock_timeout = '60s'");
+    await holder.query(`BEGIN; SELECT count(*) FROM ${target.quoted}.two`);
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const holderWaits = async () => (await watcher.query<{ n: number }>('SELECT cardinality(pg_blocking_pids($1))::int AS n', [holderPid])).rows[0]!.n > 0;
+    let tries = 0;
+    let holderAsked!: (read: Promise<QueryResult>) => void;
+    // Settles as the holder's read does (a promise resolved with a promise follows it).
+    const holderRead = new Promise<QueryResult>((resolve) => (holderAsked = resolve));
+    const cycle: MigrationStep = async (c) => {
+      tries += 1;
+      await c.query(`ALTER TABLE ${target.quoted}.one ADD COLUMN added int`);
+      if (tries === 1) {
+        // The holder now asks for the table the step holds, and waits; then the step asks for the holder's.
+        holderAsked(holder.query(`SELECT count(*) FROM ${target.quoted}.one`));
+        while (!(await holderWaits())) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await c.query(`ALTER TABLE ${target.quoted}.two ADD COLUMN added int`);
+    };
+    const warnings: unknown[][] = [];
+    const emitted = jest.spyOn(process, 'emitWarning').mockImplementation((...args: unknown[]) => void warnings.push(args));
+    try {
+      const migrating = migrateVersionedSchema(opener, target, [table(target, 'one'), table(target, 'two'), cycle], { lockWaitMs: 1000 });
+      // Broken by ending the migration's try: the holder's read is answered; it then ends its transaction.
+      await expect(holderRead).resolves.toMatchObject({ rowCount: 1 });
+      await holder.query('COMMIT');
+      await migrating;
+    } finally {
+      emitted.mockRestore();
+      await holder.query('ROLLBACK').catch(() => undefined);
+    }
+    expect(tries).toBe(2);
+    expect(warnings).toEqual([[`test schema ${schema}: migration step 3 was in a lock cycle with other sessions, which the server broke; rolled back to let the sessions queued behind it go on, trying again`, 'MigrationLockWarning']]);
+    const columns = await opener.query(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'added' ORDER BY table_name`, [schema]);
+    expect(columns.rows).toEqual([{ table_name: 'one', column_name: 'added' }, { table_name: 'two', column_name: 'added' }]);
   });
 
   it('fails, naming the wait and with nothing applied, when the table stays in use for longer than its tries may go on', async () => {

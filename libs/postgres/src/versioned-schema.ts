@@ -31,8 +31,13 @@ export type MigrationStep = (client: ClientBase) => Promise<void>;
 export const DEFAULT_MIGRATION_LOCK_WAIT_MS = 2_000;
 /** Tries give way for at most this long in all (then the opener fails, naming the wait). */
 const MIGRATION_LOCK_TRIES_MS = 10 * 60_000;
-/** SQLSTATE of a lock wait that ran past lock_timeout. */
-const LOCK_NOT_AVAILABLE = '55P03';
+/**
+ * SQLSTATEs of a lock wait that ran past lock_timeout, and of one the server ended to break a
+ * cycle (a step waiting for an older process that waits for a table the step holds): either way
+ * the migration was rolled back, and is tried again.
+ */
+const DEADLOCK_DETECTED = '40P01';
+const GAVE_WAY = new Set(['55P03', DEADLOCK_DETECTED]);
 const MAX_LOCK_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface MigrationOptions {
@@ -96,10 +101,8 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
           { cause: error.cause },
         );
       }
-      process.emitWarning(
-        `${target.label} schema ${target.schema}: migration step ${error.step} waited ${lockWaitMs} ms for a lock other sessions hold; rolled back to let the sessions queued behind it go on, trying again`,
-        'MigrationLockWarning',
-      );
+      const why = error.deadlock ? 'was in a lock cycle with other sessions, which the server broke' : `waited ${lockWaitMs} ms for a lock other sessions hold`;
+      process.emitWarning(`${target.label} schema ${target.schema}: migration step ${error.step} ${why}; rolled back to let the sessions queued behind it go on, trying again`, 'MigrationLockWarning');
       await new Promise((resolve) => setTimeout(resolve, lockWaitMs * (1 + Math.random())));
     }
   }
@@ -109,13 +112,14 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
 class StepLockWait extends Error {
   constructor(
     readonly step: number,
+    readonly deadlock: boolean,
     cause: unknown,
   ) {
     super(`migration step ${step} gave way`, { cause });
   }
 }
 
-const isLockTimeout = (error: unknown): boolean => typeof error === 'object' && error !== null && 'code' in error && error.code === LOCK_NOT_AVAILABLE;
+const codeOf = (error: unknown): string | undefined => (typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined);
 
 async function migrateOnce(client: ClientBase, target: VersionedSchema, steps: readonly MigrationStep[], lockWaitMs: number): Promise<void> {
   const s = target.quoted;
@@ -151,7 +155,8 @@ async function migrateOnce(client: ClientBase, target: VersionedSchema, steps: r
     // A statement unanswered: no ROLLBACK queued behind it; the caller closes the connection,
     // which ends the transaction (see isQueryReadTimeout).
     if (!isQueryReadTimeout(error)) await client.query('ROLLBACK').catch(() => undefined); // the original error is the one to report
-    if (step > 0 && isLockTimeout(error)) throw new StepLockWait(step, error);
+    const code = codeOf(error);
+    if (step > 0 && code !== undefined && GAVE_WAY.has(code)) throw new StepLockWait(step, code === DEADLOCK_DETECTED, error);
     throw error;
   }
 }
