@@ -1,5 +1,5 @@
 /** Health, OpenAPI, body limits and the order of errors (API.md, Errors and their order). */
-import { activity, world, yearPath, type World } from './support/fixtures';
+import { activity, refusedFields, world, yearPath, type World } from './support/fixtures';
 import { expectError, withoutWrite } from './support/matrix';
 import { startTestApp, type TestApp } from './support/test-app';
 import { READ_MODEL_STORE, type ReadModelStore } from '@jx/projections';
@@ -160,7 +160,7 @@ it('a path the router cannot read (bad percent-encoding, an over-long segment) i
   for (const path of ['/api/persons/%ZZ/years/2024', '/api/persons/p%C0%AF/years/2024', `/api/persons/${'p'.repeat(5000)}/years/2024`]) {
     const answers = { none: await t.call('GET', path), forged: await t.call('GET', path, { token: forged }), valid: await t.call('GET', path, { token: w.pro }) };
     expect(Object.values(answers).map((a) => [a.status, a.body?.error?.code])).toEqual([[401, 'UNAUTHENTICATED'], [401, 'UNAUTHENTICATED'], [400, 'VALIDATION_FAILED']]);
-    expect(answers.valid.body.error.details).toEqual([{ field: 'path', reason: expect.any(String) }]);
+    expect(refusedFields(answers.valid.body)).toEqual([{ field: 'path', reason: expect.any(String) }]);
     expect(JSON.stringify(Object.values(answers).map((a) => a.body))).not.toMatch(/%ZZ|%C0|ppppp/);
   }
   expect(await t.head()).toBe(head);
@@ -351,7 +351,7 @@ it('a string with an unpaired UTF-16 surrogate is 400 INVALID_JSON and writes no
     const raw = JSON.stringify(activity()).replace('"title":"', `"title":"${title}`);
     const res = await withoutWrite(t, () => t.call('POST', `${yearPath()}/activities`, { token: w.pro, raw }));
     expectError(res, 400, 'INVALID_JSON');
-    expect(res.body.error.details).toEqual([{ field: 'body', reason: expect.stringContaining('unpaired UTF-16 surrogate') }]);
+    expect(refusedFields(res.body)).toEqual([{ field: 'body', reason: expect.stringContaining('unpaired UTF-16 surrogate') }]);
   }
   // A pair, written as escapes, is one character beyond the BMP: taken as it is.
   const raw = JSON.stringify(activity()).replace('"title":"', '"title":"\\ud83d\\ude00 ');
@@ -422,19 +422,21 @@ it('a command with a query parameter is 400 and writes nothing: every write take
   ];
   for (const [method, path, token, body] of commands) {
     const res = await withoutWrite(t, () => t.call(method, `${path}?unitId=u2`, { token, body }));
-    expect([method, path, res.status, res.body.error.code, res.body.error.details]).toEqual([method, path, 400, 'VALIDATION_FAILED', [{ field: 'unitId', reason: 'unknown field' }]]);
+    expect([method, path, res.status, res.body.error.code, refusedFields(res.body)]).toEqual([method, path, 400, 'VALIDATION_FAILED', [{ field: 'unitId', reason: 'unknown field' }]]);
   }
 });
 
 it('400 names the field and the reason; unknown fields are refused', async () => {
   const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ colour: 'red', measure: { days: 1.5 } }) });
   expect(res.status).toBe(400);
-  const fields = res.body.error.details.map((d: { field: string }) => d.field);
+  const fields = refusedFields(res.body).map((d) => d.field);
   expect(fields).toContain('colour');
+  // API.md's error members, nothing more: the message names each field and why.
+  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message']);
 });
 
 it('a fractional day is refused with the measure field named', async () => {
   const res = await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity({ measure: { days: 1.5 } }) });
   expect(res.status).toBe(400);
-  expect(res.body.error.details[0].field).toBe('measure.days');
+  expect(refusedFields(res.body)[0]!.field).toBe('measure.days');
 });

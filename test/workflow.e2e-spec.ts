@@ -2,7 +2,7 @@
  * The multi-level workflow of RULES.md §4 over HTTP: declare → verify → confirm → finalise,
  * registrations verified on registration, adjustments in the final tier only, idempotent repeats.
  */
-import { activity, world, yearPath, type World } from './support/fixtures';
+import { activity, missingReasons, refusedFields, world, yearPath, type World } from './support/fixtures';
 import { expectError, withoutWrite } from './support/matrix';
 import { startTestApp, type TestApp } from './support/test-app';
 import { undocumentedErrors } from './support/documented-errors';
@@ -171,10 +171,10 @@ describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
     for (const reason of ['', '   ', '\n\t']) {
       expect([(await verify({ decision: 'reject', reason })).body.error.code, (await verify({ decision: 'approve', hours: 5, reason })).body.error.code]).toEqual(['REASON_REQUIRED', 'REASON_REQUIRED']);
       const approve = await verify({ decision: 'approve', reason });
-      expect([approve.status, approve.body.error.code, approve.body.error.details]).toEqual([400, 'VALIDATION_FAILED', [{ field: 'reason', reason: 'must not be empty or blank' }]]);
+      expect([approve.status, approve.body.error.code, refusedFields(approve.body)]).toEqual([400, 'VALIDATION_FAILED', [{ field: 'reason', reason: 'must not be empty or blank' }]]);
     }
     const flag = await t.call('POST', `${yearPath()}/fraud-flags`, { token: w.hr, body: { reason: '  ' } });
-    expect([flag.status, flag.body.error.details?.[0]?.field]).toEqual([400, 'reason']);
+    expect([flag.status, flag.body.error.code, missingReasons(flag.body)]).toEqual([400, 'REASON_REQUIRED', ['reason']]);
     expect(await t.head()).toBe(head);
     expect((await verify({ decision: 'reject', reason: 'not in the catalogue' })).status).toBe(200);
   });
@@ -189,7 +189,8 @@ describe('UnitVerify, UnitConfirm, AuthorityFinalize', () => {
     const head = await t.head();
     const answer = async (path: string, body: unknown, options: { token?: string; headers?: Record<string, string> } = {}) => {
       const res = await t.call('POST', path.startsWith('/api/') ? path : `${yearPath()}${path}`, { token: w.hr, body, ...options });
-      return { status: res.status, code: res.body.error?.code, article: res.body.error?.article, fields: res.body.error?.details?.map((d: { field: string }) => d.field) };
+      const code = res.body.error?.code;
+      return { status: res.status, code, article: res.body.error?.article, fields: code === 'REASON_REQUIRED' ? missingReasons(res.body) : refusedFields(res.body).map((d) => d.field) };
     };
     const adjust = (...adjustments: Array<Record<string, unknown>>) => ({ decision: 'approve', adjustments: adjustments.map((a) => ({ activityId: 'a1', hours: 5, ...a })) });
     const rescission = `/fraud-flags/${flagged.body.flagId}/rescission`;

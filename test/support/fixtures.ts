@@ -45,3 +45,20 @@ export function activity(overrides: Record<string, unknown> = {}): Record<string
 }
 
 export const yearPath = (personId = 'p1', year = 2024) => `/api/persons/${personId}/years/${year}`;
+
+/**
+ * The fields a 400 VALIDATION_FAILED (or INVALID_JSON) names, with their reasons: its message is
+ * `field: reason; …` — API.md's error has no other member to carry them.
+ */
+export function refusedFields(body: { error?: { message?: string } }): Array<{ field: string; reason: string }> {
+  return (body.error?.message ?? '').split('; ').map((part) => {
+    const colon = part.indexOf(': ');
+    return { field: part.slice(0, colon), reason: part.slice(colon + 2) };
+  });
+}
+
+/** The reasons a 400 REASON_REQUIRED names as missing: its message ends `: field, field`. */
+export function missingReasons(body: { error?: { message?: string } }): string[] {
+  const message = body.error?.message ?? '';
+  return message.slice(message.lastIndexOf(': ') + 2).split(', ');
+}

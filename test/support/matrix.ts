@@ -13,13 +13,18 @@ export function isErrorBody(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const error = (body as { error?: unknown }).error;
   if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return typeof code === 'string' && UPPER_SNAKE.test(code) && typeof message === 'string';
+  const { code, message, article } = error as { code?: unknown; message?: unknown; article?: unknown };
+  // API.md's members and no others (a strict reader of the contract would refuse any more).
+  const members = Object.keys(body).length === 1 && Object.keys(error).every((key) => ERROR_MEMBERS.includes(key));
+  return members && typeof code === 'string' && UPPER_SNAKE.test(code) && typeof message === 'string' && (article === undefined || typeof article === 'string');
 }
+
+const ERROR_MEMBERS = ['code', 'message', 'article'];
 
 /** Asserts the status and the error format (and the code, when the spec names one). */
 export function expectError(res: Answer, status: number, code?: string): void {
   expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { error: { code: code ?? expect.stringMatching(UPPER_SNAKE), message: expect.any(String) } } });
+  expect({ status: res.status, body: res.body, format: isErrorBody(res.body) }).toMatchObject({ format: true });
 }
 
 /** Runs a request and proves it wrote no event (API.md: no 4xx answer writes anything). */

@@ -1,5 +1,6 @@
 /**
- * Every error leaves as `{"error": {"code", "message", "article"?, "details"?}}` (API.md).
+ * Every error leaves as `{"error": {"code", "message", "article"?}}` (API.md), nothing more: a 400's
+ * message names each field refused and why.
  * Domain refusals map by kind; anything unexpected is a 500 that is logged without personal data.
  */
 import { ArgumentsHost, Catch, HttpException, Logger, NotFoundException, type ExceptionFilter } from '@nestjs/common';
@@ -27,7 +28,6 @@ interface ErrorBody {
   code: string;
   message: string;
   article?: string;
-  details?: ReadonlyArray<{ field: string; reason: string }>;
 }
 
 export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody } {
@@ -35,11 +35,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     const status = exception instanceof HttpError ? exception.status : STATUS[exception.kind];
     const body: ErrorBody = { code: exception.code, message: exception.message };
     if (exception.article) body.article = exception.article;
-    if (exception.details) body.details = exception.details;
     return { status, body };
   }
   if (exception instanceof InvalidCursorError) {
-    return { status: 400, body: { code: exception.code, message: exception.message, details: [{ field: 'cursor', reason: exception.message }] } };
+    return { status: 400, body: { code: exception.code, message: exception.message } };
   }
   if (exception instanceof ConcurrencyConflictError) {
     return { status: 409, body: { code: 'CONCURRENCY_CONFLICT', message: 'the person-year kept changing; try again' } };

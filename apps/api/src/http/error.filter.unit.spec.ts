@@ -89,8 +89,8 @@ describe('the error format (API.md, Errors)', () => {
     expect(toErrorResponse(new JobQueueFullError('enqueue'))).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'the job queue is out of memory: try again later' } });
   });
 
-  it('edge errors keep their status and details; anything unexpected is a bare 500', () => {
-    expect(toErrorResponse(new HttpError(400, 'VALIDATION_FAILED', 'm', undefined, [{ field: 'f', reason: 'r' }])).body.details).toEqual([{ field: 'f', reason: 'r' }]);
+  it('edge errors keep their status, code, message and article, and nothing else (API.md\'s error members only); anything unexpected is a bare 500', () => {
+    expect(toErrorResponse(new HttpError(400, 'VALIDATION_FAILED', 'f: r', '8'))).toEqual({ status: 400, body: { code: 'VALIDATION_FAILED', message: 'f: r', article: '8' } });
     expect(toErrorResponse(new Error('secret detail'))).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
   });
 });

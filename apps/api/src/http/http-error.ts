@@ -5,7 +5,6 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly article?: string,
-    readonly details?: ReadonlyArray<{ field: string; reason: string }>,
   ) {
     super(message);
     this.name = 'HttpError';

@@ -34,20 +34,15 @@ const errorSchema = (description: string): Schema => {
         additionalProperties: false,
         properties: {
           code: { type: 'string', enum: codes, example: codes[0] },
-          message: { type: 'string' },
+          message: { type: 'string', description: 'With a 400: each field refused and why, as `field: reason; …`' },
           article: { type: 'string', description: 'The article of 赣人社规〔2023〕2号 that applies' },
-          details: {
-            type: 'array',
-            description: 'With VALIDATION_FAILED: each field refused and why',
-            items: { type: 'object', required: ['field', 'reason'], additionalProperties: false, properties: { field: { type: 'string' }, reason: { type: 'string' } } },
-          },
         },
       },
     },
   };
 };
 /** Every endpoint validates its path (and query, and body): 400 is always possible. */
-const VALIDATION = 'VALIDATION_FAILED (a path parameter, query parameter or body field, named in details), INVALID_JSON, MALFORMED_REQUEST (not valid HTTP/1.1: no single valid Host header, say)';
+const VALIDATION = 'VALIDATION_FAILED (a path parameter, query parameter or body field, named in the message), INVALID_JSON, MALFORMED_REQUEST (not valid HTTP/1.1: no single valid Host header, say)';
 
 export interface EndpointOptions {
   body?: ZodType;

@@ -23,10 +23,10 @@ export interface UnroutablePathDeps {
 
 export function unroutablePath(deps: UnroutablePathDeps) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    const [status, code, message, details] = deps.authenticates(request)
-      ? [400, 'VALIDATION_FAILED', `path: ${REASONS[error.code] ?? 'cannot be read'}`, [{ field: 'path', reason: REASONS[error.code] ?? 'cannot be read' }]]
-      : [401, 'UNAUTHENTICATED', 'a valid Authorization: Bearer token is required', undefined];
+    const [status, code, message] = deps.authenticates(request)
+      ? [400, 'VALIDATION_FAILED', `path: ${REASONS[error.code] ?? 'cannot be read'}`]
+      : [401, 'UNAUTHENTICATED', 'a valid Authorization: Bearer token is required'];
     deps.logged(request, status, code);
-    void reply.code(status).headers(SECURITY_HEADERS).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+    void reply.code(status).headers(SECURITY_HEADERS).send({ error: { code, message } });
   };
 }

@@ -18,16 +18,20 @@ export const ENCODED = Symbol('ENCODED');
 export type Detail = { field: string; reason: string };
 
 /**
- * Problems an answer names at most: a 64 KiB body of unknown keys named them all, twice (message
- * and details), an answer eight times the request's size.
+ * Problems an answer names at most: a 64 KiB body of unknown keys named them all, an answer larger
+ * than the request.
  */
 export const MAX_DETAILS = 20;
 
+/**
+ * A 400 whose message names each field refused and why (`field: reason; …`): the error's only
+ * members are those API.md gives it (code, message, article).
+ */
 export function validationError(all: Detail[], code = 'VALIDATION_FAILED', article?: string): HttpError {
-  const details = all.length > MAX_DETAILS ? all.slice(0, MAX_DETAILS) : all;
-  const more = all.length - details.length;
-  const message = details.map((d) => (d.field ? `${d.field}: ${d.reason}` : d.reason)).join('; ') + (more > 0 ? `; and ${more} more` : '');
-  return new HttpError(400, code, message, article, details);
+  const named = all.length > MAX_DETAILS ? all.slice(0, MAX_DETAILS) : all;
+  const more = all.length - named.length;
+  const message = named.map((d) => (d.field ? `${d.field}: ${d.reason}` : d.reason)).join('; ') + (more > 0 ? `; and ${more} more` : '');
+  return new HttpError(400, code, message, article);
 }
 
 function detailsOf(error: z.ZodError, value: unknown, prefix: string): Detail[] {
@@ -86,11 +90,11 @@ export function parseRequiringReasons<T>(schema: ZodType<T>, value: unknown, ref
     const all = [...detailsOf(first.error, value, ''), ...detailsOf(second.error, completed, '')];
     throw validationError(all.filter((d, i) => all.findIndex((e) => e.field === d.field && e.reason === d.reason) === i));
   }
-  const details = missing.map((path) => ({ field: path.map(String).join('.'), reason: 'is required: not empty, not blank' }));
+  const fields = missing.map((path) => path.map(String).join('.'));
   return {
     body: second.data,
     requireReasons: () => {
-      throw new HttpError(400, 'REASON_REQUIRED', refusal.message, refusal.article, details);
+      throw new HttpError(400, 'REASON_REQUIRED', `${refusal.message}: ${fields.join(', ')}`, refusal.article);
     },
   };
 }
