@@ -212,6 +212,20 @@ it('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED 
   expect(await t.head()).toBe(head);
 });
 
+it('a served path with a parameter left empty is 400 naming it, as any value outside its format (API.md: anything else in a path → 400), after 401; writing nothing', async () => {
+  for (const [method, path, message] of [
+    ['GET', '/api/persons//years/2024', 'personId: must be 1–64 characters of A–Z, a–z, 0–9, _ or -'],
+    ['GET', '/api/persons/p1/years/', 'year: must be a year from 2023 to 2100'],
+    ['PUT', '/api/units/', 'unitId: must be 1–64 characters of A–Z, a–z, 0–9, _ or -'],
+    ['POST', `${yearPath()}/activities//verification`, 'activityId: must be 1–64 characters of A–Z, a–z, 0–9, _ or -'],
+    ['GET', '/api/jobs/', 'jobId: must be 1–64 characters of A–Z, a–z, 0–9, _ or -'],
+  ] as const) {
+    const res = await withoutWrite(t, () => t.call(method, path, { token: w.hr, ...(method === 'GET' ? {} : { body: {} }) }));
+    expect([method, path, res.status, res.body.error]).toEqual([method, path, 400, { code: 'VALIDATION_FAILED', message }]);
+    expect([method, path, (await t.call(method, path, method === 'GET' ? {} : { body: {} })).status]).toEqual([method, path, 401]);
+  }
+});
+
 it('what the HTTP parser refuses is answered in the error format too: 431 for headers beyond 16 KiB (an over-long token), 400 MALFORMED_REQUEST for bytes that are not HTTP/1.1', async () => {
   const long = await t.token({ role: 'regulator', region: '360000', pad: 'x'.repeat(20_000) } as never);
   const tooLarge = await rawExchange(`GET ${yearPath()}/history HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${long}\r\n\r\n`);

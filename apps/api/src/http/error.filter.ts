@@ -11,6 +11,7 @@ import { JobQueueClosedError, JobQueueFullError, JobQueueUnavailableError } from
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
 import { describeError, isStoreFull, isStoreUnavailable, logRepeatedFailures, reportIfFenced } from '@jx/platform';
 import { HttpError } from './http-error';
+import { id, yearParam } from './validation';
 import type { KnownRoutes } from './known-routes';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
@@ -150,7 +151,11 @@ export class ErrorFilter implements ExceptionFilter {
     reply.status(status).send({ error: body });
   }
 
-  /** No route matched (Nest's NotFoundException): 405 with Allow for a known path; else 401 without a valid token, else 404 — none echoes the query. */
+  /**
+   * No route matched (Nest's NotFoundException): 405 with Allow for a known path; else 401 without
+   * a valid token; else 400 for a known path with a parameter left empty (API.md: anything outside
+   * a parameter's format in a path is 400); else 404 — none echoes the query.
+   */
   private unmatched(exception: unknown, request: FilteredRequest, reply: FastifyReply): { status: number; body: ErrorBody } | undefined {
     if (!(exception instanceof NotFoundException) || request.routeOptions?.url !== undefined) return undefined;
     const path = (request.url ?? '').split('?')[0]!;
@@ -158,6 +163,12 @@ export class ErrorFilter implements ExceptionFilter {
     if (allowed.length === 0) {
       if (this.authenticates !== undefined && !this.authenticates(request as never)) {
         return { status: 401, body: { code: 'UNAUTHENTICATED', message: 'a valid Authorization: Bearer token is required' } };
+      }
+      const empty = this.routes?.emptyParameter(request.method ?? '', path);
+      if (empty !== undefined) {
+        // Said as the route's own validation says it of any other value outside the format.
+        const reason = (empty === 'year' ? yearParam : id).safeParse('').error?.issues[0]?.message ?? 'must not be empty';
+        return { status: 400, body: { code: 'VALIDATION_FAILED', message: `${empty}: ${reason}` } };
       }
       return { status: 404, body: { code: 'NOT_FOUND', message: `no route for ${request.method} ${path}` } };
     }
