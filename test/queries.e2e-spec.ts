@@ -28,6 +28,9 @@ describe('statement time travel', () => {
     expect(then.status).toBe(200);
     expect(then.body.revision).toBe(1);
     expect(then.body.activities[0].status).toBe('declared');
+    // The zone's `+` written into the URL as it is (a space, as a query string decodes it): the same instant.
+    const unencoded = await t.call('GET', `${yearPath()}?asOf=2024-03-01T10:00:00.000+08:00`, { token: w.regulator });
+    expect([unencoded.status, unencoded.body]).toEqual([200, then.body]);
     const now = await t.call('GET', `${yearPath()}?asOf=2024-03-02T02:00:00.000Z`, { token: w.regulator });
     expect(now.body.activities[0].hours.verified).toBe(8);
   });

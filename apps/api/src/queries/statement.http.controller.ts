@@ -10,8 +10,17 @@ import { PersonYearAccess } from './person-year-access';
 import { Endpoint } from '../http/openapi';
 import * as responses from '../http/responses';
 
+/**
+ * A `+` written into a query string as it is reads as a space (form encoding): an instant whose zone
+ * is ` HH:MM` could only have been `+HH:MM` (no instant holds a space), so it is read as that.
+ */
+const unencodedPlus = (value: unknown): unknown => (typeof value === 'string' ? value.replace(/^(\S+) (\d{2}:\d{2})$/, '$1+$2') : value);
+
 const statementQuery = z.strictObject({
-  asOf: instant.describe('the year as it stood after every event recorded at or before this instant: ISO-8601 with milliseconds and a zone, e.g. 2024-05-06T08:00:00.000Z').optional(),
+  asOf: z
+    .preprocess(unencodedPlus, instant)
+    .describe('the year as it stood after every event recorded at or before this instant: ISO-8601 with milliseconds and a zone, e.g. 2024-05-06T08:00:00.000Z (a `+` of the zone may be sent as it is, or as %2B)')
+    .optional(),
   // Any whole number: one past the last revision is 404 however large (beyond 2^53 it reads as 2^53 − 1, past any stream).
   revision: z
     .string()
