@@ -41,7 +41,7 @@ const GAVE_WAY = new Set(['55P03', DEADLOCK_DETECTED]);
 const MAX_LOCK_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface MigrationOptions {
-  /** See DEFAULT_MIGRATION_LOCK_WAIT_MS; a whole number of ms ≥ 1. */
+  /** See DEFAULT_MIGRATION_LOCK_WAIT_MS; a whole number of ms from 1 to 2^31 − 1 (what lock_timeout takes). */
   lockWaitMs?: number;
   /** How long tries may go on giving way, in all (default 10 min). */
   triesForMs?: number;
@@ -108,7 +108,7 @@ export async function migrateVersionedSchema(client: ClientBase, target: Version
   }
 }
 
-/** A step's lock wait ran out (lock_timeout): the migration was rolled back, to be tried again. */
+/** A step gave way (its lock wait ran out, or the server ended it to break a lock cycle): the migration was rolled back, to be tried again. */
 class StepLockWait extends Error {
   constructor(
     readonly step: number,
