@@ -29,14 +29,8 @@ import { batchColumns, pgText, pgTextOrNull } from './postgres-read-model.column
 import { authorityCursor, decodeAuthorityCursor, decodeUnitCursor, paginate, unitCursor } from './postgres-read-model.pages';
 import { migrateReadModelSchema, readModelSchemaNames, type ReadModelSchemaNames } from './postgres-read-model.schema';
 import { DEFAULT_LOCK_WAIT_MS, ReadModelCopies, type CopiesState } from './postgres-read-model.copies';
-import {
-  readModelSql,
-  type ConfirmedRow,
-  type CountsRow,
-  type PendingRow,
-  type PersonYearKeyRow,
-  type ReadModelSql,
-} from './postgres-read-model.statements';
+import { readModelSql, type CountsRow, type PersonYearKeyRow, type ReadModelSql } from './postgres-read-model.statements';
+import type { ConfirmedRow, PendingRow } from '../read-model-rows';
 import { readModelPoolTypes } from './postgres-read-model.types';
 import { inTransaction } from './postgres-transaction';
 

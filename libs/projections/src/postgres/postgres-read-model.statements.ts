@@ -223,23 +223,6 @@ function authorityPending(s: string, inScope: string, next: number): string {
 
 export type ReadModelSql = ReturnType<typeof readModelSql>;
 
-export interface PendingRow {
-  person_id: string;
-  year: number;
-  activity_id: string;
-  category: string;
-  title: string;
-  declared_at: string;
-  position: number;
-}
-
-export interface ConfirmedRow {
-  person_id: string;
-  year: number;
-  unit_id: string;
-  confirmed_at: string;
-}
-
 export interface CountsRow {
   person_years: number;
   compliant: number;

@@ -5,22 +5,7 @@ import type { CountsChange, CountsKey } from '../compliance-counts';
 import type { ReadModelCopy } from '../read-model.port';
 import { READ_MODEL_TABLES, copyTable, type ReadModelTable } from './sqlite-read-model.schema';
 
-export interface PendingRow {
-  person_id: string;
-  year: number;
-  activity_id: string;
-  category: string;
-  title: string;
-  declared_at: string;
-  position: number;
-}
-
-export interface ConfirmedRow {
-  person_id: string;
-  year: number;
-  unit_id: string;
-  confirmed_at: string;
-}
+import type { ConfirmedRow, PendingRow } from '../read-model-rows';
 
 export interface CountsRow {
   person_years: number;
