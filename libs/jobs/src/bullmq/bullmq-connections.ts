@@ -24,6 +24,28 @@ export const FAIL_FAST = { enableOfflineQueue: false, autoResendUnfulfilledComma
 export const QUICK_END = { disconnectTimeout: 250 } as const;
 
 /**
+ * How long ioredis waits before its next attempt to reconnect while Redis is away: 100 ms more
+ * each attempt, at most 1 s. BullMQ's own schedule (e^attempts ms, at least 1 s) grows to 20 s
+ * after about ten attempts, so after an outage of a quarter of a minute Redis was back up to
+ * 20 s before the API could enqueue again (an institution flag answered 503 while health, on a
+ * connection of its own, said Redis was up) and before workers took jobs again. One connection
+ * attempt a second per connection is nothing to a Redis coming back.
+ */
+export function reconnectDelay(attempts: number): number {
+  return Math.min(attempts * 100, 1000);
+}
+
+/**
+ * The options of the queue's own connection, from the caller's (a URL, host and port…): it fails
+ * fast (FAIL_FAST), ends quickly (QUICK_END) and reconnects within a second (reconnectDelay,
+ * unless the caller chose a retryStrategy). Workers' connections are made from the same options
+ * (BullMqJobQueue's sharedOptions), so they come back as soon.
+ */
+export function queueConnection<T extends object>(connection: T) {
+  return { retryStrategy: reconnectDelay, ...connection, ...FAIL_FAST, ...QUICK_END };
+}
+
+/**
  * Closes a Queue or QueueEvents of BullMQ whether or not Redis is there. BullMQ's close waits on
  * the connection: QUIT, which a connection without an offline queue refuses while Redis is away
  * (close rejected, and ioredis went on reconnecting for ever: a process that did not exit);

@@ -24,7 +24,7 @@ import {
 } from '../job-queue.port';
 import { bullMqJobIdCandidates, fromBullMqJobId, toBullMqJobId } from './bullmq-job-ids';
 import { isFutureScheduledRun, isSetAside, toJobProgress, toJobState, toJobView, type BullMqJob } from './bullmq-job-view';
-import { closeOrDisconnect, FAIL_FAST, hasMessage, isClient, isConnectionLoss, isLostHold, isOutOfMemory, QUICK_END } from './bullmq-connections';
+import { closeOrDisconnect, hasMessage, isClient, isConnectionLoss, isLostHold, isOutOfMemory, queueConnection } from './bullmq-connections';
 import { ChangeSignal } from './change-signal';
 import { ConcurrencyGate } from './concurrency-gate';
 import { AttemptHold, deferredSignal, settledWithin, type Deferred } from './attempt-hold';
@@ -129,7 +129,7 @@ export class BullMqJobQueue implements JobQueue {
       this.queue = options.queue;
       this.ownsQueue = false;
     } else {
-      const connection = isClient(options.connection) ? options.connection : { ...options.connection, ...FAIL_FAST, ...QUICK_END };
+      const connection = isClient(options.connection) ? options.connection : queueConnection(options.connection);
       const queueOptions = options.prefix === undefined ? { connection } : { connection, prefix: options.prefix };
       this.queue = new Queue<JobData, unknown, string>(options.queueName ?? DEFAULT_JOB_QUEUE_NAME, queueOptions);
       this.ownsQueue = true;

@@ -490,6 +490,39 @@ describe('BullMqJobQueue when its connection to Redis drops', () => {
   });
 });
 
+describe('BullMqJobQueue reconnecting while Redis is away', () => {
+  it('tries again within a second each time, on the queue\u2019s connection and its worker\u2019s, however long the outage: BullMQ\u2019s own schedule grew to 20 s, refusing enqueues (503) and leaving jobs untaken that long after Redis came back', async () => {
+    const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);
+    // No retryStrategy of the caller's: the adapter's own applies (the app passes a URL alone).
+    const queue = new BullMqJobQueue({ connection: { url: via }, queueName: redis.queueName('reconnect'), prefix: redis.prefix, onError: () => undefined });
+    try {
+      const bull = (queue as unknown as { queue: Queue }).queue;
+      queue.registerProcessor('noop', async () => 'done');
+      await bull.waitUntilReady();
+      const queueClient = (await bull.getBackend().client) as unknown as Redis;
+      const worker = (queue as unknown as { worker: { getBackend(): { connection: { client: Promise<unknown> } } } }).worker;
+      const workerClient = (await worker.getBackend().connection.client) as Redis;
+      const delays = { queue: [] as number[], worker: [] as number[] };
+      queueClient.on('reconnecting', (ms: number) => delays.queue.push(ms));
+      workerClient.on('reconnecting', (ms: number) => delays.worker.push(ms));
+      // Nine attempts each: BullMQ's schedule waits 1 s for the first six, then 1.1, 3.0 and 8.1 s.
+      const away = Promise.all([reconnections(queueClient, 9), reconnections(workerClient, 9)]);
+      await proxy.cut();
+      await within(away, 'nine attempts to reconnect on each connection', 20_000);
+      expect(Math.max(...delays.queue.slice(0, 9), ...delays.worker.slice(0, 9))).toBeLessThanOrEqual(1000);
+      const back = once(queueClient, 'ready');
+      await proxy.resume();
+      await within(back, 'the queue\u2019s connection to be back', 5_000);
+      await queue.enqueue('noop', {}, { jobId: 'after' });
+      await within(queue.whenIdle(), 'the worker to take the job', 20_000);
+      expect(await queue.getJob('after')).toMatchObject({ state: 'completed', result: 'done' });
+    } finally {
+      await within(queue.close(), 'close', 10_000).catch(() => undefined);
+      await proxy.cut();
+    }
+  }, 60_000);
+});
+
 describe('BullMqJobQueue processing while its connections to Redis drop', () => {
   it('a command of a running job sent but unanswered when the connection dropped is sent again, however many reconnections it takes: the job completes in its first attempt, and the worker takes the next one', async () => {
     const { proxy, url: via } = await TcpProxy.forUrl(REDIS_URL, 6379);

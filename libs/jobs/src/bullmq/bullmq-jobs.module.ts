@@ -7,7 +7,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { JOB_QUEUE } from '../job-queue.port';
-import { closeOrDisconnect, FAIL_FAST, QUICK_END } from './bullmq-connections';
+import { closeOrDisconnect, queueConnection } from './bullmq-connections';
 import { BullMqJobQueue, DEFAULT_JOB_QUEUE_NAME, type BullMqJobQueueOptions } from './bullmq-job-queue.adapter';
 
 type AdapterSettings = Omit<BullMqJobQueueOptions, 'connection' | 'queue' | 'queueName' | 'prefix'>;
@@ -37,7 +37,8 @@ export class BullMqJobsModule {
         // Connection options rather than a client: BullMQ opens the connections it needs (workers
         // and events block on theirs) with the settings it requires.
         // The queue's connection fails fast while Redis is away (FAIL_FAST); workers' wait it out.
-        BullModule.forRoot(prefix === undefined ? { connection: { url: redisUrl, ...FAIL_FAST, ...QUICK_END } } : { connection: { url: redisUrl, ...FAIL_FAST, ...QUICK_END }, prefix }),
+        // Both reconnect within a second of its return (queueConnection).
+        BullModule.forRoot(prefix === undefined ? { connection: queueConnection({ url: redisUrl }) } : { connection: queueConnection({ url: redisUrl }), prefix }),
         BullModule.registerQueue({ name: queueName }),
       ],
       providers: [
