@@ -287,6 +287,19 @@ it('requests pipelined before bytes that are not HTTP: each is run and gets its 
   expect(declared.filter((id) => id?.startsWith('pipe')).sort()).toEqual(['pipe1', 'pipe2']);
 });
 
+it('a client pipelining deeper than 8 unanswered requests gets the 8 answers, then 503 SERVICE_UNAVAILABLE with the connection closed: a client that sent requests without reading the answers made the server hold them all (1.5 GB for 210 KB sent)', async () => {
+  const health = 'GET /api/health HTTP/1.1\r\nhost: x\r\n\r\n';
+  const within = await rawText(`${health.repeat(7)}GET /api/health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+  expect(within.match(/HTTP\/1\.1 \d{3}/g)).toEqual(Array(8).fill('HTTP/1.1 200'));
+  const deeper = await rawText(health.repeat(20));
+  expect(deeper.match(/HTTP\/1\.1 \d{3}/g)).toEqual([...Array(8).fill('HTTP/1.1 200'), 'HTTP/1.1 503']);
+  const refused = deeper.slice(deeper.lastIndexOf('HTTP/1.1 503'));
+  expect(refused.toLowerCase()).toContain('connection: close');
+  expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+  // Another connection is served as before.
+  expect((await rawText(health.replace('\r\n\r\n', '\r\nconnection: close\r\n\r\n'))).startsWith('HTTP/1.1 200')).toBe(true);
+});
+
 it('a request is followed by one id: its X-Correlation-Id (else a new UUID) is echoed in the answer and recorded on the events it wrote', async () => {
   const declare = (activityId: string, headers: Record<string, string>) =>
     fetch(`${t.baseUrl}${yearPath()}/activities`, { method: 'POST', headers: { authorization: `Bearer ${w.pro}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity({ activityId })) });

@@ -14,6 +14,7 @@ import { unroutablePath } from './http/unroutable-path';
 import { clientErrorAnswers } from './http/client-error';
 import { answerHalfClosedClients } from './http/half-closed-clients';
 import { requestTimeouts } from './http/request-timeouts';
+import { installPipeliningBound } from './http/pipelining';
 import { FRAMING_HTTP_OPTIONS, installRequestFraming } from './http/request-framing';
 import { SECURITY_HEADERS } from './http/security-headers';
 import { CORRELATION_HEADER, correlationIdOf } from './http/request-context';
@@ -66,6 +67,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     done();
   });
   installRequestFraming(fastify, BODY_LIMIT);
+  installPipeliningBound(fastify);
   const graceMs = config.SHUTDOWN_GRACE_MS;
   fastify.server.on('connection', parserRefusals.connection);
   installClosingAnswer(fastify, { ...(graceMs > 0 ? { grace: () => new Promise<void>((resolve) => setTimeout(resolve, graceMs)) } : {}), dropArriving: () => parserRefusals.dropArriving(fastify.server) });
@@ -80,7 +82,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     app,
     new DocumentBuilder()
       .setTitle('Jiangxi continuing-education hours (赣人社规〔2023〕2号)')
-      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one that does not arrive whole in time (REQUEST_TIMEOUT_MS, 60 s by default; its headers within 60 s at most) is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written). Every GET also answers HEAD: the same status and headers, no body. Any endpoint may answer 500 INTERNAL (in the error format; a defect, or a stored event altered outside the store: npm run verify-chain names it), logged with the request\'s reqId. Any path may answer 404 NOT_FOUND (no such route; 401 UNAUTHENTICATED first without a valid token), 405 METHOD_NOT_ALLOWED (a path served with other methods, named in Allow, token or not) and 413 PAYLOAD_TOO_LARGE (a body over 64 KiB, whatever the method). Every request may carry X-Correlation-Id (1–128 characters of [A-Za-z0-9_.:-]; anything else is replaced by a new UUID): every answer carries it back in X-Correlation-Id, each event the request writes records it as its correlation id (as does an institution-wide flag job and the flags it writes), and the server logs it as the request\'s reqId.')
+      .setDescription('Event-sourced workflow backend: declarations, verification, final review, fraud flags, statements and reports. Any endpoint may answer 503 SERVICE_UNAVAILABLE (in the error format, connection closed) while the server shuts down: nothing of that request was written, so it can be sent again. A request pipelined behind 8 unanswered ones on its connection is 503 SERVICE_UNAVAILABLE too (after their answers, the connection closed, nothing of it run). A request whose line and headers exceed 16 KiB is 431 HEADERS_TOO_LARGE, one that is not valid HTTP/1.1 is 400 MALFORMED_REQUEST, one that does not arrive whole in time (REQUEST_TIMEOUT_MS, 60 s by default; its headers within 60 s at most) is 408 REQUEST_TIMEOUT, an Expect header other than 100-continue is 417 EXPECTATION_FAILED (in the error format, the connection closed, nothing of that request run or written). Every GET also answers HEAD: the same status and headers, no body. Any endpoint may answer 500 INTERNAL (in the error format; a defect, or a stored event altered outside the store: npm run verify-chain names it), logged with the request\'s reqId. Any path may answer 404 NOT_FOUND (no such route; 401 UNAUTHENTICATED first without a valid token), 405 METHOD_NOT_ALLOWED (a path served with other methods, named in Allow, token or not) and 413 PAYLOAD_TOO_LARGE (a body over 64 KiB, whatever the method). Every request may carry X-Correlation-Id (1–128 characters of [A-Za-z0-9_.:-]; anything else is replaced by a new UUID): every answer carries it back in X-Correlation-Id, each event the request writes records it as its correlation id (as does an institution-wide flag job and the flags it writes), and the server logs it as the request\'s reqId.')
       .setVersion('1')
       // The request and answer schemas are JSON Schema 2020-12 (zod's toJSONSchema: type lists,
       // const, propertyNames, type null): OpenAPI 3.1's dialect, not 3.0's.
