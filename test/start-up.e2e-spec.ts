@@ -108,7 +108,7 @@ it('the API stops with DATA_DIR named, at once, when that folder cannot be made 
 
 it('the API stops with DATA_DIR and the file named when SQLite cannot open a store file (a folder stands in its place)', () => {
   mkdirSync(join(dataDir, 'events.sqlite'));
-  const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: 's'.repeat(40) }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EVENT_STORE: 'sqlite', REDIS_URL: '', DATABASE_URL: '', AUTH_JWT_SECRET: 'start-up-test-secret-0123456789-abcdefgh' }, encoding: 'utf8' });
   expect([run.status, run.stderr]).toEqual([1, expect.stringContaining(`start-up failed: DATA_DIR: ${join(dataDir, 'events.sqlite')}: unable to open database file`)]);
 });
 
@@ -123,7 +123,7 @@ it('the API stops with DATA_DIR named when that folder cannot be made (a file st
 });
 
 it('the API refuses to start on read models of other events than its store holds (ahead of it; or as far on, with other events), naming the remedy; once they are removed it projects them anew', async () => {
-  const secret = 's'.repeat(40);
+  const secret = 'start-up-test-secret-0123456789-abcdefgh';
   const authority = await tokenSigner(secret, 'start-up')({ role: 'authority', region: '360000' });
   const putUnits = async (dir: string, unitIds: string[]) => {
     const server = await startServer({ DATA_DIR: dir, AUTH_JWT_SECRET: secret });
@@ -298,7 +298,7 @@ it('the embedded default prints its development secret, keeps it across restarts
 }, 60_000);
 
 it('logs, as JSON lines, what it runs on once it listens (kinds and names, never a URL), that it shuts down, and that its stores closed — and none of Nest\'s per-route start-up lines at info', async () => {
-  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 'start-up-test-secret-0123456789-abcdefgh', LOG_LEVEL: 'info' });
   server.child.kill('SIGTERM');
   await server.exited;
   const lines = server.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -309,7 +309,7 @@ it('logs, as JSON lines, what it runs on once it listens (kinds and names, never
 }, 60_000);
 
 it('logs one JSON line per request: the route pattern (never the URL, which holds person ids), the status and, for a failure, its error code (and for a refused token, why)', async () => {
-  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 'start-up-test-secret-0123456789-abcdefgh', LOG_LEVEL: 'info' });
   try {
     expect((await fetch(`${server.baseUrl}/api/persons/person-secret-9/years/2024`)).status).toBe(401);
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
@@ -333,7 +333,7 @@ it('logs one JSON line per request: the route pattern (never the URL, which hold
 }, 60_000);
 
 it('logs a JSON line when a job starts and when it completes: its id, name, attempt, duration and counts (the sweep run at start-up)', async () => {
-  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: 'start-up-test-secret-0123456789-abcdefgh', LOG_LEVEL: 'info' });
   try {
     await server.printed('"msg":"job completed"');
     const lines = server.output().split('\n').filter((line) => line.includes('"context":"jobs"')).map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -47,11 +47,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   return { ...parsed.data, jwtSecret: secret ?? randomBytes(32).toString('base64url'), devSecret: secret === undefined };
 }
 
+/** A secret of fewer different characters is warned about (a random one of 32 bytes, even in hex, holds about 16). */
+const MIN_DISTINCT_SECRET_CHARACTERS = 8;
+
 /** Start-up warnings about a configuration that works but should not be used as is (never the values). */
 export function configWarnings(config: AppConfig): string[] {
   const warnings: string[] = [];
   if (!config.devSecret && Buffer.byteLength(config.jwtSecret) < RECOMMENDED_SECRET_BYTES) {
     warnings.push(`AUTH_JWT_SECRET is shorter than ${RECOMMENDED_SECRET_BYTES} bytes (RFC 7518 §3.2 asks for 256 bits): tokens signed with it are easier to forge; use a long random secret`);
+  } else if (!config.devSecret && new Set(config.jwtSecret).size < MIN_DISTINCT_SECRET_CHARACTERS) {
+    // Long but hardly secret (36 spaces, a repeated letter): as easy to guess as a short one.
+    warnings.push(`AUTH_JWT_SECRET holds fewer than ${MIN_DISTINCT_SECRET_CHARACTERS} different characters: tokens signed with it are easy to forge; use a long random secret`);
   }
   return warnings;
 }

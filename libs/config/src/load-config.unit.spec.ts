@@ -33,8 +33,19 @@ describe('configuration (API.md, Running)', () => {
     const warnings = configWarnings(c);
     expect(warnings).toEqual([expect.stringContaining('AUTH_JWT_SECRET is shorter than 32 bytes')]);
     expect(warnings.join()).not.toContain('test-secret');
-    expect(configWarnings(loadConfig({ AUTH_JWT_SECRET: 's'.repeat(32) }))).toEqual([]);
+    expect(configWarnings(loadConfig({ AUTH_JWT_SECRET: 'abcdefgh'.repeat(4) }))).toEqual([]);
     expect(configWarnings(loadConfig({}))).toEqual([]);
+  });
+
+  it('a long secret of few different characters (36 spaces, one letter repeated) is accepted and warned about too, without its value: it is as easy to guess', () => {
+    for (const secret of [' '.repeat(36), 's'.repeat(40), 'abababab'.repeat(8), 'abcdefg'.repeat(6)]) {
+      const warnings = configWarnings(loadConfig({ AUTH_JWT_SECRET: secret, NODE_ENV: 'production' }));
+      expect(warnings).toEqual([expect.stringContaining('AUTH_JWT_SECRET holds fewer than 8 different characters')]);
+      expect(warnings.join()).not.toContain(secret.slice(0, 4));
+    }
+    // A random secret of 32 bytes, as hex or base64url, is not.
+    expect(configWarnings(loadConfig({ AUTH_JWT_SECRET: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }))).toEqual([]);
+    expect(configWarnings(loadConfig({ AUTH_JWT_SECRET: 'n4bQgYhMLWWxHMSZ4Hj3G4KLWGymLCSYBmzlVy4hQ0E' }))).toEqual([]);
   });
 
   it.each([
