@@ -147,13 +147,16 @@ const upTo = (max: number) =>
     .meta({ maxLength: max });
 /**
  * Characters no free text here may hold: C0 and C1 controls (NUL, ESC sequences that repaint a
- * terminal, DEL) and the bidirectional overrides and isolates, which make a title or a reason read
- * differently on screen from what is stored ("Trojan Source"). Multi-line text keeps tab and line
- * breaks.
+ * terminal, DEL), the bidirectional overrides and isolates, which make a title or a reason read
+ * differently on screen from what is stored ("Trojan Source"), the tag characters (U+E0000–E007F),
+ * which carry ASCII text that no screen shows, a byte-order mark inside the text (U+FEFF), and the
+ * noncharacters (U+FDD0–FDEF, U+FFFE, U+FFFF), which no text exchanged is meant to hold.
+ * Multi-line text keeps tab and line breaks.
  */
-const CONTROL_IN_LINE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
-const NO_CONTROLS = 'must not hold control characters or bidirectional overrides';
+const HIDDEN = '\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFDD0-\\uFDEF\\uFFFE\\uFFFF\\u{E0000}-\\u{E007F}';
+const CONTROL_IN_LINE = new RegExp(`[\\p{Cc}\\u2028\\u2029${HIDDEN}]`, 'u');
+const CONTROL_IN_TEXT = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${HIDDEN}]`, 'u');
+const NO_CONTROLS = 'must not hold control characters, bidirectional overrides or hidden characters';
 /** Whether one-line text holds what CONTROL_IN_LINE names (a token's sub, recorded as the actor). */
 export const hasLineControls = (s: string): boolean => CONTROL_IN_LINE.test(s);
 /**

@@ -29,6 +29,10 @@ describe('free text holds what it shows: no controls, no bidirectional overrides
     ['a C1 control', 'a\u0085b'],
     ['a right-to-left override', 'invoice \u202eFDP.exe'],
     ['a bidirectional isolate', 'a\u2066b\u2069'],
+    ['tag characters, ASCII no screen shows', 'Course\u{E0069}\u{E0067}\u{E006E}'],
+    ['a byte-order mark inside', 'a\uFEFFb'],
+    ['a noncharacter', 'a\uFFFFb'],
+    ['an Arabic-block noncharacter', 'a\uFDD0b'],
   ])('a title, a reason, a note refuse %s', (_what, v) => {
     expect([ok(line(200), v), ok(text(500), v), ok(reasonText, v), ok(optionalReason, v)]).toEqual([false, false, false, false]);
   });
@@ -37,6 +41,8 @@ describe('free text holds what it shows: no controls, no bidirectional overrides
     expect(ok(line(200), 'a\nb')).toBe(false);
     expect([ok(line(200), 'a\u2028b'), ok(line(200), 'a\u2029b')]).toEqual([false, false]);
     expect(ok(line(200), '👩🏻‍💻 培训 🇨🇳')).toBe(true);
+    // Marks that only steer the direction of neutral characters stay (Arabic and Hebrew text needs them).
+    expect([ok(line(200), 'a\u200Eb'), ok(line(200), '\u05E9\u05DC\u05D5\u05DD\u200F 1')]).toEqual([true, true]);
     expect(ok(line(200), 'a\tb')).toBe(false);
     expect([ok(text(500), 'first\nsecond'), ok(reasonText, 'first\r\nsecond\tthird')]).toEqual([true, true]);
   });
