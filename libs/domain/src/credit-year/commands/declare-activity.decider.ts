@@ -65,7 +65,11 @@ function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState |
   const today = chinaDate(ctx.now);
   if (makeUp) {
     const until = makeUpEnd(cmd.year, state);
-    if (isPast(until, today)) throw conflict('YEAR_CLOSED', `the make-up period of ${cmd.year} ended on ${until}`, '13');
+    // Neither the period's end nor whether the year is short is named: an institution registers
+    // for people whose year it may not read, and an end later than the default says that a
+    // legitimate reason (injury, illness, pregnancy) was recorded. The statement shows both to
+    // those who may read it.
+    if (isPast(until, today)) throw conflict('YEAR_CLOSED', `declarations for ${cmd.year} are closed and its make-up period, if it has one, is over`, '13');
     return;
   }
   const closes = closingDate(cmd.year, ctx.yearClosesOn);
@@ -74,12 +78,12 @@ function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState |
 }
 
 /** The dates a rule refuses given the stored year (422): outside the year and its make-up period, or in the future. */
-function refuseDates(cmd: DeclareActivityCommand, state: CreditYearState | null, short: boolean, makeUp: boolean, ctx: DecideContext): void {
+function refuseDates(cmd: DeclareActivityCommand, makeUp: boolean, ctx: DecideContext): void {
   const done = cmd.activity.completedOn;
   if (yearOf(done) < cmd.year) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is before ${cmd.year}`, '11');
   if (yearOf(done) > cmd.year && !makeUp) {
-    if (short) throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after the make-up period (ends ${makeUpEnd(cmd.year, state)})`, '13');
-    throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after ${cmd.year}, which is not short, so it has no make-up period`, '13');
+    // One message whether the year is short or not, naming no period end (see refuseByYearState).
+    throw unprocessable('OUTSIDE_YEAR', `completedOn ${done} is after ${cmd.year} and outside any make-up period of it`, '13');
   }
   const today = chinaDate(ctx.now);
   if (done > today) throw unprocessable('COMPLETED_IN_FUTURE', `completedOn ${done} is later than today (${today})`, '11');
@@ -153,7 +157,7 @@ export function decideDeclareActivity(
   // (An activity after a year that is not short, or after its period, is refused below: no content to compare.)
   const countedIn = afterYear === makeUp ? yearCountingContent(cmd.year, { makeUp, completedOn: a.completedOn }, content, neighbours, chinaDate(ctx.now)) : null;
   if (countedIn !== null) throw contentAlreadyCounted(content, countedIn);
-  refuseDates(cmd, state, short, makeUp, ctx);
+  refuseDates(cmd, makeUp, ctx);
   const registered = ctx.actor.role !== 'professional';
   const events: CreditYearEvent[] = [];
   if (state === null) events.push({ type: 'PersonYearOpened', data: { personId: cmd.personId, year: cmd.year, unitId: cmd.unitId, field } });

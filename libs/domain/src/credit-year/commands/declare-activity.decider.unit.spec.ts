@@ -1,4 +1,5 @@
 import { actors, ctx, declared, given, opened, registered, UNIT, fold } from '../../testing/decider-spec';
+import { DomainError } from '../../shared/domain-error';
 import type { CreditYearState } from '../credit-year.state';
 import { contentYearsOfStored, type NeighbourYears } from './content-across-years';
 import { decideDeclareActivity, MAX_ACTIVITIES_PER_YEAR, neighbourYearsOf, type DeclareActivityCommand } from './declare-activity.decider';
@@ -144,10 +145,24 @@ describe('DeclareActivity', () => {
       given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-02' }), s, UNIT, none, ctx(actors.pro, '2026-01-05T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
       given([opened()]).when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-02' }), s, UNIT, none, ctx(actors.pro, '2025-06-01T00:00:00.000Z'))).thenRefuses('YEAR_CLOSED', 'conflict');
     });
-    it('before the year closes, its date refuses it (OUTSIDE_YEAR, 422, naming the period\'s end)', () => {
-      given([opened()])
-        .when((s) => decideDeclareActivity(cmd({ completedOn: '2026-01-02' }), s, UNIT, none, ctx(actors.pro, '2025-02-01T00:00:00.000Z')))
-        .thenRefuses('OUTSIDE_YEAR', 'unprocessable', /after the make-up period \(ends 2025-12-31\)/);
+    it('before the year closes, its date refuses it (OUTSIDE_YEAR, 422), in the words it has for a year that is not short, naming no period end: an institution registers for years it may not read', () => {
+      const refusal = (events: Parameters<typeof given>[0], completedOn: string) => {
+        try {
+          decideDeclareActivity(cmd({ completedOn }), fold(events), UNIT, none, ctx(actors.pro, '2025-02-01T00:00:00.000Z'));
+        } catch (error: unknown) {
+          return [(error as DomainError).code, (error as DomainError).message];
+        }
+        return null;
+      };
+      const full = [opened(), registered('pub', { hours: 30, measure: { hours: 30 } }), registered('pro', { subject: 'professional', hours: 60, measure: { hours: 60 } })];
+      expect(refusal([opened()], '2026-01-02')).toEqual(['OUTSIDE_YEAR', 'completedOn 2026-01-02 is after 2024 and outside any make-up period of it']);
+      expect(refusal(full, '2026-01-02')).toEqual(refusal([opened()], '2026-01-02'));
+    });
+    it('once its period, extended by a reason, is over, the refusal does not name its end (an end past the default says a reason was recorded)', () => {
+      const extended = [opened(), { type: 'MakeUpGranted' as const, data: { reason: 'illness' as const, note: null, until: '2026-06-30' } }];
+      given(extended)
+        .when((s) => decideDeclareActivity(cmd({ completedOn: '2026-06-30' }), s, UNIT, none, ctx(actors.pro, '2026-07-01T00:00:00.000Z')))
+        .thenRefuses('YEAR_CLOSED', 'conflict', /^declarations for 2024 are closed and its make-up period, if it has one, is over$/);
     });
   });
 
