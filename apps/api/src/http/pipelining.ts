@@ -19,13 +19,18 @@ export const PIPELINE_DEPTH = 8;
 
 export function installPipeliningBound(fastify: FastifyInstance, depth = PIPELINE_DEPTH): void {
   const unanswered = new WeakMap<Socket, number>();
+  // A connection refused once stays refused: a request read after the refusal (its answer queued
+  // behind the 503, whose connection: close drops it) must not run, even once answers before
+  // the refusal were taken and the count fell below the bound.
+  const refused = new WeakSet<Socket>();
   fastify.addHook('onRequest', async (request, reply) => {
     const socket = request.raw.socket;
     const held = (unanswered.get(socket) ?? 0) + 1;
     unanswered.set(socket, held);
     // 'close': the answer was handed over whole, or the connection ended before it was.
     reply.raw.once('close', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
-    if (held <= depth) return undefined;
+    if (held <= depth && !refused.has(socket)) return undefined;
+    refused.add(socket);
     answeredCodes.set(request, 'SERVICE_UNAVAILABLE'); // for the request log line, as every error's
     reply.code(503).header('connection', 'close');
     reply.send({ error: { code: 'SERVICE_UNAVAILABLE', message: `more than ${depth} requests pipelined on one connection without their answers taken; send the rest once those are read, or on other connections` } });
