@@ -63,17 +63,19 @@ function isShort(state: CreditYearState | null, ctx: DecideContext): boolean {
  */
 function refuseByYearState(cmd: DeclareActivityCommand, state: CreditYearState | null, makeUp: boolean, ctx: DecideContext): void {
   const today = chinaDate(ctx.now);
+  // An activity completed after the year, refused because the year closed, is refused in the same
+  // words whether it was make-up whose period is over or no make-up at all: neither the period's
+  // end nor whether the year is short is told. An institution registers for people whose year it
+  // may not read, and an end later than the default says that a legitimate reason (injury,
+  // illness, pregnancy) was recorded; the statement shows both to those who may read it. (A
+  // make-up declaration taken while its period runs tells the year is short: that is the rule.)
+  const afterYearClosed = () => conflict('YEAR_CLOSED', `declarations for ${cmd.year} are closed and its make-up period, if it has one, is over`, '13');
   if (makeUp) {
-    const until = makeUpEnd(cmd.year, state);
-    // Neither the period's end nor whether the year is short is named: an institution registers
-    // for people whose year it may not read, and an end later than the default says that a
-    // legitimate reason (injury, illness, pregnancy) was recorded. The statement shows both to
-    // those who may read it.
-    if (isPast(until, today)) throw conflict('YEAR_CLOSED', `declarations for ${cmd.year} are closed and its make-up period, if it has one, is over`, '13');
+    if (isPast(makeUpEnd(cmd.year, state), today)) throw afterYearClosed();
     return;
   }
   const closes = closingDate(cmd.year, ctx.yearClosesOn);
-  if (isPast(closes, today)) throw conflict('YEAR_CLOSED', `declarations for ${cmd.year} closed on ${closes}`, '11');
+  if (isPast(closes, today)) throw yearOf(cmd.activity.completedOn) > cmd.year ? afterYearClosed() : conflict('YEAR_CLOSED', `declarations for ${cmd.year} closed on ${closes}`, '11');
   if (state?.finalizedOnce) throw conflict('YEAR_FINALIZED', 'this year was finalised; only make-up activities are taken', '12');
 }
 

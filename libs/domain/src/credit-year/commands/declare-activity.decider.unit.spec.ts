@@ -158,6 +158,22 @@ describe('DeclareActivity', () => {
       expect(refusal([opened()], '2026-01-02')).toEqual(['OUTSIDE_YEAR', 'completedOn 2026-01-02 is after 2024 and outside any make-up period of it']);
       expect(refusal(full, '2026-01-02')).toEqual(refusal([opened()], '2026-01-02'));
     });
+    it('once the year closed, an activity after it is refused in the same words whether the year is short or not, its period extended or not, over or never begun', () => {
+      const refusal = (events: Parameters<typeof given>[0], completedOn: string) => {
+        try {
+          decideDeclareActivity(cmd({ completedOn }), fold(events), UNIT, none, ctx(actors.pro, '2026-07-01T00:00:00.000Z'));
+        } catch (error: unknown) {
+          return [(error as DomainError).code, (error as DomainError).message, (error as DomainError).article];
+        }
+        return null;
+      };
+      const extended = [opened(), { type: 'MakeUpGranted' as const, data: { reason: 'illness' as const, note: null, until: '2026-06-30' } }];
+      const full = [opened(), registered('pub', { hours: 30, measure: { hours: 30 } }), registered('pro', { subject: 'professional', hours: 60, measure: { hours: 60 } })];
+      const answers = [refusal(extended, '2026-03-01'), refusal([opened()], '2026-03-01'), refusal(full, '2026-03-01'), refusal(extended, '2025-06-01'), refusal(full, '2025-06-01')];
+      expect(answers).toEqual(Array(5).fill(['YEAR_CLOSED', 'declarations for 2024 are closed and its make-up period, if it has one, is over', '13']));
+      // An activity within the year, once it closed, is told when it closed (nothing about make-up).
+      expect(refusal(full, '2024-06-01')).toEqual(['YEAR_CLOSED', 'declarations for 2024 closed on 2025-03-31', '11']);
+    });
     it('once its period, extended by a reason, is over, the refusal does not name its end (an end past the default says a reason was recorded)', () => {
       const extended = [opened(), { type: 'MakeUpGranted' as const, data: { reason: 'illness' as const, note: null, until: '2026-06-30' } }];
       given(extended)
