@@ -149,13 +149,24 @@ const upTo = (max: number) =>
  * Characters no free text here may hold: C0 and C1 controls (NUL, ESC sequences that repaint a
  * terminal, DEL), the bidirectional overrides and isolates, which make a title or a reason read
  * differently on screen from what is stored ("Trojan Source"), the tag characters (U+E0000–E007F),
- * which carry ASCII text that no screen shows, a byte-order mark inside the text (U+FEFF), and the
- * noncharacters (U+FDD0–FDEF, U+FFFE, U+FFFF), which no text exchanged is meant to hold.
- * Multi-line text keeps tab and line breaks.
+ * which carry ASCII text that no screen shows, a byte-order mark anywhere in the text (U+FEFF),
+ * and the noncharacters (U+FDD0–FDEF and the last two code points of every plane), which no text
+ * exchanged is meant to hold. Tag characters are taken only as the emoji flags of a subdivision
+ * (England, Scotland, Wales: U+1F3F4, tag letters and digits, U+E007F). Multi-line text keeps tab
+ * and line breaks.
  */
-const HIDDEN = '\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFDD0-\\uFDEF\\uFFFE\\uFFFF\\u{E0000}-\\u{E007F}';
-const CONTROL_IN_LINE = new RegExp(`[\\p{Cc}\\u2028\\u2029${HIDDEN}]`, 'u');
-const CONTROL_IN_TEXT = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${HIDDEN}]`, 'u');
+const NONCHARACTERS = Array.from({ length: 17 }, (_, plane) => {
+  const last = (plane << 16) | 0xfffe;
+  return `\\u{${last.toString(16)}}-\\u{${(last + 1).toString(16)}}`;
+}).join('');
+const HIDDEN = `\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFDD0-\\uFDEF${NONCHARACTERS}\\u{E0000}-\\u{E007F}`;
+const CONTROL_IN_LINE_RE = new RegExp(`[\\p{Cc}\\u2028\\u2029${HIDDEN}]`, 'u');
+const CONTROL_IN_TEXT_RE = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${HIDDEN}]`, 'u');
+/** A subdivision flag (U+1F3F4, 1–6 tag letters or digits, cancel tag): its tags are part of an emoji. */
+const SUBDIVISION_FLAG = /\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,6}\u{E007F}/gu;
+const withoutFlags = (s: string): string => (s.includes('\u{1F3F4}') ? s.replace(SUBDIVISION_FLAG, '\u{1F3F4}') : s);
+const CONTROL_IN_LINE = { test: (s: string): boolean => CONTROL_IN_LINE_RE.test(withoutFlags(s)) };
+const CONTROL_IN_TEXT = { test: (s: string): boolean => CONTROL_IN_TEXT_RE.test(withoutFlags(s)) };
 const NO_CONTROLS = 'must not hold control characters, bidirectional overrides or hidden characters';
 /** Whether one-line text holds what CONTROL_IN_LINE names (a token's sub, recorded as the actor). */
 export const hasLineControls = (s: string): boolean => CONTROL_IN_LINE.test(s);

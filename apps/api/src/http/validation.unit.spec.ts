@@ -33,6 +33,9 @@ describe('free text holds what it shows: no controls, no bidirectional overrides
     ['a byte-order mark inside', 'a\uFEFFb'],
     ['a noncharacter', 'a\uFFFFb'],
     ['an Arabic-block noncharacter', 'a\uFDD0b'],
+    ['a noncharacter of another plane', 'a\u{1FFFF}b'],
+    ['a byte-order mark in front', '\uFEFFCourse'],
+    ['tag characters after a flag that is not theirs', '\u{1F3F4}\u{E0067}\u{E0062}x\u{E007F}'],
   ])('a title, a reason, a note refuse %s', (_what, v) => {
     expect([ok(line(200), v), ok(text(500), v), ok(reasonText, v), ok(optionalReason, v)]).toEqual([false, false, false, false]);
   });
@@ -41,6 +44,10 @@ describe('free text holds what it shows: no controls, no bidirectional overrides
     expect(ok(line(200), 'a\nb')).toBe(false);
     expect([ok(line(200), 'a\u2028b'), ok(line(200), 'a\u2029b')]).toEqual([false, false]);
     expect(ok(line(200), '👩🏻‍💻 培训 🇨🇳')).toBe(true);
+    // The flags of England and Scotland are a black flag, tag letters and a cancel tag: emoji, not hidden text.
+    const england = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}';
+    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    expect([ok(line(200), `${england} 培训 ${scotland}`), ok(text(500), `a\n${england}`), ok(reasonText, england)]).toEqual([true, true, true]);
     // Marks that only steer the direction of neutral characters stay (Arabic and Hebrew text needs them).
     expect([ok(line(200), 'a\u200Eb'), ok(line(200), '\u05E9\u05DC\u05D5\u05DD\u200F 1')]).toEqual([true, true]);
     expect(ok(line(200), 'a\tb')).toBe(false);
