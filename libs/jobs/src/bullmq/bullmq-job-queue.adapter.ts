@@ -362,6 +362,10 @@ export class BullMqJobQueue implements JobQueue {
       // it (for a job it then holds back, say), this one slept out BullMQ's default 5 s while a job
       // it could run was due. (A worker that knows of a delayed job blocks until that one is due.)
       drainDelay: IDLE_LOOK_AGAIN_SECONDS,
+      // How long the worker waits before it asks again for its next job, or to move a job it ran,
+      // after Redis refused or failed the call: BullMQ's 15 s would hold jobs that long after an
+      // outage its connections came back from within a second (queueConnection).
+      runRetryDelay: RUN_RETRY_DELAY_MS,
       lockDuration: this.lockDurationMs,
       stalledInterval: this.stalledIntervalMs,
       maxStalledCount: this.maxStalledCount,
@@ -603,6 +607,9 @@ function requireToken(token: string | undefined): string {
 
 /** Jobs held back that a worker remembers (its oldest forgotten first: they come back on their own). */
 const HELD_HERE_KEPT = 10_000;
+
+/** BullMQ's runRetryDelay: the wait before a worker's failed call to Redis is made again. */
+const RUN_RETRY_DELAY_MS = 1000;
 
 /** BullMQ's drainDelay, in seconds: how long an idle worker that knows of no delayed job waits before it looks at the queue again. */
 const IDLE_LOOK_AGAIN_SECONDS = 1;

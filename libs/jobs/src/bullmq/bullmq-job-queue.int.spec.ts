@@ -500,8 +500,10 @@ describe('BullMqJobQueue reconnecting while Redis is away', () => {
       queue.registerProcessor('noop', async () => 'done');
       await bull.waitUntilReady();
       const queueClient = (await bull.getBackend().client) as unknown as Redis;
-      const worker = (queue as unknown as { worker: { getBackend(): { connection: { client: Promise<unknown> } } } }).worker;
+      const worker = (queue as unknown as { worker: { opts: { runRetryDelay?: number }; getBackend(): { connection: { client: Promise<unknown> } } } }).worker;
       const workerClient = (await worker.getBackend().connection.client) as Redis;
+      // Nor does the worker wait BullMQ's 15 s before asking again after a call Redis failed.
+      expect(worker.opts.runRetryDelay).toBeLessThanOrEqual(1000);
       const delays = { queue: [] as number[], worker: [] as number[] };
       queueClient.on('reconnecting', (ms: number) => delays.queue.push(ms));
       workerClient.on('reconnecting', (ms: number) => delays.worker.push(ms));
