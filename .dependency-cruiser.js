@@ -1,6 +1,7 @@
 /**
  * Arrows point inwards only (ARCHITECTURE.md): rules ← domain ← event-store, projections, jobs
- * ← application ← platform ← apps; postgres (shared PostgreSQL helpers) ← event-store, projections;
+ * ← application ← platform ← apps; rules ← config (RULE_SETS_FILE is read with the configuration);
+ * postgres (shared PostgreSQL helpers) ← event-store, projections;
  * sqlite (opening an embedded SQLite file) ← event-store, projections, jobs.
  * The build refuses the reverse.
  */
@@ -34,7 +35,7 @@ module.exports = {
     only('sqlite', []),
     only('event-store', ['postgres', 'sqlite']),
     only('jobs', ['sqlite']),
-    only('config', []),
+    only('config', ['rules']),
     only('projections', ['rules', 'domain', 'event-store', 'postgres', 'sqlite']),
     only('application', ['rules', 'domain', 'event-store', 'jobs']),
     only('platform', ['rules', 'domain', 'event-store', 'jobs', 'projections', 'config', 'application']),

@@ -5,6 +5,7 @@
 // The client's own parser (its package exports no other way to check a string without a client).
 import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { existsSync } from 'node:fs';
+import type { RuleSetRegistry } from '@jx/rules';
 import { z } from 'zod';
 
 const monthDay = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -148,6 +149,8 @@ export const envSchema = z.object({
     // its body a byte at a time would otherwise hold its connection for ever (Fastify's default).
     REQUEST_TIMEOUT_MS: wholeNumber(300_000, 'must be a whole number of milliseconds from 1000 to 300000').refine((n) => n >= 1000, 'must be a whole number of milliseconds from 1000 to 300000').default(60_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Art. 15: rule sets loaded beside jx-2023-trial and the (field, year) mapping (rule-sets-file.ts).
+    RULE_SETS_FILE: z.string().min(1).optional(),
 });
 
 export const configSchema = envSchema.superRefine((c, ctx) => {
@@ -179,4 +182,6 @@ export type AppConfig = z.infer<typeof configSchema> & {
   /** The HS256 secret in force, and whether it is the development one printed at start-up. */
   jwtSecret: string;
   devSecret: boolean;
+  /** The rule sets in force: jx-2023-trial, and RULE_SETS_FILE's where it is set. */
+  ruleSets: RuleSetRegistry;
 };

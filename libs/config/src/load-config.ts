@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { configSchema, envSchema, RECOMMENDED_SECRET_BYTES, type AppConfig } from './config.schema';
+import { loadRuleSets } from './rule-sets-file';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -42,9 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       if (input[name] === undefined) problems.push(`${name} is required by the worker alone (the ${what} it shares with APIs started with RUN_WORKER=false); on the embedded default, npm start runs the worker's processors in the API`);
     }
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const rules = loadRuleSets(input.RULE_SETS_FILE);
+  if ('problems' in rules) problems.push(...rules.problems);
+  if (!parsed.success || 'problems' in rules || problems.length > 0) throw new ConfigError(problems);
   const secret = parsed.data.AUTH_JWT_SECRET;
-  return { ...parsed.data, jwtSecret: secret ?? randomBytes(32).toString('base64url'), devSecret: secret === undefined };
+  return { ...parsed.data, jwtSecret: secret ?? randomBytes(32).toString('base64url'), devSecret: secret === undefined, ruleSets: rules.registry };
 }
 
 /** A secret of fewer different characters is warned about (a random one of 32 bytes, even in hex, holds about 16). */

@@ -8,7 +8,7 @@ import type { AppConfig } from '@jx/config';
 import { EVENT_STORE } from '@jx/event-store';
 import { BullMqJobsModule, InProcessJobQueue, JOB_QUEUE } from '@jx/jobs';
 import { READ_MODEL_STORE } from '@jx/projections';
-import { defaultRegistry, type RuleSetRegistry } from '@jx/rules';
+import type { RuleSetRegistry } from '@jx/rules';
 import { DependencyHealth, HEALTH_CHECKS } from './health-checks';
 import { describeError } from './redact';
 import { logRepeatedFailures } from './repeated-failures';
@@ -42,7 +42,7 @@ export class InfrastructureModule {
       { provide: READ_MODEL_STORE, useFactory: () => openReadModelStore(config) },
       { provide: HEALTH_CHECKS, inject: [DependencyHealth], useFactory: (health: DependencyHealth) => health.checks() },
       { provide: CLOCK, useValue: overrides.clock ?? systemClock },
-      { provide: RULE_SETS, useValue: overrides.rules ?? defaultRegistry() },
+      { provide: RULE_SETS, useValue: overrides.rules ?? config.ruleSets },
       { provide: WORKFLOW_SETTINGS, useValue: settings },
       { provide: JOBS_FAILURE_LOG, useValue: logJobsError },
     ];

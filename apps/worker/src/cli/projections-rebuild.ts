@@ -5,7 +5,6 @@
  * copy in use as it was; run it again to rebuild.
  */
 import { DamagedStreamError, Projector, ProjectionRunner, ReadModelsRebuildingError } from '@jx/projections';
-import { defaultRegistry } from '@jx/rules';
 import { fail, openStores, takeNoArguments } from './open-stores';
 
 const USAGE = `usage: npm run projections:rebuild   (in the Docker image: node dist/apps/worker/src/cli/projections-rebuild.js)
@@ -15,9 +14,9 @@ const USAGE = `usage: npm run projections:rebuild   (in the Docker image: node d
 
 async function main(): Promise<void> {
   takeNoArguments(USAGE);
-  const { events, readModels } = await openStores();
+  const { config, events, readModels } = await openStores();
   const models = await readModels();
-  const runner = new ProjectionRunner(events, models, new Projector(events, models, defaultRegistry()));
+  const runner = new ProjectionRunner(events, models, new Projector(events, models, config.ruleSets));
   const { rebuildingSince } = await models.rebuildState();
   if (rebuildingSince !== null) process.stdout.write(`a rebuild begun at ${rebuildingSince} has not ended (interrupted, or still running elsewhere): this one takes over, and that one stops\n`);
   let lastPrinted = -1;
