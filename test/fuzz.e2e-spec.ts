@@ -370,6 +370,7 @@ const routes: Route[] = [
   { name: 'Unit inbox', method: 'GET', template: '/api/units/:unitId/pending', actor: 'unit u1', valid: () => ({ unitId: 'u1' }) },
   { name: 'Institution flag', method: 'POST', template: '/api/institutions/:institutionId/fraud-flags', actor: '人社 360000', valid: () => ({ institutionId: 'inst-none' }), body: () => ({ year: 2024, reason: 'x' }) },
   { name: 'Job', method: 'GET', template: '/api/jobs/:jobId', actor: '人社 360000', valid: () => ({ jobId }) },
+  { name: 'Rule set', method: 'GET', template: '/api/rule-sets/:ruleSetId', actor: '人社 360000', valid: () => ({ ruleSetId: 'jx-2023-trial' }) },
 ];
 
 const paramsOf = (template: string) => [...template.matchAll(/:(\w+)/g)].map((m) => m[1]!);

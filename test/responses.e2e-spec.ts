@@ -57,6 +57,8 @@ it('every operation answers what its documented schema says', async () => {
   await answer(responses.complianceReport, 200, 'GET', '/api/reports/compliance?year=2024&unitId=u1', { token: w.regulator });
   const job = (await answer(responses.jobAccepted, 202, 'POST', '/api/institutions/inst1/fraud-flags', { token: w.hr, body: { year: 2024, reason: 'forged registers' } })) as { jobId: string };
   await answer(responses.job, 200, 'GET', `/api/jobs/${encodeURIComponent(job.jobId)}`, { token: w.regulator });
+  await answer(responses.ruleSets, 200, 'GET', '/api/rule-sets', { token: w.pro });
+  await answer(responses.ruleSet, 200, 'GET', '/api/rule-sets/jx-2023-trial', { token: w.institution });
   await answer(responses.health, 200, 'GET', '/api/health');
 });
 

@@ -77,6 +77,52 @@ it('Art. 15: history replays under the rules of its day — asOf / revision use 
   }
 });
 
+it('GET /api/rule-sets: any role sees the rule sets loaded and the (field, year) mapping; no token is 401', async () => {
+  const industryAuthority = await t.token({ role: 'authority', region: '360100', industry: 'health' });
+  for (const token of [w.pro, w.institution, w.unit, w.hr, industryAuthority, w.regulator]) {
+    const res = await t.call('GET', '/api/rule-sets', { token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      ruleSets: [
+        { id: 'jx-2023-trial', version: '1', title: jx2023Trial.title, source: '赣人社规〔2023〕2号', effectiveFrom: '2023-07-01', lineage: ['jx-2023-trial'] },
+        { id: JX_2023_TRIAL_HEALTH_TEST_ID, version: '1', title: jx2023TrialHealthTest.title, source: null, effectiveFrom: '2023-07-01', lineage: [JX_2023_TRIAL_HEALTH_TEST_ID, 'jx-2023-trial'] },
+      ],
+      mapping: [
+        { field: '*', fromYear: 2023, toYear: null, ruleSet: 'jx-2023-trial' },
+        { field: 'health', fromYear: 2023, toYear: null, ruleSet: JX_2023_TRIAL_HEALTH_TEST_ID },
+      ],
+    });
+  }
+  expect((await t.call('GET', '/api/rule-sets')).status).toBe(401);
+  expect((await t.call('GET', `/api/rule-sets/${JX_2023_TRIAL_HEALTH_TEST_ID}`)).status).toBe(401);
+});
+
+it('GET /api/rule-sets/{id}: the rule set a statement names, `extends` resolved — what a field changes, and what Art. 15 keeps', async () => {
+  await t.call('POST', `${yearPath()}/activities`, { token: w.pro, body: activity() });
+  const named = (await t.call('PUT', `${yearPath()}/field`, { token: w.unit, body: { field: 'health' } })).body.ruleSet;
+  const res = await t.call('GET', `/api/rule-sets/${named}`, { token: w.regulator });
+  expect(res.status).toBe(200);
+  const trial = (await t.call('GET', '/api/rule-sets/jx-2023-trial', { token: w.pro })).body;
+  expect(res.body).toMatchObject({ id: JX_2023_TRIAL_HEALTH_TEST_ID, lineage: [JX_2023_TRIAL_HEALTH_TEST_ID, 'jx-2023-trial'], requirement: { public: 30, professional: 70, total: 100 } });
+  expect(res.body.items['9.1']).toEqual({ ...trial.items['9.1'], cap: 40 });
+  expect(res.body.items['8.8']).toEqual(trial.items['8.8']);
+  expect(res.body.art7).toEqual({ minutesPerHour: 45, hoursPerDay: 8, partDayBelowMinutes: 360 });
+  expect(trial.items['8.5']).toEqual({ article: '8(5)', name: '学术会议、学术讲座', subject: { rule: 'fixed', subject: 'professional' }, measure: { kind: 'duration', forms: ['minutes', 'days'], multiplier: 1 }, cap: 10 });
+  expect(Object.keys(trial.items).sort()).toEqual(['10', '8.1', '8.2', '8.3', '8.4', '8.5', '8.6', '8.7', '8.8', '9.1', '9.2', '9.3', '9.4', '9.5']);
+});
+
+it.each([
+  ['an id not loaded', '/api/rule-sets/jx-2019', 404, 'RULE_SET_NOT_FOUND'],
+  ['an id that is no rule-set id (capitals)', '/api/rule-sets/JX-2023-TRIAL', 400, 'VALIDATION_FAILED'],
+  ['an id too long', `/api/rule-sets/${'a'.repeat(65)}`, 400, 'VALIDATION_FAILED'],
+  ['a query parameter on the list', '/api/rule-sets?field=health', 400, 'VALIDATION_FAILED'],
+  ['a query parameter on one', '/api/rule-sets/jx-2023-trial?year=2024', 400, 'VALIDATION_FAILED'],
+])('GET rule sets: %s is %d %s', async (_what, path, status, code) => {
+  const res = await t.call('GET', path, { token: w.regulator });
+  expect(res.status).toBe(status);
+  expect(res.body.error.code).toBe(code);
+});
+
 it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {
   expect(t.errorAnswers.length).toBeGreaterThan(0);
   expect(await undocumentedErrors(t)).toEqual([]);

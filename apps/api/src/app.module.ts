@@ -19,6 +19,7 @@ import { ComplianceReportController } from './queries/compliance-report.http.con
 import { HistoryController } from './queries/history.http.controller';
 import { InboxesController } from './queries/inboxes.http.controller';
 import { JobsController } from './queries/jobs.http.controller';
+import { RuleSetsController } from './queries/rule-sets.http.controller';
 import { PersonYearAccess } from './queries/person-year-access';
 import { StatementController } from './queries/statement.http.controller';
 import { PutUnitController } from './units/put-unit.http.controller';
@@ -44,6 +45,7 @@ export class AppModule {
         InboxesController,
         ComplianceReportController,
         JobsController,
+        RuleSetsController,
         HealthController,
         DocsController,
       ],

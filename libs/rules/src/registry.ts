@@ -70,6 +70,11 @@ export class RuleSetRegistry {
     return [...this.sets.keys()];
   }
 
+  /** The (field, year) mapping in force, as configured (the built-in entry first). */
+  entries(): readonly RuleSetMappingEntry[] {
+    return this.mapping;
+  }
+
   /**
    * The id configured for (field, year): an entry naming the field beats `*`; among those covering
    * the year, the latest `fromYear` wins. Throws RuleSetError when none covers it (e.g. 2022).

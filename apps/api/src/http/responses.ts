@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '@jx/domain';
+import { Art7Schema, CategorySchema, ItemRuleSchema } from '@jx/rules';
 
 const hours = z.number().describe('学时, at most 2 decimals');
 const subjectTotals = z.strictObject({ public: hours, professional: hours, total: hours });
@@ -92,6 +93,26 @@ export const job = z.strictObject({
   jobId: z.string(),
   state: z.enum(['waiting', 'active', 'completed', 'failed']),
   progress: z.strictObject({ done: count, total: count }),
+});
+
+const ruleSetSummary = z.strictObject({
+  id: z.string(),
+  version: z.string(),
+  title: z.string(),
+  source: z.string().nullable(),
+  effectiveFrom: date,
+  lineage: z.array(z.string()).describe('the rule set, then the one it extends, and so on'),
+});
+export const ruleSets = z.strictObject({
+  ruleSets: z.array(ruleSetSummary),
+  mapping: z.array(
+    z.strictObject({ field: z.string().describe('a field, or * for every field without an entry of its own'), fromYear: z.number().int(), toYear: z.number().int().nullable(), ruleSet: z.string() }),
+  ),
+});
+export const ruleSet = ruleSetSummary.extend({
+  requirement: subjectTotals.describe('Art. 6: 学时 a year, each subject at least its own'),
+  art7: Art7Schema,
+  items: z.record(CategorySchema, ItemRuleSchema),
 });
 
 export const health = z.strictObject({
