@@ -110,14 +110,14 @@ export class RuleSetRegistry {
     return set;
   }
 
-  /** The `*` entry's rule set covering a year: what a field without its own rules gets. */
-  private generalFor(mapping: readonly RuleSetMappingEntry[], year: number): string | undefined {
+  /** The latest-starting entry for exactly `field` (or `*`) covering a year: what applies to it then. */
+  private static entryFor(mapping: readonly RuleSetMappingEntry[], field: Field | '*', year: number): RuleSetMappingEntry | undefined {
     let best: RuleSetMappingEntry | undefined;
     for (const e of mapping) {
-      if (e.field !== '*' || year < e.fromYear || (e.toYear !== undefined && year > e.toYear)) continue;
+      if (e.field !== field || year < e.fromYear || (e.toYear !== undefined && year > e.toYear)) continue;
       if (best === undefined || e.fromYear > best.fromYear) best = e;
     }
-    return best?.ruleSet;
+    return best;
   }
 
   private checkMapping(mapping: readonly RuleSetMappingEntry[]): readonly RuleSetMappingEntry[] {
@@ -131,11 +131,16 @@ export class RuleSetRegistry {
       seen.add(key);
     });
     // Art. 15: a field's own rule set may differ only in the professional part. Checked against the
-    // rule set every field gets otherwise, whether the field's document extends it or stands alone.
-    for (const e of parsed.data) {
-      if (e.field === '*') continue;
-      const general = this.generalFor(parsed.data, e.fromYear);
-      if (general !== undefined) checkPublicPart(this.resolve(e.ruleSet), this.resolve(general));
+    // rule set every field gets otherwise, whether the field's document extends it or stands alone,
+    // in every year where either may change: a later `*` entry (new general rules) must not leave a
+    // field's earlier rule set with the old public part.
+    const years = [...new Set(parsed.data.flatMap((e) => (e.toYear === undefined ? [e.fromYear] : [e.fromYear, e.toYear + 1])))].sort((a, b) => a - b);
+    for (const field of FIELDS) {
+      for (const year of years) {
+        const own = RuleSetRegistry.entryFor(parsed.data, field, year);
+        const general = RuleSetRegistry.entryFor(parsed.data, '*', year);
+        if (own !== undefined && general !== undefined) checkPublicPart(this.resolve(own.ruleSet), this.resolve(general.ruleSet), `${field} in ${year}`);
+      }
     }
     return Object.freeze(parsed.data.map((e) => Object.freeze(e)));
   }
@@ -144,14 +149,14 @@ export class RuleSetRegistry {
 /** Items that can yield 公需科目 hours, with Art. 7 and the public requirement: "stays as here". */
 const PUBLIC_PART: readonly Category[] = ['8.1', '8.2', '8.6', '8.8', '10'];
 
-function checkPublicPart(field: RuleSet, general: RuleSet): void {
+function checkPublicPart(field: RuleSet, general: RuleSet, where: string): void {
   const issues: RuleSetIssue[] = [];
   if (field.requirement.public !== general.requirement.public) issues.push({ path: 'requirement.public', message: `Art. 15: stays ${general.requirement.public} as in "${general.id}"` });
   if (stable(field.art7) !== stable(general.art7)) issues.push({ path: 'art7', message: `Art. 15: stays as in "${general.id}"` });
   for (const c of PUBLIC_PART) {
     if (stable(field.items[c]) !== stable(general.items[c])) issues.push({ path: `items.${c}`, message: `Art. 15: can count 公需科目 hours and stays as in "${general.id}"` });
   }
-  if (issues.length > 0) throw new RuleSetError(`rule set "${field.id}"`, issues);
+  if (issues.length > 0) throw new RuleSetError(`rule set "${field.id}" (mapped for ${where})`, issues);
 }
 
 /** JSON with sorted keys: equal content compares equal whatever the documents' key order. */

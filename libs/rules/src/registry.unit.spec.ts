@@ -2,7 +2,7 @@
 import { evaluate } from './evaluate';
 import { FIELDS } from './fields';
 import { jx2023Trial } from './jx-2023-trial.rule-set';
-import { DEFAULT_MAPPING, defaultRegistry, RuleSetRegistry } from './registry';
+import { DEFAULT_MAPPING, defaultRegistry, RuleSetRegistry, type RuleSetMappingEntry } from './registry';
 import { RuleSetError, UnknownRuleSetError } from './rule-set-error';
 import { activity as act, healthTestRegistry, jx2023TrialHealthTest, personYear } from './testing';
 
@@ -136,6 +136,22 @@ describe('Art. 15: a field may change only the professional part, however its ru
       (d.requirement as Record<string, number>).total = 100;
     });
     expect(load()).toBeInstanceOf(RuleSetRegistry);
+  });
+
+  it('in every year it applies: new general rules (`*` from a later year) must keep a field\'s earlier rule set in line, or name one for the field from then', () => {
+    const general2030 = JSON.parse(JSON.stringify(jx2023Trial)) as Record<string, unknown>;
+    general2030.id = 'jx-2030';
+    general2030.requirement = { public: 40, professional: 60, total: 100 };
+    const health = { ...jx2023TrialHealthTest, id: 'health-2025' };
+    const health2030 = { ...jx2023TrialHealthTest, id: 'health-2030', extends: 'jx-2030', requirement: { professional: 70, total: 110 } };
+    const mapping = (...extra: RuleSetMappingEntry[]) => [...DEFAULT_MAPPING, { field: 'health' as const, fromYear: 2025, ruleSet: 'health-2025' }, { field: '*' as const, fromYear: 2030, ruleSet: 'jx-2030' }, ...extra];
+    expect(refusal(() => new RuleSetRegistry([jx2023Trial, general2030, health], mapping()))).toMatch(/rule set "health-2025" \(mapped for health in 2030\): requirement\.public: Art\. 15/);
+    // Ended before the new general rules, or followed by the field's own from then: loaded.
+    const ended = new RuleSetRegistry([jx2023Trial, general2030, health], [...DEFAULT_MAPPING, { field: 'health', fromYear: 2025, toYear: 2029, ruleSet: 'health-2025' }, { field: '*', fromYear: 2030, ruleSet: 'jx-2030' }]);
+    expect([ended.idFor('health', 2029), ended.idFor('health', 2030)]).toEqual(['health-2025', 'jx-2030']);
+    const followed = new RuleSetRegistry([jx2023Trial, general2030, health, health2030], mapping({ field: 'health', fromYear: 2030, ruleSet: 'health-2030' }));
+    expect([followed.idFor('health', 2029), followed.idFor('health', 2030)]).toEqual(['health-2025', 'health-2030']);
+    expect(followed.resolve('health-2030').requirement).toEqual({ public: 40, professional: 70, total: 110 });
   });
 
   it('a derived total is summed in hundredths, not floats (30 + 4.02 = 34.02)', () => {
