@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { FIELDS, type Field } from './fields';
 import { JX_2023_TRIAL_ID, jx2023Trial } from './jx-2023-trial.rule-set';
 import { RuleSetError, UnknownRuleSetError, zodIssues, type RuleSetIssue } from './rule-set-error';
-import type { Category } from './types';
+import { CATEGORIES, type Category } from './types';
 import { baseRuleSet, extendRuleSet, isOverride, parseRuleSetDocument, type RuleSet } from './rule-set';
-import type { RuleSetDocument } from './rule-set.schema';
+import type { MeasureRule, RuleSetDocument } from './rule-set.schema';
 
 /** `field: '*'` applies to every field without an entry of its own; `toYear` is inclusive. */
 export interface RuleSetMappingEntry {
@@ -139,7 +139,7 @@ export class RuleSetRegistry {
       for (const year of years) {
         const own = RuleSetRegistry.entryFor(parsed.data, field, year);
         const general = RuleSetRegistry.entryFor(parsed.data, '*', year);
-        if (own !== undefined && general !== undefined) checkPublicPart(this.resolve(own.ruleSet), this.resolve(general.ruleSet), `${field} in ${year}`);
+        if (own !== undefined && general !== undefined) checkFieldRules(this.resolve(own.ruleSet), this.resolve(general.ruleSet), `${field} in ${year}`);
       }
     }
     return Object.freeze(parsed.data.map((e) => Object.freeze(e)));
@@ -149,14 +149,34 @@ export class RuleSetRegistry {
 /** Items that can yield 公需科目 hours, with Art. 7 and the public requirement: "stays as here". */
 const PUBLIC_PART: readonly Category[] = ['8.1', '8.2', '8.6', '8.8', '10'];
 
-function checkPublicPart(field: RuleSet, general: RuleSet, where: string): void {
+function checkFieldRules(field: RuleSet, general: RuleSet, where: string): void {
   const issues: RuleSetIssue[] = [];
   if (field.requirement.public !== general.requirement.public) issues.push({ path: 'requirement.public', message: `Art. 15: stays ${general.requirement.public} as in "${general.id}"` });
   if (stable(field.art7) !== stable(general.art7)) issues.push({ path: 'art7', message: `Art. 15: stays as in "${general.id}"` });
   for (const c of PUBLIC_PART) {
     if (stable(field.items[c]) !== stable(general.items[c])) issues.push({ path: `items.${c}`, message: `Art. 15: can count 公需科目 hours and stays as in "${general.id}"` });
   }
+  // A declaration is checked before its person-year (and so its field) is read — API.md's order
+  // puts 400 before 404 — against the rule set every field gets: a field may change what a measure
+  // earns, and caps, but not what a declaration may say.
+  for (const c of CATEGORIES) {
+    const own = measureShape(field.items[c].measure);
+    const theirs = measureShape(general.items[c].measure);
+    if (own !== theirs && !PUBLIC_PART.includes(c)) issues.push({ path: `items.${c}.measure`, message: `Art. 15: a field may change what a measure earns, not its form: ${theirs} as in "${general.id}"` });
+  }
   if (issues.length > 0) throw new RuleSetError(`rule set "${field.id}" (mapped for ${where})`, issues);
+}
+
+/** What a declaration of the item must say (its kind, forms, or the values to choose from), not what it earns. */
+function measureShape(m: MeasureRule): string {
+  switch (m.kind) {
+    case 'duration':
+      return `duration in ${[...m.forms].sort().join(' / ')}`;
+    case 'table':
+      return `${m.field} one of ${Object.keys(m.values).sort().join(' / ')}`;
+    default:
+      return m.kind;
+  }
 }
 
 /** JSON with sorted keys: equal content compares equal whatever the documents' key order. */

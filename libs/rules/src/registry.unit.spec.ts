@@ -4,6 +4,7 @@ import { FIELDS } from './fields';
 import { jx2023Trial } from './jx-2023-trial.rule-set';
 import { DEFAULT_MAPPING, defaultRegistry, RuleSetRegistry, type RuleSetMappingEntry } from './registry';
 import { RuleSetError, UnknownRuleSetError } from './rule-set-error';
+import type { MeasureRule } from './rule-set.schema';
 import { activity as act, healthTestRegistry, jx2023TrialHealthTest, personYear } from './testing';
 
 const refusal = (load: () => unknown): string => {
@@ -152,6 +153,19 @@ describe('Art. 15: a field may change only the professional part, however its ru
     const followed = new RuleSetRegistry([jx2023Trial, general2030, health, health2030], mapping({ field: 'health', fromYear: 2030, ruleSet: 'health-2030' }));
     expect([followed.idFor('health', 2029), followed.idFor('health', 2030)]).toEqual(['health-2025', 'health-2030']);
     expect(followed.resolve('health-2030').requirement).toEqual({ public: 40, professional: 70, total: 110 });
+  });
+
+  it('may change what a measure earns, but not what a declaration may say (checked before the field is known: API.md orders 400 before 404)', () => {
+    const mapped = (items: Record<string, unknown>) => () =>
+      new RuleSetRegistry([jx2023Trial, { ...jx2023TrialHealthTest, id: 'h', items } as never], [...DEFAULT_MAPPING, { field: 'health', fromYear: 2023, ruleSet: 'h' }]);
+    const trialBook = jx2023Trial.items['9.2'].measure as Extract<MeasureRule, { kind: 'table' }>;
+    expect(mapped({ '9.2': { measure: { ...trialBook, values: { ...trialBook.values, sole: { hours: 25, label: '独著' } } } } })()).toBeInstanceOf(RuleSetRegistry);
+    expect(mapped({ '8.4': { measure: { kind: 'duration', forms: ['days', 'minutes', 'hours'], multiplier: 1.5 } } })()).toBeInstanceOf(RuleSetRegistry);
+    expect(refusal(mapped({ '9.2': { measure: { ...trialBook, values: { ...trialBook.values, translated: { hours: 5, label: '译著' } } } } }))).toMatch(/items\.9\.2\.measure: Art\. 15: .*kind one of edited \/ sole as in "jx-2023-trial"/);
+    expect(refusal(mapped({ '8.5': { measure: { kind: 'duration', forms: ['hours', 'minutes', 'days'], multiplier: 1 } } }))).toMatch(/items\.8\.5\.measure: Art\. 15: .*duration in days \/ minutes as in/);
+    expect(refusal(mapped({ '9.1': { measure: { kind: 'courses', hoursPerCourse: 10 } } }))).toMatch(/items\.9\.1\.measure: Art\. 15: .*fixed as in/);
+    // Unmapped, a rule set is a what-if only, and may say anything.
+    expect(new RuleSetRegistry([jx2023Trial, { ...jx2023TrialHealthTest, id: 'h', items: { '9.1': { measure: { kind: 'courses', hoursPerCourse: 10 } } } }])).toBeInstanceOf(RuleSetRegistry);
   });
 
   it('a derived total is summed in hundredths, not floats (30 + 4.02 = 34.02)', () => {
