@@ -76,5 +76,5 @@ it.each([
   writeFileSync(bad, JSON.stringify({ ruleSets: [{ id: 'x', version: '1', title: 'x', effectiveFrom: '2025-01-01', extends: 'jx-2023-trial', items: { '9.1': { cap: 40.125 } } }] }));
   const run = spawnSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env({ RULE_SETS_FILE: bad, PORT: '0' }) }, encoding: 'utf8', timeout: 30_000 });
   expect(run.status).toBe(78);
-  expect(run.stderr).toContain('RULE_SETS_FILE rule set "x": items.9.1.cap: at most 2 decimals');
+  expect(run.stderr).toContain('RULE_SETS_FILE ruleSets.0 (rule set "x"): items.9.1.cap: at most 2 decimals');
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_MAPPING, defaultRegistry, JX_2023_TRIAL_ID, jx2023Trial, RuleSetError, RuleSetRegistry, type RuleSetMappingEntry } from '@jx/rules';
+import { DEFAULT_MAPPING, defaultRegistry, JX_2023_TRIAL_ID, jx2023Trial, parseRuleSetDocument, RuleSetError, RuleSetRegistry, type RuleSetMappingEntry } from '@jx/rules';
 
 /** The file: `{"ruleSets": [document, …], "mapping": [{"field", "fromYear", "toYear"?, "ruleSet"}, …]}`. */
 const FileSchema = z.strictObject({
@@ -24,37 +24,57 @@ const FileSchema = z.strictObject({
  */
 export function loadRuleSets(file: string | undefined): { registry: RuleSetRegistry } | { problems: string[] } {
   if (file === undefined) return { registry: defaultRegistry() };
+  const read = readJson(file);
+  if ('problems' in read) return named(read.problems);
+  const parsed = FileSchema.safeParse(read.json);
+  if (!parsed.success) {
+    return named(
+      parsed.error.issues.map((i) => {
+        const path = i.path.map(String).join('.');
+        const what = i.code === 'unrecognized_keys' ? `unknown field ${i.keys.join(', ')} (it holds "ruleSets" and "mapping")` : i.message;
+        return `${path ? `${path}: ` : ''}${what}`;
+      }),
+    );
+  }
+  const { ruleSets, mapping } = parsed.data;
+  // Each document on its own first, so that every one at fault is named at once, by its place.
+  const problems = [...builtInClashes(ruleSets, mapping), ...ruleSets.flatMap((doc, i) => documentProblems(doc, i))];
+  if (problems.length > 0) return named(problems);
+  try {
+    // The registry checks the entries' shape itself (RuleSetError below).
+    return { registry: new RuleSetRegistry([jx2023Trial, ...ruleSets], [...DEFAULT_MAPPING, ...(mapping as readonly unknown[] as RuleSetMappingEntry[])]) };
+  } catch (e: unknown) {
+    if (e instanceof RuleSetError) return named([describe(e)]);
+    throw e;
+  }
+}
+
+const named = (problems: string[]) => ({ problems: problems.map((p) => `RULE_SETS_FILE ${p}`) });
+
+function readJson(file: string): { json: unknown } | { problems: string[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e: unknown) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { problems: [`RULE_SETS_FILE cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`] };
+    return { problems: [`cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`] };
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark, as some editors save UTF-8, is no part of the JSON.
+    return { json: JSON.parse(text.replace(/^\uFEFF/, '')) };
   } catch (e: unknown) {
-    return { problems: [`RULE_SETS_FILE is not JSON (${e instanceof Error ? e.message : String(e)})`] };
+    return { problems: [`is not JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`] };
   }
-  const parsed = FileSchema.safeParse(json);
-  if (!parsed.success) {
-    return {
-      problems: parsed.error.issues.map((i) => {
-        const path = i.path.map(String).join('.');
-        const what = i.code === 'unrecognized_keys' ? `unknown field ${i.keys.join(', ')} (it holds "ruleSets" and "mapping")` : i.message;
-        return `RULE_SETS_FILE ${path ? `${path}: ` : ''}${what}`;
-      }),
-    };
-  }
-  const builtIn = builtInClashes(parsed.data.ruleSets, parsed.data.mapping);
-  if (builtIn.length > 0) return { problems: builtIn.map((p) => `RULE_SETS_FILE ${p}`) };
+}
+
+function documentProblems(doc: unknown, index: number): string[] {
   try {
-    const mapping = [...DEFAULT_MAPPING, ...(parsed.data.mapping as unknown as RuleSetMappingEntry[])];
-    return { registry: new RuleSetRegistry([jx2023Trial, ...parsed.data.ruleSets], mapping) };
+    parseRuleSetDocument(doc);
+    return [];
   } catch (e: unknown) {
-    if (e instanceof RuleSetError) return { problems: [`RULE_SETS_FILE ${describe(e)}`] };
-    throw e;
+    if (!(e instanceof RuleSetError)) throw e;
+    const which = e.subject === 'rule set' ? '' : ` (${e.subject})`;
+    return [`ruleSets.${index}${which}: ${e.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`];
   }
 }
 

@@ -72,8 +72,9 @@ describe('RULE_SETS_FILE (Art. 15: rule sets are configured per field and year)'
     ['an array', [], 'RULE_SETS_FILE Invalid input: expected object'],
     ['an unknown top-level field', { ruleSets: [], mappings: [] }, 'RULE_SETS_FILE unknown field mappings'],
     ['a document that is no object', { ruleSets: [3] }, 'RULE_SETS_FILE ruleSets.0: Invalid input: expected object'],
-    ['an unknown field in an item', { ruleSets: [{ ...health, items: { '9.1': { capp: 40 } } }] }, 'RULE_SETS_FILE rule set "jx-2025-health": items.9.1.capp: unknown field'],
-    ['a cap with three decimals', { ruleSets: [{ ...health, items: { '9.1': { cap: 40.125 } } }] }, 'RULE_SETS_FILE rule set "jx-2025-health": items.9.1.cap: at most 2 decimals'],
+    ['an unknown field in an item', { ruleSets: [{ ...health, items: { '9.1': { capp: 40 } } }] }, 'RULE_SETS_FILE ruleSets.0 (rule set "jx-2025-health"): items.9.1.capp: unknown field'],
+    ['a cap with three decimals', { ruleSets: [{ ...health, items: { '9.1': { cap: 40.125 } } }] }, 'RULE_SETS_FILE ruleSets.0 (rule set "jx-2025-health"): items.9.1.cap: at most 2 decimals'],
+    ['a document without an id', { ruleSets: [{ ...health, id: undefined }] }, 'RULE_SETS_FILE ruleSets.0: id: '],
     ['jx-2023-trial redefined', { ruleSets: [{ ...health, id: 'jx-2023-trial' }] }, 'RULE_SETS_FILE ruleSets.0.id: "jx-2023-trial" is built in and cannot be redefined'],
     ['one id twice', { ruleSets: [health, health] }, 'RULE_SETS_FILE rule set "jx-2025-health": id: loaded twice'],
     ['extends an id not loaded', { ruleSets: [{ ...health, extends: 'jx-2019' }] }, 'RULE_SETS_FILE rule set "jx-2025-health": extends: unknown rule set "jx-2019"'],
@@ -88,6 +89,19 @@ describe('RULE_SETS_FILE (Art. 15: rule sets are configured per field and year)'
   ])('%s stops start-up, named', (_what, content, problem) => {
     const problems = problemsOf(file(content));
     expect(problems).toEqual([expect.stringContaining(problem)]);
+  });
+
+  it('every document at fault is named at once, by its place', () => {
+    const bad = (id: string) => ({ ...health, id, items: { '9.1': { cap: 40.125 } } });
+    expect(problemsOf(file({ ruleSets: [bad('a'), health, bad('b')] }))).toEqual([
+      'RULE_SETS_FILE ruleSets.0 (rule set "a"): items.9.1.cap: at most 2 decimals',
+      'RULE_SETS_FILE ruleSets.2 (rule set "b"): items.9.1.cap: at most 2 decimals',
+    ]);
+  });
+
+  it('a byte-order mark at the start (as some editors save UTF-8) is no fault', () => {
+    const loaded = loadRuleSets(file(`\uFEFF${JSON.stringify({ ruleSets: [health], mapping: [toHealth] })}`));
+    expect('registry' in loaded && loaded.registry.idFor('health', 2025)).toBe('jx-2025-health');
   });
 
   it('a file that cannot be read stops start-up, named, along with every other wrong variable', () => {

@@ -160,9 +160,12 @@ function checkFieldRules(field: RuleSet, general: RuleSet, where: string): void 
   // puts 400 before 404 — against the rule set every field gets: a field may change what a measure
   // earns, and caps, but not what a declaration may say.
   for (const c of CATEGORIES) {
+    if (PUBLIC_PART.includes(c)) continue;
     const own = measureShape(field.items[c].measure);
     const theirs = measureShape(general.items[c].measure);
-    if (own !== theirs && !PUBLIC_PART.includes(c)) issues.push({ path: `items.${c}.measure`, message: `Art. 15: a field may change what a measure earns, not its form: ${theirs} as in "${general.id}"` });
+    if (own !== theirs) issues.push({ path: `items.${c}.measure`, message: `Art. 15: a field may change what a measure earns, not its form: ${theirs} as in "${general.id}"` });
+    // Nor may its items count 公需科目 hours: the public part stays (a stand-alone document could say so).
+    if (stable(field.items[c].subject) !== stable(general.items[c].subject)) issues.push({ path: `items.${c}.subject`, message: `Art. 15: stays ${stable(general.items[c].subject)} as in "${general.id}"` });
   }
   if (issues.length > 0) throw new RuleSetError(`rule set "${field.id}" (mapped for ${where})`, issues);
 }

@@ -131,6 +131,18 @@ describe('Art. 15: a field may change only the professional part, however its ru
     expect(refusal(standalone((d) => (((d.items as Record<string, Record<string, unknown>>)['8.8']!).cap = 30)))).toMatch(/items\.8\.8/);
   });
 
+  it('nor let a professional item count 公需科目 hours, nor leave its subject to the declarer', () => {
+    expect(refusal(standalone((d) => (((d.items as Record<string, Record<string, unknown>>)['9.2']!).subject = { rule: 'fixed', subject: 'public' })))).toMatch(/items\.9\.2\.subject: Art\. 15/);
+    expect(refusal(standalone((d) => (((d.items as Record<string, Record<string, unknown>>)['9.1']!).subject = { rule: 'declared' })))).toMatch(/items\.9\.1\.subject: Art\. 15/);
+  });
+
+  it('mapped from before 2023 (no general rule set then), it is still checked against the years it applies to', () => {
+    const doc = JSON.parse(JSON.stringify(jx2023Trial)) as Record<string, unknown>;
+    doc.id = 'health-2020';
+    doc.requirement = { public: 20, professional: 60, total: 80 };
+    expect(refusal(() => new RuleSetRegistry([jx2023Trial, doc], [...DEFAULT_MAPPING, { field: 'health', fromYear: 2020, ruleSet: 'health-2020' }]))).toMatch(/\(mapped for health in 2023\): requirement\.public: Art\. 15/);
+  });
+
   it('but may raise the professional requirement', () => {
     const load = standalone((d) => {
       (d.requirement as Record<string, number>).professional = 70;
