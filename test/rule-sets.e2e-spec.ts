@@ -115,12 +115,15 @@ it.each([
   ['an id not loaded', '/api/rule-sets/jx-2019', 404, 'RULE_SET_NOT_FOUND'],
   ['an id that is no rule-set id (capitals)', '/api/rule-sets/JX-2023-TRIAL', 400, 'VALIDATION_FAILED'],
   ['an id too long', `/api/rule-sets/${'a'.repeat(65)}`, 400, 'VALIDATION_FAILED'],
+  ['an empty id', '/api/rule-sets/', 400, 'VALIDATION_FAILED'],
   ['a query parameter on the list', '/api/rule-sets?field=health', 400, 'VALIDATION_FAILED'],
   ['a query parameter on one', '/api/rule-sets/jx-2023-trial?year=2024', 400, 'VALIDATION_FAILED'],
 ])('GET rule sets: %s is %d %s', async (_what, path, status, code) => {
   const res = await t.call('GET', path, { token: w.regulator });
   expect(res.status).toBe(status);
   expect(res.body.error.code).toBe(code);
+  // An id out of format, empty or not, is told the format of a rule-set id (not API.md's other ids').
+  if (path.startsWith('/api/rule-sets/') && status === 400 && !path.includes('?')) expect(res.body.error.message).toBe('ruleSetId: lowercase letters, digits and "-", 1–64');
 });
 
 it('documents in /api/docs every error it answered here (API.md: what it does not name, document there)', async () => {

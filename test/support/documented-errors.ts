@@ -10,8 +10,8 @@ interface Operation {
 }
 type Paths = Record<string, Record<string, Operation>>;
 
-/** `/api/persons/{personId}/years/{year}` → a pattern for concrete paths (query and fragment aside). */
-const patternOf = (template: string): RegExp => new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+/** `/api/persons/{personId}/years/{year}` → a pattern for concrete paths (query and fragment aside); a parameter left empty (400) is its operation's too. */
+const patternOf = (template: string): RegExp => new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]*')}$`);
 
 /** Statuses that any route may answer outside its own description (a body over the limit, an unknown route or method). */
 const ANY_ROUTE = new Set([404, 405, 413, 415, 503]);

@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import { FIELDS, type Field } from './fields';
 import { JX_2023_TRIAL_ID, jx2023Trial } from './jx-2023-trial.rule-set';
-import { RuleSetError, UnknownRuleSetError, zodIssues, type RuleSetIssue } from './rule-set-error';
-import { CATEGORIES, type Category } from './types';
+import { RuleSetError, UnknownRuleSetError, zodIssues } from './rule-set-error';
 import { baseRuleSet, extendRuleSet, isOverride, parseRuleSetDocument, type RuleSet } from './rule-set';
-import type { MeasureRule, RuleSetDocument } from './rule-set.schema';
+import type { RuleSetDocument } from './rule-set.schema';
+import { checkFieldRules } from './art15';
 
 /** `field: '*'` applies to every field without an entry of its own; `toYear` is inclusive. */
 export interface RuleSetMappingEntry {
@@ -98,6 +98,17 @@ export class RuleSetRegistry {
     return this.resolve(this.idFor(field, year));
   }
 
+  /**
+   * The rule set of the `*` entry covering a year: what every field without its own rules gets.
+   * A declaration's measure is checked against it before the year (and so its field) is read; a
+   * field's own rule set says the same of every declaration (checkFieldRules).
+   */
+  ruleSetForAnyField(year: number): RuleSet {
+    const entry = RuleSetRegistry.entryFor(this.mapping, '*', year);
+    if (entry === undefined) throw new RuleSetError('rule set mapping', [{ path: '', message: `no rule set for every field in ${year}` }]);
+    return this.resolve(entry.ruleSet);
+  }
+
   private load(id: string, docs: ReadonlyMap<string, RuleSetDocument>, chain: string[]): RuleSet {
     const done = this.sets.get(id);
     if (done !== undefined) return done;
@@ -134,9 +145,8 @@ export class RuleSetRegistry {
     // rule set every field gets otherwise, whether the field's document extends it or stands alone,
     // in every year where either may change: a later `*` entry (new general rules) must not leave a
     // field's earlier rule set with the old public part.
-    const years = [...new Set(parsed.data.flatMap((e) => (e.toYear === undefined ? [e.fromYear] : [e.fromYear, e.toYear + 1])))].sort((a, b) => a - b);
     for (const field of FIELDS) {
-      for (const year of years) {
+      for (const year of boundaryYears(parsed.data)) {
         const own = RuleSetRegistry.entryFor(parsed.data, field, year);
         const general = RuleSetRegistry.entryFor(parsed.data, '*', year);
         if (own !== undefined && general !== undefined) checkFieldRules(this.resolve(own.ruleSet), this.resolve(general.ruleSet), `${field} in ${year}`);
@@ -146,49 +156,10 @@ export class RuleSetRegistry {
   }
 }
 
-/** Items that can yield 公需科目 hours, with Art. 7 and the public requirement: "stays as here". */
-const PUBLIC_PART: readonly Category[] = ['8.1', '8.2', '8.6', '8.8', '10'];
-
-function checkFieldRules(field: RuleSet, general: RuleSet, where: string): void {
-  const issues: RuleSetIssue[] = [];
-  if (field.requirement.public !== general.requirement.public) issues.push({ path: 'requirement.public', message: `Art. 15: stays ${general.requirement.public} as in "${general.id}"` });
-  if (stable(field.art7) !== stable(general.art7)) issues.push({ path: 'art7', message: `Art. 15: stays as in "${general.id}"` });
-  for (const c of PUBLIC_PART) {
-    if (stable(field.items[c]) !== stable(general.items[c])) issues.push({ path: `items.${c}`, message: `Art. 15: can count 公需科目 hours and stays as in "${general.id}"` });
-  }
-  // A declaration is checked before its person-year (and so its field) is read — API.md's order
-  // puts 400 before 404 — against the rule set every field gets: a field may change what a measure
-  // earns, and caps, but not what a declaration may say.
-  for (const c of CATEGORIES) {
-    if (PUBLIC_PART.includes(c)) continue;
-    const own = measureShape(field.items[c].measure);
-    const theirs = measureShape(general.items[c].measure);
-    if (own !== theirs) issues.push({ path: `items.${c}.measure`, message: `Art. 15: a field may change what a measure earns, not its form: ${theirs} as in "${general.id}"` });
-    // Nor may its items count 公需科目 hours: the public part stays (a stand-alone document could say so).
-    if (stable(field.items[c].subject) !== stable(general.items[c].subject)) issues.push({ path: `items.${c}.subject`, message: `Art. 15: stays ${stable(general.items[c].subject)} as in "${general.id}"` });
-  }
-  if (issues.length > 0) throw new RuleSetError(`rule set "${field.id}" (mapped for ${where})`, issues);
-}
-
-/** What a declaration of the item must say (its kind, forms, or the values to choose from), not what it earns. */
-function measureShape(m: MeasureRule): string {
-  switch (m.kind) {
-    case 'duration':
-      return `duration in ${[...m.forms].sort().join(' / ')}`;
-    case 'table':
-      return `${m.field} one of ${Object.keys(m.values).sort().join(' / ')}`;
-    default:
-      return m.kind;
-  }
-}
-
-/** JSON with sorted keys: equal content compares equal whatever the documents' key order. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** The years in which what applies to a field may change: each entry's first, and the year after its last. */
+function boundaryYears(mapping: readonly RuleSetMappingEntry[]): number[] {
+  const years = new Set(mapping.flatMap((e) => (e.toYear === undefined ? [e.fromYear] : [e.fromYear, e.toYear + 1])));
+  return [...years].sort((a, b) => a - b);
 }
 
 let defaultInstance: RuleSetRegistry | undefined;

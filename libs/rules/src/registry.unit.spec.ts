@@ -136,6 +136,17 @@ describe('Art. 15: a field may change only the professional part, however its ru
     expect(refusal(standalone((d) => (((d.items as Record<string, Record<string, unknown>>)['9.1']!).subject = { rule: 'declared' })))).toMatch(/items\.9\.1\.subject: Art\. 15/);
   });
 
+  it('the public part is what the general rules of the year make it: an item they open to 公需科目 hours stays as they say', () => {
+    const general = JSON.parse(JSON.stringify(jx2023Trial)) as Record<string, Record<string, Record<string, unknown>>>;
+    general.id = 'jx-2026' as never;
+    general.items!['8.3']!.subject = { rule: 'declared' };
+    const field = JSON.parse(JSON.stringify(general)) as typeof general;
+    field.id = 'health-2026' as never;
+    field.items!['8.3']!.cap = null;
+    const mapping: RuleSetMappingEntry[] = [...DEFAULT_MAPPING, { field: '*', fromYear: 2026, ruleSet: 'jx-2026' }, { field: 'health', fromYear: 2026, ruleSet: 'health-2026' }];
+    expect(refusal(() => new RuleSetRegistry([jx2023Trial, general, field], mapping))).toMatch(/items\.8\.3: Art\. 15: can count 公需科目 hours and stays as in "jx-2026"/);
+  });
+
   it('mapped from before 2023 (no general rule set then), it is still checked against the years it applies to', () => {
     const doc = JSON.parse(JSON.stringify(jx2023Trial)) as Record<string, unknown>;
     doc.id = 'health-2020';
@@ -176,6 +187,9 @@ describe('Art. 15: a field may change only the professional part, however its ru
     expect(refusal(mapped({ '9.2': { measure: { ...trialBook, values: { ...trialBook.values, translated: { hours: 5, label: '译著' } } } } }))).toMatch(/items\.9\.2\.measure: Art\. 15: .*kind one of edited \/ sole as in "jx-2023-trial"/);
     expect(refusal(mapped({ '8.5': { measure: { kind: 'duration', forms: ['hours', 'minutes', 'days'], multiplier: 1 } } }))).toMatch(/items\.8\.5\.measure: Art\. 15: .*duration in days \/ minutes as in/);
     expect(refusal(mapped({ '9.1': { measure: { kind: 'courses', hoursPerCourse: 10 } } }))).toMatch(/items\.9\.1\.measure: Art\. 15: .*fixed as in/);
+    // A smaller multiplier is taken while the least measure still earns something; not once it earns 0.
+    expect(mapped({ '8.4': { measure: { kind: 'duration', forms: ['hours', 'minutes', 'days'], multiplier: 0.5 } } })()).toBeInstanceOf(RuleSetRegistry);
+    expect(refusal(mapped({ '8.4': { measure: { kind: 'duration', forms: ['hours', 'minutes', 'days'], multiplier: 0.01 } } }))).toMatch(/items\.8\.4\.measure: Art\. 15: \{"hours":0\.01\} would earn 0 学时/);
     // Unmapped, a rule set is a what-if only, and may say anything.
     expect(new RuleSetRegistry([jx2023Trial, { ...jx2023TrialHealthTest, id: 'h', items: { '9.1': { measure: { kind: 'courses', hoursPerCourse: 10 } } } }])).toBeInstanceOf(RuleSetRegistry);
   });

@@ -11,7 +11,7 @@ import { JobQueueClosedError, JobQueueFullError, JobQueueUnavailableError } from
 import { InvalidCursorError, ReadModelsMigratedError } from '@jx/projections';
 import { describeError, isStoreFull, isStoreUnavailable, logRepeatedFailures, reportIfFenced } from '@jx/platform';
 import { HttpError } from './http-error';
-import { id, yearParam } from './validation';
+import { id, PATH_PARAMETER_FORMATS } from './validation';
 import type { KnownRoutes } from './known-routes';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
@@ -167,7 +167,7 @@ export class ErrorFilter implements ExceptionFilter {
       const empty = this.routes?.emptyParameter(request.method ?? '', path);
       if (empty !== undefined) {
         // Said as the route's own validation says it of any other value outside the format.
-        const reason = (empty === 'year' ? yearParam : id).safeParse('').error?.issues[0]?.message ?? 'must not be empty';
+        const reason = (PATH_PARAMETER_FORMATS[empty] ?? id).safeParse('').error?.issues[0]?.message ?? 'must not be empty';
         return { status: 400, body: { code: 'VALIDATION_FAILED', message: `${empty}: ${reason}` } };
       }
       return { status: 404, body: { code: 'NOT_FOUND', message: `no route for ${request.method} ${path}` } };

@@ -6,6 +6,7 @@ import { applyDecorators, RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 import { z, type ZodObject, type ZodType } from 'zod';
+import { PATH_PARAMETER_FORMATS } from './validation';
 
 type Schema = Record<string, unknown>;
 
@@ -92,7 +93,7 @@ export function Endpoint(summary: string, options: EndpointOptions = {}): Method
 /** API.md's path parameters: ids of 1–64 characters of [A-Za-z0-9_-]; a year from 2023 to 2100. */
 const PATH_PARAMETER_SCHEMAS: Record<string, Schema> = {
   year: { type: 'integer', minimum: 2023, maximum: 2100 },
-  ruleSetId: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+  ruleSetId: jsonSchema(PATH_PARAMETER_FORMATS.ruleSetId!),
 };
 const ID_SCHEMA: Schema = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
 

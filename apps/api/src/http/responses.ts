@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '@jx/domain';
-import { Art7Schema, CategorySchema, ItemRuleSchema } from '@jx/rules';
+import { Art7Schema, CategorySchema, FIELDS, ItemRuleSchema } from '@jx/rules';
 
 const hours = z.number().describe('学时, at most 2 decimals');
 const subjectTotals = z.strictObject({ public: hours, professional: hours, total: hours });
@@ -106,7 +106,7 @@ const ruleSetSummary = z.strictObject({
 export const ruleSets = z.strictObject({
   ruleSets: z.array(ruleSetSummary),
   mapping: z.array(
-    z.strictObject({ field: z.string().describe('a field, or * for every field without an entry of its own'), fromYear: z.number().int(), toYear: z.number().int().nullable(), ruleSet: z.string() }),
+    z.strictObject({ field: z.enum([...FIELDS, '*']).describe('a field, or * for every field without an entry of its own'), fromYear: z.number().int(), toYear: z.number().int().nullable(), ruleSet: z.string() }),
   ),
 });
 export const ruleSet = ruleSetSummary.extend({

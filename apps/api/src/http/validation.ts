@@ -4,7 +4,7 @@
  */
 import { z, type ZodType } from 'zod';
 import { isCalendarDate } from '@jx/domain';
-import { tryFromHours } from '@jx/rules';
+import { RuleSetIdSchema, tryFromHours } from '@jx/rules';
 import { HttpError } from './http-error';
 
 /** Bodies the JSON parser could not read arrive as these markers, so auth still answers first. */
@@ -123,6 +123,8 @@ export const yearParam = z
   .transform(Number)
   .refine((y) => y >= 2023 && y <= 2100, 'must be a year from 2023 to 2100');
 export const region = z.string().regex(/^\d{6}$/, 'must be a 6-digit division code');
+/** Path parameters whose format is not API.md's id's: what a route validates them with, and says of them. */
+export const PATH_PARAMETER_FORMATS: Readonly<Record<string, ZodType>> = { year: yearParam, ruleSetId: RuleSetIdSchema };
 /** Characters as API.md counts them: code points, so a CJK Extension-B name is not counted twice. */
 export function characterCount(s: string): number {
   let count = s.length;

@@ -38,9 +38,9 @@ export class DeclareActivityController {
     if (actor.role === 'professional' && (dto.evidence ?? []).length === 0) {
       throw new HttpError(400, 'EVIDENCE_REQUIRED', 'a declaration needs at least one evidence item', '12');
     }
-    // Shape and bounds of the measure against the rule set every field gets that year: a field's own
-    // may change only what a measure earns, never its shape (checked when the rule sets are loaded).
-    const measured = validateMeasure(this.rules.resolve(this.rules.idFor('general', path.year)), { category: dto.category, subject: dto.subject, measure: dto.measure ?? {} });
+    // Shape and bounds of the measure against the rule set every field gets that year, before the
+    // year (and its field) is read: a field's own takes every declaration it takes (Art. 15 checks).
+    const measured = validateMeasure(this.rules.ruleSetForAnyField(path.year), { category: dto.category, subject: dto.subject, measure: dto.measure ?? {} });
     // The measure's shape is the rule of the item's article (8, 9 or 10; Art. 7 for time).
     if (!measured.ok) throw validationError(measured.errors, 'VALIDATION_FAILED', dto.category.split('.')[0]);
     const answer = await this.bus.execute(
