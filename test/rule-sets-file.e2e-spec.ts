@@ -78,3 +78,17 @@ it.each([
   expect(run.status).toBe(78);
   expect(run.stderr).toContain('RULE_SETS_FILE ruleSets.0 (rule set "x"): items.9.1.cap: at most 2 decimals');
 });
+
+it('npm run rule-sets:check: a file that loads prints what it puts in force (exit 0); one that does not, each problem (exit 1), before any restart meets it', () => {
+  const check = (...args: string[]) => spawnSync(process.execPath, ['dist/apps/worker/src/cli/check-rule-sets.js', ...args], { cwd: ROOT, env: { ...process.env, RULE_SETS_FILE: '' }, encoding: 'utf8', timeout: 30_000 });
+  const good = check(EXAMPLE);
+  expect(good.status).toBe(0);
+  expect(good.stdout).toContain('health: from 2023 jx-2023-trial; from 2025 jx-2025-health-example\n');
+  expect(good.stdout).toContain(`OK: ${EXAMPLE} loads\n`);
+  const bad = join(dataDir, 'rule-sets.json');
+  writeFileSync(bad, JSON.stringify({ mapping: [{ field: 'health', fromYear: 2025, ruleSet: 'jx-2025-health' }] }));
+  const refused = check(bad);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toBe('RULE_SETS_FILE mapping.0.ruleSet: unknown rule set "jx-2025-health"\n');
+  expect(check(EXAMPLE, 'extra').status).toBe(1);
+});

@@ -157,7 +157,7 @@ export class RuleSetRegistry {
 }
 
 /** The years in which what applies to a field may change: each entry's first, and the year after its last. */
-function boundaryYears(mapping: readonly RuleSetMappingEntry[]): number[] {
+export function boundaryYears(mapping: readonly RuleSetMappingEntry[]): number[] {
   const years = new Set(mapping.flatMap((e) => (e.toYear === undefined ? [e.fromYear] : [e.fromYear, e.toYear + 1])));
   return [...years].sort((a, b) => a - b);
 }
