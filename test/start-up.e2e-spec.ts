@@ -303,7 +303,7 @@ it('logs, as JSON lines, what it runs on once it listens (kinds and names, never
   await server.exited;
   const lines = server.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
   const port = Number(new URL(server.baseUrl).port);
-  expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ level: 30, port, eventStore: 'sqlite', readModels: 'sqlite', jobs: 'in-process', runWorker: true, dataDir });
+  expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ level: 30, port, eventStore: 'sqlite', readModels: 'sqlite', jobs: 'in-process', runWorker: true, dataDir, ruleSets: expect.stringMatching(/^jx-2023-trial@1#[0-9a-f]{12}$/), ruleSetMapping: expect.stringMatching(/^[0-9a-f]{12}$/) });
   expect(lines.filter((l) => ['shutting down', 'stores closed; the process stops', 'exits'].includes(l.msg as string)).map((l) => [l.msg, l.signal])).toEqual([['shutting down', 'SIGTERM'], ['stores closed; the process stops', 'SIGTERM']]);
   expect(lines.filter((l) => ['RouterExplorer', 'RoutesResolver', 'InstanceLoader'].includes(l.context as string))).toEqual([]);
 }, 60_000);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { defaultRegistry } from '@jx/rules';
 import { ConfigError, loadConfig } from './load-config';
 import { loadRuleSets } from './rule-sets-file';
+import { ruleSetsInForce } from './stack-of';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'rule-sets.example.json');
@@ -113,5 +114,18 @@ describe('RULE_SETS_FILE (Art. 15: rule sets are configured per field and year)'
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^PORT /), 'RULE_SETS_FILE cannot be read (ENOENT)']);
+  });
+
+  it('the start-up log names each rule set in force with a fingerprint of its content: the same whatever the key order, another when its rules change under the same id', () => {
+    const inForce = (content: unknown) => ruleSetsInForce(loadConfig({ RULE_SETS_FILE: file(content) }).ruleSets);
+    const base = inForce({ ruleSets: [health], mapping: [toHealth] });
+    expect(base.ruleSets).toMatch(/^jx-2023-trial@1#[0-9a-f]{12}, jx-2025-health@1#[0-9a-f]{12}$/);
+    const reordered = Object.fromEntries(Object.entries(health).reverse());
+    expect(inForce({ mapping: [toHealth], ruleSets: [reordered] })).toEqual(base);
+    const changed = inForce({ ruleSets: [{ ...health, items: { '9.1': { cap: 45 } } }], mapping: [toHealth] });
+    expect(changed.ruleSets.split(', ')[0]).toBe(base.ruleSets.split(', ')[0]);
+    expect(changed.ruleSets.split(', ')[1]).not.toBe(base.ruleSets.split(', ')[1]);
+    expect(changed.ruleSetMapping).toBe(base.ruleSetMapping);
+    expect(inForce({ ruleSets: [health], mapping: [{ ...toHealth, fromYear: 2026 }] }).ruleSetMapping).not.toBe(base.ruleSetMapping);
   });
 });

@@ -79,7 +79,7 @@ function leastMeasures(m: MeasureRule): Measure[] {
 }
 
 /** JSON with sorted keys: equal content compares equal whatever the documents' key order. */
-function stable(value: unknown): string {
+export function stable(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
