@@ -20,6 +20,7 @@ const base = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|cookie|light-my-request|jose)/)'],
   moduleNameMapper,
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/shipped-rules.setup.js'],
 };
 module.exports = {
   // Room for the deadlines the tests wait on (libs/jobs/src/testing/async-helpers.ts) on a loaded machine.
@@ -34,7 +35,7 @@ module.exports = {
       ...base,
       displayName: 'e2e-production',
       testMatch: ['workflow', 'queries', 'fraud', 'time-and-make-up', 'concurrency', 'role-scope-matrix', 'rule-sets', 'responses', 'auth', 'fuzz', 'unknown-events', 'replay'].map((name) => `<rootDir>/test/${name}.e2e-spec.ts`),
-      setupFiles: ['<rootDir>/test/support/production-stack.setup.js'],
+      setupFiles: [...base.setupFiles, '<rootDir>/test/support/production-stack.setup.js'],
       globalSetup: '<rootDir>/test/support/production-stack.global-setup.js',
       globalTeardown: '<rootDir>/test/support/production-stack.global-teardown.js',
     },

@@ -69,9 +69,8 @@ async function startProcess([command, ...args]: [string, ...string[]], env: Reco
     detached,
     cwd: ROOT,
     // The embedded default unless the test names the servers: CI exports DATABASE_URL and
-    // REDIS_URL for the adapter suites, which would otherwise switch these processes over; and
-    // the shipped rule sets unless the test names a file.
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', RULE_SETS_FILE: '', LOG_LEVEL: 'warn', ...env },
+    // REDIS_URL for the adapter suites, which would otherwise switch these processes over.
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -57,7 +57,7 @@ function readJson(file: string): { json: unknown } | { problems: string[] } {
     text = readFileSync(file, 'utf8');
   } catch (e: unknown) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { problems: [`cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`] };
+    return { problems: [`${file} cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`] };
   }
   try {
     // A byte-order mark, as some editors save UTF-8, is no part of the JSON.

@@ -113,7 +113,7 @@ describe('RULE_SETS_FILE (Art. 15: rule sets are configured per field and year)'
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^PORT /), 'RULE_SETS_FILE cannot be read (ENOENT)']);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^PORT /), `RULE_SETS_FILE ${join(dir, 'missing.json')} cannot be read (ENOENT)`]);
   });
 
   it('the start-up log names each rule set in force with a fingerprint of its content: the same whatever the key order, another when its rules change under the same id', () => {

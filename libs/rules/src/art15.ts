@@ -7,20 +7,29 @@ import { RuleSetError, type RuleSetIssue } from './rule-set-error';
 import type { RuleSet } from './rule-set';
 import type { MeasureRule } from './rule-set.schema';
 import { validateMeasure } from './measure';
+import { stableJson } from './stable-json';
 import { CATEGORIES, type Category, type Measure } from './types';
 
+/**
+ * Throws RuleSetError naming every field of `field` that Art. 15 keeps as `general` has it: the
+ * public part, and what a declaration of a professional item may say and how it is cited.
+ */
 export function checkFieldRules(field: RuleSet, general: RuleSet, where: string): void {
   const issues: RuleSetIssue[] = [];
   if (field.requirement.public !== general.requirement.public) issues.push({ path: 'requirement.public', message: `Art. 15: stays ${general.requirement.public} as in "${general.id}"` });
-  if (stable(field.art7) !== stable(general.art7)) issues.push({ path: 'art7', message: `Art. 15: stays as in "${general.id}"` });
+  if (stableJson(field.art7) !== stableJson(general.art7)) issues.push({ path: 'art7', message: `Art. 15: stays as in "${general.id}"` });
   const pub = publicPart(general);
   for (const c of CATEGORIES) {
     if (pub.has(c)) {
-      if (stable(field.items[c]) !== stable(general.items[c])) issues.push({ path: `items.${c}`, message: `Art. 15: can count 公需科目 hours and stays as in "${general.id}"` });
+      if (stableJson(field.items[c]) !== stableJson(general.items[c])) issues.push({ path: `items.${c}`, message: `Art. 15: can count 公需科目 hours and stays as in "${general.id}"` });
       continue;
     }
-    // Nor may a professional item count 公需科目 hours (a stand-alone document could say so).
-    if (stable(field.items[c].subject) !== stable(general.items[c].subject)) issues.push({ path: `items.${c}.subject`, message: `Art. 15: stays ${stable(general.items[c].subject)} as in "${general.id}"` });
+    // Nor may a professional item count 公需科目 hours (a stand-alone document could say so), nor
+    // cite another article: explanations cite it, and one of a public item would read as public.
+    for (const key of ['subject', 'article'] as const) {
+      const theirs = stableJson(general.items[c][key]);
+      if (stableJson(field.items[c][key]) !== theirs) issues.push({ path: `items.${c}.${key}`, message: `Art. 15: stays ${theirs} as in "${general.id}"` });
+    }
     issues.push(...measureIssues(c, field, general));
   }
   if (issues.length > 0) throw new RuleSetError(`rule set "${field.id}" (mapped for ${where})`, issues);
@@ -76,13 +85,4 @@ function leastMeasures(m: MeasureRule): Measure[] {
     case 'fixed':
       return [{}];
   }
-}
-
-/** JSON with sorted keys: equal content compares equal whatever the documents' key order. */
-export function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

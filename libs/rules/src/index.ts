@@ -17,7 +17,7 @@ export { parseRuleSetDocument, type RuleSet } from './rule-set';
 export { Art7Schema, CategorySchema, ItemRuleSchema, RuleSetIdSchema } from './rule-set.schema';
 export { RuleSetError, UnknownRuleSetError, type RuleSetIssue } from './rule-set-error';
 export { jx2023Trial, JX_2023_TRIAL_ID } from './jx-2023-trial.rule-set';
-export { stable as stableJson } from './art15';
+export { stableJson } from './stable-json';
 export { boundaryYears, DEFAULT_MAPPING, defaultRegistry, RuleSetRegistry, type RuleSetMappingEntry } from './registry';
 export { MEASURE_BOUNDS } from './measure-fields';
 export { validateMeasure, type MeasureRequest } from './measure';

@@ -190,6 +190,10 @@ describe('Art. 15: a field may change only the professional part, however its ru
     // A smaller multiplier is taken while the least measure still earns something; not once it earns 0.
     expect(mapped({ '8.4': { measure: { kind: 'duration', forms: ['hours', 'minutes', 'days'], multiplier: 0.5 } } })()).toBeInstanceOf(RuleSetRegistry);
     expect(refusal(mapped({ '8.4': { measure: { kind: 'duration', forms: ['hours', 'minutes', 'days'], multiplier: 0.01 } } }))).toMatch(/items\.8\.4\.measure: Art\. 15: \{"hours":0\.01\} would earn 0 学时/);
+    // Nor cite another article (its explanations would read as teaching, Art. 10, or as a public item).
+    expect(refusal(mapped({ '8.4': { article: '10' } }))).toMatch(/items\.8\.4\.article: Art\. 15: stays "8\(4\)"/);
+    expect(refusal(mapped({ '9.1': { article: '8(1)' } }))).toMatch(/items\.9\.1\.article: Art\. 15/);
+    expect(mapped({ '9.1': { name: '核心期刊论文（卫生）' } })()).toBeInstanceOf(RuleSetRegistry);
     // Unmapped, a rule set is a what-if only, and may say anything.
     expect(new RuleSetRegistry([jx2023Trial, { ...jx2023TrialHealthTest, id: 'h', items: { '9.1': { measure: { kind: 'courses', hoursPerCourse: 10 } } } }])).toBeInstanceOf(RuleSetRegistry);
   });

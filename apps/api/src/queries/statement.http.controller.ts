@@ -31,7 +31,7 @@ const statementQuery = z.strictObject({
   ruleSet: z
     .string()
     .max(64)
-    .describe('recompute under another rule set loaded (jx-2023-trial, and those of the deployment RULE_SETS_FILE; any other id is 400); without it, the rule set configured now for (field, year), or — with asOf / revision — the one recorded with the last event then (Art. 15)')
+    .describe('recompute under another rule set loaded (jx-2023-trial, and those of the deployment RULE_SETS_FILE; any other id is 400); without it, the rule set configured now for (field, year), or — with asOf / revision — the one recorded with the last event then (the one configured now if that is no longer loaded; Art. 15)')
     .optional(),
 });
 

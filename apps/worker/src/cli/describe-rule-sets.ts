@@ -8,7 +8,9 @@ const FIRST_YEAR = 2023;
 export function describeRuleSets(rules: RuleSetRegistry): string[] {
   const lines = rules.ids().map((id) => {
     const set = rules.resolve(id);
-    return `rule set ${id} (version ${set.version}, from ${set.effectiveFrom}${set.lineage.length > 1 ? `, extends ${set.lineage[1]}` : ''}): ${set.title}; requirement ${set.requirement.public} public + ${set.requirement.professional} professional = ${set.requirement.total}`;
+    const extended = set.lineage.length > 1 ? `, extends ${set.lineage[1]}` : '';
+    const { public: pub, professional, total } = set.requirement;
+    return `rule set ${id} (version ${set.version}, from ${set.effectiveFrom}${extended}): ${set.title}; requirement ${pub} public + ${professional} professional = ${total}`;
   });
   for (const field of FIELDS) {
     const spans: string[] = [];
