@@ -67,6 +67,38 @@ it('a health unit\'s year is judged under the health rule set the file maps (70 
   expect((await report()).body).toMatchObject({ personYears: 1, compliant: 0, nonCompliant: 1 });
 }, 60_000);
 
+it('started with other rule sets than its read models were derived under, the API warns until they are rebuilt under those in force', async () => {
+  api = await startServer(env());
+  const authority = await sign({ role: 'authority', region: '360000' });
+  const institution = await sign({ role: 'institution', institutionId: 'i1' });
+  await call('PUT', '/api/units/uh', authority, { name: 'Hospital', region: '360102', industry: 'health' });
+  for (const [activityId, subject, hours] of [['pub', 'public', 30], ['pro', 'professional', 60]] as const) {
+    await call('POST', `/api/persons/p1/years/${YEAR}/activities`, institution, { activityId, category: '8.1', subject, title: 'course', completedOn: `${YEAR}-01-01`, measure: { hours }, unitId: 'uh' });
+  }
+  const report = () => call('GET', `/api/reports/compliance?year=${YEAR}`, authority);
+  await eventually(report, (r) => r.body.nonCompliant === 1);
+  const restart = async (extra: Record<string, string>) => {
+    api!.child.kill('SIGTERM');
+    await api!.exited;
+    api = await startServer(env(extra));
+  };
+  const WARNING = 'the read models were derived under other rule sets than those in force';
+  await restart({});
+  expect(api.output()).not.toContain(WARNING);
+  // The shipped rules (no file): the year is compliant now, but its row in the report is not.
+  await restart({ RULE_SETS_FILE: '' });
+  await api.printed(WARNING);
+  expect((await call('GET', `/api/persons/p1/years/${YEAR}`, authority)).body.compliant).toBe(true);
+  expect((await report()).body).toMatchObject({ compliant: 0, nonCompliant: 1 });
+  api.child.kill('SIGTERM');
+  await api.exited;
+  api = undefined;
+  expect(rebuild({ RULE_SETS_FILE: '' }).status).toBe(0);
+  api = await startServer(env({ RULE_SETS_FILE: '' }));
+  expect((await report()).body).toMatchObject({ compliant: 1, nonCompliant: 0 });
+  expect(api.output()).not.toContain(WARNING);
+}, 60_000);
+
 it.each([
   ['the API', ['dist/apps/api/src/main.js']],
   ['the worker', ['dist/apps/worker/src/main.js']],

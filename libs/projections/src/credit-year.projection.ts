@@ -9,7 +9,7 @@ import type { RuleSetRegistry } from '@jx/rules';
 import type { InstitutionRegistrationRow, PendingActivityRow, PersonYearSnapshot } from './read-model.port';
 
 /** What the projection needs of the rule-set registry. */
-export type RuleSets = Pick<RuleSetRegistry, 'idFor' | 'resolve'>;
+export type RuleSets = Pick<RuleSetRegistry, 'idFor' | 'resolve' | 'ids' | 'entries'>;
 
 /**
  * `stream` is the person-year's events from revision 0, in order (as readStream returns them).

@@ -7,6 +7,7 @@
 import { parseCreditYearStream } from '@jx/domain';
 import { WeightedCache, type EventStore, type StoredEvent } from '@jx/event-store';
 import { projectCreditYear, type RuleSets } from './credit-year.projection';
+import { rulesFingerprint } from './rules-fingerprint';
 import type { PersonYearSnapshot, ReadModelChange, ReadModelStore } from './read-model.port';
 import { projectUnit } from './unit.projection';
 
@@ -40,6 +41,8 @@ interface Projected {
 export class Projector {
   /** Each stream weighs its events, and one for the entry itself. */
   private readonly recent: WeightedCache<string, Projected>;
+  /** The rule sets this projector evaluates under (rulesFingerprint), kept with its checkpoint. */
+  readonly ruleSets: string;
 
   constructor(
     private readonly events: Pick<EventStore, 'readStream'>,
@@ -49,6 +52,7 @@ export class Projector {
     private readonly cacheCapacity: number = CACHED_EVENTS,
   ) {
     this.recent = new WeightedCache(cacheCapacity, (projected) => projected.events.length + 1);
+    this.ruleSets = rulesFingerprint(rules);
   }
 
   /**
@@ -76,6 +80,7 @@ export class Projector {
       checkpoint: this.checkpointName,
       position: last.position,
       lastEvent: { eventId: last.id, streamId: last.streamId, revision: last.revision },
+      ruleSets: this.ruleSets,
       changes,
       ...(rebuildToken === undefined ? {} : { rebuildToken }),
     });

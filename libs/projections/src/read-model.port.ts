@@ -98,6 +98,12 @@ export interface ReadModelBatch {
    * (ReadModelsDivergedError). Absent, the checkpoint keeps no event (and none is checked).
    */
   lastEvent?: CheckpointEvent;
+  /**
+   * The rule sets the page was projected under (rulesFingerprint). A checkpoint keeps the first
+   * it was given in its copy — the rules the copy was derived under from zero — whatever later
+   * pages say: a process started with other rules then finds the difference (checkpointRuleSets).
+   */
+  ruleSets?: string;
 }
 
 /** The event a checkpoint was moved to: enough to find it again in any event store, and to tell it from another. */
@@ -187,6 +193,8 @@ export interface ReadModelStore {
    * before schema v8, or without one).
    */
   checkpointEvent(name: string): Promise<(CheckpointEvent & { position: number }) | null>;
+  /** The rule sets the copy in use was derived under from its first page (ReadModelBatch.ruleSets); null when none was given. */
+  checkpointRuleSets(name: string): Promise<string | null>;
   /**
    * Starts a rebuild from zero into a second copy of the read models: marks a rebuild under
    * `token` and empties that copy (rows and checkpoints) — in one transaction on SQLite; on

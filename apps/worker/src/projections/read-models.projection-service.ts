@@ -15,12 +15,15 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
   private readonly logger = new Logger('projections');
   readonly runner: ProjectionRunner;
 
+  private readonly projector: Projector;
+
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(RULE_SETS) rules: RuleSetRegistry,
   ) {
-    this.runner = new ProjectionRunner(events, readModels, new Projector(events, readModels, rules), {
+    this.projector = new Projector(events, readModels, rules);
+    this.runner = new ProjectionRunner(events, readModels, this.projector, {
       // Well inside API.md's 2 s, and one read-model transaction per burst instead of per append.
       batchDelayMs: 250,
       // A page refused because newer code migrated the read models fails for ever: the process stops.
@@ -35,7 +38,22 @@ export class ReadModelsProjection implements OnApplicationBootstrap, BeforeAppli
   );
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.warnIfDerivedUnderOtherRules();
     await this.runner.start();
+  }
+
+  /**
+   * A year's row is written again only when an event of it comes: after the rule sets changed
+   * (RULE_SETS_FILE, Art. 15), rows already written keep what the old rules made of them.
+   */
+  private async warnIfDerivedUnderOtherRules(): Promise<void> {
+    // Read models not answering yet: the runner meets that and retries; this check is skipped.
+    const derivedUnder = await this.readModels.checkpointRuleSets(this.projector.checkpointName).catch(() => null);
+    if (derivedUnder === null || derivedUnder === this.projector.ruleSets) return;
+    this.logger.warn(
+      { derivedUnder, inForce: this.projector.ruleSets },
+      'the read models were derived under other rule sets than those in force (RULE_SETS_FILE, or its content, changed): the compliance report and promotion-delay sweep may judge years already projected under the old ones until `npm run projections:rebuild` is run with the rule sets in force',
+    );
   }
 
   /** Before any store closes (PortsShutdown runs at onApplicationShutdown). */

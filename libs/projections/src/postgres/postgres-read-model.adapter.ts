@@ -106,7 +106,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       if (columns.keys) await client.query(sql.deleteStaleRegistrations, [...columns.keys, ...keptKeys(columns.registrations)]);
       if (columns.registrations) await client.query(sql.upsertRegistrations, columns.registrations);
       const last = batch.lastEvent;
-      await client.query(sql.setCheckpoint, [pgText(batch.checkpoint), batch.position, pgTextOrNull(last?.eventId ?? null), pgTextOrNull(last?.streamId ?? null), last?.revision ?? null]);
+      await client.query(sql.setCheckpoint, [pgText(batch.checkpoint), batch.position, pgTextOrNull(last?.eventId ?? null), pgTextOrNull(last?.streamId ?? null), last?.revision ?? null, pgTextOrNull(batch.ruleSets ?? null)]);
       return true;
     });
   }
@@ -114,6 +114,11 @@ export class PostgresReadModelStore implements ReadModelStore {
   async checkpoint(name: string): Promise<number> {
     const { rows } = await this.read((sql, client) => client.query<{ position: number }>(sql.checkpoint, [pgText(name)]));
     return rows[0]?.position ?? 0;
+  }
+
+  async checkpointRuleSets(name: string): Promise<string | null> {
+    const { rows } = await this.read((sql, client) => client.query<{ rule_sets: string | null }>(sql.checkpointRuleSets, [pgText(name)]));
+    return rows[0]?.rule_sets ?? null;
   }
 
   async checkpointEvent(name: string): Promise<(CheckpointEvent & { position: number }) | null> {

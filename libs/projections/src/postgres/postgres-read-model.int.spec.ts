@@ -1,6 +1,7 @@
 import { escapeIdentifier } from 'pg';
 import { openPostgresEventStore } from '@jx/event-store';
 import { READ_MODELS_CHECKPOINT } from '../projector';
+import { SHIPPED_RULES_FINGERPRINT } from '../rules-fingerprint';
 import { InvalidCursorError, type PersonYearRow, type ReadModelBatch, type ReadModelChange } from '../read-model.port';
 import { at } from '../testing/projection-fixtures';
 import { DATABASE_URL, PostgresTestSchemas, eventually } from '../testing/postgres-test-schemas';
@@ -54,7 +55,7 @@ describe('PostgresReadModelStore schema', () => {
     await first.close();
     // Back to v3, and a v3 writer mid-page: it holds the copies' lock shared and has written a row.
     for (const copy of [schema, `${schema}_b`]) {
-      await pg.sql(`ALTER TABLE ${pg.table(copy, 'checkpoints')} DROP COLUMN event_id, DROP COLUMN stream_id, DROP COLUMN stream_revision`);
+      await pg.sql(`ALTER TABLE ${pg.table(copy, 'checkpoints')} DROP COLUMN rule_sets, DROP COLUMN event_id, DROP COLUMN stream_id, DROP COLUMN stream_revision`);
       await pg.sql(`ALTER TABLE ${pg.table(copy, 'institution_registrations')} DROP COLUMN position`);
       await pg.sql(`ALTER TABLE ${pg.table(copy, 'person_years')} DROP COLUMN region`);
       await pg.sql(`DROP INDEX ${pg.table(copy, 'person_years_awaiting_in_field')}`);
@@ -150,6 +151,7 @@ describe('PostgresReadModelStore schema', () => {
     ['a version-5 schema as a build between v4 and v6 left it (the copies\' state renamed already)', 5, 0, true],
     ['a version-6 schema in the middle of a rebuild', 6, 0, true],
     ['a version-7 schema in the middle of a rebuild', 7, 0, true],
+    ['a version-8 schema in the middle of a rebuild', 8, 0, true],
   ])('migrates %s in place: its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (_, version, generation, fencedBuild) => {
     const schema = pg.schema();
     const first = await pg.open({ schema });
@@ -180,8 +182,10 @@ describe('PostgresReadModelStore schema', () => {
     // no person-year regions (the indexes on them go with the column) nor the inbox's index by
     // field; back to v3: no compliance counts.
     for (const copy of [schema, `${schema}_b`]) {
+      // Back to v8: checkpoints without the rule sets their copy was derived under.
+      await pg.sql(`ALTER TABLE ${pg.table(copy, 'checkpoints')} DROP COLUMN rule_sets`);
       // Back to v7: checkpoints without their event.
-      await pg.sql(`ALTER TABLE ${pg.table(copy, 'checkpoints')} DROP COLUMN event_id, DROP COLUMN stream_id, DROP COLUMN stream_revision`);
+      if (version < 8) await pg.sql(`ALTER TABLE ${pg.table(copy, 'checkpoints')} DROP COLUMN event_id, DROP COLUMN stream_id, DROP COLUMN stream_revision`);
       // Back to v6: registrations without their position.
       if (version < 7) await pg.sql(`ALTER TABLE ${pg.table(copy, 'institution_registrations')} DROP COLUMN position`);
       if (version < 5) {
@@ -207,9 +211,12 @@ describe('PostgresReadModelStore schema', () => {
     const again = await pg.open({ schema });
     expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
     // A checkpoint moved before v8 keeps no event (nothing to check it against) until its next batch.
-    expect(await again.checkpointEvent(READ_MODELS_CHECKPOINT)).toBeNull();
+    const e3 = { position: 3, eventId: 'e3', streamId: 'creditYear-p3+2024', revision: 0 };
+    expect(await again.checkpointEvent(READ_MODELS_CHECKPOINT)).toEqual(version < 8 ? null : e3);
+    // One moved before v9 was derived under the rule sets shipped then, the only ones there were.
+    expect(await again.checkpointRuleSets(READ_MODELS_CHECKPOINT)).toBe(SHIPPED_RULES_FINGERPRINT);
     expect(await again.rebuildState()).toEqual(version >= 3 ? { generation: 1, rebuildingSince: expect.any(String) } : { generation: generation ?? 0, rebuildingSince: null });
-    if (outOfUse !== undefined) expect(await again.dump('out-of-use')).toEqual(outOfUse);
+    if (outOfUse !== undefined) expect(await again.dump('out-of-use')).toEqual({ ...outOfUse, checkpoints: outOfUse.checkpoints.map((row) => ({ ...(row as object), rule_sets: SHIPPED_RULES_FINGERPRINT })) });
     expect((await again.dump()).units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
     expect((await again.dump()).compliance_counts).toEqual(counts);
     expect((await again.dump()).person_years).toEqual(personYears);

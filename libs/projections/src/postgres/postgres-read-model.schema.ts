@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { escapeIdentifier, type ClientBase } from 'pg';
 import { createSchemaOnce, migrateVersionedSchema, type MigrationOptions } from '@jx/postgres';
 import type { ReadModelCopy } from '../read-model.port';
+import { SHIPPED_RULES_FINGERPRINT } from '../rules-fingerprint';
 
 /** The number of migration steps (see migrate below); a newer schema refuses to open with older code. */
-export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 8;
+export const POSTGRES_READ_MODEL_SCHEMA_VERSION = 9;
 
 /**
  * Lower-case identifiers only: the name comes from configuration and ends up in SQL; an
@@ -243,6 +244,15 @@ export async function migrateReadModelSchema(client: ClientBase, names: ReadMode
         [s, names.copies.b]
           .map((copy) => `ALTER TABLE ${copy}.checkpoints ADD COLUMN event_id text COLLATE "C", ADD COLUMN stream_id text COLLATE "C", ADD COLUMN stream_revision integer;`)
           .join('\n') + schemaVersionSql(s, 8),
+      )),
+    ),
+    // v9: the rule sets each copy was derived under from its first page (see the SQLite schema's v9).
+    fenced(names, async (c) =>
+      void (await c.query(
+        [s, names.copies.b]
+          .map((copy) => `ALTER TABLE ${copy}.checkpoints ADD COLUMN rule_sets text COLLATE "C";
+             UPDATE ${copy}.checkpoints SET rule_sets = '${SHIPPED_RULES_FINGERPRINT}';`)
+          .join('\n') + schemaVersionSql(s, 9),
       )),
     ),
   ], options);

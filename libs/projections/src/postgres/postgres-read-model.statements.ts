@@ -46,7 +46,9 @@ export function readModelSql(s: string) {
      * reads the position the first one committed (READ COMMITTED re-reads a row it waited for).
      */
     lockCheckpoint: `SELECT position FROM ${s}.checkpoints WHERE name = $1 FOR UPDATE`,
-    setCheckpoint: `UPDATE ${s}.checkpoints SET position = $2, event_id = $3, stream_id = $4, stream_revision = $5 WHERE name = $1`,
+    // The rule sets are the first page's (ReadModelBatch.ruleSets): later pages never replace them.
+    setCheckpoint: `UPDATE ${s}.checkpoints SET position = $2, event_id = $3, stream_id = $4, stream_revision = $5, rule_sets = coalesce(rule_sets, $6) WHERE name = $1`,
+    checkpointRuleSets: `SELECT rule_sets FROM ${s}.checkpoints WHERE name = $1`,
     checkpoint: `SELECT position FROM ${s}.checkpoints WHERE name = $1`,
     checkpointEvent: `SELECT position, event_id, stream_id, stream_revision FROM ${s}.checkpoints WHERE name = $1`,
     upsertUnits: `

@@ -73,7 +73,7 @@ export class SqliteReadModelStore implements ReadModelStore {
         else writePersonYear(stmt, change.snapshot, change.previous);
       }
       const last = batch.lastEvent;
-      stmt.setCheckpoint.run(batch.checkpoint, batch.position, last?.eventId ?? null, last?.streamId ?? null, last?.revision ?? null);
+      stmt.setCheckpoint.run(batch.checkpoint, batch.position, last?.eventId ?? null, last?.streamId ?? null, last?.revision ?? null, batch.ruleSets ?? null);
       return true;
     });
     this.snapshotTx = this.db.transaction((query: (copy: CopyStatements, inUse: ReadModelCopy) => unknown) => {
@@ -129,6 +129,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   async checkpointEvent(name: string): Promise<(CheckpointEvent & { position: number }) | null> {
     const row = this.read((copy) => copy.checkpointEvent.get(name));
     return checkpointEventOf(row);
+  }
+
+  async checkpointRuleSets(name: string): Promise<string | null> {
+    return this.read((copy) => copy.checkpointRuleSets.get(name)) ?? null;
   }
 
   async beginRebuild(token: string): Promise<void> {

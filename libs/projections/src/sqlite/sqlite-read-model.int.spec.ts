@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { READ_MODELS_CHECKPOINT } from '../projector';
+import { SHIPPED_RULES_FINGERPRINT } from '../rules-fingerprint';
 import { describeReadModelContract } from '../testing/read-model.contract';
 import { sqliteReadModels } from '../testing/sqlite-read-model.factory';
 import type { InstitutionRegistrationRow, PersonYearRow, PersonYearSnapshot } from '../read-model.port';
@@ -55,6 +56,7 @@ describe('SqliteReadModelStore schema', () => {
     [5, true], // as a build between v4 and v6 left it: the copies' state already renamed
     [6, true],
     [7, true],
+    [8, true],
   ])('migrates a version-%i file in place (fenced: %s; from 3 on, in the middle of a rebuild): its rows stay in use, its compliance counts are added up from them, its person-years take their units\' regions, and a rebuild then builds the second copy', async (version, fencedBuild) => {
     const dir = await mkdtemp(join(tmpdir(), 'jx-read-models-'));
     const file = join(dir, 'readmodels.sqlite');
@@ -92,8 +94,10 @@ describe('SqliteReadModelStore schema', () => {
       // rebuild state without `in_use` (v2).
       const raw = new Database(file);
       for (const copy of ['a', 'b'] as const) {
+        // Back to v8: checkpoints without the rule sets their copy was derived under.
+        raw.exec(`ALTER TABLE ${copyTable(copy, 'checkpoints')} DROP COLUMN rule_sets`);
         // Back to v7: checkpoints without their event.
-        for (const column of ['event_id', 'stream_id', 'stream_revision']) raw.exec(`ALTER TABLE ${copyTable(copy, 'checkpoints')} DROP COLUMN ${column}`);
+        if (version < 8) for (const column of ['event_id', 'stream_id', 'stream_revision']) raw.exec(`ALTER TABLE ${copyTable(copy, 'checkpoints')} DROP COLUMN ${column}`);
         // Back to v6: registrations without their position.
         if (version < 7) raw.exec(`ALTER TABLE ${copyTable(copy, 'institution_registrations')} DROP COLUMN position`);
         const table = copyTable(copy, 'person_years');
@@ -122,7 +126,10 @@ describe('SqliteReadModelStore schema', () => {
       const again = openSqliteReadModelStore({ file });
       expect(await again.checkpoint(READ_MODELS_CHECKPOINT)).toBe(3);
       // A checkpoint moved before v8 keeps no event (nothing to check it against) until its next batch.
-      expect(await again.checkpointEvent(READ_MODELS_CHECKPOINT)).toBeNull();
+      const e3 = { position: 3, eventId: 'e3', streamId: 'creditYear-p3+2024', revision: 0 };
+      expect(await again.checkpointEvent(READ_MODELS_CHECKPOINT)).toEqual(version < 8 ? null : e3);
+      // One moved before v9 was derived under the rule sets shipped then, the only ones there were.
+      expect(await again.checkpointRuleSets(READ_MODELS_CHECKPOINT)).toBe(SHIPPED_RULES_FINGERPRINT);
       expect(again.dump().units).toEqual([expect.objectContaining({ unit_id: 'u1' })]);
       expect(again.dump().compliance_counts).toEqual(counts);
       expect(again.dump().person_years).toEqual(personYears);
@@ -132,7 +139,7 @@ describe('SqliteReadModelStore schema', () => {
       expect(again.dump().institution_registrations).toEqual([expect.objectContaining({ activity_id: 'r1', position })]);
       expect(await again.institutionHolders('inst-1', 2024, null, 1)).toEqual(position === null ? [{ personId: 'p1', year: 2024 }] : []);
       expect(await again.rebuildState()).toEqual(version >= 3 ? { generation: 1, rebuildingSince: expect.any(String) } : { generation: version === 2 ? 4 : 0, rebuildingSince: null });
-      if (outOfUse !== undefined) expect(again.dump('out-of-use')).toEqual(outOfUse);
+      if (outOfUse !== undefined) expect(again.dump('out-of-use')).toEqual({ ...outOfUse, checkpoints: outOfUse.checkpoints.map((row) => ({ ...(row as object), rule_sets: SHIPPED_RULES_FINGERPRINT })) });
       await again.beginRebuild('t');
       const live = { eventId: 'e4', streamId: 'unit-u-live', revision: 0 };
       await expect(again.apply({ checkpoint: READ_MODELS_CHECKPOINT, position: 4, lastEvent: live, changes: unitChange('u-live') })).resolves.toBe(true);

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { ReadModelCopy } from '../read-model.port';
+import { SHIPPED_RULES_FINGERPRINT } from '../rules-fingerprint';
 
 /** Bumped with every change to the tables below; a newer file refuses to open with older code. */
-export const READ_MODEL_SCHEMA_VERSION = 8;
+export const READ_MODEL_SCHEMA_VERSION = 9;
 
 /** Tables, in the order `reset` and `dump` visit them. */
 export const READ_MODEL_TABLES = ['checkpoints', 'units', 'person_years', 'pending_activities', 'institution_registrations', 'compliance_counts'] as const;
@@ -175,6 +176,16 @@ const checkpointEventSql = (p: string): string => `
   ALTER TABLE ${p}checkpoints ADD COLUMN stream_revision INTEGER;
 `;
 
+/**
+ * v9, in each copy: the rule sets the copy was derived under from its first page
+ * (ReadModelBatch.ruleSets). Checkpoints written before were derived under the rule sets shipped
+ * then — the only ones a deployment could have before RULE_SETS_FILE.
+ */
+const checkpointRuleSetsSql = (p: string): string => `
+  ALTER TABLE ${p}checkpoints ADD COLUMN rule_sets TEXT;
+  UPDATE ${p}checkpoints SET rule_sets = '${SHIPPED_RULES_FINGERPRINT}';
+`;
+
 const PREFIX: Record<ReadModelCopy, string> = { a: '', b: 'b_' };
 /** A table's name in one copy. */
 export const copyTable = (copy: ReadModelCopy, table: ReadModelTable): string => `${PREFIX[copy]}${table}`;
@@ -217,6 +228,7 @@ export function migrateReadModels(db: Database.Database): void {
     if (version < 6) fence(db);
     if (version < 7) db.exec(registrationPositionSql(PREFIX.a) + registrationPositionSql(PREFIX.b));
     if (version < 8) db.exec(checkpointEventSql(PREFIX.a) + checkpointEventSql(PREFIX.b));
+    if (version < 9) db.exec(checkpointRuleSetsSql(PREFIX.a) + checkpointRuleSetsSql(PREFIX.b));
     if (version < READ_MODEL_SCHEMA_VERSION) {
       db.prepare('UPDATE read_model_state SET schema_version = ?').run(READ_MODEL_SCHEMA_VERSION);
       db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);

@@ -65,10 +65,12 @@ export function prepareCopyStatements(db: Database.Database, copy: ReadModelCopy
     checkpointEvent: db.prepare<[string], { position: number; event_id: string | null; stream_id: string | null; stream_revision: number | null }>(
       `SELECT position, event_id, stream_id, stream_revision FROM ${t.checkpoints} WHERE name = ?`,
     ),
-    setCheckpoint: db.prepare<[string, number, string | null, string | null, number | null]>(
-      `INSERT INTO ${t.checkpoints} (name, position, event_id, stream_id, stream_revision) VALUES (?, ?, ?, ?, ?)
+    checkpointRuleSets: db.prepare<[string], string | null>(`SELECT rule_sets FROM ${t.checkpoints} WHERE name = ?`).pluck(),
+    // The rule sets are the first page's (ReadModelBatch.ruleSets): later pages never replace them.
+    setCheckpoint: db.prepare<[string, number, string | null, string | null, number | null, string | null]>(
+      `INSERT INTO ${t.checkpoints} (name, position, event_id, stream_id, stream_revision, rule_sets) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, event_id = excluded.event_id,
-         stream_id = excluded.stream_id, stream_revision = excluded.stream_revision`,
+         stream_id = excluded.stream_id, stream_revision = excluded.stream_revision, rule_sets = coalesce(rule_sets, excluded.rule_sets)`,
     ),
     upsertUnit: db.prepare<[{ unitId: string; name: string; region: string; industry: string }]>(
       `INSERT INTO ${t.units} (unit_id, name, region, industry) VALUES (@unitId, @name, @region, @industry)

@@ -64,6 +64,25 @@ export function checkpointContract(factory: ReadModelFactory): void {
       expect(await store.checkpointEvent('another')).toBeNull();
     });
 
+    it('keeps with each checkpoint the rule sets of its first batch in the copy, whatever later batches say, until a rebuild puts a copy derived under others in use', async () => {
+      expect(await store.checkpointRuleSets(READ_MODELS_CHECKPOINT)).toBeNull();
+      await store.apply({ ...batch(1, [unit('u1')]), ruleSets: 'rules-a' });
+      await store.apply({ ...batch(2, [unit('u2')]), ruleSets: 'rules-b' });
+      await store.apply(batch(3, [unit('u3')]));
+      expect(await store.checkpointRuleSets(READ_MODELS_CHECKPOINT)).toBe('rules-a');
+      expect(await store.checkpointRuleSets('another')).toBeNull();
+      await store.beginRebuild('t1');
+      await store.apply({ ...batch(3, [unit('u1')]), rebuildToken: 't1', ruleSets: 'rules-b' });
+      expect(await store.checkpointRuleSets(READ_MODELS_CHECKPOINT)).toBe('rules-a');
+      await store.endRebuild('t1');
+      expect(await store.checkpointRuleSets(READ_MODELS_CHECKPOINT)).toBe('rules-b');
+      // A rebuild under the rules first kept starts afresh too: its copy keeps its own first batch's.
+      await store.beginRebuild('t2');
+      await store.apply({ ...batch(3, [unit('u1')]), rebuildToken: 't2', ruleSets: 'rules-a' });
+      await store.endRebuild('t2');
+      expect(await store.checkpointRuleSets(READ_MODELS_CHECKPOINT)).toBe('rules-a');
+    });
+
     it('writes nothing, checkpoint included, when a write of the batch fails part-way; the next batch applies', async () => {
       await store.apply(batch(5, [unit('u1')]));
       const before = await fixture.dump();
